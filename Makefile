@@ -1,0 +1,106 @@
+# din-viz: build, serve and test the DIN attention visualiser.
+#
+#   make serve   install what is missing, build pkg/, serve on 127.0.0.1
+#   make test    also install the browsers and drivers, run every suite
+#
+# Everything comes from crates.io, npm or Debian's packages; nothing is
+# downloaded from anywhere else. wasm-pack runs with --mode no-install so it
+# never fetches a tool of its own: it uses the wasm-bindgen we install (the
+# exact version in Cargo.lock) and the wasm-opt of npm's binaryen (Debian's
+# binaryen is too old and silently breaks the module, see toolchain notes).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+HOST ?= 127.0.0.1
+CARGO_BIN := $(HOME)/.cargo/bin
+NODE_BIN := $(CURDIR)/node_modules/.bin
+export PATH := $(NODE_BIN):$(CARGO_BIN):$(PATH)
+
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
+WASM_PACK := wasm-pack
+WASM_PACK_FLAGS := --mode no-install
+IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+APT_PACKAGES := chromium chromium-driver firefox-esr
+
+.PHONY: help serve build test test-native test-wasm test-node test-e2e install-build install-test \
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean
+
+help:
+	@echo "make serve   build the page and serve it on http://$(HOST):$(PORT)/www/"
+	@echo "make test    run every test suite (installs browsers and drivers if missing)"
+	@echo "make build   build pkg/ (release, optimised)"
+
+# ---------------------------------------------------------------- installs
+
+tools-rust:
+	@command -v rustup >/dev/null || { echo "rustup is needed: see https://rustup.rs (stable toolchain)"; exit 1; }
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "Cargo.lock names no wasm-bindgen version"; exit 1; }
+	@if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)"; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (must equal Cargo.lock's wasm-bindgen)"; \
+	  cargo install wasm-bindgen-cli --version "$(WASM_BINDGEN_VERSION)" --force; fi
+	@command -v wasm-pack >/dev/null || { echo "installing wasm-pack (about 4 minutes)"; cargo install wasm-pack; }
+
+tools-npm:
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed"; exit 1; }
+	@if [ ! -x "$(NODE_BIN)/wasm-opt" ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund; fi
+
+check-wasm-opt: tools-npm
+	@found="$$(command -v wasm-opt)"; if [ "$$found" != "$(NODE_BIN)/wasm-opt" ]; then \
+	  echo "wasm-opt on PATH is $$found, not npm's binaryen in $(NODE_BIN); refusing to build"; exit 1; fi
+
+install-build: tools-rust tools-npm check-wasm-opt
+
+tools-browsers:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$(IS_ROOT)" = yes ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing fonts-noto-cjk; \
+	  else \
+	    echo "The tests need Debian packages:$$missing. Run as root:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y$$missing fonts-noto-cjk"; exit 1; \
+	  fi; fi
+	@command -v geckodriver >/dev/null || cargo install geckodriver
+
+install-test: install-build tools-browsers
+
+# ---------------------------------------------------------------- build
+
+build: install-build
+	$(WASM_PACK) build $(WASM_PACK_FLAGS) --target web --release --no-pack --out-dir pkg
+
+serve: build
+	@echo "http://$(HOST):$(PORT)/www/"
+	@echo "(serving $(CURDIR) on $(HOST):$(PORT) with python3 -m http.server; Ctrl+C stops)"
+	python3 -m http.server $(PORT) --bind $(HOST) --directory $(CURDIR)
+
+# ---------------------------------------------------------------- tests
+
+test: install-test
+	@$(MAKE) --no-print-directory test-native test-wasm build test-node test-e2e
+	@echo "make test: every suite passed"
+
+test-native:
+	cargo test --all-targets
+	cargo test --doc
+
+test-wasm:
+	$(WASM_PACK) test $(WASM_PACK_FLAGS) --headless --chrome
+	$(WASM_PACK) test $(WASM_PACK_FLAGS) --headless --firefox
+
+test-node:
+	node --test tests/node/
+
+test-e2e:
+	node --test --test-concurrency=1 tests/e2e/
+
+# Regenerates the numpy fixtures (needs numpy: pip install numpy).
+fixtures:
+	python3 tests/fixtures/gen_fixtures.py
+
+clean:
+	rm -rf pkg target/wasm32-unknown-unknown tests/e2e/out

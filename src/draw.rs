@@ -1,0 +1,790 @@
+//! The three charts, drawn with plotters on any `DrawingBackend`.
+//!
+//! The same functions draw to a `<canvas>` in the page (plotters-canvas),
+//! to SVG in native tests, and to anything else plotters supports. They
+//! work in backend pixels: the caller passes the pixel ratio `scale`
+//! (the page's `devicePixelRatio`), and every font size, margin and stroke
+//! width here is given in CSS pixels and multiplied by it, so the charts are
+//! crisp at any ratio and keep the same look.
+//!
+//! Each function returns a small layout record (where the bars, rows or
+//! points ended up) that tests assert on and the wasm layer uses for hit
+//! testing; the maths of what is drawn comes from [`crate::attention`] and
+//! [`crate::projection`], never from here.
+
+use crate::attention::{Attention, Normalization};
+use crate::projection::{Basis, View};
+use crate::scene::Scene;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// A drawing failure, as text (plotters' errors carry the backend's type).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawError(pub String);
+
+impl std::fmt::Display for DrawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "drawing failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for DrawError {}
+
+fn err<E: std::fmt::Display>(e: E) -> DrawError {
+    DrawError(e.to_string())
+}
+
+/// Colour-blind-safe palette for LastN items (Paul Tol's "muted" scheme);
+/// item `i` always gets `PALETTE[i % 9]` in every panel.
+pub const PALETTE: [RGBColor; 9] = [
+    RGBColor(0xCC, 0x66, 0x77),
+    RGBColor(0x33, 0x22, 0x88),
+    RGBColor(0xDD, 0xCC, 0x77),
+    RGBColor(0x11, 0x77, 0x33),
+    RGBColor(0x88, 0xCC, 0xEE),
+    RGBColor(0x88, 0x22, 0x55),
+    RGBColor(0x44, 0xAA, 0x99),
+    RGBColor(0x99, 0x99, 0x33),
+    RGBColor(0xAA, 0x44, 0x99),
+];
+
+/// Colour of the candidate `q`.
+pub const QUERY_COLOR: RGBColor = RGBColor(0x11, 0x11, 0x11);
+/// Colour of the pooled (weighted-sum) vector.
+pub const POOLED_COLOR: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Colour of the plain mean.
+pub const MEAN_COLOR: RGBColor = RGBColor(0x5A, 0x5A, 0x5A);
+const INK: RGBColor = RGBColor(0x1F, 0x23, 0x28);
+const MUTED: RGBColor = RGBColor(0x5B, 0x63, 0x6E);
+const GRID: RGBColor = RGBColor(0xE3, 0xE6, 0xEA);
+const AXIS: RGBColor = RGBColor(0x9A, 0xA1, 0xAB);
+
+/// The colour of item `i`.
+#[must_use]
+pub fn item_color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// The colour of item `i` as `#rrggbb`, for the page's table.
+#[must_use]
+pub fn item_color_hex(i: usize) -> String {
+    let RGBColor(r, g, b) = item_color(i);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Formats a number for a label: up to 3 decimals, scientific when tiny or huge.
+///
+/// ```
+/// use din_viz::draw::fmt_num;
+/// assert_eq!(fmt_num(0.125), "0.125");
+/// assert_eq!(fmt_num(1.0), "1");
+/// assert_eq!(fmt_num(-0.5), "−0.5");
+/// assert_eq!(fmt_num(123456.0), "1.23e5");
+/// assert_eq!(fmt_num(0.0001234), "1.23e−4");
+/// ```
+#[must_use]
+pub fn fmt_num(v: f64) -> String {
+    let a = v.abs();
+    let s = if a != 0.0 && !(0.001..10_000.0).contains(&a) {
+        let e = a.log10().floor() as i32;
+        let m = v / 10f64.powi(e);
+        let m = format!("{m:.2}");
+        let m = m.trim_end_matches('0').trim_end_matches('.');
+        format!("{m}e{e}")
+    } else {
+        let s = format!("{v:.3}");
+        let s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
+        if s == "-0" { "0".to_owned() } else { s }
+    };
+    s.replace('-', "−")
+}
+
+/// Pixel ratio and fonts; sizes are CSS pixels multiplied by `scale`.
+#[derive(Clone, Debug)]
+pub struct Style {
+    /// Backend pixels per CSS pixel (the page's `devicePixelRatio`).
+    pub scale: f64,
+    /// Font family for all text.
+    pub family: String,
+}
+
+impl Style {
+    /// A style at pixel ratio `scale` with the default sans-serif font.
+    #[must_use]
+    pub fn new(scale: f64) -> Self {
+        let scale = if scale.is_finite() && scale > 0.0 { scale.clamp(0.25, 8.0) } else { 1.0 };
+        Style { scale, family: "sans-serif".to_owned() }
+    }
+
+    fn px(&self, css: f64) -> i32 {
+        (css * self.scale).round() as i32
+    }
+
+    fn font(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
+        (self.family.as_str(), css * self.scale).into_font().color(color)
+    }
+
+    fn bold(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
+        (self.family.as_str(), css * self.scale, FontStyle::Bold).into_font().color(color)
+    }
+
+    fn stroke(&self, css: f64) -> u32 {
+        (css * self.scale).round().max(1.0) as u32
+    }
+}
+
+/// Label font size of all charts, in CSS px (readable on a projector).
+pub const LABEL_PX: f64 = 15.0;
+/// Title font size, in CSS px.
+pub const TITLE_PX: f64 = 17.0;
+const ROW_PX: f64 = 30.0;
+const HEAT_ROW_PX: f64 = 26.0;
+
+/// Preferred CSS height of the bar chart for `n` items.
+#[must_use]
+pub fn bars_height(n: usize) -> f64 {
+    64.0 + ROW_PX * n.max(3) as f64 + 44.0
+}
+
+/// Preferred CSS height of the heatmap for `n` items.
+#[must_use]
+pub fn heatmap_height(n: usize) -> f64 {
+    60.0 + HEAT_ROW_PX * (n + 3) as f64 + 12.0 + 40.0
+}
+
+fn text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    at: (i32, i32),
+    style: TextStyle<'_>,
+    h: HPos,
+    v: VPos,
+) -> Result<(), DrawError> {
+    area.draw(&Text::new(s.to_owned(), at, style.pos(Pos::new(h, v)))).map_err(err)
+}
+
+/// Width of `s` in pixels: the backend's measurement, but never less than a
+/// conservative estimate from the characters (browsers measure through a
+/// DOM span whose font can differ from the canvas's; CJK glyphs are
+/// full-width), so labels never run into the plot.
+fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, style: &TextStyle<'_>) -> i32 {
+    let size = style.font.get_size();
+    let estimate: f64 = s
+        .chars()
+        .map(|c| if c.is_ascii() { if c.is_ascii_uppercase() { 0.7 } else { 0.6 } } else { 1.05 })
+        .sum::<f64>()
+        * size;
+    let measured = area.estimate_text_size(s, style).map(|(w, _)| f64::from(w)).unwrap_or(0.0);
+    measured.max(estimate).ceil() as i32
+}
+
+/// Shortens a label to at most `max` characters, with an ellipsis.
+fn clip_label(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn item_label(scene: &Scene, i: usize) -> String {
+    let l = scene.items[i].label.trim();
+    if l.is_empty() { format!("x{}", i + 1) } else { clip_label(l, 24) }
+}
+
+fn dashed_line<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    a: (i32, i32),
+    b: (i32, i32),
+    dash: f64,
+    style: ShapeStyle,
+) -> Result<(), DrawError> {
+    let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1.0 {
+        return Ok(());
+    }
+    let steps = (len / dash).ceil() as usize;
+    for k in (0..steps).step_by(2) {
+        let t0 = k as f64 / steps as f64;
+        let t1 = ((k + 1) as f64 / steps as f64).min(1.0);
+        let p = |t: f64| ((a.0 as f64 + dx * t).round() as i32, (a.1 as f64 + dy * t).round() as i32);
+        area.draw(&PathElement::new(vec![p(t0), p(t1)], style)).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// "Nice" tick step for a range of `span` with about `target` ticks.
+fn nice_step(span: f64, target: f64) -> f64 {
+    if !(span.is_finite() && span > 0.0) {
+        return 1.0;
+    }
+    let raw = span / target.max(1.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    let f = raw / mag;
+    let nice = if f < 1.5 { 1.0 } else if f < 3.0 { 2.0 } else if f < 7.0 { 5.0 } else { 10.0 };
+    nice * mag
+}
+
+fn ticks(lo: f64, hi: f64, target: f64) -> Vec<f64> {
+    let step = nice_step(hi - lo, target);
+    let mut t = (lo / step).ceil() * step;
+    let mut out = Vec::new();
+    while t <= hi + step * 1e-9 && out.len() < 50 {
+        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+        t += step;
+    }
+    out
+}
+
+fn settings_text(scene: &Scene) -> String {
+    match scene.normalization {
+        Normalization::None => format!("{} similarity, no softmax", scene.similarity.name()),
+        Normalization::Softmax => {
+            format!("{} similarity, softmax T = {}", scene.similarity.name(), fmt_num(scene.temperature))
+        }
+    }
+}
+
+/// Where each bar of the alpha chart was drawn, in backend pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarsLayout {
+    /// x of alpha = 0.
+    pub zero_x: f64,
+    /// Pixels per unit of alpha.
+    pub px_per_unit: f64,
+    /// For each item: (top y, bottom y, x where the bar ends).
+    pub bars: Vec<(i32, i32, i32)>,
+}
+
+/// Draws the attention weights as horizontal bars, one row per LastN item
+/// (in order, like x_1..x_n on the lecture's slides), with the value at the
+/// end of each bar, a dashed line at the plain average's weight `1/n`, and
+/// `Σα` in the title.
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    att: &Attention,
+    st: &Style,
+) -> Result<BarsLayout, DrawError> {
+    area.fill(&WHITE).map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let pad = st.px(12.0);
+    let n = scene.items.len();
+    text(area, "attention weights α", (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
+    text(
+        area,
+        &format!("Σα = {}", fmt_num(att.alpha_sum)),
+        (w - pad, pad),
+        st.bold(TITLE_PX, &POOLED_COLOR),
+        HPos::Right,
+        VPos::Top,
+    )?;
+    text(area, &settings_text(scene), (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    let top = st.px(64.0);
+    let bottom = h - st.px(44.0);
+    if n == 0 {
+        text(
+            area,
+            "No LastN items: add one to see attention.",
+            (w / 2, (top + bottom) / 2),
+            st.font(LABEL_PX, &MUTED),
+            HPos::Center,
+            VPos::Center,
+        )?;
+        return Ok(BarsLayout { zero_x: 0.0, px_per_unit: 0.0, bars: Vec::new() });
+    }
+    let label_font = st.font(LABEL_PX, &INK);
+    let labels: Vec<String> = (0..n).map(|i| format!("x{} {}", i + 1, item_label(scene, i))).collect();
+    let max_label = labels.iter().map(|l| text_width(area, l, &label_font)).max().unwrap_or(0);
+    let swatch = st.px(12.0);
+    let label_w = (max_label + swatch + st.px(10.0)).min(w * 2 / 5);
+    let value_w = st.px(62.0);
+    let x_left = pad + label_w + st.px(8.0);
+    let x_right = (w - pad - value_w).max(x_left + 1);
+    let uniform = 1.0 / n as f64;
+    let lo = att.alpha.iter().copied().fold(0.0_f64, f64::min);
+    let hi = att.alpha.iter().copied().fold(uniform, f64::max);
+    let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+    let px_per_unit = f64::from(x_right - x_left) / span;
+    let to_x = |v: f64| x_left as f64 + (v - lo) * px_per_unit;
+    let zero_x = to_x(0.0);
+    let row_h = f64::from(bottom - top) / n as f64;
+    // Grid and axis ticks.
+    let tick_font = st.font(13.0, &MUTED);
+    for t in ticks(lo, hi, 4.0) {
+        let x = to_x(t).round() as i32;
+        area.draw(&PathElement::new(vec![(x, top), (x, bottom)], GRID.stroke_width(st.stroke(1.0)))).map_err(err)?;
+        text(area, &fmt_num(t), (x, bottom + st.px(6.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
+    }
+    let ux = to_x(uniform).round() as i32;
+    dashed_line(area, (ux, top - st.px(4.0)), (ux, bottom), 6.0 * st.scale, MEAN_COLOR.stroke_width(st.stroke(2.0)))?;
+    let mut bars = Vec::with_capacity(n);
+    let bar_h = (row_h * 0.68).max(1.0);
+    let show_text = row_h >= 14.0 * st.scale;
+    for (i, a) in att.alpha.iter().enumerate() {
+        let yc = top as f64 + row_h * (i as f64 + 0.5);
+        let y0 = (yc - bar_h / 2.0).round() as i32;
+        let y1 = ((yc + bar_h / 2.0).round() as i32).max(y0 + 1);
+        let xe = to_x(*a).round() as i32;
+        let zx = zero_x.round() as i32;
+        let color = item_color(i);
+        area.draw(&Rectangle::new([(zx.min(xe), y0), (zx.max(xe), y1)], color.filled())).map_err(err)?;
+        bars.push((y0, y1, xe));
+        if show_text {
+            let yc = yc.round() as i32;
+            let sx = pad;
+            area.draw(&Rectangle::new([(sx, yc - swatch / 2), (sx + swatch, yc + swatch / 2)], color.filled()))
+                .map_err(err)?;
+            text(area, &labels[i], (sx + swatch + st.px(8.0), yc), label_font.clone(), HPos::Left, VPos::Center)?;
+            let left_end = zx.min(xe) - st.px(6.0);
+            let (vx, hp) = if *a >= 0.0 || left_end < x_left + st.px(40.0) {
+                (zx.max(xe) + st.px(6.0), HPos::Left)
+            } else {
+                (left_end, HPos::Right)
+            };
+            text(area, &fmt_num(*a), (vx, yc), st.font(LABEL_PX - 1.0, &INK), hp, VPos::Center)?;
+        }
+    }
+    // Zero axis and the plain average's weight 1/n.
+    let zx = zero_x.round() as i32;
+    area.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], AXIS.stroke_width(st.stroke(1.5)))).map_err(err)?;
+    text(
+        area,
+        &format!("mean: every weight 1/n = {}", fmt_num(uniform)),
+        (w - pad, bottom + st.px(24.0)),
+        st.font(13.0, &MEAN_COLOR),
+        HPos::Right,
+        VPos::Top,
+    )?;
+    Ok(BarsLayout { zero_x, px_per_unit, bars })
+}
+
+/// Diverging colour for `v` on a scale of `[-m, m]`: blue below zero, white
+/// at zero, red above (ColorBrewer RdBu, readable with colour blindness).
+#[must_use]
+pub fn diverging(v: f64, m: f64) -> RGBColor {
+    const STOPS: [(f64, (f64, f64, f64)); 5] = [
+        (-1.0, (33.0, 102.0, 172.0)),
+        (-0.5, (146.0, 197.0, 222.0)),
+        (0.0, (247.0, 247.0, 247.0)),
+        (0.5, (244.0, 165.0, 130.0)),
+        (1.0, (178.0, 24.0, 43.0)),
+    ];
+    let t = if m > 0.0 { (v / m).clamp(-1.0, 1.0) } else { 0.0 };
+    let t = if t.is_nan() { 0.0 } else { t };
+    let k = STOPS.iter().position(|s| t <= s.0).unwrap_or(4).max(1);
+    let (t0, c0) = STOPS[k - 1];
+    let (t1, c1) = STOPS[k];
+    let f = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
+    let mix = |a: f64, b: f64| (a + (b - a) * f).round() as u8;
+    RGBColor(mix(c0.0, c1.0), mix(c0.1, c1.1), mix(c0.2, c1.2))
+}
+
+/// Where the heatmap's cells were drawn, in backend pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeatmapLayout {
+    /// Left x of column k and the column width.
+    pub col_x: Vec<i32>,
+    /// Column width.
+    pub col_w: f64,
+    /// Top y of each row (items, then q, pooled, mean).
+    pub row_y: Vec<i32>,
+    /// Row height.
+    pub row_h: f64,
+    /// The colour scale's limit: colours run from -limit to +limit.
+    pub limit: f64,
+}
+
+/// Draws the vectors as a heatmap: one row per LastN item, then `q`,
+/// pooled and mean; one column per component; one shared diverging colour
+/// scale, drawn as a labelled bar on the right.
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_heatmap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    att: &Attention,
+    st: &Style,
+) -> Result<HeatmapLayout, DrawError> {
+    area.fill(&WHITE).map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let pad = st.px(12.0);
+    let n = scene.items.len();
+    let d = scene.dim();
+    let narrow = f64::from(w) / st.scale < 560.0;
+    let title = if narrow { "vectors x, q, pooled, mean" } else { "vectors: LastN x, candidate q, pooled Σαx, mean" };
+    text(area, title, (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
+    text(area, "rows are vectors, columns are components 1…d", (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    let mut rows: Vec<(String, &[f64], RGBColor)> = Vec::with_capacity(n + 3);
+    for (i, it) in scene.items.iter().enumerate() {
+        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &it.vector, item_color(i)));
+    }
+    rows.push(("q candidate".to_owned(), &scene.query, QUERY_COLOR));
+    rows.push(("pooled Σαx".to_owned(), &att.pooled, POOLED_COLOR));
+    rows.push(("mean".to_owned(), &att.mean, MEAN_COLOR));
+    let limit = rows
+        .iter()
+        .flat_map(|r| r.1.iter())
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
+    let limit = if limit > 0.0 { nice_ceil(limit) } else { 1.0 };
+    let label_font = st.font(LABEL_PX, &INK);
+    let max_label = rows.iter().map(|r| text_width(area, &r.0, &label_font)).max().unwrap_or(0);
+    let swatch = st.px(12.0);
+    let label_w = (max_label + swatch + st.px(10.0)).min(w * 2 / 5);
+    let x0 = pad + label_w + st.px(6.0);
+    let bar_w = st.px(14.0);
+    let legend_w = bar_w + st.px(58.0);
+    let x1 = (w - pad - legend_w).max(x0 + d as i32);
+    let top = st.px(78.0);
+    let gap = st.px(12.0);
+    let bottom = h - st.px(12.0);
+    let row_h = (f64::from(bottom - top - gap) / rows.len() as f64).max(1.0);
+    let col_w = f64::from(x1 - x0) / d as f64;
+    // Column headers.
+    let head_font = st.font(13.0, &MUTED);
+    let every = ((st.px(22.0) as f64 / col_w).ceil() as usize).max(1);
+    let col_x: Vec<i32> = (0..=d).map(|k| (x0 as f64 + col_w * k as f64).round() as i32).collect();
+    for k in (0..d).step_by(every) {
+        let cx = ((col_x[k] + col_x[k + 1]) / 2, top - st.px(6.0));
+        text(area, &format!("{}", k + 1), cx, head_font.clone(), HPos::Center, VPos::Bottom)?;
+    }
+    let show_values = col_w >= 44.0 * st.scale && row_h >= 20.0 * st.scale;
+    let show_labels = row_h >= 13.0 * st.scale;
+    let mut row_y = Vec::with_capacity(rows.len());
+    for (r, (label, vec, color)) in rows.iter().enumerate() {
+        let extra = if r >= n { gap } else { 0 };
+        let y0 = (top as f64 + row_h * r as f64).round() as i32 + extra;
+        let y1 = (top as f64 + row_h * (r + 1) as f64).round() as i32 + extra;
+        row_y.push(y0);
+        for (k, v) in vec.iter().enumerate() {
+            let c = diverging(*v, limit);
+            area.draw(&Rectangle::new([(col_x[k], y0), (col_x[k + 1], y1)], c.filled())).map_err(err)?;
+            if show_values {
+                let dark = v.abs() / limit > 0.55;
+                let tc = if dark { WHITE } else { INK };
+                let cx = ((col_x[k] + col_x[k + 1]) / 2, (y0 + y1) / 2);
+                text(area, &fmt_num(*v), cx, st.font(12.0, &tc), HPos::Center, VPos::Center)?;
+            }
+        }
+        if show_labels {
+            let yc = (y0 + y1) / 2;
+            area.draw(&Rectangle::new([(pad, yc - swatch / 2), (pad + swatch, yc + swatch / 2)], color.filled()))
+                .map_err(err)?;
+            let font = if r >= n { st.bold(LABEL_PX, color) } else { label_font.clone() };
+            text(area, &clip_label(label, 40), (pad + swatch + st.px(8.0), yc), font, HPos::Left, VPos::Center)?;
+        }
+        if r >= n {
+            // Frame the three special rows so they read as results.
+            area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.stroke_width(st.stroke(1.5)))).map_err(err)?;
+        }
+    }
+    // Thin grid between cells.
+    if col_w >= 6.0 * st.scale {
+        for x in &col_x {
+            area.draw(&PathElement::new(vec![(*x, top), (*x, top + (row_h * n as f64) as i32)], WHITE.stroke_width(st.stroke(1.0))))
+                .map_err(err)?;
+        }
+    }
+    // Colour bar.
+    let bx = w - pad - legend_w + st.px(10.0);
+    let by0 = top;
+    let by1 = bottom;
+    let steps = (by1 - by0).max(1);
+    for k in 0..steps {
+        let v = limit * (1.0 - 2.0 * (f64::from(k) + 0.5) / f64::from(steps));
+        area.draw(&Rectangle::new([(bx, by0 + k), (bx + bar_w, by0 + k + 1)], diverging(v, limit).filled()))
+            .map_err(err)?;
+    }
+    area.draw(&Rectangle::new([(bx, by0), (bx + bar_w, by1)], AXIS.stroke_width(st.stroke(1.0)))).map_err(err)?;
+    for (v, y) in [(limit, by0), (0.0, (by0 + by1) / 2), (-limit, by1)] {
+        area.draw(&PathElement::new(vec![(bx + bar_w, y), (bx + bar_w + st.px(4.0), y)], AXIS.stroke_width(st.stroke(1.0))))
+            .map_err(err)?;
+        let vp = if y == by0 { VPos::Top } else if y == by1 { VPos::Bottom } else { VPos::Center };
+        text(area, &fmt_num(v), (bx + bar_w + st.px(7.0), y), st.font(13.0, &INK), HPos::Left, vp)?;
+    }
+    Ok(HeatmapLayout { col_x, col_w, row_y, row_h, limit })
+}
+
+fn nice_ceil(v: f64) -> f64 {
+    let mag = 10f64.powf(v.log10().floor());
+    let f = v / mag;
+    let nice = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0].into_iter().find(|x| f <= *x + 1e-12).unwrap_or(10.0);
+    nice * mag
+}
+
+/// What the map drew, in backend pixels; the wasm layer keeps it for hit
+/// testing and for converting pointer positions to data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapLayout {
+    /// The view (pixel rectangle and data ranges) used.
+    pub view: View,
+    /// Screen position of `q`.
+    pub query: (f64, f64),
+    /// Screen positions of the items.
+    pub items: Vec<(f64, f64)>,
+    /// Screen positions of pooled and mean.
+    pub pooled: (f64, f64),
+    /// Screen position of the mean.
+    pub mean: (f64, f64),
+}
+
+/// The pixel rectangle the map plots into, for an area of `w x h` backend pixels.
+#[must_use]
+pub fn map_plot_rect(w: u32, h: u32, st: &Style) -> (f64, f64, f64, f64) {
+    let pad = 12.0 * st.scale;
+    (pad + 40.0 * st.scale, 60.0 * st.scale, f64::from(w) - pad, f64::from(h) - 58.0 * st.scale)
+}
+
+fn arrow<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: (f64, f64),
+    to: (f64, f64),
+    color: RGBColor,
+    width: f64,
+    dashed: bool,
+    st: &Style,
+) -> Result<(), DrawError> {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    let head = 14.0 * st.scale;
+    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+    if len < 1.0 {
+        return Ok(());
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let base = if len > head { (to.0 - ux * head, to.1 - uy * head) } else { from };
+    let style = color.stroke_width(st.stroke(width));
+    if dashed {
+        dashed_line(area, p(from.0, from.1), p(base.0, base.1), 7.0 * st.scale, style)?;
+    } else {
+        area.draw(&PathElement::new(vec![p(from.0, from.1), p(base.0, base.1)], style)).map_err(err)?;
+    }
+    let half = head * 0.45;
+    let tri = vec![p(to.0, to.1), p(base.0 - uy * half, base.1 + ux * half), p(base.0 + uy * half, base.1 - ux * half)];
+    area.draw(&Polygon::new(tri, color.filled())).map_err(err)
+}
+
+/// Draws the 2-D map: items as coloured dots with a halo whose size shows
+/// their weight, `q` as a black diamond, pooled and mean as arrows from the
+/// origin. `view` fixes the data ranges (the wasm layer freezes it during a
+/// drag); `None` fits the view to the points.
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_map<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    att: &Attention,
+    basis: &Basis,
+    view: Option<View>,
+    st: &Style,
+) -> Result<MapLayout, DrawError> {
+    area.fill(&WHITE).map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let pad = st.px(12.0);
+    let q2 = basis.project(&scene.query);
+    let items2: Vec<(f64, f64)> = scene.items.iter().map(|it| basis.project(&it.vector)).collect();
+    let pooled2 = basis.project(&att.pooled);
+    let mean2 = basis.project(&att.mean);
+    let rect = map_plot_rect(w, h, st);
+    let view = view.map(|v| View { px: rect, ..v }).unwrap_or_else(|| {
+        let mut pts = items2.clone();
+        pts.extend([q2, pooled2, mean2]);
+        View::fit(&pts, rect)
+    });
+    let narrow = f64::from(w) / st.scale < 560.0;
+    text(area, "map: drag q or any item", (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
+    let (axis1, axis2) = match basis.kind {
+        crate::projection::BasisKind::Pca => ("PC1", "PC2"),
+        _ => ("component 1", "component 2"),
+    };
+    let caption = if narrow { basis.describe_short() } else { basis.describe() };
+    text(area, &caption, (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    let (l, t, r, b) = rect;
+    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+    // Grid, ticks and axes through the origin.
+    let tick_font = st.font(13.0, &MUTED);
+    let target = ((r - l) / (90.0 * st.scale)).max(2.0);
+    for tx in ticks(view.x.0, view.x.1, target) {
+        let (sx, _) = view.to_screen((tx, 0.0));
+        let style = if tx == 0.0 { AXIS.stroke_width(st.stroke(1.5)) } else { GRID.stroke_width(st.stroke(1.0)) };
+        area.draw(&PathElement::new(vec![p(sx, t), p(sx, b)], style)).map_err(err)?;
+        text(area, &fmt_num(tx), p(sx, b + 6.0 * st.scale), tick_font.clone(), HPos::Center, VPos::Top)?;
+    }
+    for ty in ticks(view.y.0, view.y.1, ((b - t) / (70.0 * st.scale)).max(2.0)) {
+        let (_, sy) = view.to_screen((0.0, ty));
+        let style = if ty == 0.0 { AXIS.stroke_width(st.stroke(1.5)) } else { GRID.stroke_width(st.stroke(1.0)) };
+        area.draw(&PathElement::new(vec![p(l, sy), p(r, sy)], style)).map_err(err)?;
+        text(area, &fmt_num(ty), p(l - 6.0 * st.scale, sy), tick_font.clone(), HPos::Right, VPos::Center)?;
+    }
+    text(area, axis1, p(r, b + 24.0 * st.scale), st.font(13.0, &MUTED), HPos::Right, VPos::Top)?;
+    text(area, axis2, p(l + 6.0 * st.scale, t + 4.0 * st.scale), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    // Halos: area proportional to each item's share of the total |alpha|.
+    let amax = att.alpha.iter().fold(0.0_f64, |m, a| m.max(a.abs()));
+    let items_px: Vec<(f64, f64)> = items2.iter().map(|&pt| view.to_screen(pt)).collect();
+    for (i, &(sx, sy)) in items_px.iter().enumerate() {
+        let share = if amax > 0.0 { att.alpha[i].abs() / amax } else { 0.0 };
+        let rad = (6.0 + 20.0 * share.sqrt()) * st.scale;
+        area.draw(&Circle::new(p(sx, sy), rad.round() as i32, item_color(i).mix(0.25).filled())).map_err(err)?;
+    }
+    // Arrows from the origin.
+    let origin = view.to_screen((0.0, 0.0));
+    let mean_px = view.to_screen(mean2);
+    let pooled_px = view.to_screen(pooled2);
+    arrow(area, origin, mean_px, MEAN_COLOR, 2.5, true, st)?;
+    arrow(area, origin, pooled_px, POOLED_COLOR, 3.5, false, st)?;
+    // Items.
+    let label_font = st.font(LABEL_PX, &INK);
+    let show_labels = scene.items.len() <= 60;
+    for (i, &(sx, sy)) in items_px.iter().enumerate() {
+        area.draw(&Circle::new(p(sx, sy), st.px(7.0), item_color(i).filled())).map_err(err)?;
+        area.draw(&Circle::new(p(sx, sy), st.px(7.0), WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
+    }
+    let qs = view.to_screen(q2);
+    if show_labels {
+        // Greedy placement: right, left, above, below; the first spot that
+        // overlaps no label placed so far and not q's marker.
+        let k = 13.0 * st.scale;
+        let mut taken: Vec<(f64, f64, f64, f64)> = vec![(qs.0 - k, qs.1 - k, qs.0 + k + 20.0 * st.scale, qs.1 + k)];
+        let r = 7.0 * st.scale;
+        taken.extend(items_px.iter().map(|&(x, y)| (x - r, y - r, x + r, y + r)));
+        let lh = LABEL_PX * 1.25 * st.scale;
+        let gap = 11.0 * st.scale;
+        for (i, &(sx, sy)) in items_px.iter().enumerate() {
+            let label = item_label(scene, i);
+            let tw = f64::from(text_width(area, &label, &label_font));
+            let spots = [
+                (sx + gap, sy - lh / 2.0, HPos::Left, (sx + gap, sy)),
+                (sx - gap - tw, sy - lh / 2.0, HPos::Right, (sx - gap, sy)),
+                (sx - tw / 2.0, sy - gap - lh, HPos::Center, (sx, sy - gap - lh / 2.0)),
+                (sx - tw / 2.0, sy + gap, HPos::Center, (sx, sy + gap + lh / 2.0)),
+            ];
+            let overlaps = |r: (f64, f64, f64, f64)| {
+                taken.iter().any(|t| r.0 < t.2 && t.0 < r.2 && r.1 < t.3 && t.1 < r.3)
+            };
+            let pick = spots
+                .iter()
+                .find(|sp| !overlaps((sp.0, sp.1, sp.0 + tw, sp.1 + lh)))
+                .unwrap_or(&spots[0]);
+            taken.push((pick.0, pick.1, pick.0 + tw, pick.1 + lh));
+            let at = p(pick.3 .0, pick.3 .1);
+            text(area, &label, at, label_font.clone(), pick.2, VPos::Center)?;
+        }
+    }
+    // pooled, mean labels
+    text(area, "pooled", p(pooled_px.0 + 10.0 * st.scale, pooled_px.1 + 12.0 * st.scale), st.bold(LABEL_PX, &POOLED_COLOR), HPos::Left, VPos::Top)?;
+    text(area, "mean", p(mean_px.0 + 10.0 * st.scale, mean_px.1 - 12.0 * st.scale), st.bold(LABEL_PX, &MEAN_COLOR), HPos::Left, VPos::Bottom)?;
+    // The candidate q on top of everything.
+    let k = 11.0 * st.scale;
+    let diamond = vec![p(qs.0, qs.1 - k), p(qs.0 + k, qs.1), p(qs.0, qs.1 + k), p(qs.0 - k, qs.1)];
+    area.draw(&Polygon::new(diamond.clone(), QUERY_COLOR.filled())).map_err(err)?;
+    let mut ring = diamond;
+    ring.push(ring[0]);
+    area.draw(&PathElement::new(ring, WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
+    text(area, "q", p(qs.0 + k + 4.0 * st.scale, qs.1 - k), st.bold(TITLE_PX + 1.0, &QUERY_COLOR), HPos::Left, VPos::Center)?;
+    // Legend line.
+    let legend = if narrow { "◆ q   ● x (halo = weight)   → pooled   ⇢ mean" } else { "◆ q candidate   ● x LastN (halo = weight)   → pooled Σαx   ⇢ mean" };
+    text(
+        area,
+        legend,
+        (pad, h as i32 - st.px(8.0)),
+        st.font(13.0, &MUTED),
+        HPos::Left,
+        VPos::Bottom,
+    )?;
+    Ok(MapLayout { view, query: qs, items: items_px, pooled: pooled_px, mean: mean_px })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::default_scene;
+
+    fn svg<F: FnOnce(&DrawingArea<SVGBackend, Shift>)>(w: u32, h: u32, f: F) -> String {
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+            f(&root);
+            root.present().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn bar_lengths_are_proportional_to_alpha() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let mut lay = None;
+        let out = svg(800, 400, |root| lay = Some(draw_bars(root, &s, &a, &Style::new(1.0)).unwrap()));
+        let lay = lay.unwrap();
+        assert_eq!(lay.bars.len(), 9);
+        for (i, (_, _, xe)) in lay.bars.iter().enumerate() {
+            let want = lay.zero_x + a.alpha[i] * lay.px_per_unit;
+            assert!((f64::from(*xe) - want).abs() <= 1.0, "bar {i}");
+        }
+        assert!(out.contains("Σα = 1"), "sum of alpha is shown");
+        assert!(out.contains("dumplings"));
+        assert!(out.contains("1/n = 0.111"));
+    }
+
+    #[test]
+    fn heatmap_scale_is_shared_and_labelled() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let mut lay = None;
+        let out = svg(800, 500, |root| lay = Some(draw_heatmap(root, &s, &a, &Style::new(1.0)).unwrap()));
+        let lay = lay.unwrap();
+        assert_eq!(lay.row_y.len(), 12);
+        assert_eq!(lay.limit, 1.2);
+        assert!(out.contains("\n−1.2\n") && out.contains("\n1.2\n"), "colour bar ticks");
+        assert!(out.contains("pooled Σαx") && out.contains("q candidate"));
+    }
+
+    #[test]
+    fn map_places_points_where_the_view_says() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let b = Basis::for_items(&s.keys(), s.dim());
+        let mut lay = None;
+        svg(700, 500, |root| lay = Some(draw_map(root, &s, &a, &b, None, &Style::new(2.0)).unwrap()));
+        let lay = lay.unwrap();
+        let back = lay.view.to_data(lay.query);
+        let want = b.project(&s.query);
+        assert!((back.0 - want.0).abs() < 1e-9 && (back.1 - want.1).abs() < 1e-9);
+        let (l, t, r, bt) = lay.view.px;
+        for &(x, y) in lay.items.iter().chain([&lay.query, &lay.pooled, &lay.mean]) {
+            assert!(x > l && x < r && y > t && y < bt, "point inside the plot");
+        }
+    }
+
+    #[test]
+    fn empty_scene_draws_a_message() {
+        let (s, a) = default_scene().with_patch_json(r#"{"items": []}"#).unwrap();
+        let out = svg(600, 300, |root| {
+            draw_bars(root, &s, &a, &Style::new(1.0)).unwrap();
+        });
+        assert!(out.contains("No LastN items"));
+        let b = Basis::for_items(&s.keys(), s.dim());
+        svg(600, 300, |root| {
+            draw_map(root, &s, &a, &b, None, &Style::new(1.0)).unwrap();
+            draw_heatmap(root, &s, &a, &Style::new(1.0)).unwrap();
+        });
+    }
+
+    #[test]
+    fn diverging_ends_and_middle() {
+        assert_eq!(diverging(0.0, 1.0), RGBColor(247, 247, 247));
+        assert_eq!(diverging(-1.0, 1.0), RGBColor(33, 102, 172));
+        assert_eq!(diverging(5.0, 1.0), RGBColor(178, 24, 43));
+    }
+}

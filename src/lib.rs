@@ -1,0 +1,24 @@
+//! # din-viz
+//!
+//! An interactive visualiser of DIN attention (Zhou et al., "Deep Interest
+//! Network for Click-Through Rate Prediction", KDD 2018): for a candidate
+//! item `q` and a user's LastN items `x_1..x_n`, the weights
+//! `alpha_i = similarity(q, x_i)`, the weighted sum `pooled = sum_i alpha_i x_i`
+//! that DIN feeds to the ranking model, and the plain average it replaces.
+//!
+//! Parts (see ARCHITECTURE.md):
+//! * [`attention`]: the maths; pure, no web crate.
+//! * [`scene`]: what is on screen, validation and edits; pure.
+//! * [`presets`]: built-in scenes and candidates; pure.
+//! * [`projection`]: PCA basis and screen/data conversion for the map; pure.
+//! * [`draw`]: the three charts, generic over plotters' `DrawingBackend`.
+//! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
+
+pub mod attention;
+pub mod draw;
+pub mod presets;
+pub mod projection;
+pub mod scene;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,637 @@
+//! Scenes: what is on screen, how it is validated, and how it is edited.
+//!
+//! A [`Scene`] is a candidate vector `query`, the LastN `items` (each a label
+//! and a vector of the same length `d`), and the attention settings. Every
+//! way into a scene (a JSON state from `din.setState`, a text field, a drag)
+//! goes through this module, which either returns a new valid scene or a
+//! [`SceneError`] that says what was wrong and where. A scene that exists is
+//! always valid: same `d` everywhere, finite numbers, limits respected, and
+//! its attention is computable without overflow.
+//!
+//! Limits: `1 <= d <= 256`, `n <= 10_000`, labels of at most 200 characters.
+
+use crate::attention::{attend, Attention, AttentionError, Normalization, Similarity};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Largest number of components a vector may have.
+pub const MAX_D: usize = 256;
+/// Largest number of LastN items.
+pub const MAX_N: usize = 10_000;
+/// Longest label, in characters.
+pub const MAX_LABEL: usize = 200;
+
+/// One LastN item (or a named candidate): a label and its vector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    /// Name shown in every panel, e.g. "ramen".
+    pub label: String,
+    /// The item's embedding, length `d`.
+    pub vector: Vec<f64>,
+}
+
+impl Item {
+    /// Makes an item from a label and a vector.
+    #[must_use]
+    pub fn new(label: &str, vector: &[f64]) -> Self {
+        Item { label: label.to_owned(), vector: vector.to_vec() }
+    }
+}
+
+/// Everything that defines the attention on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    /// Name of the scene this state came from (a label only).
+    pub name: String,
+    /// The candidate item's vector `q`, length `d`.
+    pub query: Vec<f64>,
+    /// The user's LastN items `x_1 .. x_n`.
+    pub items: Vec<Item>,
+    /// How `q` and `x_i` are compared.
+    pub similarity: Similarity,
+    /// How similarities become weights.
+    pub normalization: Normalization,
+    /// Softmax temperature `T > 0`.
+    pub temperature: f64,
+}
+
+/// Why a scene or an edit was refused. `Display` gives the message shown
+/// to the user; it always names the field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SceneError {
+    /// The text typed into a number field is not a usable number.
+    BadNumber { field: String, problem: NumberProblem },
+    /// A state field has the wrong type or value.
+    Invalid { field: String, reason: String },
+    /// The vectors do not all have the same length.
+    DimensionMismatch { field: String, got: usize, want: usize },
+    /// A size limit was exceeded.
+    TooLarge { field: String, got: usize, max: usize },
+    /// The attention of the resulting scene cannot be computed.
+    Attention(AttentionError),
+    /// The JSON text itself is malformed.
+    Json { line: usize, column: usize, reason: String },
+    /// An index or name that does not exist.
+    NoSuch { what: String },
+}
+
+/// What is wrong with a number typed as text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NumberProblem {
+    /// Nothing was typed.
+    Empty,
+    /// The text is not a number at all.
+    NotANumber(String),
+    /// A comma was used as decimal separator.
+    Comma(String),
+    /// The number is too large for `f64`.
+    Overflow(String),
+    /// NaN or infinity was typed.
+    NotFinite(String),
+}
+
+impl fmt::Display for SceneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SceneError::BadNumber { field, problem } => match problem {
+                NumberProblem::Empty => write!(f, "{field} is empty: type a number, for example 0.5"),
+                NumberProblem::NotANumber(t) => {
+                    write!(f, "{field}: \"{t}\" is not a number; type digits such as -1.25 or 3e-2")
+                }
+                NumberProblem::Comma(t) => {
+                    write!(f, "{field}: \"{t}\" uses a comma; use a point as decimal separator, e.g. {}", t.replace(',', "."))
+                }
+                NumberProblem::Overflow(t) => write!(
+                    f,
+                    "{field}: {t} is too large; numbers must lie between -1.7e308 and 1.7e308"
+                ),
+                NumberProblem::NotFinite(t) => {
+                    write!(f, "{field}: \"{t}\" is not a finite number; type an ordinary number")
+                }
+            },
+            SceneError::Invalid { field, reason } => write!(f, "{field} {reason}"),
+            SceneError::DimensionMismatch { field, got, want } => write!(
+                f,
+                "{field} has {got} numbers, but the scene's vectors have d = {want}"
+            ),
+            SceneError::TooLarge { field, got, max } => {
+                write!(f, "{field} has {got} entries; at most {max} are allowed")
+            }
+            SceneError::Attention(e) => write!(f, "{e}"),
+            SceneError::Json { line, column, reason } => {
+                write!(f, "the state is not valid JSON (line {line}, column {column}): {reason}")
+            }
+            SceneError::NoSuch { what } => write!(f, "there is no {what}"),
+        }
+    }
+}
+
+impl std::error::Error for SceneError {}
+
+impl From<AttentionError> for SceneError {
+    fn from(e: AttentionError) -> Self {
+        SceneError::Attention(e)
+    }
+}
+
+/// Parses a number typed by a person, explaining any refusal.
+///
+/// Accepts surrounding spaces, a leading `+`, the Unicode minus sign `−`,
+/// and exponents (`3e-2`). Refuses empty text, words, NaN, infinities and
+/// numbers beyond the range of `f64`.
+///
+/// ```
+/// use din_viz::scene::parse_number;
+/// assert_eq!(parse_number("q1", " −0.5 ").unwrap(), -0.5);
+/// assert_eq!(parse_number("q1", "3e-2").unwrap(), 0.03);
+/// let e = parse_number("q1", "abc").unwrap_err().to_string();
+/// assert_eq!(e, "q1: \"abc\" is not a number; type digits such as -1.25 or 3e-2");
+/// assert!(parse_number("q1", "1e999").unwrap_err().to_string().contains("too large"));
+/// assert!(parse_number("q1", "").unwrap_err().to_string().contains("empty"));
+/// ```
+///
+/// # Errors
+/// [`SceneError::BadNumber`] naming `field`.
+pub fn parse_number(field: &str, text: &str) -> Result<f64, SceneError> {
+    let bad = |problem| SceneError::BadNumber { field: field.to_owned(), problem };
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(bad(NumberProblem::Empty));
+    }
+    let shown: String = t.chars().take(40).collect();
+    let normalized = t.replacen('\u{2212}', "-", 1);
+    let lower = normalized.to_ascii_lowercase();
+    let word = lower.trim_start_matches(['+', '-']);
+    if word.starts_with("nan") || word.starts_with("inf") {
+        return Err(bad(NumberProblem::NotFinite(shown)));
+    }
+    match normalized.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(if v == 0.0 { 0.0 } else { v }),
+        Ok(_) => Err(bad(NumberProblem::Overflow(shown))),
+        Err(_) => {
+            if normalized.contains(',') && normalized.replace(',', ".").parse::<f64>().is_ok() {
+                Err(bad(NumberProblem::Comma(shown)))
+            } else {
+                Err(bad(NumberProblem::NotANumber(shown)))
+            }
+        }
+    }
+}
+
+impl Scene {
+    /// The vectors' length `d`.
+    #[must_use]
+    pub fn dim(&self) -> usize {
+        self.query.len()
+    }
+
+    /// The keys as one row-major slice of `n * d` numbers.
+    #[must_use]
+    pub fn keys(&self) -> Vec<f64> {
+        let mut k = Vec::with_capacity(self.items.len() * self.dim());
+        for it in &self.items {
+            k.extend_from_slice(&it.vector);
+        }
+        k
+    }
+
+    /// Computes the attention of this scene.
+    ///
+    /// # Errors
+    /// Only [`AttentionError::Overflow`] can occur for a validated scene.
+    pub fn attention(&self) -> Result<Attention, AttentionError> {
+        attend(&self.query, &self.keys(), self.similarity, self.normalization, self.temperature)
+    }
+
+    /// Checks every invariant, and that the attention is computable; returns
+    /// the attention on success so callers need not compute it twice.
+    ///
+    /// # Errors
+    /// The first violated rule, naming its field.
+    pub fn validate(&self) -> Result<Attention, SceneError> {
+        let d = self.dim();
+        if d == 0 {
+            return Err(SceneError::Invalid {
+                field: "query".into(),
+                reason: "is empty: a vector needs at least one component (d >= 1)".into(),
+            });
+        }
+        if d > MAX_D {
+            return Err(SceneError::TooLarge { field: "query".into(), got: d, max: MAX_D });
+        }
+        if self.items.len() > MAX_N {
+            return Err(SceneError::TooLarge { field: "items".into(), got: self.items.len(), max: MAX_N });
+        }
+        check_label("scene", &self.name)?;
+        check_vector("query", &self.query)?;
+        for (i, it) in self.items.iter().enumerate() {
+            check_label(&format!("items[{i}].label"), &it.label)?;
+            let field = format!("items[{i}].vector");
+            if it.vector.len() != d {
+                return Err(SceneError::DimensionMismatch { field, got: it.vector.len(), want: d });
+            }
+            check_vector(&field, &it.vector)?;
+        }
+        if !self.temperature.is_finite() || self.temperature <= 0.0 {
+            return Err(SceneError::Invalid {
+                field: "temperature".into(),
+                reason: format!("is {}: it must be a finite number greater than 0", self.temperature),
+            });
+        }
+        Ok(self.attention()?)
+    }
+
+    /// The state as the JSON object `din.state()` returns:
+    /// `{scene, query, items: [{label, vector}], similarity, normalization, temperature}`.
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        let items: Vec<Value> = self
+            .items
+            .iter()
+            .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector }))
+            .collect();
+        serde_json::json!({
+            "scene": self.name,
+            "query": self.query,
+            "items": items,
+            "similarity": self.similarity.name(),
+            "normalization": self.normalization.name(),
+            "temperature": self.temperature,
+        })
+    }
+
+    /// Applies a (partial) state given as JSON text; see [`Scene::with_patch`].
+    ///
+    /// # Errors
+    /// [`SceneError::Json`] for malformed text, else as [`Scene::with_patch`].
+    pub fn with_patch_json(&self, text: &str) -> Result<(Scene, Attention), SceneError> {
+        let v: Value = serde_json::from_str(text).map_err(|e| SceneError::Json {
+            line: e.line(),
+            column: e.column(),
+            reason: json_reason(&e),
+        })?;
+        self.with_patch(&v)
+    }
+
+    /// Returns a new scene with the fields present in `patch` replaced, and
+    /// its attention; `self` is never changed. Omitted fields keep their
+    /// values; unknown fields are ignored (later features add some). A
+    /// `scene` field only renames the scene, it never loads other vectors.
+    ///
+    /// Numbers may be JSON numbers or the strings `"NaN"`, `"Infinity"`,
+    /// `"-Infinity"` (which JS's `JSON.stringify` would otherwise turn into
+    /// `null`); the latter are refused with a message naming the field.
+    ///
+    /// ```
+    /// use din_viz::presets::default_scene;
+    /// let s = default_scene();
+    /// let (t, _) = s.with_patch_json(r#"{"temperature": 0.5}"#).unwrap();
+    /// assert_eq!(t.temperature, 0.5);
+    /// assert_eq!(t.items, s.items);
+    /// let e = s.with_patch_json(r#"{"query": [1, 2]}"#).unwrap_err();
+    /// assert_eq!(e.to_string(), "query has 2 numbers, but the scene's vectors have d = 8");
+    /// ```
+    ///
+    /// # Errors
+    /// The first problem found, naming its field (e.g. `items[2].vector[1]`).
+    pub fn with_patch(&self, patch: &Value) -> Result<(Scene, Attention), SceneError> {
+        let obj = patch.as_object().ok_or_else(|| SceneError::Invalid {
+            field: "state".into(),
+            reason: format!("must be an object like {{\"query\": [...], \"items\": [...]}}, not {}", type_name(patch)),
+        })?;
+        let mut next = self.clone();
+        if let Some(v) = obj.get("scene") {
+            next.name = match v {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => return Err(wrong_type("scene", "a string", other)),
+            };
+        }
+        let query = obj.get("query").map(|v| decode_vector("query", v)).transpose()?;
+        let items = obj.get("items").map(decode_items).transpose()?;
+        match (query, items) {
+            (Some(q), Some(items)) => {
+                next.query = q;
+                next.items = items;
+            }
+            (Some(q), None) => {
+                if !next.items.is_empty() && q.len() != next.dim() {
+                    return Err(SceneError::DimensionMismatch { field: "query".into(), got: q.len(), want: next.dim() });
+                }
+                next.query = q;
+            }
+            (None, Some(items)) => {
+                next.items = items;
+            }
+            (None, None) => {}
+        }
+        let d = next.dim();
+        if let Some((i, it)) = next.items.iter().enumerate().find(|(_, it)| it.vector.len() != d) {
+            return Err(SceneError::DimensionMismatch {
+                field: format!("items[{i}].vector"),
+                got: it.vector.len(),
+                want: d,
+            });
+        }
+        if let Some(v) = obj.get("similarity") {
+            let s = v.as_str().ok_or_else(|| wrong_type("similarity", "a string", v))?;
+            next.similarity = s.parse()?;
+        }
+        if let Some(v) = obj.get("normalization") {
+            let s = v.as_str().ok_or_else(|| wrong_type("normalization", "a string", v))?;
+            next.normalization = s.parse()?;
+        }
+        if let Some(v) = obj.get("temperature") {
+            next.temperature = decode_number("temperature", v)?;
+        }
+        let att = next.validate()?;
+        Ok((next, att))
+    }
+
+    /// Changes `d`, keeping what it can: shrinking drops the last components
+    /// of every vector, growing appends zeros. Returns the new scene and a
+    /// sentence saying what was done.
+    ///
+    /// ```
+    /// use din_viz::presets::default_scene;
+    /// let (s, msg) = default_scene().with_dim(3).unwrap();
+    /// assert_eq!(s.query.len(), 3);
+    /// assert!(s.items.iter().all(|it| it.vector.len() == 3));
+    /// assert_eq!(msg, "d is now 3: kept components 1-3 of every vector and dropped components 4-8.");
+    /// assert!(default_scene().with_dim(0).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`SceneError::Invalid`] for `d = 0`, [`SceneError::TooLarge`] above [`MAX_D`].
+    pub fn with_dim(&self, d: usize) -> Result<(Scene, String), SceneError> {
+        if d == 0 {
+            return Err(SceneError::Invalid {
+                field: "d".into(),
+                reason: "cannot be 0: q and every item need at least one component".into(),
+            });
+        }
+        if d > MAX_D {
+            return Err(SceneError::TooLarge { field: "d".into(), got: d, max: MAX_D });
+        }
+        let old = self.dim();
+        let mut next = self.clone();
+        next.query.resize(d, 0.0);
+        for it in &mut next.items {
+            it.vector.resize(d, 0.0);
+        }
+        next.validate()?;
+        let msg = match d.cmp(&old) {
+            std::cmp::Ordering::Equal => format!("d is still {d}: nothing changed."),
+            std::cmp::Ordering::Less => format!(
+                "d is now {d}: kept components 1-{d} of every vector and dropped {}.",
+                if d + 1 == old { format!("component {old}") } else { format!("components {}-{old}", d + 1) }
+            ),
+            std::cmp::Ordering::Greater => format!(
+                "d is now {d}: kept components 1-{old} of every vector and added {} set to 0.",
+                if old + 1 == d { format!("component {d}") } else { format!("components {}-{d}", old + 1) }
+            ),
+        };
+        Ok((next, msg))
+    }
+
+    /// The new scene after one component of `q` is set from typed text.
+    ///
+    /// # Errors
+    /// A [`SceneError`] naming the field `q{k+1}`.
+    pub fn with_query_component(&self, k: usize, text: &str) -> Result<(Scene, Attention), SceneError> {
+        let field = format!("q{}", k + 1);
+        let v = parse_number(&field, text)?;
+        self.with_query_value(k, v)
+    }
+
+    /// The new scene after `q[k]` is set to `value`.
+    ///
+    /// # Errors
+    /// [`SceneError::NoSuch`] for a bad `k`; otherwise as [`Scene::validate`].
+    pub fn with_query_value(&self, k: usize, value: f64) -> Result<(Scene, Attention), SceneError> {
+        if k >= self.dim() {
+            return Err(SceneError::NoSuch { what: format!("component q{} (d = {})", k + 1, self.dim()) });
+        }
+        let mut next = self.clone();
+        next.query[k] = value;
+        let att = next.validate()?;
+        Ok((next, att))
+    }
+
+    /// The new scene after component `k` of item `i` is set from typed text.
+    ///
+    /// # Errors
+    /// A [`SceneError`] naming the field `x{i+1}[{k+1}]`.
+    pub fn with_item_component(&self, i: usize, k: usize, text: &str) -> Result<(Scene, Attention), SceneError> {
+        let field = format!("x{} component {}", i + 1, k + 1);
+        let v = parse_number(&field, text)?;
+        if i >= self.items.len() || k >= self.dim() {
+            return Err(SceneError::NoSuch { what: format!("item x{} component {}", i + 1, k + 1) });
+        }
+        let mut next = self.clone();
+        next.items[i].vector[k] = v;
+        let att = next.validate()?;
+        Ok((next, att))
+    }
+}
+
+fn check_label(field: &str, s: &str) -> Result<(), SceneError> {
+    let n = s.chars().count();
+    if n > MAX_LABEL {
+        return Err(SceneError::Invalid {
+            field: field.to_owned(),
+            reason: format!("has {n} characters; at most {MAX_LABEL} are allowed"),
+        });
+    }
+    Ok(())
+}
+
+fn check_vector(field: &str, v: &[f64]) -> Result<(), SceneError> {
+    match v.iter().position(|x| !x.is_finite()) {
+        Some(k) => Err(SceneError::Invalid {
+            field: format!("{field}[{k}]"),
+            reason: format!("is {}, not a finite number", v[k]),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn wrong_type(field: &str, want: &str, got: &Value) -> SceneError {
+    SceneError::Invalid { field: field.to_owned(), reason: format!("must be {want}, not {}", type_name(got)) }
+}
+
+fn json_reason(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; we report those separately.
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(p) => s[..p].to_owned(),
+        None => s,
+    }
+}
+
+fn decode_number(field: &str, v: &Value) -> Result<f64, SceneError> {
+    match v {
+        Value::Number(n) => n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| SceneError::Invalid {
+            field: field.to_owned(),
+            reason: "is out of the range of a 64-bit float".into(),
+        }),
+        Value::String(s) if matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => {
+            Err(SceneError::Invalid { field: field.to_owned(), reason: format!("is {s}, not a finite number") })
+        }
+        Value::Null => Err(SceneError::Invalid {
+            field: field.to_owned(),
+            reason: "is null, not a finite number".into(),
+        }),
+        other => Err(wrong_type(field, "a finite number", other)),
+    }
+}
+
+fn decode_vector(field: &str, v: &Value) -> Result<Vec<f64>, SceneError> {
+    let arr = v.as_array().ok_or_else(|| wrong_type(field, "an array of numbers", v))?;
+    if arr.is_empty() {
+        return Err(SceneError::Invalid {
+            field: field.to_owned(),
+            reason: "is empty: a vector needs at least one component (d >= 1)".into(),
+        });
+    }
+    if arr.len() > MAX_D {
+        return Err(SceneError::TooLarge { field: field.to_owned(), got: arr.len(), max: MAX_D });
+    }
+    arr.iter()
+        .enumerate()
+        .map(|(k, x)| decode_number(&format!("{field}[{k}]"), x))
+        .collect()
+}
+
+fn decode_items(v: &Value) -> Result<Vec<Item>, SceneError> {
+    let arr = v.as_array().ok_or_else(|| wrong_type("items", "an array of {label, vector} objects", v))?;
+    if arr.len() > MAX_N {
+        return Err(SceneError::TooLarge { field: "items".into(), got: arr.len(), max: MAX_N });
+    }
+    let mut out = Vec::with_capacity(arr.len());
+    for (i, it) in arr.iter().enumerate() {
+        let field = format!("items[{i}]");
+        let obj: &Map<String, Value> =
+            it.as_object().ok_or_else(|| wrong_type(&field, "an object {label, vector}", it))?;
+        let label = match obj.get("label") {
+            None | Some(Value::Null) => format!("x{}", i + 1),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => return Err(wrong_type(&format!("{field}.label"), "a string", other)),
+        };
+        check_label(&format!("{field}.label"), &label)?;
+        let vector = match obj.get("vector") {
+            Some(v) => decode_vector(&format!("{field}.vector"), v)?,
+            None => {
+                return Err(SceneError::Invalid { field: format!("{field}.vector"), reason: "is missing".into() })
+            }
+        };
+        out.push(Item { label, vector });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::default_scene;
+
+    #[test]
+    fn number_messages() {
+        let m = |t: &str| parse_number("q1", t).unwrap_err().to_string();
+        assert_eq!(m(""), "q1 is empty: type a number, for example 0.5");
+        assert_eq!(m("   "), "q1 is empty: type a number, for example 0.5");
+        assert!(m("abc").contains("\"abc\" is not a number"));
+        assert!(m("1e999").contains("1e999 is too large"));
+        assert!(m("NaN").contains("not a finite number"));
+        assert!(m("-inf").contains("not a finite number"));
+        assert!(m("0,5").contains("use a point"));
+        assert_eq!(parse_number("q1", "+2").unwrap(), 2.0);
+        assert_eq!(parse_number("q1", "-0").unwrap().to_bits(), 0f64.to_bits());
+    }
+
+    #[test]
+    fn patch_keeps_omitted_fields_and_rejects_whole() {
+        let s = default_scene();
+        let (t, _) = s.with_patch_json(r#"{"similarity": "cosine", "future_field": 3}"#).unwrap();
+        assert_eq!(t.similarity, Similarity::Cosine);
+        assert_eq!(t.query, s.query);
+        let e = s
+            .with_patch_json(r#"{"temperature": 2, "items": [{"label": "a", "vector": [1, 2, 3, 4, 5, 6, 7, "NaN"]}]}"#)
+            .unwrap_err();
+        assert_eq!(e.to_string(), "items[0].vector[7] is NaN, not a finite number");
+        let e = s.with_patch_json("{\"query\": [1,\n 2,]}").unwrap_err();
+        assert!(matches!(e, SceneError::Json { line: 2, .. }), "{e:?}");
+        let e = s.with_patch_json("[1]").unwrap_err();
+        assert!(e.to_string().starts_with("state must be an object"));
+        let e = s.with_patch_json(r#"{"query": [1e200, 1e200], "items": [{"vector": [1e200, 1e200]}]}"#).unwrap_err();
+        assert!(matches!(e, SceneError::Attention(AttentionError::Overflow { .. })));
+    }
+
+    #[test]
+    fn patch_new_dimension_with_both() {
+        let s = default_scene();
+        let (t, a) = s
+            .with_patch_json(r#"{"scene": "tiny", "query": [1, 0], "items": [{"label": "a", "vector": [1, 0]}, {"vector": [0, 1]}]}"#)
+            .unwrap();
+        assert_eq!(t.dim(), 2);
+        assert_eq!(t.name, "tiny");
+        assert_eq!(t.items[1].label, "x2");
+        assert_eq!(a.alpha.len(), 2);
+        let e = s.with_patch_json(r#"{"items": [{"vector": [1, 0]}]}"#).unwrap_err();
+        assert_eq!(e.to_string(), "items[0].vector has 2 numbers, but the scene's vectors have d = 8");
+    }
+
+    #[test]
+    fn state_round_trip() {
+        let s = default_scene();
+        let json = s.to_json().to_string();
+        let (t, _) = s.with_patch_json(&json).unwrap();
+        assert_eq!(s, t);
+    }
+
+    #[test]
+    fn dim_changes_say_what_they_did() {
+        let s = default_scene();
+        let (t, m) = s.with_dim(10).unwrap();
+        assert_eq!(m, "d is now 10: kept components 1-8 of every vector and added components 9-10 set to 0.");
+        assert_eq!(&t.query[..8], &s.query[..]);
+        assert_eq!(t.query[9], 0.0);
+        let (_, m) = s.with_dim(7).unwrap();
+        assert_eq!(m, "d is now 7: kept components 1-7 of every vector and dropped component 8.");
+        assert!(s.with_dim(0).unwrap_err().to_string().contains("cannot be 0"));
+    }
+
+    #[test]
+    fn component_edits() {
+        let s = default_scene();
+        let (t, _) = s.with_query_component(0, "2.5").unwrap();
+        assert_eq!(t.query[0], 2.5);
+        assert!(s.with_query_component(0, "abc").is_err());
+        assert!(s.with_query_component(99, "1").is_err());
+        let (t, _) = s.with_item_component(1, 2, "-1").unwrap();
+        assert_eq!(t.items[1].vector[2], -1.0);
+        let e = s.with_item_component(1, 2, "").unwrap_err().to_string();
+        assert_eq!(e, "x2 component 3 is empty: type a number, for example 0.5");
+    }
+
+    #[test]
+    fn long_labels_refused() {
+        let s = default_scene();
+        let long = "a".repeat(201);
+        let e = s
+            .with_patch_json(&format!(r#"{{"items": [{{"label": "{long}", "vector": [0,0,0,0,0,0,0,0]}}]}}"#))
+            .unwrap_err();
+        assert!(e.to_string().contains("items[0].label has 201 characters"));
+    }
+}

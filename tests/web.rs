@@ -1,0 +1,175 @@
+//! Browser tests of the wasm API and of the drawing, run by
+//! `wasm-pack test --headless --chrome` and `--firefox`. They assert on
+//! returned values, on the JS errors thrown, and on canvas pixels.
+#![cfg(target_arch = "wasm32")]
+
+use din_viz::draw::{item_color, POOLED_COLOR, QUERY_COLOR};
+use din_viz::web::{attend, App};
+use plotters::style::RGBColor;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(w: u32, h: u32) -> HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    c.set_width(w);
+    c.set_height(h);
+    doc.body().unwrap().append_child(&c).unwrap();
+    c
+}
+
+fn pixel(c: &HtmlCanvasElement, x: f64, y: f64) -> (u8, u8, u8) {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let d = ctx.get_image_data(x.round(), y.round(), 1.0, 1.0).unwrap().data();
+    (d[0], d[1], d[2])
+}
+
+fn rgb(c: RGBColor) -> (u8, u8, u8) {
+    (c.0, c.1, c.2)
+}
+
+fn near(a: (u8, u8, u8), b: (u8, u8, u8), tol: i32) -> bool {
+    (i32::from(a.0) - i32::from(b.0)).abs() <= tol
+        && (i32::from(a.1) - i32::from(b.1)).abs() <= tol
+        && (i32::from(a.2) - i32::from(b.2)).abs() <= tol
+}
+
+fn error_message(e: wasm_bindgen::JsError) -> String {
+    let v = JsValue::from(e);
+    let err = v.dyn_ref::<js_sys::Error>().expect("a JS Error object, not a string");
+    String::from(err.message())
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn attend_returns_float64_vectors() {
+    // q = (1, 1); x1 = (1, 0), x2 = (0, 2), x3 = (-1, -1): s = (1, 2, -2).
+    let r = attend(&[1.0, 1.0], &[1.0, 0.0, 0.0, 2.0, -1.0, -1.0], "dot", "softmax", 1.0).unwrap();
+    let z = 1f64.exp() + 2f64.exp() + (-2f64).exp();
+    let alpha = r.alpha();
+    assert_eq!(alpha.len(), 3);
+    assert!((alpha[1] - 2f64.exp() / z).abs() < 1e-15);
+    assert_eq!(r.mean(), vec![0.0, 1.0 / 3.0]);
+    assert!((r.alpha_sum() - 1.0).abs() < 1e-15);
+    let r = attend(&[2.0], &[3.0, -1.0], "dot", "none", f64::NAN).unwrap();
+    assert_eq!(r.alpha(), vec![6.0, -2.0]);
+    assert_eq!(r.pooled(), vec![20.0]);
+}
+
+#[wasm_bindgen_test]
+fn attend_throws_js_errors_with_messages() {
+    let cases: [(&[f64], &[f64], &str, &str, f64, &str); 7] = [
+        (&[1.0, 2.0], &[1.0; 7], "dot", "none", 1.0, "keys has 7 numbers, not a multiple of d = 2"),
+        (&[], &[], "dot", "none", 1.0, "query is empty"),
+        (&[f64::NAN], &[], "dot", "none", 1.0, "query[0] is NaN"),
+        (&[1.0], &[], "euclid", "none", 1.0, "unknown similarity \"euclid\""),
+        (&[1.0], &[], "dot", "sparsemax", 1.0, "unknown normalization"),
+        (&[1.0], &[1.0], "dot", "softmax", 0.0, "temperature is 0"),
+        (&[1e200, 1e200], &[1e200, 1e200], "dot", "none", 1.0, "too large to represent"),
+    ];
+    for (q, k, s, n, t, want) in cases {
+        let m = error_message(attend(q, k, s, n, t).err().expect("an error"));
+        assert!(m.contains(want), "{m:?} should contain {want:?}");
+    }
+}
+
+fn app(w: u32) -> (App, [HtmlCanvasElement; 3]) {
+    let cs = [canvas(w, 420), canvas(w, 520), canvas(w, w * 3 / 4)];
+    let a = App::new(cs[0].clone(), cs[1].clone(), cs[2].clone()).unwrap();
+    (a, cs)
+}
+
+#[wasm_bindgen_test]
+fn bars_are_drawn_with_lengths_proportional_to_alpha() {
+    for scale in [1.0, 2.0] {
+        let w = (800.0 * scale) as u32;
+        let (mut a, cs) = app(w);
+        cs[0].set_height((420.0 * scale) as u32);
+        a.render(scale).unwrap();
+        let lay = json(&a.bars_layout_json());
+        let alpha: Vec<f64> = serde_json::from_value(json(&a.result_json())["alpha"].clone()).unwrap();
+        let zero = lay["zeroX"].as_f64().unwrap();
+        let ppu = lay["pxPerUnit"].as_f64().unwrap();
+        let bars = lay["bars"].as_array().unwrap();
+        assert_eq!(bars.len(), alpha.len());
+        for (i, b) in bars.iter().enumerate() {
+            let y = (b[0].as_f64().unwrap() + b[1].as_f64().unwrap()) / 2.0;
+            let color = rgb(item_color(i));
+            // Measure the bar on the pixels: walk right from the zero line
+            // while the pixel has the item's colour.
+            let mut x = zero + 3.0 * scale;
+            let p0 = pixel(&cs[0], x, y);
+            assert!(near(p0, color, 2), "bar {i} starts at zero (scale {scale}): {p0:?} vs {color:?} at {x},{y}");
+            while near(pixel(&cs[0], x + 1.0, y), color, 2) {
+                x += 1.0;
+            }
+            let want = alpha[i] * ppu;
+            let stop = pixel(&cs[0], x + 1.0, y);
+            assert!((x - zero - want).abs() <= 2.0, "bar {i}: drawn {} px, alpha wants {want} px; pixel after: {stop:?} vs {color:?}", x - zero);
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn map_draws_q_where_it_says_and_drag_moves_it() {
+    let (mut a, cs) = app(800);
+    a.render(1.0).unwrap();
+    let lay = json(&a.map_layout_json());
+    let (qx, qy) = (lay["query"][0].as_f64().unwrap(), lay["query"][1].as_f64().unwrap());
+    assert!(near(pixel(&cs[2], qx, qy), rgb(QUERY_COLOR), 8), "q's diamond is drawn at its position");
+    let before = json(&a.state_json());
+    assert_eq!(a.map_pointer_down(qx, qy), "q");
+    assert!(a.map_pointer_move(qx + 60.0, qy - 40.0).unwrap());
+    a.render(1.0).unwrap();
+    a.map_pointer_up();
+    let after = json(&a.state_json());
+    assert_ne!(before["query"], after["query"]);
+    assert_eq!(before["items"], after["items"], "dragging q leaves the items alone");
+    let lay = json(&a.map_layout_json());
+    let (nx, ny) = (lay["query"][0].as_f64().unwrap(), lay["query"][1].as_f64().unwrap());
+    assert!((nx - qx - 60.0).abs() < 2.0 && (ny - qy + 40.0).abs() < 2.0, "q follows the pointer: {nx},{ny}");
+    // The pooled arrow is drawn in its colour from the origin to pooled.
+    let (px, py) = (lay["pooled"][0].as_f64().unwrap(), lay["pooled"][1].as_f64().unwrap());
+    let (ox, oy) = (lay["origin"][0].as_f64().unwrap(), lay["origin"][1].as_f64().unwrap());
+    let mid = (ox + 0.6 * (px - ox), oy + 0.6 * (py - oy));
+    assert!(near(pixel(&cs[2], mid.0, mid.1), rgb(POOLED_COLOR), 30), "pooled arrow at {mid:?}");
+}
+
+#[wasm_bindgen_test]
+fn heatmap_uses_the_shared_diverging_scale() {
+    let (mut a, cs) = app(800);
+    a.render(1.0).unwrap();
+    // The strongest red of the scale (178, 24, 43) appears: the largest
+    // value of the default scene (1.2) sits at the top of the colour bar.
+    let ctx: CanvasRenderingContext2d = cs[1].get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let data = ctx.get_image_data(0.0, 0.0, 800.0, 520.0).unwrap().data();
+    let has = |c: (u8, u8, u8)| data.chunks_exact(4).any(|p| near((p[0], p[1], p[2]), c, 3));
+    assert!(has((178, 24, 43)), "dark red for +1.2");
+    assert!(has((33, 102, 172)), "dark blue for -1.2 on the colour bar");
+}
+
+#[wasm_bindgen_test]
+fn invalid_edits_change_nothing() {
+    let (mut a, _cs) = app(600);
+    let state = a.state_json();
+    let result = a.result_json();
+    for text in ["abc", "", "1e999", "NaN"] {
+        let m = error_message(a.set_query_text(0, text).err().expect("refused"));
+        assert!(m.starts_with("q1"), "{m}");
+    }
+    let m = error_message(a.set_state_json(r#"{"query": [1, 2]}"#).err().unwrap());
+    assert_eq!(m, "query has 2 numbers, but the scene's vectors have d = 8");
+    let m = error_message(a.set_state_json("{\"temperature\": -1}").err().unwrap());
+    assert!(m.contains("temperature"), "{m}");
+    assert!(a.set_dim_text("0").is_err());
+    assert_eq!(a.state_json(), state);
+    assert_eq!(a.result_json(), result);
+    a.set_query_text(0, "2.5").unwrap();
+    assert_eq!(json(&a.state_json())["query"][0], 2.5);
+}
