@@ -25,7 +25,7 @@ WASM_PACK_FLAGS := --mode no-install
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr
 
-.PHONY: help serve build test test-native test-wasm test-node test-e2e install-build install-test \
+.PHONY: help serve build build-panic test test-native test-wasm test-node test-e2e install-build install-test \
         tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean
 
 help:
@@ -73,6 +73,10 @@ install-test: install-build tools-browsers
 build: install-build
 	$(WASM_PACK) build $(WASM_PACK_FLAGS) --target web --release --no-pack --out-dir pkg
 
+# A test-only build whose debugPanic() export panics, for the e2e panic test.
+build-panic: install-build
+	$(WASM_PACK) build $(WASM_PACK_FLAGS) --target web --dev --no-pack --out-dir target/pkg-panic -- --features panic-trigger
+
 serve: build
 	@echo "http://$(HOST):$(PORT)/www/"
 	@echo "(serving $(CURDIR) on $(HOST):$(PORT) with python3 -m http.server; Ctrl+C stops)"
@@ -81,7 +85,7 @@ serve: build
 # ---------------------------------------------------------------- tests
 
 test: install-test
-	@$(MAKE) --no-print-directory test-native test-wasm build test-node test-e2e
+	@$(MAKE) --no-print-directory test-native test-wasm build build-panic test-node test-e2e
 	@echo "make test: every suite passed"
 
 test-native:

@@ -134,6 +134,9 @@ pub enum AttentionError {
     BadTemperature(f64),
     /// A similarity (or `s / T`) is too large to represent.
     Overflow { key: usize },
+    /// A result (pooled, its norm, the mean's norm or the sum of alpha) is
+    /// too large to represent.
+    OutputOverflow(&'static str),
 }
 
 impl fmt::Display for AttentionError {
@@ -164,6 +167,9 @@ impl fmt::Display for AttentionError {
                 "the similarity of the query and key {} is too large to represent (overflow); use smaller numbers",
                 key + 1
             ),
+            AttentionError::OutputOverflow(what) => {
+                write!(f, "{what} is too large to represent (overflow); use smaller numbers")
+            }
         }
     }
 }
@@ -265,20 +271,33 @@ pub fn similarities(query: &[f64], keys: &[f64], sim: Similarity) -> Result<Vec<
             }
         }
         Similarity::Cosine => {
-            let qn = norm(query);
+            // Each vector is first divided by its largest magnitude, so its
+            // norm lies in [1, sqrt(d)] and nothing overflows, even for
+            // vectors whose true norm exceeds f64::MAX.
+            let qs = scaled_unit(query);
             for row in keys.chunks_exact(d) {
-                let xn = norm(row);
-                if qn == 0.0 || xn == 0.0 {
-                    out.push(0.0);
-                    continue;
+                match (&qs, scaled_unit(row)) {
+                    (Some(qu), Some(xu)) => {
+                        let c: f64 = qu.iter().zip(&xu).map(|(a, b)| a * b).sum();
+                        out.push(c.clamp(-1.0, 1.0));
+                    }
+                    _ => out.push(0.0),
                 }
-                // Dot product of the unit vectors: cannot overflow.
-                let c: f64 = query.iter().zip(row).map(|(a, b)| (a / qn) * (b / xn)).sum();
-                out.push(c.clamp(-1.0, 1.0));
             }
         }
     }
     Ok(out)
+}
+
+/// `v / |v|` computed without overflow, or `None` for the zero vector.
+fn scaled_unit(v: &[f64]) -> Option<Vec<f64>> {
+    let m = v.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+    if m == 0.0 {
+        return None;
+    }
+    let w: Vec<f64> = v.iter().map(|x| x / m).collect();
+    let n = w.iter().map(|x| x * x).sum::<f64>().sqrt();
+    Some(w.into_iter().map(|x| x / n).collect())
 }
 
 fn check_shapes(query: &[f64], keys: &[f64]) -> Result<usize, AttentionError> {
@@ -393,7 +412,8 @@ pub fn mean(keys: &[f64], d: usize) -> Vec<f64> {
 ///
 /// # Errors
 /// Any [`AttentionError`] from [`similarities`] and [`softmax`]; and
-/// [`AttentionError::Overflow`] if a weighted sum is too large to represent.
+/// [`AttentionError::OutputOverflow`] if pooled, a norm or the sum of alpha
+/// is too large to represent: every `Ok` result is finite.
 ///
 /// ```
 /// use din_viz::attention::{attend, Normalization, Similarity};
@@ -420,14 +440,18 @@ pub fn attend(
         Normalization::Softmax => softmax(&scores, temperature)?,
     };
     let pooled = weighted_sum(keys, d, &alpha);
-    if let Some(_) = pooled.iter().position(|v| !v.is_finite()) {
-        let key = alpha.iter().position(|a| a.abs() > 1.0).unwrap_or(0);
-        return Err(AttentionError::Overflow { key });
+    if pooled.iter().any(|v| !v.is_finite()) {
+        return Err(AttentionError::OutputOverflow("the weighted sum (pooled)"));
     }
     let mean = mean(keys, d);
-    let alpha_sum = alpha.iter().sum();
+    let alpha_sum: f64 = alpha.iter().sum();
     let pooled_norm = norm(&pooled);
     let mean_norm = norm(&mean);
+    for (value, what) in [(alpha_sum, "the sum of alpha"), (pooled_norm, "|pooled|"), (mean_norm, "|mean|")] {
+        if !value.is_finite() {
+            return Err(AttentionError::OutputOverflow(what));
+        }
+    }
     Ok(Attention { scores, alpha, pooled, mean, alpha_sum, pooled_norm, mean_norm })
 }
 
@@ -534,6 +558,8 @@ mod tests {
         assert!(matches!(e(attend_named(&[1.0], &[], "dot", "softmax", f64::INFINITY)), BadTemperature(_)));
         assert_eq!(e(attend_named(&[1e200, 1e200], &[1e200, 1e200], "dot", "none", 1.0)), Overflow { key: 0 });
         assert_eq!(e(attend_named(&[1.0], &[1e300], "dot", "softmax", 1e-300)), Overflow { key: 0 });
+        assert!(matches!(e(attend_named(&[1.3e8, 0.0], &[1e150, 1e150], "dot", "none", 1.0)), OutputOverflow(_)));
+        assert!(matches!(e(attend_named(&[1e308], &[0.9, 0.9], "dot", "none", 1.0)), OutputOverflow("the sum of alpha")));
     }
 
     #[test]
@@ -552,6 +578,11 @@ mod tests {
         // cosine of huge vectors stays exact.
         let a = attend(&[1e300, 1e300], &[1e300, 1e300], Similarity::Cosine, Normalization::None, 1.0).unwrap();
         assert!(close(a.alpha[0], 1.0, 1e-15));
+        // cosine of vectors longer than f64::MAX is still exact.
+        let a = attend(&[1.0, 1.0], &[1.7e308, 1.7e308], Similarity::Cosine, Normalization::None, 1.0);
+        assert!(matches!(a, Err(AttentionError::OutputOverflow(_))), "{a:?}"); // |pooled| > f64::MAX
+        let s = similarities(&[1.0, 1.0], &[1.7e308, 1.7e308], Similarity::Cosine).unwrap();
+        assert!(close(s[0], 1.0, 1e-15));
         // mean of huge values does not overflow.
         assert_eq!(mean(&[1.7e308, 1.7e308], 1), vec![1.7e308]);
     }

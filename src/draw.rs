@@ -319,7 +319,8 @@ pub fn draw_bars<DB: DrawingBackend>(
     let row_h = f64::from(bottom - top) / n as f64;
     // Grid and axis ticks.
     let tick_font = st.font(13.0, &MUTED);
-    for t in ticks(lo, hi, 4.0) {
+    let target = (f64::from(x_right - x_left) / (80.0 * st.scale)).clamp(2.0, 6.0);
+    for t in ticks(lo, hi, target) {
         let x = to_x(t).round() as i32;
         area.draw(&PathElement::new(vec![(x, top), (x, bottom)], GRID.stroke_width(st.stroke(1.0)))).map_err(err)?;
         text(area, &fmt_num(t), (x, bottom + st.px(6.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
@@ -344,13 +345,20 @@ pub fn draw_bars<DB: DrawingBackend>(
             area.draw(&Rectangle::new([(sx, yc - swatch / 2), (sx + swatch, yc + swatch / 2)], color.filled()))
                 .map_err(err)?;
             text(area, &labels[i], (sx + swatch + st.px(8.0), yc), label_font.clone(), HPos::Left, VPos::Center)?;
+            // The value sits after the bar's end: right of a positive bar,
+            // left of a negative one when there is room, else right of zero.
             let left_end = zx.min(xe) - st.px(6.0);
-            let (vx, hp) = if *a >= 0.0 || left_end < x_left + st.px(40.0) {
-                (zx.max(xe) + st.px(6.0), HPos::Left)
-            } else {
-                (left_end, HPos::Right)
-            };
-            text(area, &fmt_num(*a), (vx, yc), st.font(LABEL_PX - 1.0, &INK), hp, VPos::Center)?;
+            let after_right = *a >= 0.0 || left_end < x_left + st.px(40.0);
+            let (vx, hp) = if after_right { (zx.max(xe) + st.px(6.0), HPos::Left) } else { (left_end, HPos::Right) };
+            let value = fmt_num(*a);
+            let vfont = st.font(LABEL_PX - 1.0, &INK);
+            let vw = text_width(area, &value, &vfont);
+            let bx0 = if after_right { vx - st.px(2.0) } else { vx - vw - st.px(2.0) };
+            let half = st.px(9.0);
+            // A white backing keeps the value readable over the 1/n line.
+            area.draw(&Rectangle::new([(bx0, yc - half), (bx0 + vw + st.px(4.0), yc + half)], WHITE.filled()))
+                .map_err(err)?;
+            text(area, &value, (vx, yc), vfont, hp, VPos::Center)?;
         }
     }
     // Zero axis and the plain average's weight 1/n.
@@ -651,7 +659,7 @@ pub fn draw_map<DB: DrawingBackend>(
         area.draw(&Circle::new(p(sx, sy), st.px(7.0), WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
     }
     let qs = view.to_screen(q2);
-    if show_labels {
+    {
         // Greedy placement: right, left, above, below; the first spot that
         // overlaps no label placed so far and not q's marker.
         let k = 13.0 * st.scale;
@@ -660,9 +668,15 @@ pub fn draw_map<DB: DrawingBackend>(
         taken.extend(items_px.iter().map(|&(x, y)| (x - r, y - r, x + r, y + r)));
         let lh = LABEL_PX * 1.25 * st.scale;
         let gap = 11.0 * st.scale;
-        for (i, &(sx, sy)) in items_px.iter().enumerate() {
-            let label = item_label(scene, i);
-            let tw = f64::from(text_width(area, &label, &label_font));
+        let bold_pooled = st.bold(LABEL_PX, &POOLED_COLOR);
+        let bold_mean = st.bold(LABEL_PX, &MEAN_COLOR);
+        let mut labels: Vec<(String, (f64, f64), TextStyle<'_>)> =
+            vec![("pooled".to_owned(), pooled_px, bold_pooled), ("mean".to_owned(), mean_px, bold_mean)];
+        if show_labels {
+            labels.extend(items_px.iter().enumerate().map(|(i, &pt)| (item_label(scene, i), pt, label_font.clone())));
+        }
+        for (label, (sx, sy), font) in labels {
+            let tw = f64::from(text_width(area, &label, &font));
             let spots = [
                 (sx + gap, sy - lh / 2.0, HPos::Left, (sx + gap, sy)),
                 (sx - gap - tw, sy - lh / 2.0, HPos::Right, (sx - gap, sy)),
@@ -678,12 +692,9 @@ pub fn draw_map<DB: DrawingBackend>(
                 .unwrap_or(&spots[0]);
             taken.push((pick.0, pick.1, pick.0 + tw, pick.1 + lh));
             let at = p(pick.3 .0, pick.3 .1);
-            text(area, &label, at, label_font.clone(), pick.2, VPos::Center)?;
+            text(area, &label, at, font, pick.2, VPos::Center)?;
         }
     }
-    // pooled, mean labels
-    text(area, "pooled", p(pooled_px.0 + 10.0 * st.scale, pooled_px.1 + 12.0 * st.scale), st.bold(LABEL_PX, &POOLED_COLOR), HPos::Left, VPos::Top)?;
-    text(area, "mean", p(mean_px.0 + 10.0 * st.scale, mean_px.1 - 12.0 * st.scale), st.bold(LABEL_PX, &MEAN_COLOR), HPos::Left, VPos::Bottom)?;
     // The candidate q on top of everything.
     let k = 11.0 * st.scale;
     let diamond = vec![p(qs.0, qs.1 - k), p(qs.0 + k, qs.1), p(qs.0, qs.1 + k), p(qs.0 - k, qs.1)];

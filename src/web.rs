@@ -402,8 +402,9 @@ impl App {
         Ok(())
     }
 
-    /// Keeps the previous view while every point still fits comfortably, so
-    /// the map does not zoom at every slider tick; refits otherwise.
+    /// Keeps the previous view while every point is still inside it and the
+    /// points still fill a fair part of it, so the map does not zoom at every
+    /// slider tick or jump when a drag ends; refits otherwise.
     fn sticky_view(&self, rect: (f64, f64, f64, f64)) -> Option<View> {
         let old = self.view?;
         if old.px != rect {
@@ -414,11 +415,8 @@ impl App {
         pts.push(self.basis.project(&self.att.pooled));
         pts.push(self.basis.project(&self.att.mean));
         let fit = View::fit(&pts, rect);
-        let margin = 0.04 * (old.x.1 - old.x.0);
-        let inside = pts.iter().all(|&(x, y)| {
-            x > old.x.0 + margin && x < old.x.1 - margin && y > old.y.0 + margin && y < old.y.1 - margin
-        });
-        let too_big = (fit.x.1 - fit.x.0) < 0.5 * (old.x.1 - old.x.0);
+        let inside = pts.iter().all(|&(x, y)| x > old.x.0 && x < old.x.1 && y > old.y.0 && y < old.y.1);
+        let too_big = (fit.x.1 - fit.x.0) < 0.4 * (old.x.1 - old.x.0);
         (inside && !too_big).then_some(old)
     }
 
@@ -490,8 +488,13 @@ impl App {
     /// Ends a drag and lets the projection follow the new items.
     #[wasm_bindgen(js_name = mapPointerUp)]
     pub fn map_pointer_up(&mut self) {
-        if self.drag.take().is_some() {
-            self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+        if let Some(drag) = self.drag.take() {
+            let basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+            if basis == drag.basis {
+                // Same ground: keep the view the drag used, so nothing jumps on release.
+                self.view = Some(drag.view);
+            }
+            self.basis = basis;
         }
     }
 

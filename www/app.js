@@ -70,19 +70,28 @@ function clearInvalid(field) {
   }
 }
 
-/** Runs an edit; on refusal marks `field` and explains, keeping the scene. */
-function edit(field, fn) {
+/**
+ * Runs an edit. On success, clears `field`'s mark and any stale error,
+ * refreshes the controls (all but `source`, the control being used) and
+ * redraws; with `rebuild` the table and sliders are built anew (n or d
+ * changed). On refusal marks `field` (if any), explains, and keeps the scene.
+ */
+function edit(field, fn, { source = field, rebuild: fresh = false } = {}) {
+  let out;
   try {
-    const out = guard(fn);
-    if (field) clearInvalid(field);
-    changed(field);
-    return out;
+    out = guard(fn);
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError || broken) return undefined;
+    if (e instanceof WebAssembly.RuntimeError || broken) return false;
     if (field) markInvalid(field, e.message);
     else say(e.message, 'error');
-    return undefined;
+    return false;
   }
+  if (field) clearInvalid(field);
+  if (ui.message.dataset.kind === 'error' && !document.querySelector('[aria-invalid="true"]')) say('');
+  if (source !== ui.candidate) ui.candidate.dataset.chosen = '';
+  if (fresh) rebuild();
+  else changed(source);
+  return out === undefined ? true : out;
 }
 
 // ---------------------------------------------------------------- state → controls
@@ -115,7 +124,7 @@ function buildControls() {
     text.spellcheck = false;
     text.setAttribute('aria-label', `q${k + 1}`);
     text.dataset.k = k;
-    range.addEventListener('input', () => edit(text, () => app.setQueryValue(k, range.valueAsNumber)));
+    range.addEventListener('input', () => edit(text, () => app.setQueryValue(k, range.valueAsNumber), { source: range }));
     text.addEventListener('input', () => edit(text, () => app.setQueryText(k, text.value)));
     text.addEventListener('blur', () => revertIfInvalid(text));
     row.append(name, range, text);
@@ -172,10 +181,7 @@ function buildControls() {
     btn.className = 'remove';
     btn.textContent = '×';
     btn.setAttribute('aria-label', `remove x${i + 1}`);
-    btn.addEventListener('click', () => {
-      edit(null, () => app.removeItem(i));
-      rebuild();
-    });
+    btn.addEventListener('click', () => edit(null, () => app.removeItem(i), { rebuild: true }));
     rm.append(btn);
     tr.append(rm);
     ui.itemsBody.append(tr);
@@ -257,7 +263,6 @@ function revertIfInvalid(field) {
 }
 
 function changed(except) {
-  if (except !== ui.candidate) ui.candidate.dataset.chosen = '';
   syncControls(except);
   scheduleDraw();
 }
@@ -313,7 +318,7 @@ function watchPixelRatio() {
 function wire() {
   ui.similarity.addEventListener('change', () => edit(ui.similarity, () => app.setSimilarity(ui.similarity.value)));
   ui.normalization.addEventListener('change', () => edit(ui.normalization, () => app.setNormalization(ui.normalization.value)));
-  ui.tempRange.addEventListener('input', () => edit(ui.tempText, () => app.setTemperatureText(ui.tempRange.value)));
+  ui.tempRange.addEventListener('input', () => edit(ui.tempText, () => app.setTemperatureText(ui.tempRange.value), { source: ui.tempRange }));
   ui.tempText.addEventListener('input', () => edit(ui.tempText, () => app.setTemperatureText(ui.tempText.value)));
   ui.tempText.addEventListener('blur', () => revertIfInvalid(ui.tempText));
   ui.candidate.addEventListener('change', () => {
@@ -322,23 +327,21 @@ function wire() {
     ui.candidate.dataset.chosen = v;
     edit(ui.candidate, () => app.chooseCandidate(Number(v)));
   });
-  const setDim = (text) => {
-    try {
-      const msg = guard(() => app.setDimText(text));
-      clearInvalid(ui.dim);
-      rebuild();
-      say(msg);
-    } catch (e) {
-      if (!broken) markInvalid(ui.dim, e.message);
-    }
+  // d from the field (a refusal marks the field) or the -/+ buttons (a
+  // refusal is explained but marks nothing: the field still holds a valid d).
+  const setDim = (text, field) => {
+    const msg = edit(field, () => app.setDimText(text), { rebuild: true });
+    if (typeof msg === 'string') say(msg);
   };
-  ui.dim.addEventListener('change', () => setDim(ui.dim.value));
+  ui.dim.addEventListener('change', () => setDim(ui.dim.value, ui.dim));
   ui.dim.addEventListener('blur', () => revertIfInvalid(ui.dim));
-  ui.dimMinus.addEventListener('click', () => setDim(String(state().query.length - 1)));
-  ui.dimPlus.addEventListener('click', () => setDim(String(state().query.length + 1)));
+  ui.dimMinus.addEventListener('click', () => setDim(String(state().query.length - 1), null));
+  ui.dimPlus.addEventListener('click', () => setDim(String(state().query.length + 1), null));
   ui.addItem.addEventListener('click', () => {
-    edit(null, () => app.addItem());
-    rebuild();
+    if (edit(null, () => app.addItem(), { rebuild: true })) {
+      const rows = ui.itemsBody.rows;
+      rows[rows.length - 1].querySelector('input.label').focus();
+    }
   });
 
   // The map: drag q or an item; arrow keys move q while it has focus.
