@@ -107,6 +107,8 @@ pub struct Style {
     pub scale: f64,
     /// Font family for all text.
     pub family: String,
+    /// Language of the labels.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Style {
@@ -114,7 +116,7 @@ impl Style {
     #[must_use]
     pub fn new(scale: f64) -> Self {
         let scale = if scale.is_finite() && scale > 0.0 { scale.clamp(0.25, 8.0) } else { 1.0 };
-        Style { scale, family: "sans-serif".to_owned() }
+        Style { scale, family: "sans-serif".to_owned(), lang: crate::i18n::Lang::En }
     }
 
     fn px(&self, css: f64) -> i32 {

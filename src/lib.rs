@@ -16,6 +16,7 @@
 
 pub mod attention;
 pub mod draw;
+pub mod i18n;
 pub mod presets;
 pub mod projection;
 pub mod scene;

@@ -94,3 +94,53 @@ mod tests {
         }
     }
 }
+
+/// An interest category of the built-in scenes and of the synthetic click
+/// data the activation unit is trained on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Category {
+    /// Identifier used in code and data: `food`, `makeup`, `cars`, `news`,
+    /// `clothes`, `electronics`.
+    pub id: &'static str,
+    /// English name.
+    pub en: &'static str,
+    /// Chinese name (the lecture's term).
+    pub zh: &'static str,
+    /// Centre of the category's items, `d = 8`.
+    pub centroid: [f64; 8],
+}
+
+/// The categories, `d = 8`. Components: 1-2 food, 3-4 make-up, 5-6 cars,
+/// 7 news, and component 8 a shared "popularity" axis. Clothes and
+/// electronics reuse pairs of axes with opposite signs so that every
+/// category is clearly separated from every other (pairwise centroid
+/// distance at least 1) while `d` stays 8 in every built-in scene.
+pub const CATEGORIES: [Category; 6] = [
+    Category { id: "food", en: "food", zh: "美食", centroid: [1.0, 0.7, 0.0, 0.0, 0.0, 0.0, 0.0, 0.3] },
+    Category { id: "makeup", en: "make-up", zh: "美妆", centroid: [0.0, 0.0, 1.0, 0.7, 0.0, 0.0, 0.0, 0.2] },
+    Category { id: "cars", en: "cars", zh: "汽车", centroid: [0.0, 0.0, 0.0, 0.0, 1.0, 0.7, 0.0, 0.2] },
+    Category { id: "news", en: "news", zh: "新闻", centroid: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.2, 0.3] },
+    Category { id: "clothes", en: "clothes", zh: "服装", centroid: [0.0, -0.7, 0.0, -0.7, 0.0, 0.0, 0.0, 0.3] },
+    Category { id: "electronics", en: "electronics", zh: "电子产品", centroid: [0.0, 0.0, -0.7, 0.0, -0.7, 0.0, 0.0, 0.3] },
+];
+
+/// The category with identifier `id`.
+#[must_use]
+pub fn category(id: &str) -> Option<&'static Category> {
+    CATEGORIES.iter().find(|c| c.id == id)
+}
+
+#[cfg(test)]
+mod category_tests {
+    use super::*;
+
+    #[test]
+    fn categories_are_separated() {
+        for (i, a) in CATEGORIES.iter().enumerate() {
+            for b in &CATEGORIES[i + 1..] {
+                let d2: f64 = a.centroid.iter().zip(&b.centroid).map(|(x, y)| (x - y).powi(2)).sum();
+                assert!(d2.sqrt() >= 1.0, "{} vs {}", a.id, b.id);
+            }
+        }
+    }
+}
