@@ -31,7 +31,7 @@ impl std::fmt::Display for DrawError {
 
 impl std::error::Error for DrawError {}
 
-fn err<E: std::fmt::Display>(e: E) -> DrawError {
+pub(crate) fn err<E: std::fmt::Display>(e: E) -> DrawError {
     DrawError(e.to_string())
 }
 
@@ -55,10 +55,12 @@ pub const QUERY_COLOR: RGBColor = RGBColor(0x11, 0x11, 0x11);
 pub const POOLED_COLOR: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 /// Colour of the plain mean.
 pub const MEAN_COLOR: RGBColor = RGBColor(0x5A, 0x5A, 0x5A);
-const INK: RGBColor = RGBColor(0x1F, 0x23, 0x28);
-const MUTED: RGBColor = RGBColor(0x5B, 0x63, 0x6E);
-const GRID: RGBColor = RGBColor(0xE3, 0xE6, 0xEA);
-const AXIS: RGBColor = RGBColor(0x9A, 0xA1, 0xAB);
+pub(crate) const INK: RGBColor = RGBColor(0x1F, 0x23, 0x28);
+pub(crate) const MUTED: RGBColor = RGBColor(0x5B, 0x63, 0x6E);
+pub(crate) const GRID: RGBColor = RGBColor(0xE3, 0xE6, 0xEA);
+pub(crate) const AXIS: RGBColor = RGBColor(0x9A, 0xA1, 0xAB);
+/// Background of the highlighted (hovered) item's row.
+pub(crate) const HIGHLIGHT: RGBColor = RGBColor(0xFF, 0xF3, 0xC4);
 
 /// The colour of item `i`.
 #[must_use]
@@ -109,6 +111,8 @@ pub struct Style {
     pub family: String,
     /// Language of the labels.
     pub lang: crate::i18n::Lang,
+    /// The LastN item under the pointer (0-based), highlighted in every panel.
+    pub highlight: Option<usize>,
 }
 
 impl Style {
@@ -116,22 +120,22 @@ impl Style {
     #[must_use]
     pub fn new(scale: f64) -> Self {
         let scale = if scale.is_finite() && scale > 0.0 { scale.clamp(0.25, 8.0) } else { 1.0 };
-        Style { scale, family: "sans-serif".to_owned(), lang: crate::i18n::Lang::En }
+        Style { scale, family: "sans-serif".to_owned(), lang: crate::i18n::Lang::En, highlight: None }
     }
 
-    fn px(&self, css: f64) -> i32 {
+    pub(crate) fn px(&self, css: f64) -> i32 {
         (css * self.scale).round() as i32
     }
 
-    fn font(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
+    pub(crate) fn font(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
         (self.family.as_str(), css * self.scale).into_font().color(color)
     }
 
-    fn bold(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
+    pub(crate) fn bold(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
         (self.family.as_str(), css * self.scale, FontStyle::Bold).into_font().color(color)
     }
 
-    fn stroke(&self, css: f64) -> u32 {
+    pub(crate) fn stroke(&self, css: f64) -> u32 {
         (css * self.scale).round().max(1.0) as u32
     }
 }
@@ -155,7 +159,7 @@ pub fn heatmap_height(n: usize) -> f64 {
     60.0 + HEAT_ROW_PX * (n + 3) as f64 + 12.0 + 40.0
 }
 
-fn text<DB: DrawingBackend>(
+pub(crate) fn text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
     at: (i32, i32),
@@ -170,7 +174,7 @@ fn text<DB: DrawingBackend>(
 /// conservative estimate from the characters (browsers measure through a
 /// DOM span whose font can differ from the canvas's; CJK glyphs are
 /// full-width), so labels never run into the plot.
-fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, style: &TextStyle<'_>) -> i32 {
+pub(crate) fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, style: &TextStyle<'_>) -> i32 {
     let size = style.font.get_size();
     let estimate: f64 = s
         .chars()
@@ -182,7 +186,7 @@ fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, style:
 }
 
 /// Shortens a label to at most `max` characters, with an ellipsis.
-fn clip_label(s: &str, max: usize) -> String {
+pub(crate) fn clip_label(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()
     } else {
@@ -192,12 +196,12 @@ fn clip_label(s: &str, max: usize) -> String {
     }
 }
 
-fn item_label(scene: &Scene, i: usize) -> String {
+pub(crate) fn item_label(scene: &Scene, i: usize) -> String {
     let l = scene.items[i].label.trim();
     if l.is_empty() { format!("x{}", i + 1) } else { clip_label(l, 24) }
 }
 
-fn dashed_line<DB: DrawingBackend>(
+pub(crate) fn dashed_line<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     a: (i32, i32),
     b: (i32, i32),
@@ -220,7 +224,7 @@ fn dashed_line<DB: DrawingBackend>(
 }
 
 /// "Nice" tick step for a range of `span` with about `target` ticks.
-fn nice_step(span: f64, target: f64) -> f64 {
+pub(crate) fn nice_step(span: f64, target: f64) -> f64 {
     if !(span.is_finite() && span > 0.0) {
         return 1.0;
     }
@@ -231,7 +235,7 @@ fn nice_step(span: f64, target: f64) -> f64 {
     nice * mag
 }
 
-fn ticks(lo: f64, hi: f64, target: f64) -> Vec<f64> {
+pub(crate) fn ticks(lo: f64, hi: f64, target: f64) -> Vec<f64> {
     let step = nice_step(hi - lo, target);
     let mut t = (lo / step).ceil() * step;
     let mut out = Vec::new();
@@ -242,11 +246,48 @@ fn ticks(lo: f64, hi: f64, target: f64) -> Vec<f64> {
     out
 }
 
-fn settings_text(scene: &Scene) -> String {
-    match scene.normalization {
-        Normalization::None => format!("{} similarity, no softmax", scene.similarity.name()),
-        Normalization::Softmax => {
-            format!("{} similarity, softmax T = {}", scene.similarity.name(), fmt_num(scene.temperature))
+/// One line describing the definition of alpha in use, e.g.
+/// "dot similarity, softmax T = 1" or "activation unit (Dice), no softmax".
+#[must_use]
+pub fn definition_text(scene: &Scene, lang: crate::i18n::Lang) -> String {
+    use crate::scene::Definition;
+    let zh = lang == crate::i18n::Lang::Zh;
+    let t = fmt_num(scene.temperature);
+    let act = match scene.activation {
+        crate::unit::Activation::Sigmoid => "sigmoid",
+        crate::unit::Activation::PReLU => "PReLU",
+        crate::unit::Activation::Dice => "Dice",
+    };
+    match scene.definition {
+        Definition::Authors => {
+            let (n, l) = (scene.items.len(), scene.padded_len());
+            if zh {
+                format!("作者代码：激活单元（{act}），补齐到 {l}（{} 个补齐位置被掩码），÷√d，softmax", l - n)
+            } else {
+                format!("authors' code: unit ({act}), padded to {l} ({} masked), ÷√d, softmax", l - n)
+            }
+        }
+        Definition::Unit => match (scene.normalization, zh) {
+            (Normalization::None, false) => format!("paper's activation unit ({act}), α = sigmoid(z), no softmax"),
+            (Normalization::None, true) => format!("论文的激活单元（{act}），α = sigmoid(z)，不做 softmax"),
+            (Normalization::Softmax, false) => format!("paper's activation unit ({act}), softmax T = {t}"),
+            (Normalization::Softmax, true) => format!("论文的激活单元（{act}），softmax T = {t}"),
+        },
+        Definition::Similarity => {
+            let sim = match (scene.similarity, zh) {
+                (crate::attention::Similarity::Dot, false) => "dot",
+                (crate::attention::Similarity::Dot, true) => "点积",
+                (crate::attention::Similarity::Cosine, false) => "cosine",
+                (crate::attention::Similarity::Cosine, true) => "余弦",
+                (crate::attention::Similarity::ScaledDot, false) => "scaled dot",
+                (crate::attention::Similarity::ScaledDot, true) => "缩放点积",
+            };
+            match (scene.normalization, zh) {
+                (Normalization::None, false) => format!("{sim} similarity, no softmax"),
+                (Normalization::None, true) => format!("相似度：{sim}，不做 softmax"),
+                (Normalization::Softmax, false) => format!("{sim} similarity, softmax T = {t}"),
+                (Normalization::Softmax, true) => format!("相似度：{sim}，softmax T = {t}"),
+            }
         }
     }
 }
@@ -280,7 +321,7 @@ pub fn draw_bars<DB: DrawingBackend>(
     let (w, h) = (w as i32, h as i32);
     let pad = st.px(12.0);
     let n = scene.items.len();
-    text(area, "attention weights α", (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
+    text(area, st.lang.pick("attention weights α", "注意力权重 α"), (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
     text(
         area,
         &format!("Σα = {}", fmt_num(att.alpha_sum)),
@@ -289,13 +330,13 @@ pub fn draw_bars<DB: DrawingBackend>(
         HPos::Right,
         VPos::Top,
     )?;
-    text(area, &settings_text(scene), (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    text(area, &definition_text(scene, st.lang), (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
     let top = st.px(64.0);
     let bottom = h - st.px(44.0);
     if n == 0 {
         text(
             area,
-            "No LastN items: add one to see attention.",
+            st.lang.pick("No LastN items: add one to see attention.", "LastN 为空：添加物品后才能看到注意力。"),
             (w / 2, (top + bottom) / 2),
             st.font(LABEL_PX, &MUTED),
             HPos::Center,
@@ -339,6 +380,10 @@ pub fn draw_bars<DB: DrawingBackend>(
         let xe = to_x(*a).round() as i32;
         let zx = zero_x.round() as i32;
         let color = item_color(i);
+        if st.highlight == Some(i) {
+            let band = ((yc - row_h / 2.0).round() as i32, (yc + row_h / 2.0).round() as i32);
+            area.draw(&Rectangle::new([(pad / 2, band.0), (w - pad / 2, band.1)], HIGHLIGHT.filled())).map_err(err)?;
+        }
         area.draw(&Rectangle::new([(zx.min(xe), y0), (zx.max(xe), y1)], color.filled())).map_err(err)?;
         bars.push((y0, y1, xe));
         if show_text {
@@ -368,7 +413,7 @@ pub fn draw_bars<DB: DrawingBackend>(
     area.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], AXIS.stroke_width(st.stroke(1.5)))).map_err(err)?;
     text(
         area,
-        &format!("mean: every weight 1/n = {}", fmt_num(uniform)),
+        &format!("{} 1/n = {}", st.lang.pick("mean: every weight", "简单平均：每个权重都是"), fmt_num(uniform)),
         (w - pad, bottom + st.px(24.0)),
         st.font(13.0, &MEAN_COLOR),
         HPos::Right,
@@ -432,16 +477,21 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let n = scene.items.len();
     let d = scene.dim();
     let narrow = f64::from(w) / st.scale < 560.0;
-    let title = if narrow { "vectors x, q, pooled, mean" } else { "vectors: LastN x, candidate q, pooled Σαx, mean" };
+    let title = match (narrow, st.lang) {
+        (true, crate::i18n::Lang::En) => "vectors x, q, pooled, mean",
+        (false, crate::i18n::Lang::En) => "vectors: LastN x, candidate q, pooled Σαx, mean",
+        (true, crate::i18n::Lang::Zh) => "向量 x、q、加权和、平均",
+        (false, crate::i18n::Lang::Zh) => "向量：LastN 物品 x、候选物品 q、加权和 Σαx、平均",
+    };
     text(area, title, (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
-    text(area, "rows are vectors, columns are components 1…d", (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    text(area, st.lang.pick("rows are vectors, columns are components 1…d", "每行一个向量，每列一个分量 1…d"), (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
     let mut rows: Vec<(String, &[f64], RGBColor)> = Vec::with_capacity(n + 3);
     for (i, it) in scene.items.iter().enumerate() {
         rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &it.vector, item_color(i)));
     }
-    rows.push(("q candidate".to_owned(), &scene.query, QUERY_COLOR));
-    rows.push(("pooled Σαx".to_owned(), &att.pooled, POOLED_COLOR));
-    rows.push(("mean".to_owned(), &att.mean, MEAN_COLOR));
+    rows.push((st.lang.pick("q candidate", "q 候选物品").to_owned(), &scene.query, QUERY_COLOR));
+    rows.push((st.lang.pick("pooled Σαx", "加权和 Σαx").to_owned(), &att.pooled, POOLED_COLOR));
+    rows.push((st.lang.pick("mean", "平均").to_owned(), &att.mean, MEAN_COLOR));
     let limit = rows
         .iter()
         .flat_map(|r| r.1.iter())
@@ -493,6 +543,9 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             let font = if r >= n { st.bold(LABEL_PX, color) } else { label_font.clone() };
             text(area, &clip_label(label, 40), (pad + swatch + st.px(8.0), yc), font, HPos::Left, VPos::Center)?;
         }
+        if st.highlight == Some(r) {
+            area.draw(&Rectangle::new([(pad / 2, y0), (x1, y1)], INK.stroke_width(st.stroke(2.5)))).map_err(err)?;
+        }
         if r >= n {
             // Frame the three special rows so they read as results.
             area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.stroke_width(st.stroke(1.5)))).map_err(err)?;
@@ -525,7 +578,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     Ok(HeatmapLayout { col_x, col_w, row_y, row_h, limit })
 }
 
-fn nice_ceil(v: f64) -> f64 {
+pub(crate) fn nice_ceil(v: f64) -> f64 {
     let mag = 10f64.powf(v.log10().floor());
     let f = v / mag;
     let nice = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0].into_iter().find(|x| f <= *x + 1e-12).unwrap_or(10.0);
@@ -555,7 +608,7 @@ pub fn map_plot_rect(w: u32, h: u32, st: &Style) -> (f64, f64, f64, f64) {
     (pad + 40.0 * st.scale, 60.0 * st.scale, f64::from(w) - pad, f64::from(h) - 58.0 * st.scale)
 }
 
-fn arrow<DB: DrawingBackend>(
+pub(crate) fn arrow<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     from: (f64, f64),
     to: (f64, f64),
@@ -584,10 +637,20 @@ fn arrow<DB: DrawingBackend>(
     area.draw(&Polygon::new(tri, color.filled())).map_err(err)
 }
 
+/// The view that fits every point of the map (items, q, pooled, mean and
+/// the origin) into the map's plot rectangle for an area of `w x h` pixels.
+#[must_use]
+pub fn fit_map_view(scene: &Scene, att: &Attention, basis: &Basis, w: u32, h: u32, st: &Style) -> View {
+    let mut pts: Vec<(f64, f64)> = scene.items.iter().map(|it| basis.project(&it.vector)).collect();
+    pts.extend([basis.project(&scene.query), basis.project(&att.pooled), basis.project(&att.mean)]);
+    View::fit(&pts, map_plot_rect(w, h, st))
+}
+
 /// Draws the 2-D map: items as coloured dots with a halo whose size shows
 /// their weight, `q` as a black diamond, pooled and mean as arrows from the
-/// origin. `view` fixes the data ranges (the wasm layer freezes it during a
-/// drag); `None` fits the view to the points.
+/// origin, over an optional interest-density background (`density`, drawn
+/// with its legend). `view` fixes the data ranges (the wasm layer freezes
+/// it during a drag); `None` fits the view to the points.
 ///
 /// # Errors
 /// A [`DrawError`] if the backend fails.
@@ -597,6 +660,7 @@ pub fn draw_map<DB: DrawingBackend>(
     att: &Attention,
     basis: &Basis,
     view: Option<View>,
+    density: Option<&crate::density::DensityGrid>,
     st: &Style,
 ) -> Result<MapLayout, DrawError> {
     area.fill(&WHITE).map_err(err)?;
@@ -607,18 +671,17 @@ pub fn draw_map<DB: DrawingBackend>(
     let pooled2 = basis.project(&att.pooled);
     let mean2 = basis.project(&att.mean);
     let rect = map_plot_rect(w, h, st);
-    let view = view.map(|v| View { px: rect, ..v }).unwrap_or_else(|| {
-        let mut pts = items2.clone();
-        pts.extend([q2, pooled2, mean2]);
-        View::fit(&pts, rect)
-    });
+    let view = view.map(|v| View { px: rect, ..v }).unwrap_or_else(|| fit_map_view(scene, att, basis, w, h, st));
+    if let Some(grid) = density {
+        crate::lecture::draw_density(area, &view, grid, st)?;
+    }
     let narrow = f64::from(w) / st.scale < 560.0;
-    text(area, "map: drag q or any item", (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
+    text(area, st.lang.pick("map: drag q or any item", "二维图：拖动 q 或任一物品"), (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
     let (axis1, axis2) = match basis.kind {
         crate::projection::BasisKind::Pca => ("PC1", "PC2"),
-        _ => ("component 1", "component 2"),
+        _ => (st.lang.pick("component 1", "分量 1"), st.lang.pick("component 2", "分量 2")),
     };
-    let caption = if narrow { basis.describe_short() } else { basis.describe() };
+    let caption = if narrow { basis.describe_short(st.lang) } else { basis.describe(st.lang) };
     text(area, &caption, (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
     let (l, t, r, b) = rect;
     let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
@@ -657,6 +720,9 @@ pub fn draw_map<DB: DrawingBackend>(
     let label_font = st.font(LABEL_PX, &INK);
     let show_labels = scene.items.len() <= 60;
     for (i, &(sx, sy)) in items_px.iter().enumerate() {
+        if st.highlight == Some(i) {
+            area.draw(&Circle::new(p(sx, sy), st.px(13.0), INK.stroke_width(st.stroke(2.5)))).map_err(err)?;
+        }
         area.draw(&Circle::new(p(sx, sy), st.px(7.0), item_color(i).filled())).map_err(err)?;
         area.draw(&Circle::new(p(sx, sy), st.px(7.0), WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
     }
@@ -673,7 +739,7 @@ pub fn draw_map<DB: DrawingBackend>(
         let bold_pooled = st.bold(LABEL_PX, &POOLED_COLOR);
         let bold_mean = st.bold(LABEL_PX, &MEAN_COLOR);
         let mut labels: Vec<(String, (f64, f64), TextStyle<'_>)> =
-            vec![("pooled".to_owned(), pooled_px, bold_pooled), ("mean".to_owned(), mean_px, bold_mean)];
+            vec![(st.lang.pick("pooled", "加权和").to_owned(), pooled_px, bold_pooled), (st.lang.pick("mean", "平均").to_owned(), mean_px, bold_mean)];
         if show_labels {
             labels.extend(items_px.iter().enumerate().map(|(i, &pt)| (item_label(scene, i), pt, label_font.clone())));
         }
@@ -706,7 +772,12 @@ pub fn draw_map<DB: DrawingBackend>(
     area.draw(&PathElement::new(ring, WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
     text(area, "q", p(qs.0 + k + 4.0 * st.scale, qs.1 - k), st.bold(TITLE_PX + 1.0, &QUERY_COLOR), HPos::Left, VPos::Center)?;
     // Legend line.
-    let legend = if narrow { "◆ q   ● x (halo = weight)   → pooled   ⇢ mean" } else { "◆ q candidate   ● x LastN (halo = weight)   → pooled Σαx   ⇢ mean" };
+    let legend = match (narrow, st.lang) {
+        (true, crate::i18n::Lang::En) => "◆ q   ● x (halo = weight)   → pooled   ⇢ mean",
+        (false, crate::i18n::Lang::En) => "◆ q candidate   ● x LastN (halo = weight)   → pooled Σαx   ⇢ mean",
+        (true, crate::i18n::Lang::Zh) => "◆ q   ● x（光晕 = 权重）   → 加权和   ⇢ 平均",
+        (false, crate::i18n::Lang::Zh) => "◆ q 候选物品   ● x LastN 物品（光晕 = 权重）   → 加权和 Σαx   ⇢ 平均",
+    };
     text(
         area,
         legend,
@@ -715,6 +786,11 @@ pub fn draw_map<DB: DrawingBackend>(
         HPos::Left,
         VPos::Bottom,
     )?;
+    if let Some(grid) = density {
+        let (lw, _) = crate::lecture::DENSITY_LEGEND_CSS;
+        let at = ((view.px.2 - lw * st.scale - 6.0 * st.scale) as i32, (view.px.1 + 6.0 * st.scale) as i32);
+        crate::lecture::draw_density_legend(area, grid, at, st)?;
+    }
     Ok(MapLayout { view, query: qs, items: items_px, pooled: pooled_px, mean: mean_px })
 }
 
@@ -769,7 +845,7 @@ mod tests {
         let a = s.validate().unwrap();
         let b = Basis::for_items(&s.keys(), s.dim());
         let mut lay = None;
-        svg(700, 500, |root| lay = Some(draw_map(root, &s, &a, &b, None, &Style::new(2.0)).unwrap()));
+        svg(700, 500, |root| lay = Some(draw_map(root, &s, &a, &b, None, None, &Style::new(2.0)).unwrap()));
         let lay = lay.unwrap();
         let back = lay.view.to_data(lay.query);
         let want = b.project(&s.query);
@@ -789,7 +865,7 @@ mod tests {
         assert!(out.contains("No LastN items"));
         let b = Basis::for_items(&s.keys(), s.dim());
         svg(600, 300, |root| {
-            draw_map(root, &s, &a, &b, None, &Style::new(1.0)).unwrap();
+            draw_map(root, &s, &a, &b, None, None, &Style::new(1.0)).unwrap();
             draw_heatmap(root, &s, &a, &Style::new(1.0)).unwrap();
         });
     }

@@ -64,3 +64,101 @@ impl FromStr for Lang {
         }
     }
 }
+
+/// The page's own strings, by key, in both languages: `(key, en, zh)`.
+/// Elements carry `data-i18n="key"` (text), `data-i18n-aria="key"`
+/// (accessible name) or `data-i18n-title="key"` (tooltip).
+pub const PAGE: &[(&str, &str, &str)] = &[
+    ("title", "DIN attention", "DIN 注意力机制"),
+    ("lede", "DIN replaces the plain mean of a user's LastN item vectors by a weighted sum Σ αᵢxᵢ, where αᵢ is the similarity of LastN item i and the candidate item q. Move q and watch which interests it keeps.",
+        "DIN 用加权平均代替简单平均：权重 αᵢ 是候选物品 q 与用户 LastN 第 i 个物品的相似度，加权和 Σ αᵢxᵢ 作为用户特征。移动 q，看看哪些兴趣被保留。"),
+    ("lang-toggle", "中文", "English"),
+    ("lang-toggle-aria", "switch the language to Chinese", "切换到英文"),
+    ("scene", "Scene", "场景"),
+    ("candidate-panel", "Candidate q", "候选物品 q"),
+    ("pick-candidate", "Pick a candidate", "选择候选物品"),
+    ("custom", "custom (edited)", "自定义（已修改）"),
+    ("needs-d8", "needs d = 8", "需要 d = 8"),
+    ("settings", "Attention settings", "注意力设置"),
+    ("similarity", "Similarity", "相似度"),
+    ("sim-dot", "dot: q · x", "点积：q · x"),
+    ("sim-cosine", "cosine: q · x / (|q| |x|)", "余弦：q · x / (|q| |x|)"),
+    ("sim-scaled", "scaled dot: q · x / √d", "缩放点积：q · x / √d"),
+    ("sim-unit", "paper: activation unit", "论文：激活单元"),
+    ("sim-authors", "authors' code: unit, masked, ÷√d, softmax", "作者代码：激活单元、掩码、÷√d、softmax"),
+    ("activation", "Activation", "激活函数"),
+    ("maxlen", "Max length (padded)", "最大长度（补齐）"),
+    ("padded", "padded slots", "个补齐位置"),
+    ("unit-info", "Input [q, x, q − x, q ⊙ x] → hidden layers → score z; α = sigmoid(z), trained on synthetic clicks (make weights).", "输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；α = sigmoid(z)，在合成点击数据上训练（make weights）。"),
+    ("authors-info", "As in the authors' code: scores of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length.", "与作者代码相同：补齐位置的分数设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。"),
+    ("density", "interest density background (paper Fig. 6)", "兴趣密度背景（论文图 6）"),
+    ("normalization", "Normalization", "归一化"),
+    ("norm-softmax", "softmax over items", "对物品做 softmax"),
+    ("norm-none", "none: α = similarity", "无：α = 相似度"),
+    ("temperature", "Temperature T", "温度 T"),
+    ("temp-soft", "Lower T sharpens the weights; higher T flattens them toward the mean (1/n each).", "T 越小权重越集中；T 越大权重越平均（趋向每个 1/n）。"),
+    ("temp-none", "Without softmax α is the raw similarity; T is not used. Σα keeps the intensity of interest.", "不做 softmax 时 α 就是相似度，不使用 T。Σα 保留了兴趣强度。"),
+    ("lastn", "LastN items", "用户行为序列 LastN"),
+    ("dim", "Vector length d", "向量维度 d"),
+    ("dim-minus", "remove the last component", "删除最后一维"),
+    ("dim-plus", "add a component", "增加一维"),
+    ("label", "label", "名称"),
+    ("add-item", "+ add item", "+ 添加物品"),
+    ("alpha-sum-h", "sum of weights", "权重之和"),
+    ("pooled-h", "weighted sum", "加权和"),
+    ("mean-h", "plain average", "简单平均"),
+    ("steps-panel", "Step through the lecture", "按步骤演示"),
+    ("steps-on", "Start step-through", "开始分步演示"),
+    ("steps-off", "Show everything", "显示全部"),
+    ("prev", "◀ previous", "◀ 上一步"),
+    ("next", "next ▶", "下一步 ▶"),
+    ("steps-help", "With the panel focused: → Space PageDown for next, ← PageUp for previous.", "面板获得焦点后：→、空格、PageDown 下一步；←、PageUp 上一步。"),
+    ("qkv-panel", "Attention view: query, keys, values", "注意力视角：query、key、value"),
+    ("towers-panel", "Where can LastN go? Two-tower model vs ranking model", "LastN 特征放在哪里？双塔模型与精排模型"),
+    ("place-user", "LastN in the user tower", "LastN 放进用户塔"),
+    ("place-ranking", "LastN in the ranking model", "LastN 放进精排模型"),
+    ("foot", "The pooled vector Σαᵢxᵢ is a user feature of the ranking model, which predicts click rate, like rate, … It cannot sit in the user tower of a two-tower model: that tower never sees the candidate q. Paper: Zhou et al., Deep Interest Network for Click-Through Rate Prediction, KDD 2018.",
+        "加权和 Σαᵢxᵢ 是精排模型的一种用户特征，用于预估点击率、点赞率等。它不能用在双塔模型的用户塔里：用户塔看不到候选物品 q。论文：Zhou et al., Deep Interest Network for Click-Through Rate Prediction, KDD 2018。"),
+    ("bars-aria", "bar chart of the attention weights alpha", "注意力权重 α 的条形图"),
+    ("map-aria", "2-D map of the vectors; drag q or an item; arrow keys move q", "向量的二维图；拖动 q 或物品；方向键移动 q"),
+    ("heatmap-aria", "heatmap of the vectors x, q, pooled and mean", "向量 x、q、加权和与平均的热力图"),
+    ("fatal-title", "Something went wrong inside the visualiser", "可视化程序内部出错"),
+    ("fatal-text", "This is a bug, not something you did. The message below helps us fix it.", "这是程序的错误，不是你的操作问题。下面的信息可以帮助我们修复。"),
+    ("reload", "Reload the page", "重新加载页面"),
+    ("remove-item", "remove", "删除"),
+    ("item-component", "component", "分量"),
+];
+
+/// The page strings for `lang` as a JSON object `{key: text}`.
+///
+/// ```
+/// use din_viz::i18n::{page_strings_json, Lang};
+/// let v: serde_json::Value = serde_json::from_str(&page_strings_json(Lang::Zh)).unwrap();
+/// assert_eq!(v["pooled-h"], "加权和");
+/// ```
+#[must_use]
+pub fn page_strings_json(lang: Lang) -> String {
+    let mut m = serde_json::Map::new();
+    for (k, en, zh) in PAGE {
+        m.insert((*k).to_owned(), serde_json::Value::String(lang.pick(en, zh).to_owned()));
+    }
+    serde_json::Value::Object(m).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_filled() {
+        let mut keys: Vec<&str> = PAGE.iter().map(|p| p.0).collect();
+        keys.sort_unstable();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "duplicate key");
+        for (k, en, zh) in PAGE {
+            assert!(!en.is_empty() && !zh.is_empty(), "{k}");
+            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) || zh.contains('◀') || zh.contains('▶') || *k == "lang-toggle", "{k} zh has Chinese");
+        }
+    }
+}

@@ -15,11 +15,16 @@
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
 
 pub mod attention;
+pub mod density;
 pub mod draw;
 pub mod i18n;
+pub mod lecture;
 pub mod presets;
 pub mod projection;
+pub mod rng;
 pub mod scene;
+pub mod train;
+pub mod unit;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -13,37 +13,116 @@
 //! the food interest while the plain average mixes all three.
 
 use crate::attention::{Normalization, Similarity};
-use crate::scene::{Item, Scene};
+use crate::scene::{Definition, Item, Scene};
+use crate::unit::Activation;
 
-/// The LastN items of the default scene: 3 food, 3 make-up, 3 cars.
+/// A named candidate of a built-in scene.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// Identifier used in URLs and `din.state()`: `food`, `news`, `tshirt` ...
+    pub id: &'static str,
+    /// Label shown in both languages.
+    pub label: &'static str,
+    /// Category id (see [`CATEGORIES`]).
+    pub category: &'static str,
+    /// The candidate vector `q`.
+    pub vector: Vec<f64>,
+    /// What to look at with this candidate, in English.
+    pub caption_en: &'static str,
+    /// What to look at with this candidate, in Chinese.
+    pub caption_zh: &'static str,
+}
+
+/// A built-in scene: items, candidates and the settings it opens with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preset {
+    /// Identifier used in URLs: `why-din-works`, `interest-intensity`, `blank`.
+    pub id: &'static str,
+    /// Menu title in English.
+    pub title_en: &'static str,
+    /// Menu title in Chinese.
+    pub title_zh: &'static str,
+    /// The scene as it opens (its query is the first candidate's, or zeros).
+    pub scene: Scene,
+    /// Category of each LastN item, parallel to `scene.items`.
+    pub categories: Vec<&'static str>,
+    /// Named candidates; the first is the default.
+    pub candidates: Vec<Candidate>,
+    /// Caption when the query is not a named candidate, in English.
+    pub caption_en: &'static str,
+    /// Caption when the query is not a named candidate, in Chinese.
+    pub caption_zh: &'static str,
+}
+
+impl Preset {
+    /// The candidate with identifier `id`.
+    #[must_use]
+    pub fn candidate(&self, id: &str) -> Option<&Candidate> {
+        self.candidates.iter().find(|c| c.id == id)
+    }
+}
+
+fn items(rows: &[(&str, [f64; 8])]) -> Vec<Item> {
+    rows.iter().map(|(l, v)| Item::new(l, v)).collect()
+}
+
+/// The LastN items of `why-din-works`: 3 food, 3 make-up, 3 cars (deck pp. 13-17).
 #[must_use]
 pub fn default_items() -> Vec<Item> {
-    vec![
-        Item::new("ramen", &[1.2, 0.3, 0.0, 0.1, 0.0, 0.0, 0.1, 0.6]),
-        Item::new("dumplings", &[0.7, 1.0, 0.1, 0.0, 0.0, 0.1, 0.0, 0.2]),
-        Item::new("hotpot", &[1.0, 0.7, 0.0, 0.0, 0.2, 0.0, 0.0, -0.3]),
-        Item::new("lipstick", &[0.0, 0.1, 1.2, 0.4, 0.0, 0.0, 0.1, 0.5]),
-        Item::new("mascara", &[0.1, 0.0, 0.6, 1.1, 0.1, 0.0, 0.0, 0.0]),
-        Item::new("foundation", &[0.0, 0.0, 1.0, 0.8, 0.0, 0.1, 0.0, -0.4]),
-        Item::new("SUV", &[0.0, 0.1, 0.0, 0.0, 1.1, 0.5, 0.1, 0.5]),
-        Item::new("sedan", &[0.1, 0.0, 0.1, 0.0, 0.6, 1.1, 0.0, -0.1]),
-        Item::new("EV", &[0.0, 0.0, 0.0, 0.1, 1.2, 0.8, 0.2, -0.4]),
-    ]
+    items(&[
+        ("ramen 拉面", [1.2, 0.3, 0.0, 0.1, 0.0, 0.0, 0.1, 0.6]),
+        ("dumplings 饺子", [0.7, 1.0, 0.1, 0.0, 0.0, 0.1, 0.0, 0.2]),
+        ("hotpot 火锅", [1.0, 0.7, 0.0, 0.0, 0.2, 0.0, 0.0, -0.3]),
+        ("lipstick 口红", [0.0, 0.1, 1.2, 0.4, 0.0, 0.0, 0.1, 0.5]),
+        ("mascara 睫毛膏", [0.1, 0.0, 0.6, 1.1, 0.1, 0.0, 0.0, 0.0]),
+        ("foundation 粉底", [0.0, 0.0, 1.0, 0.8, 0.0, 0.1, 0.0, -0.4]),
+        ("SUV 越野车", [0.0, 0.1, 0.0, 0.0, 1.1, 0.5, 0.1, 0.5]),
+        ("sedan 轿车", [0.1, 0.0, 0.1, 0.0, 0.6, 1.1, 0.0, -0.1]),
+        ("EV 电动车", [0.0, 0.0, 0.0, 0.1, 1.2, 0.8, 0.2, -0.4]),
+    ])
 }
 
-/// Named candidates for the default scene, each with `d = 8`.
+/// Named candidates of `why-din-works`, each with `d = 8`.
 #[must_use]
-pub fn default_candidates() -> Vec<Item> {
+pub fn default_candidates() -> Vec<Candidate> {
     vec![
-        Item::new("noodles (food)", &[1.0, 0.8, 0.0, 0.0, 0.0, 0.1, 0.0, 0.3]),
-        Item::new("eyeshadow (make-up)", &[0.1, 0.0, 0.9, 0.9, 0.0, 0.0, 0.0, 0.3]),
-        Item::new("car tyres (cars)", &[0.0, 0.1, 0.0, 0.0, 0.9, 0.9, 0.0, 0.2]),
-        Item::new("news article (news)", &[0.1, 0.0, 0.0, 0.1, 0.0, 0.1, 1.2, 0.3]),
+        Candidate {
+            id: "food",
+            label: "beef noodles 牛肉面",
+            category: "food",
+            vector: vec![1.0, 0.8, 0.0, 0.0, 0.0, 0.1, 0.0, 0.3],
+            caption_en: "The candidate is food. The plain average mixes food, make-up and cars equally; attention gives the three food items most of the weight, so the weighted average keeps the user's food interest.",
+            caption_zh: "候选物品是美食。简单平均把美食、美妆、汽车三种兴趣混在一起；注意力把大部分权重给了三个美食物品，加权平均保留了用户对美食的兴趣。",
+        },
+        Candidate {
+            id: "news",
+            label: "news headline 新闻",
+            category: "news",
+            vector: vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.2, 0.1],
+            caption_en: "The candidate is a news item. It matches none of the user's interests: every similarity is low, the weights are nearly flat, and the weighted average is close to the plain average.",
+            caption_zh: "候选物品是新闻，与用户的任何兴趣都不匹配：相似度都很低，权重几乎相同，加权平均接近简单平均。",
+        },
+        Candidate {
+            id: "makeup",
+            label: "eyeshadow 眼影",
+            category: "makeup",
+            vector: vec![0.1, 0.0, 0.9, 0.9, 0.0, 0.0, 0.0, 0.3],
+            caption_en: "The candidate is make-up: now the make-up items get the weight, and the weighted average moves to the make-up interest.",
+            caption_zh: "候选物品是美妆：权重转到美妆物品上，加权平均移向美妆兴趣。",
+        },
+        Candidate {
+            id: "cars",
+            label: "car tyres 轮胎",
+            category: "cars",
+            vector: vec![0.0, 0.1, 0.0, 0.0, 0.9, 0.9, 0.0, 0.2],
+            caption_en: "The candidate is a car part: the car items get the weight, and the weighted average moves to the car interest.",
+            caption_zh: "候选物品是汽车配件：权重转到汽车物品上，加权平均移向汽车兴趣。",
+        },
     ]
 }
 
-/// The scene the page opens with: the food candidate, dot similarity,
-/// softmax with `T = 1`.
+/// The scene the page opens with: `why-din-works` with the food candidate,
+/// dot similarity, softmax with `T = 1`.
 ///
 /// ```
 /// let s = din_viz::presets::default_scene();
@@ -55,12 +134,137 @@ pub fn default_candidates() -> Vec<Item> {
 pub fn default_scene() -> Scene {
     let candidates = default_candidates();
     Scene {
-        name: "default".to_owned(),
+        name: "why-din-works".to_owned(),
+        candidate: "food".to_owned(),
         query: candidates[0].vector.clone(),
         items: default_items(),
         similarity: Similarity::Dot,
         normalization: Normalization::Softmax,
         temperature: 1.0,
+        definition: Definition::Similarity,
+        activation: Activation::Dice,
+        max_len: 12,
+    }
+}
+
+fn why_din_works() -> Preset {
+    Preset {
+        id: "why-din-works",
+        title_en: "Why DIN works (food, make-up, cars)",
+        title_zh: "DIN 有效的原因（美食、美妆、汽车）",
+        scene: default_scene(),
+        categories: vec!["food", "food", "food", "makeup", "makeup", "makeup", "cars", "cars", "cars"],
+        candidates: default_candidates(),
+        caption_en: "Three interests: food, make-up, cars. Pick a candidate and compare the plain average with the weighted average.",
+        caption_zh: "三种兴趣：美食、美妆、汽车。选择一个候选物品，比较简单平均与加权平均。",
+    }
+}
+
+fn interest_intensity() -> Preset {
+    let candidates = vec![
+        Candidate {
+            id: "tshirt",
+            label: "T-shirt T恤",
+            category: "clothes",
+            vector: vec![0.0, -0.75, 0.0, -0.7, 0.0, 0.0, 0.0, 0.3],
+            caption_en: "The candidate is a T-shirt and 9 of the 10 LastN items are clothes: without softmax Σα and |pooled| are large — a strong interest. Turn softmax on and Σα becomes 1: the intensity is hidden.",
+            caption_zh: "候选物品是 T 恤，LastN 的 10 个物品中有 9 个是服装：不做 softmax 时 Σα 和 |加权和| 都很大，兴趣强烈。打开 softmax 后 Σα 恒为 1，兴趣强度被隐藏。",
+        },
+        Candidate {
+            id: "phone",
+            label: "phone 手机",
+            category: "electronics",
+            vector: vec![0.0, 0.0, -0.7, 0.1, -0.75, 0.0, 0.0, 0.3],
+            caption_en: "The candidate is a phone and only 1 of the 10 LastN items is electronics: without softmax Σα and |pooled| are small — a weak interest. With softmax Σα is 1 again, as for the T-shirt.",
+            caption_zh: "候选物品是手机，LastN 中只有 1 个电子产品：不做 softmax 时 Σα 和 |加权和| 都很小，兴趣较弱。打开 softmax 后 Σα 又变成 1，与 T 恤相同。",
+        },
+    ];
+    let items = items(&[
+        ("jeans 牛仔裤", [0.1, -0.8, 0.0, -0.6, 0.0, 0.1, 0.0, 0.3]),
+        ("dress 连衣裙", [0.0, -0.6, 0.1, -0.9, 0.0, 0.0, 0.1, 0.2]),
+        ("jacket 夹克", [-0.1, -0.7, 0.0, -0.7, 0.1, 0.0, 0.0, 0.4]),
+        ("hoodie 卫衣", [0.0, -0.9, -0.1, -0.5, 0.0, 0.0, 0.0, 0.3]),
+        ("skirt 半身裙", [0.1, -0.5, 0.0, -0.8, 0.0, 0.1, 0.0, 0.2]),
+        ("sneakers 运动鞋", [0.0, -0.7, -0.1, -0.6, -0.1, 0.0, 0.1, 0.4]),
+        ("coat 大衣", [0.0, -0.8, 0.0, -0.8, 0.0, 0.0, 0.0, 0.3]),
+        ("shirt 衬衫", [0.1, -0.6, 0.0, -0.7, 0.0, 0.0, 0.0, 0.2]),
+        ("scarf 围巾", [0.0, -0.7, 0.1, -0.6, 0.0, -0.1, 0.0, 0.3]),
+        ("earbuds 耳机", [0.0, 0.1, -0.8, 0.0, -0.6, 0.0, 0.0, 0.3]),
+    ]);
+    let mut categories = vec!["clothes"; 9];
+    categories.push("electronics");
+    Preset {
+        id: "interest-intensity",
+        title_en: "Interest intensity (90% clothes, 10% electronics)",
+        title_zh: "兴趣强度（90% 服装，10% 电子产品）",
+        scene: Scene {
+            name: "interest-intensity".to_owned(),
+            candidate: candidates[0].id.to_owned(),
+            query: candidates[0].vector.clone(),
+            items,
+            similarity: Similarity::Dot,
+            normalization: Normalization::None,
+            temperature: 1.0,
+            definition: Definition::Unit,
+            activation: Activation::Dice,
+            max_len: 12,
+        },
+        categories,
+        candidates,
+        caption_en: "A history of 90% clothes and 10% electronics (paper, sec. 4.3). Compare Σα for a T-shirt and a phone, with and without softmax.",
+        caption_zh: "用户历史 90% 是服装、10% 是电子产品（论文 4.3 节）。比较 T 恤和手机的 Σα，分别在有无 softmax 时。",
+    }
+}
+
+/// The empty scene of dimension `d`: no items, `q = 0`.
+///
+/// ```
+/// let p = din_viz::presets::blank(4);
+/// assert_eq!(p.scene.query, vec![0.0; 4]);
+/// assert!(p.scene.items.is_empty());
+/// ```
+#[must_use]
+pub fn blank(d: usize) -> Preset {
+    Preset {
+        id: "blank",
+        title_en: "Blank: choose d and add items",
+        title_zh: "空白：选择维度 d 并添加物品",
+        scene: Scene {
+            name: "blank".to_owned(),
+            candidate: String::new(),
+            query: vec![0.0; d.max(1)],
+            items: Vec::new(),
+            similarity: Similarity::Dot,
+            normalization: Normalization::Softmax,
+            temperature: 1.0,
+            definition: Definition::Similarity,
+            activation: Activation::Dice,
+            max_len: 12,
+        },
+        categories: Vec::new(),
+        candidates: Vec::new(),
+        caption_en: "An empty LastN: set d, add items with the table or import them, and move q.",
+        caption_zh: "空的 LastN：设置维度 d，在表格中添加物品，然后移动 q。",
+    }
+}
+
+/// Identifiers of the built-in scenes, in menu order.
+pub const PRESET_IDS: [&str; 3] = ["why-din-works", "interest-intensity", "blank"];
+
+/// The built-in scene `id` (`blank` with `d = 8`).
+///
+/// ```
+/// use din_viz::presets::preset;
+/// assert_eq!(preset("interest-intensity").unwrap().scene.items.len(), 10);
+/// assert!(preset("nope").is_none());
+/// ```
+#[must_use]
+pub fn preset(id: &str) -> Option<Preset> {
+    match id {
+        "why-din-works" => Some(why_din_works()),
+        "interest-intensity" => Some(interest_intensity()),
+        "blank" => Some(blank(8)),
+        _ => None,
     }
 }
 
@@ -87,10 +291,87 @@ mod tests {
     }
 
     #[test]
-    fn candidates_fit_the_scene() {
-        let s = default_scene();
-        for c in default_candidates() {
-            assert_eq!(c.vector.len(), s.dim(), "{}", c.label);
+    fn candidates_fit_their_scenes() {
+        for id in PRESET_IDS {
+            let p = preset(id).unwrap();
+            assert!(p.scene.validate().is_ok(), "{id}");
+            assert_eq!(p.categories.len(), p.scene.items.len(), "{id}");
+            for c in &p.candidates {
+                assert_eq!(c.vector.len(), p.scene.dim(), "{}", c.id);
+                assert!(category(c.category).is_some(), "{}", c.category);
+            }
+            for cat in &p.categories {
+                assert!(category(cat).is_some());
+            }
+        }
+    }
+
+    fn with_candidate(p: &Preset, id: &str, norm: Normalization) -> crate::attention::Attention {
+        let mut s = p.scene.clone();
+        s.definition = Definition::Similarity;
+        s.query = p.candidate(id).unwrap().vector.clone();
+        s.normalization = norm;
+        s.validate().unwrap()
+    }
+
+    #[test]
+    fn news_candidate_is_flat() {
+        let p = preset("why-din-works").unwrap();
+        let a = with_candidate(&p, "news", Normalization::Softmax);
+        let (lo, hi) = a.alpha.iter().fold((f64::MAX, 0.0_f64), |(l, h), w| (l.min(*w), h.max(*w)));
+        assert!(hi / lo < 1.5, "news weights nearly flat: {lo}..{hi}");
+    }
+
+    #[test]
+    fn intensity_scene_shows_intensity_with_dot() {
+        let p = preset("interest-intensity").unwrap();
+        let t = with_candidate(&p, "tshirt", Normalization::None);
+        let ph = with_candidate(&p, "phone", Normalization::None);
+        assert!(ph.alpha_sum > 0.0 && t.alpha_sum >= 2.0 * ph.alpha_sum, "{} vs {}", t.alpha_sum, ph.alpha_sum);
+        assert!(t.pooled_norm > 2.0 * ph.pooled_norm);
+        let t = with_candidate(&p, "tshirt", Normalization::Softmax);
+        assert!((t.alpha_sum - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn intensity_scene_shows_intensity_with_every_unit() {
+        let p = preset("interest-intensity").unwrap();
+        for act in [Activation::Sigmoid, Activation::PReLU, Activation::Dice] {
+            let run = |id: &str, norm: Normalization| {
+                let mut s = p.scene.clone();
+                s.activation = act;
+                s.normalization = norm;
+                s.query = p.candidate(id).unwrap().vector.clone();
+                s.validate().unwrap()
+            };
+            let (t, ph) = (run("tshirt", Normalization::None), run("phone", Normalization::None));
+            assert!(ph.alpha_sum > 0.0 && t.alpha_sum >= 2.0 * ph.alpha_sum, "{act:?}: {} vs {}", t.alpha_sum, ph.alpha_sum);
+            let (t, ph) = (run("tshirt", Normalization::Softmax), run("phone", Normalization::Softmax));
+            assert!((t.alpha_sum - 1.0).abs() < 1e-12 && (ph.alpha_sum - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn food_candidate_favours_food_with_every_definition() {
+        let p = preset("why-din-works").unwrap();
+        let defs = [
+            (Definition::Similarity, Similarity::Dot),
+            (Definition::Similarity, Similarity::Cosine),
+            (Definition::Similarity, Similarity::ScaledDot),
+            (Definition::Unit, Similarity::Dot),
+            (Definition::Authors, Similarity::Dot),
+        ];
+        for (def, sim) in defs {
+            for act in [Activation::Sigmoid, Activation::PReLU, Activation::Dice] {
+                for norm in [Normalization::None, Normalization::Softmax] {
+                    let mut s = p.scene.clone();
+                    (s.definition, s.similarity, s.activation, s.normalization) = (def, sim, act, norm);
+                    let a = s.validate().unwrap();
+                    let food_min = a.alpha[..3].iter().copied().fold(f64::MAX, f64::min);
+                    let other_max = a.alpha[3..].iter().copied().fold(f64::MIN, f64::max);
+                    assert!(food_min > other_max, "{def:?} {sim:?} {act:?} {norm:?}: {:?}", a.alpha);
+                }
+            }
         }
     }
 }

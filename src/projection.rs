@@ -151,24 +151,32 @@ impl Basis {
 
     /// A shorter description for narrow screens.
     #[must_use]
-    pub fn describe_short(&self) -> String {
-        match self.kind {
-            BasisKind::Direct => "d = 2: drawn directly".to_owned(),
-            BasisKind::Pca => format!("PCA of LastN: {:.0}% of variance", 100.0 * self.explained),
-            BasisKind::FirstAxes => "axes: components 1 and 2".to_owned(),
+    pub fn describe_short(&self, lang: crate::i18n::Lang) -> String {
+        let zh = lang == crate::i18n::Lang::Zh;
+        match (self.kind, zh) {
+            (BasisKind::Direct, false) => "d = 2: drawn directly".to_owned(),
+            (BasisKind::Direct, true) => "d = 2：直接绘制".to_owned(),
+            (BasisKind::Pca, false) => format!("PCA of LastN: {:.0}% of variance", 100.0 * self.explained),
+            (BasisKind::Pca, true) => format!("LastN 的 PCA：{:.0}% 方差", 100.0 * self.explained),
+            (BasisKind::FirstAxes, false) => "axes: components 1 and 2".to_owned(),
+            (BasisKind::FirstAxes, true) => "坐标轴：分量 1 和 2".to_owned(),
         }
     }
 
     /// A short human description of the axes, for the map's caption.
     #[must_use]
-    pub fn describe(&self) -> String {
-        match self.kind {
-            BasisKind::Direct => "d = 2: the map shows the vectors directly".to_owned(),
-            BasisKind::Pca => format!(
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        let zh = lang == crate::i18n::Lang::Zh;
+        match (self.kind, zh) {
+            (BasisKind::Direct, false) => "d = 2: the map shows the vectors directly".to_owned(),
+            (BasisKind::Direct, true) => "d = 2：直接显示向量".to_owned(),
+            (BasisKind::Pca, false) => format!(
                 "PCA of the LastN items: the two axes explain {:.0}% of their variance",
                 100.0 * self.explained
             ),
-            BasisKind::FirstAxes => "fewer than 2 distinct items: axes are components 1 and 2".to_owned(),
+            (BasisKind::Pca, true) => format!("LastN 物品的 PCA：两个坐标轴解释了 {:.0}% 的方差", 100.0 * self.explained),
+            (BasisKind::FirstAxes, false) => "fewer than 2 distinct items: axes are components 1 and 2".to_owned(),
+            (BasisKind::FirstAxes, true) => "不同物品少于 2 个：坐标轴为分量 1 和 2".to_owned(),
         }
     }
 }

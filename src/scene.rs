@@ -10,7 +10,9 @@
 //!
 //! Limits: `1 <= d <= 256`, `n <= 10_000`, labels of at most 200 characters.
 
-use crate::attention::{attend, Attention, AttentionError, Normalization, Similarity};
+use crate::attention::{attend, mean, norm, softmax, weighted_sum, Attention, AttentionError, Normalization, Similarity};
+use crate::unit::{Activation, ActivationUnit, UnitError};
+use std::sync::OnceLock;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -38,11 +40,41 @@ impl Item {
     }
 }
 
+/// Which definition of alpha the scene uses (din-notes.md, section 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Definition {
+    /// The lecture's: a similarity, optionally softmax-normalized.
+    Similarity,
+    /// The paper's activation unit: alpha_i = sigmoid(z_i), or softmax(z/T) as an option.
+    Unit,
+    /// The authors' code: unit logits, padded slots masked, scaled by
+    /// 1/sqrt(d), softmax over `max_len` positions.
+    Authors,
+}
+
+/// The shipped, trained activation unit for `activation` (`weights/*.json`,
+/// embedded at compile time and parsed once).
+///
+/// # Errors
+/// A [`UnitError`] if the embedded file does not load (a build defect).
+pub fn shipped_unit(activation: Activation) -> Result<&'static ActivationUnit, UnitError> {
+    static UNITS: [OnceLock<Result<ActivationUnit, UnitError>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let (slot, text) = match activation {
+        Activation::Sigmoid => (&UNITS[0], include_str!("../weights/sigmoid.json")),
+        Activation::PReLU => (&UNITS[1], include_str!("../weights/prelu.json")),
+        Activation::Dice => (&UNITS[2], include_str!("../weights/dice.json")),
+    };
+    slot.get_or_init(|| ActivationUnit::from_json(text)).as_ref().map_err(Clone::clone)
+}
+
 /// Everything that defines the attention on screen.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
     /// Name of the scene this state came from (a label only).
     pub name: String,
+    /// Identifier of the named candidate `query` was loaded from, or empty
+    /// once `q` has been edited (a label only: it never replaces `query`).
+    pub candidate: String,
     /// The candidate item's vector `q`, length `d`.
     pub query: Vec<f64>,
     /// The user's LastN items `x_1 .. x_n`.
@@ -53,6 +85,12 @@ pub struct Scene {
     pub normalization: Normalization,
     /// Softmax temperature `T > 0`.
     pub temperature: f64,
+    /// Which definition of alpha is used.
+    pub definition: Definition,
+    /// Activation of the unit (for [`Definition::Unit`] and [`Definition::Authors`]).
+    pub activation: Activation,
+    /// Padded length of the authors' variant (at least n).
+    pub max_len: usize,
 }
 
 /// Why a scene or an edit was refused. `Display` gives the message shown
@@ -69,6 +107,8 @@ pub enum SceneError {
     TooLarge { field: String, got: usize, max: usize },
     /// The attention of the resulting scene cannot be computed.
     Attention(AttentionError),
+    /// The activation unit cannot be used for this scene.
+    Unit(UnitError),
     /// The JSON text itself is malformed.
     Json { line: usize, column: usize, reason: String },
     /// An index or name that does not exist.
@@ -118,6 +158,7 @@ impl fmt::Display for SceneError {
                 write!(f, "{field} has {got} entries; at most {max} are allowed")
             }
             SceneError::Attention(e) => write!(f, "{e}"),
+            SceneError::Unit(e) => write!(f, "{e}"),
             SceneError::Json { line, column, reason } => {
                 write!(f, "the state is not valid JSON (line {line}, column {column}): {reason}")
             }
@@ -128,10 +169,33 @@ impl fmt::Display for SceneError {
 
 impl std::error::Error for SceneError {}
 
+impl From<UnitError> for SceneError {
+    fn from(e: UnitError) -> Self {
+        SceneError::Unit(e)
+    }
+}
+
 impl From<AttentionError> for SceneError {
     fn from(e: AttentionError) -> Self {
         SceneError::Attention(e)
     }
+}
+
+/// Attention from logits and weights: pooled, mean and the norms, all checked finite.
+fn assemble(scores: Vec<f64>, alpha: Vec<f64>, keys: &[f64], d: usize) -> Result<Attention, AttentionError> {
+    let pooled = weighted_sum(keys, d, &alpha);
+    if pooled.iter().any(|v| !v.is_finite()) {
+        return Err(AttentionError::OutputOverflow("the weighted sum (pooled)"));
+    }
+    let mean = mean(keys, d);
+    let alpha_sum: f64 = alpha.iter().sum();
+    let (pooled_norm, mean_norm) = (norm(&pooled), norm(&mean));
+    for (value, what) in [(alpha_sum, "the sum of alpha"), (pooled_norm, "|pooled|"), (mean_norm, "|mean|")] {
+        if !value.is_finite() {
+            return Err(AttentionError::OutputOverflow(what));
+        }
+    }
+    Ok(Attention { scores, alpha, pooled, mean, alpha_sum, pooled_norm, mean_norm })
 }
 
 /// Parses a number typed by a person, explaining any refusal.
@@ -198,9 +262,49 @@ impl Scene {
     /// Computes the attention of this scene.
     ///
     /// # Errors
-    /// Only [`AttentionError::Overflow`] can occur for a validated scene.
-    pub fn attention(&self) -> Result<Attention, AttentionError> {
-        attend(&self.query, &self.keys(), self.similarity, self.normalization, self.temperature)
+    /// Overflow of a similarity or a result; for the activation unit, a
+    /// scene whose `d` is not the unit's (8).
+    pub fn attention(&self) -> Result<Attention, SceneError> {
+        let keys = self.keys();
+        match self.definition {
+            Definition::Similarity => {
+                Ok(attend(&self.query, &keys, self.similarity, self.normalization, self.temperature)?)
+            }
+            Definition::Unit => {
+                let unit = shipped_unit(self.activation)?;
+                match self.normalization {
+                    Normalization::None => Ok(unit.attend(&self.query, &keys)?),
+                    Normalization::Softmax => {
+                        let logits = unit.scores(&self.query, &keys)?;
+                        let alpha = softmax(&logits, self.temperature)?;
+                        Ok(assemble(logits, alpha, &keys, self.dim())?)
+                    }
+                }
+            }
+            Definition::Authors => {
+                let unit = shipped_unit(self.activation)?;
+                let a = unit.authors_alpha(&self.query, &keys, self.padded_len())?;
+                Ok(assemble(a.logits, a.alpha, &keys, self.dim())?)
+            }
+        }
+    }
+
+    /// The padded length the authors' variant uses: `max_len`, or n when
+    /// the LastN has grown past it.
+    #[must_use]
+    pub fn padded_len(&self) -> usize {
+        self.max_len.max(self.items.len())
+    }
+
+    /// The name of the definition as the JSON state writes it in `similarity`:
+    /// `dot`, `cosine`, `scaled_dot`, `unit` or `authors`.
+    #[must_use]
+    pub fn similarity_name(&self) -> &'static str {
+        match self.definition {
+            Definition::Similarity => self.similarity.name(),
+            Definition::Unit => "unit",
+            Definition::Authors => "authors",
+        }
     }
 
     /// Checks every invariant, and that the attention is computable; returns
@@ -223,6 +327,7 @@ impl Scene {
             return Err(SceneError::TooLarge { field: "items".into(), got: self.items.len(), max: MAX_N });
         }
         check_label("scene", &self.name)?;
+        check_label("candidate", &self.candidate)?;
         check_vector("query", &self.query)?;
         for (i, it) in self.items.iter().enumerate() {
             check_label(&format!("items[{i}].label"), &it.label)?;
@@ -238,7 +343,10 @@ impl Scene {
                 reason: format!("is {}: it must be a finite number greater than 0", self.temperature),
             });
         }
-        Ok(self.attention()?)
+        if self.max_len > crate::unit::MAX_LEN_LIMIT {
+            return Err(SceneError::TooLarge { field: "maxLen".into(), got: self.max_len, max: crate::unit::MAX_LEN_LIMIT });
+        }
+        self.attention()
     }
 
     /// The state as the JSON object `din.state()` returns:
@@ -252,9 +360,12 @@ impl Scene {
             .collect();
         serde_json::json!({
             "scene": self.name,
+            "candidate": self.candidate,
             "query": self.query,
             "items": items,
-            "similarity": self.similarity.name(),
+            "similarity": self.similarity_name(),
+            "activation": self.activation.name(),
+            "maxLen": self.max_len,
             "normalization": self.normalization.name(),
             "temperature": self.temperature,
         })
@@ -300,12 +411,14 @@ impl Scene {
             reason: format!("must be an object like {{\"query\": [...], \"items\": [...]}}, not {}", type_name(patch)),
         })?;
         let mut next = self.clone();
-        if let Some(v) = obj.get("scene") {
-            next.name = match v {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                other => return Err(wrong_type("scene", "a string", other)),
-            };
+        for (key, slot) in [("scene", &mut next.name), ("candidate", &mut next.candidate)] {
+            if let Some(v) = obj.get(key) {
+                *slot = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Null => String::new(),
+                    other => return Err(wrong_type(key, "a string", other)),
+                };
+            }
         }
         let query = obj.get("query").map(|v| decode_vector("query", v)).transpose()?;
         let items = obj.get("items").map(decode_items).transpose()?;
@@ -335,7 +448,33 @@ impl Scene {
         }
         if let Some(v) = obj.get("similarity") {
             let s = v.as_str().ok_or_else(|| wrong_type("similarity", "a string", v))?;
-            next.similarity = s.parse()?;
+            match s {
+                "unit" => next.definition = Definition::Unit,
+                "authors" => next.definition = Definition::Authors,
+                other => {
+                    next.similarity = other.parse().map_err(|_| SceneError::Invalid {
+                        field: "similarity".into(),
+                        reason: format!(
+                            "\"{other}\" is unknown: use \"dot\", \"cosine\", \"scaled_dot\", \"unit\" (the paper's activation unit) or \"authors\""
+                        ),
+                    })?;
+                    next.definition = Definition::Similarity;
+                }
+            }
+        }
+        if let Some(v) = obj.get("activation") {
+            let s = v.as_str().ok_or_else(|| wrong_type("activation", "a string", v))?;
+            next.activation = s.parse()?;
+        }
+        if let Some(v) = obj.get("maxLen") {
+            let x = decode_number("maxLen", v)?;
+            if x < 0.0 || x.fract() != 0.0 || x > crate::unit::MAX_LEN_LIMIT as f64 {
+                return Err(SceneError::Invalid {
+                    field: "maxLen".into(),
+                    reason: format!("must be a whole number from 0 to {}, not {x}", crate::unit::MAX_LEN_LIMIT),
+                });
+            }
+            next.max_len = x as usize;
         }
         if let Some(v) = obj.get("normalization") {
             let s = v.as_str().ok_or_else(|| wrong_type("normalization", "a string", v))?;

@@ -8,8 +8,10 @@
 //! installing the panic hook, so the package also works in Node.
 
 use crate::attention::{attend_named, Attention};
+use crate::density::DensityGrid;
 use crate::draw::{self, BarsLayout, MapLayout, Style};
-use crate::presets;
+use crate::i18n::Lang;
+use crate::presets::{self, Preset};
 use crate::projection::{Basis, View};
 use crate::scene::{Item, Scene, SceneError, MAX_LABEL, MAX_N};
 use plotters::prelude::*;
@@ -119,15 +121,22 @@ pub struct App {
     scene: Scene,
     att: Attention,
     basis: Basis,
-    candidates: Vec<Item>,
+    preset: Preset,
+    lang: Lang,
+    step: Option<usize>,
+    highlight: Option<usize>,
+    placement: crate::lecture::Placement,
     bars: HtmlCanvasElement,
     heatmap: HtmlCanvasElement,
     map: HtmlCanvasElement,
+    extra: Vec<(String, HtmlCanvasElement)>,
     scale: f64,
     view: Option<View>,
     map_layout: Option<MapLayout>,
     bars_layout: Option<BarsLayout>,
     drag: Option<Drag>,
+    show_density: bool,
+    density_cache: Option<(Scene, Basis, View, std::rc::Rc<DensityGrid>)>,
 }
 
 fn rounded(v: f64) -> f64 {
@@ -141,27 +150,42 @@ impl App {
     /// (given as objects, so it also works inside a shadow root).
     #[wasm_bindgen(constructor)]
     pub fn new(bars: HtmlCanvasElement, heatmap: HtmlCanvasElement, map: HtmlCanvasElement) -> Result<App, JsError> {
-        let scene = presets::default_scene();
+        let preset = presets::preset("why-din-works").ok_or_else(|| JsError::new("the default scene is missing"))?;
+        let scene = preset.scene.clone();
         let att = scene.validate().map_err(js_err)?;
         let basis = Basis::for_items(&scene.keys(), scene.dim());
         Ok(App {
             scene,
             att,
             basis,
-            candidates: presets::default_candidates(),
+            preset,
+            lang: Lang::En,
+            step: None,
+            highlight: None,
+            placement: crate::lecture::Placement::Ranking,
             bars,
             heatmap,
             map,
+            extra: Vec::new(),
             scale: 1.0,
             view: None,
             map_layout: None,
             bars_layout: None,
             drag: None,
+            show_density: true,
+            density_cache: None,
         })
     }
 
-    fn apply(&mut self, scene: Scene, att: Attention) {
+    fn apply(&mut self, mut scene: Scene, att: Attention) {
         let items_changed = scene.items != self.scene.items;
+        if scene.query != self.scene.query && scene.candidate == self.scene.candidate {
+            // q was edited: it is no longer the named candidate.
+            scene.candidate.clear();
+        }
+        if let Some(step) = self.step {
+            self.step = Some(step.min(crate::lecture::steps_total(scene.items.len()) - 1));
+        }
         self.scene = scene;
         self.att = att;
         if items_changed && self.drag.is_none() {
@@ -179,7 +203,12 @@ impl App {
     /// The scene as JSON: `{scene, query, items: [{label, vector}], similarity, normalization, temperature}`.
     #[wasm_bindgen(js_name = stateJson)]
     pub fn state_json(&self) -> String {
-        self.scene.to_json().to_string()
+        let mut v = self.scene.to_json();
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("lang".into(), self.lang.code().into());
+            obj.insert("step".into(), self.step.map_or(serde_json::Value::Null, |s| s.into()));
+        }
+        v.to_string()
     }
 
     /// The attention as JSON: `{alpha, pooled, mean, scores, alphaSum, pooledNorm, meanNorm}`.
@@ -199,10 +228,29 @@ impl App {
         if self.drag.is_some() {
             self.drag = None;
         }
-        let r = self.scene.with_patch_json(text);
-        let (s, a) = r.map_err(js_err)?;
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            js_err(SceneError::Json { line: e.line(), column: e.column(), reason: e.to_string() })
+        })?;
+        let (s, a) = self.scene.with_patch(&v).map_err(js_err)?;
+        let lang = match v.get("lang") {
+            None => self.lang,
+            Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| JsError::new(&format!("lang: {e}")))?,
+            Some(other) => return Err(JsError::new(&format!("lang must be \"en\" or \"zh\", not {other}"))),
+        };
+        let step = match v.get("step") {
+            None => self.step.map(|st| st.min(crate::lecture::steps_total(s.items.len()) - 1)),
+            Some(serde_json::Value::Null) => None,
+            Some(x) => Some(parse_step(x, s.items.len())?),
+        };
+        if s.name != self.scene.name {
+            if let Some(p) = presets::preset(&s.name) {
+                self.preset = p;
+            }
+        }
         self.scene = s;
         self.att = a;
+        self.lang = lang;
+        self.step = step;
         self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
         self.view = None;
         Ok(())
@@ -299,6 +347,39 @@ impl App {
         self.apply_result(r)
     }
 
+    /// Sets the activation of the unit: `sigmoid`, `prelu` or `dice`.
+    #[wasm_bindgen(js_name = setActivation)]
+    pub fn set_activation(&mut self, name: &str) -> Result<(), JsError> {
+        let patch = serde_json::json!({ "activation": name });
+        let r = self.scene.with_patch(&patch);
+        self.apply_result(r)
+    }
+
+    /// Sets the padded length of the authors' variant from typed text.
+    #[wasm_bindgen(js_name = setMaxLenText)]
+    pub fn set_max_len_text(&mut self, text: &str) -> Result<(), JsError> {
+        let v = crate::scene::parse_number("max length", text).map_err(js_err)?;
+        let patch = serde_json::json!({ "maxLen": v });
+        let r = self.scene.with_patch(&patch);
+        self.apply_result(r)
+    }
+
+    /// Whether the activation unit fits the scene (it was trained for d = 8),
+    /// and if not, why: JSON `{ok, reason}` in the current language.
+    #[wasm_bindgen(js_name = unitStatus)]
+    pub fn unit_status(&self) -> String {
+        let d = self.scene.dim();
+        let trained = crate::scene::shipped_unit(self.scene.activation).map(|u| u.d()).unwrap_or(8);
+        let reason = if d == trained {
+            String::new()
+        } else if self.lang == Lang::Zh {
+            format!("激活单元针对 d = {trained} 训练；当前场景 d = {d}，无法使用。")
+        } else {
+            format!("The activation unit was trained for d = {trained}; this scene has d = {d}.")
+        };
+        serde_json::json!({ "ok": d == trained, "reason": reason, "paddedLen": self.scene.padded_len(), "padded": self.scene.padded_len() - self.scene.items.len() }).to_string()
+    }
+
     /// Sets the normalization by name.
     #[wasm_bindgen(js_name = setNormalization)]
     pub fn set_normalization(&mut self, name: &str) -> Result<(), JsError> {
@@ -321,23 +402,27 @@ impl App {
         Ok(())
     }
 
-    /// The named candidates that fit the scene's d, as a JSON array of labels
-    /// (empty labels for those that do not fit).
+    /// The scene's named candidates as JSON `[{id, label, fits}]` (`fits`
+    /// is false where the candidate's d differs from the scene's).
     #[wasm_bindgen(js_name = candidatesJson)]
     pub fn candidates_json(&self) -> String {
         let d = self.scene.dim();
         let v: Vec<serde_json::Value> = self
+            .preset
             .candidates
             .iter()
-            .map(|c| serde_json::json!({ "label": c.label, "fits": c.vector.len() == d }))
+            .map(|c| serde_json::json!({ "id": c.id, "label": c.label, "fits": c.vector.len() == d }))
             .collect();
         serde_json::Value::Array(v).to_string()
     }
 
-    /// Makes named candidate `i` the query.
+    /// Makes the named candidate `id` the query.
     #[wasm_bindgen(js_name = chooseCandidate)]
-    pub fn choose_candidate(&mut self, i: usize) -> Result<(), JsError> {
-        let c = self.candidates.get(i).ok_or_else(|| JsError::new(&format!("there is no candidate {i}")))?;
+    pub fn choose_candidate(&mut self, id: &str) -> Result<(), JsError> {
+        let c = self
+            .preset
+            .candidate(id)
+            .ok_or_else(|| JsError::new(&format!("candidate: the scene \"{}\" has no candidate \"{id}\"", self.preset.id)))?;
         if c.vector.len() != self.scene.dim() {
             return Err(JsError::new(&format!(
                 "candidate \"{}\" has d = {}, but the scene has d = {}",
@@ -348,8 +433,141 @@ impl App {
         }
         let mut next = self.scene.clone();
         next.query = c.vector.clone();
+        next.candidate = c.id.to_owned();
         let att = next.validate().map_err(js_err)?;
-        self.apply(next, att);
+        self.scene = next;
+        self.att = att;
+        Ok(())
+    }
+
+    /// The built-in scenes as JSON `[{id, title}]` in the current language.
+    #[wasm_bindgen(js_name = scenesJson)]
+    pub fn scenes_json(&self) -> String {
+        let v: Vec<serde_json::Value> = presets::PRESET_IDS
+            .iter()
+            .filter_map(|id| presets::preset(id))
+            .map(|p| serde_json::json!({ "id": p.id, "title": self.lang.pick(p.title_en, p.title_zh) }))
+            .collect();
+        serde_json::Value::Array(v).to_string()
+    }
+
+    /// Loads built-in scene `id` with its default candidate and settings
+    /// (`d` is used by `blank` only; 0 keeps 8).
+    #[wasm_bindgen(js_name = loadScene)]
+    pub fn load_scene(&mut self, id: &str, d: usize) -> Result<(), JsError> {
+        let p = if id == "blank" && d > 0 {
+            if d > crate::scene::MAX_D {
+                return Err(JsError::new(&format!("d = {d} is too large; at most {}", crate::scene::MAX_D)));
+            }
+            presets::blank(d)
+        } else {
+            presets::preset(id).ok_or_else(|| {
+                JsError::new(&format!("scene: there is no built-in scene \"{id}\"; use {}", presets::PRESET_IDS.join(", ")))
+            })?
+        };
+        let scene = p.scene.clone();
+        let att = scene.validate().map_err(js_err)?;
+        self.preset = p;
+        self.scene = scene;
+        self.att = att;
+        self.drag = None;
+        self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+        self.view = None;
+        if self.step.is_some() {
+            self.step = Some(0);
+        }
+        Ok(())
+    }
+
+    /// What to look at, for the current scene and candidate, in the current language.
+    pub fn caption(&self) -> String {
+        let p = &self.preset;
+        match p.candidate(&self.scene.candidate) {
+            Some(c) if self.scene.name == p.id => self.lang.pick(c.caption_en, c.caption_zh).to_owned(),
+            _ if self.scene.name == p.id => self.lang.pick(p.caption_en, p.caption_zh).to_owned(),
+            _ => String::new(),
+        }
+    }
+
+    /// The page's strings in the current language, as JSON `{key: text}`.
+    #[wasm_bindgen(js_name = pageStrings)]
+    pub fn page_strings(&self) -> String {
+        crate::i18n::page_strings_json(self.lang)
+    }
+
+    /// Sets the interface language (`en` or `zh`).
+    #[wasm_bindgen(js_name = setLang)]
+    pub fn set_lang(&mut self, code: &str) -> Result<(), JsError> {
+        self.lang = code.parse::<Lang>().map_err(|e| JsError::new(&format!("lang: {e}")))?;
+        Ok(())
+    }
+
+    /// The interface language code.
+    pub fn lang(&self) -> String {
+        self.lang.code().to_owned()
+    }
+
+    /// Turns the step-through on at `step` (clamped), or off with a negative number.
+    #[wasm_bindgen(js_name = setStep)]
+    pub fn set_step(&mut self, step: f64) -> Result<(), JsError> {
+        self.step = if step < 0.0 {
+            None
+        } else {
+            Some(parse_step(&serde_json::json!(step), self.scene.items.len())?)
+        };
+        Ok(())
+    }
+
+    /// The step (0-based), or -1 when the step-through is off.
+    pub fn step(&self) -> f64 {
+        self.step.map_or(-1.0, |s| s as f64)
+    }
+
+    /// Number of steps of the step-through: n + 4 (0 to n + 3).
+    #[wasm_bindgen(js_name = stepsTotal)]
+    pub fn steps_total(&self) -> usize {
+        crate::lecture::steps_total(self.scene.items.len())
+    }
+
+    /// Goes one step forward (or back with `forward = false`). Returns false,
+    /// changing nothing, at the last (or first) step, so the caller can pass
+    /// the key on to the slide deck.
+    #[wasm_bindgen(js_name = stepBy)]
+    pub fn step_by(&mut self, forward: bool) -> bool {
+        let Some(s) = self.step else { return false };
+        let last = self.steps_total() - 1;
+        match (forward, s) {
+            (true, s) if s < last => self.step = Some(s + 1),
+            (false, s) if s > 0 => self.step = Some(s - 1),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Highlights LastN item `i` (0-based) in every panel; a negative number clears it.
+    #[wasm_bindgen(js_name = setHighlight)]
+    pub fn set_highlight(&mut self, i: f64) {
+        self.highlight = (i >= 0.0 && (i as usize) < self.scene.items.len()).then_some(i as usize);
+    }
+
+    /// Where the LastN feature goes in the two-tower diagram: `user-tower` or `ranking`.
+    #[wasm_bindgen(js_name = setPlacement)]
+    pub fn set_placement(&mut self, placement: &str) -> Result<(), JsError> {
+        self.placement = match placement {
+            "user-tower" => crate::lecture::Placement::UserTower,
+            "ranking" => crate::lecture::Placement::Ranking,
+            other => return Err(JsError::new(&format!("placement \"{other}\": use \"user-tower\" or \"ranking\""))),
+        };
+        Ok(())
+    }
+
+    /// Attaches an extra panel canvas: `steps`, `qkv` or `towers`.
+    pub fn attach(&mut self, panel: &str, canvas: HtmlCanvasElement) -> Result<(), JsError> {
+        if !["steps", "qkv", "towers"].contains(&panel) {
+            return Err(JsError::new(&format!("unknown panel \"{panel}\"")));
+        }
+        self.extra.retain(|(p, _)| p != panel);
+        self.extra.push((panel.to_owned(), canvas));
         Ok(())
     }
 
@@ -371,7 +589,26 @@ impl App {
     /// backing stores must already be sized to CSS size times `scale`.
     pub fn render(&mut self, scale: f64) -> Result<(), JsError> {
         self.scale = scale;
-        let st = Style::new(scale);
+        let mut st = Style::new(scale);
+        st.lang = self.lang;
+        st.highlight = self.highlight;
+        for (panel, canvas) in &self.extra {
+            let area = self.backend(canvas)?.into_drawing_area();
+            match panel.as_str() {
+                "steps" => {
+                    crate::lecture::draw_steps(&area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), &st)
+                        .map_err(js_err)?;
+                }
+                "qkv" => {
+                    crate::lecture::draw_qkv(&area, &self.scene, &self.att, &st).map_err(js_err)?;
+                }
+                "towers" => {
+                    crate::lecture::draw_towers(&area, &self.scene, &self.att, self.placement, &st).map_err(js_err)?;
+                }
+                _ => {}
+            }
+            area.present().map_err(js_err)?;
+        }
         let bars = self.backend(&self.bars)?.into_drawing_area();
         self.bars_layout = Some(draw::draw_bars(&bars, &self.scene, &self.att, &st).map_err(js_err)?);
         bars.present().map_err(js_err)?;
@@ -390,16 +627,48 @@ impl App {
         let (w, h) = area.dim_in_pixel();
         let rect = draw::map_plot_rect(w, h, st);
         let (basis, view) = match &self.drag {
-            Some(d) => (d.basis.clone(), Some(d.view)),
-            None => (self.basis.clone(), self.sticky_view(rect)),
+            Some(d) => (d.basis.clone(), d.view),
+            None => {
+                let v = self.sticky_view(rect).unwrap_or_else(|| draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st));
+                (self.basis.clone(), v)
+            }
         };
-        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, view, st).map_err(js_err)?;
+        let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
+        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(js_err)?;
         area.present().map_err(js_err)?;
         if self.drag.is_none() {
             self.view = Some(lay.view);
         }
         self.map_layout = Some(lay);
         Ok(())
+    }
+
+    /// The interest-density grid for this view, recomputed only when the
+    /// items, the settings or the view change (not when only q moves).
+    fn density(&mut self, basis: &Basis, view: &View) -> std::rc::Rc<DensityGrid> {
+        let mut key_scene = self.scene.clone();
+        key_scene.query = Vec::new();
+        key_scene.candidate.clear();
+        key_scene.name.clear();
+        if let Some((k, b, v, g)) = &self.density_cache {
+            if *k == key_scene && b == basis && v == view {
+                return g.clone();
+            }
+        }
+        let cell = 8.0 * self.scale;
+        let cols = ((view.px.2 - view.px.0) / cell).ceil().max(1.0) as usize;
+        let rows = ((view.px.3 - view.px.1) / cell).ceil().max(1.0) as usize;
+        let quantity = crate::density::quantity_for(&self.scene);
+        let f = crate::density::scene_intensity(&self.scene, quantity);
+        let g = std::rc::Rc::new(crate::density::grid(&self.scene, basis, view, cols, rows, &f, quantity));
+        self.density_cache = Some((key_scene, basis.clone(), *view, g.clone()));
+        g
+    }
+
+    /// Shows or hides the interest-density background of the map.
+    #[wasm_bindgen(js_name = setDensity)]
+    pub fn set_density(&mut self, on: bool) {
+        self.show_density = on;
     }
 
     /// Keeps the previous view while every point is still inside it and the
@@ -435,6 +704,19 @@ impl App {
             .filter(|(_, dd)| *dd <= radius * radius)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| Target::Item(i))
+    }
+
+    /// The LastN item whose bar row is at CSS position (x, y) of the bar
+    /// chart (0-based), or -1.
+    #[wasm_bindgen(js_name = barsHit)]
+    pub fn bars_hit(&self, _x_css: f64, y_css: f64) -> f64 {
+        let y = (y_css * self.scale).round() as i32;
+        let Some(lay) = &self.bars_layout else { return -1.0 };
+        let pad = ((lay.bars.get(1).map_or(0, |b| b.0) - lay.bars.first().map_or(0, |b| b.1)).max(0)) / 2;
+        lay.bars
+            .iter()
+            .position(|b| y >= b.0 - pad && y <= b.1 + pad)
+            .map_or(-1.0, |i| i as f64)
     }
 
     /// What is under the pointer at CSS position (x, y) of the map: "q",
@@ -546,6 +828,14 @@ impl App {
             }
             None => "null".to_owned(),
         }
+    }
+}
+
+fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, JsError> {
+    let total = crate::lecture::steps_total(n);
+    match v.as_f64() {
+        Some(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 => Ok((x as usize).min(total - 1)),
+        _ => Err(JsError::new(&format!("step must be a whole number from 0 to {}, not {v}", total - 1))),
     }
 }
 

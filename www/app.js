@@ -8,6 +8,11 @@ const $ = (id) => document.getElementById(id);
 
 const ui = {
   boot: $('boot'), app: $('app'), message: $('message'),
+  lang: $('lang'), scene: $('scene'), caption: $('caption'),
+  steps: $('steps'), stepsToggle: $('steps-toggle'), stepPrev: $('step-prev'), stepNext: $('step-next'), stepCount: $('step-count'),
+  qkv: $('qkv'), towers: $('towers'), density: $('density'),
+  unitNote: $('unit-note'), activation: $('activation'), activationRow: $('activation-row'),
+  maxLen: $('maxlen'), maxLenRow: $('maxlen-row'), padded: $('padded'),
   candidate: $('candidate'), query: $('query'),
   similarity: $('similarity'), normalization: $('normalization'),
   tempRange: $('temperature-range'), tempText: $('temperature-text'), tempNote: $('temp-note'),
@@ -88,10 +93,25 @@ function edit(field, fn, { source = field, rebuild: fresh = false } = {}) {
   }
   if (field) clearInvalid(field);
   if (ui.message.dataset.kind === 'error' && !document.querySelector('[aria-invalid="true"]')) say('');
-  if (source !== ui.candidate) ui.candidate.dataset.chosen = '';
   if (fresh) rebuild();
   else changed(source);
   return out === undefined ? true : out;
+}
+
+// ---------------------------------------------------------------- language
+
+let strings = {};
+const t = (key) => strings[key] ?? key;
+
+/** Puts the current language's strings into every element that names a key. */
+function applyStrings() {
+  strings = JSON.parse(guard(() => app.pageStrings()));
+  const lang = guard(() => app.lang());
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
+  for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  document.title = `${t('title')} — DIN`;
 }
 
 // ---------------------------------------------------------------- state → controls
@@ -186,21 +206,28 @@ function buildControls() {
     tr.append(rm);
     ui.itemsBody.append(tr);
   });
-  // Candidates.
+  // Scenes and candidates.
+  const scenes = JSON.parse(guard(() => app.scenesJson()));
+  ui.scene.replaceChildren(...scenes.map((sc) => {
+    const o = document.createElement('option');
+    o.value = sc.id;
+    o.textContent = sc.title;
+    return o;
+  }));
   const cands = JSON.parse(guard(() => app.candidatesJson()));
   ui.candidate.replaceChildren();
   const custom = document.createElement('option');
   custom.value = '';
-  custom.textContent = 'custom (edited)';
+  custom.textContent = t('custom');
   ui.candidate.append(custom);
-  cands.forEach((c, i) => {
+  for (const c of cands) {
     const o = document.createElement('option');
-    o.value = String(i);
-    o.textContent = c.label;
+    o.value = c.id;
+    o.textContent = c.fits ? c.label : `${c.label} — ${t('needs-d8')}`;
     o.disabled = !c.fits;
-    if (!c.fits) o.textContent += ' — needs d = 8';
     ui.candidate.append(o);
-  });
+  }
+  ui.candidate.disabled = cands.length === 0;
   syncControls(null);
 }
 
@@ -231,9 +258,20 @@ function syncControls(except) {
   });
   ui.similarity.value = s.similarity;
   ui.normalization.value = s.normalization;
+  const unit = JSON.parse(guard(() => app.unitStatus()));
+  const usesUnit = s.similarity === 'unit' || s.similarity === 'authors';
+  for (const v of ['unit', 'authors']) ui.similarity.querySelector(`option[value="${v}"]`).disabled = !unit.ok;
+  ui.unitNote.textContent = !unit.ok ? unit.reason : s.similarity === 'unit' ? t('unit-info') : s.similarity === 'authors' ? t('authors-info') : '';
+  ui.unitNote.hidden = !ui.unitNote.textContent;
+  ui.activationRow.hidden = !usesUnit;
+  ui.activation.value = s.activation;
+  ui.maxLenRow.hidden = s.similarity !== 'authors';
+  ui.normalization.disabled = s.similarity === 'authors';
+  if (ui.maxLen !== except && ui.maxLen.getAttribute('aria-invalid') !== 'true') ui.maxLen.value = String(unit.paddedLen);
+  ui.padded.textContent = `${unit.padded} ${t('padded')}`;
   if (ui.tempText !== except && ui.tempText.getAttribute('aria-invalid') !== 'true') ui.tempText.value = fmt(s.temperature);
   if (ui.tempRange !== except) ui.tempRange.value = String(s.temperature);
-  const soft = s.normalization === 'softmax';
+  const soft = s.normalization === 'softmax' && s.similarity !== 'authors';
   ui.tempText.disabled = !soft;
   ui.tempRange.disabled = !soft;
   ui.tempNote.textContent = soft
@@ -243,13 +281,23 @@ function syncControls(except) {
   ui.alphaSum.textContent = num(r.alphaSum);
   ui.pooledNorm.textContent = num(r.pooledNorm);
   ui.meanNorm.textContent = num(r.meanNorm);
-  const cands = JSON.parse(guard(() => app.candidatesJson()));
-  ui.candidate.value = '';
-  // A candidate stays selected while q equals it; the Rust side keeps the list.
-  if (ui.candidate.dataset.chosen !== undefined && ui.candidate.dataset.chosen !== '') {
-    const i = Number(ui.candidate.dataset.chosen);
-    if (cands[i] && cands[i].fits) ui.candidate.value = String(i);
-  }
+  ui.candidate.value = s.candidate || '';
+  if (ui.candidate.value !== (s.candidate || '')) ui.candidate.value = '';
+  ui.scene.value = s.scene;
+  ui.caption.textContent = guard(() => app.caption());
+  ui.caption.hidden = !ui.caption.textContent;
+  syncSteps();
+}
+
+function syncSteps() {
+  const step = guard(() => app.step());
+  const total = guard(() => app.stepsTotal());
+  const on = step >= 0;
+  ui.stepsToggle.textContent = t(on ? 'steps-off' : 'steps-on');
+  ui.stepsToggle.setAttribute('aria-pressed', String(on));
+  ui.stepPrev.disabled = !on || step <= 0;
+  ui.stepNext.disabled = !on || step >= total - 1;
+  ui.stepCount.textContent = on ? `${step} / ${total - 1}` : '';
 }
 
 const num = (v) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(3));
@@ -291,6 +339,7 @@ function draw() {
   sizeCanvas(ui.bars, layout.barsHeight, dpr);
   sizeCanvas(ui.heatmap, layout.heatmapHeight, dpr);
   sizeCanvas(ui.map, null, dpr);
+  for (const c of [ui.steps, ui.qkv, ui.towers]) sizeCanvas(c, null, dpr);
   try {
     guard(() => app.render(dpr));
   } catch (e) {
@@ -317,16 +366,60 @@ function watchPixelRatio() {
 
 function wire() {
   ui.similarity.addEventListener('change', () => edit(ui.similarity, () => app.setSimilarity(ui.similarity.value)));
+  ui.activation.addEventListener('change', () => edit(ui.activation, () => app.setActivation(ui.activation.value)));
+  ui.maxLen.addEventListener('change', () => edit(ui.maxLen, () => app.setMaxLenText(ui.maxLen.value)));
+  ui.maxLen.addEventListener('blur', () => revertIfInvalid(ui.maxLen));
+  ui.density.addEventListener('change', () => { guard(() => app.setDensity(ui.density.checked)); scheduleDraw(); });
   ui.normalization.addEventListener('change', () => edit(ui.normalization, () => app.setNormalization(ui.normalization.value)));
   ui.tempRange.addEventListener('input', () => edit(ui.tempText, () => app.setTemperatureText(ui.tempRange.value), { source: ui.tempRange }));
   ui.tempText.addEventListener('input', () => edit(ui.tempText, () => app.setTemperatureText(ui.tempText.value)));
   ui.tempText.addEventListener('blur', () => revertIfInvalid(ui.tempText));
   ui.candidate.addEventListener('change', () => {
     const v = ui.candidate.value;
-    if (v === '') return;
-    ui.candidate.dataset.chosen = v;
-    edit(ui.candidate, () => app.chooseCandidate(Number(v)));
+    if (v !== '') edit(ui.candidate, () => app.chooseCandidate(v));
   });
+  ui.scene.addEventListener('change', () => edit(null, () => app.loadScene(ui.scene.value, 0), { rebuild: true }));
+  ui.lang.addEventListener('click', () => {
+    guard(() => app.setLang(guard(() => app.lang()) === 'zh' ? 'en' : 'zh'));
+    applyStrings();
+    rebuild();
+  });
+
+  // Step-through: buttons, and keys while the panel has focus. At the first
+  // or last step a further key is not consumed, so a slide deck gets it.
+  ui.stepsToggle.addEventListener('click', () => {
+    const on = guard(() => app.step()) >= 0;
+    edit(null, () => app.setStep(on ? -1 : 0));
+    if (!on) ui.steps.focus();
+  });
+  ui.stepPrev.addEventListener('click', () => { if (guard(() => app.stepBy(false))) changed(null); });
+  ui.stepNext.addEventListener('click', () => { if (guard(() => app.stepBy(true))) changed(null); });
+  ui.steps.closest('section').addEventListener('keydown', (e) => {
+    if (e.target.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) return;
+    const forward = ['ArrowRight', ' ', 'PageDown'].includes(e.key);
+    const back = ['ArrowLeft', 'PageUp'].includes(e.key);
+    if (!forward && !back) return;
+    if (guard(() => app.step()) < 0) {
+      edit(null, () => app.setStep(0));
+      e.preventDefault();
+      return;
+    }
+    if (guard(() => app.stepBy(forward))) {
+      e.preventDefault();
+      changed(null);
+    }
+  });
+  for (const r of document.querySelectorAll('input[name=placement]')) {
+    r.addEventListener('change', () => { if (r.checked) edit(null, () => app.setPlacement(r.value)); });
+  }
+  // Hovering an item in the bars or on the map highlights it in every panel.
+  const hover = (i) => { guard(() => app.setHighlight(i)); scheduleDraw(); };
+  ui.bars.addEventListener('pointermove', (e) => {
+    const r = ui.bars.getBoundingClientRect();
+    hover(guard(() => app.barsHit(e.clientX - r.left, e.clientY - r.top)));
+  });
+  ui.bars.addEventListener('pointerleave', () => hover(-1));
+  ui.map.addEventListener('pointerleave', () => { if (!guard(() => app.isDragging())) hover(-1); });
   // d from the field (a refusal marks the field) or the -/+ buttons (a
   // refusal is explained but marks nothing: the field still holds a valid d).
   const setDim = (text, field) => {
@@ -363,7 +456,10 @@ function wire() {
     if (guard(() => app.isDragging())) {
       edit(null, () => app.mapPointerMove(x, y));
     } else if (e.pointerType === 'mouse') {
-      ui.map.style.cursor = guard(() => app.mapHit(x, y)) ? 'grab' : 'default';
+      const hit = guard(() => app.mapHit(x, y));
+      ui.map.style.cursor = hit ? 'grab' : 'default';
+      guard(() => app.setHighlight(hit.startsWith('x') ? Number(hit.slice(1)) - 1 : -1));
+      scheduleDraw();
     }
   });
   const up = (e) => {
@@ -407,7 +503,7 @@ const din = {
   /** Applies a (partial) state, or throws an Error and changes nothing. */
   setState(obj) {
     guard(() => app.setStateJson(toJson(obj)));
-    ui.candidate.dataset.chosen = '';
+    applyStrings();
     rebuild();
   },
   /** {alpha, pooled, mean, scores, alphaSum, pooledNorm, meanNorm} for the scene on screen. */
@@ -424,6 +520,38 @@ const din = {
     };
   },
 };
+
+// ---------------------------------------------------------------- URL
+
+/** key=value parameters of the query string and the hash; the hash wins. */
+function readUrlParams() {
+  const params = new Map(new URLSearchParams(location.search));
+  for (const [k, v] of new URLSearchParams(location.hash.replace(/^#/, ''))) params.set(k, v);
+  return params;
+}
+
+/** Applies scene, d, candidate, step and lang; returns messages for refused values. */
+function applyUrl(params) {
+  const problems = [];
+  const tryApply = (key, fn) => {
+    try { guard(fn); } catch (e) { if (!broken) problems.push(`${key}: ${e.message}`); }
+  };
+  const lang = params.get('lang') ?? ((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  tryApply('lang', () => app.setLang(lang));
+  if (params.has('scene')) {
+    const d = params.has('d') ? Number(params.get('d')) : 0;
+    tryApply('scene', () => app.loadScene(params.get('scene'), Number.isInteger(d) && d > 0 ? d : 0));
+  }
+  if (params.has('candidate')) tryApply('candidate', () => app.chooseCandidate(params.get('candidate')));
+  if (params.has('step')) {
+    const step = Number(params.get('step'));
+    tryApply('step', () => {
+      if (!Number.isInteger(step) || step < 0) throw new Error(`"${params.get('step')}" is not a whole number ≥ 0`);
+      app.setStep(step);
+    });
+  }
+  return problems;
+}
 
 // ---------------------------------------------------------------- start
 
@@ -443,8 +571,11 @@ async function main() {
   }
   ui.boot.hidden = true;
   ui.app.hidden = false;
-  ui.candidate.dataset.chosen = '0';
+  for (const [panel, canvas] of [['steps', ui.steps], ['qkv', ui.qkv], ['towers', ui.towers]]) app.attach(panel, canvas);
+  const problems = applyUrl(readUrlParams());
+  applyStrings();
   buildControls();
+  if (problems.length) say(problems.join(' · '), 'error');
   wire();
   window.din = din;
   await din.frame();

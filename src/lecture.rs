@@ -1,0 +1,1773 @@
+//! The lecture's pictures, made live from the scene's numbers.
+//!
+//! * [`draw_steps`]: the build-up of deck pp. 4-10: the LastN vectors
+//!   `x_1..x_n` and the candidate `q`, the weights `α_i` appearing one by
+//!   one, `α_i × x_i`, the weighted sum next to the plain average, and the
+//!   weighted sum fed to the ranking model.
+//! * [`draw_qkv`]: pp. 11-12, the same numbers as single-head attention
+//!   (query `q`, keys and values `x_i`, output = pooled).
+//! * [`draw_towers`]: p. 18, why the plain average fits the two-tower
+//!   model but attention fits only the ranking model.
+//! * [`draw_density`] and [`draw_density_legend`]: the interest-density
+//!   map of [`crate::density`] (the paper's Fig. 6), drawn under the map.
+//!
+//! Like [`crate::draw`], every function is generic over plotters'
+//! `DrawingBackend`, sizes are CSS pixels times `st.scale`, every visible
+//! string comes in English and Chinese (the lecture's terms), and each
+//! returns a small layout record in backend pixels for tests and hit
+//! testing. Rectangles are `(left, top, right, bottom)`.
+
+use crate::attention::{Attention, Normalization, Similarity};
+use crate::density::{DensityGrid, Quantity};
+use crate::draw::{
+    dashed_line, diverging, err, fmt_num, item_color, item_label, nice_ceil, text, text_width, DrawError, Style,
+    AXIS, GRID, INK, LABEL_PX, MEAN_COLOR, MUTED, POOLED_COLOR, QUERY_COLOR, TITLE_PX,
+};
+use crate::i18n::Lang;
+use crate::projection::View;
+use crate::scene::{Definition, Scene};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// A rectangle in backend pixels: left, top, right, bottom.
+pub type Rect = (i32, i32, i32, i32);
+
+/// At most this many LastN items are drawn one by one; beyond it the
+/// panels say "(first 20 of n shown)". Sums and means always use all n.
+pub const MAX_SHOWN: usize = 20;
+
+const EMPHASIS: RGBColor = RGBColor(0xFF, 0xF1, 0xBF);
+const PANEL: RGBColor = RGBColor(0xF6, 0xF8, 0xFA);
+const CROSS: RGBColor = RGBColor(0xB2, 0x18, 0x2B);
+
+// ---------------------------------------------------------------------------
+// Small helpers.
+
+/// `k` in subscript digits: `sub(12)` is `₁₂`.
+fn sub(k: usize) -> String {
+    k.to_string()
+        .chars()
+        .map(|c| c.to_digit(10).and_then(|d| char::from_u32(0x2080 + d)).unwrap_or(c))
+        .collect()
+}
+
+/// A formatted string in the interface language (the dynamic counterpart
+/// of [`Lang::pick`]).
+fn tr(lang: Lang, en: String, zh: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+fn at(v: &[f64], i: usize) -> f64 {
+    v.get(i).copied().unwrap_or(0.0)
+}
+
+fn abs_max(v: &[f64]) -> f64 {
+    v.iter().fold(0.0_f64, |m, a| if a.is_finite() { m.max(a.abs()) } else { m })
+}
+
+fn px_f(st: &Style, css: f64) -> f64 {
+    css * st.scale
+}
+
+fn rect<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, style: ShapeStyle) -> Result<(), DrawError> {
+    area.draw(&Rectangle::new([(r.0, r.1), (r.2, r.3)], style)).map_err(err)
+}
+
+fn line<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, pts: Vec<(i32, i32)>, style: ShapeStyle) -> Result<(), DrawError> {
+    area.draw(&PathElement::new(pts, style)).map_err(err)
+}
+
+fn dashed_rect<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, st: &Style, style: ShapeStyle) -> Result<(), DrawError> {
+    let dash = 5.0 * st.scale;
+    let (a, b, c, d) = ((r.0, r.1), (r.2, r.1), (r.2, r.3), (r.0, r.3));
+    for (p, q) in [(a, b), (b, c), (c, d), (d, a)] {
+        dashed_line(area, p, q, dash, style)?;
+    }
+    Ok(())
+}
+
+/// An arrow with a small head (`head` CSS px), optionally dashed.
+#[allow(clippy::too_many_arguments)]
+fn small_arrow<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: (f64, f64),
+    to: (f64, f64),
+    color: RGBColor,
+    width: f64,
+    dashed: bool,
+    head: f64,
+    st: &Style,
+) -> Result<(), DrawError> {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1.0 {
+        return Ok(());
+    }
+    let head = (head * st.scale).min(len * 0.6);
+    let (ux, uy) = (dx / len, dy / len);
+    let base = (to.0 - ux * head, to.1 - uy * head);
+    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+    let style = color.stroke_width(st.stroke(width));
+    if dashed {
+        dashed_line(area, p(from.0, from.1), p(base.0, base.1), 5.0 * st.scale, style)?;
+    } else {
+        line(area, vec![p(from.0, from.1), p(base.0, base.1)], style)?;
+    }
+    let half = head * 0.55;
+    let tri = vec![p(to.0, to.1), p(base.0 - uy * half, base.1 + ux * half), p(base.0 + uy * half, base.1 - ux * half)];
+    area.draw(&Polygon::new(tri, color.filled())).map_err(err)
+}
+
+/// The largest font size (CSS px, from `css` down to `min_css`) at which
+/// `s` fits in `max_w` backend pixels.
+fn fit_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, max_w: i32, css: f64, min_css: f64, st: &Style) -> f64 {
+    let mut size = css;
+    while size > min_css && text_width(area, s, &st.bold(size, &INK)) > max_w {
+        size -= 0.5;
+    }
+    size.max(min_css)
+}
+
+/// Shortens `s` (with an ellipsis) until it fits in `max_w` at `font`.
+fn clip_to<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, max_w: i32) -> String {
+    if text_width(area, s, font) <= max_w {
+        return s.to_owned();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    for keep in (1..chars.len()).rev() {
+        let mut t: String = chars[..keep].iter().collect();
+        t.push('…');
+        if text_width(area, &t, font) <= max_w {
+            return t;
+        }
+    }
+    String::new()
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// Punctuation that must not start a line.
+fn is_closing(c: char) -> bool {
+    matches!(c, '，' | '。' | '、' | '：' | '；' | '）' | '！' | '？' | '…' | '」' | ')' | ',' | '.' | ':' | ';')
+}
+
+/// Whether a line may break between `a` and `b`.
+fn can_break(a: char, b: char) -> bool {
+    a == ' ' || b == ' ' || ((is_cjk(a) || is_cjk(b)) && !is_closing(b) && !matches!(a, '（' | '('))
+}
+
+/// Greedy line breaking: at spaces, and between Chinese characters (not
+/// before closing punctuation); a word longer than the line is split.
+fn wrap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, max_w: i32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur: Vec<char> = Vec::new();
+    let push = |lines: &mut Vec<String>, chars: &[char]| {
+        let l: String = chars.iter().collect();
+        let l = l.trim();
+        if !l.is_empty() {
+            lines.push(l.to_owned());
+        }
+    };
+    for c in s.chars() {
+        if cur.is_empty() && c == ' ' {
+            continue;
+        }
+        cur.push(c);
+        let line: String = cur.iter().collect();
+        if cur.len() == 1 || text_width(area, &line, font) <= max_w {
+            continue;
+        }
+        // Overflow: break at the last opportunity before `c`, if any.
+        let last = cur.len() - 1;
+        match (1..=last).rev().find(|&j| can_break(cur[j - 1], cur[j])) {
+            Some(j) => {
+                push(&mut lines, &cur[..j]);
+                cur.drain(..j);
+            }
+            None => {
+                push(&mut lines, &cur[..last]);
+                cur.drain(..last);
+            }
+        }
+        while cur.first() == Some(&' ') {
+            cur.remove(0);
+        }
+    }
+    push(&mut lines, &cur);
+    lines
+}
+
+/// Draws `lines` one below the other from `y` (top), `line_h` apart.
+fn text_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    x: i32,
+    y: i32,
+    line_h: i32,
+    font: &TextStyle<'_>,
+    h: HPos,
+) -> Result<(), DrawError> {
+    for (k, l) in lines.iter().enumerate() {
+        text(area, l, (x, y + line_h * k as i32), font.clone(), h, VPos::Top)?;
+    }
+    Ok(())
+}
+
+/// One vector as a strip of `d` coloured cells (top to bottom when
+/// `vertical`, else left to right); each cell shows `factor * v_k` on the
+/// shared diverging scale of `limit`.
+fn strip<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    r: Rect,
+    v: &[f64],
+    limit: f64,
+    vertical: bool,
+    factor: f64,
+) -> Result<(), DrawError> {
+    let d = v.len();
+    if d == 0 {
+        return Ok(());
+    }
+    let (x0, y0, x1, y1) = r;
+    let span = f64::from(if vertical { y1 - y0 } else { x1 - x0 });
+    let start = if vertical { y0 } else { x0 };
+    for (k, val) in v.iter().enumerate() {
+        let a = start + (span * k as f64 / d as f64).round() as i32;
+        let b = (start + (span * (k + 1) as f64 / d as f64).round() as i32).max(a + 1);
+        let cell = if vertical { (x0, a, x1, b) } else { (a, y0, b, y1) };
+        rect(area, cell, diverging(val * factor, limit).filled())?;
+    }
+    Ok(())
+}
+
+/// The colour limit shared by every strip of a panel (and the heatmap):
+/// a nice number at or above the largest magnitude of x_i, q, pooled, mean.
+fn shared_limit(scene: &Scene, att: &Attention) -> f64 {
+    let m = scene
+        .items
+        .iter()
+        .flat_map(|it| it.vector.iter())
+        .chain(&scene.query)
+        .chain(&att.pooled)
+        .chain(&att.mean)
+        .fold(0.0_f64, |m, v| if v.is_finite() { m.max(v.abs()) } else { m });
+    if m > 0.0 { nice_ceil(m) } else { 1.0 }
+}
+
+/// The similarity (or the unit) as a formula of `q` and `k`.
+fn sim_formula(scene: &Scene, k: &str) -> String {
+    match scene.definition {
+        Definition::Unit => format!("z(q, {k})"),
+        Definition::Authors => format!("z(q, {k})/√d"),
+        Definition::Similarity => match scene.similarity {
+            Similarity::Dot => format!("q·{k}"),
+            Similarity::Cosine => format!("cos(q, {k})"),
+            Similarity::ScaledDot => format!("q·{k}/√d"),
+        },
+    }
+}
+
+fn settings_line(scene: &Scene, lang: Lang) -> String {
+    crate::draw::definition_text(scene, lang)
+}
+
+fn first_shown(n: usize, lang: Lang) -> String {
+    tr(lang, format!("(first {MAX_SHOWN} of {n} shown)"), format!("（显示前 {MAX_SHOWN} 个，共 {n} 个）"))
+}
+
+fn highlighted(st: &Style, i: usize) -> bool {
+    st.highlight == Some(i)
+}
+
+// ---------------------------------------------------------------------------
+// Build-up, deck pp. 4-10.
+
+/// Number of steps of [`draw_steps`] for `n` LastN items: the vectors,
+/// one step per weight, the products, the weighted sum, the ranking model.
+///
+/// ```
+/// assert_eq!(din_viz::lecture::steps_total(9), 13);
+/// ```
+#[must_use]
+pub fn steps_total(n: usize) -> usize {
+    n + 4
+}
+
+/// Preferred CSS height of the build-up panel.
+#[must_use]
+pub fn steps_height() -> f64 {
+    440.0
+}
+
+/// Where [`draw_steps`] put things, in backend pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepsLayout {
+    /// The step drawn (the requested one, clamped to `steps_total(n) - 1`).
+    pub step: usize,
+    /// Number of LastN strips drawn (at most [`MAX_SHOWN`]).
+    pub shown: usize,
+    /// Number of weights `α_i` visible under the strips.
+    pub alphas: usize,
+    /// The strip of each drawn LastN item `x_1..x_shown`.
+    pub items: Vec<Rect>,
+    /// The strip of the candidate `q`.
+    pub query: Rect,
+    /// The weighted sum's strip, from step `n + 2` on.
+    pub pooled: Option<Rect>,
+    /// The plain mean's strip, from step `n + 2` on.
+    pub mean: Option<Rect>,
+    /// The ranking model's box, at step `n + 3`.
+    pub ranking: Option<Rect>,
+    /// The colour scale's limit: cells run from `-limit` (blue) to `limit` (red).
+    pub limit: f64,
+}
+
+fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) -> String {
+    let n = scene.items.len();
+    let total = steps_total(n);
+    let head = tr(lang, format!("Step {} of {}: ", step + 1, total), format!("第 {} 步（共 {} 步）：", step + 1, total));
+    let body = if step == 0 {
+        let xs = if n == 0 { String::new() } else { format!("x₁…x{}", sub(n)) };
+        tr(
+            lang,
+            format!("the user's LastN vectors {xs} and the candidate item's vector q"),
+            format!("用户行为序列 LastN 的向量 {xs}，候选物品的向量 q"),
+        )
+    } else if step <= n {
+        let k = sub(step);
+        let s = fmt_num(at(&att.scores, step - 1));
+        let a = fmt_num(at(&att.alpha, step - 1));
+        match scene.normalization {
+            Normalization::None => tr(
+                lang,
+                format!("weight α{k} = similarity(q, x{k}) = {a}"),
+                format!("权重 α{k} = 相似度(q, x{k}) = {a}"),
+            ),
+            Normalization::Softmax => tr(
+                lang,
+                format!("s{k} = similarity(q, x{k}) = {s}; weight α{k} = softmax(s){k} = {a}"),
+                format!("s{k} = 相似度(q, x{k}) = {s}；权重 α{k} = softmax(s){k} = {a}"),
+            ),
+        }
+    } else if step == n + 1 {
+        lang.pick(
+            "each LastN vector times its weight: αᵢ × xᵢ (colours fade with αᵢ)",
+            "每个 LastN 向量乘以它的权重：αᵢ × xᵢ（颜色随 αᵢ 变淡）",
+        )
+        .to_owned()
+    } else if step == n + 2 {
+        lang.pick(
+            "weighted sum Σ αᵢ xᵢ: one vector (the plain average beside it, for contrast)",
+            "加权和 Σ αᵢ xᵢ：结果是一个向量（旁边是简单平均，作对比）",
+        )
+        .to_owned()
+    } else {
+        lang.pick(
+            "the weighted sum is a user feature of the ranking model, which predicts click rate, like rate …",
+            "把加权和作为一种用户特征，输入精排模型，预估点击率、点赞率等指标",
+        )
+        .to_owned()
+    };
+    head + &body
+}
+
+/// Draws step `step` (0-based, clamped) of the build-up of deck pp. 4-10:
+///
+/// * step 0: the LastN vectors `x_1..x_n` as vertical strips of coloured
+///   cells (one per component, one shared diverging scale) and the
+///   candidate `q` on the right;
+/// * step `k` in `1..=n`: the weights `α_1..α_k` under their strips (value
+///   and bar), the newest one emphasised and linked to `q`;
+/// * step `n + 1`: every strip shows `α_i × x_i` (faded by `α_i / max|α|`);
+/// * step `n + 2`: the weighted sum `Σ α_i x_i` (pooled) next to the mean;
+/// * step `n + 3`: the weighted sum fed to the ranking model.
+///
+/// The caption at the top says what the step shows. Beyond
+/// [`MAX_SHOWN`] items the first 20 are drawn and the panel says so.
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_steps<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    att: &Attention,
+    step: usize,
+    st: &Style,
+) -> Result<StepsLayout, DrawError> {
+    area.fill(&WHITE).map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let lang = st.lang;
+    let pad = st.px(12.0);
+    let n = scene.items.len();
+    let step = step.min(steps_total(n) - 1);
+    let shown = n.min(MAX_SHOWN);
+    let limit = shared_limit(scene, att);
+    let amax = abs_max(&att.alpha);
+    let alphas = step.min(n).min(shown);
+
+    // Caption (two lines reserved so nothing jumps between steps) and settings.
+    let cap_font = st.bold(16.0, &INK);
+    let caption = steps_caption(scene, att, step, lang);
+    let cap_lines = wrap(area, &caption, &cap_font, w - 2 * pad);
+    text_lines(area, &cap_lines[..cap_lines.len().min(2)], pad, pad, st.px(21.0), &cap_font, HPos::Left)?;
+    let mut info = format!(
+        "{} · {}",
+        settings_line(scene, lang),
+        tr(
+            lang,
+            format!("cells: components 1…d, colour −{0} (blue) … {0} (red)", fmt_num(limit)),
+            format!("格子：分量 1…d，颜色 −{0}（蓝）… {0}（红）", fmt_num(limit)),
+        )
+    );
+    if n > MAX_SHOWN {
+        info = format!("{}  {info}", first_shown(n, lang));
+    }
+    let info_px = fit_px(area, &info, w - 2 * pad, 13.0, 10.0, st);
+    let info_font = st.font(info_px, &MUTED);
+    let info = clip_to(area, &info, &info_font, w - 2 * pad);
+    let info_y = pad + st.px(44.0);
+    text(area, &info, (pad, info_y), info_font, HPos::Left, VPos::Top)?;
+
+    // Vertical bands.
+    let conn_y = info_y + st.px(22.0); // q → x_k connector
+    let label_y = conn_y + st.px(14.0); // "x₁", "q", "mean", "Σαᵢxᵢ"
+    let name_y = label_y + st.px(19.0); // item names, "candidate item", …
+    let swatch_y = name_y + st.px(29.0); // item colour band (names take two lines)
+    let strip_top = swatch_y + st.px(6.0);
+
+    // Horizontal columns: L (LastN), M (q), R (results).
+    let inner = w - 2 * pad;
+    let gap = st.px(14.0);
+    let m_w = ((f64::from(inner) * 0.14).round() as i32).clamp(st.px(90.0), st.px(130.0));
+    let r_w = ((f64::from(inner) * 0.21).round() as i32).clamp(st.px(140.0), st.px(200.0));
+    let l_x0 = pad;
+    let l_x1 = (pad + inner - m_w - r_w - 2 * gap).max(l_x0 + st.px(40.0));
+    let m_x0 = l_x1 + gap;
+    let r_x0 = m_x0 + m_w + gap;
+    let r_x1 = (w - pad).max(r_x0 + 1);
+    let slots = if n > shown { shown as f64 + 0.8 } else { shown.max(1) as f64 };
+    let pitch = f64::from(l_x1 - l_x0) / slots;
+    let sw = (pitch * 0.56).clamp(2.0, px_f(st, 34.0));
+    let big_sw = px_f(st, 30.0).min(f64::from(m_w) * 0.4);
+    let cx = |i: usize| l_x0 as f64 + pitch * (i as f64 + 0.5);
+
+    // Values under the strips: one row when they fit, else staggered.
+    let val_strings: Vec<String> = (0..shown).map(|i| fmt_num(at(&att.alpha, i))).collect();
+    let widest_val = val_strings.iter().max_by_key(|s| s.chars().count()).cloned().unwrap_or_default();
+    let one_row = text_width(area, &widest_val, &st.font(12.0, &INK)) as f64 <= pitch - px_f(st, 4.0);
+    let value_rows = if one_row { 1 } else { 2 };
+    let val_px = fit_px(area, &widest_val, (pitch * value_rows as f64 - px_f(st, 4.0)) as i32, 12.0, 7.0, st);
+    let below = st.px(2.0 + 15.0 + 18.0 + 15.0 * value_rows as f64 + 4.0 + 26.0 + 4.0);
+    let strip_bottom = (h - pad - below).max(strip_top + st.px(24.0));
+    let x_row = strip_bottom + st.px(2.0);
+    let alpha_y = x_row + st.px(15.0);
+    let val_y = alpha_y + st.px(18.0);
+    let bar_y0 = val_y + st.px(15.0) * value_rows + st.px(4.0);
+    let bar_y1 = bar_y0 + st.px(26.0);
+
+    // Column backgrounds for the highlighted item and the newest weight.
+    let newest = if (1..=n).contains(&step) && step <= shown { Some(step - 1) } else { None };
+    for i in 0..shown {
+        let x0 = (cx(i) - pitch / 2.0 + 1.0).round() as i32;
+        let x1 = (cx(i) + pitch / 2.0 - 1.0).round() as i32;
+        if highlighted(st, i) {
+            rect(area, (x0, label_y - st.px(2.0), x1, bar_y1 + st.px(2.0)), item_color(i).mix(0.14).filled())?;
+        }
+        if newest == Some(i) {
+            rect(area, (x0, alpha_y - st.px(2.0), x1, bar_y1 + st.px(2.0)), EMPHASIS.filled())?;
+            rect(area, (x0, alpha_y - st.px(2.0), x1, bar_y1 + st.px(2.0)), POOLED_COLOR.stroke_width(st.stroke(1.5)))?;
+        }
+    }
+
+    // The LastN strips.
+    // "x₁₂", "α₁₂": subscripts are narrow, so size these by a Latin estimate
+    // (0.62 em a character) rather than the CJK-safe `text_width`.
+    let widest_label = format!("x{}", sub(shown.max(1))).chars().count() as f64;
+    let label_px = ((pitch - px_f(st, 2.0)) / (0.62 * widest_label * st.scale)).clamp(7.0, LABEL_PX);
+    let longest_word = scene
+        .items
+        .iter()
+        .take(shown)
+        .flat_map(|it| it.label.split_whitespace())
+        .max_by_key(|w| w.chars().count())
+        .unwrap_or("")
+        .to_owned();
+    let name_px = fit_px(area, &longest_word, (pitch - px_f(st, 3.0)) as i32, 11.5, 9.5, st);
+    let name_font = st.font(name_px, &MUTED);
+    let mut items = Vec::with_capacity(shown);
+    let any_neg = att.alpha.iter().take(shown).any(|a| *a < 0.0);
+    for (i, value) in val_strings.iter().enumerate() {
+        let c = cx(i);
+        let color = item_color(i);
+        let hl = highlighted(st, i);
+        let font = if hl { st.bold(label_px + 1.0, &INK) } else { st.bold(label_px, &INK) };
+        text(area, &format!("x{}", sub(i + 1)), (c.round() as i32, label_y), font, HPos::Center, VPos::Top)?;
+        // The item's name on up to two lines: first word, then the rest.
+        let raw = scene.items.get(i).map(|it| it.label.trim()).unwrap_or("");
+        let (first, rest) = raw.split_once(char::is_whitespace).unwrap_or((raw, ""));
+        for (k, part) in [first, rest.trim()].into_iter().enumerate() {
+            let part = clip_to(area, part, &name_font, (pitch - px_f(st, 3.0)) as i32);
+            if part.chars().count() >= 2 {
+                let y = name_y + st.px(13.0) * k as i32;
+                text(area, &part, (c.round() as i32, y), name_font.clone(), HPos::Center, VPos::Top)?;
+            }
+        }
+        let r: Rect = ((c - sw / 2.0).round() as i32, strip_top, (c + sw / 2.0).round() as i32, strip_bottom);
+        rect(area, (r.0, swatch_y, r.2, swatch_y + st.px(4.0)), color.filled())?;
+        let factor = if step > n {
+            if amax > 0.0 { at(&att.alpha, i) / amax } else { 0.0 }
+        } else {
+            1.0
+        };
+        let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
+        strip(area, r, v, limit, true, factor)?;
+        let frame = if hl { INK.stroke_width(st.stroke(3.0)) } else { color.stroke_width(st.stroke(1.5)) };
+        rect(area, r, frame)?;
+        items.push(r);
+        if step > n {
+            text(area, "×", (c.round() as i32, x_row), st.bold(13.0, &MUTED), HPos::Center, VPos::Top)?;
+        }
+        if i < alphas {
+            let a = at(&att.alpha, i);
+            let is_new = newest == Some(i);
+            let ink = if is_new { POOLED_COLOR } else { INK };
+            let afont = if is_new || hl { st.bold(label_px, &ink) } else { st.bold(label_px - 1.0, &ink) };
+            text(area, &format!("α{}", sub(i + 1)), (c.round() as i32, alpha_y), afont, HPos::Center, VPos::Top)?;
+            let vy = val_y + if value_rows == 2 { st.px(15.0) * (i % 2) as i32 } else { 0 };
+            let vfont = if is_new { st.bold(val_px, &INK) } else { st.font(val_px, &INK) };
+            text(area, value, (c.round() as i32, vy), vfont, HPos::Center, VPos::Top)?;
+            let band = f64::from(bar_y1 - bar_y0);
+            let base = if any_neg { f64::from(bar_y0) + band / 2.0 } else { f64::from(bar_y1) };
+            let full = if any_neg { band / 2.0 } else { band };
+            let len = if amax > 0.0 { a / amax * full } else { 0.0 };
+            let (y0, y1) = if len >= 0.0 { (base - len, base) } else { (base, base - len) };
+            let (y0, y1) = (y0.round() as i32, (y1.round() as i32).max(y0.round() as i32 + 1));
+            rect(area, (r.0, y0, r.2, y1), color.filled())?;
+        }
+    }
+    if n > shown {
+        let c = l_x0 as f64 + pitch * (shown as f64 + 0.4);
+        text(area, "…", (c.round() as i32, (strip_top + strip_bottom) / 2), st.bold(TITLE_PX, &MUTED), HPos::Center, VPos::Center)?;
+    }
+    if alphas > 0 {
+        let base = if any_neg { (bar_y0 + bar_y1) / 2 } else { bar_y1 };
+        line(area, vec![(l_x0, base), (l_x1, base)], AXIS.stroke_width(st.stroke(1.0)))?;
+    }
+    if n == 0 {
+        let msg = lang.pick("No LastN items: add one to see attention.", "没有 LastN 物品：添加一个以查看注意力机制。");
+        let font = st.font(LABEL_PX, &MUTED);
+        let lines = wrap(area, msg, &font, l_x1 - l_x0);
+        let y = (strip_top + strip_bottom) / 2 - st.px(10.0) * lines.len() as i32;
+        text_lines(area, &lines, (l_x0 + l_x1) / 2, y, st.px(20.0), &font, HPos::Center)?;
+    }
+
+    // The candidate q.
+    let mcx = f64::from(m_x0) + f64::from(m_w) / 2.0;
+    text(area, "q", (mcx.round() as i32, label_y - st.px(2.0)), st.bold(TITLE_PX + 1.0, &QUERY_COLOR), HPos::Center, VPos::Top)?;
+    let cand = lang.pick("candidate item", "候选物品");
+    let cand_px = fit_px(area, cand, m_w, 12.0, 9.0, st);
+    text(area, cand, (mcx.round() as i32, name_y), st.font(cand_px, &INK), HPos::Center, VPos::Top)?;
+    let query: Rect = ((mcx - big_sw / 2.0).round() as i32, strip_top, (mcx + big_sw / 2.0).round() as i32, strip_bottom);
+    rect(area, (query.0, swatch_y, query.2, swatch_y + st.px(4.0)), QUERY_COLOR.filled())?;
+    strip(area, query, &scene.query, limit, true, 1.0)?;
+    rect(area, query, QUERY_COLOR.stroke_width(st.stroke(2.0)))?;
+    if let Some(i) = newest {
+        // similarity(q, x_k): a dashed link from q to the item.
+        let (qx, ix) = (mcx.round() as i32, cx(i).round() as i32);
+        let mid = conn_y + st.px(4.0);
+        let style = QUERY_COLOR.stroke_width(st.stroke(1.5));
+        dashed_line(area, (qx, label_y - st.px(3.0)), (qx, mid), 4.0 * st.scale, style)?;
+        dashed_line(area, (qx, mid), (ix, mid), 4.0 * st.scale, style)?;
+        small_arrow(area, (f64::from(ix), f64::from(mid)), (f64::from(ix), f64::from(label_y - st.px(1.0))), QUERY_COLOR, 1.5, false, 6.0, st)?;
+    }
+
+    // Results: the mean and the weighted sum, then the ranking model.
+    let (mut pooled, mut mean, mut ranking) = (None, None, None);
+    if step >= n + 2 {
+        let split = r_x0 + ((r_x1 - r_x0) as f64 * 0.42).round() as i32;
+        let (mean_c, pool_c) = (f64::from(r_x0 + split) / 2.0, f64::from(split + r_x1) / 2.0);
+        let cols = [
+            (mean_c, lang.pick("average", "平均"), "(1/n) Σ xᵢ", &att.mean, MEAN_COLOR, 1.5, split - r_x0),
+            (pool_c, lang.pick("weighted sum", "加权和"), "Σ αᵢ xᵢ", &att.pooled, POOLED_COLOR, 2.5, r_x1 - split),
+        ];
+        for (k, (c, label, name, v, color, width, col_w)) in cols.into_iter().enumerate() {
+            let lpx = fit_px(area, label, col_w, LABEL_PX, 9.0, st);
+            text(area, label, (c.round() as i32, label_y), st.bold(lpx, &color), HPos::Center, VPos::Top)?;
+            let npx = fit_px(area, name, col_w, 12.0, 8.0, st);
+            text(area, name, (c.round() as i32, name_y), st.font(npx, &INK), HPos::Center, VPos::Top)?;
+            let r: Rect = ((c - big_sw / 2.0).round() as i32, strip_top, (c + big_sw / 2.0).round() as i32, strip_bottom);
+            rect(area, (r.0, swatch_y, r.2, swatch_y + st.px(4.0)), color.filled())?;
+            strip(area, r, v, limit, true, 1.0)?;
+            rect(area, r, color.stroke_width(st.stroke(width)))?;
+            if k == 0 {
+                mean = Some(r);
+            } else {
+                pooled = Some(r);
+            }
+        }
+        if step >= n + 3 {
+            let box_top = strip_bottom + st.px(26.0);
+            let b: Rect = (r_x0, box_top, r_x1, (h - pad).max(box_top + st.px(30.0)));
+            let from = (pool_c, f64::from(strip_bottom + st.px(2.0)));
+            small_arrow(area, from, (pool_c, f64::from(box_top)), POOLED_COLOR, 2.5, false, 9.0, st)?;
+            let uf = lang.pick("user feature", "用户特征");
+            let ufx = (pool_c - px_f(st, 8.0)).round() as i32;
+            let uf_px = fit_px(area, uf, ufx - r_x0 + st.px(10.0), 12.0, 8.0, st);
+            text(area, uf, (ufx, strip_bottom + st.px(13.0)), st.font(uf_px, &POOLED_COLOR), HPos::Right, VPos::Center)?;
+            rect(area, b, PANEL.filled())?;
+            rect(area, b, INK.stroke_width(st.stroke(1.5)))?;
+            let title = lang.pick("ranking model", "精排模型");
+            let tpx = fit_px(area, title, b.2 - b.0 - st.px(8.0), 14.0, 9.0, st);
+            text(area, title, ((b.0 + b.2) / 2, b.1 + st.px(5.0)), st.bold(tpx, &INK), HPos::Center, VPos::Top)?;
+            let pred = lang.pick("predicts click rate, like rate …", "预估点击率、点赞率……");
+            let pfont = st.font(12.0, &INK);
+            let lines = wrap(area, pred, &pfont, b.2 - b.0 - st.px(10.0));
+            text_lines(area, &lines[..lines.len().min(3)], (b.0 + b.2) / 2, b.1 + st.px(24.0), st.px(15.0), &pfont, HPos::Center)?;
+            ranking = Some(b);
+        }
+    }
+    Ok(StepsLayout { step, shown, alphas, items, query, pooled, mean, ranking, limit })
+}
+
+// ---------------------------------------------------------------------------
+// Attention view, deck pp. 11-12.
+
+/// Preferred CSS height of the query/key/value panel for `n` items.
+#[must_use]
+pub fn qkv_height(n: usize) -> f64 {
+    150.0 + 32.0 * n.clamp(3, MAX_SHOWN) as f64
+}
+
+/// Where [`draw_qkv`] put things, in backend pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QkvLayout {
+    /// Number of LastN rows drawn (at most [`MAX_SHOWN`]).
+    pub shown: usize,
+    /// Hit rectangle of each drawn item's row (key, score, weight, value).
+    pub rows: Vec<Rect>,
+    /// The query strip.
+    pub query: Rect,
+    /// Each drawn item's key strip.
+    pub keys: Vec<Rect>,
+    /// Each drawn item's value strip.
+    pub values: Vec<Rect>,
+    /// The output strip (`Σ α_i v_i`, the pooled vector).
+    pub output: Rect,
+}
+
+/// Draws deck pp. 11-12: the scene's numbers relabelled as one head of
+/// attention. The candidate `q` is the query; each `x_i` is a key and a
+/// value (two columns of strips, same item colours); the scores `s_i`,
+/// the weights `α_i` (through a softmax box, or `α = s` without softmax)
+/// and the output `Σ α_i v_i`, which is the pooled vector. Lines from the
+/// query to the keys and from the values to the output are as thick and
+/// opaque as `|α_i|`. The item `st.highlight` is emphasised across the
+/// row; the returned rows are its hit rectangles.
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_qkv<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    att: &Attention,
+    st: &Style,
+) -> Result<QkvLayout, DrawError> {
+    area.fill(&WHITE).map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let lang = st.lang;
+    let pad = st.px(12.0);
+    let n = scene.items.len();
+    let shown = n.min(MAX_SHOWN);
+    let limit = shared_limit(scene, att);
+    let amax = abs_max(&att.alpha);
+
+    let title = lang.pick(
+        "DIN is attention: the candidate item is the query, the LastN items are the keys and the values",
+        "DIN 的本质是注意力机制：候选物品作为 query，LastN 物品作为 key 和 value",
+    );
+    let tfont = st.bold(16.0, &INK);
+    let tl = wrap(area, title, &tfont, w - 2 * pad);
+    text_lines(area, &tl[..tl.len().min(2)], pad, pad, st.px(21.0), &tfont, HPos::Left)?;
+    let mut info = format!(
+        "{} · {}",
+        lang.pick("single-head attention, the same numbers as the other panels", "单头注意力，数值与其他面板相同"),
+        settings_line(scene, lang)
+    );
+    if n > MAX_SHOWN {
+        info = format!("{info}  {}", first_shown(n, lang));
+    }
+    let info_px = fit_px(area, &info, w - 2 * pad, 13.0, 10.0, st);
+    let info_font = st.font(info_px, &MUTED);
+    let info = clip_to(area, &info, &info_font, w - 2 * pad);
+    let info_y = pad + st.px(44.0);
+    text(area, &info, (pad, info_y), info_font, HPos::Left, VPos::Top)?;
+
+    // Columns, in CSS px at full size; squeezed together on narrow panels
+    // (text is clipped or shrunk to its column, never overlaps the next).
+    let label_font = st.font(13.0, &INK);
+    let labels: Vec<String> = (0..shown).map(|i| format!("x{} {}", sub(i + 1), item_label(scene, i))).collect();
+    let max_label = labels.iter().map(|l| text_width(area, l, &label_font)).max().unwrap_or(0);
+    let lw_css = (f64::from(max_label) / st.scale + 18.0).clamp(40.0, 120.0);
+    let natural = 24.0 + 2.0 * 112.0 + 2.0 * 44.0 + lw_css + 20.0 + 92.0 + 84.0 + 100.0 + 2.0 * 24.0;
+    let k = (f64::from(w) / st.scale / natural).min(1.0);
+    let col = |css: f64| st.px(css * k);
+    let (fan, gap, score_w, norm_w, alpha_w) = (col(44.0), col(10.0), col(92.0), col(84.0), col(100.0));
+    let swatch = st.px(10.0);
+    let lw = col(lw_css);
+    let min_side = col(112.0);
+    let others = 2 * pad + 2 * fan + lw + gap + score_w + norm_w + alpha_w + gap;
+    let sw4 = (w - others) / 4;
+    let (sw, side) = if sw4 >= min_side {
+        (sw4.min(st.px(170.0)), sw4.min(st.px(170.0)).max(min_side))
+    } else {
+        (((w - others - 2 * min_side) / 2).max(col(24.0)), min_side)
+    };
+    let q_x0 = pad;
+    let k_lx = q_x0 + side + fan; // key labels
+    let k_x0 = k_lx + lw;
+    let s_x0 = k_x0 + sw + gap;
+    let n_x0 = s_x0 + score_w;
+    let a_x0 = n_x0 + norm_w;
+    let v_x0 = a_x0 + alpha_w + gap;
+    let o_x0 = v_x0 + sw + fan;
+
+    // Headers: name (bold) and formula (muted).
+    let head_y = info_y + st.px(26.0);
+    let sub_y = head_y + st.px(18.0);
+    let rows_top = sub_y + st.px(24.0);
+    let note_h = if n > MAX_SHOWN { st.px(18.0) } else { 0 };
+    let rows_bottom = (h - pad - note_h).max(rows_top + st.px(20.0));
+    let row_h = if shown == 0 { 0.0 } else { (f64::from(rows_bottom - rows_top) / shown as f64).min(px_f(st, 40.0)) };
+    let rows_end = rows_top + (row_h * shown as f64).round() as i32;
+    let mid_y = if shown == 0 { f64::from(rows_top + rows_bottom) / 2.0 } else { f64::from(rows_top + rows_end) / 2.0 };
+    let sh = (row_h * 0.62).clamp(3.0, px_f(st, 24.0));
+    let big_h = px_f(st, 24.0);
+    let (norm_name, norm_sub) = match scene.normalization {
+        Normalization::Softmax => {
+            (lang.pick("normalize", "归一化").to_owned(), format!("softmax, T = {}", fmt_num(scene.temperature)))
+        }
+        Normalization::None => ("α = s".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
+    };
+    let heads: [(i32, i32, &str, String); 7] = [
+        (q_x0, q_x0 + side, lang.pick("Query", "查询 query"), lang.pick("candidate item q", "候选物品 q").to_owned()),
+        (k_lx, k_x0 + sw, lang.pick("Keys", "键 key"), "kᵢ = xᵢ".to_owned()),
+        (s_x0, s_x0 + score_w, lang.pick("score", "分数"), format!("sᵢ = {}", sim_formula(scene, "kᵢ"))),
+        (n_x0, n_x0 + norm_w, &norm_name, norm_sub),
+        (a_x0, a_x0 + alpha_w, lang.pick("weight", "权重"), "αᵢ".to_owned()),
+        (v_x0, v_x0 + sw, lang.pick("Values", "值 value"), "vᵢ = xᵢ".to_owned()),
+        (o_x0, o_x0 + side, lang.pick("Output", "输出 output"), "Σ αᵢ vᵢ".to_owned()),
+    ];
+    for (x0, x1, name, formula) in heads.iter() {
+        let c = (x0 + x1) / 2;
+        let width = (x1 - x0 + gap).max(st.px(60.0));
+        let npx = fit_px(area, name, width, 14.0, 9.0, st);
+        text(area, name, (c, head_y), st.bold(npx, &INK), HPos::Center, VPos::Top)?;
+        let fpx = fit_px(area, formula, width, 12.0, 8.0, st);
+        text(area, formula, (c, sub_y), st.font(fpx, &MUTED), HPos::Center, VPos::Top)?;
+    }
+
+    // The query (left) and the output (right), centred on the rows.
+    let q_sw = f64::from(sw.min(side));
+    let qc = f64::from(q_x0) + f64::from(side) / 2.0;
+    let query: Rect = (
+        (qc - q_sw / 2.0).round() as i32,
+        (mid_y - big_h / 2.0).round() as i32,
+        (qc + q_sw / 2.0).round() as i32,
+        (mid_y + big_h / 2.0).round() as i32,
+    );
+    let oc = f64::from(o_x0) + f64::from(side) / 2.0;
+    let output: Rect = ((oc - q_sw / 2.0).round() as i32, query.1, (oc + q_sw / 2.0).round() as i32, query.3);
+
+    // Row bands, fans and the softmax box go under the strips.
+    let yc = |i: usize| f64::from(rows_top) + row_h * (i as f64 + 0.5);
+    let mut rows = Vec::with_capacity(shown);
+    for i in 0..shown {
+        let r: Rect = (
+            k_lx - st.px(4.0),
+            (yc(i) - row_h / 2.0).round() as i32,
+            v_x0 + sw + st.px(4.0),
+            (yc(i) + row_h / 2.0).round() as i32,
+        );
+        if highlighted(st, i) {
+            rect(area, r, item_color(i).mix(0.16).filled())?;
+        }
+        rows.push(r);
+        line(area, vec![(s_x0 + score_w - st.px(2.0), yc(i).round() as i32), (a_x0, yc(i).round() as i32)], GRID.stroke_width(st.stroke(1.0)))?;
+    }
+    for i in 0..shown {
+        let a = at(&att.alpha, i);
+        let rel = if amax > 0.0 { (a.abs() / amax).min(1.0) } else { 0.0 };
+        let hl = highlighted(st, i);
+        let opacity = if hl { 1.0 } else { 0.18 + 0.82 * rel };
+        let width = 0.75 + 4.5 * rel;
+        let style = item_color(i).mix(opacity).stroke_width(st.stroke(width));
+        let y = yc(i).round() as i32;
+        let q_end = (query.2, ((query.1 + query.3) / 2));
+        let o_end = (output.0, ((output.1 + output.3) / 2));
+        if a < 0.0 {
+            dashed_line(area, q_end, (k_lx - st.px(2.0), y), 5.0 * st.scale, style)?;
+            dashed_line(area, (v_x0 + sw, y), o_end, 5.0 * st.scale, style)?;
+        } else {
+            line(area, vec![q_end, (k_lx - st.px(2.0), y)], style)?;
+            line(area, vec![(v_x0 + sw, y), o_end], style)?;
+        }
+    }
+    if shown > 0 {
+        let bx: Rect = (n_x0 + st.px(8.0), rows_top + st.px(2.0), n_x0 + norm_w - st.px(8.0), rows_end - st.px(2.0));
+        match scene.normalization {
+            Normalization::Softmax => {
+                rect(area, bx, PANEL.filled())?;
+                rect(area, bx, AXIS.stroke_width(st.stroke(1.5)))?;
+                let c = (bx.0 + bx.2) / 2;
+                let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.px(4.0), 14.0, 8.0, st);
+                let my = (bx.1 + bx.3) / 2;
+                text(area, "softmax", (c, my), st.bold(bpx, &INK), HPos::Center, VPos::Bottom)?;
+                text(area, "Σα = 1", (c, my + st.px(3.0)), st.font(bpx - 2.0, &MUTED), HPos::Center, VPos::Top)?;
+            }
+            Normalization::None => {
+                for i in 0..shown {
+                    let y = yc(i).round() as i32;
+                    let c = (bx.0 + bx.2) / 2;
+                    rect(area, (c - st.px(9.0), y - st.px(8.0), c + st.px(9.0), y + st.px(8.0)), WHITE.filled())?;
+                    text(area, "=", (c, y), st.font(14.0, &MUTED), HPos::Center, VPos::Center)?;
+                }
+            }
+        }
+    }
+
+    // Rows: key label, key strip, score, weight (value + bar), value strip.
+    let mut keys = Vec::with_capacity(shown);
+    let mut values = Vec::with_capacity(shown);
+    let row_font_px = (row_h / st.scale * 0.5).clamp(8.0, 13.0);
+    for (i, label) in labels.iter().enumerate() {
+        let y = yc(i);
+        let yi = y.round() as i32;
+        let color = item_color(i);
+        let hl = highlighted(st, i);
+        let ink = st.font(row_font_px, &INK);
+        let bold = st.bold(row_font_px, &INK);
+        let sy = (row_font_px * st.scale * 0.45).round() as i32;
+        rect(area, (k_lx, yi - sy, k_lx + swatch, yi + sy), color.filled())?;
+        let lab = clip_to(area, label, if hl { &bold } else { &ink }, lw - swatch - st.px(8.0));
+        text(area, &lab, (k_lx + swatch + st.px(5.0), yi), if hl { bold.clone() } else { ink.clone() }, HPos::Left, VPos::Center)?;
+        let kr: Rect = (k_x0, (y - sh / 2.0).round() as i32, k_x0 + sw, (y + sh / 2.0).round() as i32);
+        let vr: Rect = (v_x0, kr.1, v_x0 + sw, kr.3);
+        let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
+        let frame = if hl { INK.stroke_width(st.stroke(2.5)) } else { color.stroke_width(st.stroke(1.5)) };
+        for r in [kr, vr] {
+            strip(area, r, v, limit, false, 1.0)?;
+            rect(area, r, frame)?;
+        }
+        keys.push(kr);
+        values.push(vr);
+        let sfont = if hl { bold.clone() } else { ink.clone() };
+        text(area, &fmt_num(at(&att.scores, i)), (s_x0 + score_w - st.px(8.0), yi), sfont.clone(), HPos::Right, VPos::Center)?;
+        let a = at(&att.alpha, i);
+        let val_x = a_x0 + st.px(46.0);
+        text(area, &fmt_num(a), (val_x, yi), sfont, HPos::Right, VPos::Center)?;
+        let bar_max = f64::from((alpha_w - st.px(52.0)).max(st.px(6.0)));
+        let len = if amax > 0.0 { (a.abs() / amax * bar_max).round() as i32 } else { 0 };
+        let bh = (sh * 0.7).max(2.0) / 2.0;
+        let bar: Rect = (val_x + st.px(4.0), (y - bh).round() as i32, val_x + st.px(4.0) + len.max(1), (y + bh).round() as i32);
+        if a < 0.0 {
+            rect(area, bar, color.stroke_width(st.stroke(1.5)))?;
+        } else {
+            rect(area, bar, color.filled())?;
+        }
+    }
+    if n > MAX_SHOWN {
+        text(area, &first_shown(n, lang), (k_lx, rows_end + st.px(4.0)), st.font(12.0, &MUTED), HPos::Left, VPos::Top)?;
+    }
+    if n == 0 {
+        let msg = lang.pick("No LastN items: no keys, no values.", "没有 LastN 物品：没有 key，也没有 value。");
+        text(area, msg, ((k_lx + v_x0 + sw) / 2, mid_y.round() as i32), st.font(LABEL_PX, &MUTED), HPos::Center, VPos::Center)?;
+    }
+
+    // Query and output strips with their labels.
+    strip(area, query, &scene.query, limit, false, 1.0)?;
+    rect(area, query, QUERY_COLOR.stroke_width(st.stroke(2.0)))?;
+    text(area, "q", (query.0 - st.px(4.0), (query.1 + query.3) / 2), st.bold(TITLE_PX, &QUERY_COLOR), HPos::Right, VPos::Center)?;
+    strip(area, output, &att.pooled, limit, false, 1.0)?;
+    rect(area, output, POOLED_COLOR.stroke_width(st.stroke(2.5)))?;
+    let oc = (output.0 + output.2) / 2;
+    let ofont = st.bold(12.0, &POOLED_COLOR);
+    let olines = wrap(area, lang.pick("= pooled, the weighted sum", "= 加权和 pooled"), &ofont, side + pad);
+    let olines = &olines[..olines.len().min(2)];
+    text_lines(area, olines, oc, output.3 + st.px(6.0), st.px(15.0), &ofont, HPos::Center)?;
+    let sum_y = output.3 + st.px(8.0) + st.px(15.0) * olines.len() as i32;
+    text(area, &format!("Σα = {}", fmt_num(att.alpha_sum)), (oc, sum_y), st.font(12.0, &MUTED), HPos::Center, VPos::Top)?;
+    Ok(QkvLayout { shown, rows, query, keys, values, output })
+}
+
+// ---------------------------------------------------------------------------
+// Where attention can sit, deck p. 18.
+
+/// Where the attention over LastN is placed in [`draw_towers`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// In the user tower of a two-tower model: impossible, the user tower
+    /// never sees the candidate item.
+    UserTower,
+    /// In the ranking model, where LastN and the candidate meet.
+    Ranking,
+}
+
+/// Preferred CSS height of the towers panel.
+#[must_use]
+pub fn towers_height() -> f64 {
+    500.0
+}
+
+/// Where [`draw_towers`] put things, in backend pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TowersLayout {
+    /// The placement drawn.
+    pub placement: Placement,
+    /// The user tower's box (two-tower model, left).
+    pub user_tower: Rect,
+    /// The item tower's box.
+    pub item_tower: Rect,
+    /// The ranking model's network box (right).
+    pub ranking: Rect,
+    /// The attention box: greyed in the user tower, or live in the ranking model.
+    pub attention: Rect,
+    /// Whether the attention path is live (`Placement::Ranking`).
+    pub attention_active: bool,
+    /// The mean strips drawn.
+    pub mean: Vec<Rect>,
+    /// The pooled strip (ranking model, `Placement::Ranking` only).
+    pub pooled: Option<Rect>,
+    /// The `q` strips drawn.
+    pub query: Vec<Rect>,
+    /// The small LastN strips: (item index, rectangle), for hovering.
+    pub items: Vec<(usize, Rect)>,
+}
+
+/// A box with centred lines of text.
+fn node<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    r: Rect,
+    lines: &[(&str, TextStyle<'_>)],
+    border: ShapeStyle,
+    fill: RGBColor,
+    dashed: bool,
+    st: &Style,
+) -> Result<(), DrawError> {
+    rect(area, r, fill.filled())?;
+    if dashed {
+        dashed_rect(area, r, st, border)?;
+    } else {
+        rect(area, r, border)?;
+    }
+    let lh: i32 = lines.iter().map(|(_, f)| (f.font.get_size() * 1.25).round() as i32).sum();
+    let mut y = (r.1 + r.3) / 2 - lh / 2;
+    let max_w = r.2 - r.0 - st.px(6.0);
+    for (s, f) in lines {
+        let size = (f.font.get_size() * 1.25).round() as i32;
+        // Shrink the line to fit (down to 8 CSS px), then clip what is left.
+        let width = text_width(area, s, f);
+        let f = if width > max_w && width > 0 {
+            let smaller = (f.font.get_size() * f64::from(max_w) / f64::from(width)).max(8.0 * st.scale);
+            TextStyle { font: f.font.resize(smaller), color: f.color, pos: f.pos }
+        } else {
+            f.clone()
+        };
+        let s = clip_to(area, s, &f, max_w);
+        text(area, &s, ((r.0 + r.2) / 2, y + size / 2), f, HPos::Center, VPos::Center)?;
+        y += size;
+    }
+    Ok(())
+}
+
+/// A horizontal strip with a label above it; returns the strip's rectangle.
+#[allow(clippy::too_many_arguments)]
+fn labelled_strip<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    centre: (i32, i32),
+    width: i32,
+    v: Option<&[f64]>,
+    limit: f64,
+    label: &str,
+    color: RGBColor,
+    frame: f64,
+    dashed: bool,
+    st: &Style,
+) -> Result<Rect, DrawError> {
+    let hh = st.px(8.0);
+    let r: Rect = (centre.0 - width / 2, centre.1 - hh, centre.0 + width / 2, centre.1 + hh);
+    let lpx = fit_px(area, label, width + st.px(40.0), 13.0, 8.0, st);
+    text(area, label, (centre.0, r.1 - st.px(3.0)), st.bold(lpx, &color), HPos::Center, VPos::Bottom)?;
+    match v {
+        Some(v) => strip(area, r, v, limit, false, 1.0)?,
+        None => {
+            // A vector the model computes (not in the scene): grey cells.
+            rect(area, r, RGBColor(0xEE, 0xF0, 0xF3).filled())?;
+            let cells = 8;
+            for k in 1..cells {
+                let x = r.0 + (r.2 - r.0) * k / cells;
+                line(area, vec![(x, r.1), (x, r.3)], WHITE.stroke_width(st.stroke(1.0)))?;
+            }
+        }
+    }
+    let style = color.stroke_width(st.stroke(frame));
+    if dashed {
+        dashed_rect(area, r, st, style)?;
+    } else {
+        rect(area, r, style)?;
+    }
+    Ok(r)
+}
+
+/// Small vertical strips of the LastN items in `[x0, x1]`, top at `y`.
+#[allow(clippy::too_many_arguments)]
+fn mini_lastn<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    x0: i32,
+    x1: i32,
+    y: i32,
+    hgt: i32,
+    limit: f64,
+    st: &Style,
+) -> Result<Vec<(usize, Rect)>, DrawError> {
+    let n = scene.items.len();
+    let shown = n.min(MAX_SHOWN);
+    let label = if n == 0 {
+        st.lang.pick("LastN: empty", "LastN：空").to_owned()
+    } else {
+        tr(st.lang, format!("LastN x₁…x{}", sub(n)), format!("用户行为序列 LastN x₁…x{}", sub(n)))
+    };
+    let lpx = fit_px(area, &label, x1 - x0 + st.px(80.0), 12.0, 8.0, st);
+    text(area, &label, ((x0 + x1) / 2, y), st.font(lpx, &MUTED), HPos::Center, VPos::Top)?;
+    let top = y + st.px(16.0);
+    let slots = if n > shown { shown as f64 + 1.0 } else { shown.max(1) as f64 };
+    let pitch = f64::from(x1 - x0) / slots;
+    let sw = (pitch * 0.7).clamp(2.0, px_f(st, 14.0));
+    let mut out = Vec::with_capacity(shown);
+    for i in 0..shown {
+        let c = f64::from(x0) + pitch * (i as f64 + 0.5);
+        let r: Rect = ((c - sw / 2.0).round() as i32, top, (c + sw / 2.0).round() as i32, top + hgt);
+        let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
+        strip(area, r, v, limit, true, 1.0)?;
+        let frame = if highlighted(st, i) { INK.stroke_width(st.stroke(2.5)) } else { item_color(i).stroke_width(st.stroke(1.5)) };
+        rect(area, r, frame)?;
+        out.push((i, r));
+    }
+    if n > shown {
+        let c = f64::from(x0) + pitch * (shown as f64 + 0.5);
+        text(area, "…", (c.round() as i32, top + hgt / 2), st.bold(13.0, &MUTED), HPos::Center, VPos::Center)?;
+    }
+    Ok(out)
+}
+
+/// Draws deck p. 18: a two-tower retrieval model (left) and a ranking
+/// model (right), with the live `q`, mean and pooled vectors as strips.
+///
+/// * [`Placement::UserTower`]: LastN feeds the user tower through the
+///   plain average; the attention path is drawn greyed and dashed, crossed
+///   out, with the reason: the user tower never sees the candidate item.
+///   The ranking model also gets the average.
+/// * [`Placement::Ranking`]: the attention path (`q` and LastN → `α` →
+///   pooled) feeds the ranking model in full colour; the two-tower side
+///   keeps the mean in its user tower.
+///
+/// The title states the lecture's rule: the average fits two-tower,
+/// three-tower and ranking models; attention only the ranking model.
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_towers<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    att: &Attention,
+    placement: Placement,
+    st: &Style,
+) -> Result<TowersLayout, DrawError> {
+    area.fill(&WHITE).map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let lang = st.lang;
+    let pad = st.px(12.0);
+    let limit = shared_limit(scene, att);
+    let active = placement == Placement::Ranking;
+
+    let title = lang.pick(
+        "The average fits two-tower, three-tower and ranking models; attention fits only the ranking model",
+        "简单平均适用于双塔模型、三塔模型和精排模型；注意力机制只适用于精排模型",
+    );
+    let tfont = st.bold(16.0, &INK);
+    let tl = wrap(area, title, &tfont, w - 2 * pad);
+    text_lines(area, &tl[..tl.len().min(2)], pad, pad, st.px(21.0), &tfont, HPos::Left)?;
+    let info = if active {
+        lang.pick(
+            "Here: attention in the ranking model, where LastN and the candidate item meet",
+            "此处：注意力机制放在精排模型，LastN 和候选物品在这里同时可见",
+        )
+    } else {
+        lang.pick(
+            "Here: attention tried in the user tower: not possible (attention needs LastN + the candidate item), so the user tower averages",
+            "此处：尝试把注意力机制放进用户塔：不可行（注意力机制需要 LastN + 候选物品），用户塔只能用简单平均",
+        )
+    };
+    let info_px = fit_px(area, info, w - 2 * pad, 13.0, 9.0, st);
+    let info_y = pad + st.px(44.0);
+    text(area, info, (pad, info_y), st.font(info_px, if active { &POOLED_COLOR } else { &MUTED }), HPos::Left, VPos::Top)?;
+
+    // Halves and headings.
+    let mid = w / 2;
+    let head_y = info_y + st.px(24.0);
+    line(area, vec![(mid, head_y), (mid, h - pad)], GRID.stroke_width(st.stroke(1.5)))?;
+    let (lx0, lx1) = (pad, mid - st.px(12.0));
+    let (rx0, rx1) = (mid + st.px(12.0), w - pad);
+    for (x0, x1, s) in [
+        (lx0, lx1, lang.pick("two-tower model (retrieval)", "双塔模型（召回）")),
+        (rx0, rx1, lang.pick("ranking model", "精排模型")),
+    ] {
+        let hp = fit_px(area, s, x1 - x0, LABEL_PX, 9.0, st);
+        text(area, s, ((x0 + x1) / 2, head_y), st.bold(hp, &INK), HPos::Center, VPos::Top)?;
+    }
+
+    // Rows (CSS heights): outputs, vectors / network, towers / concatenation,
+    // inputs, average / attention, LastN.
+    let heights = [18.0, 34.0, 40.0, 40.0, 40.0, 40.0, 18.0];
+    let top = head_y + st.px(28.0);
+    let avail = f64::from(h - pad - top);
+    let fixed: f64 = heights.iter().map(|x| px_f(st, *x)).sum();
+    let gap = ((avail - fixed) / 6.0).max(px_f(st, 6.0));
+    let mut row_y = [0i32; 7];
+    let mut y = f64::from(top);
+    for (k, hh) in heights.iter().enumerate() {
+        row_y[k] = y.round() as i32;
+        y += px_f(st, *hh) + gap;
+    }
+    let row_c = |k: usize| row_y[k] + st.px(heights[k] / 2.0);
+    let row_b = |k: usize| row_y[k] + st.px(heights[k]);
+
+    let small = |c: RGBColor| st.font(12.0, &c);
+    let strip_w = |col_w: i32| col_w.min(st.px(120.0)).max(st.px(30.0));
+    let up = |x: i32, from_row: usize, to_row: usize, color: RGBColor, dashed: bool| {
+        small_arrow(
+            area,
+            (f64::from(x), f64::from(row_y[from_row] - st.px(2.0))),
+            (f64::from(x), f64::from(row_b(to_row) + st.px(2.0))),
+            color,
+            1.5,
+            dashed,
+            7.0,
+            st,
+        )
+    };
+    let chip = |r: Rect| -> Result<(), DrawError> {
+        let s = lang.pick("user features", "用户特征");
+        node(area, r, &[(s, st.font(12.0, &INK)), (lang.pick("ID, profile …", "ID、画像……"), small(MUTED))], AXIS.stroke_width(st.stroke(1.0)), PANEL, false, st)
+    };
+
+    // ---- Left: the two-tower model.
+    let lw = lx1 - lx0;
+    let ux0 = lx0;
+    let ux1 = lx0 + (f64::from(lw) * 0.62).round() as i32;
+    let ix0 = ux1 + st.px(10.0);
+    let ix1 = lx1;
+    let feat_c = ux0 + (ux1 - ux0) / 4;
+    let lastn_c = ux0 + (ux1 - ux0) * 7 / 10;
+    let user_c = (ux0 + ux1) / 2;
+    let item_c = (ix0 + ix1) / 2;
+    // Score at the top.
+    let score = lang.pick("score = user vector · item vector", "分数 = 用户向量 · 物品向量");
+    let spx = fit_px(area, score, lw, 13.0, 8.0, st);
+    text(area, score, ((user_c + item_c) / 2, row_c(0)), st.bold(spx, &INK), HPos::Center, VPos::Center)?;
+    let tower_w = |x0: i32, x1: i32| (x1 - x0 - st.px(16.0)).max(st.px(40.0));
+    let sw_u = strip_w(tower_w(ux0, ux1) / 2);
+    let sw_i = strip_w(tower_w(ix0, ix1));
+    labelled_strip(area, (user_c, row_c(1) + st.px(6.0)), sw_u, None, limit, lang.pick("user vector", "用户向量"), MUTED, 1.0, false, st)?;
+    labelled_strip(area, (item_c, row_c(1) + st.px(6.0)), sw_i.min(sw_u), None, limit, lang.pick("item vector", "物品向量"), MUTED, 1.0, false, st)?;
+    for c in [user_c, item_c] {
+        small_arrow(
+            area,
+            (f64::from(c), f64::from(row_c(1) - st.px(22.0))),
+            (f64::from((user_c + item_c) / 2 + (c - (user_c + item_c) / 2) / 3), f64::from(row_c(0) + st.px(9.0))),
+            INK,
+            1.5,
+            false,
+            7.0,
+            st,
+        )?;
+    }
+    let user_tower: Rect = (ux0 + st.px(8.0), row_y[2], ux1 - st.px(8.0), row_b(2));
+    let item_tower: Rect = (ix0 + st.px(8.0), row_y[2], ix1 - st.px(8.0), row_b(2));
+    for (r, s) in [(user_tower, lang.pick("user tower", "用户塔")), (item_tower, lang.pick("item tower", "物品塔"))] {
+        node(area, r, &[(s, st.bold(13.0, &INK)), (lang.pick("neural network", "神经网络"), small(MUTED))], INK.stroke_width(st.stroke(1.5)), PANEL, false, st)?;
+    }
+    up(user_c, 2, 1, INK, false)?;
+    up(item_c, 2, 1, INK, false)?;
+    // Inputs.
+    let chip_w = ((ux1 - ux0) * 2 / 5).min(st.px(130.0));
+    chip((feat_c - chip_w / 2, row_y[3] + st.px(4.0), feat_c + chip_w / 2, row_b(3)))?;
+    let sw_l = strip_w((ux1 - ux0) * 2 / 5);
+    let mean_l = labelled_strip(area, (lastn_c, row_c(3) + st.px(8.0)), sw_l, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), MEAN_COLOR, 2.0, false, st)?;
+    let q_l = labelled_strip(area, (item_c, row_c(3) + st.px(8.0)), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), QUERY_COLOR, 2.0, false, st)?;
+    for x in [feat_c, lastn_c] {
+        up(x, 3, 2, INK, false)?;
+    }
+    up(item_c, 3, 2, INK, false)?;
+    // Average (and, for UserTower, the impossible attention) under LastN.
+    let box_w = ((ux1 - ux0) * 2 / 5).min(st.px(140.0));
+    let avg_l: Rect = (lastn_c - box_w / 2, row_y[4], lastn_c + box_w / 2, row_b(4));
+    node(area, avg_l, &[(lang.pick("average", "平均"), st.bold(13.0, &MEAN_COLOR)), ("(1/n) Σ xᵢ", small(MUTED))], MEAN_COLOR.stroke_width(st.stroke(1.5)), WHITE, false, st)?;
+    up(lastn_c, 4, 3, MEAN_COLOR, false)?;
+    let mut items = mini_lastn(area, scene, avg_l.0, avg_l.2, row_y[5], st.px(22.0), limit, st)?;
+    up(lastn_c, 5, 4, INK, false)?;
+    let att_label = lang.pick("attention", "注意力机制");
+    let sim_f = sim_formula(scene, "xᵢ");
+    let att_formula = match scene.normalization {
+        Normalization::None => format!("αᵢ = {sim_f}"),
+        Normalization::Softmax => format!("αᵢ = softmax({sim_f})"),
+    };
+    let mut attention: Rect = (0, 0, 0, 0);
+    if !active {
+        // The impossible path, greyed: attention beside the average, fed by q.
+        let ax0 = avg_l.2 + st.px(14.0);
+        let ax1 = (ix1 - st.px(4.0)).min(ax0 + st.px(170.0)).max(ax0 + st.px(40.0));
+        attention = (ax0, row_y[4], ax1, row_b(4));
+        node(area, attention, &[(att_label, st.bold(13.0, &AXIS)), (&att_formula, small(AXIS))], AXIS.stroke_width(st.stroke(1.5)), WHITE, true, st)?;
+        let to_mean = (f64::from(mean_l.2 - st.px(6.0)), f64::from(mean_l.3 + st.px(3.0)));
+        small_arrow(area, (f64::from(attention.0 + st.px(12.0)), f64::from(attention.1 - st.px(2.0))), to_mean, AXIS, 1.5, true, 7.0, st)?;
+        // q → attention, crossed out: q never reaches the user tower.
+        let qx = f64::from(item_c.min(attention.2 - st.px(10.0)).max(attention.0 + st.px(24.0)));
+        let from = (f64::from(item_c), f64::from(q_l.3 + st.px(3.0)));
+        let to = (qx, f64::from(attention.1 - st.px(2.0)));
+        small_arrow(area, from, to, AXIS, 1.5, true, 7.0, st)?;
+        let xm = (((from.0 + to.0) / 2.0).round() as i32, ((from.1 + to.1) / 2.0).round() as i32);
+        let r = st.px(9.0);
+        rect(area, (xm.0 - r, xm.1 - r, xm.0 + r, xm.1 + r), WHITE.filled())?;
+        text(area, "✕", xm, st.bold(17.0, &CROSS), HPos::Center, VPos::Center)?;
+        text(area, "q", (xm.0 + r + st.px(3.0), xm.1), st.bold(13.0, &AXIS), HPos::Left, VPos::Center)?;
+        // The reason, on the bottom row of the two-tower half.
+        let reason = lang.pick("the user tower never sees the candidate item q", "用户塔看不到候选物品");
+        let line_txt = format!("✕ {reason}");
+        let rpx = fit_px(area, &line_txt, lx1 - lx0, 13.0, 10.0, st);
+        let rfont = st.bold(rpx, &CROSS);
+        let lines = wrap(area, &line_txt, &rfont, lx1 - lx0);
+        text_lines(area, &lines[..lines.len().min(2)], (lx0 + lx1) / 2, row_y[6], st.px(16.0), &rfont, HPos::Center)?;
+    }
+
+    // ---- Right: the ranking model.
+    let rw = rx1 - rx0;
+    let rc = (rx0 + rx1) / 2;
+    let outs = [lang.pick("click rate", "点击率"), lang.pick("like rate", "点赞率"), "…"];
+    for (k, s) in outs.iter().enumerate() {
+        let x = rx0 + rw * (2 * k as i32 + 1) / 6;
+        let opx = fit_px(area, s, rw / 3, 13.0, 8.0, st);
+        text(area, s, (x, row_c(0)), st.bold(opx, &INK), HPos::Center, VPos::Center)?;
+        small_arrow(area, (f64::from(rc), f64::from(row_y[1] - st.px(2.0))), (f64::from(x), f64::from(row_c(0) + st.px(10.0))), INK, 1.2, false, 6.0, st)?;
+    }
+    let ranking: Rect = (rx0 + rw / 8, row_y[1], rx1 - rw / 8, row_b(1));
+    node(area, ranking, &[(lang.pick("neural network (MLP)", "神经网络（MLP）"), st.bold(13.0, &INK))], INK.stroke_width(st.stroke(1.5)), PANEL, false, st)?;
+    let concat: Rect = (rx0 + st.px(4.0), row_y[2] + st.px(8.0), rx1 - st.px(4.0), row_b(2) - st.px(4.0));
+    node(area, concat, &[(lang.pick("concatenation", "拼接"), st.font(13.0, &INK))], AXIS.stroke_width(st.stroke(1.0)), WHITE, false, st)?;
+    up(rc, 2, 1, INK, false)?;
+    let (f_c, l_c, q_c) = (rx0 + rw / 6, rx0 + rw / 2, rx0 + rw * 5 / 6);
+    let sw_r = strip_w(rw / 4);
+    chip((f_c - sw_r / 2 - st.px(6.0), row_y[3] + st.px(4.0), f_c + sw_r / 2 + st.px(6.0), row_b(3)))?;
+    let mut mean = vec![mean_l];
+    let mut pooled = None;
+    if active {
+        let r = labelled_strip(area, (l_c, row_c(3) + st.px(8.0)), sw_r, Some(&att.pooled), limit, lang.pick("weighted sum", "加权和"), POOLED_COLOR, 2.5, false, st)?;
+        pooled = Some(r);
+    } else {
+        let r = labelled_strip(area, (l_c, row_c(3) + st.px(8.0)), sw_r, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), MEAN_COLOR, 2.0, false, st)?;
+        mean.push(r);
+    }
+    let q_r = labelled_strip(area, (q_c, row_c(3) + st.px(8.0)), sw_r, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), QUERY_COLOR, 2.0, false, st)?;
+    for x in [f_c, l_c, q_c] {
+        up(x, 3, 2, INK, false)?;
+    }
+    let rbox_w = (rw * 2 / 5).min(st.px(190.0));
+    let r4: Rect = (l_c - rbox_w / 2, row_y[4], l_c + rbox_w / 2, row_b(4));
+    if active {
+        node(area, r4, &[(att_label, st.bold(13.0, &POOLED_COLOR)), (&att_formula, small(INK))], POOLED_COLOR.stroke_width(st.stroke(2.0)), WHITE, false, st)?;
+        attention = r4;
+        up(l_c, 4, 3, POOLED_COLOR, false)?;
+        // q feeds the attention too.
+        let from = (f64::from((q_r.0 + q_r.2) / 2), f64::from(q_r.3 + st.px(3.0)));
+        let to = (f64::from(r4.2 + st.px(2.0)), f64::from((r4.1 + r4.3) / 2));
+        small_arrow(area, from, to, QUERY_COLOR, 2.0, false, 8.0, st)?;
+        text(area, "q", (((from.0 + to.0) / 2.0).round() as i32 + st.px(6.0), ((from.1 + to.1) / 2.0).round() as i32 + st.px(4.0)), st.bold(13.0, &QUERY_COLOR), HPos::Left, VPos::Top)?;
+    } else {
+        node(area, r4, &[(lang.pick("average", "平均"), st.bold(13.0, &MEAN_COLOR)), ("(1/n) Σ xᵢ", small(MUTED))], MEAN_COLOR.stroke_width(st.stroke(1.5)), WHITE, false, st)?;
+        up(l_c, 4, 3, MEAN_COLOR, false)?;
+    }
+    items.extend(mini_lastn(area, scene, r4.0, r4.2, row_y[5], st.px(22.0), limit, st)?);
+    up(l_c, 5, 4, INK, false)?;
+    Ok(TowersLayout {
+        placement,
+        user_tower,
+        item_tower,
+        ranking,
+        attention,
+        attention_active: active,
+        mean,
+        pooled,
+        query: vec![q_l, q_r],
+        items,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Interest density, the paper's Fig. 6.
+
+/// Colour of the density map for `t` in `[0, 1]` (clamped): white to a
+/// light teal (ColorBrewer BuGn), light enough that the map's points,
+/// arrows and labels stay readable on top.
+///
+/// ```
+/// use din_viz::lecture::density_color;
+/// use plotters::style::RGBColor;
+/// assert_eq!(density_color(0.0), RGBColor(255, 255, 255));
+/// assert_eq!(density_color(1.0), RGBColor(102, 194, 164));
+/// ```
+#[must_use]
+pub fn density_color(t: f64) -> RGBColor {
+    const STOPS: [(f64, (f64, f64, f64)); 4] = [
+        (0.0, (255.0, 255.0, 255.0)),
+        (0.35, (229.0, 245.0, 249.0)),
+        (0.7, (178.0, 226.0, 211.0)),
+        (1.0, (102.0, 194.0, 164.0)),
+    ];
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    let k = STOPS.iter().position(|s| t <= s.0).unwrap_or(3).max(1);
+    let (t0, c0) = STOPS[k - 1];
+    let (t1, c1) = STOPS[k];
+    let f = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
+    let mix = |a: f64, b: f64| (a + (b - a) * f).round() as u8;
+    RGBColor(mix(c0.0, c1.0), mix(c0.1, c1.1), mix(c0.2, c1.2))
+}
+
+/// Draws the density grid as filled cells over `view`'s pixel rectangle
+/// (the grid must have been sampled for the same view), white at the
+/// grid's minimum to light teal at its maximum. Cells without a value
+/// (NaN) are left alone. It does not clear the area: draw it after the
+/// background and before the map's grid, points and labels.
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_density<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    grid: &DensityGrid,
+    st: &Style,
+) -> Result<(), DrawError> {
+    let _ = st;
+    let (cols, rows) = (grid.cols, grid.rows);
+    if cols == 0 || rows == 0 || grid.values.len() != cols * rows {
+        return Ok(());
+    }
+    let (l, t, r, b) = view.px;
+    let span = grid.max - grid.min;
+    let xs: Vec<i32> = (0..=cols).map(|c| (l + (r - l) * c as f64 / cols as f64).round() as i32).collect();
+    let ys: Vec<i32> = (0..=rows).map(|k| (t + (b - t) * k as f64 / rows as f64).round() as i32).collect();
+    for row in 0..rows {
+        for col in 0..cols {
+            let v = grid.values[row * cols + col];
+            if !v.is_finite() {
+                continue;
+            }
+            let f = if span > 0.0 { (v - grid.min) / span } else { 0.0 };
+            if xs[col + 1] > xs[col] && ys[row + 1] > ys[row] {
+                rect(area, (xs[col], ys[row], xs[col + 1], ys[row + 1]), density_color(f).filled())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// CSS size of [`draw_density_legend`]'s box: width, height.
+pub const DENSITY_LEGEND_CSS: (f64, f64) = (230.0, 76.0);
+
+/// Draws a small legend for the density map with its top-left corner at
+/// `at` (backend pixels): the quantity's label, a colour bar, and the
+/// grid's minimum and maximum (and `T` for the smooth maximum). Its size
+/// is [`DENSITY_LEGEND_CSS`] times `st.scale`; returns its rectangle.
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_density_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    grid: &DensityGrid,
+    at: (i32, i32),
+    st: &Style,
+) -> Result<Rect, DrawError> {
+    let (bw, bh) = (st.px(DENSITY_LEGEND_CSS.0), st.px(DENSITY_LEGEND_CSS.1));
+    let r: Rect = (at.0, at.1, at.0 + bw, at.1 + bh);
+    rect(area, r, WHITE.mix(0.9).filled())?;
+    rect(area, r, GRID.stroke_width(st.stroke(1.0)))?;
+    let inner = bw - st.px(16.0);
+    let x0 = at.0 + st.px(8.0);
+    let font = st.font(12.0, &INK);
+    let lines = wrap(area, grid.quantity.label(st.lang), &font, inner);
+    text_lines(area, &lines[..lines.len().min(2)], x0, at.1 + st.px(5.0), st.px(15.0), &font, HPos::Left)?;
+    let by0 = at.1 + st.px(38.0);
+    let by1 = by0 + st.px(10.0);
+    let steps = inner.max(1);
+    for k in 0..steps {
+        let c = density_color((f64::from(k) + 0.5) / f64::from(steps));
+        rect(area, (x0 + k, by0, x0 + k + 1, by1), c.filled())?;
+    }
+    rect(area, (x0, by0, x0 + inner, by1), AXIS.stroke_width(st.stroke(1.0)))?;
+    let ty = by1 + st.px(4.0);
+    let small = st.font(12.0, &MUTED);
+    let lo = tr(st.lang, format!("min {}", fmt_num(grid.min)), format!("最小 {}", fmt_num(grid.min)));
+    let hi = tr(st.lang, format!("max {}", fmt_num(grid.max)), format!("最大 {}", fmt_num(grid.max)));
+    text(area, &lo, (x0, ty), small.clone(), HPos::Left, VPos::Top)?;
+    text(area, &hi, (x0 + inner, ty), small.clone(), HPos::Right, VPos::Top)?;
+    if let Quantity::SmoothMax { temperature } = grid.quantity {
+        text(area, &format!("T = {}", fmt_num(temperature)), (x0 + inner / 2, ty), small, HPos::Center, VPos::Top)?;
+    }
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::default_scene;
+    use crate::projection::Basis;
+
+    fn svg<F: FnOnce(&DrawingArea<SVGBackend, Shift>)>(w: u32, h: u32, f: F) -> String {
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+            f(&root);
+            root.present().unwrap();
+        }
+        out
+    }
+
+    fn zh() -> Style {
+        let mut st = Style::new(1.0);
+        st.lang = Lang::Zh;
+        st
+    }
+
+    /// Text elements whose whole content is `α` followed by subscript digits.
+    fn alpha_labels(svg: &str) -> usize {
+        svg.lines()
+            .filter(|l| {
+                let mut c = l.chars();
+                c.next() == Some('α') && {
+                    let rest: Vec<char> = c.collect();
+                    !rest.is_empty() && rest.iter().all(|ch| ('₀'..='₉').contains(ch))
+                }
+            })
+            .count()
+    }
+
+    fn steps_svg(s: &Scene, a: &Attention, step: usize, st: &Style) -> (String, StepsLayout) {
+        let mut lay = None;
+        let out = svg(900, 440, |root| lay = Some(draw_steps(root, s, a, step, st).unwrap()));
+        (out, lay.unwrap())
+    }
+
+    #[test]
+    fn wrapping_latin_and_chinese() {
+        let mut out = String::new();
+        let root = SVGBackend::with_string(&mut out, (400, 100)).into_drawing_area();
+        let st = Style::new(1.0);
+        let font = st.font(12.0, &INK);
+        let en = "the weighted sum is a user feature of the ranking model";
+        let lines = wrap(&root, en, &font, 120);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), en, "breaks only at spaces");
+        assert!(lines.iter().all(|l| text_width(&root, l, &font) <= 120 || !l.contains(' ')));
+        let zh = "把加权和作为一种用户特征，输入精排模型，预估点击率、点赞率等指标";
+        let lines = wrap(&root, zh, &font, 100);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.concat(), zh, "nothing lost between characters");
+        for l in &lines[1..] {
+            let first = l.chars().next().unwrap_or(' ');
+            assert!(!is_closing(first), "line starts with punctuation: {l}");
+        }
+        assert_eq!(wrap(&root, "", &font, 100), Vec::<String>::new());
+        assert_eq!(wrap(&root, "short", &font, 1000), vec!["short".to_owned()]);
+    }
+
+    #[test]
+    fn any_size_and_shape_draws() {
+        let s = default_scene();
+        let (d1, _) = s.with_dim(1).unwrap();
+        let (d256, _) = s.with_dim(256).unwrap();
+        let (empty, _) = s.with_patch_json(r#"{"items": []}"#).unwrap();
+        let (neg, _) = s.with_patch_json(r#"{"normalization": "none", "query": [-1, 0, 0, 0, 0, 0, 0, 0]}"#).unwrap();
+        for scene in [s, d1, d256, empty, neg] {
+            let a = scene.validate().unwrap();
+            for (w, h) in [(1, 1), (120, 80), (900, 440)] {
+                for scale in [0.25, 1.0, 3.0] {
+                    let mut st = Style::new(scale);
+                    st.highlight = Some(0);
+                    svg(w, h, |root| {
+                        for step in [0, 1, 5, 100] {
+                            draw_steps(root, &scene, &a, step, &st).unwrap();
+                        }
+                        draw_qkv(root, &scene, &a, &st).unwrap();
+                        draw_towers(root, &scene, &a, Placement::UserTower, &st).unwrap();
+                        draw_towers(root, &scene, &a, Placement::Ranking, &st).unwrap();
+                    });
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn subscripts() {
+        assert_eq!(sub(0), "₀");
+        assert_eq!(sub(12), "₁₂");
+    }
+
+    #[test]
+    fn steps_reveal_one_alpha_per_step() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let n = s.items.len();
+        assert_eq!(steps_total(n), 13);
+        for k in 0..=n {
+            let (out, lay) = steps_svg(&s, &a, k, &Style::new(1.0));
+            assert_eq!(alpha_labels(&out), k, "step {k}");
+            assert_eq!(lay.alphas, k);
+            assert_eq!(lay.items.len(), n);
+            assert!(lay.pooled.is_none() && lay.ranking.is_none());
+            assert!(out.contains(&format!("Step {} of 13", k + 1)));
+            // The value of every visible weight is printed.
+            for i in 0..k {
+                assert!(out.contains(&format!("\n{}\n", fmt_num(a.alpha[i]))), "alpha {i} at step {k}");
+            }
+        }
+        let (out, _) = steps_svg(&s, &a, 2, &Style::new(1.0));
+        assert!(out.contains("similarity(q, x₂)"));
+        assert!(out.contains("q\n") && out.contains("candidate item"));
+    }
+
+    #[test]
+    fn steps_products_sum_and_ranking() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let n = s.items.len();
+        let (out, lay) = steps_svg(&s, &a, n + 1, &Style::new(1.0));
+        assert_eq!(alpha_labels(&out), n);
+        assert_eq!(out.matches("\n×\n").count(), n);
+        assert!(lay.pooled.is_none());
+        let (out, lay) = steps_svg(&s, &a, n + 2, &Style::new(1.0));
+        assert!(lay.pooled.is_some() && lay.mean.is_some() && lay.ranking.is_none());
+        assert!(out.contains("weighted sum") && out.contains("average"));
+        assert!(!out.contains("ranking model"));
+        let (out, lay) = steps_svg(&s, &a, n + 3, &Style::new(1.0));
+        assert!(lay.ranking.is_some());
+        assert!(out.contains("ranking model") && out.contains("click rate, like rate"));
+        // Clamping: any later step is the last one.
+        let (out2, lay2) = steps_svg(&s, &a, 1000, &Style::new(1.0));
+        assert_eq!(lay2.step, n + 3);
+        assert_eq!(out, out2);
+        // Strips: pooled beside the mean, right of q, right of the items.
+        let (p, m) = (lay.pooled.unwrap(), lay.mean.unwrap());
+        assert!(m.2 < p.0 && lay.query.2 < m.0 && lay.items[n - 1].2 < lay.query.0);
+        assert!(lay.ranking.unwrap().1 > p.3);
+    }
+
+    #[test]
+    fn steps_in_chinese() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let n = s.items.len();
+        let (out, _) = steps_svg(&s, &a, 0, &zh());
+        assert!(out.contains("第 1 步（共 13 步）") && out.contains("候选物品"));
+        let (out, _) = steps_svg(&s, &a, 3, &zh());
+        assert!(out.contains("相似度(q, x₃)"));
+        assert_eq!(alpha_labels(&out), 3);
+        let (out, _) = steps_svg(&s, &a, n + 3, &zh());
+        assert!(out.contains("精排模型") && out.contains("加权和") && out.contains("平均"));
+        assert!(!out.contains("ranking model"));
+    }
+
+    #[test]
+    fn steps_many_items_and_none() {
+        let s = default_scene();
+        let items: Vec<serde_json::Value> = (0..25)
+            .map(|i| serde_json::json!({"label": format!("item {i}"), "vector": s.items[i % 9].vector}))
+            .collect();
+        let (big, a) = s.with_patch(&serde_json::json!({ "items": items })).unwrap();
+        let (out, lay) = steps_svg(&big, &a, 24, &Style::new(1.0));
+        assert_eq!(lay.shown, 20);
+        assert_eq!(alpha_labels(&out), 20);
+        assert!(out.contains("(first 20 of 25 shown)"));
+        assert!(out.contains("α₂₄ = softmax(s)₂₄"), "caption names the step's weight");
+        let (empty, a) = s.with_patch_json(r#"{"items": []}"#).unwrap();
+        for step in 0..6 {
+            let (out, lay) = steps_svg(&empty, &a, step, &Style::new(1.0));
+            assert_eq!(lay.step, step.min(3));
+            assert!(out.contains("No LastN items"));
+        }
+    }
+
+    #[test]
+    fn steps_highlight_and_scale() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let mut st = Style::new(2.0);
+        st.highlight = Some(4);
+        let mut lay = None;
+        svg(1800, 880, |root| lay = Some(draw_steps(root, &s, &a, 5, &st).unwrap()));
+        let lay = lay.unwrap();
+        let (_, lay1) = steps_svg(&s, &a, 5, &Style::new(1.0));
+        // Twice the pixels, twice the coordinates (up to rounding).
+        for (r2, r1) in lay.items.iter().zip(&lay1.items) {
+            assert!((r2.0 - 2 * r1.0).abs() <= 3 && (r2.3 - 2 * r1.3).abs() <= 3);
+        }
+    }
+
+    fn qkv_svg(s: &Scene, a: &Attention, st: &Style) -> (String, QkvLayout) {
+        let mut lay = None;
+        let out = svg(960, qkv_height(s.items.len()) as u32, |root| lay = Some(draw_qkv(root, s, a, st).unwrap()));
+        (out, lay.unwrap())
+    }
+
+    #[test]
+    fn qkv_labels_and_values() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let (out, lay) = qkv_svg(&s, &a, &Style::new(1.0));
+        for label in ["Query", "Keys", "Values", "Output", "softmax", "score", "weight"] {
+            assert!(out.contains(label), "{label}");
+        }
+        for (i, al) in a.alpha.iter().enumerate() {
+            assert!(out.contains(&format!("\n{}\n", fmt_num(*al))), "alpha {i}");
+            assert!(out.contains(&format!("\n{}\n", fmt_num(a.scores[i]))), "score {i}");
+        }
+        assert!(out.contains("Σα = 1"));
+        assert_eq!(lay.rows.len(), 9);
+        assert_eq!(lay.keys.len(), 9);
+        // Rows are stacked top to bottom and do not overlap; keys left of values.
+        for i in 1..9 {
+            assert!(lay.rows[i].1 >= lay.rows[i - 1].3 - 1);
+        }
+        for (k, v) in lay.keys.iter().zip(&lay.values) {
+            assert!(k.2 < v.0 && k.1 == v.1);
+            assert!(lay.query.2 < k.0 && v.2 < lay.output.0);
+        }
+        // Without softmax: "α = s", no softmax box.
+        let (s2, a2) = s.with_patch_json(r#"{"normalization": "none"}"#).unwrap();
+        let (out, _) = qkv_svg(&s2, &a2, &Style::new(1.0));
+        assert!(out.contains("α = s") && !out.contains("\nsoftmax\n"));
+        for al in &a2.alpha {
+            assert!(out.contains(&format!("\n{}\n", fmt_num(*al))));
+        }
+    }
+
+    #[test]
+    fn qkv_highlight_and_chinese() {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let mut st = zh();
+        st.highlight = Some(2);
+        let (out, lay) = qkv_svg(&s, &a, &st);
+        for label in ["查询", "键", "值", "输出", "权重"] {
+            assert!(out.contains(label), "{label}");
+        }
+        assert!(!out.contains("Query"));
+        // The highlighted row's label is bold.
+        assert!(out.contains("font-weight=\"bold\""));
+        let r = lay.rows[2];
+        assert!(r.0 < lay.keys[2].0 && r.2 > lay.values[2].2);
+        let (empty, a) = s.with_patch_json(r#"{"items": []}"#).unwrap();
+        let (out, lay) = qkv_svg(&empty, &a, &Style::new(1.0));
+        assert!(lay.rows.is_empty() && out.contains("No LastN items"));
+    }
+
+    fn towers_svg(p: Placement, st: &Style) -> (String, TowersLayout) {
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let mut lay = None;
+        let out = svg(960, 500, |root| lay = Some(draw_towers(root, &s, &a, p, st).unwrap()));
+        (out, lay.unwrap())
+    }
+
+    #[test]
+    fn towers_placement_changes_the_story() {
+        let (out, lay) = towers_svg(Placement::UserTower, &Style::new(1.0));
+        assert!(out.contains("never sees the candidate item"));
+        assert!(out.contains("attention fits only the ranking model"));
+        assert!(!lay.attention_active && lay.pooled.is_none());
+        assert_eq!(lay.mean.len(), 2, "both models use the average");
+        // The greyed attention box sits in the two-tower half.
+        assert!(lay.attention.2 < 480 && lay.attention.0 > lay.user_tower.0);
+        let (out, lay) = towers_svg(Placement::Ranking, &Style::new(1.0));
+        assert!(!out.contains("never sees the candidate item"));
+        assert!(out.contains("attention fits only the ranking model"));
+        assert!(lay.attention_active && lay.pooled.is_some());
+        assert_eq!(lay.mean.len(), 1, "the user tower keeps the average");
+        assert!(lay.attention.0 > 480, "attention in the ranking half");
+        assert!(out.contains("click rate") && out.contains("user tower") && out.contains("item tower"));
+        assert_eq!(lay.items.len(), 18, "LastN drawn on both sides");
+    }
+
+    #[test]
+    fn towers_in_chinese() {
+        let (out, _) = towers_svg(Placement::UserTower, &zh());
+        assert!(out.contains("用户塔看不到候选物品"));
+        assert!(out.contains("双塔模型") && out.contains("精排模型") && out.contains("物品塔"));
+        assert!(out.contains("注意力机制只适用于精排模型"));
+        let (out, _) = towers_svg(Placement::Ranking, &zh());
+        assert!(!out.contains("用户塔看不到候选物品"));
+        assert!(out.contains("点击率") && out.contains("点赞率"));
+    }
+
+    #[test]
+    fn density_cells_and_legend() {
+        let s = default_scene();
+        let basis = Basis::for_items(&s.keys(), s.dim());
+        let pts: Vec<(f64, f64)> = s.items.iter().map(|it| basis.project(&it.vector)).collect();
+        let view = View::fit(&pts, (50.0, 60.0, 650.0, 440.0));
+        let q = Quantity::SmoothMax { temperature: 1.0 };
+        let f = crate::density::scene_intensity(&s, q);
+        let g = crate::density::grid(&s, &basis, &view, 30, 20, &f, q);
+        let mut legend = None;
+        let out = svg(700, 500, |root| {
+            draw_density(root, &view, &g, &Style::new(1.0)).unwrap();
+            legend = Some(draw_density_legend(root, &g, (440, 400), &Style::new(1.0)).unwrap());
+        });
+        // 600 cells, each a filled rect; the brightest is the top of the scale.
+        assert!(out.matches("<rect").count() >= 600);
+        assert!(out.contains("fill=\"#66C2A4\""), "maximum cell at the top colour");
+        // The label may wrap inside the legend; its parts are there.
+        assert!(out.contains("T·log Σ exp(sᵢ/T)") && out.contains("similarities"));
+        assert!(out.contains(&format!("max {}", fmt_num(g.max))));
+        assert!(out.contains("T = 1"));
+        let r = legend.unwrap();
+        assert_eq!((r.2 - r.0, r.3 - r.1), (230, 76));
+        let out = svg(700, 500, |root| {
+            draw_density_legend(root, &g, (10, 10), &zh()).unwrap();
+        });
+        assert!(out.contains("相似度的") && out.contains("最大 "));
+        // A grid that does not match its size draws nothing, without failing.
+        let bad = DensityGrid { values: vec![1.0], ..g.clone() };
+        let out = svg(100, 100, |root| draw_density(root, &view, &bad, &Style::new(1.0)).unwrap());
+        assert!(!out.contains("#66C2A4"));
+    }
+
+    #[test]
+    fn density_colour_scale() {
+        assert_eq!(density_color(0.0), RGBColor(255, 255, 255));
+        assert_eq!(density_color(f64::NAN), RGBColor(255, 255, 255));
+        assert_eq!(density_color(2.0), RGBColor(102, 194, 164));
+        // Monotone: darker (smaller green+red+blue) as t grows.
+        let sum = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
+        for k in 0..10 {
+            assert!(sum(density_color(f64::from(k) / 10.0)) >= sum(density_color(f64::from(k + 1) / 10.0)));
+        }
+    }
+}

@@ -1,0 +1,1164 @@
+//! Deterministic training of the activation unit on synthetic click data.
+//!
+//! `make weights` (`src/bin/make_weights.rs`) calls [`train`] once per
+//! activation and writes `weights/{sigmoid,prelu,dice}.json`. Everything
+//! here is single-threaded, seeded by [`crate::rng::Rng`] and free of hash
+//! maps and clocks, so the same configuration gives the same numbers, and
+//! the same file bytes, on every run.
+//!
+//! # The data ([`generate`])
+//!
+//! Items live in `d = 8` around the six category centroids of
+//! [`crate::presets::CATEGORIES`]: an item of category `c` is
+//! `centroid_c + N(0, sigma^2 I)` with `sigma = 0.2`. Each example is one user:
+//!
+//! 1. `k` interests, `k` uniform in `{1, 2, 3}`, distinct categories drawn
+//!    uniformly; each with a strength `w` uniform in `[0.2, 1]`.
+//! 2. A LastN of `n` items, `n` uniform in `{5, ..., 20}`. Each item is a
+//!    *stray* click from a uniform category with probability 0.1 (people
+//!    click outside their interests too), else from interest `j` with
+//!    probability `w_j / sum w`.
+//! 3. A candidate from a uniform category `c` (any of the six).
+//! 4. A click with probability
+//!    `sigmoid(-3 + 1.5 [c is an interest] + 3 share_c)`, where `share_c` is
+//!    the fraction of the LastN items of category `c`. So a candidate of
+//!    one of the user's interests is clicked far more often (0.05 against
+//!    0.4 to 0.8), and more often the larger its share of the history:
+//!    the *intensity* of interest that the paper keeps by not normalising
+//!    the weights (sec. 4.3).
+//!
+//! # The models ([`train`])
+//!
+//! * DIN: the activation unit `a(q, x_i)` ([`crate::unit`]) gives
+//!   `alpha_i = sigmoid(z_i)`; `pooled = sum_i alpha_i x_i` (no softmax);
+//!   an MLP reads `[pooled, q, pooled * q]` (24 numbers) through one ReLU
+//!   layer of 16 units to a logit, and `sigmoid(logit)` is the predicted
+//!   click probability.
+//! * Baseline: the same MLP with `pooled` replaced by the plain mean of the
+//!   LastN items.
+//!
+//! Both minimise the mean log loss with Adam (`beta1 = 0.9`,
+//! `beta2 = 0.999`, `eps = 1e-8`) on shuffled mini-batches, with
+//! hand-written forward and backward passes (checked against finite
+//! differences in the tests). Initialisation: Xavier-uniform for sigmoid
+//! and linear layers, He-normal for ReLU, PReLU and Dice layers, biases 0,
+//! PReLU slopes 0.25, Dice `a = 0`. Dice uses the statistics of the
+//! mini-batch's (candidate, item) pairs in training, back-propagated
+//! through, and tracks running averages (momentum 0.99) that the saved
+//! unit uses at inference. The split is 80 % training, 20 % held out;
+//! [`auc`] on the held-out part measures both models, DIN's through the
+//! exported [`ActivationUnit`] itself.
+
+use crate::presets::CATEGORIES;
+use crate::rng::Rng;
+use crate::unit::{sigmoid, Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer, UnitError, DICE_EPS};
+use serde_json::{json, Value};
+use std::fmt;
+
+/// Length of every item vector (the categories' `d`).
+pub const D: usize = 8;
+
+/// Number of interest categories.
+pub const N_CATEGORIES: usize = CATEGORIES.len();
+
+/// The seed `make weights` uses (the paper's year).
+pub const SEED: u64 = 2018;
+
+/// Momentum of Dice's running mean and variance.
+pub const DICE_MOMENTUM: f64 = 0.99;
+
+/// How the synthetic click data is drawn (see the module documentation).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataConfig {
+    /// Number of examples (users), split into training and held-out parts.
+    pub examples: usize,
+    /// Shortest LastN.
+    pub n_min: usize,
+    /// Longest LastN.
+    pub n_max: usize,
+    /// Most interests per user (at least 1).
+    pub max_interests: usize,
+    /// Standard deviation of the Gaussian noise around each centroid.
+    pub noise_sd: f64,
+    /// Probability that a LastN item comes from a uniform category.
+    pub stray: f64,
+    /// Click logit: `bias + interest [c is an interest] + share share_c`.
+    pub logit_bias: f64,
+    /// See `logit_bias`.
+    pub logit_interest: f64,
+    /// See `logit_bias`.
+    pub logit_share: f64,
+}
+
+impl Default for DataConfig {
+    /// The configuration of the shipped weights: 50 000 examples, LastN of
+    /// 5 to 20 items, 1 to 3 interests, `sigma = 0.2`, stray 0.1, click logit
+    /// `-3 + 1.5 [interest] + 3 share`.
+    ///
+    /// ```
+    /// let c = din_viz::train::DataConfig::default();
+    /// assert_eq!((c.n_min, c.n_max, c.examples), (5, 20, 50_000));
+    /// ```
+    fn default() -> Self {
+        DataConfig {
+            examples: 50_000,
+            n_min: 5,
+            n_max: 20,
+            max_interests: 3,
+            noise_sd: 0.2,
+            stray: 0.1,
+            logit_bias: -3.0,
+            logit_interest: 1.5,
+            logit_share: 3.0,
+        }
+    }
+}
+
+/// One synthetic example: a user's LastN, a candidate and whether it was clicked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// The user's interest categories (indices into `CATEGORIES`).
+    pub interests: Vec<usize>,
+    /// LastN vectors, `n * D` numbers, row `i` is item `i`.
+    pub history: Vec<f64>,
+    /// Category of each LastN item.
+    pub history_categories: Vec<usize>,
+    /// Candidate vector `q`, length `D`.
+    pub query: Vec<f64>,
+    /// Candidate's category.
+    pub query_category: usize,
+    /// The click probability the label was drawn from.
+    pub p_click: f64,
+    /// The label.
+    pub click: bool,
+}
+
+impl Example {
+    /// Number of LastN items.
+    #[must_use]
+    pub fn n(&self) -> usize {
+        self.history.len() / D
+    }
+}
+
+fn noisy_item(rng: &mut Rng, category: usize, sd: f64) -> Vec<f64> {
+    CATEGORIES[category].centroid.iter().map(|c| c + sd * rng.normal()).collect()
+}
+
+/// Draws `cfg.examples` examples from `seed` as the module documentation
+/// describes. Same seed and configuration, same examples.
+///
+/// ```
+/// use din_viz::train::{generate, DataConfig};
+/// let cfg = DataConfig { examples: 20, ..DataConfig::default() };
+/// let a = generate(&cfg, 1);
+/// assert_eq!(a, generate(&cfg, 1));
+/// assert!(a.iter().all(|e| (5..=20).contains(&e.n()) && e.query.len() == 8));
+/// ```
+#[must_use]
+pub fn generate(cfg: &DataConfig, seed: u64) -> Vec<Example> {
+    let mut rng = Rng::new(seed);
+    let n_min = cfg.n_min.max(1);
+    let n_max = cfg.n_max.max(n_min);
+    let max_k = cfg.max_interests.clamp(1, N_CATEGORIES);
+    (0..cfg.examples)
+        .map(|_| {
+            let k = 1 + rng.index(max_k);
+            let mut cats: Vec<usize> = (0..N_CATEGORIES).collect();
+            rng.shuffle(&mut cats);
+            let interests: Vec<usize> = cats[..k].to_vec();
+            let strengths: Vec<f64> = (0..k).map(|_| rng.range(0.2, 1.0)).collect();
+            let total: f64 = strengths.iter().sum();
+            let n = n_min + rng.index(n_max - n_min + 1);
+            let mut history = Vec::with_capacity(n * D);
+            let mut history_categories = Vec::with_capacity(n);
+            for _ in 0..n {
+                let cat = if rng.uniform() < cfg.stray {
+                    rng.index(N_CATEGORIES)
+                } else {
+                    let mut u = rng.uniform() * total;
+                    let mut pick = interests[k - 1];
+                    for (c, w) in interests.iter().zip(&strengths) {
+                        if u < *w {
+                            pick = *c;
+                            break;
+                        }
+                        u -= w;
+                    }
+                    pick
+                };
+                history.extend(noisy_item(&mut rng, cat, cfg.noise_sd));
+                history_categories.push(cat);
+            }
+            let query_category = rng.index(N_CATEGORIES);
+            let query = noisy_item(&mut rng, query_category, cfg.noise_sd);
+            let share = history_categories.iter().filter(|c| **c == query_category).count() as f64 / n as f64;
+            let is_interest = if interests.contains(&query_category) { 1.0 } else { 0.0 };
+            let p_click = sigmoid(cfg.logit_bias + cfg.logit_interest * is_interest + cfg.logit_share * share);
+            let click = rng.uniform() < p_click;
+            Example { interests, history, history_categories, query, query_category, p_click, click }
+        })
+        .collect()
+}
+
+/// Area under the ROC curve: the probability that a random positive scores
+/// above a random negative, ties counting one half. Computed from ranks
+/// (Mann-Whitney): sort by score, give tied scores their average rank `r`,
+/// `AUC = (sum_{positives} r - P (P + 1) / 2) / (P N)`.
+///
+/// `None` when the lengths differ, a score is NaN, or there are no
+/// positives or no negatives.
+///
+/// ```
+/// use din_viz::train::auc;
+/// assert_eq!(auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]), Some(0.75));
+/// assert_eq!(auc(&[0.5, 0.5], &[false, true]), Some(0.5)); // a tie counts 1/2
+/// assert_eq!(auc(&[0.5], &[true]), None);
+/// ```
+#[must_use]
+pub fn auc(scores: &[f64], labels: &[bool]) -> Option<f64> {
+    if scores.len() != labels.len() || scores.iter().any(|s| s.is_nan()) {
+        return None;
+    }
+    let pos = labels.iter().filter(|l| **l).count();
+    let neg = labels.len() - pos;
+    if pos == 0 || neg == 0 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|a, b| scores[*a].total_cmp(&scores[*b]));
+    let mut rank_sum_pos = 0.0;
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
+            j += 1;
+        }
+        // positions i..=j tie; ranks are 1-based: average (i + 1 + j + 1) / 2
+        let avg_rank = (i + j + 2) as f64 / 2.0;
+        for k in i..=j {
+            if labels[order[k]] {
+                rank_sum_pos += avg_rank;
+            }
+        }
+        i = j + 1;
+    }
+    let (p, n) = (pos as f64, neg as f64);
+    Some((rank_sum_pos - p * (p + 1.0) / 2.0) / (p * n))
+}
+
+/// Mean log loss `-(1/m) sum [y ln p + (1 - y) ln(1 - p)]` of predicted
+/// probabilities, with `p` clamped to `[1e-12, 1 - 1e-12]`; `0` for no examples.
+///
+/// ```
+/// use din_viz::train::log_loss;
+/// assert!((log_loss(&[0.5, 0.5], &[true, false]) - 2f64.ln()).abs() < 1e-15);
+/// ```
+#[must_use]
+pub fn log_loss(p: &[f64], labels: &[bool]) -> f64 {
+    if p.is_empty() {
+        return 0.0;
+    }
+    let s: f64 = p
+        .iter()
+        .zip(labels)
+        .map(|(p, y)| {
+            let p = p.clamp(1e-12, 1.0 - 1e-12);
+            if *y {
+                -p.ln()
+            } else {
+                -(1.0 - p).ln()
+            }
+        })
+        .sum();
+    s / p.len() as f64
+}
+
+// ------------------------------------------------------------------ layers
+
+/// A parameter tensor with its gradient and Adam moments.
+#[derive(Clone, Debug)]
+struct Param {
+    v: Vec<f64>,
+    g: Vec<f64>,
+    m: Vec<f64>,
+    s: Vec<f64>,
+}
+
+impl Param {
+    fn new(v: Vec<f64>) -> Self {
+        let n = v.len();
+        Param { v, g: vec![0.0; n], m: vec![0.0; n], s: vec![0.0; n] }
+    }
+
+    /// One Adam step at time `t >= 1`, then zeroes the gradient.
+    fn adam(&mut self, lr: f64, t: i32) {
+        const B1: f64 = 0.9;
+        const B2: f64 = 0.999;
+        const EPS: f64 = 1e-8;
+        let c1 = 1.0 - B1.powi(t);
+        let c2 = 1.0 - B2.powi(t);
+        for k in 0..self.v.len() {
+            let g = self.g[k];
+            self.m[k] = B1 * self.m[k] + (1.0 - B1) * g;
+            self.s[k] = B2 * self.s[k] + (1.0 - B2) * g * g;
+            let mh = self.m[k] / c1;
+            let sh = self.s[k] / c2;
+            self.v[k] -= lr * mh / (sh.sqrt() + EPS);
+            self.g[k] = 0.0;
+        }
+    }
+}
+
+/// The activation of a training layer.
+#[derive(Clone, Debug)]
+enum Act {
+    Linear,
+    Relu,
+    Sigmoid,
+    PRelu(Param),
+    Dice { alpha: Param, run_mean: Vec<f64>, run_var: Vec<f64> },
+}
+
+/// A dense layer `post = act(W input + b)`, `W` row-major `out x inp`.
+#[derive(Clone, Debug)]
+struct Dense {
+    inp: usize,
+    out: usize,
+    w: Param,
+    b: Param,
+    act: Act,
+}
+
+/// What the forward pass keeps for the backward pass.
+#[derive(Clone, Debug, Default)]
+struct Cache {
+    rows: usize,
+    input: Vec<f64>,
+    pre: Vec<f64>,
+    post: Vec<f64>,
+    /// Dice in training: standardised `x_hat`, gate `p` and `1/sqrt(var + eps)` per unit.
+    xhat: Vec<f64>,
+    gate: Vec<f64>,
+    inv_std: Vec<f64>,
+}
+
+impl Dense {
+    fn new(inp: usize, out: usize, act: Act, rng: &mut Rng) -> Self {
+        let w: Vec<f64> = match act {
+            Act::Linear | Act::Sigmoid => {
+                let r = (6.0 / (inp + out) as f64).sqrt();
+                (0..inp * out).map(|_| rng.range(-r, r)).collect()
+            }
+            _ => {
+                let sd = (2.0 / inp as f64).sqrt();
+                (0..inp * out).map(|_| sd * rng.normal()).collect()
+            }
+        };
+        Dense { inp, out, w: Param::new(w), b: Param::new(vec![0.0; out]), act }
+    }
+
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        let mut ps = vec![&mut self.w, &mut self.b];
+        match &mut self.act {
+            Act::PRelu(a) | Act::Dice { alpha: a, .. } => ps.push(a),
+            _ => {}
+        }
+        ps
+    }
+
+    /// Forward over `rows` rows of `input`; Dice uses batch statistics
+    /// (and updates its running ones) when `training`, else the running ones.
+    fn forward(&mut self, input: Vec<f64>, rows: usize, training: bool) -> Cache {
+        let (inp, out) = (self.inp, self.out);
+        let mut pre = vec![0.0; rows * out];
+        for r in 0..rows {
+            let x = &input[r * inp..(r + 1) * inp];
+            for o in 0..out {
+                let w = &self.w.v[o * inp..(o + 1) * inp];
+                let mut s = self.b.v[o];
+                for k in 0..inp {
+                    s += w[k] * x[k];
+                }
+                pre[r * out + o] = s;
+            }
+        }
+        let mut cache = Cache { rows, input, ..Cache::default() };
+        let post: Vec<f64> = match &mut self.act {
+            Act::Linear => pre.clone(),
+            Act::Relu => pre.iter().map(|s| s.max(0.0)).collect(),
+            Act::Sigmoid => pre.iter().map(|s| sigmoid(*s)).collect(),
+            Act::PRelu(a) => {
+                pre.iter().enumerate().map(|(k, s)| if *s > 0.0 { *s } else { a.v[k % out] * s }).collect()
+            }
+            Act::Dice { alpha, run_mean, run_var } => {
+                let mut mean = vec![0.0; out];
+                let mut var = vec![0.0; out];
+                if training && rows > 0 {
+                    for r in 0..rows {
+                        for o in 0..out {
+                            mean[o] += pre[r * out + o];
+                        }
+                    }
+                    for m in &mut mean {
+                        *m /= rows as f64;
+                    }
+                    for r in 0..rows {
+                        for o in 0..out {
+                            let c = pre[r * out + o] - mean[o];
+                            var[o] += c * c;
+                        }
+                    }
+                    for v in &mut var {
+                        *v /= rows as f64;
+                    }
+                    for o in 0..out {
+                        run_mean[o] = DICE_MOMENTUM * run_mean[o] + (1.0 - DICE_MOMENTUM) * mean[o];
+                        run_var[o] = DICE_MOMENTUM * run_var[o] + (1.0 - DICE_MOMENTUM) * var[o];
+                    }
+                } else {
+                    mean.clone_from(run_mean);
+                    var.clone_from(run_var);
+                }
+                let inv_std: Vec<f64> = var.iter().map(|v| 1.0 / (v + DICE_EPS).sqrt()).collect();
+                let mut xhat = vec![0.0; rows * out];
+                let mut gate = vec![0.0; rows * out];
+                let mut post = vec![0.0; rows * out];
+                for r in 0..rows {
+                    for o in 0..out {
+                        let k = r * out + o;
+                        let s = pre[k];
+                        xhat[k] = (s - mean[o]) * inv_std[o];
+                        gate[k] = sigmoid(xhat[k]);
+                        let a = alpha.v[o];
+                        post[k] = s * (a + (1.0 - a) * gate[k]);
+                    }
+                }
+                cache.xhat = xhat;
+                cache.gate = gate;
+                cache.inv_std = inv_std;
+                post
+            }
+        };
+        cache.pre = pre;
+        cache.post = post;
+        cache
+    }
+
+    /// Backward from `g_post`; accumulates parameter gradients and returns
+    /// the gradient of the input when `need_input`. Dice's batch-statistics
+    /// path is included (the forward pass must have been in training mode).
+    fn backward(&mut self, cache: &Cache, g_post: &[f64], need_input: bool) -> Vec<f64> {
+        let (inp, out, rows) = (self.inp, self.out, cache.rows);
+        let pre = &cache.pre;
+        let mut g_pre: Vec<f64> = match &mut self.act {
+            Act::Linear => g_post.to_vec(),
+            Act::Relu => g_post.iter().zip(pre).map(|(g, s)| if *s > 0.0 { *g } else { 0.0 }).collect(),
+            Act::Sigmoid => g_post.iter().zip(&cache.post).map(|(g, h)| g * h * (1.0 - h)).collect(),
+            Act::PRelu(a) => {
+                let mut gp = vec![0.0; rows * out];
+                for k in 0..rows * out {
+                    let o = k % out;
+                    if pre[k] > 0.0 {
+                        gp[k] = g_post[k];
+                    } else {
+                        gp[k] = a.v[o] * g_post[k];
+                        a.g[o] += g_post[k] * pre[k];
+                    }
+                }
+                gp
+            }
+            Act::Dice { alpha, .. } => {
+                let mut gp = vec![0.0; rows * out];
+                let mut g_xhat = vec![0.0; rows * out];
+                for k in 0..rows * out {
+                    let o = k % out;
+                    let (s, p, a, g) = (pre[k], cache.gate[k], alpha.v[o], g_post[k]);
+                    alpha.g[o] += g * s * (1.0 - p);
+                    gp[k] = g * (a + (1.0 - a) * p);
+                    g_xhat[k] = g * s * (1.0 - a) * p * (1.0 - p);
+                }
+                // Through the batch normalisation x_hat = (s - mean) * inv_std.
+                let m = rows as f64;
+                for o in 0..out {
+                    let (mut sum_g, mut sum_gx) = (0.0, 0.0);
+                    for r in 0..rows {
+                        let k = r * out + o;
+                        sum_g += g_xhat[k];
+                        sum_gx += g_xhat[k] * cache.xhat[k];
+                    }
+                    let c = cache.inv_std[o] / m;
+                    for r in 0..rows {
+                        let k = r * out + o;
+                        gp[k] += c * (m * g_xhat[k] - sum_g - cache.xhat[k] * sum_gx);
+                    }
+                }
+                gp
+            }
+        };
+        let mut g_in = if need_input { vec![0.0; rows * inp] } else { Vec::new() };
+        for r in 0..rows {
+            let x = &cache.input[r * inp..(r + 1) * inp];
+            for o in 0..out {
+                let g = g_pre[r * out + o];
+                if g == 0.0 {
+                    continue;
+                }
+                self.b.g[o] += g;
+                let gw = &mut self.w.g[o * inp..(o + 1) * inp];
+                for k in 0..inp {
+                    gw[k] += g * x[k];
+                }
+                if need_input {
+                    let w = &self.w.v[o * inp..(o + 1) * inp];
+                    let gi = &mut g_in[r * inp..(r + 1) * inp];
+                    for k in 0..inp {
+                        gi[k] += g * w[k];
+                    }
+                }
+            }
+        }
+        g_pre.clear();
+        g_in
+    }
+}
+
+/// A stack of dense layers.
+#[derive(Clone, Debug)]
+struct Stack {
+    layers: Vec<Dense>,
+}
+
+impl Stack {
+    fn forward(&mut self, input: Vec<f64>, rows: usize, training: bool) -> (Vec<f64>, Vec<Cache>) {
+        let mut caches = Vec::with_capacity(self.layers.len());
+        let mut h = input;
+        for layer in &mut self.layers {
+            let c = layer.forward(h, rows, training);
+            h = c.post.clone();
+            caches.push(c);
+        }
+        (h, caches)
+    }
+
+    fn backward(&mut self, caches: &[Cache], g_out: Vec<f64>, need_input: bool) -> Vec<f64> {
+        let mut g = g_out;
+        for (i, (layer, cache)) in self.layers.iter_mut().zip(caches).enumerate().rev() {
+            g = layer.backward(cache, &g, need_input || i > 0);
+        }
+        g
+    }
+
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        self.layers.iter_mut().flat_map(Dense::params_mut).collect()
+    }
+}
+
+/// How to train one activation unit and its baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// The unit's hidden activation.
+    pub activation: Activation,
+    /// Units per hidden layer of the activation unit.
+    pub hidden: Vec<usize>,
+    /// Units of the MLP's one ReLU layer.
+    pub mlp_hidden: usize,
+    /// Passes over the training part.
+    pub epochs: usize,
+    /// Examples per mini-batch.
+    pub batch_size: usize,
+    /// Adam's step size.
+    pub learning_rate: f64,
+    /// L2 penalty `lambda/2 |W|^2` on the MLP's weight matrices (not on the
+    /// unit, not on biases): it makes a large pooled vector cheaper than
+    /// large MLP weights, so the unit's weights spread over more of `(0, 1)`.
+    pub mlp_weight_decay: f64,
+    /// Seed of the data and of the initialisation and shuffling.
+    pub seed: u64,
+    /// Fraction of the examples held out for the AUC.
+    pub heldout_fraction: f64,
+    /// The synthetic data.
+    pub data: DataConfig,
+}
+
+impl TrainConfig {
+    /// The configuration of the shipped weights for `activation`: hidden
+    /// `[16, 8]`, MLP 16, 8 epochs, batches of 64, Adam step 0.003, seed
+    /// [`SEED`], 20 % held out, [`DataConfig::default`].
+    ///
+    /// ```
+    /// use din_viz::{train::TrainConfig, unit::Activation};
+    /// assert_eq!(TrainConfig::shipped(Activation::Dice).hidden, vec![16, 8]);
+    /// ```
+    #[must_use]
+    pub fn shipped(activation: Activation) -> Self {
+        TrainConfig {
+            activation,
+            hidden: vec![16, 8],
+            mlp_hidden: 16,
+            epochs: 8,
+            batch_size: 64,
+            learning_rate: 0.003,
+            mlp_weight_decay: 0.0,
+            seed: SEED,
+            heldout_fraction: 0.2,
+            data: DataConfig::default(),
+        }
+    }
+}
+
+/// Why training could not produce a unit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainError {
+    /// The configuration cannot be trained (e.g. no examples, batch size 0).
+    BadConfig(String),
+    /// A loss became NaN or infinite.
+    Diverged { model: &'static str, epoch: usize },
+    /// The held-out part has only one class, so AUC is undefined.
+    NoAuc(&'static str),
+    /// The trained weights do not make a valid unit.
+    Unit(UnitError),
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::BadConfig(s) => write!(f, "cannot train with this configuration: {s}"),
+            TrainError::Diverged { model, epoch } => {
+                write!(f, "training of the {model} model diverged in epoch {} (non-finite loss)", epoch + 1)
+            }
+            TrainError::NoAuc(model) => {
+                write!(f, "the held-out data has only one class, so the AUC of the {model} model is undefined")
+            }
+            TrainError::Unit(e) => write!(f, "the trained weights do not make a valid unit: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+impl From<UnitError> for TrainError {
+    fn from(e: UnitError) -> Self {
+        TrainError::Unit(e)
+    }
+}
+
+/// What [`train`] produces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainOutcome {
+    /// The trained activation unit, with `training` metadata (seed, sizes, AUCs).
+    pub unit: ActivationUnit,
+    /// Held-out AUC of DIN (through `unit` at inference).
+    pub auc_din: f64,
+    /// Held-out AUC of the mean-pooling baseline.
+    pub auc_mean: f64,
+    /// Held-out AUC of the true click probabilities the labels were drawn
+    /// from: the best any model can do on this data.
+    pub auc_oracle: f64,
+    /// Held-out log loss of DIN.
+    pub logloss_din: f64,
+    /// Held-out log loss of the baseline.
+    pub logloss_mean: f64,
+    /// Examples in the training part.
+    pub train_examples: usize,
+    /// Examples in the held-out part.
+    pub heldout_examples: usize,
+}
+
+/// How a model pools the LastN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pooling {
+    Din,
+    Mean,
+}
+
+/// The DIN or baseline model being trained.
+struct Model {
+    pooling: Pooling,
+    unit: Stack,
+    mlp: Stack,
+    t: i32,
+    weight_decay: f64,
+}
+
+fn mlp_input(pooled: &[f64], q: &[f64], out: &mut Vec<f64>) {
+    out.extend_from_slice(pooled);
+    out.extend_from_slice(q);
+    out.extend(pooled.iter().zip(q).map(|(p, x)| p * x));
+}
+
+fn pair_input(q: &[f64], x: &[f64], out: &mut Vec<f64>) {
+    out.extend_from_slice(q);
+    out.extend_from_slice(x);
+    out.extend(q.iter().zip(x).map(|(a, b)| a - b));
+    out.extend(q.iter().zip(x).map(|(a, b)| a * b));
+}
+
+impl Model {
+    fn new(pooling: Pooling, cfg: &TrainConfig, rng: &mut Rng) -> Self {
+        let mut layers = Vec::new();
+        let mut inp = 4 * D;
+        for &h in &cfg.hidden {
+            let act = match cfg.activation {
+                Activation::Sigmoid => Act::Sigmoid,
+                Activation::PReLU => Act::PRelu(Param::new(vec![0.25; h])),
+                Activation::Dice => {
+                    Act::Dice { alpha: Param::new(vec![0.0; h]), run_mean: vec![0.0; h], run_var: vec![1.0; h] }
+                }
+            };
+            layers.push(Dense::new(inp, h, act, rng));
+            inp = h;
+        }
+        layers.push(Dense::new(inp, 1, Act::Linear, rng));
+        let unit = Stack { layers };
+        let mlp = Stack {
+            layers: vec![
+                Dense::new(3 * D, cfg.mlp_hidden, Act::Relu, rng),
+                Dense::new(cfg.mlp_hidden, 1, Act::Linear, rng),
+            ],
+        };
+        Model { pooling, unit, mlp, t: 0, weight_decay: cfg.mlp_weight_decay }
+    }
+
+    /// One Adam step on a mini-batch; returns the batch's summed log loss.
+    fn step(&mut self, batch: &[&Example], lr: f64) -> f64 {
+        let b = batch.len();
+        // Pooled vectors (and, for DIN, the unit's forward pass).
+        let mut pooled = vec![0.0; b * D];
+        let mut unit_state = None;
+        match self.pooling {
+            Pooling::Mean => {
+                for (e, ex) in batch.iter().enumerate() {
+                    let m = crate::attention::mean(&ex.history, D);
+                    pooled[e * D..(e + 1) * D].copy_from_slice(&m);
+                }
+            }
+            Pooling::Din => {
+                let total: usize = batch.iter().map(|e| e.n()).sum();
+                let mut input = Vec::with_capacity(total * 4 * D);
+                for ex in batch {
+                    for x in ex.history.chunks_exact(D) {
+                        pair_input(&ex.query, x, &mut input);
+                    }
+                }
+                let (z, caches) = self.unit.forward(input, total, true);
+                let alpha: Vec<f64> = z.iter().map(|v| sigmoid(*v)).collect();
+                let mut row = 0;
+                for (e, ex) in batch.iter().enumerate() {
+                    for x in ex.history.chunks_exact(D) {
+                        for k in 0..D {
+                            pooled[e * D + k] += alpha[row] * x[k];
+                        }
+                        row += 1;
+                    }
+                }
+                unit_state = Some((alpha, caches, total));
+            }
+        }
+        let mut u = Vec::with_capacity(b * 3 * D);
+        for (e, ex) in batch.iter().enumerate() {
+            mlp_input(&pooled[e * D..(e + 1) * D], &ex.query, &mut u);
+        }
+        let (o, mlp_caches) = self.mlp.forward(u, b, true);
+        let mut loss = 0.0;
+        let mut g_o = vec![0.0; b];
+        for (e, ex) in batch.iter().enumerate() {
+            let p = sigmoid(o[e]);
+            let y = if ex.click { 1.0 } else { 0.0 };
+            loss += log_loss(&[p], &[ex.click]);
+            g_o[e] = (p - y) / b as f64;
+        }
+        let need_u = self.pooling == Pooling::Din;
+        let g_u = self.mlp.backward(&mlp_caches, g_o, need_u);
+        if let Some((alpha, caches, total)) = unit_state {
+            let mut g_z = vec![0.0; total];
+            let mut row = 0;
+            for (e, ex) in batch.iter().enumerate() {
+                let gu = &g_u[e * 3 * D..(e + 1) * 3 * D];
+                let g_pooled: Vec<f64> = (0..D).map(|k| gu[k] + gu[2 * D + k] * ex.query[k]).collect();
+                for x in ex.history.chunks_exact(D) {
+                    let g_alpha: f64 = g_pooled.iter().zip(x).map(|(g, v)| g * v).sum();
+                    g_z[row] = g_alpha * alpha[row] * (1.0 - alpha[row]);
+                    row += 1;
+                }
+            }
+            self.unit.backward(&caches, g_z, false);
+        }
+        for layer in &mut self.mlp.layers {
+            for (g, w) in layer.w.g.iter_mut().zip(&layer.w.v) {
+                *g += self.weight_decay * w;
+            }
+        }
+        self.t += 1;
+        let t = self.t;
+        for p in self.unit.params_mut().into_iter().chain(self.mlp.params_mut()) {
+            p.adam(lr, t);
+        }
+        loss
+    }
+
+    /// The activation unit as an [`ActivationUnit`] (Dice with its running statistics).
+    fn export(&self, activation: Activation, training: Value) -> Result<ActivationUnit, UnitError> {
+        let n_hidden = self.unit.layers.len() - 1;
+        let mut hidden = Vec::with_capacity(n_hidden);
+        for l in &self.unit.layers[..n_hidden] {
+            let weight: Vec<Vec<f64>> = l.w.v.chunks_exact(l.inp).map(<[f64]>::to_vec).collect();
+            let params = match &l.act {
+                Act::PRelu(a) => LayerParams::PReLU { alpha: a.v.clone() },
+                Act::Dice { alpha, run_mean, run_var } => {
+                    LayerParams::Dice { alpha: alpha.v.clone(), mean: run_mean.clone(), var: run_var.clone() }
+                }
+                _ => LayerParams::Sigmoid,
+            };
+            hidden.push(HiddenLayer { weight, bias: l.b.v.clone(), params });
+        }
+        let out = &self.unit.layers[n_hidden];
+        let output = OutputLayer { weight: out.w.v.clone(), bias: out.b.v[0] };
+        ActivationUnit::new(activation, D, hidden, output, training)
+    }
+
+    /// Predicted click probabilities, with `unit` (at inference) giving DIN's weights.
+    fn predict(&mut self, data: &[Example], unit: Option<&ActivationUnit>) -> Vec<f64> {
+        let mut u = Vec::with_capacity(data.len() * 3 * D);
+        for ex in data {
+            let pooled = match (self.pooling, unit) {
+                (Pooling::Din, Some(unit)) => {
+                    let alpha: Vec<f64> =
+                        ex.history.chunks_exact(D).map(|x| sigmoid(unit.logit_unchecked(&ex.query, x))).collect();
+                    crate::attention::weighted_sum(&ex.history, D, &alpha)
+                }
+                _ => crate::attention::mean(&ex.history, D),
+            };
+            mlp_input(&pooled, &ex.query, &mut u);
+        }
+        let (o, _) = self.mlp.forward(u, data.len(), false);
+        o.into_iter().map(sigmoid).collect()
+    }
+}
+
+fn fit(model: &mut Model, train: &[Example], cfg: &TrainConfig, rng: &mut Rng, name: &'static str) -> Result<(), TrainError> {
+    let mut order: Vec<usize> = (0..train.len()).collect();
+    for epoch in 0..cfg.epochs {
+        rng.shuffle(&mut order);
+        // Halve the step size for the last quarter of the epochs.
+        let lr = if epoch * 4 >= cfg.epochs * 3 { cfg.learning_rate / 2.0 } else { cfg.learning_rate };
+        let mut loss = 0.0;
+        for chunk in order.chunks(cfg.batch_size) {
+            let batch: Vec<&Example> = chunk.iter().map(|i| &train[*i]).collect();
+            loss += model.step(&batch, lr);
+        }
+        if !loss.is_finite() {
+            return Err(TrainError::Diverged { model: name, epoch });
+        }
+    }
+    Ok(())
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Trains DIN with the activation unit of `cfg.activation` and the
+/// mean-pooling baseline on the same data (same seed, same split, same
+/// MLP initialisation and shuffling), and measures both on the held-out part.
+///
+/// # Errors
+/// [`TrainError::BadConfig`] for no examples, a batch size of 0 or a
+/// held-out fraction outside `(0, 1)`; [`TrainError::Diverged`];
+/// [`TrainError::NoAuc`]; [`TrainError::Unit`].
+///
+/// ```
+/// use din_viz::{train::{train, TrainConfig, DataConfig}, unit::Activation};
+/// let mut cfg = TrainConfig::shipped(Activation::PReLU);
+/// cfg.data = DataConfig { examples: 200, ..DataConfig::default() };
+/// cfg.epochs = 1;
+/// let out = train(&cfg).unwrap();
+/// assert_eq!((out.train_examples, out.heldout_examples), (160, 40));
+/// assert!(out.auc_din > 0.0 && out.auc_din < 1.0);
+/// ```
+pub fn train(cfg: &TrainConfig) -> Result<TrainOutcome, TrainError> {
+    if cfg.data.examples < 10 {
+        return Err(TrainError::BadConfig("at least 10 examples are needed".into()));
+    }
+    if cfg.batch_size == 0 || cfg.mlp_hidden == 0 || cfg.hidden.iter().any(|h| *h == 0) {
+        return Err(TrainError::BadConfig("batch size and layer sizes must be at least 1".into()));
+    }
+    if !(cfg.heldout_fraction > 0.0 && cfg.heldout_fraction < 1.0) {
+        return Err(TrainError::BadConfig("the held-out fraction must lie strictly between 0 and 1".into()));
+    }
+    if !(cfg.learning_rate.is_finite() && cfg.learning_rate > 0.0) {
+        return Err(TrainError::BadConfig("the learning rate must be a finite number above 0".into()));
+    }
+    let data = generate(&cfg.data, cfg.seed);
+    let n_held = ((data.len() as f64 * cfg.heldout_fraction).round() as usize).clamp(1, data.len() - 1);
+    let (train_part, held) = data.split_at(data.len() - n_held);
+    let labels: Vec<bool> = held.iter().map(|e| e.click).collect();
+    let truth: Vec<f64> = held.iter().map(|e| e.p_click).collect();
+    let auc_oracle = auc(&truth, &labels).ok_or(TrainError::NoAuc("true"))?;
+
+    let mut results = Vec::with_capacity(2);
+    let mut din_unit = None;
+    for (pooling, name) in [(Pooling::Din, "DIN"), (Pooling::Mean, "mean-pooling")] {
+        // Same initialisation and shuffling stream for both models.
+        let mut rng = Rng::new(cfg.seed ^ 0x5EED_0F_D1A6);
+        let mut model = Model::new(pooling, cfg, &mut rng);
+        fit(&mut model, train_part, cfg, &mut rng, name)?;
+        let unit = match pooling {
+            Pooling::Din => Some(model.export(cfg.activation, Value::Null)?),
+            Pooling::Mean => None,
+        };
+        let p = model.predict(held, unit.as_ref());
+        let a = auc(&p, &labels).ok_or(TrainError::NoAuc(name))?;
+        results.push((a, log_loss(&p, &labels)));
+        if let Some(u) = unit {
+            din_unit = Some((model, u));
+        }
+    }
+    let (auc_din, logloss_din) = results[0];
+    let (auc_mean, logloss_mean) = results[1];
+    let Some((model, plain_unit)) = din_unit else {
+        return Err(TrainError::BadConfig("no DIN model was trained".into()));
+    };
+    let sep = category_separation(&plain_unit);
+    let training = json!({
+        "program": "cargo run --release --bin make_weights (src/train.rs)",
+        "data": format!(
+            "din-viz synthetic clicks v1: {} users, LastN {}..{} items from 1..{} interests, sigma {}, stray {}, click logit {} + {} [interest] + {} share",
+            cfg.data.examples, cfg.data.n_min, cfg.data.n_max, cfg.data.max_interests, cfg.data.noise_sd,
+            cfg.data.stray, cfg.data.logit_bias, cfg.data.logit_interest, cfg.data.logit_share
+        ),
+        "seed": cfg.seed,
+        "examples_train": train_part.len(),
+        "examples_heldout": held.len(),
+        "epochs": cfg.epochs,
+        "batch_size": cfg.batch_size,
+        "optimizer": "adam",
+        "learning_rate": cfg.learning_rate,
+        "mlp": format!("[pooled, q, pooled * q] ({}) -> {} relu -> 1 sigmoid", 3 * D, cfg.mlp_hidden),
+        "auc_din": round6(auc_din),
+        "auc_mean": round6(auc_mean),
+        "auc_oracle": round6(auc_oracle),
+        "logloss_din": round6(logloss_din),
+        "logloss_mean": round6(logloss_mean),
+        "alpha_same_category": round6(sep.mean_same),
+        "alpha_other_category": round6(sep.mean_other),
+    });
+    let unit = model.export(cfg.activation, training)?;
+    Ok(TrainOutcome {
+        unit,
+        auc_din,
+        auc_mean,
+        auc_oracle,
+        logloss_din,
+        logloss_mean,
+        train_examples: train_part.len(),
+        heldout_examples: held.len(),
+    })
+}
+
+/// How well a unit separates categories, using the category centroids as
+/// both the LastN item and the candidate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Separation {
+    /// `alpha[c][c']`: weight of a LastN item at centroid `c` for a candidate at centroid `c'`.
+    pub alpha: Vec<Vec<f64>>,
+    /// Mean of the diagonal (same category).
+    pub mean_same: f64,
+    /// Mean off the diagonal (other categories).
+    pub mean_other: f64,
+    /// Smallest `alpha[c][c] - alpha[c][c']` over `c != c'`.
+    pub min_gap: f64,
+}
+
+/// The weights `alpha = sigmoid(z)` of `unit` for every pair of category
+/// centroids (item category, candidate category), their means on and off
+/// the diagonal, and the smallest same-minus-other gap. Zeros if the unit's
+/// `d` is not 8.
+///
+/// ```
+/// use din_viz::train::category_separation;
+/// use din_viz::unit::ActivationUnit;
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/weights/dice.json")).unwrap();
+/// let s = category_separation(&ActivationUnit::from_json(&text).unwrap());
+/// assert!(s.min_gap >= 0.2);
+/// ```
+#[must_use]
+pub fn category_separation(unit: &ActivationUnit) -> Separation {
+    let k = N_CATEGORIES;
+    let mut alpha = vec![vec![0.0; k]; k];
+    for (c, item) in CATEGORIES.iter().enumerate() {
+        for (c2, cand) in CATEGORIES.iter().enumerate() {
+            alpha[c][c2] = unit.weights(&cand.centroid, &item.centroid).ok().and_then(|w| w.first().copied()).unwrap_or(0.0);
+        }
+    }
+    let mean_same = (0..k).map(|c| alpha[c][c]).sum::<f64>() / k as f64;
+    let mut other = 0.0;
+    let mut min_gap = f64::INFINITY;
+    for c in 0..k {
+        for c2 in 0..k {
+            if c != c2 {
+                other += alpha[c][c2];
+                min_gap = min_gap.min(alpha[c][c] - alpha[c][c2]);
+            }
+        }
+    }
+    Separation { alpha, mean_same, mean_other: other / (k * (k - 1)) as f64, min_gap }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_by_brute_force() {
+        let mut rng = Rng::new(5);
+        for _ in 0..50 {
+            let m = 2 + rng.index(30);
+            // Coarse scores so ties are common.
+            let s: Vec<f64> = (0..m).map(|_| rng.index(5) as f64).collect();
+            let mut y: Vec<bool> = (0..m).map(|_| rng.uniform() < 0.4).collect();
+            y[0] = true;
+            y[1] = false;
+            let mut num = 0.0;
+            let mut den = 0.0;
+            for i in 0..m {
+                for j in 0..m {
+                    if y[i] && !y[j] {
+                        den += 1.0;
+                        num += if s[i] > s[j] { 1.0 } else if s[i] == s[j] { 0.5 } else { 0.0 };
+                    }
+                }
+            }
+            let a = auc(&s, &y).unwrap();
+            assert!((a - num / den).abs() < 1e-12, "{a} vs {}", num / den);
+        }
+    }
+
+    #[test]
+    fn auc_edge_cases() {
+        assert_eq!(auc(&[1.0, 2.0], &[false, true]), Some(1.0));
+        assert_eq!(auc(&[2.0, 1.0], &[false, true]), Some(0.0));
+        assert_eq!(auc(&[1.0; 4], &[false, true, true, false]), Some(0.5));
+        assert_eq!(auc(&[1.0, 2.0], &[true, true]), None);
+        assert_eq!(auc(&[1.0, f64::NAN], &[true, false]), None);
+        assert_eq!(auc(&[1.0], &[true, false]), None);
+    }
+
+    #[test]
+    fn generator_follows_its_description() {
+        let cfg = DataConfig { examples: 4000, ..DataConfig::default() };
+        let data = generate(&cfg, 9);
+        let mut clicks_in = (0.0, 0.0);
+        let mut clicks_out = (0.0, 0.0);
+        for e in &data {
+            assert!((1..=3).contains(&e.interests.len()));
+            assert_eq!(e.history_categories.len(), e.n());
+            if e.interests.contains(&e.query_category) {
+                clicks_in.0 += f64::from(u8::from(e.click));
+                clicks_in.1 += 1.0;
+            } else {
+                clicks_out.0 += f64::from(u8::from(e.click));
+                clicks_out.1 += 1.0;
+            }
+        }
+        let (rate_in, rate_out) = (clicks_in.0 / clicks_in.1, clicks_out.0 / clicks_out.1);
+        assert!(rate_in > 0.35 && rate_out < 0.1, "{rate_in} {rate_out}");
+        // Most LastN items come from the user's interests.
+        let own: usize = data.iter().map(|e| e.history_categories.iter().filter(|c| e.interests.contains(c)).count()).sum();
+        let all: usize = data.iter().map(Example::n).sum();
+        assert!(own as f64 / all as f64 > 0.88);
+    }
+
+    /// Loss of a DIN model on a fixed batch, in training mode, without updating.
+    fn din_loss(model: &Model, batch: &[&Example]) -> f64 {
+        let mut m = Model { pooling: model.pooling, unit: model.unit.clone(), mlp: model.mlp.clone(), t: 0, weight_decay: 0.0 };
+        // A zero step size leaves the parameters unchanged.
+        m.step(batch, 0.0)
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        for activation in Activation::ALL {
+            let mut cfg = TrainConfig::shipped(activation);
+            cfg.hidden = vec![5, 3];
+            cfg.mlp_hidden = 4;
+            let data = generate(&DataConfig { examples: 6, n_min: 2, n_max: 4, ..DataConfig::default() }, 3);
+            let batch: Vec<&Example> = data.iter().collect();
+            let mut rng = Rng::new(17);
+            let mut model = Model::new(Pooling::Din, &cfg, &mut rng);
+            // Non-trivial Dice/PReLU slopes.
+            for l in &mut model.unit.layers {
+                if let Act::PRelu(a) | Act::Dice { alpha: a, .. } = &mut l.act {
+                    for (k, v) in a.v.iter_mut().enumerate() {
+                        *v = 0.1 + 0.05 * k as f64;
+                    }
+                }
+            }
+            // Analytic gradients: run forward/backward and read them before Adam.
+            let analytic: Vec<Vec<f64>> = {
+                let mut m = Model { pooling: Pooling::Din, unit: model.unit.clone(), mlp: model.mlp.clone(), t: 0, weight_decay: 0.0 };
+                grads_of(&mut m, &batch)
+            };
+            let b = batch.len() as f64;
+            let mut checked = 0;
+            for (pi, g) in analytic.iter().enumerate() {
+                for k in (0..g.len()).step_by(3) {
+                    let h = 1e-6;
+                    let plus = {
+                        let mut m = Model { pooling: Pooling::Din, unit: model.unit.clone(), mlp: model.mlp.clone(), t: 0, weight_decay: 0.0 };
+                        m.unit.params_mut().into_iter().chain(m.mlp.params_mut()).nth(pi).unwrap().v[k] += h;
+                        din_loss(&m, &batch)
+                    };
+                    let minus = {
+                        let mut m = Model { pooling: Pooling::Din, unit: model.unit.clone(), mlp: model.mlp.clone(), t: 0, weight_decay: 0.0 };
+                        m.unit.params_mut().into_iter().chain(m.mlp.params_mut()).nth(pi).unwrap().v[k] -= h;
+                        din_loss(&m, &batch)
+                    };
+                    let numeric = (plus - minus) / (2.0 * h) / b; // step() returns the summed loss
+                    let tol = 1e-6 + 1e-4 * numeric.abs().max(g[k].abs());
+                    assert!((numeric - g[k]).abs() < tol, "{activation}: param {pi}[{k}] numeric {numeric} analytic {}", g[k]);
+                    checked += 1;
+                }
+            }
+            assert!(checked > 20);
+            model.t = 0;
+        }
+    }
+
+    /// Gradients of the mean loss for every parameter, in `params_mut` order.
+    fn grads_of(m: &mut Model, batch: &[&Example]) -> Vec<Vec<f64>> {
+        // Capture gradients by making Adam a no-op: copy them before step() clears them.
+        // step() zeroes gradients inside adam(); so run with a snapshot hook instead.
+        let mut grads = Vec::new();
+        let before: Vec<Vec<f64>> = m.unit.params_mut().into_iter().chain(m.mlp.params_mut()).map(|p| p.v.clone()).collect();
+        // lr = 0 keeps values; read gradients from the first Adam moment: m = (1 - b1) g.
+        m.step(batch, 0.0);
+        for (p, v0) in m.unit.params_mut().into_iter().chain(m.mlp.params_mut()).zip(before) {
+            assert_eq!(p.v, v0);
+            grads.push(p.m.iter().map(|x| x / 0.1).collect());
+        }
+        grads
+    }
+
+    #[test]
+    fn smoke_training_is_deterministic() {
+        let mut cfg = TrainConfig::shipped(Activation::Dice);
+        cfg.data = DataConfig { examples: 300, ..DataConfig::default() };
+        cfg.epochs = 2;
+        let a = train(&cfg).unwrap();
+        let b = train(&cfg).unwrap();
+        assert_eq!(a.unit.to_json(), b.unit.to_json());
+        assert_eq!(ActivationUnit::from_json(&a.unit.to_json()).unwrap(), a.unit);
+        assert!(a.auc_din.is_finite() && a.auc_mean.is_finite());
+    }
+
+    #[test]
+    fn bad_configs_are_refused() {
+        let mut cfg = TrainConfig::shipped(Activation::Sigmoid);
+        cfg.batch_size = 0;
+        assert!(matches!(train(&cfg), Err(TrainError::BadConfig(_))));
+        let mut cfg = TrainConfig::shipped(Activation::Sigmoid);
+        cfg.heldout_fraction = 1.0;
+        assert!(matches!(train(&cfg), Err(TrainError::BadConfig(_))));
+    }
+}
