@@ -26,7 +26,7 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr
 
 .PHONY: help serve build build-panic test test-native test-wasm test-node test-e2e install-build install-test \
-        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights
 
 help:
 	@echo "make serve   build the page and serve it on http://$(HOST):$(PORT)/www/"
@@ -108,3 +108,7 @@ fixtures:
 
 clean:
 	rm -rf pkg target/wasm32-unknown-unknown tests/e2e/out
+
+# Retrains the activation units; rewrites weights/*.json byte for byte.
+weights:
+	cargo run --release --bin make_weights

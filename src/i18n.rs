@@ -126,6 +126,9 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("fatal-text", "This is a bug, not something you did. The message below helps us fix it.", "这是程序的错误，不是你的操作问题。下面的信息可以帮助我们修复。"),
     ("reload", "Reload the page", "重新加载页面"),
     ("remove-item", "remove", "删除"),
+    ("label-of", "label of", "名称："),
+    ("pooled-k", "|pooled|", "|加权和|"),
+    ("mean-k", "|mean|", "|平均|"),
     ("item-component", "component", "分量"),
 ];
 

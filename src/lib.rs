@@ -17,6 +17,7 @@
 pub mod attention;
 pub mod density;
 pub mod draw;
+pub mod errors;
 pub mod i18n;
 pub mod lecture;
 pub mod presets;
@@ -25,6 +26,7 @@ pub mod rng;
 pub mod scene;
 pub mod train;
 pub mod unit;
+pub mod unit_panel;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -9,6 +9,7 @@
 
 use crate::attention::{attend_named, Attention};
 use crate::density::DensityGrid;
+use crate::errors::{message, Localized, Message};
 use crate::draw::{self, BarsLayout, MapLayout, Style};
 use crate::i18n::Lang;
 use crate::presets::{self, Preset};
@@ -144,15 +145,24 @@ fn rounded(v: f64) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
+impl App {
+    /// A JS `Error` with the message in the interface language and a `code` property.
+    fn fail<E: Localized>(&self, e: E) -> JsValue {
+        let err = js_sys::Error::new(&e.message(self.lang));
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
+        err.into()
+    }
+}
+
 #[wasm_bindgen]
 impl App {
     /// Makes the app with the default scene, drawing into the three canvases
     /// (given as objects, so it also works inside a shadow root).
     #[wasm_bindgen(constructor)]
-    pub fn new(bars: HtmlCanvasElement, heatmap: HtmlCanvasElement, map: HtmlCanvasElement) -> Result<App, JsError> {
-        let preset = presets::preset("why-din-works").ok_or_else(|| JsError::new("the default scene is missing"))?;
+    pub fn new(bars: HtmlCanvasElement, heatmap: HtmlCanvasElement, map: HtmlCanvasElement) -> Result<App, JsValue> {
+        let preset = presets::preset("why-din-works").ok_or_else(|| JsValue::from_str("the default scene is missing"))?;
         let scene = preset.scene.clone();
-        let att = scene.validate().map_err(js_err)?;
+        let att = scene.validate().map_err(|e| JsValue::from_str(&e.to_string()))?;
         let basis = Basis::for_items(&scene.keys(), scene.dim());
         Ok(App {
             scene,
@@ -194,8 +204,8 @@ impl App {
         }
     }
 
-    fn apply_result(&mut self, r: Result<(Scene, Attention), SceneError>) -> Result<(), JsError> {
-        let (s, a) = r.map_err(js_err)?;
+    fn apply_result(&mut self, r: Result<(Scene, Attention), SceneError>) -> Result<(), JsValue> {
+        let (s, a) = r.map_err(|e| self.fail(e))?;
         self.apply(s, a);
         Ok(())
     }
@@ -224,23 +234,23 @@ impl App {
 
     /// Applies a (partial) state given as JSON text, or throws and changes nothing.
     #[wasm_bindgen(js_name = setStateJson)]
-    pub fn set_state_json(&mut self, text: &str) -> Result<(), JsError> {
+    pub fn set_state_json(&mut self, text: &str) -> Result<(), JsValue> {
         if self.drag.is_some() {
             self.drag = None;
         }
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             js_err(SceneError::Json { line: e.line(), column: e.column(), reason: e.to_string() })
         })?;
-        let (s, a) = self.scene.with_patch(&v).map_err(js_err)?;
+        let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
             None => self.lang,
-            Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| JsError::new(&format!("lang: {e}")))?,
-            Some(other) => return Err(JsError::new(&format!("lang must be \"en\" or \"zh\", not {other}"))),
+            Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\""))))?,
+            Some(other) => return Err(self.fail(message("E_LANG", format!("lang must be \"en\" or \"zh\", not {other}"), format!("lang 必须是 \"en\" 或 \"zh\"，而不是 {other}")))),
         };
         let step = match v.get("step") {
             None => self.step.map(|st| st.min(crate::lecture::steps_total(s.items.len()) - 1)),
             Some(serde_json::Value::Null) => None,
-            Some(x) => Some(parse_step(x, s.items.len())?),
+            Some(x) => Some(parse_step(x, s.items.len()).map_err(|e| self.fail(e))?),
         };
         if s.name != self.scene.name {
             if let Some(p) = presets::preset(&s.name) {
@@ -258,34 +268,34 @@ impl App {
 
     /// Sets `q[k]` from typed text (parsed and validated in Rust).
     #[wasm_bindgen(js_name = setQueryText)]
-    pub fn set_query_text(&mut self, k: usize, text: &str) -> Result<(), JsError> {
+    pub fn set_query_text(&mut self, k: usize, text: &str) -> Result<(), JsValue> {
         let r = self.scene.with_query_component(k, text);
         self.apply_result(r)
     }
 
     /// Sets `q[k]` to a number (from a slider).
     #[wasm_bindgen(js_name = setQueryValue)]
-    pub fn set_query_value(&mut self, k: usize, value: f64) -> Result<(), JsError> {
+    pub fn set_query_value(&mut self, k: usize, value: f64) -> Result<(), JsValue> {
         let r = self.scene.with_query_value(k, value);
         self.apply_result(r)
     }
 
     /// Sets component `k` of item `i` from typed text.
     #[wasm_bindgen(js_name = setItemText)]
-    pub fn set_item_text(&mut self, i: usize, k: usize, text: &str) -> Result<(), JsError> {
+    pub fn set_item_text(&mut self, i: usize, k: usize, text: &str) -> Result<(), JsValue> {
         let r = self.scene.with_item_component(i, k, text);
         self.apply_result(r)
     }
 
     /// Renames item `i`.
     #[wasm_bindgen(js_name = setLabel)]
-    pub fn set_label(&mut self, i: usize, label: &str) -> Result<(), JsError> {
+    pub fn set_label(&mut self, i: usize, label: &str) -> Result<(), JsValue> {
         if i >= self.scene.items.len() {
-            return Err(JsError::new(&format!("there is no item x{}", i + 1)));
+            return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
         }
         let n = label.chars().count();
         if n > MAX_LABEL {
-            return Err(JsError::new(&format!("label of x{} has {n} characters; at most {MAX_LABEL} are allowed", i + 1)));
+            return Err(self.fail(message("E_TOO_LARGE", format!("label of x{} has {n} characters; at most {MAX_LABEL} are allowed", i + 1), format!("x{} 的名称有 {n} 个字符；最多 {MAX_LABEL} 个", i + 1))));
         }
         self.scene.items[i].label = label.to_owned();
         Ok(())
@@ -294,45 +304,50 @@ impl App {
     /// Appends an item: a copy of candidate `q` nudged off it, so it is
     /// visible on the map and clearly gets weight (label "item k").
     #[wasm_bindgen(js_name = addItem)]
-    pub fn add_item(&mut self) -> Result<(), JsError> {
+    pub fn add_item(&mut self) -> Result<(), JsValue> {
         if self.scene.items.len() >= MAX_N {
-            return Err(JsError::new(&format!("the LastN already has {MAX_N} items, the most allowed")));
+            return Err(self.fail(message("E_TOO_LARGE", format!("the LastN already has {MAX_N} items, the most allowed"), format!("LastN 已有 {MAX_N} 个物品，已达上限"))));
         }
         let mut next = self.scene.clone();
         let k = next.items.len() + 1;
         let vector = next.query.iter().enumerate().map(|(j, v)| rounded(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
         next.items.push(Item { label: format!("item {k}"), vector });
-        let att = next.validate().map_err(js_err)?;
+        let att = next.validate().map_err(|e| self.fail(e))?;
         self.apply(next, att);
         Ok(())
     }
 
     /// Removes item `i`.
     #[wasm_bindgen(js_name = removeItem)]
-    pub fn remove_item(&mut self, i: usize) -> Result<(), JsError> {
+    pub fn remove_item(&mut self, i: usize) -> Result<(), JsValue> {
         if i >= self.scene.items.len() {
-            return Err(JsError::new(&format!("there is no item x{}", i + 1)));
+            return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
         }
         let mut next = self.scene.clone();
         next.items.remove(i);
-        let att = next.validate().map_err(js_err)?;
+        let att = next.validate().map_err(|e| self.fail(e))?;
         self.apply(next, att);
         Ok(())
     }
 
     /// Changes d from typed text; returns a sentence saying what was kept.
     #[wasm_bindgen(js_name = setDimText)]
-    pub fn set_dim_text(&mut self, text: &str) -> Result<String, JsError> {
+    pub fn set_dim_text(&mut self, text: &str) -> Result<String, JsValue> {
         let t = text.trim();
         let d: usize = t.parse().map_err(|_| {
-            JsError::new(&if t.is_empty() {
-                "d is empty: type a whole number from 1 to 256".to_owned()
+            let shown: String = t.chars().take(20).collect();
+            self.fail(if t.is_empty() {
+                message("E_NUMBER_EMPTY", "d is empty: type a whole number from 1 to 256".into(), "d 为空：请输入 1 到 256 的整数".into())
             } else {
-                format!("d: \"{}\" is not a whole number from 1 to 256", t.chars().take(20).collect::<String>())
+                message(
+                    "E_NUMBER_NOT_A_NUMBER",
+                    format!("d: \"{shown}\" is not a whole number from 1 to 256"),
+                    format!("d：\"{shown}\" 不是 1 到 256 的整数"),
+                )
             })
         })?;
-        let (s, msg) = self.scene.with_dim(d).map_err(js_err)?;
-        let att = s.validate().map_err(js_err)?;
+        let (s, msg) = self.scene.with_dim(d).map_err(|e| self.fail(e))?;
+        let att = s.validate().map_err(|e| self.fail(e))?;
         self.apply(s, att);
         self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
         self.view = None;
@@ -341,7 +356,7 @@ impl App {
 
     /// Sets the similarity by name.
     #[wasm_bindgen(js_name = setSimilarity)]
-    pub fn set_similarity(&mut self, name: &str) -> Result<(), JsError> {
+    pub fn set_similarity(&mut self, name: &str) -> Result<(), JsValue> {
         let patch = serde_json::json!({ "similarity": name });
         let r = self.scene.with_patch(&patch);
         self.apply_result(r)
@@ -349,7 +364,7 @@ impl App {
 
     /// Sets the activation of the unit: `sigmoid`, `prelu` or `dice`.
     #[wasm_bindgen(js_name = setActivation)]
-    pub fn set_activation(&mut self, name: &str) -> Result<(), JsError> {
+    pub fn set_activation(&mut self, name: &str) -> Result<(), JsValue> {
         let patch = serde_json::json!({ "activation": name });
         let r = self.scene.with_patch(&patch);
         self.apply_result(r)
@@ -357,8 +372,8 @@ impl App {
 
     /// Sets the padded length of the authors' variant from typed text.
     #[wasm_bindgen(js_name = setMaxLenText)]
-    pub fn set_max_len_text(&mut self, text: &str) -> Result<(), JsError> {
-        let v = crate::scene::parse_number("max length", text).map_err(js_err)?;
+    pub fn set_max_len_text(&mut self, text: &str) -> Result<(), JsValue> {
+        let v = crate::scene::parse_number("max length", text).map_err(|e| self.fail(e))?;
         let patch = serde_json::json!({ "maxLen": v });
         let r = self.scene.with_patch(&patch);
         self.apply_result(r)
@@ -382,7 +397,7 @@ impl App {
 
     /// Sets the normalization by name.
     #[wasm_bindgen(js_name = setNormalization)]
-    pub fn set_normalization(&mut self, name: &str) -> Result<(), JsError> {
+    pub fn set_normalization(&mut self, name: &str) -> Result<(), JsValue> {
         let patch = serde_json::json!({ "normalization": name });
         let r = self.scene.with_patch(&patch);
         self.apply_result(r)
@@ -390,14 +405,14 @@ impl App {
 
     /// Sets the temperature from typed text.
     #[wasm_bindgen(js_name = setTemperatureText)]
-    pub fn set_temperature_text(&mut self, text: &str) -> Result<(), JsError> {
-        let t = crate::scene::parse_number("temperature", text).map_err(js_err)?;
+    pub fn set_temperature_text(&mut self, text: &str) -> Result<(), JsValue> {
+        let t = crate::scene::parse_number("temperature", text).map_err(|e| self.fail(e))?;
         if t <= 0.0 {
-            return Err(JsError::new(&format!("temperature is {t}: it must be greater than 0")));
+            return Err(self.fail(message("E_TEMPERATURE", format!("temperature is {t}: it must be greater than 0"), format!("温度 T 是 {t}：必须大于 0"))));
         }
         let mut next = self.scene.clone();
         next.temperature = t;
-        let att = next.validate().map_err(js_err)?;
+        let att = next.validate().map_err(|e| self.fail(e))?;
         self.apply(next, att);
         Ok(())
     }
@@ -418,23 +433,22 @@ impl App {
 
     /// Makes the named candidate `id` the query.
     #[wasm_bindgen(js_name = chooseCandidate)]
-    pub fn choose_candidate(&mut self, id: &str) -> Result<(), JsError> {
+    pub fn choose_candidate(&mut self, id: &str) -> Result<(), JsValue> {
         let c = self
             .preset
             .candidate(id)
-            .ok_or_else(|| JsError::new(&format!("candidate: the scene \"{}\" has no candidate \"{id}\"", self.preset.id)))?;
+            .ok_or_else(|| self.fail(message("E_NO_SUCH", format!("candidate: the scene \"{}\" has no candidate \"{id}\"", self.preset.id), format!("candidate：场景 \"{}\" 没有候选物品 \"{id}\"", self.preset.id))))?;
         if c.vector.len() != self.scene.dim() {
-            return Err(JsError::new(&format!(
-                "candidate \"{}\" has d = {}, but the scene has d = {}",
-                c.label,
-                c.vector.len(),
-                self.scene.dim()
+            return Err(self.fail(message(
+                "E_DIM_MISMATCH",
+                format!("candidate \"{}\" has d = {}, but the scene has d = {}", c.label, c.vector.len(), self.scene.dim()),
+                format!("候选物品 \"{}\" 的维度是 d = {}，但场景的维度是 d = {}", c.label, c.vector.len(), self.scene.dim()),
             )));
         }
         let mut next = self.scene.clone();
         next.query = c.vector.clone();
         next.candidate = c.id.to_owned();
-        let att = next.validate().map_err(js_err)?;
+        let att = next.validate().map_err(|e| self.fail(e))?;
         self.scene = next;
         self.att = att;
         Ok(())
@@ -454,19 +468,19 @@ impl App {
     /// Loads built-in scene `id` with its default candidate and settings
     /// (`d` is used by `blank` only; 0 keeps 8).
     #[wasm_bindgen(js_name = loadScene)]
-    pub fn load_scene(&mut self, id: &str, d: usize) -> Result<(), JsError> {
+    pub fn load_scene(&mut self, id: &str, d: usize) -> Result<(), JsValue> {
         let p = if id == "blank" && d > 0 {
             if d > crate::scene::MAX_D {
-                return Err(JsError::new(&format!("d = {d} is too large; at most {}", crate::scene::MAX_D)));
+                return Err(self.fail(message("E_TOO_LARGE", format!("d = {d} is too large; at most {}", crate::scene::MAX_D), format!("d = {d} 太大；最多 {}", crate::scene::MAX_D))));
             }
             presets::blank(d)
         } else {
             presets::preset(id).ok_or_else(|| {
-                JsError::new(&format!("scene: there is no built-in scene \"{id}\"; use {}", presets::PRESET_IDS.join(", ")))
+                self.fail(message("E_NO_SUCH", format!("scene: there is no built-in scene \"{id}\"; use {}", presets::PRESET_IDS.join(", ")), format!("scene：没有内置场景 \"{id}\"；可用 {}", presets::PRESET_IDS.join("、"))))
             })?
         };
         let scene = p.scene.clone();
-        let att = scene.validate().map_err(js_err)?;
+        let att = scene.validate().map_err(|e| self.fail(e))?;
         self.preset = p;
         self.scene = scene;
         self.att = att;
@@ -477,6 +491,29 @@ impl App {
             self.step = Some(0);
         }
         Ok(())
+    }
+
+    /// Every caption of the current scene in the current language, as JSON
+    /// `[{key, text}]` (key = candidate id, or "" for the scene's own). The
+    /// page stacks them in one place so the layout keeps the height of the
+    /// longest and never jumps under the pointer when the caption changes.
+    #[wasm_bindgen(js_name = captionsJson)]
+    pub fn captions_json(&self) -> String {
+        let p = &self.preset;
+        let mut v = vec![serde_json::json!({ "key": "", "text": self.lang.pick(p.caption_en, p.caption_zh) })];
+        v.extend(p.candidates.iter().map(|c| serde_json::json!({ "key": c.id, "text": self.lang.pick(c.caption_en, c.caption_zh) })));
+        serde_json::Value::Array(v).to_string()
+    }
+
+    /// The key of the caption that applies now (see [`App::captions_json`]),
+    /// or "none" for a scene that is not a built-in one.
+    #[wasm_bindgen(js_name = captionKey)]
+    pub fn caption_key(&self) -> String {
+        let p = &self.preset;
+        if self.scene.name != p.id {
+            return "none".to_owned();
+        }
+        p.candidate(&self.scene.candidate).map_or(String::new(), |c| c.id.to_owned())
     }
 
     /// What to look at, for the current scene and candidate, in the current language.
@@ -497,8 +534,8 @@ impl App {
 
     /// Sets the interface language (`en` or `zh`).
     #[wasm_bindgen(js_name = setLang)]
-    pub fn set_lang(&mut self, code: &str) -> Result<(), JsError> {
-        self.lang = code.parse::<Lang>().map_err(|e| JsError::new(&format!("lang: {e}")))?;
+    pub fn set_lang(&mut self, code: &str) -> Result<(), JsValue> {
+        self.lang = code.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{code}\"，请用 \"en\" 或 \"zh\""))))?;
         Ok(())
     }
 
@@ -509,11 +546,11 @@ impl App {
 
     /// Turns the step-through on at `step` (clamped), or off with a negative number.
     #[wasm_bindgen(js_name = setStep)]
-    pub fn set_step(&mut self, step: f64) -> Result<(), JsError> {
+    pub fn set_step(&mut self, step: f64) -> Result<(), JsValue> {
         self.step = if step < 0.0 {
             None
         } else {
-            Some(parse_step(&serde_json::json!(step), self.scene.items.len())?)
+            Some(parse_step(&serde_json::json!(step), self.scene.items.len()).map_err(|e| self.fail(e))?)
         };
         Ok(())
     }
@@ -552,19 +589,19 @@ impl App {
 
     /// Where the LastN feature goes in the two-tower diagram: `user-tower` or `ranking`.
     #[wasm_bindgen(js_name = setPlacement)]
-    pub fn set_placement(&mut self, placement: &str) -> Result<(), JsError> {
+    pub fn set_placement(&mut self, placement: &str) -> Result<(), JsValue> {
         self.placement = match placement {
             "user-tower" => crate::lecture::Placement::UserTower,
             "ranking" => crate::lecture::Placement::Ranking,
-            other => return Err(JsError::new(&format!("placement \"{other}\": use \"user-tower\" or \"ranking\""))),
+            other => return Err(self.fail(message("E_INVALID", format!("placement \"{other}\": use \"user-tower\" or \"ranking\""), format!("位置 \"{other}\"：请用 \"user-tower\" 或 \"ranking\"")))),
         };
         Ok(())
     }
 
     /// Attaches an extra panel canvas: `steps`, `qkv` or `towers`.
-    pub fn attach(&mut self, panel: &str, canvas: HtmlCanvasElement) -> Result<(), JsError> {
+    pub fn attach(&mut self, panel: &str, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
         if !["steps", "qkv", "towers"].contains(&panel) {
-            return Err(JsError::new(&format!("unknown panel \"{panel}\"")));
+            return Err(self.fail(message("E_INVALID", format!("unknown panel \"{panel}\""), format!("未知的面板 \"{panel}\""))));
         }
         self.extra.retain(|(p, _)| p != panel);
         self.extra.push((panel.to_owned(), canvas));
@@ -587,7 +624,7 @@ impl App {
 
     /// Draws all three canvases at pixel ratio `scale`. The canvases'
     /// backing stores must already be sized to CSS size times `scale`.
-    pub fn render(&mut self, scale: f64) -> Result<(), JsError> {
+    pub fn render(&mut self, scale: f64) -> Result<(), JsValue> {
         self.scale = scale;
         let mut st = Style::new(scale);
         st.lang = self.lang;
@@ -597,32 +634,32 @@ impl App {
             match panel.as_str() {
                 "steps" => {
                     crate::lecture::draw_steps(&area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), &st)
-                        .map_err(js_err)?;
+                        .map_err(|e| self.fail(e))?;
                 }
                 "qkv" => {
-                    crate::lecture::draw_qkv(&area, &self.scene, &self.att, &st).map_err(js_err)?;
+                    crate::lecture::draw_qkv(&area, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?;
                 }
                 "towers" => {
-                    crate::lecture::draw_towers(&area, &self.scene, &self.att, self.placement, &st).map_err(js_err)?;
+                    crate::lecture::draw_towers(&area, &self.scene, &self.att, self.placement, &st).map_err(|e| self.fail(e))?;
                 }
                 _ => {}
             }
-            area.present().map_err(js_err)?;
+            area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         }
         let bars = self.backend(&self.bars)?.into_drawing_area();
-        self.bars_layout = Some(draw::draw_bars(&bars, &self.scene, &self.att, &st).map_err(js_err)?);
-        bars.present().map_err(js_err)?;
+        self.bars_layout = Some(draw::draw_bars(&bars, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?);
+        bars.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         let heat = self.backend(&self.heatmap)?.into_drawing_area();
-        draw::draw_heatmap(&heat, &self.scene, &self.att, &st).map_err(js_err)?;
-        heat.present().map_err(js_err)?;
+        draw::draw_heatmap(&heat, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?;
+        heat.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         self.render_map(&st)
     }
 
-    fn backend(&self, c: &HtmlCanvasElement) -> Result<CanvasBackend, JsError> {
-        CanvasBackend::with_canvas_object(c.clone()).ok_or_else(|| JsError::new("the canvas has no 2-D context"))
+    fn backend(&self, c: &HtmlCanvasElement) -> Result<CanvasBackend, JsValue> {
+        CanvasBackend::with_canvas_object(c.clone()).ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))
     }
 
-    fn render_map(&mut self, st: &Style) -> Result<(), JsError> {
+    fn render_map(&mut self, st: &Style) -> Result<(), JsValue> {
         let area = self.backend(&self.map)?.into_drawing_area();
         let (w, h) = area.dim_in_pixel();
         let rect = draw::map_plot_rect(w, h, st);
@@ -634,8 +671,8 @@ impl App {
             }
         };
         let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
-        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(js_err)?;
-        area.present().map_err(js_err)?;
+        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
+        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         if self.drag.is_none() {
             self.view = Some(lay.view);
         }
@@ -746,7 +783,7 @@ impl App {
     /// (only along the two map axes; numbers kept to 3 decimals). Returns
     /// false when no drag is in progress.
     #[wasm_bindgen(js_name = mapPointerMove)]
-    pub fn map_pointer_move(&mut self, x_css: f64, y_css: f64) -> Result<bool, JsError> {
+    pub fn map_pointer_move(&mut self, x_css: f64, y_css: f64) -> Result<bool, JsValue> {
         let Some(drag) = &self.drag else { return Ok(false) };
         let target = drag.view.to_data((x_css * self.scale, y_css * self.scale));
         let current = match drag.target {
@@ -762,7 +799,7 @@ impl App {
             Target::Query => next.query = moved,
             Target::Item(i) => next.items[i].vector = moved,
         }
-        let att = next.validate().map_err(js_err)?;
+        let att = next.validate().map_err(|e| self.fail(e))?;
         self.apply(next, att);
         Ok(true)
     }
@@ -789,7 +826,7 @@ impl App {
     /// Moves q on the map by (dx, dy) steps (arrow keys): one step is 1/40
     /// of the visible width, rounded to a tidy number; numbers kept to 3 decimals.
     #[wasm_bindgen(js_name = nudgeQuery)]
-    pub fn nudge_query(&mut self, dx: f64, dy: f64) -> Result<(), JsError> {
+    pub fn nudge_query(&mut self, dx: f64, dy: f64) -> Result<(), JsValue> {
         let Some(view) = self.view else { return Ok(()) };
         let raw = (view.x.1 - view.x.0) / 40.0;
         let mag = 10f64.powf(raw.log10().floor());
@@ -799,7 +836,7 @@ impl App {
             self.basis.lift(&self.scene.query, (px + dx * step, py + dy * step)).into_iter().map(rounded).collect();
         let mut next = self.scene.clone();
         next.query = moved;
-        let att = next.validate().map_err(js_err)?;
+        let att = next.validate().map_err(|e| self.fail(e))?;
         self.apply(next, att);
         Ok(())
     }
@@ -831,11 +868,15 @@ impl App {
     }
 }
 
-fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, JsError> {
+fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {
     let total = crate::lecture::steps_total(n);
     match v.as_f64() {
         Some(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 => Ok((x as usize).min(total - 1)),
-        _ => Err(JsError::new(&format!("step must be a whole number from 0 to {}, not {v}", total - 1))),
+        _ => Err(message(
+            "E_STEP",
+            format!("step must be a whole number from 0 to {}, not {v}", total - 1),
+            format!("step 必须是 0 到 {} 的整数，而不是 {v}", total - 1),
+        )),
     }
 }
 

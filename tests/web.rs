@@ -37,8 +37,8 @@ fn near(a: (u8, u8, u8), b: (u8, u8, u8), tol: i32) -> bool {
         && (i32::from(a.2) - i32::from(b.2)).abs() <= tol
 }
 
-fn error_message(e: wasm_bindgen::JsError) -> String {
-    let v = JsValue::from(e);
+fn error_message(e: impl Into<JsValue>) -> String {
+    let v: JsValue = e.into();
     let err = v.dyn_ref::<js_sys::Error>().expect("a JS Error object, not a string");
     String::from(err.message())
 }
@@ -170,6 +170,14 @@ fn invalid_edits_change_nothing() {
     assert!(a.set_dim_text("0").is_err());
     assert_eq!(a.state_json(), state);
     assert_eq!(a.result_json(), result);
+    // Errors carry a code and follow the interface language.
+    let e: JsValue = a.set_query_text(0, "abc").err().unwrap();
+    let code = js_sys::Reflect::get(&e, &JsValue::from_str("code")).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("E_NUMBER_NOT_A_NUMBER"));
+    a.set_lang("zh").unwrap();
+    let m = error_message(a.set_query_text(0, "").err().unwrap());
+    assert_eq!(m, "q1 为空：请输入一个数，例如 0.5");
+    a.set_lang("en").unwrap();
     a.set_query_text(0, "2.5").unwrap();
     assert_eq!(json(&a.state_json())["query"][0], 2.5);
 }

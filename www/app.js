@@ -152,7 +152,7 @@ function buildControls() {
   }
   // LastN table.
   ui.itemsHead.replaceChildren();
-  const heads = ['', 'label', ...Array.from({ length: d }, (_, k) => String(k + 1)), ''];
+  const heads = ['', t('label'), ...Array.from({ length: d }, (_, k) => String(k + 1)), ''];
   for (const h of heads) {
     const th = document.createElement('th');
     th.textContent = h;
@@ -177,7 +177,7 @@ function buildControls() {
     const labIn = document.createElement('input');
     labIn.type = 'text';
     labIn.className = 'label';
-    labIn.setAttribute('aria-label', `label of x${i + 1}`);
+    labIn.setAttribute('aria-label', `${t('label-of')} x${i + 1}`);
     labIn.addEventListener('input', () => edit(labIn, () => app.setLabel(i, labIn.value)));
     lab.append(labIn);
     tr.append(lab);
@@ -189,7 +189,7 @@ function buildControls() {
       inp.autocomplete = 'off';
       inp.spellcheck = false;
       inp.className = 'num';
-      inp.setAttribute('aria-label', `x${i + 1} component ${k + 1}`);
+      inp.setAttribute('aria-label', `x${i + 1} ${t('item-component')} ${k + 1}`);
       inp.addEventListener('input', () => edit(inp, () => app.setItemText(i, k, inp.value)));
       inp.addEventListener('blur', () => revertIfInvalid(inp));
       td.append(inp);
@@ -200,12 +200,19 @@ function buildControls() {
     btn.type = 'button';
     btn.className = 'remove';
     btn.textContent = '×';
-    btn.setAttribute('aria-label', `remove x${i + 1}`);
+    btn.setAttribute('aria-label', `${t('remove-item')} x${i + 1}`);
     btn.addEventListener('click', () => edit(null, () => app.removeItem(i), { rebuild: true }));
     rm.append(btn);
     tr.append(rm);
     ui.itemsBody.append(tr);
   });
+  // Captions, stacked in one cell: the box keeps the tallest one's height.
+  ui.caption.replaceChildren(...JSON.parse(guard(() => app.captionsJson())).map((c) => {
+    const span = document.createElement('span');
+    span.dataset.key = c.key;
+    span.textContent = c.text;
+    return span;
+  }));
   // Scenes and candidates.
   const scenes = JSON.parse(guard(() => app.scenesJson()));
   ui.scene.replaceChildren(...scenes.map((sc) => {
@@ -274,9 +281,7 @@ function syncControls(except) {
   const soft = s.normalization === 'softmax' && s.similarity !== 'authors';
   ui.tempText.disabled = !soft;
   ui.tempRange.disabled = !soft;
-  ui.tempNote.textContent = soft
-    ? 'Lower T sharpens the weights; higher T flattens them toward the mean (1/n each).'
-    : 'Without softmax α is the raw similarity; T is not used. Σα keeps the intensity of interest.';
+  ui.tempNote.textContent = t(soft ? 'temp-soft' : 'temp-none');
   if (ui.dim !== except) ui.dim.value = String(d);
   ui.alphaSum.textContent = num(r.alphaSum);
   ui.pooledNorm.textContent = num(r.pooledNorm);
@@ -284,8 +289,9 @@ function syncControls(except) {
   ui.candidate.value = s.candidate || '';
   if (ui.candidate.value !== (s.candidate || '')) ui.candidate.value = '';
   ui.scene.value = s.scene;
-  ui.caption.textContent = guard(() => app.caption());
-  ui.caption.hidden = !ui.caption.textContent;
+  const key = guard(() => app.captionKey());
+  for (const el of ui.caption.children) el.classList.toggle('on', el.dataset.key === key);
+  ui.caption.hidden = key === 'none';
   syncSteps();
 }
 
