@@ -637,12 +637,17 @@ pub(crate) fn arrow<DB: DrawingBackend>(
     area.draw(&Polygon::new(tri, color.filled())).map_err(err)
 }
 
-/// The view that fits every point of the map (items, q, pooled, mean and
-/// the origin) into the map's plot rectangle for an area of `w x h` pixels.
+/// The view that fits the items, q, the mean and the origin into the map's plot rectangle for an area of `w x h` pixels.
 #[must_use]
 pub fn fit_map_view(scene: &Scene, att: &Attention, basis: &Basis, w: u32, h: u32, st: &Style) -> View {
+    // pooled is left out: without softmax it can be many times longer than
+    // any item (that is the interest intensity); the map then clips its
+    // arrow at the edge and says so, instead of shrinking the items to a dot.
     let mut pts: Vec<(f64, f64)> = scene.items.iter().map(|it| basis.project(&it.vector)).collect();
-    pts.extend([basis.project(&scene.query), basis.project(&att.pooled), basis.project(&att.mean)]);
+    pts.extend([basis.project(&scene.query), basis.project(&att.mean)]);
+    if scene.items.is_empty() {
+        pts.push(basis.project(&att.pooled));
+    }
     View::fit(&pts, map_plot_rect(w, h, st))
 }
 
@@ -715,6 +720,33 @@ pub fn draw_map<DB: DrawingBackend>(
     let mean_px = view.to_screen(mean2);
     let pooled_px = view.to_screen(pooled2);
     arrow(area, origin, mean_px, MEAN_COLOR, 2.5, true, st)?;
+    let inside = |p: (f64, f64)| p.0 >= l && p.0 <= r && p.1 >= t && p.1 <= b;
+    let pooled_px = if inside(pooled_px) {
+        pooled_px
+    } else {
+        // Clip the arrow where it leaves the plot, and say how long it is.
+        let (dx, dy) = (pooled_px.0 - origin.0, pooled_px.1 - origin.1);
+        let mut tmax = 1.0_f64;
+        for (o, dd, lo, hi) in [(origin.0, dx, l, r), (origin.1, dy, t, b)] {
+            if dd > 0.0 {
+                tmax = tmax.min((hi - o) / dd);
+            } else if dd < 0.0 {
+                tmax = tmax.min((lo - o) / dd);
+            }
+        }
+        let edge = (origin.0 + dx * tmax.max(0.0) * 0.97, origin.1 + dy * tmax.max(0.0) * 0.97);
+        let note = format!("{} |pooled| = {}", st.lang.pick("beyond the edge:", "超出图外："), fmt_num(att.pooled_norm));
+        let nf = st.bold(13.0, &POOLED_COLOR);
+        let nw = f64::from(text_width(area, &note, &nf));
+        let at = p(r - 6.0 * st.scale, b - 6.0 * st.scale);
+        area.draw(&Rectangle::new(
+            [(at.0 - nw as i32 - st.px(4.0), at.1 - st.px(20.0)), (at.0 + st.px(4.0), at.1 + st.px(2.0))],
+            WHITE.mix(0.85).filled(),
+        ))
+        .map_err(err)?;
+        text(area, &note, at, nf, HPos::Right, VPos::Bottom)?;
+        edge
+    };
     arrow(area, origin, pooled_px, POOLED_COLOR, 3.5, false, st)?;
     // Items.
     let label_font = st.font(LABEL_PX, &INK);
@@ -743,7 +775,8 @@ pub fn draw_map<DB: DrawingBackend>(
         if show_labels {
             labels.extend(items_px.iter().enumerate().map(|(i, &pt)| (item_label(scene, i), pt, label_font.clone())));
         }
-        for (label, (sx, sy), font) in labels {
+        for (k, (label, (sx, sy), font)) in labels.into_iter().enumerate() {
+            let is_item = k >= 2;
             let tw = f64::from(text_width(area, &label, &font));
             let spots = [
                 (sx + gap, sy - lh / 2.0, HPos::Left, (sx + gap, sy)),
@@ -754,10 +787,18 @@ pub fn draw_map<DB: DrawingBackend>(
             let overlaps = |r: (f64, f64, f64, f64)| {
                 taken.iter().any(|t| r.0 < t.2 && t.0 < r.2 && r.1 < t.3 && t.1 < r.3)
             };
-            let pick = spots
-                .iter()
-                .find(|sp| !overlaps((sp.0, sp.1, sp.0 + tw, sp.1 + lh)))
-                .unwrap_or(&spots[0]);
+            let fits = |sp: &(f64, f64, HPos, (f64, f64))| {
+                sp.0 >= 0.0 && sp.0 + tw <= f64::from(w) - 2.0 && sp.1 >= t && sp.1 + lh <= b
+            };
+            let free = spots.iter().find(|sp| fits(sp) && !overlaps((sp.0, sp.1, sp.0 + tw, sp.1 + lh)));
+            // In a crowded cluster an item's label is left out rather than
+            // drawn over another (the bars and the table still name it);
+            // pooled and mean (the first two) are always labelled.
+            let pick = match free {
+                Some(sp) => sp,
+                None if is_item => continue,
+                None => spots.iter().find(|sp| fits(sp)).unwrap_or(&spots[0]),
+            };
             taken.push((pick.0, pick.1, pick.0 + tw, pick.1 + lh));
             let at = p(pick.3 .0, pick.3 .1);
             text(area, &label, at, font, pick.2, VPos::Center)?;

@@ -219,7 +219,7 @@ impl View {
             }
         }
         let span = (x1 - x0).max(y1 - y0).max(1e-9);
-        let pad = 0.12 * span;
+        let pad = 0.16 * span;
         let (mut x0, mut x1, mut y0, mut y1) = (x0 - pad, x1 + pad, y0 - pad, y1 + pad);
         let w = (px.2 - px.0).max(1.0);
         let h = (px.3 - px.1).max(1.0);

@@ -893,7 +893,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainOutcome, TrainError> {
     if cfg.data.examples < 10 {
         return Err(TrainError::BadConfig("at least 10 examples are needed".into()));
     }
-    if cfg.batch_size == 0 || cfg.mlp_hidden == 0 || cfg.hidden.iter().any(|h| *h == 0) {
+    if cfg.batch_size == 0 || cfg.mlp_hidden == 0 || cfg.hidden.contains(&0) {
         return Err(TrainError::BadConfig("batch size and layer sizes must be at least 1".into()));
     }
     if !(cfg.heldout_fraction > 0.0 && cfg.heldout_fraction < 1.0) {
@@ -913,7 +913,7 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainOutcome, TrainError> {
     let mut din_unit = None;
     for (pooling, name) in [(Pooling::Din, "DIN"), (Pooling::Mean, "mean-pooling")] {
         // Same initialisation and shuffling stream for both models.
-        let mut rng = Rng::new(cfg.seed ^ 0x5EED_0F_D1A6);
+        let mut rng = Rng::new(cfg.seed ^ 0x005E_ED0F_D1A6);
         let mut model = Model::new(pooling, cfg, &mut rng);
         fit(&mut model, train_part, cfg, &mut rng, name)?;
         let unit = match pooling {
@@ -1009,11 +1009,11 @@ pub fn category_separation(unit: &ActivationUnit) -> Separation {
     let mean_same = (0..k).map(|c| alpha[c][c]).sum::<f64>() / k as f64;
     let mut other = 0.0;
     let mut min_gap = f64::INFINITY;
-    for c in 0..k {
-        for c2 in 0..k {
+    for (c, row) in alpha.iter().enumerate() {
+        for (c2, a) in row.iter().enumerate() {
             if c != c2 {
-                other += alpha[c][c2];
-                min_gap = min_gap.min(alpha[c][c] - alpha[c][c2]);
+                other += a;
+                min_gap = min_gap.min(row[c] - a);
             }
         }
     }

@@ -43,6 +43,8 @@ const GATE_COLOR: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const MAX_CELL_CSS: f64 = 40.0;
 /// Dice at inference, kept on one line (no-break spaces).
 const DICE_F: &str = "f(s)\u{a0}=\u{a0}p(s)·s\u{a0}+\u{a0}(1\u{a0}−\u{a0}p(s))·a·s";
+/// PReLU, kept on one line (English).
+const PRELU_F: &str = "f(s)\u{a0}=\u{a0}s\u{a0}if\u{a0}s\u{a0}>\u{a0}0,\u{a0}else\u{a0}a·s";
 /// Samples of each curve.
 const CURVE_SAMPLES: usize = 241;
 /// Largest `|s|` the curve's axis reaches (keeps `hi − lo` finite).
@@ -76,7 +78,7 @@ pub struct UnitLayout {
 /// ```
 #[must_use]
 pub fn unit_height(hidden_layers: usize) -> f64 {
-    280.0 + 80.0 * hidden_layers.min(8) as f64
+    360.0 + 80.0 * hidden_layers.min(8) as f64
 }
 
 // ---------------------------------------------------------------------------
@@ -115,6 +117,15 @@ fn can_break(a: char, b: char) -> bool {
     a == ' ' || b == ' ' || ((is_cjk(a) || is_cjk(b)) && !is_closing(b) && !matches!(a, '（' | '('))
 }
 
+/// [`text_width`], with no-break spaces measured as the spaces they are.
+fn width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>) -> i32 {
+    if s.contains('\u{a0}') {
+        text_width(area, &s.replace('\u{a0}', " "), font)
+    } else {
+        text_width(area, s, font)
+    }
+}
+
 /// Greedy line breaking at spaces and between Chinese characters.
 fn wrap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, max_w: i32) -> Vec<String> {
     let mut lines = Vec::new();
@@ -131,7 +142,7 @@ fn wrap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextS
             continue;
         }
         cur.push(c);
-        if cur.len() == 1 || text_width(area, &cur.iter().collect::<String>(), font) <= max_w {
+        if cur.len() == 1 || width(area, &cur.iter().collect::<String>(), font) <= max_w {
             continue;
         }
         let last = cur.len() - 1;
@@ -148,14 +159,14 @@ fn wrap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextS
 
 /// Shortens `s` with an ellipsis until it fits in `max_w`.
 fn clip_to<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, max_w: i32) -> String {
-    if text_width(area, s, font) <= max_w {
+    if width(area, s, font) <= max_w {
         return s.to_owned();
     }
     let chars: Vec<char> = s.chars().collect();
     for keep in (1..chars.len()).rev() {
         let mut t: String = chars[..keep].iter().collect();
         t.push('…');
-        if text_width(area, &t, font) <= max_w {
+        if width(area, &t, font) <= max_w {
             return t;
         }
     }
@@ -167,7 +178,7 @@ fn fit_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, max_w: i32
     let mut size = css;
     loop {
         let font = if bold { st.bold(size, &INK) } else { st.font(size, &INK) };
-        if size <= min_css || text_width(area, s, &font) <= max_w {
+        if size <= min_css || width(area, s, &font) <= max_w {
             return size.max(min_css);
         }
         size -= 0.5;
@@ -283,7 +294,9 @@ fn cells<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, v: &[f64], 
         let room = (cell_w - 3.0 * st.scale) as i32;
         [11.0, 10.5, 10.0, 9.5, 9.0]
             .into_iter()
-            .find(|px| labels.iter().all(|l| text_width(area, l, &st.font(*px, &INK)) <= room))
+            // Measured with a hyphen: the conservative estimate takes the
+            // minus sign for a full-width glyph, but fonts draw it digit-wide.
+            .find(|px| labels.iter().all(|l| text_width(area, &l.replace('−', "-"), &st.font(*px, &INK)) <= room))
     } else {
         None
     };
@@ -364,12 +377,16 @@ pub fn draw_unit<DB: DrawingBackend>(
     // One text after the item's colour swatch: adjacent texts would rely on
     // width estimates, which differ between backends.
     let sw = st.px(12.0);
-    let head = tr(
-        lang,
-        format!("{title} for x{sub_i} {}", item_label(scene, item)),
-        format!("{title}：x{sub_i} {}", item_label(scene, item)),
-    );
-    let head = clip_to(area, &head, &tfont, w - 2 * pad - sw - st.px(6.0));
+    let room = w - 2 * pad - sw - st.px(6.0);
+    let name = format!("x{sub_i} {}", item_label(scene, item));
+    let full = tr(lang, format!("{title} for {name}"), format!("{title}：{name}"));
+    let head = if text_width(area, &full, &tfont) <= room {
+        full
+    } else {
+        // Narrow: the item first, so that clipping takes the generic words.
+        let short = tr(lang, format!("{name} · activation unit"), format!("{name} · 激活单元"));
+        clip_to(area, &short, &tfont, room)
+    };
     if st.highlight == Some(item) {
         let hw = text_width(area, &head, &tfont);
         rect(area, (pad - st.px(4.0), pad - st.px(3.0), pad + sw + st.px(10.0) + hw, pad + st.px(21.0)), HIGHLIGHT.filled())?;
@@ -386,7 +403,12 @@ pub fn draw_unit<DB: DrawingBackend>(
         format!("{an} 激活 · 隐藏层 {hidden} · 针对 d = {} 训练", unit.d()),
     );
     let ifont = st.font(13.0, &MUTED);
-    let info = clip_to(area, &info, &ifont, w - 2 * pad);
+    let info = if text_width(area, &info, &ifont) <= w - 2 * pad {
+        info
+    } else {
+        let short = tr(lang, format!("{an} units · hidden layers {hidden}"), format!("{an} 激活 · 隐藏层 {hidden}"));
+        clip_to(area, &short, &ifont, w - 2 * pad)
+    };
     text(area, &info, (pad, pad + st.px(26.0)), ifont, HPos::Left, VPos::Top)?;
 
     let trace = match unit.trace(&scene.query, x) {
@@ -410,9 +432,9 @@ pub fn draw_unit<DB: DrawingBackend>(
         let split = body.0 + (f64::from(inner_w) * 0.58).round() as i32;
         ((body.0, body.1, split, body.3), (split + gap, body.1, body.2, body.3))
     } else {
-        // The curve keeps about 250 CSS px (text and plot), the network at least 55 %.
+        // The curve keeps about 300 CSS px (text and plot), the network at least 55 %.
         let body_h = body.3 - body.1;
-        let split = body.1 + (body_h - st.px(250.0)).max(body_h * 55 / 100);
+        let split = body.1 + (body_h - st.px(300.0)).max(body_h * 55 / 100);
         ((body.0, body.1, body.2, split), (body.0, split + st.px(16.0), body.2, body.3))
     };
     let marked = trace.layers.first().and_then(|l| arg_abs_max(&l.post));
@@ -694,8 +716,8 @@ fn draw_curve<DB: DrawingBackend>(
             let a = eq("a", a_j.unwrap_or(0.0));
             tr(
                 lang,
-                format!("PReLU with unit {u}'s slope {a}: f(s) = s for s > 0, else a·s."),
-                format!("PReLU，使用单元 {u} 的斜率 {a}：s > 0 时 f(s) = s，否则 f(s) = a·s。"),
+                format!("PReLU with unit {u}'s slope {a}: {PRELU_F}."),
+                format!("PReLU，使用单元 {u} 的斜率 {a}：s\u{a0}>\u{a0}0 时 f(s)\u{a0}=\u{a0}s，否则 f(s)\u{a0}=\u{a0}a·s。"),
             )
         }
         Activation::Dice => {

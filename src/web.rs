@@ -126,6 +126,7 @@ pub struct App {
     lang: Lang,
     step: Option<usize>,
     highlight: Option<usize>,
+    selected: usize,
     placement: crate::lecture::Placement,
     bars: HtmlCanvasElement,
     heatmap: HtmlCanvasElement,
@@ -172,6 +173,7 @@ impl App {
             lang: Lang::En,
             step: None,
             highlight: None,
+            selected: 0,
             placement: crate::lecture::Placement::Ranking,
             bars,
             heatmap,
@@ -587,6 +589,21 @@ impl App {
         self.highlight = (i >= 0.0 && (i as usize) < self.scene.items.len()).then_some(i as usize);
     }
 
+    /// Selects LastN item `i` (0-based) for the "inside the unit" panel.
+    #[wasm_bindgen(js_name = selectItem)]
+    pub fn select_item(&mut self, i: f64) {
+        if i >= 0.0 && (i as usize) < self.scene.items.len() {
+            self.selected = i as usize;
+        }
+    }
+
+    /// The preferred CSS height of the "inside the unit" panel.
+    #[wasm_bindgen(js_name = unitHeight)]
+    pub fn unit_height(&self) -> f64 {
+        let layers = crate::scene::shipped_unit(self.scene.activation).map_or(2, |u| u.hidden().len());
+        crate::unit_panel::unit_height(layers)
+    }
+
     /// Where the LastN feature goes in the two-tower diagram: `user-tower` or `ranking`.
     #[wasm_bindgen(js_name = setPlacement)]
     pub fn set_placement(&mut self, placement: &str) -> Result<(), JsValue> {
@@ -600,7 +617,7 @@ impl App {
 
     /// Attaches an extra panel canvas: `steps`, `qkv` or `towers`.
     pub fn attach(&mut self, panel: &str, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
-        if !["steps", "qkv", "towers"].contains(&panel) {
+        if !["steps", "qkv", "towers", "unit"].contains(&panel) {
             return Err(self.fail(message("E_INVALID", format!("unknown panel \"{panel}\""), format!("未知的面板 \"{panel}\""))));
         }
         self.extra.retain(|(p, _)| p != panel);
@@ -641,6 +658,11 @@ impl App {
                 }
                 "towers" => {
                     crate::lecture::draw_towers(&area, &self.scene, &self.att, self.placement, &st).map_err(|e| self.fail(e))?;
+                }
+                "unit" => {
+                    let unit = crate::scene::shipped_unit(self.scene.activation).map_err(|e| self.fail(e))?;
+                    let item = self.highlight.unwrap_or(self.selected);
+                    crate::unit_panel::draw_unit(&area, &self.scene, unit, item, &st).map_err(|e| self.fail(e))?;
                 }
                 _ => {}
             }
@@ -718,7 +740,6 @@ impl App {
         }
         let mut pts: Vec<(f64, f64)> = self.scene.items.iter().map(|it| self.basis.project(&it.vector)).collect();
         pts.push(self.basis.project(&self.scene.query));
-        pts.push(self.basis.project(&self.att.pooled));
         pts.push(self.basis.project(&self.att.mean));
         let fit = View::fit(&pts, rect);
         let inside = pts.iter().all(|&(x, y)| x > old.x.0 && x < old.x.1 && y > old.y.0 && y < old.y.1);

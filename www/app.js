@@ -10,7 +10,7 @@ const ui = {
   boot: $('boot'), app: $('app'), message: $('message'),
   lang: $('lang'), scene: $('scene'), caption: $('caption'),
   steps: $('steps'), stepsToggle: $('steps-toggle'), stepPrev: $('step-prev'), stepNext: $('step-next'), stepCount: $('step-count'),
-  qkv: $('qkv'), towers: $('towers'), density: $('density'),
+  qkv: $('qkv'), towers: $('towers'), unit: $('unit'), unitItem: $('unit-item'), density: $('density'),
   unitNote: $('unit-note'), activation: $('activation'), activationRow: $('activation-row'),
   maxLen: $('maxlen'), maxLenRow: $('maxlen-row'), padded: $('padded'),
   candidate: $('candidate'), query: $('query'),
@@ -206,6 +206,15 @@ function buildControls() {
     tr.append(rm);
     ui.itemsBody.append(tr);
   });
+  // The item shown inside the activation unit.
+  const keep = ui.unitItem.value;
+  ui.unitItem.replaceChildren(...s.items.map((item, i) => {
+    const o = document.createElement('option');
+    o.value = String(i);
+    o.textContent = `x${i + 1} ${item.label}`;
+    return o;
+  }));
+  if (keep && Number(keep) < s.items.length) ui.unitItem.value = keep;
   // Captions, stacked in one cell: the box keeps the tallest one's height.
   ui.caption.replaceChildren(...JSON.parse(guard(() => app.captionsJson())).map((c) => {
     const span = document.createElement('span');
@@ -346,6 +355,7 @@ function draw() {
   sizeCanvas(ui.heatmap, layout.heatmapHeight, dpr);
   sizeCanvas(ui.map, null, dpr);
   for (const c of [ui.steps, ui.qkv, ui.towers]) sizeCanvas(c, null, dpr);
+  sizeCanvas(ui.unit, guard(() => app.unitHeight()), dpr);
   try {
     guard(() => app.render(dpr));
   } catch (e) {
@@ -375,6 +385,12 @@ function wire() {
   ui.activation.addEventListener('change', () => edit(ui.activation, () => app.setActivation(ui.activation.value)));
   ui.maxLen.addEventListener('change', () => edit(ui.maxLen, () => app.setMaxLenText(ui.maxLen.value)));
   ui.maxLen.addEventListener('blur', () => revertIfInvalid(ui.maxLen));
+  ui.unitItem.addEventListener('change', () => { guard(() => app.selectItem(Number(ui.unitItem.value))); scheduleDraw(); });
+  ui.bars.addEventListener('click', (e) => {
+    const r = ui.bars.getBoundingClientRect();
+    const i = guard(() => app.barsHit(e.clientX - r.left, e.clientY - r.top));
+    if (i >= 0) { guard(() => app.selectItem(i)); ui.unitItem.value = String(i); scheduleDraw(); }
+  });
   ui.density.addEventListener('change', () => { guard(() => app.setDensity(ui.density.checked)); scheduleDraw(); });
   ui.normalization.addEventListener('change', () => edit(ui.normalization, () => app.setNormalization(ui.normalization.value)));
   ui.tempRange.addEventListener('input', () => edit(ui.tempText, () => app.setTemperatureText(ui.tempRange.value), { source: ui.tempRange }));
@@ -577,7 +593,7 @@ async function main() {
   }
   ui.boot.hidden = true;
   ui.app.hidden = false;
-  for (const [panel, canvas] of [['steps', ui.steps], ['qkv', ui.qkv], ['towers', ui.towers]]) app.attach(panel, canvas);
+  for (const [panel, canvas] of [['steps', ui.steps], ['qkv', ui.qkv], ['towers', ui.towers], ['unit', ui.unit]]) app.attach(panel, canvas);
   const problems = applyUrl(readUrlParams());
   applyStrings();
   buildControls();
