@@ -23,7 +23,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"
 WASM_PACK := wasm-pack
 WASM_PACK_FLAGS := --mode no-install
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
-APT_PACKAGES := chromium chromium-driver firefox-esr
+APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
 .PHONY: help serve build build-panic test test-native test-wasm test-node test-e2e install-build install-test \
         tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights
@@ -59,10 +59,10 @@ tools-browsers:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$(IS_ROOT)" = yes ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing fonts-noto-cjk; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	  else \
 	    echo "The tests need Debian packages:$$missing. Run as root:"; \
-	    echo "  sudo apt-get update && sudo apt-get install -y$$missing fonts-noto-cjk"; exit 1; \
+	    echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
 	  fi; fi
 	@command -v geckodriver >/dev/null || cargo install geckodriver
 

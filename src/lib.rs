@@ -12,6 +12,11 @@
 //! * [`presets`]: built-in scenes and candidates; pure.
 //! * [`projection`]: PCA basis and screen/data conversion for the map; pure.
 //! * [`draw`]: the three charts, generic over plotters' `DrawingBackend`.
+//! * [`unit`], [`rng`], [`train`]: the paper's activation unit, a seeded
+//!   PRNG and the trainer behind `make weights`.
+//! * [`i18n`], [`errors`]: English and Chinese strings, error codes.
+//! * [`lecture`], [`unit_panel`], [`density`]: the step-through, query/key/value,
+//!   two-tower, inside-the-unit panels and the interest-density map.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
 
 pub mod attention;

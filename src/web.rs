@@ -127,6 +127,7 @@ pub struct App {
     step: Option<usize>,
     highlight: Option<usize>,
     selected: usize,
+    qkv_rows: Vec<crate::lecture::Rect>,
     placement: crate::lecture::Placement,
     bars: HtmlCanvasElement,
     heatmap: HtmlCanvasElement,
@@ -174,6 +175,7 @@ impl App {
             step: None,
             highlight: None,
             selected: 0,
+            qkv_rows: Vec::new(),
             placement: crate::lecture::Placement::Ranking,
             bars,
             heatmap,
@@ -646,6 +648,7 @@ impl App {
         let mut st = Style::new(scale);
         st.lang = self.lang;
         st.highlight = self.highlight;
+        let mut qkv_rows = None;
         for (panel, canvas) in &self.extra {
             let area = self.backend(canvas)?.into_drawing_area();
             match panel.as_str() {
@@ -654,7 +657,8 @@ impl App {
                         .map_err(|e| self.fail(e))?;
                 }
                 "qkv" => {
-                    crate::lecture::draw_qkv(&area, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?;
+                    let lay = crate::lecture::draw_qkv(&area, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?;
+                    qkv_rows = Some(lay.rows);
                 }
                 "towers" => {
                     crate::lecture::draw_towers(&area, &self.scene, &self.att, self.placement, &st).map_err(|e| self.fail(e))?;
@@ -667,6 +671,9 @@ impl App {
                 _ => {}
             }
             area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+        }
+        if qkv_rows.is_some() {
+            self.qkv_rows = qkv_rows.unwrap_or_default();
         }
         let bars = self.backend(&self.bars)?.into_drawing_area();
         self.bars_layout = Some(draw::draw_bars(&bars, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?);
@@ -774,6 +781,17 @@ impl App {
         lay.bars
             .iter()
             .position(|b| y >= b.0 - pad && y <= b.1 + pad)
+            .map_or(-1.0, |i| i as f64)
+    }
+
+    /// The LastN item whose row of the query/key/value panel is at CSS
+    /// position (x, y) (0-based), or -1.
+    #[wasm_bindgen(js_name = qkvHit)]
+    pub fn qkv_hit(&self, x_css: f64, y_css: f64) -> f64 {
+        let (x, y) = ((x_css * self.scale).round() as i32, (y_css * self.scale).round() as i32);
+        self.qkv_rows
+            .iter()
+            .position(|r| x >= r.0 && x <= r.2 && y >= r.1 && y <= r.3)
             .map_or(-1.0, |i| i as f64)
     }
 

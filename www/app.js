@@ -441,6 +441,11 @@ function wire() {
     hover(guard(() => app.barsHit(e.clientX - r.left, e.clientY - r.top)));
   });
   ui.bars.addEventListener('pointerleave', () => hover(-1));
+  ui.qkv.addEventListener('pointermove', (e) => {
+    const r = ui.qkv.getBoundingClientRect();
+    hover(guard(() => app.qkvHit(e.clientX - r.left, e.clientY - r.top)));
+  });
+  ui.qkv.addEventListener('pointerleave', () => hover(-1));
   ui.map.addEventListener('pointerleave', () => { if (!guard(() => app.isDragging())) hover(-1); });
   // d from the field (a refusal marks the field) or the -/+ buttons (a
   // refusal is explained but marks nothing: the field still holds a valid d).
