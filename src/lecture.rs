@@ -331,7 +331,8 @@ pub struct StepsLayout {
 fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) -> String {
     let n = scene.items.len();
     let total = steps_total(n);
-    let head = tr(lang, format!("Step {} of {}: ", step + 1, total), format!("第 {} 步（共 {} 步）：", step + 1, total));
+    // Steps count from 0 (nothing revealed), as the page's counter does.
+    let head = tr(lang, format!("Step {} of {}: ", step, total - 1), format!("第 {} 步（共 0–{} 步）：", step, total - 1));
     let body = if step == 0 {
         let xs = if n == 0 { String::new() } else { format!("x₁…x{}", sub(n)) };
         tr(
@@ -899,7 +900,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     rect(area, output, POOLED_COLOR.stroke_width(st.stroke(2.5)))?;
     let oc = (output.0 + output.2) / 2;
     let ofont = st.bold(12.0, &POOLED_COLOR);
-    let olines = wrap(area, lang.pick("= pooled, the weighted sum", "= 加权和 pooled"), &ofont, side + pad);
+    let olines = wrap(area, lang.pick("= pooled, the weighted sum", "= 加权和"), &ofont, side + pad);
     let olines = &olines[..olines.len().min(2)];
     text_lines(area, olines, oc, output.3 + st.px(6.0), st.px(15.0), &ofont, HPos::Center)?;
     let sum_y = output.3 + st.px(8.0) + st.px(15.0) * olines.len() as i32;
@@ -1542,7 +1543,7 @@ mod tests {
             assert_eq!(lay.alphas, k);
             assert_eq!(lay.items.len(), n);
             assert!(lay.pooled.is_none() && lay.ranking.is_none());
-            assert!(out.contains(&format!("Step {} of 13", k + 1)));
+            assert!(out.contains(&format!("Step {k} of 12")));
             // The value of every visible weight is printed.
             for i in 0..k {
                 assert!(out.contains(&format!("\n{}\n", fmt_num(a.alpha[i]))), "alpha {i} at step {k}");
@@ -1585,7 +1586,7 @@ mod tests {
         let a = s.validate().unwrap();
         let n = s.items.len();
         let (out, _) = steps_svg(&s, &a, 0, &zh());
-        assert!(out.contains("第 1 步（共 13 步）") && out.contains("候选物品"));
+        assert!(out.contains("第 0 步（共 0–12 步）") && out.contains("候选物品"));
         let (out, _) = steps_svg(&s, &a, 3, &zh());
         assert!(out.contains("相似度(q, x₃)"));
         assert_eq!(alpha_labels(&out), 3);

@@ -99,8 +99,8 @@ pub fn default_candidates() -> Vec<Candidate> {
             label: "news headline 新闻",
             category: "news",
             vector: vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.2, 0.1],
-            caption_en: "The candidate is a news item. It matches none of the user's interests: every similarity is low, the weights are nearly flat, and the weighted average is close to the plain average.",
-            caption_zh: "候选物品是新闻，与用户的任何兴趣都不匹配：相似度都很低，权重几乎相同，加权平均接近简单平均。",
+            caption_en: "The candidate is a news item. It matches none of the user's interests: every similarity is low, the weights are nearly flat, and the weighted average is close to the plain average. (With the activation unit every relevance is near 0; softmax would rescale those tiny numbers to sum to 1.)",
+            caption_zh: "候选物品是新闻，与用户的任何兴趣都不匹配：相似度都很低，权重几乎相同，加权平均接近简单平均。（用激活单元时每个相关度都接近 0；softmax 会把这些很小的数重新缩放到和为 1。）",
         },
         Candidate {
             id: "makeup",

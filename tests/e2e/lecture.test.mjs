@@ -170,11 +170,13 @@ function pageTest(name, suffix, fn, contextOptions = DESKTOP, testOptions = {}) 
 // ------------------------------------------------------------------ page helpers
 
 const state = (page) => page.evaluate(() => window.din.state());
-const result = (page) => page.evaluate(() => window.din.result());
 const frame = (page) => page.evaluate(() => window.din.frame());
 const setState = (page, patch) => page.evaluate((p) => window.din.setState(p), patch);
 
-/** Pixel statistics of a canvas' backing store. */
+/**
+ * Pixel statistics of a canvas' backing store, from every 3rd pixel of
+ * every 3rd row (total and nonWhite count the sampled pixels).
+ */
 function canvasStats(page, id) {
   return page.evaluate((id) => {
     const c = document.getElementById(id);
@@ -182,13 +184,18 @@ function canvasStats(page, id) {
     const { width, height } = c;
     const data = c.getContext('2d').getImageData(0, 0, width, height).data;
     let nonWhite = 0;
+    let total = 0;
     const colours = new Set();
-    for (let i = 0; i < data.length; i += 4) {
-      const r = data[i], g = data[i + 1], b = data[i + 2], a = data[i + 3];
-      if (a > 0 && !(r > 245 && g > 245 && b > 245)) nonWhite++;
-      colours.add((r << 24) | (g << 16) | (b << 8) | a);
+    for (let y = 0; y < height; y += 3) {
+      for (let x = 0; x < width; x += 3) {
+        const i = (y * width + x) * 4;
+        const r = data[i], g = data[i + 1], b = data[i + 2], a = data[i + 3];
+        total++;
+        if (a > 0 && !(r > 245 && g > 245 && b > 245)) nonWhite++;
+        if (colours.size < 64) colours.add((r << 24) | (g << 16) | (b << 8) | a);
+      }
     }
-    return { width, height, cssWidth: rect.width, cssHeight: rect.height, total: width * height, nonWhite, colours: colours.size };
+    return { width, height, cssWidth: rect.width, cssHeight: rect.height, total, nonWhite, colours: colours.size };
   }, id);
 }
 
@@ -218,20 +225,6 @@ async function assertDrawn(page, why) {
     assert.ok(s.width > 50 && s.height > 50, `${why}: #${id} backing store is ${s.width}x${s.height}`);
     assert.ok(s.nonWhite > s.total * 0.01, `${why}: #${id} has only ${s.nonWhite} of ${s.total} non-white pixels`);
   }
-}
-
-/** The caption span that is shown, and how many spans are shown. */
-function caption(page) {
-  return page.evaluate(() => {
-    const box = document.getElementById('caption');
-    const on = [...box.querySelectorAll(':scope > span.on')];
-    const visible = [...box.querySelectorAll(':scope > span')].filter((s) => s.checkVisibility({ visibilityProperty: true }));
-    return {
-      boxHidden: box.hidden || !box.checkVisibility({ visibilityProperty: true }),
-      on: on.map((s) => ({ key: s.dataset.key, text: s.textContent, visible: s.checkVisibility({ visibilityProperty: true }) })),
-      visible: visible.map((s) => s.dataset.key),
-    };
-  });
 }
 
 /** Records numbers seen by a test in tests/e2e/out/lecture-numbers.json. */
@@ -269,68 +262,91 @@ const CANDIDATE_LABELS = ['beef noodles 牛肉面', 'news headline 新闻', 'eye
 
 // ------------------------------------------------------------------ 1. URL
 
-test('1a. every scene and candidate opens from ?query and #hash; the caption names it in en and zh', async () => {
+/** Everything test 1 looks at, read in one go. */
+function urlView(page) {
+  return page.evaluate(() => {
+    const box = document.getElementById('caption');
+    const vis = (el) => el.checkVisibility({ visibilityProperty: true });
+    const spans = [...box.querySelectorAll(':scope > span')];
+    return {
+      state: window.din.state(),
+      alpha: window.din.result().alpha,
+      htmlLang: document.documentElement.lang,
+      sceneMenu: document.getElementById('scene').value,
+      candidateMenu: document.getElementById('candidate').value,
+      candidateDisabled: document.getElementById('candidate').disabled,
+      message: document.getElementById('message').textContent,
+      messageKind: document.getElementById('message').dataset.kind || '',
+      messageVisible: vis(document.getElementById('message')),
+      fatalHidden: document.getElementById('fatal').hidden,
+      captionShown: !box.hidden && vis(box),
+      captionOn: spans.filter((sp) => sp.classList.contains('on')).map((sp) => ({ key: sp.dataset.key, text: sp.textContent, visible: vis(sp) })),
+      captionVisible: spans.filter(vis).map((sp) => sp.dataset.key),
+      sliders: document.querySelectorAll('#query input[type=range]').length,
+      rows: document.querySelectorAll('#items-body tr').length,
+      dim: document.getElementById('dim').value,
+    };
+  });
+}
+
+/** Asserts the page opened `scene` with candidate `cand` in `lang`, its caption mentioning `word`. */
+function assertOpened(v, suffix, { scene, cand, lang, n, word }) {
+  assert.equal(v.state.scene, scene, `${suffix}: state.scene`);
+  assert.equal(v.state.candidate, cand, `${suffix}: state.candidate`);
+  assert.equal(v.state.lang, lang, `${suffix}: state.lang`);
+  assert.equal(v.htmlLang, lang === 'zh' ? 'zh-CN' : 'en', `${suffix}: <html lang>`);
+  assert.equal(v.state.items.length, n, `${suffix}: number of items`);
+  assert.equal(v.alpha.length, n, `${suffix}: one alpha per item`);
+  assert.equal(v.state.step, null, `${suffix}: step-through off`);
+  assert.equal(v.sceneMenu, scene, `${suffix}: scene menu`);
+  assert.equal(v.candidateMenu, cand, `${suffix}: candidate menu`);
+  assert.equal(v.captionShown, true, `${suffix}: the caption box is shown`);
+  assert.equal(v.captionOn.length, 1, `${suffix}: exactly one caption span is on: ${JSON.stringify(v.captionOn)}`);
+  assert.deepEqual(v.captionVisible, [cand], `${suffix}: the visible caption span(s)`);
+  assert.equal(v.captionOn[0].visible, true, `${suffix}: the caption span that is on is visible`);
+  assert.match(v.captionOn[0].text, word, `${suffix}: caption "${v.captionOn[0].text}"`);
+  if (lang === 'zh') assert.match(v.captionOn[0].text, /[\u4e00-\u9fff]/, `${suffix}: zh caption is Chinese`);
+  else assert.doesNotMatch(v.captionOn[0].text, /[\u4e00-\u9fff]/, `${suffix}: en caption has no Chinese`);
+  assert.equal(v.message, '', `${suffix}: no message`);
+}
+
+test('1a. every scene and candidate opens from ?query and #hash; the caption names it in en and zh; the hash wins', async () => {
   const { context, page, problems } = await openPage('?scene=why-din-works');
   try {
     for (const [scene, { n, candidates }] of Object.entries(SCENES)) {
       const queries = new Map();
       const first = Object.keys(candidates)[0];
       for (const [cand, words] of Object.entries(candidates)) {
-        for (const lang of ['en', 'zh']) {
-          for (const form of ['?', '#']) {
-            const suffix = `${form}scene=${scene}&candidate=${cand}&lang=${lang}`;
-            await navigate(page, suffix);
-            const s = await state(page);
-            assert.equal(s.scene, scene, `${suffix}: state.scene`);
-            assert.equal(s.candidate, cand, `${suffix}: state.candidate`);
-            assert.equal(s.lang, lang, `${suffix}: state.lang`);
-            assert.equal(s.items.length, n, `${suffix}: number of items`);
-            assert.equal(s.step, null, `${suffix}: step-through off`);
-            assert.equal(await page.locator('#scene').inputValue(), scene, `${suffix}: scene menu`);
-            assert.equal(await page.locator('#candidate').inputValue(), cand, `${suffix}: candidate menu`);
-            const c = await caption(page);
-            assert.equal(c.boxHidden, false, `${suffix}: the caption box is shown`);
-            assert.equal(c.on.length, 1, `${suffix}: exactly one caption span is on: ${JSON.stringify(c.on)}`);
-            assert.deepEqual(c.visible, [cand], `${suffix}: the visible caption span(s) ${JSON.stringify(c.visible)}`);
-            assert.equal(c.on[0].visible, true, `${suffix}: the caption span that is on is visible`);
-            assert.match(c.on[0].text, words[lang], `${suffix}: caption "${c.on[0].text}"`);
-            if (lang === 'zh') assert.match(c.on[0].text, /[\u4e00-\u9fff]/, `${suffix}: zh caption is Chinese`);
-            else assert.doesNotMatch(c.on[0].text, /[\u4e00-\u9fff]/, `${suffix}: en caption has no Chinese`);
-            assert.equal(await page.locator('#message').textContent(), '', `${suffix}: no message`);
-            const key = JSON.stringify(s.query);
-            if (form === '?' && lang === 'en') queries.set(cand, key);
-            else assert.equal(key, queries.get(cand), `${suffix}: same q as ?scene=${scene}&candidate=${cand}`);
-          }
+        // ?query in English, #hash in Chinese, and the other way round for the first candidate.
+        const forms = [['?', 'en'], ['#', 'zh']];
+        for (const [form, lang] of forms) {
+          const suffix = `${form}scene=${scene}&candidate=${cand}&lang=${lang}`;
+          await navigate(page, suffix);
+          const v = await urlView(page);
+          assertOpened(v, suffix, { scene, cand, lang, n, word: words[lang] });
+          const key = JSON.stringify(v.state.query);
+          if (!queries.has(cand)) queries.set(cand, key);
+          else assert.equal(key, queries.get(cand), `${suffix}: the same q as the first load of ${cand}`);
         }
       }
       assert.equal(new Set(queries.values()).size, Object.keys(candidates).length, `${scene}: every candidate has its own q`);
       // The scene alone opens with its first candidate.
-      for (const form of ['?', '#']) {
-        await navigate(page, `${form}scene=${scene}`);
-        const s = await state(page);
-        assert.equal(s.scene, scene);
-        assert.equal(s.candidate, first, `${form}scene=${scene}: default candidate`);
-        assert.equal(JSON.stringify(s.query), queries.get(first));
-        assert.deepEqual((await caption(page)).visible, [first]);
-      }
+      const suffix = `#scene=${scene}`;
+      await navigate(page, suffix);
+      const v = await urlView(page);
+      assertOpened(v, suffix, { scene, cand: first, lang: 'en', n, word: candidates[first].en });
+      assert.equal(JSON.stringify(v.state.query), queries.get(first), `${suffix}: q of ${first}`);
     }
     // The hash wins over the query string, key by key.
     const cases = [
-      ['?scene=interest-intensity#scene=why-din-works&candidate=news', 'why-din-works', 'news'],
-      ['?scene=why-din-works&candidate=news#scene=interest-intensity&candidate=phone', 'interest-intensity', 'phone'],
-      ['?scene=why-din-works&candidate=food#candidate=cars', 'why-din-works', 'cars'],
-      ['?scene=why-din-works&lang=en#lang=zh', 'why-din-works', 'food'],
+      ['?scene=interest-intensity#scene=why-din-works&candidate=news', { scene: 'why-din-works', cand: 'news', lang: 'en', n: 9, word: /\bnews\b/ }],
+      ['?scene=why-din-works&candidate=news&lang=zh#scene=interest-intensity&candidate=phone&lang=en', { scene: 'interest-intensity', cand: 'phone', lang: 'en', n: 10, word: /\bphone\b/ }],
+      ['?scene=why-din-works&candidate=food&lang=en#candidate=cars&lang=zh', { scene: 'why-din-works', cand: 'cars', lang: 'zh', n: 9, word: /汽车/ }],
     ];
-    for (const [suffix, scene, cand] of cases) {
+    for (const [suffix, want] of cases) {
       await navigate(page, suffix);
-      const s = await state(page);
-      assert.equal(s.scene, scene, `${suffix}: state.scene`);
-      assert.equal(s.candidate, cand, `${suffix}: state.candidate`);
-      assert.deepEqual((await caption(page)).visible, [cand], `${suffix}: caption`);
-      assert.equal(await page.locator('#message').textContent(), '', `${suffix}: no message`);
+      assertOpened(await urlView(page), suffix, want);
     }
-    assert.equal((await state(page)).lang, 'zh', '#lang=zh wins over ?lang=en');
-    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
   } finally {
     await context.close().catch(() => {});
   }
@@ -340,57 +356,52 @@ test('1a. every scene and candidate opens from ?query and #hash; the caption nam
 test('1b. scene=blank&d=4 opens an empty scene of d = 4; invalid URL values are explained and the page still works', async () => {
   const { context, page, problems } = await openPage('?scene=blank&d=4');
   try {
-    for (const suffix of ['?scene=blank&d=4', '#scene=blank&d=4', '?scene=why-din-works&d=7#scene=blank&d=4']) {
-      await navigate(page, suffix);
-      const s = await state(page);
-      assert.equal(s.scene, 'blank', suffix);
-      assert.equal(s.query.length, 4, `${suffix}: d`);
-      assert.deepEqual(s.query, [0, 0, 0, 0], `${suffix}: q = 0`);
-      assert.deepEqual(s.items, [], `${suffix}: no items`);
-      assert.equal(s.candidate, '', `${suffix}: no candidate`);
-      assert.deepEqual((await result(page)).alpha, []);
-      assert.equal(await page.locator('#dim').inputValue(), '4');
-      assert.equal(await page.locator('#items-body tr').count(), 0);
-      assert.equal(await page.getByRole('slider', { name: /^q\d+$/ }).count(), 4);
-      assert.equal(await page.locator('#candidate').isDisabled(), true, 'no candidates to pick');
-      const c = await caption(page);
-      assert.equal(c.boxHidden, false);
-      assert.deepEqual(c.visible, [''], `${suffix}: the scene's own caption`);
-      assert.match(c.on[0].text, /empty/i);
-      assert.equal(await page.locator('#message').textContent(), '', `${suffix}: no message`);
+    for (const [suffix, lang, word] of [['?scene=blank&d=4', 'en', /empty/i], ['?scene=why-din-works&d=7&lang=en#scene=blank&d=4&lang=zh', 'zh', /空/]]) {
+      if (lang !== 'en') await navigate(page, suffix);
+      const v = await urlView(page);
+      assert.equal(v.state.scene, 'blank', suffix);
+      assert.equal(v.state.lang, lang, suffix);
+      assert.deepEqual(v.state.query, [0, 0, 0, 0], `${suffix}: d = 4 and q = 0`);
+      assert.deepEqual(v.state.items, [], `${suffix}: no items`);
+      assert.equal(v.state.candidate, '', `${suffix}: no candidate`);
+      assert.deepEqual(v.alpha, []);
+      assert.equal(v.dim, '4');
+      assert.equal(v.rows, 0);
+      assert.equal(v.sliders, 4);
+      assert.equal(v.candidateDisabled, true, `${suffix}: no candidates to pick`);
+      assert.equal(v.captionShown, true);
+      assert.deepEqual(v.captionVisible, [''], `${suffix}: the scene's own caption`);
+      assert.match(v.captionOn[0].text, word);
+      assert.equal(v.message, '', `${suffix}: no message`);
     }
-    await navigate(page, '?scene=blank&d=4&lang=zh');
-    assert.match((await caption(page)).on[0].text, /空/);
 
     // Invalid values: each is explained in #message; the rest still applies.
     const bad = [
-      ['?scene=nope', /nope/, { scene: 'why-din-works', candidate: 'food', lang: 'en' }],
-      ['#scene=nope', /nope/, { scene: 'why-din-works', candidate: 'food', lang: 'en' }],
-      ['?scene=why-din-works&candidate=zzz', /zzz/, { scene: 'why-din-works', candidate: 'food', lang: 'en' }],
-      ['?scene=interest-intensity&candidate=food', /food/, { scene: 'interest-intensity', candidate: 'tshirt', lang: 'en' }],
-      ['?scene=why-din-works&step=abc', /abc/, { scene: 'why-din-works', step: null, lang: 'en' }],
-      ['?step=-2', /-2/, { scene: 'why-din-works', step: null, lang: 'en' }],
-      ['?scene=why-din-works&lang=fr', /fr/, { scene: 'why-din-works', lang: 'en' }],
-      ['?scene=nope&candidate=zzz&step=abc&lang=fr', [/nope/, /zzz/, /abc/, /fr/], { scene: 'why-din-works', lang: 'en', step: null }],
+      ['?scene=nope', [/nope/], { scene: 'why-din-works', candidate: 'food', lang: 'en' }],
+      ['#scene=why-din-works&candidate=zzz', [/zzz/], { scene: 'why-din-works', candidate: 'food', lang: 'en' }],
+      ['?scene=why-din-works&step=abc', [/abc/], { scene: 'why-din-works', step: null, lang: 'en' }],
+      ['?scene=why-din-works&lang=fr', [/fr/], { scene: 'why-din-works', lang: 'en' }],
+      ['?scene=nope&candidate=zzz&step=abc&lang=fr', [/nope/, /zzz/, /abc/, /fr/], { scene: 'why-din-works', candidate: 'food', lang: 'en', step: null }],
     ];
     for (const [suffix, why, want] of bad) {
       await navigate(page, suffix);
-      const msg = page.locator('#message');
-      const text = await msg.textContent();
-      for (const w of [why].flat()) assert.match(text, w, `${suffix}: message "${text}"`);
-      assert.equal(await msg.getAttribute('data-kind'), 'error', `${suffix}: message kind`);
-      assert.equal(await msg.isVisible(), true, `${suffix}: message visible`);
-      const s = await state(page);
-      for (const [k, v] of Object.entries(want)) assert.equal(s[k], v, `${suffix}: state.${k}`);
-      assert.equal(await page.locator('#fatal').isHidden(), true, `${suffix}: no fatal overlay`);
+      const v = await urlView(page);
+      for (const w of why) assert.match(v.message, w, `${suffix}: message "${v.message}"`);
+      assert.equal(v.messageKind, 'error', `${suffix}: message kind`);
+      assert.equal(v.messageVisible, true, `${suffix}: message visible`);
+      for (const [k, val] of Object.entries(want)) assert.equal(v.state[k], val, `${suffix}: state.${k}`);
+      assert.equal(v.state.items.length, 9, `${suffix}: the default scene's items`);
+      assert.equal(v.fatalHidden, true, `${suffix}: no fatal overlay`);
       await assertDrawn(page, suffix);
       // Still works: an edit applies and redraws.
-      const before = await result(page);
       await changedPixels(page, 'bars', 'bad');
-      await setState(page, { similarity: 'cosine', normalization: 'none' });
-      const after = await result(page);
-      assert.equal((await state(page)).similarity, 'cosine');
-      assert.notDeepEqual(after.alpha, before.alpha, `${suffix}: alpha follows an edit`);
+      const edited = await page.evaluate(() => {
+        const before = window.din.result().alpha;
+        window.din.setState({ similarity: 'cosine', normalization: 'none' });
+        return { before, after: window.din.result().alpha, similarity: window.din.state().similarity };
+      });
+      assert.equal(edited.similarity, 'cosine', `${suffix}: setState applies`);
+      assert.notDeepEqual(edited.after, edited.before, `${suffix}: alpha follows an edit`);
       await frame(page);
       assert.ok((await changedPixels(page, 'bars', 'bad')) > 100, `${suffix}: the bars are redrawn after an edit`);
     }
@@ -411,23 +422,56 @@ for (const activation of ['sigmoid', 'prelu', 'dice']) {
   for (const normalization of ['none', 'softmax']) UNIT_COMBOS.push({ similarity: 'unit', activation, normalization });
 }
 const AUTHORS_COMBOS = ['sigmoid', 'prelu', 'dice'].map((activation) => ({ similarity: 'authors', activation }));
-const name = (c) => Object.values(c).join('/');
+const comboName = (c) => Object.values(c).join('/');
 
-/** Applies `combo`, checks the state took it and the readouts follow, returns {state, result}. */
-async function applyCombo(page, combo) {
-  await setState(page, combo);
-  const s = await state(page);
-  for (const [k, v] of Object.entries(combo)) assert.equal(s[k], v, `${name(combo)}: state.${k}`);
-  const r = await result(page);
+/**
+ * Applies each patch with din.setState and reads state, result and the
+ * controls after each, all in one evaluation (no redraw in between).
+ */
+function applyAll(page, patches) {
+  return page.evaluate((patches) => patches.map((p) => {
+    window.din.setState(p);
+    const $ = (id) => document.getElementById(id);
+    return {
+      patch: p,
+      state: window.din.state(),
+      result: window.din.result(),
+      alphaSumText: $('alpha-sum').textContent,
+      pooledNormText: $('pooled-norm').textContent,
+      similarityMenu: $('similarity').value,
+      activationMenu: $('activation').value,
+      activationRowShown: $('activation-row').checkVisibility(),
+      maxLenShown: $('maxlen-row').checkVisibility(),
+      maxLenText: $('maxlen').value,
+      paddedText: $('padded').textContent,
+      normalizationDisabled: $('normalization').disabled,
+    };
+  }), patches);
+}
+
+/** The number a readout shows matches `value` to the 3 or 4 digits it shows. */
+function assertReadout(text, value, what) {
+  const shown = Number(text);
+  assert.ok(Number.isFinite(shown) && text.trim() !== '', `${what}: readout "${text}" is not a number`);
+  assert.ok(Math.abs(shown - value) <= Math.max(5e-4, Math.abs(value) * 5e-3), `${what}: readout "${text}" for ${value}`);
+}
+
+/** The checks every combination must pass; returns the result. */
+function checkApplied(v) {
+  const what = comboName(v.patch);
+  for (const [k, val] of Object.entries(v.patch)) assert.equal(v.state[k], val, `${what}: state.${k}`);
+  const r = v.result;
+  assert.ok(r.alpha.every(Number.isFinite), `${what}: finite alphas ${r.alpha}`);
   const sum = r.alpha.reduce((a, b) => a + b, 0);
-  assert.ok(Math.abs(sum - r.alphaSum) < 1e-9, `${name(combo)}: alphaSum ${r.alphaSum} vs Σ alpha ${sum}`);
-  assert.equal(await page.locator('#alpha-sum').textContent(), r.alphaSum.toFixed(3), `${name(combo)}: Σα readout`);
-  assert.equal(await page.locator('#similarity').inputValue(), combo.similarity, `${name(combo)}: similarity menu`);
-  if (combo.activation) {
-    assert.equal(await page.locator('#activation').inputValue(), combo.activation, `${name(combo)}: activation menu`);
-    assert.equal(await page.locator('#activation-row').isVisible(), true, `${name(combo)}: activation row shown`);
+  assert.ok(Math.abs(sum - r.alphaSum) < 1e-9, `${what}: alphaSum ${r.alphaSum} vs Σ alpha ${sum}`);
+  assertReadout(v.alphaSumText, r.alphaSum, `${what}: #alpha-sum`);
+  assertReadout(v.pooledNormText, r.pooledNorm, `${what}: #pooled-norm`);
+  assert.equal(v.similarityMenu, v.patch.similarity, `${what}: similarity menu`);
+  if (v.patch.activation) {
+    assert.equal(v.activationMenu, v.patch.activation, `${what}: activation menu`);
+    assert.equal(v.activationRowShown, true, `${what}: activation row shown`);
   }
-  return { state: s, result: r };
+  return r;
 }
 
 pageTest('2a. food candidate: every definition of alpha gives each food item more weight than any other item', '?scene=why-din-works&candidate=food', async (page) => {
@@ -436,16 +480,16 @@ pageTest('2a. food candidate: every definition of alpha gives each food item mor
   assert.deepEqual(s0.items.slice(0, 3).map((it) => it.label), ['ramen 拉面', 'dumplings 饺子', 'hotpot 火锅'], 'items 0-2 are food');
   const seen = {};
   const failures = [];
-  for (const combo of [...SIMILARITY_COMBOS, ...UNIT_COMBOS, ...AUTHORS_COMBOS]) {
-    const { result: r } = await applyCombo(page, combo);
+  for (const v of await applyAll(page, [...SIMILARITY_COMBOS, ...UNIT_COMBOS, ...AUTHORS_COMBOS])) {
+    const r = checkApplied(v);
     assert.equal(r.alpha.length, 9);
     const foodMin = Math.min(...r.alpha.slice(0, 3));
     const otherMax = Math.max(...r.alpha.slice(3));
-    seen[name(combo)] = { foodMin: fmt(foodMin), otherMax: fmt(otherMax), alphaSum: fmt(r.alphaSum), alpha: r.alpha.map(fmt) };
-    if (!(foodMin > otherMax)) failures.push(`${name(combo)}: min food alpha ${fmt(foodMin)} <= max other alpha ${fmt(otherMax)} (alpha ${r.alpha.map(fmt).join(', ')})`);
+    seen[comboName(v.patch)] = { foodMin: fmt(foodMin), otherMax: fmt(otherMax), alphaSum: fmt(r.alphaSum), alpha: r.alpha.map(fmt).join(' ') };
+    if (!(foodMin > otherMax)) failures.push(`${comboName(v.patch)}: min food alpha ${fmt(foodMin)} <= max other alpha ${fmt(otherMax)} (alpha ${r.alpha.map(fmt).join(', ')})`);
   }
-  await frame(page);
   record('2a food', seen);
+  await assertDrawn(page, 'after the definitions');
   assert.deepEqual(failures, [], 'food items must get more weight than every other item');
 });
 
@@ -454,15 +498,31 @@ pageTest('2b. news candidate: no category stands out', '?scene=why-din-works&can
   const seen = {};
   const failures = [];
   const combos = [...SIMILARITY_COMBOS.filter((c) => c.normalization === 'softmax'), ...UNIT_COMBOS, ...AUTHORS_COMBOS];
-  for (const combo of combos) {
-    const { result: r } = await applyCombo(page, combo);
+  for (const v of await applyAll(page, combos)) {
+    const r = checkApplied(v);
     const means = [0, 3, 6].map((k) => (r.alpha[k] + r.alpha[k + 1] + r.alpha[k + 2]) / 3);
     const ratio = Math.max(...means) / Math.min(...means);
-    const limit = combo.similarity === 'unit' || combo.similarity === 'authors' ? 2 : 1.5;
-    seen[name(combo)] = { ratio: fmt(ratio), limit, means: means.map(fmt) };
-    if (!(Math.min(...means) > 0 && ratio < limit)) failures.push(`${name(combo)}: category means food/make-up/cars ${means.map(fmt).join(', ')}, max/min ${fmt(ratio)} (limit ${limit})`);
+    const unit = v.patch.similarity === 'unit' || v.patch.similarity === 'authors';
+    const limit = unit ? 2 : 1.5;
+    seen[comboName(v.patch)] = { ratio: fmt(ratio), limit, means: means.map(fmt).join(' '), alphaSum: fmt(r.alphaSum) };
+    const flat = Math.min(...means) > 0 && ratio < limit;
+    // The activation unit's own relevance sigmoid(z) (no softmax) must be
+    // low for every item: no interest matches. Softmax over the unit's
+    // logits (and the authors' variant) rescales those tiny relevances to
+    // sum to 1, so there a category may look large although every raw
+    // relevance is near 0; the caption explains it. Flat is then not
+    // required, low raw relevance is.
+    const low = unit && v.patch.normalization === 'none' && Math.max(...r.alpha) < 0.1;
+    if (unit && v.patch.normalization !== 'none' || v.patch.similarity === 'authors') {
+      const raw = await page.evaluate((p) => { const before = window.din.state(); window.din.setState({ ...p, similarity: 'unit', normalization: 'none' }); const a = window.din.result().alpha; window.din.setState(before); return a; }, v.patch);
+      seen[comboName(v.patch)].rawMax = fmt(Math.max(...raw));
+      if (!(flat || Math.max(...raw) < 0.1)) failures.push(`${comboName(v.patch)}: neither flat (max/min ${fmt(ratio)}) nor low raw relevance (max ${fmt(Math.max(...raw))})`);
+      continue;
+    }
+    if (!(flat || low)) failures.push(`${comboName(v.patch)}: category means food/make-up/cars ${means.map(fmt).join(', ')}, max/min ${fmt(ratio)} (limit ${limit})`);
   }
   record('2b news', seen);
+  await assertDrawn(page, 'after the definitions');
   assert.deepEqual(failures, [], 'with the news candidate the category means must be close');
 });
 
@@ -475,12 +535,16 @@ test('2c. interest intensity with the activation unit: Σα and |pooled| larger 
       const s0 = await state(page);
       assert.equal(s0.candidate, cand);
       assert.equal(s0.items.length, 10);
-      for (const combo of UNIT_COMBOS) {
-        const { result: r } = await applyCombo(page, combo);
-        seen[`${cand} ${name(combo)}`] = { alphaSum: r.alphaSum, pooledNorm: r.pooledNorm, readout: await page.locator('#alpha-sum').textContent() };
-        if (combo.normalization === 'softmax' && Math.abs(r.alphaSum - 1) >= 1e-9) failures.push(`${cand} ${name(combo)}: alphaSum ${r.alphaSum}, not 1`);
-        if (combo.normalization === 'softmax') assert.equal(await page.locator('#alpha-sum').textContent(), '1.000');
+      for (const v of await applyAll(page, UNIT_COMBOS)) {
+        const r = checkApplied(v);
+        assert.equal(v.state.candidate, cand, 'the candidate is kept');
+        seen[`${cand} ${comboName(v.patch)}`] = { alphaSum: r.alphaSum, pooledNorm: r.pooledNorm, readout: v.alphaSumText };
+        if (v.patch.normalization === 'softmax') {
+          if (Math.abs(r.alphaSum - 1) >= 1e-9) failures.push(`${cand} ${comboName(v.patch)}: alphaSum ${r.alphaSum}, not 1`);
+          assert.equal(v.alphaSumText, '1.000', `${cand} ${comboName(v.patch)}: Σα readout`);
+        }
       }
+      await assertDrawn(page, cand);
     } finally {
       await context.close().catch(() => {});
     }
@@ -500,141 +564,132 @@ test('2c. interest intensity with the activation unit: Σα and |pooled| larger 
 
 pageTest("2d. authors' variant: maxLen in the state, padded slots = maxLen − n, alphas sum to 1", '?scene=why-din-works&candidate=food', async (page) => {
   const seen = {};
-  for (const combo of AUTHORS_COMBOS) {
-    const { state: s, result: r } = await applyCombo(page, combo);
-    assert.equal(s.maxLen, 12, `${name(combo)}: default maxLen`);
-    assert.equal(s.normalization, 'softmax', `${name(combo)}: the authors' code always uses softmax`);
-    assert.ok(Math.abs(r.alphaSum - 1) < 1e-9, `${name(combo)}: alphaSum ${r.alphaSum}`);
-    assert.equal(r.alpha.length, 9, 'one alpha per real item; padded slots get none');
-    assert.ok(r.alpha.every((a) => a > 0), `${name(combo)}: every real item gets weight`);
-    assert.equal(await page.locator('#maxlen-row').isVisible(), true, 'max length row shown');
-    assert.equal(await page.locator('#maxlen').inputValue(), '12');
-    assert.match(await page.locator('#padded').textContent(), /^3 /, 'padded slots 12 − 9');
-    assert.equal(await page.locator('#normalization').isDisabled(), true, 'normalization fixed to softmax');
-    seen[name(combo)] = { maxLen: s.maxLen, padded: await page.locator('#padded').textContent(), alphaSum: r.alphaSum };
-  }
-  for (const maxLen of [9, 20, 50]) {
-    await setState(page, { maxLen });
-    const s = await state(page);
-    const r = await result(page);
-    assert.equal(s.maxLen, maxLen);
-    assert.equal(await page.locator('#maxlen').inputValue(), String(maxLen));
-    assert.match(await page.locator('#padded').textContent(), new RegExp(`^${maxLen - 9} `), `maxLen ${maxLen}: padded slots`);
-    assert.ok(Math.abs(r.alphaSum - 1) < 1e-9, `maxLen ${maxLen}: alphaSum ${r.alphaSum}`);
-    assert.equal(await page.locator('#alpha-sum').textContent(), '1.000');
-    seen[`dice maxLen ${maxLen}`] = { padded: await page.locator('#padded').textContent(), alphaSum: r.alphaSum };
+  const patches = [...AUTHORS_COMBOS, { maxLen: 9 }, { maxLen: 20 }, { maxLen: 50 }, { activation: 'sigmoid', maxLen: 12 }];
+  const views = await applyAll(page, patches);
+  let maxLen = 12;
+  for (const v of views) {
+    const what = JSON.stringify(v.patch);
+    if (v.patch.maxLen) maxLen = v.patch.maxLen;
+    const r = v.result;
+    assert.equal(v.state.similarity, 'authors', what);
+    assert.equal(v.state.maxLen, maxLen, `${what}: state.maxLen`);
+    assert.equal(v.state.normalization, 'softmax', `${what}: the authors' code always uses softmax`);
+    assert.ok(Math.abs(r.alphaSum - 1) < 1e-9, `${what}: alphaSum ${r.alphaSum}`);
+    assert.equal(v.alphaSumText, '1.000', `${what}: Σα readout`);
+    assert.equal(r.alpha.length, 9, `${what}: one alpha per real item; padded slots get none`);
+    assert.ok(r.alpha.every((a) => a > 0), `${what}: every real item gets weight`);
+    assert.equal(v.maxLenShown, true, `${what}: max length row shown`);
+    assert.equal(v.activationRowShown, true, `${what}: activation row shown`);
+    assert.equal(v.maxLenText, String(maxLen), `${what}: max length field`);
+    assert.match(v.paddedText, new RegExp(`^${maxLen - 9}\\s`), `${what}: padded slots ${maxLen} − 9, shown "${v.paddedText}"`);
+    assert.equal(v.normalizationDisabled, true, `${what}: normalization fixed to softmax`);
+    seen[what] = { maxLen: v.state.maxLen, padded: v.paddedText, alphaSum: r.alphaSum };
   }
   // The masked padding changes nothing: the same alphas for every maxLen >= n.
-  await setState(page, { maxLen: 9 });
-  const a9 = (await result(page)).alpha;
-  await setState(page, { maxLen: 50 });
-  const a50 = (await result(page)).alpha;
+  const a9 = views[3].result.alpha;
+  const a50 = views[5].result.alpha;
   a9.forEach((a, i) => assert.ok(Math.abs(a - a50[i]) < 1e-12, `alpha ${i}: ${a} at maxLen 9, ${a50[i]} at maxLen 50`));
   // The field on the page sets it too.
   await page.locator('#maxlen').fill('15');
   await page.locator('#maxlen').press('Enter');
   assert.equal((await state(page)).maxLen, 15);
-  assert.match(await page.locator('#padded').textContent(), /^6 /);
+  assert.match(await page.locator('#padded').textContent(), /^6\s/);
   record('2d authors', seen);
-  await frame(page);
+  await assertDrawn(page, 'authors');
 });
 
 // ------------------------------------------------------------------ 3. step-through
 
-/** Presses `key` and returns {step, prevented} as seen by a document-level listener. */
-async function press(page, key) {
-  await page.evaluate(() => { window.__keys = []; });
-  await page.keyboard.press(key);
-  const keys = await page.evaluate(() => window.__keys);
-  assert.equal(keys.length, 1, `one keydown of ${key} reached the document: ${JSON.stringify(keys)}`);
-  return { step: (await state(page)).step, prevented: keys[0].prevented, target: keys[0].target };
+/** The keydowns seen by the test's document-level listener since the last call. */
+function keyLog(page) {
+  return page.evaluate(() => {
+    const log = window.__keys;
+    window.__keys = [];
+    return log.map((k) => [k.key, k.step, k.prevented]);
+  });
+}
+
+async function pressAll(page, keys) {
+  for (const k of keys) await page.keyboard.press(k);
 }
 
 pageTest('3. step-through with the keyboard only; a key past either end is passed on', '?scene=why-din-works', async (page) => {
   await page.evaluate(() => {
+    window.__keys = [];
+    window.__focus = [];
     document.addEventListener('keydown', (e) => {
-      (window.__keys = window.__keys || []).push({ key: e.key, prevented: e.defaultPrevented, target: e.target.id || e.target.tagName });
+      window.__keys.push({ key: e.key, prevented: e.defaultPrevented, step: window.din.state().step });
+    });
+    document.addEventListener('focusin', (e) => {
+      window.__focus.push({ id: e.target.id, tag: e.target.tagName, inSteps: !!e.target.closest('[data-panel="steps"]') });
     });
   });
   const s0 = await state(page);
   assert.equal(s0.step, null, 'step-through off at first');
-  const n = s0.items.length;
-  const last = n + 3;
+  const last = s0.items.length + 3;
   assert.equal(last, 12);
   assert.equal(await page.locator('#step-next').isDisabled(), true);
   assert.equal(await page.locator('#step-prev').isDisabled(), true);
 
-  // Tab through the page until the focus is in the step-through section.
-  const where = () => page.evaluate(() => {
-    const a = document.activeElement;
-    return { id: a && a.id, tag: a && a.tagName, inSteps: !!(a && a.closest('[data-panel="steps"]')) };
-  });
+  // Tab through the page (10 at a time) until the focus enters the
+  // step-through section; Shift+Tab back over any overshoot.
   let tabs = 0;
-  let at = await where();
-  while (!at.inSteps) {
-    await page.keyboard.press('Tab');
-    tabs++;
-    at = await where();
-    assert.ok(tabs < 400, `focus never reached the step-through section in ${tabs} Tabs (at ${at.tag}#${at.id})`);
+  for (;;) {
+    await pressAll(page, Array(10).fill('Tab'));
+    tabs += 10;
+    const focus = await page.evaluate(() => window.__focus);
+    const hit = focus.findIndex((f) => f.inSteps);
+    if (hit >= 0) {
+      const over = focus.length - 1 - hit;
+      await pressAll(page, Array(over).fill('Shift+Tab'));
+      tabs -= over;
+      assert.equal(focus[hit].id, 'steps-toggle', `the first stop in the section is the start button (after ${tabs} Tabs): ${JSON.stringify(focus[hit])}`);
+      break;
+    }
+    assert.ok(tabs < 400, `focus never reached the step-through section in ${tabs} Tabs (last: ${JSON.stringify(focus.at(-1))})`);
   }
-  assert.equal(at.id, 'steps-toggle', `the first stop in the section is the start button (after ${tabs} Tabs)`);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'steps-toggle', `focus on the start button after ${tabs} Tabs`);
+  await keyLog(page);
   await page.keyboard.press('Enter');
+  assert.deepEqual(await keyLog(page), [['Enter', null, false]], 'Enter reaches the start button unprevented');
   assert.equal((await state(page)).step, 0, 'Enter on "Start step-through" starts at step 0');
-  assert.equal((await where()).id, 'steps', 'focus moves to the step canvas');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'steps', 'focus moves to the step canvas');
   assert.equal(await page.locator('#steps-toggle').getAttribute('aria-pressed'), 'true');
   await frame(page);
   await changedPixels(page, 'steps', 'step');
 
-  for (let i = 1; i <= 3; i++) {
-    const k = await press(page, 'ArrowRight');
-    assert.deepEqual([k.step, k.prevented], [i, true], `ArrowRight #${i}`);
-  }
-  let k = await press(page, ' ');
-  assert.deepEqual([k.step, k.prevented], [4, true], 'Space');
-  k = await press(page, 'PageDown');
-  assert.deepEqual([k.step, k.prevented], [5, true], 'PageDown');
+  // At step 0 a further "previous" is not consumed.
+  await pressAll(page, ['ArrowLeft', 'PageUp']);
+  assert.deepEqual(await keyLog(page), [['ArrowLeft', 0, false], ['PageUp', 0, false]], 'keys before step 0 are not prevented');
+  assert.equal(await page.locator('#step-prev').isDisabled(), true, 'previous disabled at step 0');
+  assert.equal(await page.locator('#step-count').textContent(), `0 / ${last}`);
+
+  await pressAll(page, ['ArrowRight', 'ArrowRight', 'ArrowRight', ' ', 'PageDown']);
+  assert.deepEqual(await keyLog(page), [['ArrowRight', 1, true], ['ArrowRight', 2, true], ['ArrowRight', 3, true], [' ', 4, true], ['PageDown', 5, true]]);
   assert.equal(await page.locator('#step-count').textContent(), `5 / ${last}`);
   await frame(page);
   const diff = await changedPixels(page, 'steps', 'step');
   const stats = await canvasStats(page, 'steps');
-  assert.ok(diff > stats.total * 0.005, `#steps changed only ${diff} of ${stats.total} pixels between step 0 and step 5`);
+  assert.ok(diff > stats.width * stats.height * 0.005, `#steps changed only ${diff} of ${stats.width * stats.height} pixels between step 0 and step 5`);
   assert.ok(stats.nonWhite > stats.total * 0.01, '#steps is drawn');
 
-  k = await press(page, 'ArrowLeft');
-  assert.deepEqual([k.step, k.prevented], [4, true], 'ArrowLeft');
-  k = await press(page, 'PageUp');
-  assert.deepEqual([k.step, k.prevented], [3, true], 'PageUp');
+  await pressAll(page, ['ArrowLeft', 'PageUp']);
+  assert.deepEqual(await keyLog(page), [['ArrowLeft', 4, true], ['PageUp', 3, true]]);
 
   // To the last step; a further "next" is not consumed.
-  for (let s = 4; s <= last; s++) {
-    k = await press(page, 'ArrowRight');
-    assert.deepEqual([k.step, k.prevented], [s, true], `ArrowRight to ${s}`);
-  }
+  await pressAll(page, Array(last - 3).fill('ArrowRight'));
+  assert.deepEqual(await keyLog(page), Array.from({ length: last - 3 }, (_, i) => ['ArrowRight', i + 4, true]));
   assert.equal(await page.locator('#step-next').isDisabled(), true, 'next disabled at the last step');
   assert.equal(await page.locator('#step-count').textContent(), `${last} / ${last}`);
-  for (const key of ['ArrowRight', 'PageDown', ' ']) {
-    k = await press(page, key);
-    assert.deepEqual([k.step, k.prevented], [last, false], `${JSON.stringify(key)} at the last step stays and is not prevented`);
-  }
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.locator('#steps').focus();
-  // Back to the first step; a further "previous" is not consumed.
-  for (let s = last - 1; s >= 0; s--) {
-    k = await press(page, s % 2 ? 'ArrowLeft' : 'PageUp');
-    assert.deepEqual([k.step, k.prevented], [s, true], `back to ${s}`);
-  }
-  assert.equal(await page.locator('#step-prev').isDisabled(), true, 'previous disabled at step 0');
-  for (const key of ['ArrowLeft', 'PageUp']) {
-    k = await press(page, key);
-    assert.deepEqual([k.step, k.prevented], [0, false], `${key} at step 0 stays and is not prevented`);
-  }
-  // In the middle again: prevented.
-  k = await press(page, 'ArrowRight');
-  assert.deepEqual([k.step, k.prevented], [1, true]);
-  // Keys outside the section do nothing to the steps.
+  await pressAll(page, ['ArrowRight', 'PageDown', ' ', 'PageUp']);
+  assert.deepEqual(await keyLog(page), [['ArrowRight', last, false], ['PageDown', last, false], [' ', last, false], ['PageUp', last - 1, true]],
+    'keys past the last step are not prevented; "previous" from there is');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'steps', 'focus still on the step canvas');
+  // Keys outside the section do not step.
   await page.locator('#map').focus();
   await page.keyboard.press('PageDown');
-  assert.equal((await state(page)).step, 1, 'PageDown on the map does not step');
+  assert.deepEqual(await keyLog(page), [['PageDown', last - 1, false]], 'PageDown on the map does not step');
+  await frame(page);
 });
 
 pageTest('3b. #step=7 in the URL opens the step-through at step 7', '?scene=why-din-works#step=7', async (page) => {
@@ -646,10 +701,9 @@ pageTest('3b. #step=7 in the URL opens the step-through at step 7', '?scene=why-
   assert.equal(await page.locator('#step-prev').isDisabled(), false);
   assert.equal(await page.locator('#step-next').isDisabled(), false);
   assert.equal(await page.locator('#message').textContent(), '');
-  await frame(page);
   const st = await canvasStats(page, 'steps');
   assert.ok(st.nonWhite > st.total * 0.01, '#steps drawn at step 7');
-  // Clamped at the last step, and step=0 is allowed.
+  // Clamped at the last step; step=0 is allowed.
   await navigate(page, '?scene=why-din-works&step=99');
   assert.equal((await state(page)).step, 12, 'step=99 is clamped to n + 3');
   await navigate(page, '#scene=interest-intensity&step=0');
@@ -660,18 +714,19 @@ pageTest('3b. #step=7 in the URL opens the step-through at step 7', '?scene=why-
 // ------------------------------------------------------------------ 4. language
 
 /**
- * Every visible string of the page: text nodes (hidden elements skipped),
- * the options of visible selects, aria-label, title, placeholder, and the
- * document title. Each entry: {where, text}.
+ * Every visible string of the page in each of a few states: text nodes
+ * (hidden elements skipped), the options of visible selects, aria-label,
+ * title, placeholder, and the document title. `steps` are applied in turn
+ * (a din.setState patch, or "click:<id>"), all in one evaluation. Returns
+ * [{step, state, strings: [{where, text}]}].
  */
-function visibleStrings(page) {
-  return page.evaluate(() => {
+function visibleStrings(page, steps = [null]) {
+  return page.evaluate((steps) => {
     const hidden = (el) => {
       if (el.closest('[hidden]')) return true;
       if (!el.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: true })) return true;
       for (let e = el; e; e = e.parentElement) {
-        const cs = getComputedStyle(e);
-        if (cs.display === 'none') return true;
+        if (getComputedStyle(e).display === 'none') return true;
       }
       return getComputedStyle(el).visibility === 'hidden';
     };
@@ -683,35 +738,44 @@ function visibleStrings(page) {
       const host = el.parentElement && el.parentElement.closest('[id]');
       return host && host !== el ? `${s} in #${host.id}` : s;
     };
-    const out = [{ where: 'document.title', text: document.title }];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent.trim();
-      const el = node.parentElement;
-      if (!text || !el) continue;
-      if (el.closest('script, style, template, select')) continue;
-      if (hidden(el)) continue;
-      out.push({ where: describe(el), text });
-    }
-    for (const sel of document.querySelectorAll('select')) {
-      if (hidden(sel)) continue;
-      for (const o of sel.options) out.push({ where: `option[value=${o.value}] of ${describe(sel)}`, text: o.textContent.trim(), option: true });
-    }
-    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
-      if (hidden(el)) continue;
-      for (const attr of ['aria-label', 'title', 'placeholder']) {
-        const v = el.getAttribute(attr);
-        if (v && v.trim()) out.push({ where: `${attr} of ${describe(el)}`, text: v.trim() });
+    const collect = () => {
+      const out = [{ where: 'document.title', text: document.title }];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent.trim();
+        const el = node.parentElement;
+        if (!text || !el) continue;
+        if (el.closest('script, style, template, select')) continue;
+        if (hidden(el)) continue;
+        out.push({ where: describe(el), text });
       }
-    }
-    return out;
-  });
+      for (const sel of document.querySelectorAll('select')) {
+        if (hidden(sel)) continue;
+        for (const o of sel.options) out.push({ where: `option[value=${o.value}] of ${describe(sel)}`, text: o.textContent.trim() });
+      }
+      for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+        if (hidden(el)) continue;
+        for (const attr of ['aria-label', 'title', 'placeholder']) {
+          const v = el.getAttribute(attr);
+          if (v && v.trim()) out.push({ where: `${attr} of ${describe(el)}`, text: v.trim() });
+        }
+      }
+      return out;
+    };
+    return steps.map((step) => {
+      if (typeof step === 'string' && step.startsWith('click:')) document.getElementById(step.slice(6)).click();
+      else if (step) window.din.setState(step);
+      return { step, state: window.din.state(), strings: collect() };
+    });
+  }, steps);
 }
 
 // Words allowed in the Chinese interface: names, terms of the lecture, maths.
 const ZH_ALLOWED = new Set([
   'DIN', 'LastN', 'PCA', 'softmax', 'sigmoid', 'PReLU', 'Dice', 'query', 'key', 'value', 'output',
   'Zhou', 'KDD', 'Deep', 'Interest', 'Network', 'for', 'Click-Through', 'Click', 'Through', 'Rate', 'Prediction', 'English',
+  // names of keys, as printed on the keyboard
+  'PageDown', 'PageUp',
   // mathematical names
   'exp', 'log', 'max', 'min', 'sqrt', 'tanh', 'argmax', 'ReLU',
 ]);
@@ -754,25 +818,24 @@ function chineseInEn(strings, s) {
   return bad;
 }
 
-/** Walks the page in a few states (default, activation unit, authors', step-through). */
+/** Walks the page in a few states (default, activation unit, authors', step-through); returns the findings. */
 async function walk(page, lang) {
   const findings = [];
-  const check = async (what) => {
-    const s = await state(page);
-    assert.equal(s.lang, lang, `${what}: state.lang`);
-    const strings = await visibleStrings(page);
-    assert.ok(strings.length > 40, `${what}: only ${strings.length} strings found`);
-    const bad = lang === 'zh' ? untranslatedZh(strings, s) : chineseInEn(strings, s);
+  const views = await visibleStrings(page, [
+    null,
+    { similarity: 'unit', activation: 'dice', normalization: 'none' },
+    { similarity: 'authors' },
+    'click:steps-toggle',
+    { step: null, similarity: 'dot', normalization: 'softmax' },
+  ]);
+  for (const v of views) {
+    const what = JSON.stringify(v.step);
+    assert.equal(v.state.lang, lang, `${what}: state.lang`);
+    assert.ok(v.strings.length > 40, `${what}: only ${v.strings.length} strings found`);
+    const bad = lang === 'zh' ? untranslatedZh(v.strings, v.state) : chineseInEn(v.strings, v.state);
     for (const b of bad) if (!findings.includes(b)) findings.push(b);
-  };
-  await check('default');
-  await setState(page, { similarity: 'unit', activation: 'dice', normalization: 'none' });
-  await check('unit');
-  await setState(page, { similarity: 'authors' });
-  await check('authors');
-  await page.locator('#steps-toggle').click();
-  await check('step-through');
-  await setState(page, { step: null, similarity: 'dot', normalization: 'softmax' });
+  }
+  assert.equal(views[3].state.step, 0, 'the walk saw the step-through');
   return findings;
 }
 
@@ -824,7 +887,7 @@ pageTest('4c. the #lang button toggles the language of the page', '?scene=why-di
   await frame(page);
   assert.ok((await changedPixels(page, 'bars', 'lang')) > 50, 'the bar chart is redrawn in Chinese');
   // The walker finds the same as with lang=zh in the URL.
-  const findings = untranslatedZh(await visibleStrings(page), after);
+  const findings = untranslatedZh((await visibleStrings(page))[0].strings, after);
   for (const f of findings) t.diagnostic(`untranslated after the toggle: ${f}`);
 
   await page.locator('#lang').click();
@@ -861,7 +924,6 @@ test('5. screenshots of every panel and the full page in en and zh at dpr 2', as
         const panel = page.locator(`#${id}`).locator('xpath=ancestor-or-self::*[@data-panel][1]');
         const target = (await panel.count()) ? panel : page.locator(`#${id}`);
         await target.scrollIntoViewIfNeeded();
-        await frame(page);
         const file = path.join(OUT, `panel-${id}-${lang}.png`);
         await target.screenshot({ path: file });
         written.push(file);
