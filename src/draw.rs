@@ -170,12 +170,54 @@ pub(crate) fn text<DB: DrawingBackend>(
     area.draw(&Text::new(s.to_owned(), at, style.pos(Pos::new(h, v)))).map_err(err)
 }
 
-/// Width of `s` in pixels: the backend's measurement, but never less than a
-/// conservative estimate from the characters (browsers measure through a
-/// DOM span whose font can differ from the canvas's; CJK glyphs are
+/// A text measurer the page can install: the width in pixels of `text` in
+/// the CSS `font` (e.g. `"bold 15px sans-serif"`), or `None` if it cannot
+/// measure. The wasm layer installs one based on the canvas's own
+/// `measureText`, which needs no DOM layout (plotters' built-in web
+/// measurement adds a `<span>` and forces a layout for every label).
+pub type Measure = fn(text: &str, font: &str) -> Option<f64>;
+
+static MEASURE: std::sync::OnceLock<Measure> = std::sync::OnceLock::new();
+
+/// Installs the text measurer (first call wins).
+pub fn set_text_measure(f: Measure) {
+    let _ = MEASURE.set(f);
+}
+
+thread_local! {
+    static WIDTHS: std::cell::RefCell<std::collections::HashMap<(String, String), i32>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Width of `s` in pixels. With an installed [`Measure`] it is exact and
+/// cached per (text, font); otherwise it is the backend's measurement but
+/// never less than a conservative estimate from the characters (browsers'
+/// span measurement can use another font than the canvas; CJK glyphs are
 /// full-width), so labels never run into the plot.
 pub(crate) fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, style: &TextStyle<'_>) -> i32 {
     let size = style.font.get_size();
+    if let Some(measure) = MEASURE.get() {
+        let weight = match style.font.get_style() {
+            FontStyle::Bold => "bold ",
+            _ => "",
+        };
+        let font = format!("{weight}{size}px {}", style.font.get_name());
+        let key = (s.to_owned(), font);
+        if let Some(w) = WIDTHS.with(|c| c.borrow().get(&key).copied()) {
+            return w;
+        }
+        if let Some(w) = measure(s, &key.1) {
+            let w = w.ceil() as i32;
+            WIDTHS.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() > 8192 {
+                    c.clear();
+                }
+                c.insert(key, w);
+            });
+            return w;
+        }
+    }
     let estimate: f64 = s
         .chars()
         .map(|c| if c.is_ascii() { if c.is_ascii_uppercase() { 0.7 } else { 0.6 } } else { 1.05 })
@@ -562,10 +604,12 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let bx = w - pad - legend_w + st.px(10.0);
     let by0 = top;
     let by1 = bottom;
-    let steps = (by1 - by0).max(1);
-    for k in 0..steps {
-        let v = limit * (1.0 - 2.0 * (f64::from(k) + 0.5) / f64::from(steps));
-        area.draw(&Rectangle::new([(bx, by0 + k), (bx + bar_w, by0 + k + 1)], diverging(v, limit).filled()))
+    // 64 bands look continuous and cost 64 fills instead of one per pixel row.
+    let bands = 64;
+    let band_y = |k: i32| by0 + ((by1 - by0) * k) / bands;
+    for k in 0..bands {
+        let v = limit * (1.0 - 2.0 * f64::from(k) / f64::from(bands - 1));
+        area.draw(&Rectangle::new([(bx, band_y(k)), (bx + bar_w, band_y(k + 1))], diverging(v, limit).filled()))
             .map_err(err)?;
     }
     area.draw(&Rectangle::new([(bx, by0), (bx + bar_w, by1)], AXIS.stroke_width(st.stroke(1.0)))).map_err(err)?;
@@ -840,15 +884,7 @@ mod tests {
     use super::*;
     use crate::presets::default_scene;
 
-    fn svg<F: FnOnce(&DrawingArea<SVGBackend, Shift>)>(w: u32, h: u32, f: F) -> String {
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
-            f(&root);
-            root.present().unwrap();
-        }
-        out
-    }
+    use crate::textlayout::tests::svg;
 
     #[test]
     fn bar_lengths_are_proportional_to_alpha() {

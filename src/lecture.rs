@@ -24,6 +24,7 @@ use crate::draw::{
     AXIS, GRID, INK, LABEL_PX, MEAN_COLOR, MUTED, POOLED_COLOR, QUERY_COLOR, TITLE_PX,
 };
 use crate::i18n::Lang;
+use crate::textlayout::{clip_to, fit_px, line, rect, sub, text_lines, tr, wrap};
 use crate::projection::View;
 use crate::scene::{Definition, Scene};
 use plotters::coord::Shift;
@@ -44,23 +45,6 @@ const CROSS: RGBColor = RGBColor(0xB2, 0x18, 0x2B);
 // ---------------------------------------------------------------------------
 // Small helpers.
 
-/// `k` in subscript digits: `sub(12)` is `₁₂`.
-fn sub(k: usize) -> String {
-    k.to_string()
-        .chars()
-        .map(|c| c.to_digit(10).and_then(|d| char::from_u32(0x2080 + d)).unwrap_or(c))
-        .collect()
-}
-
-/// A formatted string in the interface language (the dynamic counterpart
-/// of [`Lang::pick`]).
-fn tr(lang: Lang, en: String, zh: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
 fn at(v: &[f64], i: usize) -> f64 {
     v.get(i).copied().unwrap_or(0.0)
 }
@@ -71,14 +55,6 @@ fn abs_max(v: &[f64]) -> f64 {
 
 fn px_f(st: &Style, css: f64) -> f64 {
     css * st.scale
-}
-
-fn rect<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, style: ShapeStyle) -> Result<(), DrawError> {
-    area.draw(&Rectangle::new([(r.0, r.1), (r.2, r.3)], style)).map_err(err)
-}
-
-fn line<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, pts: Vec<(i32, i32)>, style: ShapeStyle) -> Result<(), DrawError> {
-    area.draw(&PathElement::new(pts, style)).map_err(err)
 }
 
 fn dashed_rect<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, st: &Style, style: ShapeStyle) -> Result<(), DrawError> {
@@ -120,103 +96,6 @@ fn small_arrow<DB: DrawingBackend>(
     let half = head * 0.55;
     let tri = vec![p(to.0, to.1), p(base.0 - uy * half, base.1 + ux * half), p(base.0 + uy * half, base.1 - ux * half)];
     area.draw(&Polygon::new(tri, color.filled())).map_err(err)
-}
-
-/// The largest font size (CSS px, from `css` down to `min_css`) at which
-/// `s` fits in `max_w` backend pixels.
-fn fit_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, max_w: i32, css: f64, min_css: f64, st: &Style) -> f64 {
-    let mut size = css;
-    while size > min_css && text_width(area, s, &st.bold(size, &INK)) > max_w {
-        size -= 0.5;
-    }
-    size.max(min_css)
-}
-
-/// Shortens `s` (with an ellipsis) until it fits in `max_w` at `font`.
-fn clip_to<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, max_w: i32) -> String {
-    if text_width(area, s, font) <= max_w {
-        return s.to_owned();
-    }
-    let chars: Vec<char> = s.chars().collect();
-    for keep in (1..chars.len()).rev() {
-        let mut t: String = chars[..keep].iter().collect();
-        t.push('…');
-        if text_width(area, &t, font) <= max_w {
-            return t;
-        }
-    }
-    String::new()
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
-}
-
-/// Punctuation that must not start a line.
-fn is_closing(c: char) -> bool {
-    matches!(c, '，' | '。' | '、' | '：' | '；' | '）' | '！' | '？' | '…' | '」' | ')' | ',' | '.' | ':' | ';')
-}
-
-/// Whether a line may break between `a` and `b`.
-fn can_break(a: char, b: char) -> bool {
-    a == ' ' || b == ' ' || ((is_cjk(a) || is_cjk(b)) && !is_closing(b) && !matches!(a, '（' | '('))
-}
-
-/// Greedy line breaking: at spaces, and between Chinese characters (not
-/// before closing punctuation); a word longer than the line is split.
-fn wrap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, max_w: i32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut cur: Vec<char> = Vec::new();
-    let push = |lines: &mut Vec<String>, chars: &[char]| {
-        let l: String = chars.iter().collect();
-        let l = l.trim();
-        if !l.is_empty() {
-            lines.push(l.to_owned());
-        }
-    };
-    for c in s.chars() {
-        if cur.is_empty() && c == ' ' {
-            continue;
-        }
-        cur.push(c);
-        let line: String = cur.iter().collect();
-        if cur.len() == 1 || text_width(area, &line, font) <= max_w {
-            continue;
-        }
-        // Overflow: break at the last opportunity before `c`, if any.
-        let last = cur.len() - 1;
-        match (1..=last).rev().find(|&j| can_break(cur[j - 1], cur[j])) {
-            Some(j) => {
-                push(&mut lines, &cur[..j]);
-                cur.drain(..j);
-            }
-            None => {
-                push(&mut lines, &cur[..last]);
-                cur.drain(..last);
-            }
-        }
-        while cur.first() == Some(&' ') {
-            cur.remove(0);
-        }
-    }
-    push(&mut lines, &cur);
-    lines
-}
-
-/// Draws `lines` one below the other from `y` (top), `line_h` apart.
-fn text_lines<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    lines: &[String],
-    x: i32,
-    y: i32,
-    line_h: i32,
-    font: &TextStyle<'_>,
-    h: HPos,
-) -> Result<(), DrawError> {
-    for (k, l) in lines.iter().enumerate() {
-        text(area, l, (x, y + line_h * k as i32), font.clone(), h, VPos::Top)?;
-    }
-    Ok(())
 }
 
 /// One vector as a strip of `d` coloured cells (top to bottom when
@@ -417,7 +296,7 @@ pub fn draw_steps<DB: DrawingBackend>(
     let cap_font = st.bold(16.0, &INK);
     let caption = steps_caption(scene, att, step, lang);
     let cap_lines = wrap(area, &caption, &cap_font, w - 2 * pad);
-    text_lines(area, &cap_lines[..cap_lines.len().min(2)], pad, pad, st.px(21.0), &cap_font, HPos::Left)?;
+    text_lines(area, &cap_lines[..cap_lines.len().min(2)], (pad, pad), st.px(21.0), &cap_font, HPos::Left)?;
     let mut info = format!(
         "{} · {}",
         settings_line(scene, lang),
@@ -430,7 +309,7 @@ pub fn draw_steps<DB: DrawingBackend>(
     if n > MAX_SHOWN {
         info = format!("{}  {info}", first_shown(n, lang));
     }
-    let info_px = fit_px(area, &info, w - 2 * pad, 13.0, 10.0, st);
+    let info_px = fit_px(area, &info, w - 2 * pad, 13.0, 10.0, true, st);
     let info_font = st.font(info_px, &MUTED);
     let info = clip_to(area, &info, &info_font, w - 2 * pad);
     let info_y = pad + st.px(44.0);
@@ -464,7 +343,7 @@ pub fn draw_steps<DB: DrawingBackend>(
     let widest_val = val_strings.iter().max_by_key(|s| s.chars().count()).cloned().unwrap_or_default();
     let one_row = text_width(area, &widest_val, &st.font(12.0, &INK)) as f64 <= pitch - px_f(st, 4.0);
     let value_rows = if one_row { 1 } else { 2 };
-    let val_px = fit_px(area, &widest_val, (pitch * value_rows as f64 - px_f(st, 4.0)) as i32, 12.0, 7.0, st);
+    let val_px = fit_px(area, &widest_val, (pitch * value_rows as f64 - px_f(st, 4.0)) as i32, 12.0, 7.0, true, st);
     let below = st.px(2.0 + 15.0 + 18.0 + 15.0 * value_rows as f64 + 4.0 + 26.0 + 4.0);
     let strip_bottom = (h - pad - below).max(strip_top + st.px(24.0));
     let x_row = strip_bottom + st.px(2.0);
@@ -500,7 +379,7 @@ pub fn draw_steps<DB: DrawingBackend>(
         .max_by_key(|w| w.chars().count())
         .unwrap_or("")
         .to_owned();
-    let name_px = fit_px(area, &longest_word, (pitch - px_f(st, 3.0)) as i32, 11.5, 9.5, st);
+    let name_px = fit_px(area, &longest_word, (pitch - px_f(st, 3.0)) as i32, 11.5, 9.5, true, st);
     let name_font = st.font(name_px, &MUTED);
     let mut items = Vec::with_capacity(shown);
     let any_neg = att.alpha.iter().take(shown).any(|a| *a < 0.0);
@@ -566,14 +445,14 @@ pub fn draw_steps<DB: DrawingBackend>(
         let font = st.font(LABEL_PX, &MUTED);
         let lines = wrap(area, msg, &font, l_x1 - l_x0);
         let y = (strip_top + strip_bottom) / 2 - st.px(10.0) * lines.len() as i32;
-        text_lines(area, &lines, (l_x0 + l_x1) / 2, y, st.px(20.0), &font, HPos::Center)?;
+        text_lines(area, &lines, ((l_x0 + l_x1) / 2, y), st.px(20.0), &font, HPos::Center)?;
     }
 
     // The candidate q.
     let mcx = f64::from(m_x0) + f64::from(m_w) / 2.0;
     text(area, "q", (mcx.round() as i32, label_y - st.px(2.0)), st.bold(TITLE_PX + 1.0, &QUERY_COLOR), HPos::Center, VPos::Top)?;
     let cand = lang.pick("candidate item", "候选物品");
-    let cand_px = fit_px(area, cand, m_w, 12.0, 9.0, st);
+    let cand_px = fit_px(area, cand, m_w, 12.0, 9.0, true, st);
     text(area, cand, (mcx.round() as i32, name_y), st.font(cand_px, &INK), HPos::Center, VPos::Top)?;
     let query: Rect = ((mcx - big_sw / 2.0).round() as i32, strip_top, (mcx + big_sw / 2.0).round() as i32, strip_bottom);
     rect(area, (query.0, swatch_y, query.2, swatch_y + st.px(4.0)), QUERY_COLOR.filled())?;
@@ -599,9 +478,9 @@ pub fn draw_steps<DB: DrawingBackend>(
             (pool_c, lang.pick("weighted sum", "加权和"), "Σ αᵢ xᵢ", &att.pooled, POOLED_COLOR, 2.5, r_x1 - split),
         ];
         for (k, (c, label, name, v, color, width, col_w)) in cols.into_iter().enumerate() {
-            let lpx = fit_px(area, label, col_w, LABEL_PX, 9.0, st);
+            let lpx = fit_px(area, label, col_w, LABEL_PX, 9.0, true, st);
             text(area, label, (c.round() as i32, label_y), st.bold(lpx, &color), HPos::Center, VPos::Top)?;
-            let npx = fit_px(area, name, col_w, 12.0, 8.0, st);
+            let npx = fit_px(area, name, col_w, 12.0, 8.0, true, st);
             text(area, name, (c.round() as i32, name_y), st.font(npx, &INK), HPos::Center, VPos::Top)?;
             let r: Rect = ((c - big_sw / 2.0).round() as i32, strip_top, (c + big_sw / 2.0).round() as i32, strip_bottom);
             rect(area, (r.0, swatch_y, r.2, swatch_y + st.px(4.0)), color.filled())?;
@@ -620,17 +499,17 @@ pub fn draw_steps<DB: DrawingBackend>(
             small_arrow(area, from, (pool_c, f64::from(box_top)), POOLED_COLOR, 2.5, false, 9.0, st)?;
             let uf = lang.pick("user feature", "用户特征");
             let ufx = (pool_c - px_f(st, 8.0)).round() as i32;
-            let uf_px = fit_px(area, uf, ufx - r_x0 + st.px(10.0), 12.0, 8.0, st);
+            let uf_px = fit_px(area, uf, ufx - r_x0 + st.px(10.0), 12.0, 8.0, true, st);
             text(area, uf, (ufx, strip_bottom + st.px(13.0)), st.font(uf_px, &POOLED_COLOR), HPos::Right, VPos::Center)?;
             rect(area, b, PANEL.filled())?;
             rect(area, b, INK.stroke_width(st.stroke(1.5)))?;
             let title = lang.pick("ranking model", "精排模型");
-            let tpx = fit_px(area, title, b.2 - b.0 - st.px(8.0), 14.0, 9.0, st);
+            let tpx = fit_px(area, title, b.2 - b.0 - st.px(8.0), 14.0, 9.0, true, st);
             text(area, title, ((b.0 + b.2) / 2, b.1 + st.px(5.0)), st.bold(tpx, &INK), HPos::Center, VPos::Top)?;
             let pred = lang.pick("predicts click rate, like rate …", "预估点击率、点赞率……");
             let pfont = st.font(12.0, &INK);
             let lines = wrap(area, pred, &pfont, b.2 - b.0 - st.px(10.0));
-            text_lines(area, &lines[..lines.len().min(3)], (b.0 + b.2) / 2, b.1 + st.px(24.0), st.px(15.0), &pfont, HPos::Center)?;
+            text_lines(area, &lines[..lines.len().min(3)], ((b.0 + b.2) / 2, b.1 + st.px(24.0)), st.px(15.0), &pfont, HPos::Center)?;
             ranking = Some(b);
         }
     }
@@ -696,7 +575,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     );
     let tfont = st.bold(16.0, &INK);
     let tl = wrap(area, title, &tfont, w - 2 * pad);
-    text_lines(area, &tl[..tl.len().min(2)], pad, pad, st.px(21.0), &tfont, HPos::Left)?;
+    text_lines(area, &tl[..tl.len().min(2)], (pad, pad), st.px(21.0), &tfont, HPos::Left)?;
     let mut info = format!(
         "{} · {}",
         lang.pick("single-head attention, the same numbers as the other panels", "单头注意力，数值与其他面板相同"),
@@ -705,7 +584,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     if n > MAX_SHOWN {
         info = format!("{info}  {}", first_shown(n, lang));
     }
-    let info_px = fit_px(area, &info, w - 2 * pad, 13.0, 10.0, st);
+    let info_px = fit_px(area, &info, w - 2 * pad, 13.0, 10.0, true, st);
     let info_font = st.font(info_px, &MUTED);
     let info = clip_to(area, &info, &info_font, w - 2 * pad);
     let info_y = pad + st.px(44.0);
@@ -769,9 +648,9 @@ pub fn draw_qkv<DB: DrawingBackend>(
     for (x0, x1, name, formula) in heads.iter() {
         let c = (x0 + x1) / 2;
         let width = (x1 - x0 + gap).max(st.px(60.0));
-        let npx = fit_px(area, name, width, 14.0, 9.0, st);
+        let npx = fit_px(area, name, width, 14.0, 9.0, true, st);
         text(area, name, (c, head_y), st.bold(npx, &INK), HPos::Center, VPos::Top)?;
-        let fpx = fit_px(area, formula, width, 12.0, 8.0, st);
+        let fpx = fit_px(area, formula, width, 12.0, 8.0, true, st);
         text(area, formula, (c, sub_y), st.font(fpx, &MUTED), HPos::Center, VPos::Top)?;
     }
 
@@ -828,7 +707,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
                 rect(area, bx, PANEL.filled())?;
                 rect(area, bx, AXIS.stroke_width(st.stroke(1.5)))?;
                 let c = (bx.0 + bx.2) / 2;
-                let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.px(4.0), 14.0, 8.0, st);
+                let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.px(4.0), 14.0, 8.0, true, st);
                 let my = (bx.1 + bx.3) / 2;
                 text(area, "softmax", (c, my), st.bold(bpx, &INK), HPos::Center, VPos::Bottom)?;
                 text(area, "Σα = 1", (c, my + st.px(3.0)), st.font(bpx - 2.0, &MUTED), HPos::Center, VPos::Top)?;
@@ -902,7 +781,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     let ofont = st.bold(12.0, &POOLED_COLOR);
     let olines = wrap(area, lang.pick("= pooled, the weighted sum", "= 加权和"), &ofont, side + pad);
     let olines = &olines[..olines.len().min(2)];
-    text_lines(area, olines, oc, output.3 + st.px(6.0), st.px(15.0), &ofont, HPos::Center)?;
+    text_lines(area, olines, (oc, output.3 + st.px(6.0)), st.px(15.0), &ofont, HPos::Center)?;
     let sum_y = output.3 + st.px(8.0) + st.px(15.0) * olines.len() as i32;
     text(area, &format!("Σα = {}", fmt_num(att.alpha_sum)), (oc, sum_y), st.font(12.0, &MUTED), HPos::Center, VPos::Top)?;
     Ok(QkvLayout { shown, rows, query, keys, values, output })
@@ -1004,7 +883,7 @@ fn labelled_strip<DB: DrawingBackend>(
 ) -> Result<Rect, DrawError> {
     let hh = st.px(8.0);
     let r: Rect = (centre.0 - width / 2, centre.1 - hh, centre.0 + width / 2, centre.1 + hh);
-    let lpx = fit_px(area, label, width + st.px(40.0), 13.0, 8.0, st);
+    let lpx = fit_px(area, label, width + st.px(40.0), 13.0, 8.0, true, st);
     text(area, label, (centre.0, r.1 - st.px(3.0)), st.bold(lpx, &color), HPos::Center, VPos::Bottom)?;
     match v {
         Some(v) => strip(area, r, v, limit, false, 1.0)?,
@@ -1046,7 +925,7 @@ fn mini_lastn<DB: DrawingBackend>(
     } else {
         tr(st.lang, format!("LastN x₁…x{}", sub(n)), format!("用户行为序列 LastN x₁…x{}", sub(n)))
     };
-    let lpx = fit_px(area, &label, x1 - x0 + st.px(80.0), 12.0, 8.0, st);
+    let lpx = fit_px(area, &label, x1 - x0 + st.px(80.0), 12.0, 8.0, true, st);
     text(area, &label, ((x0 + x1) / 2, y), st.font(lpx, &MUTED), HPos::Center, VPos::Top)?;
     let top = y + st.px(16.0);
     let slots = if n > shown { shown as f64 + 1.0 } else { shown.max(1) as f64 };
@@ -1106,7 +985,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     );
     let tfont = st.bold(16.0, &INK);
     let tl = wrap(area, title, &tfont, w - 2 * pad);
-    text_lines(area, &tl[..tl.len().min(2)], pad, pad, st.px(21.0), &tfont, HPos::Left)?;
+    text_lines(area, &tl[..tl.len().min(2)], (pad, pad), st.px(21.0), &tfont, HPos::Left)?;
     let info = if active {
         lang.pick(
             "Here: attention in the ranking model, where LastN and the candidate item meet",
@@ -1118,7 +997,7 @@ pub fn draw_towers<DB: DrawingBackend>(
             "此处：尝试把注意力机制放进用户塔：不可行（注意力机制需要 LastN + 候选物品），用户塔只能用简单平均",
         )
     };
-    let info_px = fit_px(area, info, w - 2 * pad, 13.0, 9.0, st);
+    let info_px = fit_px(area, info, w - 2 * pad, 13.0, 9.0, true, st);
     let info_y = pad + st.px(44.0);
     text(area, info, (pad, info_y), st.font(info_px, if active { &POOLED_COLOR } else { &MUTED }), HPos::Left, VPos::Top)?;
 
@@ -1132,7 +1011,7 @@ pub fn draw_towers<DB: DrawingBackend>(
         (lx0, lx1, lang.pick("two-tower model (retrieval)", "双塔模型（召回）")),
         (rx0, rx1, lang.pick("ranking model", "精排模型")),
     ] {
-        let hp = fit_px(area, s, x1 - x0, LABEL_PX, 9.0, st);
+        let hp = fit_px(area, s, x1 - x0, LABEL_PX, 9.0, true, st);
         text(area, s, ((x0 + x1) / 2, head_y), st.bold(hp, &INK), HPos::Center, VPos::Top)?;
     }
 
@@ -1183,7 +1062,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     let item_c = (ix0 + ix1) / 2;
     // Score at the top.
     let score = lang.pick("score = user vector · item vector", "分数 = 用户向量 · 物品向量");
-    let spx = fit_px(area, score, lw, 13.0, 8.0, st);
+    let spx = fit_px(area, score, lw, 13.0, 8.0, true, st);
     text(area, score, ((user_c + item_c) / 2, row_c(0)), st.bold(spx, &INK), HPos::Center, VPos::Center)?;
     let tower_w = |x0: i32, x1: i32| (x1 - x0 - st.px(16.0)).max(st.px(40.0));
     let sw_u = strip_w(tower_w(ux0, ux1) / 2);
@@ -1254,10 +1133,10 @@ pub fn draw_towers<DB: DrawingBackend>(
         // The reason, on the bottom row of the two-tower half.
         let reason = lang.pick("the user tower never sees the candidate item q", "用户塔看不到候选物品");
         let line_txt = format!("✕ {reason}");
-        let rpx = fit_px(area, &line_txt, lx1 - lx0, 13.0, 10.0, st);
+        let rpx = fit_px(area, &line_txt, lx1 - lx0, 13.0, 10.0, true, st);
         let rfont = st.bold(rpx, &CROSS);
         let lines = wrap(area, &line_txt, &rfont, lx1 - lx0);
-        text_lines(area, &lines[..lines.len().min(2)], (lx0 + lx1) / 2, row_y[6], st.px(16.0), &rfont, HPos::Center)?;
+        text_lines(area, &lines[..lines.len().min(2)], ((lx0 + lx1) / 2, row_y[6]), st.px(16.0), &rfont, HPos::Center)?;
     }
 
     // ---- Right: the ranking model.
@@ -1266,7 +1145,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     let outs = [lang.pick("click rate", "点击率"), lang.pick("like rate", "点赞率"), "…"];
     for (k, s) in outs.iter().enumerate() {
         let x = rx0 + rw * (2 * k as i32 + 1) / 6;
-        let opx = fit_px(area, s, rw / 3, 13.0, 8.0, st);
+        let opx = fit_px(area, s, rw / 3, 13.0, 8.0, true, st);
         text(area, s, (x, row_c(0)), st.bold(opx, &INK), HPos::Center, VPos::Center)?;
         small_arrow(area, (f64::from(rc), f64::from(row_y[1] - st.px(2.0))), (f64::from(x), f64::from(row_c(0) + st.px(10.0))), INK, 1.2, false, 6.0, st)?;
     }
@@ -1414,7 +1293,7 @@ pub fn draw_density_legend<DB: DrawingBackend>(
     let x0 = at.0 + st.px(8.0);
     let font = st.font(12.0, &INK);
     let lines = wrap(area, grid.quantity.label(st.lang), &font, inner);
-    text_lines(area, &lines[..lines.len().min(2)], x0, at.1 + st.px(5.0), st.px(15.0), &font, HPos::Left)?;
+    text_lines(area, &lines[..lines.len().min(2)], (x0, at.1 + st.px(5.0)), st.px(15.0), &font, HPos::Left)?;
     let by0 = at.1 + st.px(38.0);
     let by1 = by0 + st.px(10.0);
     let steps = inner.max(1);
@@ -1441,15 +1320,7 @@ mod tests {
     use crate::presets::default_scene;
     use crate::projection::Basis;
 
-    fn svg<F: FnOnce(&DrawingArea<SVGBackend, Shift>)>(w: u32, h: u32, f: F) -> String {
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
-            f(&root);
-            root.present().unwrap();
-        }
-        out
-    }
+    use crate::textlayout::tests::svg;
 
     fn zh() -> Style {
         let mut st = Style::new(1.0);
@@ -1493,7 +1364,7 @@ mod tests {
         assert_eq!(lines.concat(), zh, "nothing lost between characters");
         for l in &lines[1..] {
             let first = l.chars().next().unwrap_or(' ');
-            assert!(!is_closing(first), "line starts with punctuation: {l}");
+            assert!(!crate::textlayout::is_closing(first), "line starts with punctuation: {l}");
         }
         assert_eq!(wrap(&root, "", &font, 100), Vec::<String>::new());
         assert_eq!(wrap(&root, "short", &font, 1000), vec!["short".to_owned()]);

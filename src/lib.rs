@@ -29,6 +29,7 @@ pub mod presets;
 pub mod projection;
 pub mod rng;
 pub mod scene;
+pub mod textlayout;
 pub mod train;
 pub mod unit;
 pub mod unit_panel;

@@ -85,7 +85,7 @@ impl Basis {
         if d == 2 {
             return Basis { u1: unit(2, 0), u2: unit(2, 1), kind: BasisKind::Direct, explained: 1.0 };
         }
-        let n = if d == 0 { 0 } else { keys.len() / d };
+        let n = keys.len().checked_div(d).unwrap_or(0);
         let fallback = Basis { u1: unit(d, 0), u2: unit(d, 1), kind: BasisKind::FirstAxes, explained: f64::NAN };
         if n < 2 || d < 2 {
             return fallback;

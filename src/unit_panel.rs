@@ -30,6 +30,7 @@ use crate::draw::{
     Style, AXIS, GRID, HIGHLIGHT, INK, LABEL_PX, MUTED, POOLED_COLOR, QUERY_COLOR, TITLE_PX,
 };
 use crate::i18n::Lang;
+use crate::textlayout::{clip_to, fit_px, line, rect, sub, text_lines, tr, wrap};
 pub use crate::lecture::Rect;
 use crate::scene::{Definition, Scene};
 use crate::unit::{Activation, ActivationUnit, LayerParams, UnitTrace};
@@ -83,121 +84,6 @@ pub fn unit_height(hidden_layers: usize) -> f64 {
 
 // ---------------------------------------------------------------------------
 // Small helpers (the lecture panels keep their own private copies).
-
-/// `k` in subscript digits: `sub(12)` is `₁₂`.
-fn sub(k: usize) -> String {
-    k.to_string().chars().map(|c| c.to_digit(10).and_then(|d| char::from_u32(0x2080 + d)).unwrap_or(c)).collect()
-}
-
-/// A formatted string in the interface language.
-fn tr(lang: Lang, en: String, zh: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
-fn rect<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, style: ShapeStyle) -> Result<(), DrawError> {
-    area.draw(&Rectangle::new([(r.0, r.1), (r.2, r.3)], style)).map_err(err)
-}
-
-fn line<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, pts: Vec<(i32, i32)>, style: ShapeStyle) -> Result<(), DrawError> {
-    area.draw(&PathElement::new(pts, style)).map_err(err)
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
-}
-
-fn is_closing(c: char) -> bool {
-    matches!(c, '，' | '。' | '、' | '：' | '；' | '）' | '！' | '？' | '…' | ')' | ',' | '.' | ':' | ';')
-}
-
-fn can_break(a: char, b: char) -> bool {
-    a == ' ' || b == ' ' || ((is_cjk(a) || is_cjk(b)) && !is_closing(b) && !matches!(a, '（' | '('))
-}
-
-/// [`text_width`], with no-break spaces measured as the spaces they are.
-fn width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>) -> i32 {
-    if s.contains('\u{a0}') {
-        text_width(area, &s.replace('\u{a0}', " "), font)
-    } else {
-        text_width(area, s, font)
-    }
-}
-
-/// Greedy line breaking at spaces and between Chinese characters.
-fn wrap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, max_w: i32) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut cur: Vec<char> = Vec::new();
-    let push = |lines: &mut Vec<String>, chars: &[char]| {
-        let l: String = chars.iter().collect();
-        let l = l.trim();
-        if !l.is_empty() {
-            lines.push(l.to_owned());
-        }
-    };
-    for c in s.chars() {
-        if cur.is_empty() && c == ' ' {
-            continue;
-        }
-        cur.push(c);
-        if cur.len() == 1 || width(area, &cur.iter().collect::<String>(), font) <= max_w {
-            continue;
-        }
-        let last = cur.len() - 1;
-        let cut = (1..=last).rev().find(|&j| can_break(cur[j - 1], cur[j])).unwrap_or(last);
-        push(&mut lines, &cur[..cut]);
-        cur.drain(..cut);
-        while cur.first() == Some(&' ') {
-            cur.remove(0);
-        }
-    }
-    push(&mut lines, &cur);
-    lines
-}
-
-/// Shortens `s` with an ellipsis until it fits in `max_w`.
-fn clip_to<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, max_w: i32) -> String {
-    if width(area, s, font) <= max_w {
-        return s.to_owned();
-    }
-    let chars: Vec<char> = s.chars().collect();
-    for keep in (1..chars.len()).rev() {
-        let mut t: String = chars[..keep].iter().collect();
-        t.push('…');
-        if width(area, &t, font) <= max_w {
-            return t;
-        }
-    }
-    String::new()
-}
-
-/// The largest font size (CSS px, `css` down to `min_css`) at which `s` fits in `max_w`.
-fn fit_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, max_w: i32, css: f64, min_css: f64, bold: bool, st: &Style) -> f64 {
-    let mut size = css;
-    loop {
-        let font = if bold { st.bold(size, &INK) } else { st.font(size, &INK) };
-        if size <= min_css || width(area, s, &font) <= max_w {
-            return size.max(min_css);
-        }
-        size -= 0.5;
-    }
-}
-
-fn text_lines<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    lines: &[String],
-    at: (i32, i32),
-    line_h: i32,
-    font: &TextStyle<'_>,
-    h: HPos,
-) -> Result<(), DrawError> {
-    for (k, l) in lines.iter().enumerate() {
-        text(area, l, (at.0, at.1 + line_h * k as i32), font.clone(), h, VPos::Top)?;
-    }
-    Ok(())
-}
 
 /// `name = value` with no-break spaces, so that wrapping keeps it on one line.
 fn eq(name: &str, v: f64) -> String {

@@ -18,6 +18,7 @@ use crate::scene::{Item, Scene, SceneError, MAX_LABEL, MAX_N};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 /// Installs the panic hook: the message goes to the console and, in a page,
@@ -34,6 +35,24 @@ pub fn start() {
             }
         }
     }));
+}
+
+thread_local! {
+    static MEASURE_CTX: Option<web_sys::CanvasRenderingContext2d> = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+        .and_then(|c| c.get_context("2d").ok().flatten())
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+}
+
+/// Measures text with a canvas's `measureText` (no DOM layout), for [`draw::set_text_measure`].
+fn measure_text(text: &str, font: &str) -> Option<f64> {
+    MEASURE_CTX.with(|ctx| {
+        let ctx = ctx.as_ref()?;
+        ctx.set_font(font);
+        ctx.measure_text(text).ok().map(|m| m.width())
+    })
 }
 
 fn js_err<E: std::fmt::Display>(e: E) -> JsError {
@@ -162,6 +181,7 @@ impl App {
     /// (given as objects, so it also works inside a shadow root).
     #[wasm_bindgen(constructor)]
     pub fn new(bars: HtmlCanvasElement, heatmap: HtmlCanvasElement, map: HtmlCanvasElement) -> Result<App, JsValue> {
+        draw::set_text_measure(measure_text);
         let preset = presets::preset("why-din-works").ok_or_else(|| JsValue::from_str("the default scene is missing"))?;
         let scene = preset.scene.clone();
         let att = scene.validate().map_err(|e| JsValue::from_str(&e.to_string()))?;
@@ -721,7 +741,7 @@ impl App {
                 return g.clone();
             }
         }
-        let cell = 8.0 * self.scale;
+        let cell = 12.0 * self.scale;
         let cols = ((view.px.2 - view.px.0) / cell).ceil().max(1.0) as usize;
         let rows = ((view.px.3 - view.px.1) / cell).ceil().max(1.0) as usize;
         let quantity = crate::density::quantity_for(&self.scene);
