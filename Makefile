@@ -26,7 +26,7 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
 .PHONY: help serve build build-panic test test-native test-wasm test-node test-e2e install-build install-test \
-        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench
 
 help:
 	@echo "make serve   build the page and serve it on http://$(HOST):$(PORT)/www/"
@@ -101,6 +101,14 @@ test-node:
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
+
+# ---------------------------------------------------------------- bench
+
+# Speed, size and memory: prints one table with the budgets and writes
+# target/bench.json (never part of `make test`; never fails on a time).
+bench: build tools-browsers
+	cargo run --release --bin bench_native -- --json target/bench-native.json
+	node tests/bench/bench.mjs
 
 # Regenerates the numpy fixtures (needs numpy: pip install numpy).
 fixtures:

@@ -150,13 +150,45 @@ const HEAT_ROW_PX: f64 = 26.0;
 /// Preferred CSS height of the bar chart for `n` items.
 #[must_use]
 pub fn bars_height(n: usize) -> f64 {
-    64.0 + ROW_PX * n.max(3) as f64 + 44.0
+    let rows = if n > ALL_ROWS { TOP_ROWS + 1 } else { n.max(3) };
+    64.0 + ROW_PX * rows as f64 + 44.0
+}
+
+/// Up to this many items every chart shows every item; beyond it the bar
+/// chart and the heatmap show the [`TOP_ROWS`] items with the largest
+/// alpha and say so.
+pub const ALL_ROWS: usize = 60;
+/// Rows shown for a LastN longer than [`ALL_ROWS`].
+pub const TOP_ROWS: usize = 30;
+
+/// The items a row chart shows: all of them up to [`ALL_ROWS`] (in order),
+/// else the [`TOP_ROWS`] with the largest alpha (largest first).
+///
+/// ```
+/// use din_viz::draw::shown_rows;
+/// assert_eq!(shown_rows(&[0.1, 0.5, 0.4]), vec![0, 1, 2]);
+/// let many: Vec<f64> = (0..100).map(|i| i as f64).collect();
+/// let top = shown_rows(&many);
+/// assert_eq!(top.len(), 30);
+/// assert_eq!(top[0], 99);
+/// ```
+#[must_use]
+pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
+    let n = alpha.len();
+    if n <= ALL_ROWS {
+        return (0..n).collect();
+    }
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.sort_by(|&a, &b| alpha[b].total_cmp(&alpha[a]).then(a.cmp(&b)));
+    idx.truncate(TOP_ROWS);
+    idx
 }
 
 /// Preferred CSS height of the heatmap for `n` items.
 #[must_use]
 pub fn heatmap_height(n: usize) -> f64 {
-    60.0 + HEAT_ROW_PX * (n + 3) as f64 + 12.0 + 40.0
+    let rows = if n > ALL_ROWS { TOP_ROWS } else { n };
+    60.0 + HEAT_ROW_PX * (rows + 3) as f64 + 12.0 + 40.0
 }
 
 pub(crate) fn text<DB: DrawingBackend>(
@@ -341,8 +373,10 @@ pub struct BarsLayout {
     pub zero_x: f64,
     /// Pixels per unit of alpha.
     pub px_per_unit: f64,
-    /// For each item: (top y, bottom y, x where the bar ends).
+    /// For each bar drawn: (top y, bottom y, x where the bar ends).
     pub bars: Vec<(i32, i32, i32)>,
+    /// The item each bar shows (all items in order, or the largest alphas).
+    pub items: Vec<usize>,
 }
 
 /// Draws the attention weights as horizontal bars, one row per LastN item
@@ -384,10 +418,12 @@ pub fn draw_bars<DB: DrawingBackend>(
             HPos::Center,
             VPos::Center,
         )?;
-        return Ok(BarsLayout { zero_x: 0.0, px_per_unit: 0.0, bars: Vec::new() });
+        return Ok(BarsLayout { zero_x: 0.0, px_per_unit: 0.0, bars: Vec::new(), items: Vec::new() });
     }
     let label_font = st.font(LABEL_PX, &INK);
-    let labels: Vec<String> = (0..n).map(|i| format!("x{} {}", i + 1, item_label(scene, i))).collect();
+    let shown = shown_rows(&att.alpha);
+    let partial = shown.len() < n;
+    let labels: Vec<String> = shown.iter().map(|&i| format!("x{} {}", i + 1, item_label(scene, i))).collect();
     let max_label = labels.iter().map(|l| text_width(area, l, &label_font)).max().unwrap_or(0);
     let swatch = st.px(12.0);
     let label_w = (max_label + swatch + st.px(10.0)).min(w * 2 / 5);
@@ -401,7 +437,8 @@ pub fn draw_bars<DB: DrawingBackend>(
     let px_per_unit = f64::from(x_right - x_left) / span;
     let to_x = |v: f64| x_left as f64 + (v - lo) * px_per_unit;
     let zero_x = to_x(0.0);
-    let row_h = f64::from(bottom - top) / n as f64;
+    let rows = shown.len() + usize::from(partial);
+    let row_h = f64::from(bottom - top) / rows as f64;
     // Grid and axis ticks.
     let tick_font = st.font(13.0, &MUTED);
     let target = (f64::from(x_right - x_left) / (80.0 * st.scale)).clamp(2.0, 6.0);
@@ -412,11 +449,12 @@ pub fn draw_bars<DB: DrawingBackend>(
     }
     let ux = to_x(uniform).round() as i32;
     dashed_line(area, (ux, top - st.px(4.0)), (ux, bottom), 6.0 * st.scale, MEAN_COLOR.stroke_width(st.stroke(2.0)))?;
-    let mut bars = Vec::with_capacity(n);
+    let mut bars = Vec::with_capacity(shown.len());
     let bar_h = (row_h * 0.68).max(1.0);
     let show_text = row_h >= 14.0 * st.scale;
-    for (i, a) in att.alpha.iter().enumerate() {
-        let yc = top as f64 + row_h * (i as f64 + 0.5);
+    for (r, &i) in shown.iter().enumerate() {
+        let a = &att.alpha[i];
+        let yc = top as f64 + row_h * (r as f64 + 0.5);
         let y0 = (yc - bar_h / 2.0).round() as i32;
         let y1 = ((yc + bar_h / 2.0).round() as i32).max(y0 + 1);
         let xe = to_x(*a).round() as i32;
@@ -433,7 +471,7 @@ pub fn draw_bars<DB: DrawingBackend>(
             let sx = pad;
             area.draw(&Rectangle::new([(sx, yc - swatch / 2), (sx + swatch, yc + swatch / 2)], color.filled()))
                 .map_err(err)?;
-            text(area, &labels[i], (sx + swatch + st.px(8.0), yc), label_font.clone(), HPos::Left, VPos::Center)?;
+            text(area, &labels[r], (sx + swatch + st.px(8.0), yc), label_font.clone(), HPos::Left, VPos::Center)?;
             // The value sits after the bar's end: right of a positive bar,
             // left of a negative one when there is room, else right of zero.
             let left_end = zx.min(xe) - st.px(6.0);
@@ -450,6 +488,21 @@ pub fn draw_bars<DB: DrawingBackend>(
             text(area, &value, (vx, yc), vfont, hp, VPos::Center)?;
         }
     }
+    if partial {
+        // Say what is aggregated: the rest of the items in one line.
+        let rest: f64 = (0..n).filter(|i| !shown.contains(i)).map(|i| att.alpha[i]).sum();
+        let others = n - shown.len();
+        let note = match st.lang {
+            crate::i18n::Lang::En => format!(
+                "the {} largest α of {n} items shown; the other {others} together: Σα = {}",
+                shown.len(),
+                fmt_num(rest)
+            ),
+            crate::i18n::Lang::Zh => format!("显示 {n} 个物品中 α 最大的 {} 个；其余 {others} 个合计 Σα = {}", shown.len(), fmt_num(rest)),
+        };
+        let y = (top as f64 + row_h * (shown.len() as f64 + 0.5)).round() as i32;
+        text(area, &note, (pad, y), st.font(13.0, &MUTED), HPos::Left, VPos::Center)?;
+    }
     // Zero axis and the plain average's weight 1/n.
     let zx = zero_x.round() as i32;
     area.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], AXIS.stroke_width(st.stroke(1.5)))).map_err(err)?;
@@ -461,7 +514,7 @@ pub fn draw_bars<DB: DrawingBackend>(
         HPos::Right,
         VPos::Top,
     )?;
-    Ok(BarsLayout { zero_x, px_per_unit, bars })
+    Ok(BarsLayout { zero_x, px_per_unit, bars, items: shown })
 }
 
 /// Diverging colour for `v` on a scale of `[-m, m]`: blue below zero, white
@@ -526,11 +579,21 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         (false, crate::i18n::Lang::Zh) => "向量：LastN 物品 x、候选物品 q、加权和 Σαx、平均",
     };
     text(area, title, (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
-    text(area, st.lang.pick("rows are vectors, columns are components 1…d", "每行一个向量，每列一个分量 1…d"), (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    let subtitle = if scene.items.len() > ALL_ROWS {
+        match st.lang {
+            crate::i18n::Lang::En => format!("rows: the {TOP_ROWS} items with the largest α of {}, then q, pooled, mean; columns: components 1…d", scene.items.len()),
+            crate::i18n::Lang::Zh => format!("行：{} 个物品中 α 最大的 {TOP_ROWS} 个，然后是 q、加权和、平均；列：分量 1…d", scene.items.len()),
+        }
+    } else {
+        st.lang.pick("rows are vectors, columns are components 1…d", "每行一个向量，每列一个分量 1…d").to_owned()
+    };
+    text(area, &subtitle, (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
     let mut rows: Vec<(String, &[f64], RGBColor)> = Vec::with_capacity(n + 3);
-    for (i, it) in scene.items.iter().enumerate() {
-        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &it.vector, item_color(i)));
+    let shown = shown_rows(&att.alpha);
+    for &i in &shown {
+        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &scene.items[i].vector, item_color(i)));
     }
+    let n = shown.len();
     rows.push((st.lang.pick("q candidate", "q 候选物品").to_owned(), &scene.query, QUERY_COLOR));
     rows.push((st.lang.pick("pooled Σαx", "加权和 Σαx").to_owned(), &att.pooled, POOLED_COLOR));
     rows.push((st.lang.pick("mean", "平均").to_owned(), &att.mean, MEAN_COLOR));
@@ -585,7 +648,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             let font = if r >= n { st.bold(LABEL_PX, color) } else { label_font.clone() };
             text(area, &clip_label(label, 40), (pad + swatch + st.px(8.0), yc), font, HPos::Left, VPos::Center)?;
         }
-        if st.highlight == Some(r) {
+        if r < n && st.highlight == Some(shown[r]) {
             area.draw(&Rectangle::new([(pad / 2, y0), (x1, y1)], INK.stroke_width(st.stroke(2.5)))).map_err(err)?;
         }
         if r >= n {
@@ -754,7 +817,13 @@ pub fn draw_map<DB: DrawingBackend>(
     // Halos: area proportional to each item's share of the total |alpha|.
     let amax = att.alpha.iter().fold(0.0_f64, |m, a| m.max(a.abs()));
     let items_px: Vec<(f64, f64)> = items2.iter().map(|&pt| view.to_screen(pt)).collect();
-    for (i, &(sx, sy)) in items_px.iter().enumerate() {
+    // A large LastN is drawn as small dots, halos only for the items the
+    // bar chart shows (the largest alphas), so the map stays readable and fast.
+    let crowded = scene.items.len() > ALL_ROWS;
+    let shown = shown_rows(&att.alpha);
+    let halo_items: Vec<usize> = if crowded { shown.clone() } else { (0..items_px.len()).collect() };
+    for &i in &halo_items {
+        let (sx, sy) = items_px[i];
         let share = if amax > 0.0 { att.alpha[i].abs() / amax } else { 0.0 };
         let rad = (6.0 + 20.0 * share.sqrt()) * st.scale;
         area.draw(&Circle::new(p(sx, sy), rad.round() as i32, item_color(i).mix(0.25).filled())).map_err(err)?;
@@ -794,14 +863,24 @@ pub fn draw_map<DB: DrawingBackend>(
     arrow(area, origin, pooled_px, POOLED_COLOR, 3.5, false, st)?;
     // Items.
     let label_font = st.font(LABEL_PX, &INK);
-    let show_labels = scene.items.len() <= 60;
+    let dot = if crowded { st.px(2.0) } else { st.px(7.0) };
     for (i, &(sx, sy)) in items_px.iter().enumerate() {
         if st.highlight == Some(i) {
             area.draw(&Circle::new(p(sx, sy), st.px(13.0), INK.stroke_width(st.stroke(2.5)))).map_err(err)?;
         }
-        area.draw(&Circle::new(p(sx, sy), st.px(7.0), item_color(i).filled())).map_err(err)?;
-        area.draw(&Circle::new(p(sx, sy), st.px(7.0), WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
+        if crowded {
+            // Small squares: one fillRect each, much cheaper than an arc.
+            let (x, y) = p(sx, sy);
+            area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], item_color(i).filled())).map_err(err)?;
+        } else {
+            area.draw(&Circle::new(p(sx, sy), dot, item_color(i).filled())).map_err(err)?;
+        }
+        if !crowded {
+            area.draw(&Circle::new(p(sx, sy), dot, WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
+        }
     }
+    // Labels: every item up to ALL_ROWS, else the ten largest alphas.
+    let labelled: Vec<usize> = if crowded { shown.iter().copied().take(10).collect() } else { (0..items_px.len()).collect() };
     let qs = view.to_screen(q2);
     {
         // Greedy placement: right, left, above, below; the first spot that
@@ -809,16 +888,17 @@ pub fn draw_map<DB: DrawingBackend>(
         let k = 13.0 * st.scale;
         let mut taken: Vec<(f64, f64, f64, f64)> = vec![(qs.0 - k, qs.1 - k, qs.0 + k + 20.0 * st.scale, qs.1 + k)];
         let r = 7.0 * st.scale;
-        taken.extend(items_px.iter().map(|&(x, y)| (x - r, y - r, x + r, y + r)));
+        taken.extend(labelled.iter().map(|&i| {
+            let (x, y) = items_px[i];
+            (x - r, y - r, x + r, y + r)
+        }));
         let lh = LABEL_PX * 1.25 * st.scale;
         let gap = 11.0 * st.scale;
         let bold_pooled = st.bold(LABEL_PX, &POOLED_COLOR);
         let bold_mean = st.bold(LABEL_PX, &MEAN_COLOR);
         let mut labels: Vec<(String, (f64, f64), TextStyle<'_>)> =
             vec![(st.lang.pick("pooled", "加权和").to_owned(), pooled_px, bold_pooled), (st.lang.pick("mean", "平均").to_owned(), mean_px, bold_mean)];
-        if show_labels {
-            labels.extend(items_px.iter().enumerate().map(|(i, &pt)| (item_label(scene, i), pt, label_font.clone())));
-        }
+        labels.extend(labelled.iter().map(|&i| (item_label(scene, i), items_px[i], label_font.clone())));
         for (k, (label, (sx, sy), font)) in labels.into_iter().enumerate() {
             let is_item = k >= 2;
             let tw = f64::from(text_width(area, &label, &font));

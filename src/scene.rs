@@ -289,6 +289,16 @@ impl Scene {
         }
     }
 
+    /// Takes the attention settings (definition, similarity, activation,
+    /// normalization, temperature) of `other`, keeping this scene's vectors.
+    pub fn copy_settings_from(&mut self, other: &Scene) {
+        self.similarity = other.similarity;
+        self.normalization = other.normalization;
+        self.temperature = other.temperature;
+        self.activation = other.activation;
+        self.definition = if self.dim() == other.dim() { other.definition } else { Definition::Similarity };
+    }
+
     /// The padded length the authors' variant uses: `max_len`, or n when
     /// the LastN has grown past it.
     #[must_use]

@@ -455,6 +455,66 @@ impl App {
         serde_json::Value::Array(v).to_string()
     }
 
+    /// Loads a generated LastN of `n` items in `d` dimensions (seeded,
+    /// clustered; see `presets::generated`), for trying long histories.
+    pub fn generate(&mut self, n: usize, d: usize) -> Result<(), JsValue> {
+        if n > MAX_N || d == 0 || d > crate::scene::MAX_D {
+            return Err(self.fail(message(
+                "E_TOO_LARGE",
+                format!("generate: n must be 0 to {MAX_N} and d 1 to {} (got n = {n}, d = {d})", crate::scene::MAX_D),
+                format!("生成：n 必须在 0 到 {MAX_N} 之间，d 在 1 到 {} 之间（现在 n = {n}，d = {d}）", crate::scene::MAX_D),
+            )));
+        }
+        let mut scene = presets::generated(n, d, 2018);
+        scene.copy_settings_from(&self.scene);
+        let att = scene.validate().map_err(|e| self.fail(e))?;
+        self.preset = presets::blank(d);
+        self.scene = scene;
+        self.att = att;
+        self.drag = None;
+        self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+        self.view = None;
+        if self.step.is_some() {
+            self.step = Some(0);
+        }
+        Ok(())
+    }
+
+    /// The state without the items (cheap for a long LastN), as JSON:
+    /// `{scene, candidate, query, similarity, activation, maxLen,
+    /// normalization, temperature, lang, step, n, d}`.
+    #[wasm_bindgen(js_name = summaryJson)]
+    pub fn summary_json(&self) -> String {
+        let s = &self.scene;
+        serde_json::json!({
+            "scene": s.name, "candidate": s.candidate, "query": s.query,
+            "similarity": s.similarity_name(), "activation": s.activation.name(), "maxLen": s.max_len,
+            "normalization": s.normalization.name(), "temperature": s.temperature,
+            "lang": self.lang.code(), "step": self.step, "n": s.items.len(), "d": s.dim(),
+        })
+        .to_string()
+    }
+
+    /// Items `start .. start + count` (clamped) as JSON `[{label, vector}]`.
+    #[wasm_bindgen(js_name = itemsJson)]
+    pub fn items_json(&self, start: usize, count: usize) -> String {
+        let n = self.scene.items.len();
+        let a = start.min(n);
+        let b = a.saturating_add(count).min(n);
+        let v: Vec<serde_json::Value> = self.scene.items[a..b]
+            .iter()
+            .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector }))
+            .collect();
+        serde_json::Value::Array(v).to_string()
+    }
+
+    /// Summary numbers of the result (no vectors), as JSON `{alphaSum, pooledNorm, meanNorm}`.
+    #[wasm_bindgen(js_name = normsJson)]
+    pub fn norms_json(&self) -> String {
+        let a = &self.att;
+        serde_json::json!({ "alphaSum": a.alpha_sum, "pooledNorm": a.pooled_norm, "meanNorm": a.mean_norm }).to_string()
+    }
+
     /// Makes the named candidate `id` the query.
     #[wasm_bindgen(js_name = chooseCandidate)]
     pub fn choose_candidate(&mut self, id: &str) -> Result<(), JsValue> {
@@ -647,18 +707,17 @@ impl App {
         Ok(())
     }
 
-    /// Layout facts for the page: preferred CSS heights of the bar chart and
-    /// heatmap, and each item's colour.
+    /// Layout facts for the page: preferred CSS heights of the bar chart and heatmap.
     #[wasm_bindgen(js_name = layoutJson)]
     pub fn layout_json(&self) -> String {
         let n = self.scene.items.len();
-        let colors: Vec<String> = (0..n).map(draw::item_color_hex).collect();
-        serde_json::json!({
-            "barsHeight": draw::bars_height(n),
-            "heatmapHeight": draw::heatmap_height(n),
-            "colors": colors,
-        })
-        .to_string()
+        serde_json::json!({ "barsHeight": draw::bars_height(n), "heatmapHeight": draw::heatmap_height(n) }).to_string()
+    }
+
+    /// The colour of item `i` as `#rrggbb` (the same in every panel).
+    #[wasm_bindgen(js_name = itemColor)]
+    pub fn item_color(&self, i: usize) -> String {
+        draw::item_color_hex(i)
     }
 
     /// Draws all three canvases at pixel ratio `scale`. The canvases'
@@ -741,9 +800,15 @@ impl App {
                 return g.clone();
             }
         }
-        let cell = 12.0 * self.scale;
-        let cols = ((view.px.2 - view.px.0) / cell).ceil().max(1.0) as usize;
-        let rows = ((view.px.3 - view.px.1) / cell).ceil().max(1.0) as usize;
+        // 12 CSS px cells, coarser for a large LastN so that one grid costs
+        // at most about 3e7 multiply-adds (it is recomputed only when the
+        // items, the settings or the view change).
+        let work = (self.scene.items.len() * self.scene.dim()).max(1) as f64;
+        let (pw, ph) = (view.px.2 - view.px.0, view.px.3 - view.px.1);
+        let max_cells = (3e7 / work).max(192.0);
+        let cell = (12.0 * self.scale).max((pw * ph / max_cells).sqrt());
+        let cols = (pw / cell).ceil().max(1.0) as usize;
+        let rows = (ph / cell).ceil().max(1.0) as usize;
         let quantity = crate::density::quantity_for(&self.scene);
         let f = crate::density::scene_intensity(&self.scene, quantity);
         let g = std::rc::Rc::new(crate::density::grid(&self.scene, basis, view, cols, rows, &f, quantity));
@@ -801,7 +866,8 @@ impl App {
         lay.bars
             .iter()
             .position(|b| y >= b.0 - pad && y <= b.1 + pad)
-            .map_or(-1.0, |i| i as f64)
+            .and_then(|r| lay.items.get(r))
+            .map_or(-1.0, |&i| i as f64)
     }
 
     /// The LastN item whose row of the query/key/value panel is at CSS

@@ -10,7 +10,8 @@ const ui = {
   boot: $('boot'), app: $('app'), message: $('message'),
   lang: $('lang'), scene: $('scene'), caption: $('caption'),
   steps: $('steps'), stepsToggle: $('steps-toggle'), stepPrev: $('step-prev'), stepNext: $('step-next'), stepCount: $('step-count'),
-  qkv: $('qkv'), towers: $('towers'), unit: $('unit'), unitItem: $('unit-item'), density: $('density'),
+  qkv: $('qkv'), towers: $('towers'), unit: $('unit'), unitItem: $('unit-item'),
+  genN: $('gen-n'), genD: $('gen-d'), generate: $('generate'), density: $('density'),
   unitNote: $('unit-note'), activation: $('activation'), activationRow: $('activation-row'),
   maxLen: $('maxlen'), maxLenRow: $('maxlen-row'), padded: $('padded'),
   candidate: $('candidate'), query: $('query'),
@@ -123,6 +124,8 @@ function result() { return JSON.parse(guard(() => app.resultJson())); }
 
 function buildControls() {
   const s = state();
+  ui.genN.value = String(s.items.length);
+  ui.genD.value = String(s.query.length);
   const d = s.query.length;
   // Candidate q: a slider and a text field per component, both named "qk".
   ui.query.replaceChildren();
@@ -159,56 +162,13 @@ function buildControls() {
     th.scope = 'col';
     ui.itemsHead.append(th);
   }
-  ui.itemsBody.replaceChildren();
-  const layout = JSON.parse(guard(() => app.layoutJson()));
-  s.items.forEach((item, i) => {
-    const tr = document.createElement('tr');
-    const sw = document.createElement('td');
-    sw.className = 'swatch';
-    const dot = document.createElement('span');
-    dot.style.background = layout.colors[i];
-    dot.textContent = '';
-    const idx = document.createElement('span');
-    idx.className = 'idx';
-    idx.textContent = `x${i + 1}`;
-    sw.append(dot, idx);
-    tr.append(sw);
-    const lab = document.createElement('td');
-    const labIn = document.createElement('input');
-    labIn.type = 'text';
-    labIn.className = 'label';
-    labIn.setAttribute('aria-label', `${t('label-of')} x${i + 1}`);
-    labIn.addEventListener('input', () => edit(labIn, () => app.setLabel(i, labIn.value)));
-    lab.append(labIn);
-    tr.append(lab);
-    for (let k = 0; k < d; k++) {
-      const td = document.createElement('td');
-      const inp = document.createElement('input');
-      inp.type = 'text';
-      inp.inputMode = 'decimal';
-      inp.autocomplete = 'off';
-      inp.spellcheck = false;
-      inp.className = 'num';
-      inp.setAttribute('aria-label', `x${i + 1} ${t('item-component')} ${k + 1}`);
-      inp.addEventListener('input', () => edit(inp, () => app.setItemText(i, k, inp.value)));
-      inp.addEventListener('blur', () => revertIfInvalid(inp));
-      td.append(inp);
-      tr.append(td);
-    }
-    const rm = document.createElement('td');
-    const btn = document.createElement('button');
-    btn.type = 'button';
-    btn.className = 'remove';
-    btn.textContent = '×';
-    btn.setAttribute('aria-label', `${t('remove-item')} x${i + 1}`);
-    btn.addEventListener('click', () => edit(null, () => app.removeItem(i), { rebuild: true }));
-    rm.append(btn);
-    tr.append(rm);
-    ui.itemsBody.append(tr);
-  });
+  table.n = s.items.length;
+  table.d = d;
+  table.first = -1;
+  renderRows();
   // The item shown inside the activation unit.
   const keep = ui.unitItem.value;
-  ui.unitItem.replaceChildren(...s.items.map((item, i) => {
+  ui.unitItem.replaceChildren(...s.items.slice(0, 500).map((item, i) => {
     const o = document.createElement('option');
     o.value = String(i);
     o.textContent = `x${i + 1} ${item.label}`;
@@ -247,10 +207,95 @@ function buildControls() {
   syncControls(null);
 }
 
+// ---------------------------------------------------------------- LastN table
+
+// The table renders only the rows in view (plus a margin), so a LastN of
+// 10,000 items keeps a few dozen rows in the DOM; spacer rows keep the
+// scroll height true. Rows are a fixed height (CSS: 36 px).
+const ROW_PX = 36;
+const table = { n: 0, d: 0, first: -1, count: 0 };
+
+function buildRow(i, item, d, color) {
+  const tr = document.createElement('tr');
+  tr.dataset.i = String(i);
+  const sw = document.createElement('td');
+  sw.className = 'swatch';
+  const dot = document.createElement('span');
+  dot.style.background = color;
+  const idx = document.createElement('span');
+  idx.className = 'idx';
+  idx.textContent = `x${i + 1}`;
+  sw.append(dot, idx);
+  tr.append(sw);
+  const lab = document.createElement('td');
+  const labIn = document.createElement('input');
+  labIn.type = 'text';
+  labIn.className = 'label';
+  labIn.value = item.label;
+  labIn.setAttribute('aria-label', `${t('label-of')} x${i + 1}`);
+  labIn.addEventListener('input', () => edit(labIn, () => app.setLabel(i, labIn.value)));
+  lab.append(labIn);
+  tr.append(lab);
+  for (let k = 0; k < d; k++) {
+    const td = document.createElement('td');
+    const inp = document.createElement('input');
+    inp.type = 'text';
+    inp.inputMode = 'decimal';
+    inp.autocomplete = 'off';
+    inp.spellcheck = false;
+    inp.className = 'num';
+    inp.value = fmt(item.vector[k]);
+    inp.setAttribute('aria-label', `x${i + 1} ${t('item-component')} ${k + 1}`);
+    inp.addEventListener('input', () => edit(inp, () => app.setItemText(i, k, inp.value)));
+    inp.addEventListener('blur', () => revertIfInvalid(inp));
+    td.append(inp);
+    tr.append(td);
+  }
+  const rm = document.createElement('td');
+  const btn = document.createElement('button');
+  btn.type = 'button';
+  btn.className = 'remove';
+  btn.textContent = '×';
+  btn.setAttribute('aria-label', `${t('remove-item')} x${i + 1}`);
+  btn.addEventListener('click', () => edit(null, () => app.removeItem(i), { rebuild: true }));
+  rm.append(btn);
+  tr.append(rm);
+  return tr;
+}
+
+function spacer(rows) {
+  const tr = document.createElement('tr');
+  tr.className = 'spacer';
+  tr.setAttribute('aria-hidden', 'true');
+  const td = document.createElement('td');
+  td.colSpan = table.d + 3;
+  td.style.height = `${rows * ROW_PX}px`;
+  tr.append(td);
+  return tr;
+}
+
+/** Renders the rows in view; returns whether the window moved. */
+function renderRows() {
+  const wrap = ui.itemsBody.closest('.table-wrap');
+  const visible = Math.ceil((wrap.clientHeight || 600) / ROW_PX) + 20;
+  const first = Math.max(0, Math.min(table.n - visible, Math.floor(wrap.scrollTop / ROW_PX) - 10));
+  const count = Math.min(table.n, visible);
+  const start = Math.max(0, first);
+  if (start === table.first && count === table.count) return false;
+  table.first = start;
+  table.count = count;
+  const items = JSON.parse(guard(() => app.itemsJson(start, count)));
+  const rows = items.map((item, j) => buildRow(start + j, item, table.d, guard(() => app.itemColor(start + j))));
+  const above = start;
+  const below = table.n - start - items.length;
+  ui.itemsBody.replaceChildren(...(above > 0 ? [spacer(above)] : []), ...rows, ...(below > 0 ? [spacer(below)] : []));
+  return true;
+}
+
 /** Puts the scene's numbers into every control except `except` (the one being typed in). */
 function syncControls(except) {
-  const s = state();
-  const r = result();
+  const s = JSON.parse(guard(() => app.summaryJson()));
+  const r = JSON.parse(guard(() => app.normsJson()));
   const d = s.query.length;
   const queryTexts = ui.query.querySelectorAll('input[type=text]');
   const queryRanges = ui.query.querySelectorAll('input[type=range]');
@@ -263,15 +308,20 @@ function syncControls(except) {
     if (range !== except) range.value = String(v);
     if (queryTexts[k] !== except && queryTexts[k].getAttribute('aria-invalid') !== 'true') queryTexts[k].value = fmt(v);
   }
-  const rows = ui.itemsBody.rows;
-  s.items.forEach((item, i) => {
-    const inputs = rows[i].querySelectorAll('input');
-    if (inputs[0] !== except) inputs[0].value = item.label;
-    item.vector.forEach((v, k) => {
-      const inp = inputs[k + 1];
-      if (inp !== except && inp.getAttribute('aria-invalid') !== 'true') inp.value = fmt(v);
+  if (table.count > 0) {
+    const items = JSON.parse(guard(() => app.itemsJson(table.first, table.count)));
+    const rows = ui.itemsBody.querySelectorAll('tr:not(.spacer)');
+    items.forEach((item, j) => {
+      const row = rows[j];
+      if (!row) return;
+      const inputs = row.querySelectorAll('input');
+      if (inputs[0] !== except) inputs[0].value = item.label;
+      item.vector.forEach((v, k) => {
+        const inp = inputs[k + 1];
+        if (inp && inp !== except && inp.getAttribute('aria-invalid') !== 'true') inp.value = fmt(v);
+      });
     });
-  });
+  }
   ui.similarity.value = s.similarity;
   ui.normalization.value = s.normalization;
   const unit = JSON.parse(guard(() => app.unitStatus()));
@@ -297,6 +347,12 @@ function syncControls(except) {
   ui.meanNorm.textContent = num(r.meanNorm);
   ui.candidate.value = s.candidate || '';
   if (ui.candidate.value !== (s.candidate || '')) ui.candidate.value = '';
+  if (![...ui.scene.options].some((o) => o.value === s.scene)) {
+    const o = document.createElement('option');
+    o.value = s.scene;
+    o.textContent = s.scene === 'generated' ? t('generated') : s.scene;
+    ui.scene.append(o);
+  }
   ui.scene.value = s.scene;
   const key = guard(() => app.captionKey());
   for (const el of ui.caption.children) el.classList.toggle('on', el.dataset.key === key);
@@ -457,10 +513,23 @@ function wire() {
   ui.dim.addEventListener('blur', () => revertIfInvalid(ui.dim));
   ui.dimMinus.addEventListener('click', () => setDim(String(state().query.length - 1), null));
   ui.dimPlus.addEventListener('click', () => setDim(String(state().query.length + 1), null));
+  ui.itemsBody.closest('.table-wrap').addEventListener('scroll', () => { if (table.n > 0) renderRows(); }, { passive: true });
+  ui.generate.addEventListener('click', () => {
+    const n = Number(ui.genN.value);
+    const d = Number(ui.genD.value);
+    const ok = Number.isInteger(n) && Number.isInteger(d);
+    edit(ui.genN, () => {
+      if (!ok) throw new Error(t('generate-bad'));
+      return app.generate(n, d);
+    }, { rebuild: true });
+  });
   ui.addItem.addEventListener('click', () => {
     if (edit(null, () => app.addItem(), { rebuild: true })) {
-      const rows = ui.itemsBody.rows;
-      rows[rows.length - 1].querySelector('input.label').focus();
+      const wrap = ui.itemsBody.closest('.table-wrap');
+      wrap.scrollTop = wrap.scrollHeight;
+      renderRows();
+      const rows = ui.itemsBody.querySelectorAll('tr:not(.spacer)');
+      rows[rows.length - 1]?.querySelector('input.label')?.focus();
     }
   });
 

@@ -15,12 +15,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
+import { startServer, launchBrowser, isLocal } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
@@ -29,42 +28,11 @@ const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1,
 const HIDPI = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 2, locale: 'en-US' };
 
 let server = null;
-let serverLog = '';
 let baseUrl = '';
 let browser = null;
 
 // ------------------------------------------------------------------ setup
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-    });
-    const keep = (chunk) => { serverLog = (serverLog + chunk).slice(-4000); };
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`http.server did not report its port within 10 s:\n${serverLog}`));
-    }, 10_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', keep);
-    child.stdout.on('data', (chunk) => {
-      keep(chunk);
-      const m = /port (\d+)/.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(m[1]) });
-      }
-    });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`http.server exited with code ${code}:\n${serverLog}`));
-    });
-  });
-}
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
@@ -72,10 +40,7 @@ before(async () => {
   const s = await startServer();
   server = s.child;
   baseUrl = `http://127.0.0.1:${s.port}/www/`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -83,11 +48,6 @@ after(async () => {
   if (server) server.kill();
 });
 
-function isLocal(url) {
-  const u = new URL(url);
-  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:') return true;
-  return u.hostname === '127.0.0.1';
-}
 
 const waitReady = (page) => page.waitForFunction(
   () => document.documentElement.dataset.ready === 'true' && typeof window.din === 'object',
@@ -772,7 +732,7 @@ function visibleStrings(page, steps = [null]) {
 
 // Words allowed in the Chinese interface: names, terms of the lecture, maths.
 const ZH_ALLOWED = new Set([
-  'DIN', 'LastN', 'PCA', 'softmax', 'sigmoid', 'PReLU', 'Dice', 'query', 'key', 'value', 'output',
+  'DIN', 'LastN', 'SIM', 'PCA', 'softmax', 'sigmoid', 'PReLU', 'Dice', 'query', 'key', 'value', 'output',
   'Zhou', 'KDD', 'Deep', 'Interest', 'Network', 'for', 'Click-Through', 'Click', 'Through', 'Rate', 'Prediction', 'English',
   // names of keys, as printed on the keyboard
   'PageDown', 'PageUp',

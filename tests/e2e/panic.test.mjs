@@ -5,35 +5,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { startServer, launchBrowser } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PANIC_PKG = `${ROOT}target/pkg-panic/`;
+const PANIC_PKG = new URL('../../target/pkg-panic/', import.meta.url).pathname;
 
-function serve() {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (c) => {
-      log += c;
-      const m = /port (\d+)/.exec(log);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('error', reject);
-    setTimeout(() => reject(new Error(`no port from http.server: ${log}`)), 10_000).unref();
-  });
-}
 
 test('a panic shows the overlay with its message', { skip: !existsSync(`${PANIC_PKG}din_viz_bg.wasm`) && 'target/pkg-panic not built (make test builds it)' }, async () => {
-  const { child, port } = await serve();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const { child, port } = await startServer();
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     const pageErrors = [];

@@ -1,0 +1,701 @@
+// `make bench`: speed, size and memory of the DIN attention page.
+//
+// Run from the repository root after `make build` and after
+//   cargo run --release --bin bench_native -- --json target/bench-native.json
+// (the Makefile's `bench` target does both), then:   node tests/bench/bench.mjs
+//
+// Prints one table (figure, budget, PASS/MISS) and writes target/bench.json.
+// Never fails on a time: a MISS is a finding, not an error. The process
+// exits non-zero only if the bench itself cannot run (no pkg/, no browser).
+//
+// What is measured (headless Debian Chromium via playwright-core, the page
+// served by `python3 -m http.server` on 127.0.0.1, viewport 1440x1000 at
+// devicePixelRatio 2):
+//
+//   update    one edit of q1 (an `input` event on the first q slider, value
+//             ±0.01 alternating) → Rust recomputes → every panel redrawn
+//             (`await din.frame()`). Main-thread time per update is the
+//             change of the DevTools protocol's Performance.getMetrics
+//             TaskDuration across the update, minus the median of the same
+//             loop with a bare requestAnimationFrame wait and no edit.
+//   compute   `attend` from JS (copies of the inputs in and of alpha, pooled,
+//             mean, scores out included) in Chromium and in Node, vs
+//             `din_viz::attention::attend_named` built natively --release
+//             (target/bench-native.json from src/bin/bench_native.rs).
+//   payload   raw and gzip -9 sizes of what the page downloads.
+//   start-up  navigation start → <html data-ready="true"> (set after the first
+//             complete draw), 5 loads, each in a fresh browser context.
+//   memory    JS heap after forced GC and wasm linear memory, before and after
+//             10,000 edits of q.
+//
+// Environment: CHROMIUM (browser binary), BENCH_UPDATES (default 200),
+// BENCH_SCENE_CAP_S (default 60), BENCH_ONLY (comma list of
+// payload,compute,startup,memory,update), BENCH_SCENES (comma list of
+// n10,n200,n1000,n10000).
+
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT_JSON = path.join(ROOT, 'target', 'bench.json');
+const NATIVE_JSON = path.join(ROOT, 'target', 'bench-native.json');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const VIEW = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 2 };
+const UPDATES = Math.max(1, Number(process.env.BENCH_UPDATES) || 200);
+const WARMUP_UPDATES = 20;
+const SCENE_CAP_MS = (Number(process.env.BENCH_SCENE_CAP_S) || 60) * 1000;
+const APPLY_CAP_MS = 45_000;
+const IDLE_CAP_MS = 15_000;
+const ONLY = new Set((process.env.BENCH_ONLY || 'payload,compute,startup,memory,update').split(',').map((s) => s.trim()));
+// Inputs of the compute bench; bench_native uses the same defaults.
+const COMPUTE = { seed: 20180706, n: 10_000, d: 64, k: 6, runs: 101, warmup: 10 };
+const MEMORY_EDITS = 10_000;
+const STARTUP_LOADS = 5;
+const KB = 1000;
+const MB = 1000 * 1000;
+
+// ------------------------------------------------------------------ data
+
+/**
+ * Clustered vectors from a seed: `k` centroids in [-1, 1]^d, the query and
+ * each of the n items a centroid plus noise 0.3 (u1 + u2 + u3 - 1.5), with
+ * mulberry32 for u. Self-contained (it is sent into the page as source) and
+ * identical step for step to `make_vectors` in src/bin/bench_native.rs.
+ */
+function makeVectors(seed, n, d, k) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    const a = s;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a) >>> 0;
+    t = ((t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t) >>> 0;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const centroids = new Float64Array(k * d);
+  for (let i = 0; i < k * d; i++) centroids[i] = next() * 2 - 1;
+  const point = (out, at) => {
+    const c = Math.min(Math.floor(next() * k), k - 1);
+    for (let j = 0; j < d; j++) {
+      const noise = (next() + next() + next() - 1.5) * 0.3;
+      out[at + j] = centroids[c * d + j] + noise;
+    }
+  };
+  const query = new Float64Array(d);
+  point(query, 0);
+  const keys = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) point(keys, i * d);
+  return { query, keys };
+}
+const GEN_SRC = makeVectors.toString();
+
+// ------------------------------------------------------------------ small helpers
+
+const median = (xs) => quantile(xs, 0.5);
+function quantile(xs, p) {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = p * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+const ms = (v, digits = 2) => (Number.isFinite(v) ? `${v.toFixed(digits)} ms` : '—');
+const kb = (b) => `${(b / KB).toFixed(1)} KB`;
+const mb = (b) => `${(b / MB).toFixed(2)} MB`;
+const int = (v) => v.toLocaleString('en-US');
+
+/** Rejects after `msTimeout` with a message; the promise itself keeps running. */
+function within(promise, msTimeout, what) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${(msTimeout / 1000).toFixed(0)} s`)), msTimeout);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+function sh(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+// ------------------------------------------------------------------ server and browser
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
+    let log = '';
+    const keep = (chunk) => { log = (log + chunk).slice(-4000); };
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`http.server did not report its port within 10 s:\n${log}`)); }, 10_000);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', keep);
+    child.stdout.on('data', (chunk) => {
+      keep(chunk);
+      const m = /port (\d+)/.exec(log);
+      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`http.server exited with code ${code}:\n${log}`)); });
+  });
+}
+
+let browser = null;
+let origin = '';
+
+async function launchBrowser() {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--js-flags=--expose-gc'],
+  });
+}
+
+/** Closes a context; if the renderer is stuck (a long synchronous task), restarts the browser. */
+async function dispose(context) {
+  try {
+    await within(context.close(), 15_000, 'closing the page');
+  } catch {
+    console.error('  (the page did not close; restarting Chromium)');
+    await within(browser.close(), 15_000, 'closing Chromium').catch(() => {});
+    await launchBrowser();
+  }
+}
+
+/** A fresh context with the page loaded and ready. */
+async function openPage({ initScript = null } = {}) {
+  const context = await browser.newContext(VIEW);
+  if (initScript) await context.addInitScript(initScript);
+  const page = await context.newPage();
+  page.setDefaultTimeout(APPLY_CAP_MS + 15_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${origin}/www/`);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true' && typeof window.din === 'object', null, { timeout: 30_000 });
+  return { context, page, errors };
+}
+
+// ------------------------------------------------------------------ payload
+
+function payload() {
+  const files = {
+    wasm: ['pkg/din_viz_bg.wasm'],
+    js: ['pkg/din_viz.js', 'www/app.js'],
+    html: ['www/index.html'],
+    css: ['www/style.css'],
+  };
+  const rows = {};
+  let totalRaw = 0;
+  let totalGzip = 0;
+  for (const [kind, list] of Object.entries(files)) {
+    let raw = 0;
+    let gz = 0;
+    for (const f of list) {
+      const buf = readFileSync(path.join(ROOT, f));
+      raw += buf.length;
+      gz += gzipSync(buf, { level: 9 }).length;
+    }
+    rows[kind] = { files: list, raw, gzip: gz };
+    totalRaw += raw;
+    totalGzip += gz;
+  }
+  const distPath = path.join(ROOT, 'dist', 'din-attention.html');
+  let dist = null;
+  if (existsSync(distPath)) {
+    const buf = readFileSync(distPath);
+    dist = { file: 'dist/din-attention.html', raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length };
+  }
+  return { ...rows, total: { raw: totalRaw, gzip: totalGzip }, dist };
+}
+
+// ------------------------------------------------------------------ compute alone
+
+/** Times attend() with the generated inputs; runs in a page or in Node. */
+async function timeAttend({ attend, now, gen, cfg }) {
+  const { query, keys } = gen(cfg.seed, cfg.n, cfg.d, cfg.k);
+  const once = () => {
+    const r = attend(query, keys, 'dot', 'softmax', 1);
+    const out = { alpha: r.alpha(), pooled: r.pooled(), mean: r.mean(), scores: r.scores(), pooledNorm: r.pooledNorm, alphaSum: r.alphaSum, meanNorm: r.meanNorm };
+    r.free();
+    return out;
+  };
+  const ref = once();
+  for (let i = 0; i < cfg.warmup; i++) once();
+  const times = [];
+  for (let i = 0; i < cfg.runs; i++) {
+    const t0 = now();
+    once();
+    times.push(now() - t0);
+  }
+  // Timer resolution: the smallest non-zero step of now().
+  let step = Infinity;
+  for (let i = 0, last = now(); i < 2000; i++) {
+    const t = now();
+    if (t !== last) { step = Math.min(step, t - last); last = t; }
+  }
+  const alphaWeighted = ref.alpha.reduce((s, a, i) => s + a * ((i % 7) + 1), 0);
+  return {
+    times, resolutionMs: step,
+    checksum: { alphaSum: ref.alphaSum, pooledNorm: ref.pooledNorm, meanNorm: ref.meanNorm, alphaWeighted, query0: query[0], keysLast: keys[keys.length - 1] },
+  };
+}
+
+async function computeInChromium() {
+  // A blank page of the same origin, cross-origin isolated (COOP + COEP
+  // headers added here) so performance.now() has 5 µs resolution, not 100 µs.
+  const context = await browser.newContext(VIEW);
+  const url = `${origin}/tests/bench/__compute.html`;
+  await context.route(url, (route) => route.fulfill({
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    body: '<!doctype html><meta charset="utf-8"><title>compute bench</title>',
+  }));
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    return await page.evaluate(async ({ cfg, genSrc, timeSrc }) => {
+      const mod = await import('/pkg/din_viz.js');
+      await mod.default();
+      const gen = (0, eval)(`(${genSrc})`);
+      const time = (0, eval)(`(${timeSrc})`);
+      const r = await time({ attend: mod.attend, now: () => performance.now(), gen, cfg });
+      return { ...r, isolated: globalThis.crossOriginIsolated === true };
+    }, { cfg: COMPUTE, genSrc: GEN_SRC, timeSrc: timeAttend.toString() });
+  } finally {
+    await dispose(context);
+  }
+}
+
+async function computeInNode() {
+  const mod = await import(path.join(ROOT, 'pkg', 'din_viz.js'));
+  mod.initSync({ module: readFileSync(path.join(ROOT, 'pkg', 'din_viz_bg.wasm')) });
+  return timeAttend({ attend: mod.attend, now: () => performance.now(), gen: makeVectors, cfg: COMPUTE });
+}
+
+function agrees(a, b) {
+  if (!a || !b) return false;
+  return ['alphaSum', 'pooledNorm', 'meanNorm', 'alphaWeighted'].every((k) => Math.abs(a[k] - b[k]) <= 1e-9 * Math.max(1, Math.abs(b[k])))
+    && a.query0 === b.query0 && a.keysLast === b.keysLast;
+}
+
+async function compute() {
+  const out = { n: COMPUTE.n, d: COMPUTE.d, similarity: 'dot', normalization: 'softmax', runs: COMPUTE.runs };
+  let native = null;
+  try {
+    native = JSON.parse(readFileSync(NATIVE_JSON, 'utf8'));
+    out.native = { median: native.median_ms, min: native.min_ms, p95: native.p95_ms, runs: native.runs };
+  } catch (e) {
+    out.native = { error: `no ${path.relative(ROOT, NATIVE_JSON)}: ${e.message} (run cargo run --release --bin bench_native -- --json ${path.relative(ROOT, NATIVE_JSON)})` };
+  }
+  for (const [key, fn] of [['chromium', computeInChromium], ['node', computeInNode]]) {
+    try {
+      const r = await fn();
+      out[key] = {
+        median: median(r.times), min: Math.min(...r.times), p95: quantile(r.times, 0.95), runs: r.times.length,
+        timerResolutionMs: r.resolutionMs, isolated: r.isolated, sameInputsAsNative: native ? agrees(r.checksum, native.checksum) : null,
+      };
+    } catch (e) {
+      out[key] = { error: e.message.split('\n')[0] };
+    }
+  }
+  if (out.chromium?.median && out.native?.median) out.ratio = out.chromium.median / out.native.median;
+  if (out.node?.median && out.native?.median) out.ratioNode = out.node.median / out.native.median;
+  return out;
+}
+
+// ------------------------------------------------------------------ start-up
+
+function readyProbe() {
+  // Runs before the page's scripts: notes performance.now() (ms since
+  // navigation start) when <html data-ready="true"> appears.
+  const obs = new MutationObserver(() => {
+    if (document.documentElement && document.documentElement.dataset.ready === 'true' && window.__benchReadyAt === undefined) {
+      window.__benchReadyAt = performance.now();
+      obs.disconnect();
+    }
+  });
+  obs.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+}
+
+async function startup() {
+  const loads = [];
+  for (let i = 0; i < STARTUP_LOADS; i++) {
+    const { context, page } = await openPage({ initScript: readyProbe });
+    try {
+      loads.push(await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+        return {
+          ready: window.__benchReadyAt - (nav ? nav.startTime : 0),
+          responseEnd: nav ? nav.responseEnd : NaN,
+          domContentLoaded: nav ? nav.domContentLoadedEventEnd : NaN,
+          wasmLoaded: wasm ? wasm.responseEnd : NaN,
+        };
+      }));
+    } finally {
+      await dispose(context);
+    }
+  }
+  const readies = loads.map((l) => l.ready);
+  return {
+    loads,
+    median: median(readies),
+    min: Math.min(...readies),
+    max: Math.max(...readies),
+    domContentLoaded: median(loads.map((l) => l.domContentLoaded)),
+    wasmLoaded: median(loads.map((l) => l.wasmLoaded)),
+  };
+}
+
+// ------------------------------------------------------------------ memory
+
+async function memory() {
+  const { context, page, errors } = await openPage();
+  try {
+    const cdp = await context.newCDPSession(page);
+    const probe = async () => {
+      await page.evaluate(() => { if (typeof gc === 'function') { gc(); gc(); } });
+      await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
+      const heap = await cdp.send('Runtime.getHeapUsage');
+      const wasm = await page.evaluate(async () => {
+        const mod = await import('/pkg/din_viz.js');
+        const exports = await mod.default();
+        const mem = exports && exports.memory;
+        return mem ? mem.buffer.byteLength : null;
+      });
+      return { jsHeap: heap.usedSize, wasm };
+    };
+    const edits = (count, every) => page.evaluate(async ({ count, every }) => {
+      const r = document.querySelector('#query input[type=range]');
+      for (let i = 0; i < count; i++) {
+        r.value = String(r.valueAsNumber + (i % 2 === 0 ? 0.01 : -0.01));
+        r.dispatchEvent(new Event('input', { bubbles: true }));
+        if ((i + 1) % every === 0) await window.din.frame();
+      }
+      await window.din.frame();
+    }, { count, every });
+    const hasGc = await page.evaluate(() => typeof gc === 'function');
+    await edits(100, 1); // warm-up: first draws, caches, lazily built tables
+    const before = await probe();
+    const t0 = performance.now();
+    await within(edits(MEMORY_EDITS, 100), 180_000, `${int(MEMORY_EDITS)} edits`);
+    const seconds = (performance.now() - t0) / 1000;
+    const after = await probe();
+    return {
+      edits: MEMORY_EDITS, framesDrawn: MEMORY_EDITS / 100 + 1, seconds, forcedGc: hasGc ? 'gc() + HeapProfiler.collectGarbage' : 'HeapProfiler.collectGarbage',
+      before, after,
+      growth: { jsHeap: after.jsHeap - before.jsHeap, wasm: after.wasm == null ? null : after.wasm - before.wasm },
+      pageErrors: errors,
+    };
+  } finally {
+    await dispose(context);
+  }
+}
+
+// ------------------------------------------------------------------ update time
+
+const SCENES = [
+  { id: 'n10', label: 'default page, n = 10, d = 8', n: 10, d: 8, budget: 1 },
+  { id: 'n200', label: 'n = 200, d = 32', n: 200, d: 32, budget: null, seed: 200 },
+  { id: 'n1000', label: 'n = 1,000, d = 64', n: 1000, d: 64, budget: 4, seed: 1000 },
+  { id: 'n10000', label: 'n = 10,000, d = 64', n: 10000, d: 64, budget: 8.3, seed: 10000 },
+];
+
+/** Applies a scene in the page and waits for its first complete draw. */
+function applyScene(page, scene) {
+  return page.evaluate(async ({ scene, genSrc }) => {
+    const t0 = performance.now();
+    if (scene.id === 'n10') {
+      // The default page has n = 9, d = 8: add a tenth item, the mean of the
+      // first two plus a small offset, and keep everything else as it is.
+      const s = window.din.state();
+      const items = s.items.map((it) => ({ label: it.label, vector: it.vector }));
+      const a = items[0].vector;
+      const b = items[1 % items.length].vector;
+      items.push({ label: 'extra', vector: a.map((v, k) => (v + b[k]) / 2 + 0.05 * ((k % 3) - 1)) });
+      window.din.setState({ items });
+    } else {
+      const gen = (0, eval)(`(${genSrc})`);
+      const { query, keys } = gen(scene.seed, scene.n, scene.d, 6);
+      const items = [];
+      for (let i = 0; i < scene.n; i++) items.push({ label: `item ${i + 1}`, vector: Array.from(keys.subarray(i * scene.d, (i + 1) * scene.d)) });
+      window.din.setState({ query: Array.from(query), items, similarity: 'dot', normalization: 'softmax', temperature: 1 });
+    }
+    await window.din.frame();
+    const s = window.din.state();
+    return { ms: performance.now() - t0, n: s.items.length, d: s.query.length, similarity: s.similarity, normalization: s.normalization };
+  }, { scene, genSrc: GEN_SRC });
+}
+
+const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'ThreadTime', 'TaskOtherDuration', 'DevToolsCommandDuration'];
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  const o = {};
+  for (const m of list) if (METRICS.includes(m.name)) o[m.name] = m.value * 1000; // s → ms
+  return o;
+}
+
+async function updateScene(scene) {
+  const result = { id: scene.id, label: scene.label, budget: scene.budget };
+  let opened;
+  try {
+    opened = await openPage();
+  } catch (e) {
+    return { ...result, error: `page did not load: ${e.message.split('\n')[0]}` };
+  }
+  const { context, page, errors } = opened;
+  try {
+    let applied;
+    try {
+      applied = await within(applyScene(page, scene), APPLY_CAP_MS, 'applying the scene (setState + first frame)');
+    } catch (e) {
+      return { ...result, error: e.message.split('\n')[0] };
+    }
+    result.applyMs = applied.ms;
+    if (applied.n !== scene.n || applied.d !== scene.d) return { ...result, error: `scene is n = ${applied.n}, d = ${applied.d} after setState` };
+    result.scene = applied;
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const edit = (i) => page.evaluate(async (delta) => {
+      const r = document.querySelector('#query input[type=range]');
+      r.value = String(r.valueAsNumber + delta);
+      r.dispatchEvent(new Event('input', { bubbles: true }));
+      await window.din.frame();
+    }, i % 2 === 0 ? 0.01 : -0.01);
+    const idle = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+
+    // An edit must move q and change the result, or we would time nothing.
+    const q0 = await page.evaluate(() => window.din.state().query[0]);
+    await within(edit(0), SCENE_CAP_MS, 'the first edit');
+    const q1 = await page.evaluate(() => window.din.state().query[0]);
+    if (q1 === q0) return { ...result, error: `an input event on q1's slider left q1 at ${q0}` };
+
+    const deadline = Date.now() + SCENE_CAP_MS;
+    const loop = async (step, count, until, samples) => {
+      for (let i = 0; i < count && Date.now() < until; i++) {
+        const tA = performance.now();
+        const a = await metrics(cdp);
+        const t0 = performance.now();
+        await within(step(i + 1), Math.max(1000, until - Date.now() + 5000), 'one update');
+        const wall = performance.now() - t0;
+        const b = await metrics(cdp);
+        const span = performance.now() - tA;
+        if (samples) {
+          samples.push({
+            task: b.TaskDuration - a.TaskDuration, script: b.ScriptDuration - a.ScriptDuration,
+            layout: b.LayoutDuration - a.LayoutDuration + b.RecalcStyleDuration - a.RecalcStyleDuration,
+            thread: b.ThreadTime - a.ThreadTime, other: b.TaskOtherDuration - a.TaskOtherDuration, devtools: b.DevToolsCommandDuration - a.DevToolsCommandDuration,
+            wall, span,
+          });
+        }
+      }
+    };
+    const warm = [];
+    await loop(edit, WARMUP_UPDATES, deadline, warm);
+    const base = [];
+    await loop(() => idle(), UPDATES, Date.now() + IDLE_CAP_MS, base);
+    const samples = [];
+    await loop(edit, UPDATES, deadline, samples);
+    if (!samples.length) return { ...result, error: `no update finished within ${SCENE_CAP_MS / 1000} s (warm-up did ${warm.length})` };
+
+    const baseline = median(base.map((s) => s.task));
+    const per = samples.map((s) => s.task - baseline);
+    Object.assign(result, {
+      updates: samples.length,
+      capped: samples.length < UPDATES,
+      idleFrames: base.length,
+      baselineMs: baseline,
+      median: median(per),
+      p95: quantile(per, 0.95),
+      max: Math.max(...per),
+      // Medians of the parts, each minus its idle-frame median: script (JS +
+      // wasm), style + layout, other tasks (paint, canvas raster, commit),
+      // main-thread CPU time, and the wall time of the whole measured span.
+      breakdown: Object.fromEntries(['script', 'layout', 'other', 'thread', 'span'].map((k) => [k, median(samples.map((s) => s[k])) - median(base.map((s) => s[k]))])),
+      pageErrors: errors.slice(0, 5),
+    });
+    await cdp.detach().catch(() => {});
+    return result;
+  } catch (e) {
+    return { ...result, error: e.message.split('\n')[0] };
+  } finally {
+    await dispose(context);
+  }
+}
+
+// ------------------------------------------------------------------ report
+
+function verdict(value, budget) {
+  if (!Number.isFinite(value) || budget == null) return '';
+  return value <= budget ? 'PASS' : 'MISS';
+}
+
+function buildRows(r) {
+  const rows = [];
+  const row = (measure, figure, budget = '', pass = '') => rows.push([measure, figure, budget, pass]);
+
+  if (r.update) {
+    for (const s of r.update) {
+      const name = `update: ${s.label}`;
+      if (s.error) row(name, `failed: ${s.error}`, s.budget ? `≤ ${s.budget} ms` : '', s.budget ? 'MISS' : '');
+      else {
+        const fig = `median ${ms(s.median)}, p95 ${ms(s.p95)} (${s.updates}${s.capped ? ', capped' : ''} updates)`;
+        row(name, fig, s.budget ? `≤ ${s.budget} ms (median)` : '', verdict(s.median, s.budget));
+      }
+    }
+  }
+  if (r.compute) {
+    const c = r.compute;
+    const f = (x) => (x?.error ? `failed: ${x.error}` : `median ${ms(x?.median, 3)} (min ${ms(x?.min, 3)}, ${x?.runs} runs)`);
+    row(`compute: attend, wasm in Chromium, n = ${int(c.n)}, d = ${c.d}`, f(c.chromium));
+    row('compute: attend_named, native --release', f(c.native));
+    row('compute: wasm / native', Number.isFinite(c.ratio) ? `${c.ratio.toFixed(2)}×` : 'failed', '≤ 1.3×', Number.isFinite(c.ratio) ? verdict(c.ratio, 1.3) : 'MISS');
+    row('compute: attend, wasm in Node (for reference)', c.node?.error ? `failed: ${c.node.error}` : `median ${ms(c.node?.median, 3)} (${Number.isFinite(c.ratioNode) ? c.ratioNode.toFixed(2) : '?'}× native)`);
+  }
+  if (r.payload) {
+    const p = r.payload;
+    const pr = (label, x) => row(`payload: ${label}`, `${kb(x.raw)} raw, ${kb(x.gzip)} gzip`);
+    pr('wasm (pkg/din_viz_bg.wasm)', p.wasm);
+    pr('JS (pkg/din_viz.js + www/app.js)', p.js);
+    pr('HTML (www/index.html)', p.html);
+    pr('CSS (www/style.css)', p.css);
+    row('payload: total gzip (wasm + JS + HTML + CSS)', `${kb(p.total.gzip)} (raw ${kb(p.total.raw)})`, '≤ 150 KB', verdict(p.total.gzip, 150 * KB));
+    row('payload: dist/din-attention.html', p.dist ? `${kb(p.dist.raw)} raw, ${kb(p.dist.gzip)} gzip` : 'not built');
+  }
+  if (r.startup) {
+    const s = r.startup;
+    if (s.error) row('start-up: navigation → first complete draw', `failed: ${s.error}`, '≤ 300 ms', 'MISS');
+    else row('start-up: navigation → first complete draw', `median ${ms(s.median, 0)} of ${s.loads.length} (${s.loads.map((l) => l.ready.toFixed(0)).join(', ')})`, '≤ 300 ms', verdict(s.median, 300));
+  }
+  if (r.memory) {
+    const m = r.memory;
+    if (m.error) row('memory: growth over 10,000 edits of q', `failed: ${m.error}`, '≤ 1 MB', 'MISS');
+    else {
+      row('memory: JS heap after GC, before → after', `${mb(m.before.jsHeap)} → ${mb(m.after.jsHeap)}`);
+      row('memory: wasm linear memory, before → after', m.before.wasm == null ? 'not reachable' : `${mb(m.before.wasm)} → ${mb(m.after.wasm)}`);
+      const total = m.growth.jsHeap + (m.growth.wasm ?? 0);
+      row(`memory: growth over ${int(m.edits)} edits of q (JS heap + wasm)`, `${mb(total)} (JS ${mb(m.growth.jsHeap)}, wasm ${m.growth.wasm == null ? '?' : mb(m.growth.wasm)})`, '≤ 1 MB', verdict(total, MB));
+    }
+  }
+  return rows;
+}
+
+function table(rows, header = ['measure', 'figure', 'budget', '']) {
+  const all = [header, ...rows];
+  const width = header.map((_, i) => Math.max(...all.map((r) => [...String(r[i])].length)));
+  const pad = (s, w) => String(s) + ' '.repeat(w - [...String(s)].length);
+  const line = (r) => `| ${r.map((c, i) => pad(c, width[i])).join(' | ')} |`;
+  return [line(header), `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function machine(browserVersion) {
+  let cpu = '';
+  try {
+    const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    cpu = m ? m[1].trim() : '';
+  } catch { /* not Linux */ }
+  return {
+    nproc: Number(sh('nproc', [])) || os.cpus().length,
+    cpu: cpu || os.cpus()[0]?.model || 'unknown',
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    chromium: browserVersion,
+    chromiumBinary: `${CHROMIUM}: ${sh(CHROMIUM, ['--version']).split('\n').pop()}`,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    commit: `${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']) ? ' (with uncommitted changes)' : ''}`,
+    date: new Date().toISOString(),
+  };
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  for (const f of ['pkg/din_viz.js', 'pkg/din_viz_bg.wasm', 'www/index.html']) {
+    if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run make build first`);
+  }
+  const started = performance.now();
+  const results = {};
+  const s = await startServer();
+  origin = `http://127.0.0.1:${s.port}`;
+  try {
+    await launchBrowser();
+    results.machine = machine(browser.version());
+    const step = async (name, fn) => {
+      if (!ONLY.has(name)) return;
+      const t0 = performance.now();
+      process.stderr.write(`bench: ${name} ...`);
+      try {
+        results[name] = await fn();
+      } catch (e) {
+        results[name] = { error: e.message.split('\n')[0] };
+      }
+      process.stderr.write(` ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    };
+    await step('payload', async () => payload());
+    await step('compute', compute);
+    await step('startup', startup);
+    await step('memory', memory);
+    if (ONLY.has('update')) {
+      results.update = [];
+      const pick = process.env.BENCH_SCENES ? new Set(process.env.BENCH_SCENES.split(',')) : null;
+      for (const scene of SCENES.filter((sc) => !pick || pick.has(sc.id))) {
+        const t0 = performance.now();
+        process.stderr.write(`bench: update, ${scene.label} ...`);
+        results.update.push(await updateScene(scene));
+        const last = results.update.at(-1);
+        process.stderr.write(` ${((performance.now() - t0) / 1000).toFixed(1)} s${last.error ? ` (failed: ${last.error})` : ''}\n`);
+      }
+    }
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    s.child.kill();
+  }
+  results.seconds = (performance.now() - started) / 1000;
+  results.settings = {
+    viewport: '1440x1000', devicePixelRatio: 2, updates: UPDATES, warmupUpdates: WARMUP_UPDATES, sceneCapSeconds: SCENE_CAP_MS / 1000,
+    computeInputs: COMPUTE, startupLoads: STARTUP_LOADS, memoryEdits: MEMORY_EDITS, units: 'KB = 1000 B, MB = 10^6 B',
+  };
+  const rows = buildRows(results);
+  results.table = rows;
+  mkdirSync(path.dirname(OUT_JSON), { recursive: true });
+  writeFileSync(OUT_JSON, `${JSON.stringify(results, null, 2)}\n`);
+
+  const m = results.machine;
+  console.log('');
+  console.log(`din-viz bench — ${m.date}`);
+  console.log(`machine: ${m.nproc} CPUs (nproc), ${m.cpu}, ${m.memory}; Chromium ${m.chromium} (headless, --disable-gpu); Node ${m.node}; commit ${m.commit}`);
+  console.log(`page: 1440x1000 at devicePixelRatio 2; update = input event on q1's slider → recompute → every panel redrawn; time = main-thread TaskDuration minus an idle frame's`);
+  console.log('');
+  console.log(table(rows));
+  console.log('');
+  const c = results.compute;
+  if (c && !c.error) {
+    console.log(`compute inputs: seeded clustered vectors (6 centroids + noise), identical in JS and Rust: ${c.chromium?.sameInputsAsNative ? 'yes (checksums agree)' : 'NOT CONFIRMED'}; Chromium timer ${c.chromium?.isolated ? 'cross-origin isolated' : 'not isolated'}, resolution ${Number.isFinite(c.chromium?.timerResolutionMs) ? (c.chromium.timerResolutionMs * 1000).toFixed(0) : '?'} µs`);
+  }
+  for (const u of results.update ?? []) {
+    if (u.error) continue;
+    const b = u.breakdown;
+    console.log(`update ${u.label}: setState + first frame ${ms(u.applyMs, 0)}; per update (medians, idle frame subtracted): script ${ms(b.script, 1)}, style+layout ${ms(b.layout, 1)}, other tasks (paint/raster/commit) ${ms(b.other, 1)}; main-thread CPU ${ms(b.thread, 1)}; idle frame TaskDuration ${ms(u.baselineMs)}`);
+  }
+  console.log(`units: KB = 1000 bytes, MB = 10^6 bytes. Budgets are checked on the median. Whole run ${results.seconds.toFixed(0)} s. Written: ${path.relative(ROOT, OUT_JSON)}`);
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.stack || e.message}`);
+  process.exit(1);
+});
