@@ -167,6 +167,23 @@ fn rounded(v: f64) -> f64 {
 }
 
 impl App {
+    /// Replaces the whole scene (a built-in or generated one): validates it,
+    /// resets the drag, the projection and the view, and restarts a running
+    /// step-through at step 0.
+    fn replace_scene(&mut self, preset: Preset, scene: Scene) -> Result<(), JsValue> {
+        let att = scene.validate().map_err(|e| self.fail(e))?;
+        self.preset = preset;
+        self.scene = scene;
+        self.att = att;
+        self.drag = None;
+        self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+        self.view = None;
+        if self.step.is_some() {
+            self.step = Some(0);
+        }
+        Ok(())
+    }
+
     /// A JS `Error` with the message in the interface language and a `code` property.
     fn fail<E: Localized>(&self, e: E) -> JsValue {
         let err = js_sys::Error::new(&e.message(self.lang));
@@ -467,17 +484,7 @@ impl App {
         }
         let mut scene = presets::generated(n, d, 2018);
         scene.copy_settings_from(&self.scene);
-        let att = scene.validate().map_err(|e| self.fail(e))?;
-        self.preset = presets::blank(d);
-        self.scene = scene;
-        self.att = att;
-        self.drag = None;
-        self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-        self.view = None;
-        if self.step.is_some() {
-            self.step = Some(0);
-        }
-        Ok(())
+        self.replace_scene(presets::blank(d), scene)
     }
 
     /// The state without the items (cheap for a long LastN), as JSON:
@@ -564,17 +571,7 @@ impl App {
             })?
         };
         let scene = p.scene.clone();
-        let att = scene.validate().map_err(|e| self.fail(e))?;
-        self.preset = p;
-        self.scene = scene;
-        self.att = att;
-        self.drag = None;
-        self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-        self.view = None;
-        if self.step.is_some() {
-            self.step = Some(0);
-        }
-        Ok(())
+        self.replace_scene(p, scene)
     }
 
     /// Every caption of the current scene in the current language, as JSON

@@ -27,7 +27,7 @@ impl Mulberry32 {
         self.0 = self.0.wrapping_add(0x6D2B_79F5);
         let a = self.0;
         let mut t = (a ^ (a >> 15)).wrapping_mul(1 | a);
-        t = t.wrapping_add((t ^ (t >> 7)).wrapping_mul(61 | t)) ^ t;
+        t = t.wrapping_add((t ^ (t >> 7)).wrapping_mul(0x3D | t)) ^ t;
         f64::from(t ^ (t >> 14)) / 4_294_967_296.0
     }
 }
@@ -139,7 +139,9 @@ fn main() -> ExitCode {
     }
     let med = median(&mut ms);
     let (min, p95) = (ms[0], quantile(&ms, 0.95));
-    let alpha_checksum: f64 = reference.alpha.iter().enumerate().map(|(i, a)| a * ((i % 7) as f64 + 1.0)).sum();
+    // sum of alpha_i * (i mod 7 + 1): order-sensitive, unlike alphaSum.
+    let weights = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+    let alpha_checksum: f64 = reference.alpha.iter().zip(weights.iter().cycle()).map(|(a, w)| a * w).sum();
     eprintln!(
         "bench_native: attend_named n = {} d = {} {similarity}/{normalization}: median {med:.4} ms, min {min:.4} ms, p95 {p95:.4} ms over {} runs",
         args.n, args.d, args.runs

@@ -619,6 +619,7 @@ function machine(browserVersion) {
     os: `${os.type()} ${os.release()}`,
     commit: `${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']) ? ' (with uncommitted changes)' : ''}`,
     date: new Date().toISOString(),
+    loadAverageAtStart: os.loadavg().map((v) => Number(v.toFixed(2))),
   };
 }
 
@@ -666,6 +667,7 @@ async function main() {
     s.child.kill();
   }
   results.seconds = (performance.now() - started) / 1000;
+  if (results.machine) results.machine.loadAverageAtEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
   results.settings = {
     viewport: '1440x1000', devicePixelRatio: 2, updates: UPDATES, warmupUpdates: WARMUP_UPDATES, sceneCapSeconds: SCENE_CAP_MS / 1000,
     computeInputs: COMPUTE, startupLoads: STARTUP_LOADS, memoryEdits: MEMORY_EDITS, units: 'KB = 1000 B, MB = 10^6 B',
@@ -679,6 +681,7 @@ async function main() {
   console.log('');
   console.log(`din-viz bench — ${m.date}`);
   console.log(`machine: ${m.nproc} CPUs (nproc), ${m.cpu}, ${m.memory}; Chromium ${m.chromium} (headless, --disable-gpu); Node ${m.node}; commit ${m.commit}`);
+  console.log(`load average (1, 5, 15 min) at start ${m.loadAverageAtStart.join(', ')}, at end ${m.loadAverageAtEnd.join(', ')}${Math.max(m.loadAverageAtStart[0], m.loadAverageAtEnd[0]) > 0.5 * m.nproc ? ' — other work was running: times are noisy' : ''}`);
   console.log(`page: 1440x1000 at devicePixelRatio 2; update = input event on q1's slider → recompute → every panel redrawn; time = main-thread TaskDuration minus an idle frame's`);
   console.log('');
   console.log(table(rows));
@@ -687,6 +690,10 @@ async function main() {
   if (c && !c.error) {
     console.log(`compute inputs: seeded clustered vectors (6 centroids + noise), identical in JS and Rust: ${c.chromium?.sameInputsAsNative ? 'yes (checksums agree)' : 'NOT CONFIRMED'}; Chromium timer ${c.chromium?.isolated ? 'cross-origin isolated' : 'not isolated'}, resolution ${Number.isFinite(c.chromium?.timerResolutionMs) ? (c.chromium.timerResolutionMs * 1000).toFixed(0) : '?'} µs`);
   }
+  const st = results.startup;
+  if (st && !st.error) console.log(`start-up (medians, ms after navigation start, each load in a fresh context with a cold cache): DOMContentLoaded ${ms(st.domContentLoaded, 0)}, wasm downloaded ${ms(st.wasmLoaded, 0)}, first complete draw ${ms(st.median, 0)}`);
+  const mem = results.memory;
+  if (mem && !mem.error) console.log(`memory: ${int(mem.edits)} slider edits of q1 after 100 warm-up edits, a frame drawn every 100 edits (${mem.framesDrawn} frames, ${mem.seconds.toFixed(1)} s); GC forced with ${mem.forcedGc}; JS heap from Runtime.getHeapUsage`);
   for (const u of results.update ?? []) {
     if (u.error) continue;
     const b = u.breakdown;
