@@ -595,7 +595,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     let label_font = st.font(13.0, &INK);
     let labels: Vec<String> = (0..shown).map(|i| format!("x{} {}", sub(i + 1), item_label(scene, i))).collect();
     let max_label = labels.iter().map(|l| text_width(area, l, &label_font)).max().unwrap_or(0);
-    let lw_css = (f64::from(max_label) / st.scale + 18.0).clamp(40.0, 120.0);
+    let lw_css = (f64::from(max_label) / st.scale + 18.0).clamp(40.0, 180.0);
     let natural = 24.0 + 2.0 * 112.0 + 2.0 * 44.0 + lw_css + 20.0 + 92.0 + 84.0 + 100.0 + 2.0 * 24.0;
     let k = (f64::from(w) / st.scale / natural).min(1.0);
     let col = |css: f64| st.px(css * k);

@@ -619,7 +619,7 @@ fn draw_curve<DB: DrawingBackend>(
     let lh = st.px(16.0);
     let mut lines = wrap(area, &info, &ifont, w);
     lines.extend(wrap(area, &how, &ifont, w));
-    lines.truncate(5);
+    lines.truncate(7);
     let mut y = y0 + st.px(24.0);
     text_lines(area, &lines, (x0, y), lh, &ifont, HPos::Left)?;
     y += lh * lines.len() as i32 + st.px(6.0);
@@ -637,7 +637,15 @@ fn draw_curve<DB: DrawingBackend>(
         v.push((tr(lang, format!("unit {u} now"), format!("单元 {u} 当前值")), item_color(item)));
         v
     };
+    let mut ly = ly;
     for (k, (label, color)) in entries.iter().enumerate() {
+        // Wrap the legend onto a new line rather than past the panel's edge.
+        let need = seg + st.px(5.0) + text_width(area, label, &lfont);
+        if lx > x0 && lx + need > x1 {
+            lx = x0;
+            ly += st.px(20.0);
+            y += st.px(20.0);
+        }
         if k + 1 == entries.len() {
             area.draw(&Circle::new((lx + seg / 2, ly), st.px(5.0), color.filled())).map_err(err)?;
             area.draw(&Circle::new((lx + seg / 2, ly), st.px(5.0), INK.stroke_width(st.stroke(1.5)))).map_err(err)?;
