@@ -646,12 +646,19 @@ pub fn draw_qkv<DB: DrawingBackend>(
         (o_x0, o_x0 + side, lang.pick("Output", "输出 output"), "Σ αᵢ vᵢ".to_owned()),
     ];
     for (x0, x1, name, formula) in heads.iter() {
+        let (x0, x1) = ((*x0).max(0), (*x1).min(w - pad / 2));
         let c = (x0 + x1) / 2;
-        let width = (x1 - x0 + gap).max(st.px(60.0));
-        let npx = fit_px(area, name, width, 14.0, 9.0, true, st);
-        text(area, name, (c, head_y), st.bold(npx, &INK), HPos::Center, VPos::Top)?;
-        let fpx = fit_px(area, formula, width, 12.0, 8.0, true, st);
-        text(area, formula, (c, sub_y), st.font(fpx, &MUTED), HPos::Center, VPos::Top)?;
+        // Fit each header to its column (shrinking, then clipping) so that
+        // neighbouring headers never overlap on a narrow panel.
+        let width = (x1 - x0 + gap).max(st.px(24.0));
+        let npx = fit_px(area, name, width, 14.0, 8.0, true, st);
+        let nfont = st.bold(npx, &INK);
+        let shown_name = clip_to(area, name, &nfont, width);
+        text(area, &shown_name, (c, head_y), nfont, HPos::Center, VPos::Top)?;
+        let fpx = fit_px(area, formula, width, 12.0, 7.0, false, st);
+        let ffont = st.font(fpx, &MUTED);
+        let shown_formula = clip_to(area, formula, &ffont, width);
+        text(area, &shown_formula, (c, sub_y), ffont, HPos::Center, VPos::Top)?;
     }
 
     // The query (left) and the output (right), centred on the rows.

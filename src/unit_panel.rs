@@ -72,18 +72,23 @@ pub struct UnitLayout {
     pub weight: f64,
 }
 
-/// Preferred CSS height of the panel for a unit with `hidden_layers` hidden layers.
+/// Preferred CSS height of the panel for a unit with `hidden_layers`
+/// hidden layers, at a CSS width of `width`: below 640 px the curve goes
+/// under the network and needs its own 360 px.
 ///
 /// ```
-/// assert_eq!(din_viz::unit_panel::unit_height(2), 520.0);
+/// use din_viz::unit_panel::unit_height;
+/// assert_eq!(unit_height(2, 900.0), 520.0);
+/// assert_eq!(unit_height(2, 360.0), 880.0);
 /// ```
 #[must_use]
-pub fn unit_height(hidden_layers: usize) -> f64 {
-    360.0 + 80.0 * hidden_layers.min(8) as f64
+pub fn unit_height(hidden_layers: usize, width: f64) -> f64 {
+    let network = 360.0 + 80.0 * hidden_layers.min(8) as f64;
+    if width >= 640.0 { network } else { network + 360.0 }
 }
 
 // ---------------------------------------------------------------------------
-// Small helpers (the lecture panels keep their own private copies).
+// Small helpers.
 
 /// `name = value` with no-break spaces, so that wrapping keeps it on one line.
 fn eq(name: &str, v: f64) -> String {

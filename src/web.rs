@@ -676,11 +676,11 @@ impl App {
         }
     }
 
-    /// The preferred CSS height of the "inside the unit" panel.
+    /// The preferred CSS height of the "inside the unit" panel at CSS width `width_css`.
     #[wasm_bindgen(js_name = unitHeight)]
-    pub fn unit_height(&self) -> f64 {
+    pub fn unit_height(&self, width_css: f64) -> f64 {
         let layers = crate::scene::shipped_unit(self.scene.activation).map_or(2, |u| u.hidden().len());
-        crate::unit_panel::unit_height(layers)
+        crate::unit_panel::unit_height(layers, width_css)
     }
 
     /// Where the LastN feature goes in the two-tower diagram: `user-tower` or `ranking`.

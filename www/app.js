@@ -411,7 +411,7 @@ function draw() {
   sizeCanvas(ui.heatmap, layout.heatmapHeight, dpr);
   sizeCanvas(ui.map, null, dpr);
   for (const c of [ui.steps, ui.qkv, ui.towers]) sizeCanvas(c, null, dpr);
-  sizeCanvas(ui.unit, guard(() => app.unitHeight()), dpr);
+  sizeCanvas(ui.unit, guard(() => app.unitHeight(ui.unit.getBoundingClientRect().width)), dpr);
   try {
     guard(() => app.render(dpr));
   } catch (e) {
