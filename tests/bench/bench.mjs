@@ -33,14 +33,14 @@
 // payload,compute,startup,memory,update), BENCH_SCENES (comma list of
 // n10,n200,n1000,n10000).
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
+import { startServer, launchBrowser as launchChromium } from '../e2e/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT_JSON = path.join(ROOT, 'target', 'bench.json');
@@ -129,37 +129,12 @@ function sh(cmd, args) {
 
 // ------------------------------------------------------------------ server and browser
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-    });
-    let log = '';
-    const keep = (chunk) => { log = (log + chunk).slice(-4000); };
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`http.server did not report its port within 10 s:\n${log}`)); }, 10_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', keep);
-    child.stdout.on('data', (chunk) => {
-      keep(chunk);
-      const m = /port (\d+)/.exec(log);
-      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
-    });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`http.server exited with code ${code}:\n${log}`)); });
-  });
-}
 
 let browser = null;
 let origin = '';
 
 async function launchBrowser() {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--js-flags=--expose-gc'],
-  });
+  browser = await launchChromium(['--js-flags=--expose-gc']);
 }
 
 /** Closes a context; if the renderer is stuck (a long synchronous task), restarts the browser. */

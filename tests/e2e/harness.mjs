@@ -2,6 +2,7 @@
 // repository root on a free port of 127.0.0.1, and Debian's Chromium
 // driven by playwright-core. Not a test file itself.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -54,4 +55,85 @@ export function isLocal(url) {
   const u = new URL(url);
   if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:') return true;
   return u.hostname === '127.0.0.1';
+}
+
+/** Waits until the page has drawn once and exposes `window.din`. */
+export const waitReady = (page) => page.waitForFunction(
+  () => document.documentElement.dataset.ready === 'true' && typeof window.din === 'object',
+  null,
+  { timeout: 15_000 },
+);
+
+/**
+ * Opens `url` in a fresh context of `browser` and waits until it is ready.
+ * `problems` collects console errors, uncaught exceptions and requests to
+ * any host but 127.0.0.1 (which are also blocked). A failed load is retried
+ * (pkg/ may be rebuilt while a suite runs).
+ */
+export async function openWatchedPage(browser, url, contextOptions) {
+  for (let attempt = 1; ; attempt++) {
+    const context = await browser.newContext(contextOptions);
+    const problems = [];
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (isLocal(u)) return route.continue();
+      problems.push(`request to a host other than 127.0.0.1: ${u}`);
+      return route.abort('blockedbyclient');
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => {
+      if (!isLocal(r.url())) problems.push(`request event to a host other than 127.0.0.1: ${r.url()}`);
+    });
+    try {
+      await page.goto(url);
+      await waitReady(page);
+      return { context, page, problems };
+    } catch (e) {
+      await context.close().catch(() => {});
+      if (attempt >= 3) throw new Error(`${url} did not become ready (3 attempts): ${e.message}\nproblems: ${problems.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+/**
+ * Runs `fn` on a page opened by openWatchedPage, closes its context, and
+ * fails on the test's own error (with the page problems appended) or, if
+ * the test passed, on any page problem collected meanwhile.
+ */
+export async function checkPage({ context, page, problems }, fn) {
+  let failure = null;
+  try {
+    await fn(page, context);
+  } catch (e) {
+    failure = e;
+  } finally {
+    await context.close().catch(() => {});
+  }
+  if (failure) {
+    if (problems.length) failure.message += `\n(page problems: ${problems.join(' | ')})`;
+    throw failure;
+  }
+  assert.deepEqual(problems, [], 'the page logged console errors, threw, or requested a foreign host');
+}
+
+/** Number of pixels of canvas `id` that differ from the copy saved under `key` (saving the new copy). */
+export function changedPixels(page, id, key) {
+  return page.evaluate(([id, key]) => {
+    const c = document.getElementById(id);
+    const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    window.__snaps = window.__snaps || {};
+    const old = window.__snaps[key];
+    window.__snaps[key] = now;
+    if (!old) return null;
+    if (old.length !== now.length) return Infinity;
+    let n = 0;
+    for (let i = 0; i < now.length; i += 4) {
+      if (now[i] !== old[i] || now[i + 1] !== old[i + 1] || now[i + 2] !== old[i + 2] || now[i + 3] !== old[i + 3]) n++;
+    }
+    return n;
+  }, [id, key]);
 }

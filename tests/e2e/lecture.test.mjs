@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, launchBrowser, isLocal } from './harness.mjs';
+import { startServer, launchBrowser, openWatchedPage, checkPage, changedPixels, waitReady } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
@@ -49,45 +49,8 @@ after(async () => {
 });
 
 
-const waitReady = (page) => page.waitForFunction(
-  () => document.documentElement.dataset.ready === 'true' && typeof window.din === 'object',
-  null,
-  { timeout: 15_000 },
-);
-
-/**
- * Opens /www/<suffix> in a fresh context and waits until it is ready.
- * `problems` collects console errors, uncaught exceptions and foreign
- * requests. A failed load is retried (pkg/ may be rebuilt while the suite runs).
- */
-async function openPage(suffix = '', contextOptions = DESKTOP) {
-  for (let attempt = 1; ; attempt++) {
-    const context = await browser.newContext(contextOptions);
-    const problems = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (isLocal(url)) return route.continue();
-      problems.push(`request to a host other than 127.0.0.1: ${url}`);
-      return route.abort('blockedbyclient');
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => {
-      if (!isLocal(r.url())) problems.push(`request event to a host other than 127.0.0.1: ${r.url()}`);
-    });
-    try {
-      await page.goto(baseUrl + suffix);
-      await waitReady(page);
-      return { context, page, problems };
-    } catch (e) {
-      await context.close().catch(() => {});
-      if (attempt >= 3) throw new Error(`the page /www/${suffix} did not become ready (3 attempts): ${e.message}\nproblems: ${problems.join('\n')}`);
-      await sleep(2000);
-    }
-  }
-}
+/** Opens /www/<suffix> in a fresh, watched context (see harness.mjs). */
+const openPage = (suffix = '', contextOptions = DESKTOP) => openWatchedPage(browser, baseUrl + suffix, contextOptions);
 
 /**
  * Loads /www/<suffix> as a new document in an open page (about:blank in
@@ -109,22 +72,7 @@ async function navigate(page, suffix) {
 
 /** A test on a freshly opened page at /www/<suffix>; fails on any page problem collected meanwhile. */
 function pageTest(name, suffix, fn, contextOptions = DESKTOP, testOptions = {}) {
-  test(name, testOptions, async (t) => {
-    const { context, page, problems } = await openPage(suffix, contextOptions);
-    let failure = null;
-    try {
-      await fn(page, t, context);
-    } catch (e) {
-      failure = e;
-    } finally {
-      await context.close().catch(() => {});
-    }
-    if (failure) {
-      if (problems.length) failure.message += `\n(page problems: ${problems.join(' | ')})`;
-      throw failure;
-    }
-    assert.deepEqual(problems, [], 'the page logged console errors, threw, or requested a foreign host');
-  });
+  test(name, testOptions, async (t) => checkPage(await openPage(suffix, contextOptions), (page, context) => fn(page, t, context)));
 }
 
 // ------------------------------------------------------------------ page helpers
@@ -159,23 +107,6 @@ function canvasStats(page, id) {
   }, id);
 }
 
-/** Number of pixels of canvas `id` that differ from the copy saved under `key` (saving the new copy). */
-function changedPixels(page, id, key) {
-  return page.evaluate(([id, key]) => {
-    const c = document.getElementById(id);
-    const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    window.__snaps = window.__snaps || {};
-    const old = window.__snaps[key];
-    window.__snaps[key] = now;
-    if (!old) return null;
-    if (old.length !== now.length) return Infinity;
-    let n = 0;
-    for (let i = 0; i < now.length; i += 4) {
-      if (now[i] !== old[i] || now[i + 1] !== old[i + 1] || now[i + 2] !== old[i + 2] || now[i + 3] !== old[i + 3]) n++;
-    }
-    return n;
-  }, [id, key]);
-}
 
 /** The three main canvases are drawn (not blank). */
 async function assertDrawn(page, why) {
