@@ -207,6 +207,29 @@ pub fn scene_intensity(scene: &Scene, quantity: Quantity) -> impl Fn(&[f64]) -> 
     }
 }
 
+/// Whether two scenes give the same density grid: the same items and
+/// attention settings (the query, the candidate and the name do not enter
+/// the grid, so moving `q` keeps it).
+///
+/// ```
+/// use din_viz::density::same_inputs;
+/// let a = din_viz::presets::default_scene();
+/// let mut b = a.clone();
+/// b.query[0] += 1.0;
+/// assert!(same_inputs(&a, &b));
+/// b.temperature = 2.0;
+/// assert!(!same_inputs(&a, &b));
+/// ```
+#[must_use]
+pub fn same_inputs(a: &Scene, b: &Scene) -> bool {
+    a.similarity == b.similarity
+        && a.normalization == b.normalization
+        && a.temperature == b.temperature
+        && a.definition == b.definition
+        && a.activation == b.activation
+        && a.items == b.items
+}
+
 /// The quantity the map shows for `scene`: the sum of alpha without softmax
 /// for the activation unit (the paper's interest intensity), else the
 /// smooth maximum `T log sum exp(s_i / T)` of the similarities.

@@ -715,6 +715,58 @@ pub fn map_plot_rect(w: u32, h: u32, st: &Style) -> (f64, f64, f64, f64) {
     (pad + 40.0 * st.scale, 60.0 * st.scale, f64::from(w) - pad, f64::from(h) - 58.0 * st.scale)
 }
 
+/// The shape of an arrow's head and dashes, in CSS px.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ArrowShape {
+    /// Length of the head.
+    pub head: f64,
+    /// Half-width of the head as a share of its length.
+    pub half_width: f64,
+    /// Dash length of a dashed shaft.
+    pub dash: f64,
+    /// Shorten the head to 60% of a short arrow (else a short arrow is all head).
+    pub shrink_head: bool,
+}
+
+/// The map's arrows (pooled, mean).
+pub(crate) const MAP_ARROW: ArrowShape = ArrowShape { head: 14.0, half_width: 0.45, dash: 7.0, shrink_head: false };
+
+/// An arrow from `from` to `to` (backend px): a shaft, solid or dashed, and a filled head.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn arrow_shaped<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: (f64, f64),
+    to: (f64, f64),
+    color: RGBColor,
+    width: f64,
+    dashed: bool,
+    shape: ArrowShape,
+    st: &Style,
+) -> Result<(), DrawError> {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1.0 {
+        return Ok(());
+    }
+    let mut head = shape.head * st.scale;
+    if shape.shrink_head {
+        head = head.min(len * 0.6);
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let base = if len > head { (to.0 - ux * head, to.1 - uy * head) } else { from };
+    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+    let style = color.stroke_width(st.stroke(width));
+    if dashed {
+        dashed_line(area, p(from.0, from.1), p(base.0, base.1), shape.dash * st.scale, style)?;
+    } else {
+        area.draw(&PathElement::new(vec![p(from.0, from.1), p(base.0, base.1)], style)).map_err(err)?;
+    }
+    let half = head * shape.half_width;
+    let tri = vec![p(to.0, to.1), p(base.0 - uy * half, base.1 + ux * half), p(base.0 + uy * half, base.1 - ux * half)];
+    area.draw(&Polygon::new(tri, color.filled())).map_err(err)
+}
+
+/// An arrow in the map's shape ([`MAP_ARROW`]).
 pub(crate) fn arrow<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     from: (f64, f64),
@@ -724,24 +776,7 @@ pub(crate) fn arrow<DB: DrawingBackend>(
     dashed: bool,
     st: &Style,
 ) -> Result<(), DrawError> {
-    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
-    let len = (dx * dx + dy * dy).sqrt();
-    let head = 14.0 * st.scale;
-    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
-    if len < 1.0 {
-        return Ok(());
-    }
-    let (ux, uy) = (dx / len, dy / len);
-    let base = if len > head { (to.0 - ux * head, to.1 - uy * head) } else { from };
-    let style = color.stroke_width(st.stroke(width));
-    if dashed {
-        dashed_line(area, p(from.0, from.1), p(base.0, base.1), 7.0 * st.scale, style)?;
-    } else {
-        area.draw(&PathElement::new(vec![p(from.0, from.1), p(base.0, base.1)], style)).map_err(err)?;
-    }
-    let half = head * 0.45;
-    let tri = vec![p(to.0, to.1), p(base.0 - uy * half, base.1 + ux * half), p(base.0 + uy * half, base.1 - ux * half)];
-    area.draw(&Polygon::new(tri, color.filled())).map_err(err)
+    arrow_shaped(area, from, to, color, width, dashed, MAP_ARROW, st)
 }
 
 /// The view that fits the items, q, the mean and the origin into the map's plot rectangle for an area of `w x h` pixels.

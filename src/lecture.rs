@@ -20,7 +20,7 @@
 use crate::attention::{Attention, Normalization, Similarity};
 use crate::density::{DensityGrid, Quantity};
 use crate::draw::{
-    dashed_line, diverging, err, fmt_num, item_color, item_label, nice_ceil, text, text_width, DrawError, Style,
+    arrow_shaped, dashed_line, diverging, err, fmt_num, item_color, item_label, nice_ceil, text, text_width, ArrowShape, DrawError, Style,
     AXIS, GRID, INK, LABEL_PX, MEAN_COLOR, MUTED, POOLED_COLOR, QUERY_COLOR, TITLE_PX,
 };
 use crate::i18n::Lang;
@@ -31,8 +31,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-/// A rectangle in backend pixels: left, top, right, bottom.
-pub type Rect = (i32, i32, i32, i32);
+pub use crate::textlayout::Rect;
 
 /// At most this many LastN items are drawn one by one; beyond it the
 /// panels say "(first 20 of n shown)". Sums and means always use all n.
@@ -78,24 +77,8 @@ fn small_arrow<DB: DrawingBackend>(
     head: f64,
     st: &Style,
 ) -> Result<(), DrawError> {
-    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
-    let len = (dx * dx + dy * dy).sqrt();
-    if len < 1.0 {
-        return Ok(());
-    }
-    let head = (head * st.scale).min(len * 0.6);
-    let (ux, uy) = (dx / len, dy / len);
-    let base = (to.0 - ux * head, to.1 - uy * head);
-    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
-    let style = color.stroke_width(st.stroke(width));
-    if dashed {
-        dashed_line(area, p(from.0, from.1), p(base.0, base.1), 5.0 * st.scale, style)?;
-    } else {
-        line(area, vec![p(from.0, from.1), p(base.0, base.1)], style)?;
-    }
-    let half = head * 0.55;
-    let tri = vec![p(to.0, to.1), p(base.0 - uy * half, base.1 + ux * half), p(base.0 + uy * half, base.1 - ux * half)];
-    area.draw(&Polygon::new(tri, color.filled())).map_err(err)
+    let shape = ArrowShape { head, half_width: 0.55, dash: 5.0, shrink_head: true };
+    arrow_shaped(area, from, to, color, width, dashed, shape, st)
 }
 
 /// One vector as a strip of `d` coloured cells (top to bottom when

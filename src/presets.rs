@@ -62,6 +62,24 @@ impl Preset {
     }
 }
 
+/// A scene with the settings every built-in scene opens with: dot
+/// similarity, softmax with `T = 1`, the Dice unit (used once the
+/// definition is switched to it) and a padded length of 12.
+fn scene(name: &str, candidate: &str, query: Vec<f64>, items: Vec<Item>) -> Scene {
+    Scene {
+        name: name.to_owned(),
+        candidate: candidate.to_owned(),
+        query,
+        items,
+        similarity: Similarity::Dot,
+        normalization: Normalization::Softmax,
+        temperature: 1.0,
+        definition: Definition::Similarity,
+        activation: Activation::Dice,
+        max_len: 12,
+    }
+}
+
 fn items(rows: &[(&str, [f64; 8])]) -> Vec<Item> {
     rows.iter().map(|(l, v)| Item::new(l, v)).collect()
 }
@@ -133,18 +151,7 @@ pub fn default_candidates() -> Vec<Candidate> {
 #[must_use]
 pub fn default_scene() -> Scene {
     let candidates = default_candidates();
-    Scene {
-        name: "why-din-works".to_owned(),
-        candidate: "food".to_owned(),
-        query: candidates[0].vector.clone(),
-        items: default_items(),
-        similarity: Similarity::Dot,
-        normalization: Normalization::Softmax,
-        temperature: 1.0,
-        definition: Definition::Similarity,
-        activation: Activation::Dice,
-        max_len: 12,
-    }
+    scene("why-din-works", "food", candidates[0].vector.clone(), default_items())
 }
 
 fn why_din_works() -> Preset {
@@ -198,16 +205,10 @@ fn interest_intensity() -> Preset {
         title_en: "Interest intensity (90% clothes, 10% electronics)",
         title_zh: "兴趣强度（90% 服装，10% 电子产品）",
         scene: Scene {
-            name: "interest-intensity".to_owned(),
-            candidate: candidates[0].id.to_owned(),
-            query: candidates[0].vector.clone(),
-            items,
-            similarity: Similarity::Dot,
+            // The paper's setting: the activation unit, no softmax.
             normalization: Normalization::None,
-            temperature: 1.0,
             definition: Definition::Unit,
-            activation: Activation::Dice,
-            max_len: 12,
+            ..scene("interest-intensity", candidates[0].id, candidates[0].vector.clone(), items)
         },
         categories,
         candidates,
@@ -229,18 +230,7 @@ pub fn blank(d: usize) -> Preset {
         id: "blank",
         title_en: "Blank: choose d and add items",
         title_zh: "空白：选择维度 d 并添加物品",
-        scene: Scene {
-            name: "blank".to_owned(),
-            candidate: String::new(),
-            query: vec![0.0; d.max(1)],
-            items: Vec::new(),
-            similarity: Similarity::Dot,
-            normalization: Normalization::Softmax,
-            temperature: 1.0,
-            definition: Definition::Similarity,
-            activation: Activation::Dice,
-            max_len: 12,
-        },
+        scene: scene("blank", "", vec![0.0; d.max(1)], Vec::new()),
         categories: Vec::new(),
         candidates: Vec::new(),
         caption_en: "An empty LastN: set d, add items with the table or import them, and move q.",
@@ -465,16 +455,5 @@ pub fn generated(n: usize, d: usize, seed: u64) -> Scene {
         items.push(Item { label: format!("c{}-{}", c + 1, i + 1), vector: v });
     }
     let query: Vec<f64> = centre(0).into_iter().map(|x| round(x + 0.1 * rng.normal())).collect();
-    Scene {
-        name: "generated".to_owned(),
-        candidate: String::new(),
-        query,
-        items,
-        similarity: Similarity::Dot,
-        normalization: Normalization::Softmax,
-        temperature: 1.0,
-        definition: Definition::Similarity,
-        activation: Activation::Dice,
-        max_len: 12,
-    }
+    scene("generated", "", query, items)
 }

@@ -386,12 +386,7 @@ impl Scene {
     /// # Errors
     /// [`SceneError::Json`] for malformed text, else as [`Scene::with_patch`].
     pub fn with_patch_json(&self, text: &str) -> Result<(Scene, Attention), SceneError> {
-        let v: Value = serde_json::from_str(text).map_err(|e| SceneError::Json {
-            line: e.line(),
-            column: e.column(),
-            reason: json_reason(&e),
-        })?;
-        self.with_patch(&v)
+        self.with_patch(&parse_state(text)?)
     }
 
     /// Returns a new scene with the fields present in `patch` replaced, and
@@ -618,6 +613,20 @@ fn type_name(v: &Value) -> &'static str {
 
 fn wrong_type(field: &str, want: &str, got: &Value) -> SceneError {
     SceneError::Invalid { field: field.to_owned(), reason: format!("must be {want}, not {}", type_name(got)) }
+}
+
+/// Parses the JSON text of a (partial) state.
+///
+/// ```
+/// use din_viz::scene::{parse_state, SceneError};
+/// assert!(parse_state(r#"{"temperature": 2}"#).is_ok());
+/// assert!(matches!(parse_state("{\n,}"), Err(SceneError::Json { line: 2, .. })));
+/// ```
+///
+/// # Errors
+/// [`SceneError::Json`] with the line and column of the first problem.
+pub fn parse_state(text: &str) -> Result<Value, SceneError> {
+    serde_json::from_str(text).map_err(|e| SceneError::Json { line: e.line(), column: e.column(), reason: json_reason(&e) })
 }
 
 fn json_reason(e: &serde_json::Error) -> String {

@@ -279,9 +279,7 @@ impl App {
         if self.drag.is_some() {
             self.drag = None;
         }
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            js_err(SceneError::Json { line: e.line(), column: e.column(), reason: e.to_string() })
-        })?;
+        let v = crate::scene::parse_state(text).map_err(|e| self.fail(e))?;
         let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
             None => self.lang,
@@ -788,12 +786,9 @@ impl App {
     /// The interest-density grid for this view, recomputed only when the
     /// items, the settings or the view change (not when only q moves).
     fn density(&mut self, basis: &Basis, view: &View) -> std::rc::Rc<DensityGrid> {
-        let mut key_scene = self.scene.clone();
-        key_scene.query = Vec::new();
-        key_scene.candidate.clear();
-        key_scene.name.clear();
+        // Compared, not cloned, on every frame; cloned only when recomputed.
         if let Some((k, b, v, g)) = &self.density_cache {
-            if *k == key_scene && b == basis && v == view {
+            if crate::density::same_inputs(k, &self.scene) && b == basis && v == view {
                 return g.clone();
             }
         }
@@ -809,7 +804,7 @@ impl App {
         let quantity = crate::density::quantity_for(&self.scene);
         let f = crate::density::scene_intensity(&self.scene, quantity);
         let g = std::rc::Rc::new(crate::density::grid(&self.scene, basis, view, cols, rows, &f, quantity));
-        self.density_cache = Some((key_scene, basis.clone(), *view, g.clone()));
+        self.density_cache = Some((self.scene.clone(), basis.clone(), *view, g.clone()));
         g
     }
 
