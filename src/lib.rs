@@ -15,6 +15,7 @@
 //! * [`unit`], [`rng`], [`train`]: the paper's activation unit, a seeded
 //!   PRNG and the trainer behind `make weights`.
 //! * [`i18n`], [`errors`]: English and Chinese strings, error codes.
+//! * [`options`]: the theme and the panel list (view options in the state).
 //! * [`lecture`], [`unit_panel`], [`density`]: the step-through, query/key/value,
 //!   two-tower, inside-the-unit panels and the interest-density map.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
@@ -25,6 +26,7 @@ pub mod draw;
 pub mod errors;
 pub mod i18n;
 pub mod lecture;
+pub mod options;
 pub mod presets;
 pub mod projection;
 pub mod rng;
