@@ -23,6 +23,7 @@
 pub mod attention;
 pub mod density;
 pub mod draw;
+pub mod either;
 pub mod errors;
 pub mod i18n;
 pub mod lecture;
