@@ -14,7 +14,12 @@ use crate::draw::{self, BarsLayout, MapLayout, Style};
 use crate::i18n::Lang;
 use crate::presets::{self, Preset};
 use crate::projection::{Basis, View};
+use crate::either::Either;
+use crate::history::History;
+use crate::options::{parse_panels, Panel, Theme, FONT_SCALE_RANGE};
 use crate::scene::{Item, Scene, SceneError, MAX_LABEL, MAX_N};
+use crate::urlstate::{self, UrlState};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -135,10 +140,26 @@ struct Drag {
     view: View,
 }
 
+/// Every chart is drawn through this one backend type (canvas on screen,
+/// SVG for export), so the drawing code exists once in the wasm module.
+type Back<'a> = Either<CanvasBackend, SVGBackend<'a>>;
+type Area<'a> = DrawingArea<Back<'a>, Shift>;
+
+/// Undo steps kept.
+const HISTORY_CAP: usize = 200;
+
 /// The page's handle: owns the scene and the three canvases.
 #[wasm_bindgen]
 pub struct App {
     scene: Scene,
+    /// The scene as it was loaded (preset, generated or imported), before
+    /// edits: what "reset scene" returns to and what links are relative to.
+    origin: Scene,
+    history: History<Scene>,
+    theme: Theme,
+    font_scale: f64,
+    panels: Vec<Panel>,
+    embed: bool,
     att: Attention,
     basis: Basis,
     preset: Preset,
@@ -173,6 +194,7 @@ impl App {
     fn replace_scene(&mut self, preset: Preset, scene: Scene) -> Result<(), JsValue> {
         let att = scene.validate().map_err(|e| self.fail(e))?;
         self.preset = preset;
+        self.origin = scene.clone();
         self.scene = scene;
         self.att = att;
         self.drag = None;
@@ -204,6 +226,12 @@ impl App {
         let att = scene.validate().map_err(|e| JsValue::from_str(&e.to_string()))?;
         let basis = Basis::for_items(&scene.keys(), scene.dim());
         Ok(App {
+            origin: scene.clone(),
+            history: History::new(scene.clone(), HISTORY_CAP),
+            theme: Theme::Light,
+            font_scale: 1.0,
+            panels: Panel::ALL.to_vec(),
+            embed: false,
             scene,
             att,
             basis,
@@ -258,6 +286,9 @@ impl App {
         if let Some(obj) = v.as_object_mut() {
             obj.insert("lang".into(), self.lang.code().into());
             obj.insert("step".into(), self.step.map_or(serde_json::Value::Null, |s| s.into()));
+            if let serde_json::Value::Object(view) = self.view_value() {
+                obj.extend(view);
+            }
         }
         v.to_string()
     }
@@ -281,6 +312,7 @@ impl App {
         }
         let v = crate::scene::parse_state(text).map_err(|e| self.fail(e))?;
         let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
+        let view = self.checked_view(&v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
             None => self.lang,
             Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\""))))?,
@@ -296,12 +328,16 @@ impl App {
                 self.preset = p;
             }
         }
+        let items_changed = s.items != self.scene.items;
         self.scene = s;
         self.att = a;
         self.lang = lang;
         self.step = step;
-        self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-        self.view = None;
+        self.set_view_checked(view);
+        if items_changed {
+            self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+            self.view = None;
+        }
         Ok(())
     }
 
@@ -715,55 +751,182 @@ impl App {
         draw::item_color_hex(i)
     }
 
-    /// Draws all three canvases at pixel ratio `scale`. The canvases'
+    /// Draws every visible chart at pixel ratio `scale`. The canvases'
     /// backing stores must already be sized to CSS size times `scale`.
     pub fn render(&mut self, scale: f64) -> Result<(), JsValue> {
         self.scale = scale;
+        let st = self.style(scale);
+        let charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart()).collect();
+        for p in charts {
+            let Some(canvas) = self.canvas_for(p) else { continue };
+            let area = self.backend(&canvas)?.into_drawing_area();
+            self.draw_panel(p, &area, &st, true)?;
+            area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+        }
+        Ok(())
+    }
+
+    /// Draws `panel` (a chart name, or `all` for every visible chart on one
+    /// sheet) into any canvas, e.g. an off-screen one at slide resolution,
+    /// at pixel ratio `scale`. The on-screen layout is not touched.
+    #[wasm_bindgen(js_name = renderTo)]
+    pub fn render_to(&mut self, panel: &str, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+        let st = self.style(scale);
+        let area = self.backend(&canvas)?.into_drawing_area();
+        self.draw_target(panel, &area, &st)?;
+        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))
+    }
+
+    /// `panel` (as in [`App::render_to`]) as SVG text of `width` × `height`
+    /// user units, drawn by plotters' SVG backend with the same code as the canvas.
+    pub fn svg(&mut self, panel: &str, width: u32, height: u32) -> Result<String, JsValue> {
+        if width == 0 || height == 0 || width > 8192 || height > 8192 {
+            return Err(self.fail(message("E_INVALID", format!("SVG size {width} × {height}: each side must be 1 to 8192"), format!("SVG 尺寸 {width} × {height}：每边必须在 1 到 8192 之间"))));
+        }
+        let st = self.style(1.0);
+        let mut out = String::new();
+        {
+            let back: Back = Either::Right(SVGBackend::with_string(&mut out, (width, height)));
+            let area = back.into_drawing_area();
+            self.draw_target(panel, &area, &st)?;
+            area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+        }
+        Ok(out)
+    }
+
+    fn style(&self, scale: f64) -> Style {
         let mut st = Style::new(scale);
         st.lang = self.lang;
         st.highlight = self.highlight;
-        let mut qkv_rows = None;
-        for (panel, canvas) in &self.extra {
-            let area = self.backend(canvas)?.into_drawing_area();
-            match panel.as_str() {
-                "steps" => {
-                    crate::lecture::draw_steps(&area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), &st)
-                        .map_err(|e| self.fail(e))?;
+        st.theme = self.theme;
+        st.font_scale = self.font_scale;
+        st
+    }
+
+    fn canvas_for(&self, p: Panel) -> Option<HtmlCanvasElement> {
+        match p {
+            Panel::Bars => Some(self.bars.clone()),
+            Panel::Heatmap => Some(self.heatmap.clone()),
+            Panel::Map => Some(self.map.clone()),
+            Panel::Controls | Panel::Readout => None,
+            other => self.extra.iter().find(|(name, _)| name == other.name()).map(|(_, c)| c.clone()),
+        }
+    }
+
+    fn draw_target(&mut self, panel: &str, area: &Area, st: &Style) -> Result<(), JsValue> {
+        if panel == "all" {
+            return self.draw_sheet(area, st);
+        }
+        let p: Panel = panel.parse().map_err(|e: String| self.fail(message("E_INVALID", e.clone(), format!("未知的面板 \"{panel}\""))))?;
+        if !p.is_chart() {
+            return Err(self.fail(message("E_INVALID", format!("panel \"{panel}\" is not a chart"), format!("面板 \"{panel}\" 不是图表"))));
+        }
+        self.draw_panel(p, area, st, false)
+    }
+
+    /// Every visible chart on one sheet (a slide): a title line with the
+    /// scene, the definition of alpha and the three readout numbers, then
+    /// the charts in a grid that suits a 16:9 page.
+    fn draw_sheet(&mut self, area: &Area, st: &Style) -> Result<(), JsValue> {
+        let pal = crate::draw::palette(st.theme);
+        area.fill(&pal.background).map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+        let mut charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart()).collect();
+        if charts.is_empty() {
+            charts = vec![Panel::Bars, Panel::Map, Panel::Heatmap];
+        }
+        let title_h = st.px(56.0 * st.font_scale);
+        let (head, body) = area.split_vertically(title_h);
+        let a = &self.att;
+        let name = match self.preset.id {
+            id if id == self.scene.name => self.lang.pick(self.preset.title_en, self.preset.title_zh).to_owned(),
+            _ => self.scene.name.clone(),
+        };
+        let title = format!("DIN · {name} — {}", draw::definition_text(&self.scene, self.lang));
+        let numbers = format!(
+            "Σα = {}    |{}| = {}    |{}| = {}",
+            draw::fmt_num(a.alpha_sum),
+            self.lang.pick("pooled", "加权和"),
+            draw::fmt_num(a.pooled_norm),
+            self.lang.pick("mean", "平均"),
+            draw::fmt_num(a.mean_norm)
+        );
+        let fs = 20.0 * st.font_scale;
+        head.draw(&Text::new(title, (st.px(12.0), st.px(8.0)), st.bold(fs, &pal.text)))
+            .map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+        head.draw(&Text::new(numbers, (st.px(12.0), st.px(8.0) + st.px(fs * 1.3)), st.font(fs * 0.8, &pal.muted)))
+            .map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+        let k = charts.len();
+        let (rows, cols) = match k {
+            1 => (1, 1),
+            2 => (1, 2),
+            3 => (1, 3),
+            4 => (2, 2),
+            5 | 6 => (2, 3),
+            _ => (2, 4),
+        };
+        let cells = body.split_evenly((rows, cols));
+        let gap = st.px(6.0);
+        for (p, cell) in charts.into_iter().zip(cells.iter()) {
+            let inner = cell.margin(gap, gap, gap, gap);
+            self.draw_panel(p, &inner, st, false)?;
+        }
+        Ok(())
+    }
+
+    /// Draws one chart. `screen` is true for the page's own canvases: their
+    /// layouts (bars, map, rows) are kept for hit testing; an export
+    /// leaves them alone and fits the map afresh to its own area.
+    fn draw_panel(&mut self, p: Panel, area: &Area, st: &Style, screen: bool) -> Result<(), JsValue> {
+        match p {
+            Panel::Bars => {
+                let lay = draw::draw_bars(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
+                if screen {
+                    self.bars_layout = Some(lay);
                 }
-                "qkv" => {
-                    let lay = crate::lecture::draw_qkv(&area, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?;
-                    qkv_rows = Some(lay.rows);
-                }
-                "towers" => {
-                    crate::lecture::draw_towers(&area, &self.scene, &self.att, self.placement, &st).map_err(|e| self.fail(e))?;
-                }
-                "unit" => {
-                    let unit = crate::scene::shipped_unit(self.scene.activation).map_err(|e| self.fail(e))?;
-                    let item = self.highlight.unwrap_or(self.selected);
-                    crate::unit_panel::draw_unit(&area, &self.scene, unit, item, &st).map_err(|e| self.fail(e))?;
-                }
-                _ => {}
             }
-            area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+            Panel::Heatmap => {
+                draw::draw_heatmap(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
+            }
+            Panel::Map => {
+                if screen {
+                    self.render_map(area, st)?;
+                } else {
+                    let (w, h) = area.dim_in_pixel();
+                    let view = draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st);
+                    let basis = self.basis.clone();
+                    let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
+                    draw::draw_map(area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
+                }
+            }
+            Panel::Steps => {
+                crate::lecture::draw_steps(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), st).map_err(|e| self.fail(e))?;
+            }
+            Panel::Qkv => {
+                let lay = crate::lecture::draw_qkv(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
+                if screen {
+                    self.qkv_rows = lay.rows;
+                }
+            }
+            Panel::Towers => {
+                crate::lecture::draw_towers(area, &self.scene, &self.att, self.placement, st).map_err(|e| self.fail(e))?;
+            }
+            Panel::Unit => {
+                let unit = crate::scene::shipped_unit(self.scene.activation).map_err(|e| self.fail(e))?;
+                let item = self.highlight.unwrap_or(self.selected);
+                crate::unit_panel::draw_unit(area, &self.scene, unit, item, st).map_err(|e| self.fail(e))?;
+            }
+            Panel::Controls | Panel::Readout => {}
         }
-        if qkv_rows.is_some() {
-            self.qkv_rows = qkv_rows.unwrap_or_default();
-        }
-        let bars = self.backend(&self.bars)?.into_drawing_area();
-        self.bars_layout = Some(draw::draw_bars(&bars, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?);
-        bars.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
-        let heat = self.backend(&self.heatmap)?.into_drawing_area();
-        draw::draw_heatmap(&heat, &self.scene, &self.att, &st).map_err(|e| self.fail(e))?;
-        heat.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
-        self.render_map(&st)
+        Ok(())
     }
 
-    fn backend(&self, c: &HtmlCanvasElement) -> Result<CanvasBackend, JsValue> {
-        CanvasBackend::with_canvas_object(c.clone()).ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))
+    fn backend(&self, c: &HtmlCanvasElement) -> Result<Back<'static>, JsValue> {
+        CanvasBackend::with_canvas_object(c.clone())
+            .map(Either::Left)
+            .ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))
     }
 
-    fn render_map(&mut self, st: &Style) -> Result<(), JsValue> {
-        let area = self.backend(&self.map)?.into_drawing_area();
+    fn render_map(&mut self, area: &Area, st: &Style) -> Result<(), JsValue> {
         let (w, h) = area.dim_in_pixel();
         let rect = draw::map_plot_rect(w, h, st);
         let (basis, view) = match &self.drag {
@@ -774,8 +937,7 @@ impl App {
             }
         };
         let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
-        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
-        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+        let lay = draw::draw_map(area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
         if self.drag.is_none() {
             self.view = Some(lay.view);
         }
@@ -983,6 +1145,403 @@ impl App {
             None => "null".to_owned(),
         }
     }
+    // ------------------------------------------------------------ view options
+
+    /// The view options as JSON `{theme, font, panels, embed, density, placement}`.
+    #[wasm_bindgen(js_name = viewJson)]
+    pub fn view_json(&self) -> String {
+        self.view_value().to_string()
+    }
+
+    fn view_value(&self) -> serde_json::Value {
+        let panels: Vec<&str> = self.panels.iter().map(|p| p.name()).collect();
+        serde_json::json!({
+            "theme": self.theme.name(), "font": self.font_scale, "panels": panels, "embed": self.embed,
+            "density": self.show_density, "placement": self.placement.name(),
+        })
+    }
+
+    /// Sets view options from JSON (any of the keys of [`App::view_json`]),
+    /// or throws and changes nothing.
+    #[wasm_bindgen(js_name = setView)]
+    pub fn set_view(&mut self, text: &str) -> Result<(), JsValue> {
+        let v = crate::scene::parse_state(text).map_err(|e| self.fail(e))?;
+        let view = self.checked_view(&v).map_err(|e| self.fail(e))?;
+        self.set_view_checked(view);
+        Ok(())
+    }
+
+    fn checked_view(&self, v: &serde_json::Value) -> Result<ViewPatch, Message> {
+        let bad = |key: &str, want: &str, got: &serde_json::Value| {
+            let shown: String = got.to_string().chars().take(40).collect();
+            message("E_INVALID", format!("{key} must be {want}, not {shown}"), format!("{key} 必须是{want}，而不是 {shown}"))
+        };
+        let mut out = ViewPatch::default();
+        if let Some(x) = v.get("theme") {
+            let t = x.as_str().ok_or_else(|| bad("theme", "\"light\", \"dark\" or \"contrast\"", x))?;
+            out.theme = Some(t.parse::<Theme>().map_err(|e| message("E_INVALID", format!("theme: {e}"), format!("theme：未知的主题，请用 light、dark 或 contrast")))?);
+        }
+        if let Some(x) = v.get("font") {
+            let (lo, hi) = FONT_SCALE_RANGE;
+            match x.as_f64() {
+                Some(f) if f.is_finite() && (lo..=hi).contains(&f) => out.font = Some(f),
+                _ => return Err(bad("font", &format!("a number from {lo} to {hi}"), x)),
+            }
+        }
+        if let Some(x) = v.get("panels") {
+            let text = match x {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(a) if a.iter().all(serde_json::Value::is_string) => {
+                    a.iter().filter_map(serde_json::Value::as_str).collect::<Vec<_>>().join(",")
+                }
+                other => return Err(bad("panels", "a list of panel names", other)),
+            };
+            out.panels = Some(parse_panels(&text).map_err(|e| message("E_INVALID", format!("panels: {e}"), format!("panels：{e}")))?);
+        }
+        for (key, slot) in [("embed", &mut out.embed), ("density", &mut out.density)] {
+            if let Some(x) = v.get(key) {
+                *slot = Some(x.as_bool().ok_or_else(|| bad(key, "true or false", x))?);
+            }
+        }
+        if let Some(x) = v.get("placement") {
+            out.placement = Some(match x.as_str() {
+                Some("user-tower") => crate::lecture::Placement::UserTower,
+                Some("ranking") => crate::lecture::Placement::Ranking,
+                _ => return Err(bad("placement", "\"user-tower\" or \"ranking\"", x)),
+            });
+        }
+        Ok(out)
+    }
+
+    fn set_view_checked(&mut self, v: ViewPatch) {
+        if let Some(t) = v.theme {
+            self.theme = t;
+        }
+        if let Some(f) = v.font {
+            self.font_scale = f;
+        }
+        if let Some(p) = v.panels {
+            self.panels = p;
+        }
+        if let Some(e) = v.embed {
+            self.embed = e;
+        }
+        if let Some(d) = v.density {
+            self.show_density = d;
+        }
+        if let Some(p) = v.placement {
+            self.placement = p;
+        }
+    }
+
+    // ------------------------------------------------------------ URL state
+
+    fn url_state(&self) -> UrlState {
+        UrlState {
+            scene: self.scene.clone(),
+            step: self.step,
+            lang: Some(self.lang),
+            theme: self.theme,
+            font_scale: self.font_scale,
+            panels: (self.panels != Panel::ALL).then(|| self.panels.clone()),
+            embed: self.embed,
+            density: self.show_density,
+            placement: self.placement,
+        }
+    }
+
+    /// The state as URL parameters, as JSON `{ok: true, text}`, or
+    /// `{ok: false, len, max, message}` when the scene is too large for a
+    /// link (the message suggests the JSON export).
+    #[wasm_bindgen(js_name = urlState)]
+    pub fn url_state_json(&self) -> String {
+        match urlstate::encode(&self.url_state(), &self.origin) {
+            Ok(text) => serde_json::json!({ "ok": true, "text": text }).to_string(),
+            Err(e) => {
+                let n = self.scene.items.len();
+                let (en, zh) = (
+                    format!("This scene ({n} items, d = {}) is too large for a link ({} characters; links hold {}): it is not in the address bar. Save it as a JSON scene instead.", self.scene.dim(), e.len, e.max),
+                    format!("当前场景（{n} 个物品，d = {}）太大，无法放进链接（需要 {} 个字符，上限 {}），地址栏中没有保存它。请导出 JSON 场景。", self.scene.dim(), e.len, e.max),
+                );
+                let text = if self.lang == Lang::Zh { zh } else { en };
+                serde_json::json!({ "ok": false, "len": e.len, "max": e.max, "message": text }).to_string()
+            }
+        }
+    }
+
+    /// Applies URL parameters (`query` and `hash`, the hash winning per
+    /// key). With `keep` they go on top of the current state (an attribute
+    /// of the custom element changed); without, they define the whole
+    /// state (page load, hashchange). Invalid parameters are skipped, so
+    /// the result is the nearest valid state; returns their messages as a
+    /// JSON array of strings in the interface language.
+    #[wasm_bindgen(js_name = applyParams)]
+    pub fn apply_params(&mut self, query: &str, hash: &str, keep: bool) -> String {
+        self.drag = None;
+        let (decoded, only_view) = if keep {
+            match urlstate::encode(&self.url_state(), &self.origin) {
+                Ok(current) => (urlstate::decode(&current, hash), false),
+                // Too large for a link: apply only what the text names.
+                Err(_) => (urlstate::decode("", hash), true),
+            }
+        } else {
+            (urlstate::decode(query, hash), false)
+        };
+        let named = |key: &str| hash.trim_start_matches(['#', '?']).split('&').any(|kv| kv.split('=').next() == Some(key));
+        let st = decoded.state;
+        let scene_keys = ["scene", "d", "n", "x", "q", "candidate", "similarity", "normalization", "temperature", "activation", "maxlen"];
+        if !only_view || scene_keys.iter().any(|k| named(k)) {
+            if let Ok(att) = st.scene.validate() {
+                if let Some(p) = presets::preset(&st.scene.name) {
+                    self.preset = p;
+                } else {
+                    self.preset = presets::blank(st.scene.dim().max(1));
+                }
+                let items_changed = st.scene.items != self.scene.items;
+                self.origin = decoded.origin.clone();
+                self.scene = st.scene;
+                self.att = att;
+                if items_changed {
+                    self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+                    self.view = None;
+                }
+            }
+        }
+        let view_named = |k: &str| !only_view || named(k);
+        if let Some(l) = st.lang {
+            if view_named("lang") {
+                self.lang = l;
+            }
+        }
+        if view_named("step") {
+            self.step = st.step.map(|s| s.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
+        }
+        if view_named("theme") {
+            self.theme = st.theme;
+        }
+        if view_named("font") {
+            self.font_scale = st.font_scale;
+        }
+        if view_named("panels") {
+            self.panels = st.panels.unwrap_or_else(|| Panel::ALL.to_vec());
+        }
+        if view_named("embed") {
+            self.embed = st.embed;
+        }
+        if view_named("density") {
+            self.show_density = st.density;
+        }
+        if view_named("placement") {
+            self.placement = st.placement;
+        }
+        if self.selected >= self.scene.items.len() {
+            self.selected = 0;
+        }
+        let msgs: Vec<String> = decoded.problems.iter().map(|m| m.message(self.lang)).collect();
+        serde_json::json!(msgs).to_string()
+    }
+
+    // ------------------------------------------------------------ undo, redo, reset
+
+    /// Ends an undo step: the scene as it is now becomes one step of history.
+    pub fn commit(&mut self) {
+        self.history.commit(&self.scene);
+    }
+
+    /// Goes back one step; false when there is nothing to undo.
+    pub fn undo(&mut self) -> bool {
+        match self.history.undo(&self.scene) {
+            Some(s) => self.restore(s),
+            None => false,
+        }
+    }
+
+    /// Goes forward one step; false when there is nothing to redo.
+    pub fn redo(&mut self) -> bool {
+        match self.history.redo(&self.scene) {
+            Some(s) => self.restore(s),
+            None => false,
+        }
+    }
+
+    #[wasm_bindgen(js_name = canUndo)]
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo() || self.scene != self.history_top()
+    }
+
+    #[wasm_bindgen(js_name = canRedo)]
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    fn history_top(&self) -> Scene {
+        self.history.current().clone()
+    }
+
+    fn restore(&mut self, s: Scene) -> bool {
+        let Ok(att) = s.validate() else { return false };
+        if s.name != self.scene.name {
+            if let Some(p) = presets::preset(&s.name) {
+                self.preset = p;
+            }
+        }
+        let items_changed = s.items != self.scene.items;
+        self.scene = s;
+        self.att = att;
+        self.drag = None;
+        if items_changed {
+            self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+            self.view = None;
+        }
+        if let Some(step) = self.step {
+            self.step = Some(step.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
+        }
+        if self.selected >= self.scene.items.len() {
+            self.selected = 0;
+        }
+        true
+    }
+
+    /// Back to the scene as it was loaded (undoable).
+    #[wasm_bindgen(js_name = resetScene)]
+    pub fn reset_scene(&mut self) -> Result<(), JsValue> {
+        self.history.commit(&self.scene);
+        let origin = self.origin.clone();
+        if !self.restore(origin) {
+            return Err(self.fail(message("E_INVALID", "the scene could not be reset".into(), "无法重置场景".into())));
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ import and export
+
+    /// Imports CSV/TSV item rows or a JSON scene (see `import::import_text`);
+    /// returns a note saying what was imported, or throws naming the line
+    /// and column of the first problem and changes nothing.
+    #[wasm_bindgen(js_name = importText)]
+    pub fn import_text(&mut self, text: &str) -> Result<String, JsValue> {
+        let (scene, _att, en, zh) = crate::import::import_text(text, &self.scene).map_err(|e| self.fail(e))?;
+        self.history.commit(&self.scene);
+        let preset = presets::preset(&scene.name).unwrap_or_else(|| presets::blank(scene.dim().max(1)));
+        self.replace_scene(preset, scene)?;
+        Ok(if self.lang == Lang::Zh { zh } else { en })
+    }
+
+    /// Imports the Embedding Projector's two files: `vectors` (vectors.tsv)
+    /// and `metadata` (metadata.tsv).
+    #[wasm_bindgen(js_name = importProjector)]
+    pub fn import_projector(&mut self, vectors: &str, metadata: &str) -> Result<String, JsValue> {
+        let items = crate::import::parse_projector(vectors, metadata).map_err(|e| self.fail(e))?;
+        let n = items.len();
+        let mut next = self.scene.clone();
+        next.name = "imported".into();
+        next.candidate.clear();
+        let d = items.first().map_or(0, |it| it.vector.len());
+        let mut note_en = format!("Imported {n} items with d = {d} from vectors.tsv and metadata.tsv.");
+        let mut note_zh = format!("已从 vectors.tsv 和 metadata.tsv 导入 {n} 个物品，d = {d}。");
+        if next.query.len() != d && n > 0 {
+            next.query = (0..d).map(|k| rounded(items.iter().map(|it| it.vector[k]).sum::<f64>() / n as f64)).collect();
+            note_en.push_str(" q was set to the items' mean (its d differed).");
+            note_zh.push_str(" q 的维度不同，已设为这些物品的平均。");
+        }
+        next.items = items;
+        next.validate().map_err(|e| self.fail(e))?;
+        self.history.commit(&self.scene);
+        self.replace_scene(presets::blank(d.max(1)), next)?;
+        Ok(if self.lang == Lang::Zh { note_zh } else { note_en })
+    }
+
+    /// The scene as pretty JSON (importable again).
+    #[wasm_bindgen(js_name = sceneJson)]
+    pub fn scene_json(&self) -> String {
+        serde_json::to_string_pretty(&self.scene.to_json()).unwrap_or_default()
+    }
+
+    /// CSV of every item's score and alpha and of q, pooled and mean.
+    #[wasm_bindgen(js_name = resultCsv)]
+    pub fn result_csv(&self) -> String {
+        crate::export::result_csv(&self.scene, &self.att)
+    }
+
+    /// CSV of the LastN items (label, then the numbers), importable again.
+    #[wasm_bindgen(js_name = itemsCsv)]
+    pub fn items_csv(&self) -> String {
+        crate::export::items_csv(&self.scene)
+    }
+
+    // ------------------------------------------------------------ text alternative
+
+    /// What the charts show, as text for screen readers: JSON with the
+    /// step caption, a sentence about the map, and two tables (the weights
+    /// of the top items; q, pooled and mean by component).
+    #[wasm_bindgen(js_name = altJson)]
+    pub fn alt_json(&self) -> String {
+        let s = &self.scene;
+        let a = &self.att;
+        let lang = self.lang;
+        let n = s.items.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&i, &j| a.alpha[j].total_cmp(&a.alpha[i]));
+        let top: Vec<usize> = if n > 60 { order.into_iter().take(30).collect() } else { (0..n).collect() };
+        let alpha_rows: Vec<Vec<String>> = top
+            .iter()
+            .map(|&i| vec![format!("x{}", i + 1), s.items[i].label.clone(), draw::fmt_num(a.scores[i]), draw::fmt_num(a.alpha[i])])
+            .collect();
+        let more = n.saturating_sub(top.len());
+        let alpha_caption = if more > 0 {
+            format!("{} {}", lang.pick("Weights α of the 30 items with the largest α; not listed:", "α 最大的 30 个物品的权重；未列出："), more)
+        } else {
+            lang.pick("Attention weights α of the LastN items", "LastN 物品的注意力权重 α").to_owned()
+        };
+        let d = s.dim();
+        let dims = d.min(64);
+        let vec_rows: Vec<Vec<String>> = [("q", &s.query), (lang.pick("pooled", "加权和"), &a.pooled), (lang.pick("mean", "平均"), &a.mean)]
+            .iter()
+            .map(|(name, v)| std::iter::once((*name).to_owned()).chain(v.iter().take(dims).map(|x| draw::fmt_num(*x))).collect())
+            .collect();
+        let mut vec_head = vec![lang.pick("vector", "向量").to_owned()];
+        vec_head.extend((1..=dims).map(|k| k.to_string()));
+        let nearest = (0..n).max_by(|&i, &j| a.alpha[i].total_cmp(&a.alpha[j]));
+        let map = match nearest {
+            Some(i) => format!(
+                "{} x{} {} (α = {}). Σα = {}, |pooled| = {}, |mean| = {}.",
+                lang.pick("The largest weight goes to", "权重最大的是"),
+                i + 1,
+                s.items[i].label,
+                draw::fmt_num(a.alpha[i]),
+                draw::fmt_num(a.alpha_sum),
+                draw::fmt_num(a.pooled_norm),
+                draw::fmt_num(a.mean_norm)
+            ),
+            None => lang.pick("The LastN is empty.", "LastN 为空。").to_owned(),
+        };
+        let step = match self.step {
+            Some(k) => crate::lecture::steps_caption(s, a, k.min(crate::lecture::steps_total(n) - 1), lang),
+            None => String::new(),
+        };
+        serde_json::json!({
+            "step": step, "map": map,
+            "alphaCaption": alpha_caption,
+            "alphaHead": [lang.pick("item", "物品"), lang.pick("label", "名称"), lang.pick("similarity", "相似度"), "α"],
+            "alphaRows": alpha_rows,
+            "vectorsCaption": lang.pick("q, the weighted sum (pooled) and the mean, by component", "q、加权和与平均，按分量"),
+            "vectorsHead": vec_head,
+            "vectorsRows": vec_rows,
+        })
+        .to_string()
+    }
+
+}
+
+/// View options checked by [`App::checked_view`], applied all at once.
+#[derive(Default)]
+struct ViewPatch {
+    theme: Option<Theme>,
+    font: Option<f64>,
+    panels: Option<Vec<Panel>>,
+    embed: Option<bool>,
+    density: Option<bool>,
+    placement: Option<crate::lecture::Placement>,
 }
 
 fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {

@@ -1,0 +1,109 @@
+// make dist: the offline builds.
+//
+//   dist/din-attention.html  the page as one file: wasm, JS and CSS inlined,
+//                            no request of any kind; opens from file://
+//   dist/din-attention.js    the <din-attention> element as one classic script
+//   dist/reveal/             the reveal.js example deck, offline, using both
+//
+// The wasm is raw-deflated and base64-encoded; the page inflates it with
+// DecompressionStream. Prints every size and fails if the one-file page
+// exceeds its 400 KB budget.
+
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync, gzipSync } from 'node:zlib';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'dist');
+const LIMIT = 400 * 1024;
+
+const wasm = readFileSync(join(ROOT, 'pkg/din_viz_bg.wasm'));
+const packed = deflateRawSync(wasm, { level: 9 }).toString('base64');
+
+async function bundle(entry) {
+  const r = await build({
+    stdin: { contents: entry, resolveDir: join(ROOT, 'www'), sourcefile: 'dist-entry.js', loader: 'js' },
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    write: false,
+    target: ['chrome100', 'firefox100', 'safari16'],
+    loader: { '.css': 'text' },
+    define: { __DIN_WASM__: JSON.stringify(packed) },
+    logLevel: 'warning',
+    logOverride: { 'empty-import-meta': 'silent' },
+    legalComments: 'none',
+  });
+  // Safe inside an inline <script>: no "</script" may appear in the text.
+  return r.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+}
+
+const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/** The strict policy of the one-file page: only its own inline script and wasm compilation. */
+function csp(scriptHash) {
+  return [
+    "default-src 'none'",
+    `script-src ${scriptHash} 'wasm-unsafe-eval'`,
+    "style-src 'unsafe-inline'",
+    'img-src data: blob:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+function page(script) {
+  const css = readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + readFileSync(join(ROOT, 'www/style.css'), 'utf8');
+  let html = readFileSync(join(ROOT, 'www/index.html'), 'utf8');
+  html = html.replace(/<link rel="stylesheet"[^>]*>\n?/g, '');
+  html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '');
+  html = html.replace(/<script type="module" src="app.js"><\/script>/, () => `<script>${script}</script>`);
+  html = html.replace('</head>', () => `<style>${css}</style>\n</head>`);
+  html = html.replace('<meta charset="utf-8">', () => `<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="${csp(sha256(script))}">`);
+  if (!html.includes(script)) throw new Error('index.html changed shape: the app script was not inlined');
+  return html;
+}
+
+function deck(name) {
+  // The source deck loads reveal.js from node_modules and the widget from
+  // the served www/; the offline copy uses files next to it.
+  let html = readFileSync(join(ROOT, 'www/examples/reveal', name), 'utf8');
+  html = html.replaceAll('../../../node_modules/reveal.js/dist/', 'reveal/');
+  html = html.replaceAll('../../index.html', '../din-attention.html');
+  html = html.replace(/<script type="module" src="\.\.\/\.\.\/din-attention\.js"><\/script>/, '<script src="../din-attention.js"></script>');
+  html = html.replace(/<script type="module" src="deck\.js"><\/script>/, '<script src="deck.js"></script>');
+  return html;
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(join(OUT, 'reveal/reveal/theme'), { recursive: true });
+
+const appScript = await bundle("import './dist-setup.js';\nimport './app.js';\n");
+const html = page(appScript);
+writeFileSync(join(OUT, 'din-attention.html'), html);
+const elementScript = await bundle("import './dist-setup.js';\nimport './din-attention.js';\n");
+writeFileSync(join(OUT, 'din-attention.js'), elementScript);
+
+writeFileSync(join(OUT, 'reveal/index.html'), deck('index.html'));
+for (const f of ['deck.js', 'deck.css']) copyFileSync(join(ROOT, 'www/examples/reveal', f), join(OUT, 'reveal', f));
+const rv = join(ROOT, 'node_modules/reveal.js/dist');
+for (const f of ['reveal.js', 'reveal.css', 'reset.css', 'theme/white.css']) copyFileSync(join(rv, f), join(OUT, 'reveal/reveal', f));
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const rows = [
+  ['dist/din-attention.html', statSync(join(OUT, 'din-attention.html')).size],
+  ['dist/din-attention.js', statSync(join(OUT, 'din-attention.js')).size],
+  ['  of which wasm (raw deflate, base64)', packed.length],
+  ['  wasm uncompressed', wasm.length],
+];
+console.log('make dist:');
+for (const [name, size] of rows) console.log(`  ${name.padEnd(40)} ${kb(size).padStart(10)}   gzip ${kb(gzipSync(name.startsWith('dist/') ? readFileSync(join(ROOT, name)) : Buffer.alloc(0)).length)}`);
+const size = rows[0][1];
+if (size > LIMIT) {
+  console.error(`dist/din-attention.html is ${kb(size)}, over its ${kb(LIMIT)} budget`);
+  process.exit(1);
+}
+console.log(`  one-file page: ${kb(size)} of ${kb(LIMIT)} allowed`);

@@ -1,0 +1,10 @@
+// Shows the keys the embedded widget passes on (the documented postMessage form).
+const log = document.getElementById('log');
+const seen = [];
+window.addEventListener('message', (e) => {
+  const m = e.data;
+  if (!m || m.type !== 'din-attention:key') return;
+  seen.push(m.action ? `${m.key} (${m.action})` : m.key);
+  log.textContent = seen.slice(-8).join(', ');
+  window.dinKeys = seen;
+});
