@@ -15,6 +15,9 @@
 //! * [`unit`], [`rng`], [`train`]: the paper's activation unit, a seeded
 //!   PRNG and the trainer behind `make weights`.
 //! * [`i18n`], [`errors`]: English and Chinese strings, error codes.
+//! * [`import`], [`export`]: LastN items in from CSV/TSV, the Embedding
+//!   Projector's `vectors.tsv` + `metadata.tsv` or a scene JSON; items and
+//!   results out as CSV; pure.
 //! * [`options`]: the theme and the panel list (view options in the state).
 //! * [`lecture`], [`unit_panel`], [`density`]: the step-through, query/key/value,
 //!   two-tower, inside-the-unit panels and the interest-density map.
@@ -25,7 +28,9 @@ pub mod density;
 pub mod draw;
 pub mod either;
 pub mod errors;
+pub mod export;
 pub mod i18n;
+pub mod import;
 pub mod lecture;
 pub mod options;
 pub mod presets;
