@@ -25,13 +25,15 @@ WASM_PACK_FLAGS := --mode no-install
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
-.PHONY: help serve build build-panic test test-native test-wasm test-node test-e2e install-build install-test \
+.PHONY: help serve build build-panic dist test test-native test-wasm test-node test-e2e install-build install-test \
         tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench
 
 help:
 	@echo "make serve   build the page and serve it on http://$(HOST):$(PORT)/www/"
 	@echo "make test    run every test suite (installs browsers and drivers if missing)"
 	@echo "make build   build pkg/ (release, optimised)"
+	@echo "make dist    one-file offline builds: dist/din-attention.html, dist/din-attention.js, dist/reveal/"
+	@echo "make bench   speed, size and memory figures (not part of make test)"
 
 # ---------------------------------------------------------------- installs
 
@@ -46,7 +48,7 @@ tools-rust:
 
 tools-npm:
 	@command -v npm >/dev/null || { echo "Node.js and npm are needed"; exit 1; }
-	@if [ ! -x "$(NODE_BIN)/wasm-opt" ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	@if [ ! -x "$(NODE_BIN)/wasm-opt" ] || [ ! -d node_modules/playwright-core ] || [ ! -x "$(NODE_BIN)/esbuild" ] || [ ! -d node_modules/reveal.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  npm ci --no-audit --no-fund; fi
 
 check-wasm-opt: tools-npm
@@ -77,6 +79,10 @@ build: install-build
 build-panic: install-build
 	$(WASM_PACK) build $(WASM_PACK_FLAGS) --target web --dev --no-pack --out-dir target/pkg-panic -- --features panic-trigger
 
+# One-file offline builds (wasm inlined) and the offline reveal.js deck.
+dist: build
+	node tools/dist.mjs
+
 serve: build
 	@echo "http://$(HOST):$(PORT)/www/"
 	@echo "(serving $(CURDIR) on $(HOST):$(PORT) with python3 -m http.server; Ctrl+C stops)"
@@ -85,7 +91,7 @@ serve: build
 # ---------------------------------------------------------------- tests
 
 test: install-test
-	@$(MAKE) --no-print-directory test-native test-wasm build build-panic test-node test-e2e
+	@$(MAKE) --no-print-directory test-native test-wasm build build-panic dist test-node test-e2e
 	@echo "make test: every suite passed"
 
 test-native:
@@ -115,7 +121,7 @@ fixtures:
 	python3 tests/fixtures/gen_fixtures.py
 
 clean:
-	rm -rf pkg target/wasm32-unknown-unknown tests/e2e/out
+	rm -rf pkg dist target/wasm32-unknown-unknown tests/e2e/out
 
 # Retrains the activation units; rewrites weights/*.json byte for byte.
 weights:
