@@ -16,6 +16,7 @@
 //!   PRNG and the trainer behind `make weights`.
 //! * [`i18n`], [`errors`]: English and Chinese strings, error codes.
 //! * [`options`]: the theme and the panel list (view options in the state).
+//! * [`urlstate`], [`history`]: the whole state as link parameters, and undo/redo.
 //! * [`lecture`], [`unit_panel`], [`density`]: the step-through, query/key/value,
 //!   two-tower, inside-the-unit panels and the interest-density map.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
@@ -24,6 +25,7 @@ pub mod attention;
 pub mod density;
 pub mod draw;
 pub mod errors;
+pub mod history;
 pub mod i18n;
 pub mod lecture;
 pub mod options;
@@ -35,6 +37,7 @@ pub mod textlayout;
 pub mod train;
 pub mod unit;
 pub mod unit_panel;
+pub mod urlstate;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
