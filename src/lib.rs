@@ -19,6 +19,7 @@
 //!   Projector's `vectors.tsv` + `metadata.tsv` or a scene JSON; items and
 //!   results out as CSV; pure.
 //! * [`options`]: the theme and the panel list (view options in the state).
+//! * [`urlstate`], [`history`]: the whole state as link parameters, and undo/redo.
 //! * [`lecture`], [`unit_panel`], [`density`]: the step-through, query/key/value,
 //!   two-tower, inside-the-unit panels and the interest-density map.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
@@ -29,6 +30,7 @@ pub mod draw;
 pub mod either;
 pub mod errors;
 pub mod export;
+pub mod history;
 pub mod i18n;
 pub mod import;
 pub mod lecture;
@@ -41,6 +43,7 @@ pub mod textlayout;
 pub mod train;
 pub mod unit;
 pub mod unit_panel;
+pub mod urlstate;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
