@@ -563,7 +563,9 @@ fn write_link(state: &UrlState, origin: &Scene) -> String {
     out
 }
 
-fn placement_name(p: Placement) -> &'static str {
+/// The URL name of a placement: `user-tower` or `ranking`.
+#[must_use]
+pub fn placement_name(p: Placement) -> &'static str {
     match p {
         Placement::UserTower => "user-tower",
         Placement::Ranking => "ranking",

@@ -1157,7 +1157,7 @@ impl App {
         let panels: Vec<&str> = self.panels.iter().map(|p| p.name()).collect();
         serde_json::json!({
             "theme": self.theme.name(), "font": self.font_scale, "panels": panels, "embed": self.embed,
-            "density": self.show_density, "placement": self.placement.name(),
+            "density": self.show_density, "placement": urlstate::placement_name(self.placement),
         })
     }
 
@@ -1375,7 +1375,7 @@ impl App {
     }
 
     fn history_top(&self) -> Scene {
-        self.history.current().clone()
+        self.history.committed().clone()
     }
 
     fn restore(&mut self, s: Scene) -> bool {
