@@ -5,7 +5,11 @@
 //! work in backend pixels: the caller passes the pixel ratio `scale`
 //! (the page's `devicePixelRatio`), and every font size, margin and stroke
 //! width here is given in CSS pixels and multiplied by it, so the charts are
-//! crisp at any ratio and keep the same look.
+//! crisp at any ratio and keep the same look. The [`Style`] also carries the
+//! theme, whose [`Palette`] gives every colour (the whole area is filled
+//! with its ground first) and multiplies stroke widths and fonts, and a
+//! font scale; the room laid out for text (margins, row heights, label
+//! columns) grows with the fonts.
 //!
 //! Each function returns a small layout record (where the bars, rows or
 //! points ended up) that tests assert on and the wasm layer uses for hit
@@ -18,6 +22,10 @@ use crate::scene::Scene;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub use crate::options::Theme;
+pub use crate::palette::{palette, Palette};
+use crate::palette::LIGHT;
 
 /// A drawing failure, as text (plotters' errors carry the backend's type).
 #[derive(Debug, Clone, PartialEq)]
@@ -35,44 +43,42 @@ pub(crate) fn err<E: std::fmt::Display>(e: E) -> DrawError {
     DrawError(e.to_string())
 }
 
-/// Colour-blind-safe palette for LastN items (Paul Tol's "muted" scheme);
-/// item `i` always gets `PALETTE[i % 9]` in every panel.
-pub const PALETTE: [RGBColor; 9] = [
-    RGBColor(0xCC, 0x66, 0x77),
-    RGBColor(0x33, 0x22, 0x88),
-    RGBColor(0xDD, 0xCC, 0x77),
-    RGBColor(0x11, 0x77, 0x33),
-    RGBColor(0x88, 0xCC, 0xEE),
-    RGBColor(0x88, 0x22, 0x55),
-    RGBColor(0x44, 0xAA, 0x99),
-    RGBColor(0x99, 0x99, 0x33),
-    RGBColor(0xAA, 0x44, 0x99),
-];
+/// Colour-blind-safe palette for LastN items in the light theme (Paul
+/// Tol's "muted" scheme); item `i` always gets `PALETTE[i % 9]` in every
+/// panel. Other themes: [`Palette::items`].
+pub const PALETTE: [RGBColor; 9] = LIGHT.items;
 
-/// Colour of the candidate `q`.
-pub const QUERY_COLOR: RGBColor = RGBColor(0x11, 0x11, 0x11);
-/// Colour of the pooled (weighted-sum) vector.
-pub const POOLED_COLOR: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-/// Colour of the plain mean.
-pub const MEAN_COLOR: RGBColor = RGBColor(0x5A, 0x5A, 0x5A);
-pub(crate) const INK: RGBColor = RGBColor(0x1F, 0x23, 0x28);
-pub(crate) const MUTED: RGBColor = RGBColor(0x5B, 0x63, 0x6E);
-pub(crate) const GRID: RGBColor = RGBColor(0xE3, 0xE6, 0xEA);
-pub(crate) const AXIS: RGBColor = RGBColor(0x9A, 0xA1, 0xAB);
-/// Background of the highlighted (hovered) item's row.
-pub(crate) const HIGHLIGHT: RGBColor = RGBColor(0xFF, 0xF3, 0xC4);
+/// Colour of the candidate `q` in the light theme.
+pub const QUERY_COLOR: RGBColor = LIGHT.query;
+/// Colour of the pooled (weighted-sum) vector in the light theme.
+pub const POOLED_COLOR: RGBColor = LIGHT.pooled;
+/// Colour of the plain mean in the light theme.
+pub const MEAN_COLOR: RGBColor = LIGHT.mean;
 
-/// The colour of item `i`.
+/// The colour of item `i` in the light theme.
 #[must_use]
 pub fn item_color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-/// The colour of item `i` as `#rrggbb`, for the page's table.
+/// The colour of item `i` in the light theme as `#rrggbb`, for the page's table.
 #[must_use]
 pub fn item_color_hex(i: usize) -> String {
-    let RGBColor(r, g, b) = item_color(i);
-    format!("#{r:02x}{g:02x}{b:02x}")
+    item_color_hex_for(i, Theme::Light)
+}
+
+/// The colour of item `i` in `theme` as `#rrggbb`, for the page's table.
+///
+/// ```
+/// use din_viz::draw::{item_color_hex, item_color_hex_for};
+/// use din_viz::options::Theme;
+/// assert_eq!(item_color_hex_for(0, Theme::Light), "#cc6677");
+/// assert_eq!(item_color_hex_for(10, Theme::Light), item_color_hex(1));
+/// assert_ne!(item_color_hex_for(1, Theme::Dark), item_color_hex(1));
+/// ```
+#[must_use]
+pub fn item_color_hex_for(i: usize, theme: Theme) -> String {
+    crate::palette::hex(palette(theme).item(i))
 }
 
 /// Formats a number for a label: up to 3 decimals, scientific when tiny or huge.
@@ -102,7 +108,10 @@ pub fn fmt_num(v: f64) -> String {
     s.replace('-', "−")
 }
 
-/// Pixel ratio and fonts; sizes are CSS pixels multiplied by `scale`.
+/// Pixel ratio, theme and fonts: lengths are CSS pixels multiplied by
+/// `scale`; font sizes (and the room laid out for text) are also
+/// multiplied by [`Style::text_factor`]; stroke widths by the theme's
+/// [`Palette::stroke`].
 #[derive(Clone, Debug)]
 pub struct Style {
     /// Backend pixels per CSS pixel (the page's `devicePixelRatio`).
@@ -113,31 +122,122 @@ pub struct Style {
     pub lang: crate::i18n::Lang,
     /// The LastN item under the pointer (0-based), highlighted in every panel.
     pub highlight: Option<usize>,
+    /// Colour theme; every colour, stroke width and font factor comes from its [`Palette`].
+    pub theme: Theme,
+    /// Font-size scale chosen by the reader, 1 by default; read clamped to
+    /// [`crate::options::FONT_SCALE_RANGE`] (non-finite means 1).
+    pub font_scale: f64,
 }
 
 impl Style {
-    /// A style at pixel ratio `scale` with the default sans-serif font.
+    /// A style at pixel ratio `scale` with the default sans-serif font, the
+    /// light theme and font scale 1.
     #[must_use]
     pub fn new(scale: f64) -> Self {
         let scale = if scale.is_finite() && scale > 0.0 { scale.clamp(0.25, 8.0) } else { 1.0 };
-        Style { scale, family: "sans-serif".to_owned(), lang: crate::i18n::Lang::En, highlight: None }
+        Style {
+            scale,
+            family: "sans-serif".to_owned(),
+            lang: crate::i18n::Lang::En,
+            highlight: None,
+            theme: Theme::Light,
+            font_scale: 1.0,
+        }
     }
 
+    /// This style in `theme`.
+    #[must_use]
+    pub fn with_theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+
+    /// This style at font scale `font_scale` (clamped, see [`Style::set_font_scale`]).
+    #[must_use]
+    pub fn with_font_scale(mut self, font_scale: f64) -> Self {
+        self.set_font_scale(font_scale);
+        self
+    }
+
+    /// Sets the font scale, clamped to [`crate::options::FONT_SCALE_RANGE`]
+    /// (a non-finite value means 1).
+    ///
+    /// ```
+    /// use din_viz::draw::Style;
+    /// let mut st = Style::new(1.0);
+    /// st.set_font_scale(9.0);
+    /// assert_eq!(st.font_scale, 2.0);
+    /// st.set_font_scale(f64::NAN);
+    /// assert_eq!(st.font_scale, 1.0);
+    /// ```
+    pub fn set_font_scale(&mut self, font_scale: f64) {
+        self.font_scale = clamp_font_scale(font_scale);
+    }
+
+    /// The theme's colours and weights.
+    #[must_use]
+    pub fn palette(&self) -> &'static Palette {
+        palette(self.theme)
+    }
+
+    /// What every font size is multiplied by: the (clamped) font scale
+    /// times the theme's [`Palette::font`].
+    ///
+    /// ```
+    /// use din_viz::draw::{Style, Theme};
+    /// assert_eq!(Style::new(2.0).text_factor(), 1.0);
+    /// let st = Style::new(1.0).with_theme(Theme::Contrast).with_font_scale(1.5);
+    /// assert!((st.text_factor() - 1.95).abs() < 1e-12);
+    /// ```
+    #[must_use]
+    pub fn text_factor(&self) -> f64 {
+        clamp_font_scale(self.font_scale) * self.palette().font
+    }
+
+    /// `css` CSS px in backend pixels.
     pub(crate) fn px(&self, css: f64) -> i32 {
         (css * self.scale).round() as i32
     }
 
+    /// `css` CSS px of room for text (a line height, a label's offset) in
+    /// backend pixels: grows with the text factor.
+    pub(crate) fn tpx(&self, css: f64) -> i32 {
+        (css * self.scale * self.text_factor()).round() as i32
+    }
+
+    /// `fixed` CSS px plus `textual` CSS px that grow with the text, in
+    /// backend pixels (rounded once, so that at text factor 1 it is `px(fixed + textual)`).
+    pub(crate) fn lay(&self, fixed: f64, textual: f64) -> i32 {
+        ((fixed + textual * self.text_factor()) * self.scale).round() as i32
+    }
+
+    /// Like [`Style::tpx`] without rounding.
+    pub(crate) fn tpx_f(&self, css: f64) -> f64 {
+        css * self.scale * self.text_factor()
+    }
+
+    /// Font size in backend pixels of a `css` CSS px font.
+    pub(crate) fn font_px(&self, css: f64) -> f64 {
+        css * self.scale * self.text_factor()
+    }
+
     pub(crate) fn font(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
-        (self.family.as_str(), css * self.scale).into_font().color(color)
+        (self.family.as_str(), self.font_px(css)).into_font().color(color)
     }
 
     pub(crate) fn bold(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
-        (self.family.as_str(), css * self.scale, FontStyle::Bold).into_font().color(color)
+        (self.family.as_str(), self.font_px(css), FontStyle::Bold).into_font().color(color)
     }
 
+    /// A stroke of `css` CSS px in whole backend pixels (at least 1), times the theme's weight.
     pub(crate) fn stroke(&self, css: f64) -> u32 {
-        (css * self.scale).round().max(1.0) as u32
+        (css * self.scale).round().max(1.0) as u32 * self.palette().stroke
     }
+}
+
+fn clamp_font_scale(f: f64) -> f64 {
+    let (lo, hi) = crate::options::FONT_SCALE_RANGE;
+    if f.is_finite() { f.clamp(lo, hi) } else { 1.0 }
 }
 
 /// Label font size of all charts, in CSS px (readable on a projector).
@@ -146,12 +246,34 @@ pub const LABEL_PX: f64 = 15.0;
 pub const TITLE_PX: f64 = 17.0;
 const ROW_PX: f64 = 30.0;
 const HEAT_ROW_PX: f64 = 26.0;
+/// Outer padding of the charts, CSS px.
+const BARS_PAD: f64 = 12.0;
+/// Top of the bar chart's rows (under the title and the definition), CSS px at text factor 1.
+const BARS_TOP: f64 = 64.0;
+/// Room under the bar chart's rows for the ticks and the 1/n note, CSS px at text factor 1.
+const BARS_BOTTOM: f64 = 44.0;
+/// Top of the heatmap's rows (under the title, the subtitle and the column numbers), CSS px at text factor 1.
+const HEAT_TOP: f64 = 78.0;
 
-/// Preferred CSS height of the bar chart for `n` items.
+/// Preferred CSS height of the bar chart for `n` items (light theme, font scale 1).
 #[must_use]
 pub fn bars_height(n: usize) -> f64 {
+    bars_height_for(n, &Style::new(1.0))
+}
+
+/// Preferred CSS height of the bar chart for `n` items in `st`'s theme and
+/// font scale: the title, the rows and the axis grow with the text.
+///
+/// ```
+/// use din_viz::draw::{bars_height, bars_height_for, Style, Theme};
+/// assert_eq!(bars_height_for(9, &Style::new(2.0)), bars_height(9));
+/// assert!(bars_height_for(9, &Style::new(1.0).with_font_scale(1.5)) > 1.4 * bars_height(9));
+/// assert!(bars_height_for(9, &Style::new(1.0).with_theme(Theme::Contrast)) > bars_height(9));
+/// ```
+#[must_use]
+pub fn bars_height_for(n: usize, st: &Style) -> f64 {
     let rows = if n > ALL_ROWS { TOP_ROWS + 1 } else { n.max(3) };
-    64.0 + ROW_PX * rows as f64 + 44.0
+    BARS_PAD + (BARS_TOP - BARS_PAD + ROW_PX * rows as f64 + BARS_BOTTOM) * st.text_factor()
 }
 
 /// Up to this many items every chart shows every item; beyond it the bar
@@ -184,11 +306,26 @@ pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
     idx
 }
 
-/// Preferred CSS height of the heatmap for `n` items.
+/// Preferred CSS height of the heatmap for `n` items (light theme, font scale 1).
 #[must_use]
 pub fn heatmap_height(n: usize) -> f64 {
+    heatmap_height_for(n, &Style::new(1.0))
+}
+
+/// Preferred CSS height of the heatmap for `n` items in `st`'s theme and
+/// font scale: rows are tall enough for their labels at that size.
+///
+/// ```
+/// use din_viz::draw::{heatmap_height, heatmap_height_for, Style};
+/// assert_eq!(heatmap_height_for(9, &Style::new(1.0)), heatmap_height(9));
+/// assert!(heatmap_height_for(9, &Style::new(1.0).with_font_scale(2.0)) > 1.9 * heatmap_height(9));
+/// ```
+#[must_use]
+pub fn heatmap_height_for(n: usize, st: &Style) -> f64 {
     let rows = if n > ALL_ROWS { TOP_ROWS } else { n };
-    60.0 + HEAT_ROW_PX * (rows + 3) as f64 + 12.0 + 40.0
+    // Padding, then the header, the rows (items and the three results) and
+    // the room under them, which all grow with the text.
+    BARS_PAD + (HEAT_TOP - BARS_PAD + HEAT_ROW_PX * (rows + 3) as f64 + 34.0) * st.text_factor()
 }
 
 pub(crate) fn text<DB: DrawingBackend>(
@@ -392,42 +529,45 @@ pub fn draw_bars<DB: DrawingBackend>(
     att: &Attention,
     st: &Style,
 ) -> Result<BarsLayout, DrawError> {
-    area.fill(&WHITE).map_err(err)?;
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let pad = st.px(12.0);
+    let pad = st.px(BARS_PAD);
     let n = scene.items.len();
-    text(area, st.lang.pick("attention weights α", "注意力权重 α"), (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
-    text(
-        area,
-        &format!("Σα = {}", fmt_num(att.alpha_sum)),
-        (w - pad, pad),
-        st.bold(TITLE_PX, &POOLED_COLOR),
-        HPos::Right,
-        VPos::Top,
-    )?;
-    text(area, &definition_text(scene, st.lang), (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
-    let top = st.px(64.0);
-    let bottom = h - st.px(44.0);
+    let sum_font = st.bold(TITLE_PX, &pal.pooled);
+    let sum = format!("Σα = {}", fmt_num(att.alpha_sum));
+    let sum_w = text_width(area, &sum, &sum_font);
+    let title_font = st.bold(TITLE_PX, &pal.text);
+    let title = crate::textlayout::clip_to(area, st.lang.pick("attention weights α", "注意力权重 α"), &title_font, w - 2 * pad - sum_w - st.px(8.0));
+    text(area, &title, (pad, pad), title_font, HPos::Left, VPos::Top)?;
+    text(area, &sum, (w - pad, pad), sum_font, HPos::Right, VPos::Top)?;
+    let def_font = st.font(13.0, &pal.muted);
+    let definition = crate::textlayout::clip_to(area, &definition_text(scene, st.lang), &def_font, w - 2 * pad);
+    text(area, &definition, (pad, pad + st.tpx(24.0)), def_font, HPos::Left, VPos::Top)?;
+    let top = st.lay(BARS_PAD, BARS_TOP - BARS_PAD);
+    let bottom = h - st.tpx(BARS_BOTTOM);
     if n == 0 {
         text(
             area,
             st.lang.pick("No LastN items: add one to see attention.", "LastN 为空：添加物品后才能看到注意力。"),
             (w / 2, (top + bottom) / 2),
-            st.font(LABEL_PX, &MUTED),
+            st.font(LABEL_PX, &pal.muted),
             HPos::Center,
             VPos::Center,
         )?;
         return Ok(BarsLayout { zero_x: 0.0, px_per_unit: 0.0, bars: Vec::new(), items: Vec::new() });
     }
-    let label_font = st.font(LABEL_PX, &INK);
+    let label_font = st.font(LABEL_PX, &pal.text);
     let shown = shown_rows(&att.alpha);
     let partial = shown.len() < n;
     let labels: Vec<String> = shown.iter().map(|&i| format!("x{} {}", i + 1, item_label(scene, i))).collect();
     let max_label = labels.iter().map(|l| text_width(area, l, &label_font)).max().unwrap_or(0);
-    let swatch = st.px(12.0);
-    let label_w = (max_label + swatch + st.px(10.0)).min(w * 2 / 5);
-    let value_w = st.px(62.0);
+    let swatch = st.tpx(12.0);
+    let label_w = (max_label + swatch + st.tpx(10.0)).min(w * 2 / 5);
+    // A label longer than its column (a narrow chart) is shortened, never drawn over the bars.
+    let label_room = label_w - swatch - st.tpx(8.0);
+    let value_w = st.tpx(62.0);
     let x_left = pad + label_w + st.px(8.0);
     let x_right = (w - pad - value_w).max(x_left + 1);
     let uniform = 1.0 / n as f64;
@@ -440,18 +580,18 @@ pub fn draw_bars<DB: DrawingBackend>(
     let rows = shown.len() + usize::from(partial);
     let row_h = f64::from(bottom - top) / rows as f64;
     // Grid and axis ticks.
-    let tick_font = st.font(13.0, &MUTED);
-    let target = (f64::from(x_right - x_left) / (80.0 * st.scale)).clamp(2.0, 6.0);
+    let tick_font = st.font(13.0, &pal.muted);
+    let target = (f64::from(x_right - x_left) / st.tpx_f(80.0)).clamp(2.0, 6.0);
     for t in ticks(lo, hi, target) {
         let x = to_x(t).round() as i32;
-        area.draw(&PathElement::new(vec![(x, top), (x, bottom)], GRID.stroke_width(st.stroke(1.0)))).map_err(err)?;
-        text(area, &fmt_num(t), (x, bottom + st.px(6.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
+        area.draw(&PathElement::new(vec![(x, top), (x, bottom)], pal.grid.stroke_width(st.stroke(1.0)))).map_err(err)?;
+        text(area, &fmt_num(t), (x, bottom + st.tpx(6.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
     }
     let ux = to_x(uniform).round() as i32;
-    dashed_line(area, (ux, top - st.px(4.0)), (ux, bottom), 6.0 * st.scale, MEAN_COLOR.stroke_width(st.stroke(2.0)))?;
+    dashed_line(area, (ux, top - st.px(4.0)), (ux, bottom), 6.0 * st.scale, pal.mean.stroke_width(st.stroke(2.0)))?;
     let mut bars = Vec::with_capacity(shown.len());
     let bar_h = (row_h * 0.68).max(1.0);
-    let show_text = row_h >= 14.0 * st.scale;
+    let show_text = row_h >= st.tpx_f(14.0);
     for (r, &i) in shown.iter().enumerate() {
         let a = &att.alpha[i];
         let yc = top as f64 + row_h * (r as f64 + 0.5);
@@ -459,10 +599,10 @@ pub fn draw_bars<DB: DrawingBackend>(
         let y1 = ((yc + bar_h / 2.0).round() as i32).max(y0 + 1);
         let xe = to_x(*a).round() as i32;
         let zx = zero_x.round() as i32;
-        let color = item_color(i);
+        let color = pal.item(i);
         if st.highlight == Some(i) {
             let band = ((yc - row_h / 2.0).round() as i32, (yc + row_h / 2.0).round() as i32);
-            area.draw(&Rectangle::new([(pad / 2, band.0), (w - pad / 2, band.1)], HIGHLIGHT.filled())).map_err(err)?;
+            area.draw(&Rectangle::new([(pad / 2, band.0), (w - pad / 2, band.1)], pal.highlight.filled())).map_err(err)?;
         }
         area.draw(&Rectangle::new([(zx.min(xe), y0), (zx.max(xe), y1)], color.filled())).map_err(err)?;
         bars.push((y0, y1, xe));
@@ -471,19 +611,20 @@ pub fn draw_bars<DB: DrawingBackend>(
             let sx = pad;
             area.draw(&Rectangle::new([(sx, yc - swatch / 2), (sx + swatch, yc + swatch / 2)], color.filled()))
                 .map_err(err)?;
-            text(area, &labels[r], (sx + swatch + st.px(8.0), yc), label_font.clone(), HPos::Left, VPos::Center)?;
+            let label = crate::textlayout::clip_to(area, &labels[r], &label_font, label_room);
+            text(area, &label, (sx + swatch + st.tpx(8.0), yc), label_font.clone(), HPos::Left, VPos::Center)?;
             // The value sits after the bar's end: right of a positive bar,
             // left of a negative one when there is room, else right of zero.
             let left_end = zx.min(xe) - st.px(6.0);
-            let after_right = *a >= 0.0 || left_end < x_left + st.px(40.0);
+            let after_right = *a >= 0.0 || left_end < x_left + st.tpx(40.0);
             let (vx, hp) = if after_right { (zx.max(xe) + st.px(6.0), HPos::Left) } else { (left_end, HPos::Right) };
             let value = fmt_num(*a);
-            let vfont = st.font(LABEL_PX - 1.0, &INK);
+            let vfont = st.font(LABEL_PX - 1.0, &pal.text);
             let vw = text_width(area, &value, &vfont);
             let bx0 = if after_right { vx - st.px(2.0) } else { vx - vw - st.px(2.0) };
-            let half = st.px(9.0);
-            // A white backing keeps the value readable over the 1/n line.
-            area.draw(&Rectangle::new([(bx0, yc - half), (bx0 + vw + st.px(4.0), yc + half)], WHITE.filled()))
+            let half = st.tpx(9.0);
+            // A backing in the ground colour keeps the value readable over the 1/n line.
+            area.draw(&Rectangle::new([(bx0, yc - half), (bx0 + vw + st.px(4.0), yc + half)], pal.background.filled()))
                 .map_err(err)?;
             text(area, &value, (vx, yc), vfont, hp, VPos::Center)?;
         }
@@ -501,41 +642,26 @@ pub fn draw_bars<DB: DrawingBackend>(
             crate::i18n::Lang::Zh => format!("显示 {n} 个物品中 α 最大的 {} 个；其余 {others} 个合计 Σα = {}", shown.len(), fmt_num(rest)),
         };
         let y = (top as f64 + row_h * (shown.len() as f64 + 0.5)).round() as i32;
-        text(area, &note, (pad, y), st.font(13.0, &MUTED), HPos::Left, VPos::Center)?;
+        let note_font = st.font(13.0, &pal.muted);
+        let note = crate::textlayout::clip_to(area, &note, &note_font, w - 2 * pad);
+        text(area, &note, (pad, y), note_font, HPos::Left, VPos::Center)?;
     }
     // Zero axis and the plain average's weight 1/n.
     let zx = zero_x.round() as i32;
-    area.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], AXIS.stroke_width(st.stroke(1.5)))).map_err(err)?;
-    text(
-        area,
-        &format!("{} 1/n = {}", st.lang.pick("mean: every weight", "简单平均：每个权重都是"), fmt_num(uniform)),
-        (w - pad, bottom + st.px(24.0)),
-        st.font(13.0, &MEAN_COLOR),
-        HPos::Right,
-        VPos::Top,
-    )?;
+    area.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], pal.axis.stroke_width(st.stroke(1.5)))).map_err(err)?;
+    let mean_font = st.font(13.0, &pal.mean);
+    let mean_note = format!("{} 1/n = {}", st.lang.pick("mean: every weight", "简单平均：每个权重都是"), fmt_num(uniform));
+    let mean_note = crate::textlayout::clip_to(area, &mean_note, &mean_font, w - 2 * pad);
+    text(area, &mean_note, (w - pad, bottom + st.tpx(24.0)), mean_font, HPos::Right, VPos::Top)?;
     Ok(BarsLayout { zero_x, px_per_unit, bars, items: shown })
 }
 
-/// Diverging colour for `v` on a scale of `[-m, m]`: blue below zero, white
-/// at zero, red above (ColorBrewer RdBu, readable with colour blindness).
+/// Diverging colour for `v` on a scale of `[-m, m]` in the light theme:
+/// blue below zero, white at zero, red above (ColorBrewer RdBu, readable
+/// with colour blindness). Other themes: [`Palette::diverging`].
 #[must_use]
 pub fn diverging(v: f64, m: f64) -> RGBColor {
-    const STOPS: [(f64, (f64, f64, f64)); 5] = [
-        (-1.0, (33.0, 102.0, 172.0)),
-        (-0.5, (146.0, 197.0, 222.0)),
-        (0.0, (247.0, 247.0, 247.0)),
-        (0.5, (244.0, 165.0, 130.0)),
-        (1.0, (178.0, 24.0, 43.0)),
-    ];
-    let t = if m > 0.0 { (v / m).clamp(-1.0, 1.0) } else { 0.0 };
-    let t = if t.is_nan() { 0.0 } else { t };
-    let k = STOPS.iter().position(|s| t <= s.0).unwrap_or(4).max(1);
-    let (t0, c0) = STOPS[k - 1];
-    let (t1, c1) = STOPS[k];
-    let f = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
-    let mix = |a: f64, b: f64| (a + (b - a) * f).round() as u8;
-    RGBColor(mix(c0.0, c1.0), mix(c0.1, c1.1), mix(c0.2, c1.2))
+    LIGHT.diverging(v, m)
 }
 
 /// Where the heatmap's cells were drawn, in backend pixels.
@@ -565,20 +691,23 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     att: &Attention,
     st: &Style,
 ) -> Result<HeatmapLayout, DrawError> {
-    area.fill(&WHITE).map_err(err)?;
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let pad = st.px(12.0);
+    let pad = st.px(BARS_PAD);
     let n = scene.items.len();
     let d = scene.dim();
-    let narrow = f64::from(w) / st.scale < 560.0;
+    let narrow = f64::from(w) / st.scale < 560.0 * st.text_factor();
     let title = match (narrow, st.lang) {
         (true, crate::i18n::Lang::En) => "vectors x, q, pooled, mean",
         (false, crate::i18n::Lang::En) => "vectors: LastN x, candidate q, pooled Σαx, mean",
         (true, crate::i18n::Lang::Zh) => "向量 x、q、加权和、平均",
         (false, crate::i18n::Lang::Zh) => "向量：LastN 物品 x、候选物品 q、加权和 Σαx、平均",
     };
-    text(area, title, (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
+    let title_font = st.bold(TITLE_PX, &pal.text);
+    let title = crate::textlayout::clip_to(area, title, &title_font, w - 2 * pad);
+    text(area, &title, (pad, pad), title_font, HPos::Left, VPos::Top)?;
     let subtitle = if scene.items.len() > ALL_ROWS {
         match st.lang {
             crate::i18n::Lang::En => format!("rows: the {TOP_ROWS} items with the largest α of {}, then q, pooled, mean; columns: components 1…d", scene.items.len()),
@@ -587,44 +716,47 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     } else {
         st.lang.pick("rows are vectors, columns are components 1…d", "每行一个向量，每列一个分量 1…d").to_owned()
     };
-    text(area, &subtitle, (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    let sub_font = st.font(13.0, &pal.muted);
+    let subtitle = crate::textlayout::clip_to(area, &subtitle, &sub_font, w - 2 * pad);
+    text(area, &subtitle, (pad, pad + st.tpx(24.0)), sub_font, HPos::Left, VPos::Top)?;
     let mut rows: Vec<(String, &[f64], RGBColor)> = Vec::with_capacity(n + 3);
     let shown = shown_rows(&att.alpha);
     for &i in &shown {
-        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &scene.items[i].vector, item_color(i)));
+        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &scene.items[i].vector, pal.item(i)));
     }
     let n = shown.len();
-    rows.push((st.lang.pick("q candidate", "q 候选物品").to_owned(), &scene.query, QUERY_COLOR));
-    rows.push((st.lang.pick("pooled Σαx", "加权和 Σαx").to_owned(), &att.pooled, POOLED_COLOR));
-    rows.push((st.lang.pick("mean", "平均").to_owned(), &att.mean, MEAN_COLOR));
+    rows.push((st.lang.pick("q candidate", "q 候选物品").to_owned(), &scene.query, pal.query));
+    rows.push((st.lang.pick("pooled Σαx", "加权和 Σαx").to_owned(), &att.pooled, pal.pooled));
+    rows.push((st.lang.pick("mean", "平均").to_owned(), &att.mean, pal.mean));
     let limit = rows
         .iter()
         .flat_map(|r| r.1.iter())
         .fold(0.0_f64, |m, v| m.max(v.abs()));
     let limit = if limit > 0.0 { nice_ceil(limit) } else { 1.0 };
-    let label_font = st.font(LABEL_PX, &INK);
+    let label_font = st.font(LABEL_PX, &pal.text);
     let max_label = rows.iter().map(|r| text_width(area, &r.0, &label_font)).max().unwrap_or(0);
-    let swatch = st.px(12.0);
-    let label_w = (max_label + swatch + st.px(10.0)).min(w * 2 / 5);
+    let swatch = st.tpx(12.0);
+    let label_w = (max_label + swatch + st.tpx(10.0)).min(w * 2 / 5);
+    let label_room = label_w - swatch - st.tpx(8.0);
     let x0 = pad + label_w + st.px(6.0);
     let bar_w = st.px(14.0);
-    let legend_w = bar_w + st.px(58.0);
+    let legend_w = bar_w + st.tpx(58.0);
     let x1 = (w - pad - legend_w).max(x0 + d as i32);
-    let top = st.px(78.0);
+    let top = st.lay(BARS_PAD, HEAT_TOP - BARS_PAD);
     let gap = st.px(12.0);
     let bottom = h - st.px(12.0);
     let row_h = (f64::from(bottom - top - gap) / rows.len() as f64).max(1.0);
     let col_w = f64::from(x1 - x0) / d as f64;
     // Column headers.
-    let head_font = st.font(13.0, &MUTED);
-    let every = ((st.px(22.0) as f64 / col_w).ceil() as usize).max(1);
+    let head_font = st.font(13.0, &pal.muted);
+    let every = ((st.tpx(22.0) as f64 / col_w).ceil() as usize).max(1);
     let col_x: Vec<i32> = (0..=d).map(|k| (x0 as f64 + col_w * k as f64).round() as i32).collect();
     for k in (0..d).step_by(every) {
         let cx = ((col_x[k] + col_x[k + 1]) / 2, top - st.px(6.0));
         text(area, &format!("{}", k + 1), cx, head_font.clone(), HPos::Center, VPos::Bottom)?;
     }
-    let show_values = col_w >= 44.0 * st.scale && row_h >= 20.0 * st.scale;
-    let show_labels = row_h >= 13.0 * st.scale;
+    let show_values = col_w >= st.tpx_f(44.0) && row_h >= st.tpx_f(20.0);
+    let show_labels = row_h >= st.tpx_f(13.0);
     let mut row_y = Vec::with_capacity(rows.len());
     for (r, (label, vec, color)) in rows.iter().enumerate() {
         let extra = if r >= n { gap } else { 0 };
@@ -632,11 +764,10 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         let y1 = (top as f64 + row_h * (r + 1) as f64).round() as i32 + extra;
         row_y.push(y0);
         for (k, v) in vec.iter().enumerate() {
-            let c = diverging(*v, limit);
+            let c = pal.diverging(*v, limit);
             area.draw(&Rectangle::new([(col_x[k], y0), (col_x[k + 1], y1)], c.filled())).map_err(err)?;
             if show_values {
-                let dark = v.abs() / limit > 0.55;
-                let tc = if dark { WHITE } else { INK };
+                let tc = pal.cell_text(*v, limit);
                 let cx = ((col_x[k] + col_x[k + 1]) / 2, (y0 + y1) / 2);
                 text(area, &fmt_num(*v), cx, st.font(12.0, &tc), HPos::Center, VPos::Center)?;
             }
@@ -646,21 +777,25 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             area.draw(&Rectangle::new([(pad, yc - swatch / 2), (pad + swatch, yc + swatch / 2)], color.filled()))
                 .map_err(err)?;
             let font = if r >= n { st.bold(LABEL_PX, color) } else { label_font.clone() };
-            text(area, &clip_label(label, 40), (pad + swatch + st.px(8.0), yc), font, HPos::Left, VPos::Center)?;
+            let label = crate::textlayout::clip_to(area, &clip_label(label, 40), &font, label_room);
+            text(area, &label, (pad + swatch + st.tpx(8.0), yc), font, HPos::Left, VPos::Center)?;
         }
         if r < n && st.highlight == Some(shown[r]) {
-            area.draw(&Rectangle::new([(pad / 2, y0), (x1, y1)], INK.stroke_width(st.stroke(2.5)))).map_err(err)?;
+            area.draw(&Rectangle::new([(pad / 2, y0), (x1, y1)], pal.text.stroke_width(st.stroke(2.5)))).map_err(err)?;
         }
         if r >= n {
             // Frame the three special rows so they read as results.
             area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.stroke_width(st.stroke(1.5)))).map_err(err)?;
         }
     }
-    // Thin grid between cells.
+    // Thin lines in the ground colour between cells.
     if col_w >= 6.0 * st.scale {
         for x in &col_x {
-            area.draw(&PathElement::new(vec![(*x, top), (*x, top + (row_h * n as f64) as i32)], WHITE.stroke_width(st.stroke(1.0))))
-                .map_err(err)?;
+            area.draw(&PathElement::new(
+                vec![(*x, top), (*x, top + (row_h * n as f64) as i32)],
+                pal.background.stroke_width(st.stroke(1.0)),
+            ))
+            .map_err(err)?;
         }
     }
     // Colour bar.
@@ -672,15 +807,15 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let band_y = |k: i32| by0 + ((by1 - by0) * k) / bands;
     for k in 0..bands {
         let v = limit * (1.0 - 2.0 * f64::from(k) / f64::from(bands - 1));
-        area.draw(&Rectangle::new([(bx, band_y(k)), (bx + bar_w, band_y(k + 1))], diverging(v, limit).filled()))
+        area.draw(&Rectangle::new([(bx, band_y(k)), (bx + bar_w, band_y(k + 1))], pal.diverging(v, limit).filled()))
             .map_err(err)?;
     }
-    area.draw(&Rectangle::new([(bx, by0), (bx + bar_w, by1)], AXIS.stroke_width(st.stroke(1.0)))).map_err(err)?;
+    area.draw(&Rectangle::new([(bx, by0), (bx + bar_w, by1)], pal.axis.stroke_width(st.stroke(1.0)))).map_err(err)?;
     for (v, y) in [(limit, by0), (0.0, (by0 + by1) / 2), (-limit, by1)] {
-        area.draw(&PathElement::new(vec![(bx + bar_w, y), (bx + bar_w + st.px(4.0), y)], AXIS.stroke_width(st.stroke(1.0))))
+        area.draw(&PathElement::new(vec![(bx + bar_w, y), (bx + bar_w + st.px(4.0), y)], pal.axis.stroke_width(st.stroke(1.0))))
             .map_err(err)?;
         let vp = if y == by0 { VPos::Top } else if y == by1 { VPos::Bottom } else { VPos::Center };
-        text(area, &fmt_num(v), (bx + bar_w + st.px(7.0), y), st.font(13.0, &INK), HPos::Left, vp)?;
+        text(area, &fmt_num(v), (bx + bar_w + st.px(7.0), y), st.font(13.0, &pal.text), HPos::Left, vp)?;
     }
     Ok(HeatmapLayout { col_x, col_w, row_y, row_h, limit })
 }
@@ -711,8 +846,11 @@ pub struct MapLayout {
 /// The pixel rectangle the map plots into, for an area of `w x h` backend pixels.
 #[must_use]
 pub fn map_plot_rect(w: u32, h: u32, st: &Style) -> (f64, f64, f64, f64) {
-    let pad = 12.0 * st.scale;
-    (pad + 40.0 * st.scale, 60.0 * st.scale, f64::from(w) - pad, f64::from(h) - 58.0 * st.scale)
+    let pad = BARS_PAD * st.scale;
+    // Left: the y ticks' numbers; top: the title and the caption; bottom:
+    // the x ticks, the axis name and the legend line. All grow with the text.
+    let tf = st.text_factor();
+    (pad + 40.0 * tf * st.scale, (BARS_PAD + 48.0 * tf) * st.scale, f64::from(w) - pad, f64::from(h) - 58.0 * tf * st.scale)
 }
 
 /// The shape of an arrow's head and dashes, in CSS px.
@@ -748,7 +886,8 @@ pub(crate) fn arrow_shaped<DB: DrawingBackend>(
     if len < 1.0 {
         return Ok(());
     }
-    let mut head = shape.head * st.scale;
+    // Thicker strokes (the contrast theme) get a larger head to match.
+    let mut head = shape.head * st.scale * (1.0 + 0.5 * f64::from(st.palette().stroke - 1));
     if shape.shrink_head {
         head = head.min(len * 0.6);
     }
@@ -810,9 +949,11 @@ pub fn draw_map<DB: DrawingBackend>(
     density: Option<&crate::density::DensityGrid>,
     st: &Style,
 ) -> Result<MapLayout, DrawError> {
-    area.fill(&WHITE).map_err(err)?;
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
-    let pad = st.px(12.0);
+    let pad = st.px(BARS_PAD);
+    let tf = st.text_factor();
     let q2 = basis.project(&scene.query);
     let items2: Vec<(f64, f64)> = scene.items.iter().map(|it| basis.project(&it.vector)).collect();
     let pooled2 = basis.project(&att.pooled);
@@ -822,33 +963,37 @@ pub fn draw_map<DB: DrawingBackend>(
     if let Some(grid) = density {
         crate::lecture::draw_density(area, &view, grid, st)?;
     }
-    let narrow = f64::from(w) / st.scale < 560.0;
-    text(area, st.lang.pick("map: drag q or any item", "二维图：拖动 q 或任一物品"), (pad, pad), st.bold(TITLE_PX, &INK), HPos::Left, VPos::Top)?;
+    let narrow = f64::from(w) / st.scale < 560.0 * tf;
+    let title_font = st.bold(TITLE_PX, &pal.text);
+    let title = crate::textlayout::clip_to(area, st.lang.pick("map: drag q or any item", "二维图：拖动 q 或任一物品"), &title_font, w as i32 - 2 * pad);
+    text(area, &title, (pad, pad), title_font, HPos::Left, VPos::Top)?;
     let (axis1, axis2) = match basis.kind {
         crate::projection::BasisKind::Pca => ("PC1", "PC2"),
         _ => (st.lang.pick("component 1", "分量 1"), st.lang.pick("component 2", "分量 2")),
     };
     let caption = if narrow { basis.describe_short(st.lang) } else { basis.describe(st.lang) };
-    text(area, &caption, (pad, pad + st.px(24.0)), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    let caption_font = st.font(13.0, &pal.muted);
+    let caption = crate::textlayout::clip_to(area, &caption, &caption_font, w as i32 - 2 * pad);
+    text(area, &caption, (pad, pad + st.tpx(24.0)), caption_font, HPos::Left, VPos::Top)?;
     let (l, t, r, b) = rect;
     let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
     // Grid, ticks and axes through the origin.
-    let tick_font = st.font(13.0, &MUTED);
-    let target = ((r - l) / (90.0 * st.scale)).max(2.0);
+    let tick_font = st.font(13.0, &pal.muted);
+    let target = ((r - l) / st.tpx_f(90.0)).max(2.0);
     for tx in ticks(view.x.0, view.x.1, target) {
         let (sx, _) = view.to_screen((tx, 0.0));
-        let style = if tx == 0.0 { AXIS.stroke_width(st.stroke(1.5)) } else { GRID.stroke_width(st.stroke(1.0)) };
+        let style = if tx == 0.0 { pal.axis.stroke_width(st.stroke(1.5)) } else { pal.grid.stroke_width(st.stroke(1.0)) };
         area.draw(&PathElement::new(vec![p(sx, t), p(sx, b)], style)).map_err(err)?;
-        text(area, &fmt_num(tx), p(sx, b + 6.0 * st.scale), tick_font.clone(), HPos::Center, VPos::Top)?;
+        text(area, &fmt_num(tx), p(sx, b + st.tpx_f(6.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
     }
-    for ty in ticks(view.y.0, view.y.1, ((b - t) / (70.0 * st.scale)).max(2.0)) {
+    for ty in ticks(view.y.0, view.y.1, ((b - t) / st.tpx_f(70.0)).max(2.0)) {
         let (_, sy) = view.to_screen((0.0, ty));
-        let style = if ty == 0.0 { AXIS.stroke_width(st.stroke(1.5)) } else { GRID.stroke_width(st.stroke(1.0)) };
+        let style = if ty == 0.0 { pal.axis.stroke_width(st.stroke(1.5)) } else { pal.grid.stroke_width(st.stroke(1.0)) };
         area.draw(&PathElement::new(vec![p(l, sy), p(r, sy)], style)).map_err(err)?;
         text(area, &fmt_num(ty), p(l - 6.0 * st.scale, sy), tick_font.clone(), HPos::Right, VPos::Center)?;
     }
-    text(area, axis1, p(r, b + 24.0 * st.scale), st.font(13.0, &MUTED), HPos::Right, VPos::Top)?;
-    text(area, axis2, p(l + 6.0 * st.scale, t + 4.0 * st.scale), st.font(13.0, &MUTED), HPos::Left, VPos::Top)?;
+    text(area, axis1, p(r, b + st.tpx_f(24.0)), st.font(13.0, &pal.muted), HPos::Right, VPos::Top)?;
+    text(area, axis2, p(l + 6.0 * st.scale, t + 4.0 * st.scale), st.font(13.0, &pal.muted), HPos::Left, VPos::Top)?;
     // Halos: area proportional to each item's share of the total |alpha|.
     let amax = att.alpha.iter().fold(0.0_f64, |m, a| m.max(a.abs()));
     let items_px: Vec<(f64, f64)> = items2.iter().map(|&pt| view.to_screen(pt)).collect();
@@ -861,13 +1006,13 @@ pub fn draw_map<DB: DrawingBackend>(
         let (sx, sy) = items_px[i];
         let share = if amax > 0.0 { att.alpha[i].abs() / amax } else { 0.0 };
         let rad = (6.0 + 20.0 * share.sqrt()) * st.scale;
-        area.draw(&Circle::new(p(sx, sy), rad.round() as i32, item_color(i).mix(0.25).filled())).map_err(err)?;
+        area.draw(&Circle::new(p(sx, sy), rad.round() as i32, pal.item(i).mix(0.25).filled())).map_err(err)?;
     }
     // Arrows from the origin.
     let origin = view.to_screen((0.0, 0.0));
     let mean_px = view.to_screen(mean2);
     let pooled_px = view.to_screen(pooled2);
-    arrow(area, origin, mean_px, MEAN_COLOR, 2.5, true, st)?;
+    arrow(area, origin, mean_px, pal.mean, 2.5, true, st)?;
     let inside = |p: (f64, f64)| p.0 >= l && p.0 <= r && p.1 >= t && p.1 <= b;
     let pooled_px = if inside(pooled_px) {
         pooled_px
@@ -884,34 +1029,34 @@ pub fn draw_map<DB: DrawingBackend>(
         }
         let edge = (origin.0 + dx * tmax.max(0.0) * 0.97, origin.1 + dy * tmax.max(0.0) * 0.97);
         let note = format!("{} |pooled| = {}", st.lang.pick("beyond the edge:", "超出图外："), fmt_num(att.pooled_norm));
-        let nf = st.bold(13.0, &POOLED_COLOR);
+        let nf = st.bold(13.0, &pal.pooled);
         let nw = f64::from(text_width(area, &note, &nf));
         let at = p(r - 6.0 * st.scale, b - 6.0 * st.scale);
         area.draw(&Rectangle::new(
-            [(at.0 - nw as i32 - st.px(4.0), at.1 - st.px(20.0)), (at.0 + st.px(4.0), at.1 + st.px(2.0))],
-            WHITE.mix(0.85).filled(),
+            [(at.0 - nw as i32 - st.px(4.0), at.1 - st.tpx(20.0)), (at.0 + st.px(4.0), at.1 + st.px(2.0))],
+            pal.background.mix(0.85).filled(),
         ))
         .map_err(err)?;
         text(area, &note, at, nf, HPos::Right, VPos::Bottom)?;
         edge
     };
-    arrow(area, origin, pooled_px, POOLED_COLOR, 3.5, false, st)?;
+    arrow(area, origin, pooled_px, pal.pooled, 3.5, false, st)?;
     // Items.
-    let label_font = st.font(LABEL_PX, &INK);
+    let label_font = st.font(LABEL_PX, &pal.text);
     let dot = if crowded { st.px(2.0) } else { st.px(7.0) };
     for (i, &(sx, sy)) in items_px.iter().enumerate() {
         if st.highlight == Some(i) {
-            area.draw(&Circle::new(p(sx, sy), st.px(13.0), INK.stroke_width(st.stroke(2.5)))).map_err(err)?;
+            area.draw(&Circle::new(p(sx, sy), st.px(13.0), pal.text.stroke_width(st.stroke(2.5)))).map_err(err)?;
         }
         if crowded {
             // Small squares: one fillRect each, much cheaper than an arc.
             let (x, y) = p(sx, sy);
-            area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], item_color(i).filled())).map_err(err)?;
+            area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], pal.item(i).filled())).map_err(err)?;
         } else {
-            area.draw(&Circle::new(p(sx, sy), dot, item_color(i).filled())).map_err(err)?;
+            area.draw(&Circle::new(p(sx, sy), dot, pal.item(i).filled())).map_err(err)?;
         }
         if !crowded {
-            area.draw(&Circle::new(p(sx, sy), dot, WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
+            area.draw(&Circle::new(p(sx, sy), dot, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
         }
     }
     // Labels: every item up to ALL_ROWS, else the ten largest alphas.
@@ -921,16 +1066,16 @@ pub fn draw_map<DB: DrawingBackend>(
         // Greedy placement: right, left, above, below; the first spot that
         // overlaps no label placed so far and not q's marker.
         let k = 13.0 * st.scale;
-        let mut taken: Vec<(f64, f64, f64, f64)> = vec![(qs.0 - k, qs.1 - k, qs.0 + k + 20.0 * st.scale, qs.1 + k)];
+        let mut taken: Vec<(f64, f64, f64, f64)> = vec![(qs.0 - k, qs.1 - k, qs.0 + k + st.tpx_f(20.0), qs.1 + k)];
         let r = 7.0 * st.scale;
         taken.extend(labelled.iter().map(|&i| {
             let (x, y) = items_px[i];
             (x - r, y - r, x + r, y + r)
         }));
-        let lh = LABEL_PX * 1.25 * st.scale;
+        let lh = st.tpx_f(LABEL_PX * 1.25);
         let gap = 11.0 * st.scale;
-        let bold_pooled = st.bold(LABEL_PX, &POOLED_COLOR);
-        let bold_mean = st.bold(LABEL_PX, &MEAN_COLOR);
+        let bold_pooled = st.bold(LABEL_PX, &pal.pooled);
+        let bold_mean = st.bold(LABEL_PX, &pal.mean);
         let mut labels: Vec<(String, (f64, f64), TextStyle<'_>)> =
             vec![(st.lang.pick("pooled", "加权和").to_owned(), pooled_px, bold_pooled), (st.lang.pick("mean", "平均").to_owned(), mean_px, bold_mean)];
         labels.extend(labelled.iter().map(|&i| (item_label(scene, i), items_px[i], label_font.clone())));
@@ -966,11 +1111,11 @@ pub fn draw_map<DB: DrawingBackend>(
     // The candidate q on top of everything.
     let k = 11.0 * st.scale;
     let diamond = vec![p(qs.0, qs.1 - k), p(qs.0 + k, qs.1), p(qs.0, qs.1 + k), p(qs.0 - k, qs.1)];
-    area.draw(&Polygon::new(diamond.clone(), QUERY_COLOR.filled())).map_err(err)?;
+    area.draw(&Polygon::new(diamond.clone(), pal.query.filled())).map_err(err)?;
     let mut ring = diamond;
     ring.push(ring[0]);
-    area.draw(&PathElement::new(ring, WHITE.stroke_width(st.stroke(1.5)))).map_err(err)?;
-    text(area, "q", p(qs.0 + k + 4.0 * st.scale, qs.1 - k), st.bold(TITLE_PX + 1.0, &QUERY_COLOR), HPos::Left, VPos::Center)?;
+    area.draw(&PathElement::new(ring, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
+    text(area, "q", p(qs.0 + k + 4.0 * st.scale, qs.1 - k), st.bold(TITLE_PX + 1.0, &pal.query), HPos::Left, VPos::Center)?;
     // Legend line.
     let legend = match (narrow, st.lang) {
         (true, crate::i18n::Lang::En) => "◆ q   ● x (halo = weight)   → pooled   ⇢ mean",
@@ -978,17 +1123,12 @@ pub fn draw_map<DB: DrawingBackend>(
         (true, crate::i18n::Lang::Zh) => "◆ q   ● x（光晕 = 权重）   → 加权和   ⇢ 平均",
         (false, crate::i18n::Lang::Zh) => "◆ q 候选物品   ● x LastN 物品（光晕 = 权重）   → 加权和 Σαx   ⇢ 平均",
     };
-    text(
-        area,
-        legend,
-        (pad, h as i32 - st.px(8.0)),
-        st.font(13.0, &MUTED),
-        HPos::Left,
-        VPos::Bottom,
-    )?;
+    let legend_font = st.font(13.0, &pal.muted);
+    let legend = crate::textlayout::clip_to(area, legend, &legend_font, w as i32 - 2 * pad);
+    text(area, &legend, (pad, h as i32 - st.px(8.0)), legend_font, HPos::Left, VPos::Bottom)?;
     if let Some(grid) = density {
-        let (lw, _) = crate::lecture::DENSITY_LEGEND_CSS;
-        let at = ((view.px.2 - lw * st.scale - 6.0 * st.scale) as i32, (view.px.1 + 6.0 * st.scale) as i32);
+        let lw = st.tpx_f(crate::lecture::DENSITY_LEGEND_CSS.0);
+        let at = ((view.px.2 - lw - 6.0 * st.scale) as i32, (view.px.1 + 6.0 * st.scale) as i32);
         crate::lecture::draw_density_legend(area, grid, at, st)?;
     }
     Ok(MapLayout { view, query: qs, items: items_px, pooled: pooled_px, mean: mean_px })
@@ -1001,21 +1141,39 @@ mod tests {
 
     use crate::textlayout::tests::svg;
 
+    /// The default style, then larger fonts and the other themes.
+    fn styles(scale: f64) -> Vec<Style> {
+        vec![
+            Style::new(scale),
+            Style::new(scale).with_font_scale(1.5),
+            Style::new(scale).with_theme(Theme::Contrast),
+            Style::new(scale).with_theme(Theme::Dark).with_font_scale(2.0),
+        ]
+    }
+
     #[test]
     fn bar_lengths_are_proportional_to_alpha() {
         let s = default_scene();
         let a = s.validate().unwrap();
-        let mut lay = None;
-        let out = svg(800, 400, |root| lay = Some(draw_bars(root, &s, &a, &Style::new(1.0)).unwrap()));
-        let lay = lay.unwrap();
-        assert_eq!(lay.bars.len(), 9);
-        for (i, (_, _, xe)) in lay.bars.iter().enumerate() {
-            let want = lay.zero_x + a.alpha[i] * lay.px_per_unit;
-            assert!((f64::from(*xe) - want).abs() <= 1.0, "bar {i}");
+        for st in styles(1.0) {
+            let mut lay = None;
+            let h = bars_height_for(9, &st).max(400.0) as u32;
+            let out = svg(800, h, |root| lay = Some(draw_bars(root, &s, &a, &st).unwrap()));
+            let lay = lay.unwrap();
+            assert_eq!(lay.bars.len(), 9);
+            for (i, (_, _, xe)) in lay.bars.iter().enumerate() {
+                let want = lay.zero_x + a.alpha[i] * lay.px_per_unit;
+                assert!((f64::from(*xe) - want).abs() <= 1.0, "bar {i}");
+            }
+            // Bars are stacked and apart, at least as tall as their labels' font.
+            for pair in lay.bars.windows(2) {
+                assert!(pair[0].1 < pair[1].0);
+                assert!(f64::from(pair[0].1 - pair[0].0) >= 0.68 * st.tpx_f(LABEL_PX) - 1.0);
+            }
+            assert!(out.contains("Σα = 1"), "sum of alpha is shown");
+            assert!(out.contains("dumplings"));
+            assert!(out.contains("1/n = 0.111"));
         }
-        assert!(out.contains("Σα = 1"), "sum of alpha is shown");
-        assert!(out.contains("dumplings"));
-        assert!(out.contains("1/n = 0.111"));
     }
 
     #[test]
@@ -1027,6 +1185,14 @@ mod tests {
         let lay = lay.unwrap();
         assert_eq!(lay.row_y.len(), 12);
         assert_eq!(lay.limit, 1.2);
+        for st in styles(1.0) {
+            let mut lay = None;
+            let out = svg(1000, heatmap_height_for(9, &st) as u32, |root| lay = Some(draw_heatmap(root, &s, &a, &st).unwrap()));
+            let lay = lay.unwrap();
+            // Rows at least as tall as their labels' font; every row labelled.
+            assert!(lay.row_h >= st.tpx_f(LABEL_PX), "{} vs {}", lay.row_h, st.tpx_f(LABEL_PX));
+            assert!(out.contains("dumplings") && out.contains("pooled Σαx"));
+        }
         assert!(out.contains("\n−1.2\n") && out.contains("\n1.2\n"), "colour bar ticks");
         assert!(out.contains("pooled Σαx") && out.contains("q candidate"));
     }
@@ -1036,15 +1202,19 @@ mod tests {
         let s = default_scene();
         let a = s.validate().unwrap();
         let b = Basis::for_items(&s.keys(), s.dim());
-        let mut lay = None;
-        svg(700, 500, |root| lay = Some(draw_map(root, &s, &a, &b, None, None, &Style::new(2.0)).unwrap()));
-        let lay = lay.unwrap();
-        let back = lay.view.to_data(lay.query);
-        let want = b.project(&s.query);
-        assert!((back.0 - want.0).abs() < 1e-9 && (back.1 - want.1).abs() < 1e-9);
-        let (l, t, r, bt) = lay.view.px;
-        for &(x, y) in lay.items.iter().chain([&lay.query, &lay.pooled, &lay.mean]) {
-            assert!(x > l && x < r && y > t && y < bt, "point inside the plot");
+        for st in styles(2.0) {
+            let mut lay = None;
+            svg(1400, 1000, |root| lay = Some(draw_map(root, &s, &a, &b, None, None, &st).unwrap()));
+            let lay = lay.unwrap();
+            let back = lay.view.to_data(lay.query);
+            let want = b.project(&s.query);
+            assert!((back.0 - want.0).abs() < 1e-9 && (back.1 - want.1).abs() < 1e-9);
+            let (l, t, r, bt) = lay.view.px;
+            // Room for the title and caption above, the ticks and legend below, grown with the text.
+            assert!(t >= st.tpx_f(48.0) && bt <= 1000.0 - st.tpx_f(58.0) + 1.0);
+            for &(x, y) in lay.items.iter().chain([&lay.query, &lay.pooled, &lay.mean]) {
+                assert!(x > l && x < r && y > t && y < bt, "point inside the plot");
+            }
         }
     }
 

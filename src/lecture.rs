@@ -12,7 +12,10 @@
 //!   map of [`crate::density`] (the paper's Fig. 6), drawn under the map.
 //!
 //! Like [`crate::draw`], every function is generic over plotters'
-//! `DrawingBackend`, sizes are CSS pixels times `st.scale`, every visible
+//! `DrawingBackend`, sizes are CSS pixels times `st.scale` (and, for text
+//! and the room laid out for it, times [`Style::text_factor`]; almost
+//! everything in these panels is text), colours come from the theme's
+//! palette, every visible
 //! string comes in English and Chinese (the lecture's terms), and each
 //! returns a small layout record in backend pixels for tests and hit
 //! testing. Rectangles are `(left, top, right, bottom)`.
@@ -20,11 +23,11 @@
 use crate::attention::{Attention, Normalization, Similarity};
 use crate::density::{DensityGrid, Quantity};
 use crate::draw::{
-    arrow_shaped, dashed_line, diverging, err, fmt_num, item_color, item_label, nice_ceil, text, text_width, ArrowShape, DrawError, Style,
-    AXIS, GRID, INK, LABEL_PX, MEAN_COLOR, MUTED, POOLED_COLOR, QUERY_COLOR, TITLE_PX,
+    arrow_shaped, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ArrowShape, DrawError, Style, LABEL_PX, TITLE_PX,
 };
+use crate::palette::LIGHT;
 use crate::i18n::Lang;
-use crate::textlayout::{clip_to, fit_px, line, rect, sub, text_lines, tr, wrap};
+use crate::textlayout::{clip_to, fit_clip, fit_px, inside_x, line, rect, sub, text_lines, tr, wrap};
 use crate::projection::View;
 use crate::scene::{Definition, Scene};
 use plotters::coord::Shift;
@@ -37,9 +40,6 @@ pub use crate::textlayout::Rect;
 /// panels say "(first 20 of n shown)". Sums and means always use all n.
 pub const MAX_SHOWN: usize = 20;
 
-const EMPHASIS: RGBColor = RGBColor(0xFF, 0xF1, 0xBF);
-const PANEL: RGBColor = RGBColor(0xF6, 0xF8, 0xFA);
-const CROSS: RGBColor = RGBColor(0xB2, 0x18, 0x2B);
 
 // ---------------------------------------------------------------------------
 // Small helpers.
@@ -52,8 +52,9 @@ fn abs_max(v: &[f64]) -> f64 {
     v.iter().fold(0.0_f64, |m, a| if a.is_finite() { m.max(a.abs()) } else { m })
 }
 
+/// `css` CSS px of room for text, unrounded (see [`Style::tpx`]).
 fn px_f(st: &Style, css: f64) -> f64 {
-    css * st.scale
+    st.tpx_f(css)
 }
 
 fn dashed_rect<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, st: &Style, style: ShapeStyle) -> Result<(), DrawError> {
@@ -91,7 +92,9 @@ fn strip<DB: DrawingBackend>(
     limit: f64,
     vertical: bool,
     factor: f64,
+    st: &Style,
 ) -> Result<(), DrawError> {
+    let pal = st.palette();
     let d = v.len();
     if d == 0 {
         return Ok(());
@@ -103,7 +106,7 @@ fn strip<DB: DrawingBackend>(
         let a = start + (span * k as f64 / d as f64).round() as i32;
         let b = (start + (span * (k + 1) as f64 / d as f64).round() as i32).max(a + 1);
         let cell = if vertical { (x0, a, x1, b) } else { (a, y0, b, y1) };
-        rect(area, cell, diverging(val * factor, limit).filled())?;
+        rect(area, cell, pal.diverging(val * factor, limit).filled())?;
     }
     Ok(())
 }
@@ -161,10 +164,30 @@ pub fn steps_total(n: usize) -> usize {
     n + 4
 }
 
-/// Preferred CSS height of the build-up panel.
+/// Preferred CSS height of the build-up panel (light theme, font scale 1).
 #[must_use]
 pub fn steps_height() -> f64 {
-    440.0
+    steps_height_for(&Style::new(1.0))
+}
+
+/// Preferred CSS height of the build-up panel in `st`'s theme and font
+/// scale: everything but the padding is text or sized for text.
+///
+/// ```
+/// use din_viz::draw::Style;
+/// use din_viz::lecture::{steps_height, steps_height_for};
+/// assert_eq!(steps_height_for(&Style::new(2.0)), steps_height());
+/// assert_eq!(steps_height_for(&Style::new(1.0).with_font_scale(1.5)), 12.0 + 428.0 * 1.5);
+/// ```
+#[must_use]
+pub fn steps_height_for(st: &Style) -> f64 {
+    grown(440.0, st)
+}
+
+/// A CSS height laid out at text factor 1, at `st`'s text factor: the
+/// 12 px padding stays, the rest grows with the text.
+fn grown(css: f64, st: &Style) -> f64 {
+    12.0 + (css - 12.0) * st.text_factor()
 }
 
 /// Where [`draw_steps`] put things, in backend pixels.
@@ -190,7 +213,10 @@ pub struct StepsLayout {
     pub limit: f64,
 }
 
-fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) -> String {
+/// The sentence at the top of step `step` of [`draw_steps`] (also the
+/// text alternative of the step-through panel).
+#[must_use]
+pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) -> String {
     let n = scene.items.len();
     let total = steps_total(n);
     // Steps count from 0 (nothing revealed), as the page's counter does.
@@ -263,7 +289,8 @@ pub fn draw_steps<DB: DrawingBackend>(
     step: usize,
     st: &Style,
 ) -> Result<StepsLayout, DrawError> {
-    area.fill(&WHITE).map_err(err)?;
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let lang = st.lang;
@@ -276,10 +303,10 @@ pub fn draw_steps<DB: DrawingBackend>(
     let alphas = step.min(n).min(shown);
 
     // Caption (two lines reserved so nothing jumps between steps) and settings.
-    let cap_font = st.bold(16.0, &INK);
+    let cap_font = st.bold(16.0, &pal.text);
     let caption = steps_caption(scene, att, step, lang);
     let cap_lines = wrap(area, &caption, &cap_font, w - 2 * pad);
-    text_lines(area, &cap_lines[..cap_lines.len().min(2)], (pad, pad), st.px(21.0), &cap_font, HPos::Left)?;
+    text_lines(area, &cap_lines[..cap_lines.len().min(2)], (pad, pad), st.tpx(21.0), &cap_font, HPos::Left)?;
     let mut info = format!(
         "{} · {}",
         settings_line(scene, lang),
@@ -293,25 +320,25 @@ pub fn draw_steps<DB: DrawingBackend>(
         info = format!("{}  {info}", first_shown(n, lang));
     }
     let info_px = fit_px(area, &info, w - 2 * pad, 13.0, 10.0, true, st);
-    let info_font = st.font(info_px, &MUTED);
+    let info_font = st.font(info_px, &pal.muted);
     let info = clip_to(area, &info, &info_font, w - 2 * pad);
-    let info_y = pad + st.px(44.0);
+    let info_y = pad + st.tpx(44.0);
     text(area, &info, (pad, info_y), info_font, HPos::Left, VPos::Top)?;
 
     // Vertical bands.
-    let conn_y = info_y + st.px(22.0); // q → x_k connector
-    let label_y = conn_y + st.px(14.0); // "x₁", "q", "mean", "Σαᵢxᵢ"
-    let name_y = label_y + st.px(19.0); // item names, "candidate item", …
-    let swatch_y = name_y + st.px(29.0); // item colour band (names take two lines)
-    let strip_top = swatch_y + st.px(6.0);
+    let conn_y = info_y + st.tpx(22.0); // q → x_k connector
+    let label_y = conn_y + st.tpx(14.0); // "x₁", "q", "mean", "Σαᵢxᵢ"
+    let name_y = label_y + st.tpx(19.0); // item names, "candidate item", …
+    let swatch_y = name_y + st.tpx(29.0); // item colour band (names take two lines)
+    let strip_top = swatch_y + st.tpx(6.0);
 
     // Horizontal columns: L (LastN), M (q), R (results).
     let inner = w - 2 * pad;
-    let gap = st.px(14.0);
-    let m_w = ((f64::from(inner) * 0.14).round() as i32).clamp(st.px(90.0), st.px(130.0));
-    let r_w = ((f64::from(inner) * 0.21).round() as i32).clamp(st.px(140.0), st.px(200.0));
+    let gap = st.tpx(14.0);
+    let m_w = ((f64::from(inner) * 0.14).round() as i32).clamp(st.tpx(90.0), st.tpx(130.0));
+    let r_w = ((f64::from(inner) * 0.21).round() as i32).clamp(st.tpx(140.0), st.tpx(200.0));
     let l_x0 = pad;
-    let l_x1 = (pad + inner - m_w - r_w - 2 * gap).max(l_x0 + st.px(40.0));
+    let l_x1 = (pad + inner - m_w - r_w - 2 * gap).max(l_x0 + st.tpx(40.0));
     let m_x0 = l_x1 + gap;
     let r_x0 = m_x0 + m_w + gap;
     let r_x1 = (w - pad).max(r_x0 + 1);
@@ -324,16 +351,16 @@ pub fn draw_steps<DB: DrawingBackend>(
     // Values under the strips: one row when they fit, else staggered.
     let val_strings: Vec<String> = (0..shown).map(|i| fmt_num(at(&att.alpha, i))).collect();
     let widest_val = val_strings.iter().max_by_key(|s| s.chars().count()).cloned().unwrap_or_default();
-    let one_row = text_width(area, &widest_val, &st.font(12.0, &INK)) as f64 <= pitch - px_f(st, 4.0);
+    let one_row = text_width(area, &widest_val, &st.font(12.0, &pal.text)) as f64 <= pitch - px_f(st, 4.0);
     let value_rows = if one_row { 1 } else { 2 };
     let val_px = fit_px(area, &widest_val, (pitch * value_rows as f64 - px_f(st, 4.0)) as i32, 12.0, 7.0, true, st);
-    let below = st.px(2.0 + 15.0 + 18.0 + 15.0 * value_rows as f64 + 4.0 + 26.0 + 4.0);
-    let strip_bottom = (h - pad - below).max(strip_top + st.px(24.0));
-    let x_row = strip_bottom + st.px(2.0);
-    let alpha_y = x_row + st.px(15.0);
-    let val_y = alpha_y + st.px(18.0);
-    let bar_y0 = val_y + st.px(15.0) * value_rows + st.px(4.0);
-    let bar_y1 = bar_y0 + st.px(26.0);
+    let below = st.tpx(2.0 + 15.0 + 18.0 + 15.0 * value_rows as f64 + 4.0 + 26.0 + 4.0);
+    let strip_bottom = (h - pad - below).max(strip_top + st.tpx(24.0));
+    let x_row = strip_bottom + st.tpx(2.0);
+    let alpha_y = x_row + st.tpx(15.0);
+    let val_y = alpha_y + st.tpx(18.0);
+    let bar_y0 = val_y + st.tpx(15.0) * value_rows + st.tpx(4.0);
+    let bar_y1 = bar_y0 + st.tpx(26.0);
 
     // Column backgrounds for the highlighted item and the newest weight.
     let newest = if (1..=n).contains(&step) && step <= shown { Some(step - 1) } else { None };
@@ -341,11 +368,11 @@ pub fn draw_steps<DB: DrawingBackend>(
         let x0 = (cx(i) - pitch / 2.0 + 1.0).round() as i32;
         let x1 = (cx(i) + pitch / 2.0 - 1.0).round() as i32;
         if highlighted(st, i) {
-            rect(area, (x0, label_y - st.px(2.0), x1, bar_y1 + st.px(2.0)), item_color(i).mix(0.14).filled())?;
+            rect(area, (x0, label_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.item(i).mix(0.14).filled())?;
         }
         if newest == Some(i) {
-            rect(area, (x0, alpha_y - st.px(2.0), x1, bar_y1 + st.px(2.0)), EMPHASIS.filled())?;
-            rect(area, (x0, alpha_y - st.px(2.0), x1, bar_y1 + st.px(2.0)), POOLED_COLOR.stroke_width(st.stroke(1.5)))?;
+            rect(area, (x0, alpha_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.emphasis.filled())?;
+            rect(area, (x0, alpha_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.pooled.stroke_width(st.stroke(1.5)))?;
         }
     }
 
@@ -353,7 +380,7 @@ pub fn draw_steps<DB: DrawingBackend>(
     // "x₁₂", "α₁₂": subscripts are narrow, so size these by a Latin estimate
     // (0.62 em a character) rather than the CJK-safe `text_width`.
     let widest_label = format!("x{}", sub(shown.max(1))).chars().count() as f64;
-    let label_px = ((pitch - px_f(st, 2.0)) / (0.62 * widest_label * st.scale)).clamp(7.0, LABEL_PX);
+    let label_px = ((pitch - px_f(st, 2.0)) / (0.62 * widest_label * px_f(st, 1.0))).clamp(7.0, LABEL_PX);
     let longest_word = scene
         .items
         .iter()
@@ -363,14 +390,14 @@ pub fn draw_steps<DB: DrawingBackend>(
         .unwrap_or("")
         .to_owned();
     let name_px = fit_px(area, &longest_word, (pitch - px_f(st, 3.0)) as i32, 11.5, 9.5, true, st);
-    let name_font = st.font(name_px, &MUTED);
+    let name_font = st.font(name_px, &pal.muted);
     let mut items = Vec::with_capacity(shown);
     let any_neg = att.alpha.iter().take(shown).any(|a| *a < 0.0);
     for (i, value) in val_strings.iter().enumerate() {
         let c = cx(i);
-        let color = item_color(i);
+        let color = pal.item(i);
         let hl = highlighted(st, i);
-        let font = if hl { st.bold(label_px + 1.0, &INK) } else { st.bold(label_px, &INK) };
+        let font = if hl { st.bold(label_px + 1.0, &pal.text) } else { st.bold(label_px, &pal.text) };
         text(area, &format!("x{}", sub(i + 1)), (c.round() as i32, label_y), font, HPos::Center, VPos::Top)?;
         // The item's name on up to two lines: first word, then the rest.
         let raw = scene.items.get(i).map(|it| it.label.trim()).unwrap_or("");
@@ -378,34 +405,35 @@ pub fn draw_steps<DB: DrawingBackend>(
         for (k, part) in [first, rest.trim()].into_iter().enumerate() {
             let part = clip_to(area, part, &name_font, (pitch - px_f(st, 3.0)) as i32);
             if part.chars().count() >= 2 {
-                let y = name_y + st.px(13.0) * k as i32;
+                let y = name_y + st.tpx(13.0) * k as i32;
                 text(area, &part, (c.round() as i32, y), name_font.clone(), HPos::Center, VPos::Top)?;
             }
         }
         let r: Rect = ((c - sw / 2.0).round() as i32, strip_top, (c + sw / 2.0).round() as i32, strip_bottom);
-        rect(area, (r.0, swatch_y, r.2, swatch_y + st.px(4.0)), color.filled())?;
+        rect(area, (r.0, swatch_y, r.2, swatch_y + st.tpx(4.0)), color.filled())?;
         let factor = if step > n {
             if amax > 0.0 { at(&att.alpha, i) / amax } else { 0.0 }
         } else {
             1.0
         };
         let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
-        strip(area, r, v, limit, true, factor)?;
-        let frame = if hl { INK.stroke_width(st.stroke(3.0)) } else { color.stroke_width(st.stroke(1.5)) };
+        strip(area, r, v, limit, true, factor, st)?;
+        let frame = if hl { pal.text.stroke_width(st.stroke(3.0)) } else { color.stroke_width(st.stroke(1.5)) };
         rect(area, r, frame)?;
         items.push(r);
         if step > n {
-            text(area, "×", (c.round() as i32, x_row), st.bold(13.0, &MUTED), HPos::Center, VPos::Top)?;
+            text(area, "×", (c.round() as i32, x_row), st.bold(13.0, &pal.muted), HPos::Center, VPos::Top)?;
         }
         if i < alphas {
             let a = at(&att.alpha, i);
             let is_new = newest == Some(i);
-            let ink = if is_new { POOLED_COLOR } else { INK };
+            let ink = if is_new { pal.pooled } else { pal.text };
             let afont = if is_new || hl { st.bold(label_px, &ink) } else { st.bold(label_px - 1.0, &ink) };
             text(area, &format!("α{}", sub(i + 1)), (c.round() as i32, alpha_y), afont, HPos::Center, VPos::Top)?;
-            let vy = val_y + if value_rows == 2 { st.px(15.0) * (i % 2) as i32 } else { 0 };
-            let vfont = if is_new { st.bold(val_px, &INK) } else { st.font(val_px, &INK) };
-            text(area, value, (c.round() as i32, vy), vfont, HPos::Center, VPos::Top)?;
+            let vy = val_y + if value_rows == 2 { st.tpx(15.0) * (i % 2) as i32 } else { 0 };
+            let vfont = if is_new { st.bold(val_px, &pal.text) } else { st.font(val_px, &pal.text) };
+            let vx = inside_x(area, value, &vfont, c.round() as i32, 0);
+            text(area, value, (vx, vy), vfont, HPos::Center, VPos::Top)?;
             let band = f64::from(bar_y1 - bar_y0);
             let base = if any_neg { f64::from(bar_y0) + band / 2.0 } else { f64::from(bar_y1) };
             let full = if any_neg { band / 2.0 } else { band };
@@ -417,38 +445,38 @@ pub fn draw_steps<DB: DrawingBackend>(
     }
     if n > shown {
         let c = l_x0 as f64 + pitch * (shown as f64 + 0.4);
-        text(area, "…", (c.round() as i32, (strip_top + strip_bottom) / 2), st.bold(TITLE_PX, &MUTED), HPos::Center, VPos::Center)?;
+        text(area, "…", (c.round() as i32, (strip_top + strip_bottom) / 2), st.bold(TITLE_PX, &pal.muted), HPos::Center, VPos::Center)?;
     }
     if alphas > 0 {
         let base = if any_neg { (bar_y0 + bar_y1) / 2 } else { bar_y1 };
-        line(area, vec![(l_x0, base), (l_x1, base)], AXIS.stroke_width(st.stroke(1.0)))?;
+        line(area, vec![(l_x0, base), (l_x1, base)], pal.axis.stroke_width(st.stroke(1.0)))?;
     }
     if n == 0 {
         let msg = lang.pick("No LastN items: add one to see attention.", "没有 LastN 物品：添加一个以查看注意力机制。");
-        let font = st.font(LABEL_PX, &MUTED);
+        let font = st.font(LABEL_PX, &pal.muted);
         let lines = wrap(area, msg, &font, l_x1 - l_x0);
-        let y = (strip_top + strip_bottom) / 2 - st.px(10.0) * lines.len() as i32;
-        text_lines(area, &lines, ((l_x0 + l_x1) / 2, y), st.px(20.0), &font, HPos::Center)?;
+        let y = (strip_top + strip_bottom) / 2 - st.tpx(10.0) * lines.len() as i32;
+        text_lines(area, &lines, ((l_x0 + l_x1) / 2, y), st.tpx(20.0), &font, HPos::Center)?;
     }
 
     // The candidate q.
     let mcx = f64::from(m_x0) + f64::from(m_w) / 2.0;
-    text(area, "q", (mcx.round() as i32, label_y - st.px(2.0)), st.bold(TITLE_PX + 1.0, &QUERY_COLOR), HPos::Center, VPos::Top)?;
+    text(area, "q", (mcx.round() as i32, label_y - st.tpx(2.0)), st.bold(TITLE_PX + 1.0, &pal.query), HPos::Center, VPos::Top)?;
     let cand = lang.pick("candidate item", "候选物品");
     let cand_px = fit_px(area, cand, m_w, 12.0, 9.0, true, st);
-    text(area, cand, (mcx.round() as i32, name_y), st.font(cand_px, &INK), HPos::Center, VPos::Top)?;
+    text(area, cand, (mcx.round() as i32, name_y), st.font(cand_px, &pal.text), HPos::Center, VPos::Top)?;
     let query: Rect = ((mcx - big_sw / 2.0).round() as i32, strip_top, (mcx + big_sw / 2.0).round() as i32, strip_bottom);
-    rect(area, (query.0, swatch_y, query.2, swatch_y + st.px(4.0)), QUERY_COLOR.filled())?;
-    strip(area, query, &scene.query, limit, true, 1.0)?;
-    rect(area, query, QUERY_COLOR.stroke_width(st.stroke(2.0)))?;
+    rect(area, (query.0, swatch_y, query.2, swatch_y + st.tpx(4.0)), pal.query.filled())?;
+    strip(area, query, &scene.query, limit, true, 1.0, st)?;
+    rect(area, query, pal.query.stroke_width(st.stroke(2.0)))?;
     if let Some(i) = newest {
         // similarity(q, x_k): a dashed link from q to the item.
         let (qx, ix) = (mcx.round() as i32, cx(i).round() as i32);
-        let mid = conn_y + st.px(4.0);
-        let style = QUERY_COLOR.stroke_width(st.stroke(1.5));
-        dashed_line(area, (qx, label_y - st.px(3.0)), (qx, mid), 4.0 * st.scale, style)?;
+        let mid = conn_y + st.tpx(4.0);
+        let style = pal.query.stroke_width(st.stroke(1.5));
+        dashed_line(area, (qx, label_y - st.tpx(3.0)), (qx, mid), 4.0 * st.scale, style)?;
         dashed_line(area, (qx, mid), (ix, mid), 4.0 * st.scale, style)?;
-        small_arrow(area, (f64::from(ix), f64::from(mid)), (f64::from(ix), f64::from(label_y - st.px(1.0))), QUERY_COLOR, 1.5, false, 6.0, st)?;
+        small_arrow(area, (f64::from(ix), f64::from(mid)), (f64::from(ix), f64::from(label_y - st.tpx(1.0))), pal.query, 1.5, false, 6.0, st)?;
     }
 
     // Results: the mean and the weighted sum, then the ranking model.
@@ -457,17 +485,19 @@ pub fn draw_steps<DB: DrawingBackend>(
         let split = r_x0 + ((r_x1 - r_x0) as f64 * 0.42).round() as i32;
         let (mean_c, pool_c) = (f64::from(r_x0 + split) / 2.0, f64::from(split + r_x1) / 2.0);
         let cols = [
-            (mean_c, lang.pick("average", "平均"), "(1/n) Σ xᵢ", &att.mean, MEAN_COLOR, 1.5, split - r_x0),
-            (pool_c, lang.pick("weighted sum", "加权和"), "Σ αᵢ xᵢ", &att.pooled, POOLED_COLOR, 2.5, r_x1 - split),
+            (mean_c, lang.pick("average", "平均"), "(1/n) Σ xᵢ", &att.mean, pal.mean, 1.5, split - r_x0),
+            (pool_c, lang.pick("weighted sum", "加权和"), "Σ αᵢ xᵢ", &att.pooled, pal.pooled, 2.5, r_x1 - split),
         ];
         for (k, (c, label, name, v, color, width, col_w)) in cols.into_iter().enumerate() {
-            let lpx = fit_px(area, label, col_w, LABEL_PX, 9.0, true, st);
-            text(area, label, (c.round() as i32, label_y), st.bold(lpx, &color), HPos::Center, VPos::Top)?;
+            let (label, lfont) = fit_clip(area, label, col_w, LABEL_PX, 9.0, true, &color, st);
+            text(area, &label, (c.round() as i32, label_y), lfont, HPos::Center, VPos::Top)?;
             let npx = fit_px(area, name, col_w, 12.0, 8.0, true, st);
-            text(area, name, (c.round() as i32, name_y), st.font(npx, &INK), HPos::Center, VPos::Top)?;
+            let nfont = st.font(npx, &pal.text);
+            let name = clip_to(area, name, &nfont, col_w);
+            text(area, &name, (c.round() as i32, name_y), nfont, HPos::Center, VPos::Top)?;
             let r: Rect = ((c - big_sw / 2.0).round() as i32, strip_top, (c + big_sw / 2.0).round() as i32, strip_bottom);
-            rect(area, (r.0, swatch_y, r.2, swatch_y + st.px(4.0)), color.filled())?;
-            strip(area, r, v, limit, true, 1.0)?;
+            rect(area, (r.0, swatch_y, r.2, swatch_y + st.tpx(4.0)), color.filled())?;
+            strip(area, r, v, limit, true, 1.0, st)?;
             rect(area, r, color.stroke_width(st.stroke(width)))?;
             if k == 0 {
                 mean = Some(r);
@@ -476,23 +506,25 @@ pub fn draw_steps<DB: DrawingBackend>(
             }
         }
         if step >= n + 3 {
-            let box_top = strip_bottom + st.px(26.0);
-            let b: Rect = (r_x0, box_top, r_x1, (h - pad).max(box_top + st.px(30.0)));
-            let from = (pool_c, f64::from(strip_bottom + st.px(2.0)));
-            small_arrow(area, from, (pool_c, f64::from(box_top)), POOLED_COLOR, 2.5, false, 9.0, st)?;
+            let box_top = strip_bottom + st.tpx(26.0);
+            let b: Rect = (r_x0, box_top, r_x1, (h - pad).max(box_top + st.tpx(30.0)));
+            let from = (pool_c, f64::from(strip_bottom + st.tpx(2.0)));
+            small_arrow(area, from, (pool_c, f64::from(box_top)), pal.pooled, 2.5, false, 9.0, st)?;
             let uf = lang.pick("user feature", "用户特征");
             let ufx = (pool_c - px_f(st, 8.0)).round() as i32;
-            let uf_px = fit_px(area, uf, ufx - r_x0 + st.px(10.0), 12.0, 8.0, true, st);
-            text(area, uf, (ufx, strip_bottom + st.px(13.0)), st.font(uf_px, &POOLED_COLOR), HPos::Right, VPos::Center)?;
-            rect(area, b, PANEL.filled())?;
-            rect(area, b, INK.stroke_width(st.stroke(1.5)))?;
+            let uf_px = fit_px(area, uf, ufx - r_x0 + st.tpx(10.0), 12.0, 8.0, true, st);
+            let uf_font = st.font(uf_px, &pal.pooled);
+            let uf = clip_to(area, uf, &uf_font, ufx - r_x0 + st.tpx(10.0));
+            text(area, &uf, (ufx, strip_bottom + st.tpx(13.0)), uf_font, HPos::Right, VPos::Center)?;
+            rect(area, b, pal.panel.filled())?;
+            rect(area, b, pal.text.stroke_width(st.stroke(1.5)))?;
             let title = lang.pick("ranking model", "精排模型");
-            let tpx = fit_px(area, title, b.2 - b.0 - st.px(8.0), 14.0, 9.0, true, st);
-            text(area, title, ((b.0 + b.2) / 2, b.1 + st.px(5.0)), st.bold(tpx, &INK), HPos::Center, VPos::Top)?;
+            let (title, tfont) = fit_clip(area, title, b.2 - b.0 - st.tpx(8.0), 14.0, 9.0, true, &pal.text, st);
+            text(area, &title, ((b.0 + b.2) / 2, b.1 + st.tpx(5.0)), tfont, HPos::Center, VPos::Top)?;
             let pred = lang.pick("predicts click rate, like rate …", "预估点击率、点赞率……");
-            let pfont = st.font(12.0, &INK);
-            let lines = wrap(area, pred, &pfont, b.2 - b.0 - st.px(10.0));
-            text_lines(area, &lines[..lines.len().min(3)], ((b.0 + b.2) / 2, b.1 + st.px(24.0)), st.px(15.0), &pfont, HPos::Center)?;
+            let pfont = st.font(12.0, &pal.text);
+            let lines = wrap(area, pred, &pfont, b.2 - b.0 - st.tpx(10.0));
+            text_lines(area, &lines[..lines.len().min(3)], ((b.0 + b.2) / 2, b.1 + st.tpx(24.0)), st.tpx(15.0), &pfont, HPos::Center)?;
             ranking = Some(b);
         }
     }
@@ -502,10 +534,25 @@ pub fn draw_steps<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------
 // Attention view, deck pp. 11-12.
 
-/// Preferred CSS height of the query/key/value panel for `n` items.
+/// Preferred CSS height of the query/key/value panel for `n` items (light
+/// theme, font scale 1).
 #[must_use]
 pub fn qkv_height(n: usize) -> f64 {
-    150.0 + 32.0 * n.clamp(3, MAX_SHOWN) as f64
+    qkv_height_for(n, &Style::new(1.0))
+}
+
+/// Preferred CSS height of the query/key/value panel for `n` items in
+/// `st`'s theme and font scale.
+///
+/// ```
+/// use din_viz::draw::{Style, Theme};
+/// use din_viz::lecture::{qkv_height, qkv_height_for};
+/// assert_eq!(qkv_height_for(9, &Style::new(1.0)), qkv_height(9));
+/// assert!(qkv_height_for(9, &Style::new(1.0).with_theme(Theme::Contrast)) > qkv_height(9));
+/// ```
+#[must_use]
+pub fn qkv_height_for(n: usize, st: &Style) -> f64 {
+    grown(150.0 + 32.0 * n.clamp(3, MAX_SHOWN) as f64, st)
 }
 
 /// Where [`draw_qkv`] put things, in backend pixels.
@@ -542,7 +589,8 @@ pub fn draw_qkv<DB: DrawingBackend>(
     att: &Attention,
     st: &Style,
 ) -> Result<QkvLayout, DrawError> {
-    area.fill(&WHITE).map_err(err)?;
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let lang = st.lang;
@@ -556,9 +604,9 @@ pub fn draw_qkv<DB: DrawingBackend>(
         "DIN is attention: the candidate item is the query, the LastN items are the keys and the values",
         "DIN 的本质是注意力机制：候选物品作为 query，LastN 物品作为 key 和 value",
     );
-    let tfont = st.bold(16.0, &INK);
+    let tfont = st.bold(16.0, &pal.text);
     let tl = wrap(area, title, &tfont, w - 2 * pad);
-    text_lines(area, &tl[..tl.len().min(2)], (pad, pad), st.px(21.0), &tfont, HPos::Left)?;
+    text_lines(area, &tl[..tl.len().min(2)], (pad, pad), st.tpx(21.0), &tfont, HPos::Left)?;
     let mut info = format!(
         "{} · {}",
         lang.pick("single-head attention, the same numbers as the other panels", "单头注意力，数值与其他面板相同"),
@@ -568,28 +616,29 @@ pub fn draw_qkv<DB: DrawingBackend>(
         info = format!("{info}  {}", first_shown(n, lang));
     }
     let info_px = fit_px(area, &info, w - 2 * pad, 13.0, 10.0, true, st);
-    let info_font = st.font(info_px, &MUTED);
+    let info_font = st.font(info_px, &pal.muted);
     let info = clip_to(area, &info, &info_font, w - 2 * pad);
-    let info_y = pad + st.px(44.0);
+    let info_y = pad + st.tpx(44.0);
     text(area, &info, (pad, info_y), info_font, HPos::Left, VPos::Top)?;
 
     // Columns, in CSS px at full size; squeezed together on narrow panels
     // (text is clipped or shrunk to its column, never overlaps the next).
-    let label_font = st.font(13.0, &INK);
+    let label_font = st.font(13.0, &pal.text);
     let labels: Vec<String> = (0..shown).map(|i| format!("x{} {}", sub(i + 1), item_label(scene, i))).collect();
     let max_label = labels.iter().map(|l| text_width(area, l, &label_font)).max().unwrap_or(0);
-    let lw_css = (f64::from(max_label) / st.scale + 18.0).clamp(40.0, 180.0);
+    // Widths here are in CSS px of text (CSS px times the text factor).
+    let lw_css = (f64::from(max_label) / px_f(st, 1.0) + 18.0).clamp(40.0, 180.0);
     let natural = 24.0 + 2.0 * 112.0 + 2.0 * 44.0 + lw_css + 20.0 + 92.0 + 84.0 + 100.0 + 2.0 * 24.0;
-    let k = (f64::from(w) / st.scale / natural).min(1.0);
-    let col = |css: f64| st.px(css * k);
+    let k = (f64::from(w) / px_f(st, 1.0) / natural).min(1.0);
+    let col = |css: f64| st.tpx(css * k);
     let (fan, gap, score_w, norm_w, alpha_w) = (col(44.0), col(10.0), col(92.0), col(84.0), col(100.0));
-    let swatch = st.px(10.0);
+    let swatch = st.tpx(10.0);
     let lw = col(lw_css);
     let min_side = col(112.0);
     let others = 2 * pad + 2 * fan + lw + gap + score_w + norm_w + alpha_w + gap;
     let sw4 = (w - others) / 4;
     let (sw, side) = if sw4 >= min_side {
-        (sw4.min(st.px(170.0)), sw4.min(st.px(170.0)).max(min_side))
+        (sw4.min(st.tpx(170.0)), sw4.min(st.tpx(170.0)).max(min_side))
     } else {
         (((w - others - 2 * min_side) / 2).max(col(24.0)), min_side)
     };
@@ -603,11 +652,11 @@ pub fn draw_qkv<DB: DrawingBackend>(
     let o_x0 = v_x0 + sw + fan;
 
     // Headers: name (bold) and formula (muted).
-    let head_y = info_y + st.px(26.0);
-    let sub_y = head_y + st.px(18.0);
-    let rows_top = sub_y + st.px(24.0);
-    let note_h = if n > MAX_SHOWN { st.px(18.0) } else { 0 };
-    let rows_bottom = (h - pad - note_h).max(rows_top + st.px(20.0));
+    let head_y = info_y + st.tpx(26.0);
+    let sub_y = head_y + st.tpx(18.0);
+    let rows_top = sub_y + st.tpx(24.0);
+    let note_h = if n > MAX_SHOWN { st.tpx(18.0) } else { 0 };
+    let rows_bottom = (h - pad - note_h).max(rows_top + st.tpx(20.0));
     let row_h = if shown == 0 { 0.0 } else { (f64::from(rows_bottom - rows_top) / shown as f64).min(px_f(st, 40.0)) };
     let rows_end = rows_top + (row_h * shown as f64).round() as i32;
     let mid_y = if shown == 0 { f64::from(rows_top + rows_bottom) / 2.0 } else { f64::from(rows_top + rows_end) / 2.0 };
@@ -633,13 +682,13 @@ pub fn draw_qkv<DB: DrawingBackend>(
         let c = (x0 + x1) / 2;
         // Fit each header to its column (shrinking, then clipping) so that
         // neighbouring headers never overlap on a narrow panel.
-        let width = (x1 - x0 + gap).max(st.px(24.0));
+        let width = (x1 - x0 + gap).max(st.tpx(24.0));
         let npx = fit_px(area, name, width, 14.0, 8.0, true, st);
-        let nfont = st.bold(npx, &INK);
+        let nfont = st.bold(npx, &pal.text);
         let shown_name = clip_to(area, name, &nfont, width);
         text(area, &shown_name, (c, head_y), nfont, HPos::Center, VPos::Top)?;
         let fpx = fit_px(area, formula, width, 12.0, 7.0, false, st);
-        let ffont = st.font(fpx, &MUTED);
+        let ffont = st.font(fpx, &pal.muted);
         let shown_formula = clip_to(area, formula, &ffont, width);
         text(area, &shown_formula, (c, sub_y), ffont, HPos::Center, VPos::Top)?;
     }
@@ -661,16 +710,16 @@ pub fn draw_qkv<DB: DrawingBackend>(
     let mut rows = Vec::with_capacity(shown);
     for i in 0..shown {
         let r: Rect = (
-            k_lx - st.px(4.0),
+            k_lx - st.tpx(4.0),
             (yc(i) - row_h / 2.0).round() as i32,
-            v_x0 + sw + st.px(4.0),
+            v_x0 + sw + st.tpx(4.0),
             (yc(i) + row_h / 2.0).round() as i32,
         );
         if highlighted(st, i) {
-            rect(area, r, item_color(i).mix(0.16).filled())?;
+            rect(area, r, pal.item(i).mix(0.16).filled())?;
         }
         rows.push(r);
-        line(area, vec![(s_x0 + score_w - st.px(2.0), yc(i).round() as i32), (a_x0, yc(i).round() as i32)], GRID.stroke_width(st.stroke(1.0)))?;
+        line(area, vec![(s_x0 + score_w - st.tpx(2.0), yc(i).round() as i32), (a_x0, yc(i).round() as i32)], pal.grid.stroke_width(st.stroke(1.0)))?;
     }
     for i in 0..shown {
         let a = at(&att.alpha, i);
@@ -678,36 +727,36 @@ pub fn draw_qkv<DB: DrawingBackend>(
         let hl = highlighted(st, i);
         let opacity = if hl { 1.0 } else { 0.18 + 0.82 * rel };
         let width = 0.75 + 4.5 * rel;
-        let style = item_color(i).mix(opacity).stroke_width(st.stroke(width));
+        let style = pal.item(i).mix(opacity).stroke_width(st.stroke(width));
         let y = yc(i).round() as i32;
         let q_end = (query.2, ((query.1 + query.3) / 2));
         let o_end = (output.0, ((output.1 + output.3) / 2));
         if a < 0.0 {
-            dashed_line(area, q_end, (k_lx - st.px(2.0), y), 5.0 * st.scale, style)?;
+            dashed_line(area, q_end, (k_lx - st.tpx(2.0), y), 5.0 * st.scale, style)?;
             dashed_line(area, (v_x0 + sw, y), o_end, 5.0 * st.scale, style)?;
         } else {
-            line(area, vec![q_end, (k_lx - st.px(2.0), y)], style)?;
+            line(area, vec![q_end, (k_lx - st.tpx(2.0), y)], style)?;
             line(area, vec![(v_x0 + sw, y), o_end], style)?;
         }
     }
     if shown > 0 {
-        let bx: Rect = (n_x0 + st.px(8.0), rows_top + st.px(2.0), n_x0 + norm_w - st.px(8.0), rows_end - st.px(2.0));
+        let bx: Rect = (n_x0 + st.tpx(8.0), rows_top + st.tpx(2.0), n_x0 + norm_w - st.tpx(8.0), rows_end - st.tpx(2.0));
         match scene.normalization {
             Normalization::Softmax => {
-                rect(area, bx, PANEL.filled())?;
-                rect(area, bx, AXIS.stroke_width(st.stroke(1.5)))?;
+                rect(area, bx, pal.panel.filled())?;
+                rect(area, bx, pal.axis.stroke_width(st.stroke(1.5)))?;
                 let c = (bx.0 + bx.2) / 2;
-                let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.px(4.0), 14.0, 8.0, true, st);
+                let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.tpx(4.0), 14.0, 8.0, true, st);
                 let my = (bx.1 + bx.3) / 2;
-                text(area, "softmax", (c, my), st.bold(bpx, &INK), HPos::Center, VPos::Bottom)?;
-                text(area, "Σα = 1", (c, my + st.px(3.0)), st.font(bpx - 2.0, &MUTED), HPos::Center, VPos::Top)?;
+                text(area, "softmax", (c, my), st.bold(bpx, &pal.text), HPos::Center, VPos::Bottom)?;
+                text(area, "Σα = 1", (c, my + st.tpx(3.0)), st.font(bpx - 2.0, &pal.muted), HPos::Center, VPos::Top)?;
             }
             Normalization::None => {
                 for i in 0..shown {
                     let y = yc(i).round() as i32;
                     let c = (bx.0 + bx.2) / 2;
-                    rect(area, (c - st.px(9.0), y - st.px(8.0), c + st.px(9.0), y + st.px(8.0)), WHITE.filled())?;
-                    text(area, "=", (c, y), st.font(14.0, &MUTED), HPos::Center, VPos::Center)?;
+                    rect(area, (c - st.tpx(9.0), y - st.tpx(8.0), c + st.tpx(9.0), y + st.tpx(8.0)), pal.background.filled())?;
+                    text(area, "=", (c, y), st.font(14.0, &pal.muted), HPos::Center, VPos::Center)?;
                 }
             }
         }
@@ -716,37 +765,37 @@ pub fn draw_qkv<DB: DrawingBackend>(
     // Rows: key label, key strip, score, weight (value + bar), value strip.
     let mut keys = Vec::with_capacity(shown);
     let mut values = Vec::with_capacity(shown);
-    let row_font_px = (row_h / st.scale * 0.5).clamp(8.0, 13.0);
+    let row_font_px = (row_h / px_f(st, 1.0) * 0.5).clamp(8.0, 13.0);
     for (i, label) in labels.iter().enumerate() {
         let y = yc(i);
         let yi = y.round() as i32;
-        let color = item_color(i);
+        let color = pal.item(i);
         let hl = highlighted(st, i);
-        let ink = st.font(row_font_px, &INK);
-        let bold = st.bold(row_font_px, &INK);
-        let sy = (row_font_px * st.scale * 0.45).round() as i32;
+        let ink = st.font(row_font_px, &pal.text);
+        let bold = st.bold(row_font_px, &pal.text);
+        let sy = (px_f(st, row_font_px) * 0.45).round() as i32;
         rect(area, (k_lx, yi - sy, k_lx + swatch, yi + sy), color.filled())?;
-        let lab = clip_to(area, label, if hl { &bold } else { &ink }, lw - swatch - st.px(8.0));
-        text(area, &lab, (k_lx + swatch + st.px(5.0), yi), if hl { bold.clone() } else { ink.clone() }, HPos::Left, VPos::Center)?;
+        let lab = clip_to(area, label, if hl { &bold } else { &ink }, lw - swatch - st.tpx(8.0));
+        text(area, &lab, (k_lx + swatch + st.tpx(5.0), yi), if hl { bold.clone() } else { ink.clone() }, HPos::Left, VPos::Center)?;
         let kr: Rect = (k_x0, (y - sh / 2.0).round() as i32, k_x0 + sw, (y + sh / 2.0).round() as i32);
         let vr: Rect = (v_x0, kr.1, v_x0 + sw, kr.3);
         let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
-        let frame = if hl { INK.stroke_width(st.stroke(2.5)) } else { color.stroke_width(st.stroke(1.5)) };
+        let frame = if hl { pal.text.stroke_width(st.stroke(2.5)) } else { color.stroke_width(st.stroke(1.5)) };
         for r in [kr, vr] {
-            strip(area, r, v, limit, false, 1.0)?;
+            strip(area, r, v, limit, false, 1.0, st)?;
             rect(area, r, frame)?;
         }
         keys.push(kr);
         values.push(vr);
         let sfont = if hl { bold.clone() } else { ink.clone() };
-        text(area, &fmt_num(at(&att.scores, i)), (s_x0 + score_w - st.px(8.0), yi), sfont.clone(), HPos::Right, VPos::Center)?;
+        text(area, &fmt_num(at(&att.scores, i)), (s_x0 + score_w - st.tpx(8.0), yi), sfont.clone(), HPos::Right, VPos::Center)?;
         let a = at(&att.alpha, i);
-        let val_x = a_x0 + st.px(46.0);
+        let val_x = a_x0 + st.tpx(46.0);
         text(area, &fmt_num(a), (val_x, yi), sfont, HPos::Right, VPos::Center)?;
-        let bar_max = f64::from((alpha_w - st.px(52.0)).max(st.px(6.0)));
+        let bar_max = f64::from((alpha_w - st.tpx(52.0)).max(st.tpx(6.0)));
         let len = if amax > 0.0 { (a.abs() / amax * bar_max).round() as i32 } else { 0 };
         let bh = (sh * 0.7).max(2.0) / 2.0;
-        let bar: Rect = (val_x + st.px(4.0), (y - bh).round() as i32, val_x + st.px(4.0) + len.max(1), (y + bh).round() as i32);
+        let bar: Rect = (val_x + st.tpx(4.0), (y - bh).round() as i32, val_x + st.tpx(4.0) + len.max(1), (y + bh).round() as i32);
         if a < 0.0 {
             rect(area, bar, color.stroke_width(st.stroke(1.5)))?;
         } else {
@@ -754,26 +803,32 @@ pub fn draw_qkv<DB: DrawingBackend>(
         }
     }
     if n > MAX_SHOWN {
-        text(area, &first_shown(n, lang), (k_lx, rows_end + st.px(4.0)), st.font(12.0, &MUTED), HPos::Left, VPos::Top)?;
+        text(area, &first_shown(n, lang), (k_lx, rows_end + st.tpx(4.0)), st.font(12.0, &pal.muted), HPos::Left, VPos::Top)?;
     }
     if n == 0 {
         let msg = lang.pick("No LastN items: no keys, no values.", "没有 LastN 物品：没有 key，也没有 value。");
-        text(area, msg, ((k_lx + v_x0 + sw) / 2, mid_y.round() as i32), st.font(LABEL_PX, &MUTED), HPos::Center, VPos::Center)?;
+        text(area, msg, ((k_lx + v_x0 + sw) / 2, mid_y.round() as i32), st.font(LABEL_PX, &pal.muted), HPos::Center, VPos::Center)?;
     }
 
     // Query and output strips with their labels.
-    strip(area, query, &scene.query, limit, false, 1.0)?;
-    rect(area, query, QUERY_COLOR.stroke_width(st.stroke(2.0)))?;
-    text(area, "q", (query.0 - st.px(4.0), (query.1 + query.3) / 2), st.bold(TITLE_PX, &QUERY_COLOR), HPos::Right, VPos::Center)?;
-    strip(area, output, &att.pooled, limit, false, 1.0)?;
-    rect(area, output, POOLED_COLOR.stroke_width(st.stroke(2.5)))?;
+    strip(area, query, &scene.query, limit, false, 1.0, st)?;
+    rect(area, query, pal.query.stroke_width(st.stroke(2.0)))?;
+    text(area, "q", (query.0 - st.tpx(4.0), (query.1 + query.3) / 2), st.bold(TITLE_PX, &pal.query), HPos::Right, VPos::Center)?;
+    strip(area, output, &att.pooled, limit, false, 1.0, st)?;
+    rect(area, output, pal.pooled.stroke_width(st.stroke(2.5)))?;
     let oc = (output.0 + output.2) / 2;
-    let ofont = st.bold(12.0, &POOLED_COLOR);
+    let ofont = st.bold(12.0, &pal.pooled);
     let olines = wrap(area, lang.pick("= pooled, the weighted sum", "= 加权和"), &ofont, side + pad);
     let olines = &olines[..olines.len().min(2)];
-    text_lines(area, olines, (oc, output.3 + st.px(6.0)), st.px(15.0), &ofont, HPos::Center)?;
-    let sum_y = output.3 + st.px(8.0) + st.px(15.0) * olines.len() as i32;
-    text(area, &format!("Σα = {}", fmt_num(att.alpha_sum)), (oc, sum_y), st.font(12.0, &MUTED), HPos::Center, VPos::Top)?;
+    for (k, l) in olines.iter().enumerate() {
+        let lx = inside_x(area, l, &ofont, oc, pad / 2);
+        text(area, l, (lx, output.3 + st.tpx(6.0) + st.tpx(15.0) * k as i32), ofont.clone(), HPos::Center, VPos::Top)?;
+    }
+    let sum_y = output.3 + st.tpx(8.0) + st.tpx(15.0) * olines.len() as i32;
+    let sum = format!("Σα = {}", fmt_num(att.alpha_sum));
+    let sum_font = st.font(12.0, &pal.muted);
+    let sum_x = inside_x(area, &sum, &sum_font, oc, pad / 2);
+    text(area, &sum, (sum_x, sum_y), sum_font, HPos::Center, VPos::Top)?;
     Ok(QkvLayout { shown, rows, query, keys, values, output })
 }
 
@@ -790,10 +845,16 @@ pub enum Placement {
     Ranking,
 }
 
-/// Preferred CSS height of the towers panel.
+/// Preferred CSS height of the towers panel (light theme, font scale 1).
 #[must_use]
 pub fn towers_height() -> f64 {
-    500.0
+    towers_height_for(&Style::new(1.0))
+}
+
+/// Preferred CSS height of the towers panel in `st`'s theme and font scale.
+#[must_use]
+pub fn towers_height_for(st: &Style) -> f64 {
+    grown(500.0, st)
 }
 
 /// Where [`draw_towers`] put things, in backend pixels.
@@ -839,13 +900,13 @@ fn node<DB: DrawingBackend>(
     }
     let lh: i32 = lines.iter().map(|(_, f)| (f.font.get_size() * 1.25).round() as i32).sum();
     let mut y = (r.1 + r.3) / 2 - lh / 2;
-    let max_w = r.2 - r.0 - st.px(6.0);
+    let max_w = r.2 - r.0 - st.tpx(6.0);
     for (s, f) in lines {
         let size = (f.font.get_size() * 1.25).round() as i32;
         // Shrink the line to fit (down to 8 CSS px), then clip what is left.
         let width = text_width(area, s, f);
         let f = if width > max_w && width > 0 {
-            let smaller = (f.font.get_size() * f64::from(max_w) / f64::from(width)).max(8.0 * st.scale);
+            let smaller = (f.font.get_size() * f64::from(max_w) / f64::from(width)).max(px_f(st, 8.0));
             TextStyle { font: f.font.resize(smaller), color: f.color, pos: f.pos }
         } else {
             f.clone()
@@ -871,19 +932,25 @@ fn labelled_strip<DB: DrawingBackend>(
     dashed: bool,
     st: &Style,
 ) -> Result<Rect, DrawError> {
-    let hh = st.px(8.0);
+    let pal = st.palette();
+    let hh = st.tpx(8.0);
     let r: Rect = (centre.0 - width / 2, centre.1 - hh, centre.0 + width / 2, centre.1 + hh);
-    let lpx = fit_px(area, label, width + st.px(40.0), 13.0, 8.0, true, st);
-    text(area, label, (centre.0, r.1 - st.px(3.0)), st.bold(lpx, &color), HPos::Center, VPos::Bottom)?;
+    // The label may be wider than the strip, but not than the room to the panel's edges.
+    let edge = centre.0.min(area.dim_in_pixel().0 as i32 - centre.0) - st.px(2.0);
+    let room = (width + st.tpx(40.0)).min(2 * edge).max(1);
+    let lpx = fit_px(area, label, room, 13.0, 8.0, true, st);
+    let lfont = st.bold(lpx, &color);
+    let label = clip_to(area, label, &lfont, room);
+    text(area, &label, (centre.0, r.1 - st.tpx(3.0)), lfont, HPos::Center, VPos::Bottom)?;
     match v {
-        Some(v) => strip(area, r, v, limit, false, 1.0)?,
+        Some(v) => strip(area, r, v, limit, false, 1.0, st)?,
         None => {
             // A vector the model computes (not in the scene): grey cells.
-            rect(area, r, RGBColor(0xEE, 0xF0, 0xF3).filled())?;
+            rect(area, r, pal.computed.filled())?;
             let cells = 8;
             for k in 1..cells {
                 let x = r.0 + (r.2 - r.0) * k / cells;
-                line(area, vec![(x, r.1), (x, r.3)], WHITE.stroke_width(st.stroke(1.0)))?;
+                line(area, vec![(x, r.1), (x, r.3)], pal.background.stroke_width(st.stroke(1.0)))?;
             }
         }
     }
@@ -908,6 +975,7 @@ fn mini_lastn<DB: DrawingBackend>(
     limit: f64,
     st: &Style,
 ) -> Result<Vec<(usize, Rect)>, DrawError> {
+    let pal = st.palette();
     let n = scene.items.len();
     let shown = n.min(MAX_SHOWN);
     let label = if n == 0 {
@@ -915,9 +983,15 @@ fn mini_lastn<DB: DrawingBackend>(
     } else {
         tr(st.lang, format!("LastN x₁…x{}", sub(n)), format!("用户行为序列 LastN x₁…x{}", sub(n)))
     };
-    let lpx = fit_px(area, &label, x1 - x0 + st.px(80.0), 12.0, 8.0, true, st);
-    text(area, &label, ((x0 + x1) / 2, y), st.font(lpx, &MUTED), HPos::Center, VPos::Top)?;
-    let top = y + st.px(16.0);
+    // Wider than the strips if need be, but not past the panel's edges.
+    let c = (x0 + x1) / 2;
+    let edge = c.min(area.dim_in_pixel().0 as i32 - c) - st.px(2.0);
+    let room = (x1 - x0 + st.tpx(80.0)).min(2 * edge).max(1);
+    let lpx = fit_px(area, &label, room, 12.0, 8.0, true, st);
+    let lfont = st.font(lpx, &pal.muted);
+    let label = clip_to(area, &label, &lfont, room);
+    text(area, &label, (c, y), lfont, HPos::Center, VPos::Top)?;
+    let top = y + st.tpx(16.0);
     let slots = if n > shown { shown as f64 + 1.0 } else { shown.max(1) as f64 };
     let pitch = f64::from(x1 - x0) / slots;
     let sw = (pitch * 0.7).clamp(2.0, px_f(st, 14.0));
@@ -926,14 +1000,14 @@ fn mini_lastn<DB: DrawingBackend>(
         let c = f64::from(x0) + pitch * (i as f64 + 0.5);
         let r: Rect = ((c - sw / 2.0).round() as i32, top, (c + sw / 2.0).round() as i32, top + hgt);
         let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
-        strip(area, r, v, limit, true, 1.0)?;
-        let frame = if highlighted(st, i) { INK.stroke_width(st.stroke(2.5)) } else { item_color(i).stroke_width(st.stroke(1.5)) };
+        strip(area, r, v, limit, true, 1.0, st)?;
+        let frame = if highlighted(st, i) { pal.text.stroke_width(st.stroke(2.5)) } else { pal.item(i).stroke_width(st.stroke(1.5)) };
         rect(area, r, frame)?;
         out.push((i, r));
     }
     if n > shown {
         let c = f64::from(x0) + pitch * (shown as f64 + 0.5);
-        text(area, "…", (c.round() as i32, top + hgt / 2), st.bold(13.0, &MUTED), HPos::Center, VPos::Center)?;
+        text(area, "…", (c.round() as i32, top + hgt / 2), st.bold(13.0, &pal.muted), HPos::Center, VPos::Center)?;
     }
     Ok(out)
 }
@@ -961,7 +1035,8 @@ pub fn draw_towers<DB: DrawingBackend>(
     placement: Placement,
     st: &Style,
 ) -> Result<TowersLayout, DrawError> {
-    area.fill(&WHITE).map_err(err)?;
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let lang = st.lang;
@@ -973,9 +1048,9 @@ pub fn draw_towers<DB: DrawingBackend>(
         "The average fits two-tower, three-tower and ranking models; attention fits only the ranking model",
         "简单平均适用于双塔模型、三塔模型和精排模型；注意力机制只适用于精排模型",
     );
-    let tfont = st.bold(16.0, &INK);
+    let tfont = st.bold(16.0, &pal.text);
     let tl = wrap(area, title, &tfont, w - 2 * pad);
-    text_lines(area, &tl[..tl.len().min(2)], (pad, pad), st.px(21.0), &tfont, HPos::Left)?;
+    text_lines(area, &tl[..tl.len().min(2)], (pad, pad), st.tpx(21.0), &tfont, HPos::Left)?;
     let info = if active {
         lang.pick(
             "Here: attention in the ranking model, where LastN and the candidate item meet",
@@ -988,27 +1063,35 @@ pub fn draw_towers<DB: DrawingBackend>(
         )
     };
     let info_px = fit_px(area, info, w - 2 * pad, 13.0, 9.0, true, st);
-    let info_y = pad + st.px(44.0);
-    text(area, info, (pad, info_y), st.font(info_px, if active { &POOLED_COLOR } else { &MUTED }), HPos::Left, VPos::Top)?;
+    let info_y = pad + st.tpx(44.0);
+    let info_font = st.font(info_px, if active { &pal.pooled } else { &pal.muted });
+    // One line when it fits at some size, else two (the rest clipped).
+    let mut info_lines = wrap(area, info, &info_font, w - 2 * pad);
+    if info_lines.len() > 2 {
+        let rest = info_lines[1..].join(" ");
+        info_lines = vec![info_lines[0].clone(), clip_to(area, &rest, &info_font, w - 2 * pad)];
+    }
+    let info_line_h = st.tpx(16.0);
+    text_lines(area, &info_lines, (pad, info_y), info_line_h, &info_font, HPos::Left)?;
 
     // Halves and headings.
     let mid = w / 2;
-    let head_y = info_y + st.px(24.0);
-    line(area, vec![(mid, head_y), (mid, h - pad)], GRID.stroke_width(st.stroke(1.5)))?;
-    let (lx0, lx1) = (pad, mid - st.px(12.0));
-    let (rx0, rx1) = (mid + st.px(12.0), w - pad);
+    let head_y = info_y + st.tpx(24.0) + info_line_h * (info_lines.len() as i32 - 1).max(0);
+    line(area, vec![(mid, head_y), (mid, h - pad)], pal.grid.stroke_width(st.stroke(1.5)))?;
+    let (lx0, lx1) = (pad, mid - st.tpx(12.0));
+    let (rx0, rx1) = (mid + st.tpx(12.0), w - pad);
     for (x0, x1, s) in [
         (lx0, lx1, lang.pick("two-tower model (retrieval)", "双塔模型（召回）")),
         (rx0, rx1, lang.pick("ranking model", "精排模型")),
     ] {
-        let hp = fit_px(area, s, x1 - x0, LABEL_PX, 9.0, true, st);
-        text(area, s, ((x0 + x1) / 2, head_y), st.bold(hp, &INK), HPos::Center, VPos::Top)?;
+        let (s, font) = fit_clip(area, s, x1 - x0, LABEL_PX, 9.0, true, &pal.text, st);
+        text(area, &s, ((x0 + x1) / 2, head_y), font, HPos::Center, VPos::Top)?;
     }
 
     // Rows (CSS heights): outputs, vectors / network, towers / concatenation,
     // inputs, average / attention, LastN.
     let heights = [18.0, 34.0, 40.0, 40.0, 40.0, 40.0, 18.0];
-    let top = head_y + st.px(28.0);
+    let top = head_y + st.tpx(28.0);
     let avail = f64::from(h - pad - top);
     let fixed: f64 = heights.iter().map(|x| px_f(st, *x)).sum();
     let gap = ((avail - fixed) / 6.0).max(px_f(st, 6.0));
@@ -1018,16 +1101,16 @@ pub fn draw_towers<DB: DrawingBackend>(
         row_y[k] = y.round() as i32;
         y += px_f(st, *hh) + gap;
     }
-    let row_c = |k: usize| row_y[k] + st.px(heights[k] / 2.0);
-    let row_b = |k: usize| row_y[k] + st.px(heights[k]);
+    let row_c = |k: usize| row_y[k] + st.tpx(heights[k] / 2.0);
+    let row_b = |k: usize| row_y[k] + st.tpx(heights[k]);
 
     let small = |c: RGBColor| st.font(12.0, &c);
-    let strip_w = |col_w: i32| col_w.min(st.px(120.0)).max(st.px(30.0));
+    let strip_w = |col_w: i32| col_w.min(st.tpx(120.0)).max(st.tpx(30.0));
     let up = |x: i32, from_row: usize, to_row: usize, color: RGBColor, dashed: bool| {
         small_arrow(
             area,
-            (f64::from(x), f64::from(row_y[from_row] - st.px(2.0))),
-            (f64::from(x), f64::from(row_b(to_row) + st.px(2.0))),
+            (f64::from(x), f64::from(row_y[from_row] - st.tpx(2.0))),
+            (f64::from(x), f64::from(row_b(to_row) + st.tpx(2.0))),
             color,
             1.5,
             dashed,
@@ -1037,14 +1120,14 @@ pub fn draw_towers<DB: DrawingBackend>(
     };
     let chip = |r: Rect| -> Result<(), DrawError> {
         let s = lang.pick("user features", "用户特征");
-        node(area, r, &[(s, st.font(12.0, &INK)), (lang.pick("ID, profile …", "ID、画像……"), small(MUTED))], AXIS.stroke_width(st.stroke(1.0)), PANEL, false, st)
+        node(area, r, &[(s, st.font(12.0, &pal.text)), (lang.pick("ID, profile …", "ID、画像……"), small(pal.muted))], pal.axis.stroke_width(st.stroke(1.0)), pal.panel, false, st)
     };
 
     // ---- Left: the two-tower model.
     let lw = lx1 - lx0;
     let ux0 = lx0;
     let ux1 = lx0 + (f64::from(lw) * 0.62).round() as i32;
-    let ix0 = ux1 + st.px(10.0);
+    let ix0 = ux1 + st.tpx(10.0);
     let ix1 = lx1;
     let feat_c = ux0 + (ux1 - ux0) / 4;
     let lastn_c = ux0 + (ux1 - ux0) * 7 / 10;
@@ -1052,49 +1135,50 @@ pub fn draw_towers<DB: DrawingBackend>(
     let item_c = (ix0 + ix1) / 2;
     // Score at the top.
     let score = lang.pick("score = user vector · item vector", "分数 = 用户向量 · 物品向量");
-    let spx = fit_px(area, score, lw, 13.0, 8.0, true, st);
-    text(area, score, ((user_c + item_c) / 2, row_c(0)), st.bold(spx, &INK), HPos::Center, VPos::Center)?;
-    let tower_w = |x0: i32, x1: i32| (x1 - x0 - st.px(16.0)).max(st.px(40.0));
+    let (score, sfont) = fit_clip(area, score, lw, 13.0, 8.0, true, &pal.text, st);
+    let sx = inside_x(area, &score, &sfont, (user_c + item_c) / 2, pad);
+    text(area, &score, (sx, row_c(0)), sfont, HPos::Center, VPos::Center)?;
+    let tower_w = |x0: i32, x1: i32| (x1 - x0 - st.tpx(16.0)).max(st.tpx(40.0));
     let sw_u = strip_w(tower_w(ux0, ux1) / 2);
     let sw_i = strip_w(tower_w(ix0, ix1));
-    labelled_strip(area, (user_c, row_c(1) + st.px(6.0)), sw_u, None, limit, lang.pick("user vector", "用户向量"), MUTED, 1.0, false, st)?;
-    labelled_strip(area, (item_c, row_c(1) + st.px(6.0)), sw_i.min(sw_u), None, limit, lang.pick("item vector", "物品向量"), MUTED, 1.0, false, st)?;
+    labelled_strip(area, (user_c, row_c(1) + st.tpx(6.0)), sw_u, None, limit, lang.pick("user vector", "用户向量"), pal.muted, 1.0, false, st)?;
+    labelled_strip(area, (item_c, row_c(1) + st.tpx(6.0)), sw_i.min(sw_u), None, limit, lang.pick("item vector", "物品向量"), pal.muted, 1.0, false, st)?;
     for c in [user_c, item_c] {
         small_arrow(
             area,
-            (f64::from(c), f64::from(row_c(1) - st.px(22.0))),
-            (f64::from((user_c + item_c) / 2 + (c - (user_c + item_c) / 2) / 3), f64::from(row_c(0) + st.px(9.0))),
-            INK,
+            (f64::from(c), f64::from(row_c(1) - st.tpx(22.0))),
+            (f64::from((user_c + item_c) / 2 + (c - (user_c + item_c) / 2) / 3), f64::from(row_c(0) + st.tpx(9.0))),
+            pal.text,
             1.5,
             false,
             7.0,
             st,
         )?;
     }
-    let user_tower: Rect = (ux0 + st.px(8.0), row_y[2], ux1 - st.px(8.0), row_b(2));
-    let item_tower: Rect = (ix0 + st.px(8.0), row_y[2], ix1 - st.px(8.0), row_b(2));
+    let user_tower: Rect = (ux0 + st.tpx(8.0), row_y[2], ux1 - st.tpx(8.0), row_b(2));
+    let item_tower: Rect = (ix0 + st.tpx(8.0), row_y[2], ix1 - st.tpx(8.0), row_b(2));
     for (r, s) in [(user_tower, lang.pick("user tower", "用户塔")), (item_tower, lang.pick("item tower", "物品塔"))] {
-        node(area, r, &[(s, st.bold(13.0, &INK)), (lang.pick("neural network", "神经网络"), small(MUTED))], INK.stroke_width(st.stroke(1.5)), PANEL, false, st)?;
+        node(area, r, &[(s, st.bold(13.0, &pal.text)), (lang.pick("neural network", "神经网络"), small(pal.muted))], pal.text.stroke_width(st.stroke(1.5)), pal.panel, false, st)?;
     }
-    up(user_c, 2, 1, INK, false)?;
-    up(item_c, 2, 1, INK, false)?;
+    up(user_c, 2, 1, pal.text, false)?;
+    up(item_c, 2, 1, pal.text, false)?;
     // Inputs.
-    let chip_w = ((ux1 - ux0) * 2 / 5).min(st.px(130.0));
-    chip((feat_c - chip_w / 2, row_y[3] + st.px(4.0), feat_c + chip_w / 2, row_b(3)))?;
+    let chip_w = ((ux1 - ux0) * 2 / 5).min(st.tpx(130.0));
+    chip((feat_c - chip_w / 2, row_y[3] + st.tpx(4.0), feat_c + chip_w / 2, row_b(3)))?;
     let sw_l = strip_w((ux1 - ux0) * 2 / 5);
-    let mean_l = labelled_strip(area, (lastn_c, row_c(3) + st.px(8.0)), sw_l, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), MEAN_COLOR, 2.0, false, st)?;
-    let q_l = labelled_strip(area, (item_c, row_c(3) + st.px(8.0)), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), QUERY_COLOR, 2.0, false, st)?;
+    let mean_l = labelled_strip(area, (lastn_c, row_c(3) + st.tpx(8.0)), sw_l, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, false, st)?;
+    let q_l = labelled_strip(area, (item_c, row_c(3) + st.tpx(8.0)), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, false, st)?;
     for x in [feat_c, lastn_c] {
-        up(x, 3, 2, INK, false)?;
+        up(x, 3, 2, pal.text, false)?;
     }
-    up(item_c, 3, 2, INK, false)?;
+    up(item_c, 3, 2, pal.text, false)?;
     // Average (and, for UserTower, the impossible attention) under LastN.
-    let box_w = ((ux1 - ux0) * 2 / 5).min(st.px(140.0));
+    let box_w = ((ux1 - ux0) * 2 / 5).min(st.tpx(140.0));
     let avg_l: Rect = (lastn_c - box_w / 2, row_y[4], lastn_c + box_w / 2, row_b(4));
-    node(area, avg_l, &[(lang.pick("average", "平均"), st.bold(13.0, &MEAN_COLOR)), ("(1/n) Σ xᵢ", small(MUTED))], MEAN_COLOR.stroke_width(st.stroke(1.5)), WHITE, false, st)?;
-    up(lastn_c, 4, 3, MEAN_COLOR, false)?;
-    let mut items = mini_lastn(area, scene, avg_l.0, avg_l.2, row_y[5], st.px(22.0), limit, st)?;
-    up(lastn_c, 5, 4, INK, false)?;
+    node(area, avg_l, &[(lang.pick("average", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
+    up(lastn_c, 4, 3, pal.mean, false)?;
+    let mut items = mini_lastn(area, scene, avg_l.0, avg_l.2, row_y[5], st.tpx(22.0), limit, st)?;
+    up(lastn_c, 5, 4, pal.text, false)?;
     let att_label = lang.pick("attention", "注意力机制");
     let sim_f = sim_formula(scene, "xᵢ");
     let att_formula = match scene.normalization {
@@ -1104,29 +1188,29 @@ pub fn draw_towers<DB: DrawingBackend>(
     let mut attention: Rect = (0, 0, 0, 0);
     if !active {
         // The impossible path, greyed: attention beside the average, fed by q.
-        let ax0 = avg_l.2 + st.px(14.0);
-        let ax1 = (ix1 - st.px(4.0)).min(ax0 + st.px(170.0)).max(ax0 + st.px(40.0));
+        let ax0 = avg_l.2 + st.tpx(14.0);
+        let ax1 = (ix1 - st.tpx(4.0)).min(ax0 + st.tpx(170.0)).max(ax0 + st.tpx(40.0));
         attention = (ax0, row_y[4], ax1, row_b(4));
-        node(area, attention, &[(att_label, st.bold(13.0, &AXIS)), (&att_formula, small(AXIS))], AXIS.stroke_width(st.stroke(1.5)), WHITE, true, st)?;
-        let to_mean = (f64::from(mean_l.2 - st.px(6.0)), f64::from(mean_l.3 + st.px(3.0)));
-        small_arrow(area, (f64::from(attention.0 + st.px(12.0)), f64::from(attention.1 - st.px(2.0))), to_mean, AXIS, 1.5, true, 7.0, st)?;
+        node(area, attention, &[(att_label, st.bold(13.0, &pal.axis)), (&att_formula, small(pal.axis))], pal.axis.stroke_width(st.stroke(1.5)), pal.background, true, st)?;
+        let to_mean = (f64::from(mean_l.2 - st.tpx(6.0)), f64::from(mean_l.3 + st.tpx(3.0)));
+        small_arrow(area, (f64::from(attention.0 + st.tpx(12.0)), f64::from(attention.1 - st.tpx(2.0))), to_mean, pal.axis, 1.5, true, 7.0, st)?;
         // q → attention, crossed out: q never reaches the user tower.
-        let qx = f64::from(item_c.min(attention.2 - st.px(10.0)).max(attention.0 + st.px(24.0)));
-        let from = (f64::from(item_c), f64::from(q_l.3 + st.px(3.0)));
-        let to = (qx, f64::from(attention.1 - st.px(2.0)));
-        small_arrow(area, from, to, AXIS, 1.5, true, 7.0, st)?;
+        let qx = f64::from(item_c.min(attention.2 - st.tpx(10.0)).max(attention.0 + st.tpx(24.0)));
+        let from = (f64::from(item_c), f64::from(q_l.3 + st.tpx(3.0)));
+        let to = (qx, f64::from(attention.1 - st.tpx(2.0)));
+        small_arrow(area, from, to, pal.axis, 1.5, true, 7.0, st)?;
         let xm = (((from.0 + to.0) / 2.0).round() as i32, ((from.1 + to.1) / 2.0).round() as i32);
-        let r = st.px(9.0);
-        rect(area, (xm.0 - r, xm.1 - r, xm.0 + r, xm.1 + r), WHITE.filled())?;
-        text(area, "✕", xm, st.bold(17.0, &CROSS), HPos::Center, VPos::Center)?;
-        text(area, "q", (xm.0 + r + st.px(3.0), xm.1), st.bold(13.0, &AXIS), HPos::Left, VPos::Center)?;
+        let r = st.tpx(9.0);
+        rect(area, (xm.0 - r, xm.1 - r, xm.0 + r, xm.1 + r), pal.background.filled())?;
+        text(area, "✕", xm, st.bold(17.0, &pal.cross), HPos::Center, VPos::Center)?;
+        text(area, "q", (xm.0 + r + st.tpx(3.0), xm.1), st.bold(13.0, &pal.axis), HPos::Left, VPos::Center)?;
         // The reason, on the bottom row of the two-tower half.
         let reason = lang.pick("the user tower never sees the candidate item q", "用户塔看不到候选物品");
         let line_txt = format!("✕ {reason}");
         let rpx = fit_px(area, &line_txt, lx1 - lx0, 13.0, 10.0, true, st);
-        let rfont = st.bold(rpx, &CROSS);
+        let rfont = st.bold(rpx, &pal.cross);
         let lines = wrap(area, &line_txt, &rfont, lx1 - lx0);
-        text_lines(area, &lines[..lines.len().min(2)], ((lx0 + lx1) / 2, row_y[6]), st.px(16.0), &rfont, HPos::Center)?;
+        text_lines(area, &lines[..lines.len().min(2)], ((lx0 + lx1) / 2, row_y[6]), st.tpx(16.0), &rfont, HPos::Center)?;
     }
 
     // ---- Right: the ranking model.
@@ -1135,48 +1219,48 @@ pub fn draw_towers<DB: DrawingBackend>(
     let outs = [lang.pick("click rate", "点击率"), lang.pick("like rate", "点赞率"), "…"];
     for (k, s) in outs.iter().enumerate() {
         let x = rx0 + rw * (2 * k as i32 + 1) / 6;
-        let opx = fit_px(area, s, rw / 3, 13.0, 8.0, true, st);
-        text(area, s, (x, row_c(0)), st.bold(opx, &INK), HPos::Center, VPos::Center)?;
-        small_arrow(area, (f64::from(rc), f64::from(row_y[1] - st.px(2.0))), (f64::from(x), f64::from(row_c(0) + st.px(10.0))), INK, 1.2, false, 6.0, st)?;
+        let (s, ofont) = fit_clip(area, s, rw / 3, 13.0, 8.0, true, &pal.text, st);
+        text(area, &s, (x, row_c(0)), ofont, HPos::Center, VPos::Center)?;
+        small_arrow(area, (f64::from(rc), f64::from(row_y[1] - st.tpx(2.0))), (f64::from(x), f64::from(row_c(0) + st.tpx(10.0))), pal.text, 1.2, false, 6.0, st)?;
     }
     let ranking: Rect = (rx0 + rw / 8, row_y[1], rx1 - rw / 8, row_b(1));
-    node(area, ranking, &[(lang.pick("neural network (MLP)", "神经网络（MLP）"), st.bold(13.0, &INK))], INK.stroke_width(st.stroke(1.5)), PANEL, false, st)?;
-    let concat: Rect = (rx0 + st.px(4.0), row_y[2] + st.px(8.0), rx1 - st.px(4.0), row_b(2) - st.px(4.0));
-    node(area, concat, &[(lang.pick("concatenation", "拼接"), st.font(13.0, &INK))], AXIS.stroke_width(st.stroke(1.0)), WHITE, false, st)?;
-    up(rc, 2, 1, INK, false)?;
+    node(area, ranking, &[(lang.pick("neural network (MLP)", "神经网络（MLP）"), st.bold(13.0, &pal.text))], pal.text.stroke_width(st.stroke(1.5)), pal.panel, false, st)?;
+    let concat: Rect = (rx0 + st.tpx(4.0), row_y[2] + st.tpx(8.0), rx1 - st.tpx(4.0), row_b(2) - st.tpx(4.0));
+    node(area, concat, &[(lang.pick("concatenation", "拼接"), st.font(13.0, &pal.text))], pal.axis.stroke_width(st.stroke(1.0)), pal.background, false, st)?;
+    up(rc, 2, 1, pal.text, false)?;
     let (f_c, l_c, q_c) = (rx0 + rw / 6, rx0 + rw / 2, rx0 + rw * 5 / 6);
     let sw_r = strip_w(rw / 4);
-    chip((f_c - sw_r / 2 - st.px(6.0), row_y[3] + st.px(4.0), f_c + sw_r / 2 + st.px(6.0), row_b(3)))?;
+    chip((f_c - sw_r / 2 - st.tpx(6.0), row_y[3] + st.tpx(4.0), f_c + sw_r / 2 + st.tpx(6.0), row_b(3)))?;
     let mut mean = vec![mean_l];
     let mut pooled = None;
     if active {
-        let r = labelled_strip(area, (l_c, row_c(3) + st.px(8.0)), sw_r, Some(&att.pooled), limit, lang.pick("weighted sum", "加权和"), POOLED_COLOR, 2.5, false, st)?;
+        let r = labelled_strip(area, (l_c, row_c(3) + st.tpx(8.0)), sw_r, Some(&att.pooled), limit, lang.pick("weighted sum", "加权和"), pal.pooled, 2.5, false, st)?;
         pooled = Some(r);
     } else {
-        let r = labelled_strip(area, (l_c, row_c(3) + st.px(8.0)), sw_r, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), MEAN_COLOR, 2.0, false, st)?;
+        let r = labelled_strip(area, (l_c, row_c(3) + st.tpx(8.0)), sw_r, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, false, st)?;
         mean.push(r);
     }
-    let q_r = labelled_strip(area, (q_c, row_c(3) + st.px(8.0)), sw_r, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), QUERY_COLOR, 2.0, false, st)?;
+    let q_r = labelled_strip(area, (q_c, row_c(3) + st.tpx(8.0)), sw_r, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, false, st)?;
     for x in [f_c, l_c, q_c] {
-        up(x, 3, 2, INK, false)?;
+        up(x, 3, 2, pal.text, false)?;
     }
-    let rbox_w = (rw * 2 / 5).min(st.px(190.0));
+    let rbox_w = (rw * 2 / 5).min(st.tpx(190.0));
     let r4: Rect = (l_c - rbox_w / 2, row_y[4], l_c + rbox_w / 2, row_b(4));
     if active {
-        node(area, r4, &[(att_label, st.bold(13.0, &POOLED_COLOR)), (&att_formula, small(INK))], POOLED_COLOR.stroke_width(st.stroke(2.0)), WHITE, false, st)?;
+        node(area, r4, &[(att_label, st.bold(13.0, &pal.pooled)), (&att_formula, small(pal.text))], pal.pooled.stroke_width(st.stroke(2.0)), pal.background, false, st)?;
         attention = r4;
-        up(l_c, 4, 3, POOLED_COLOR, false)?;
+        up(l_c, 4, 3, pal.pooled, false)?;
         // q feeds the attention too.
-        let from = (f64::from((q_r.0 + q_r.2) / 2), f64::from(q_r.3 + st.px(3.0)));
-        let to = (f64::from(r4.2 + st.px(2.0)), f64::from((r4.1 + r4.3) / 2));
-        small_arrow(area, from, to, QUERY_COLOR, 2.0, false, 8.0, st)?;
-        text(area, "q", (((from.0 + to.0) / 2.0).round() as i32 + st.px(6.0), ((from.1 + to.1) / 2.0).round() as i32 + st.px(4.0)), st.bold(13.0, &QUERY_COLOR), HPos::Left, VPos::Top)?;
+        let from = (f64::from((q_r.0 + q_r.2) / 2), f64::from(q_r.3 + st.tpx(3.0)));
+        let to = (f64::from(r4.2 + st.tpx(2.0)), f64::from((r4.1 + r4.3) / 2));
+        small_arrow(area, from, to, pal.query, 2.0, false, 8.0, st)?;
+        text(area, "q", (((from.0 + to.0) / 2.0).round() as i32 + st.tpx(6.0), ((from.1 + to.1) / 2.0).round() as i32 + st.tpx(4.0)), st.bold(13.0, &pal.query), HPos::Left, VPos::Top)?;
     } else {
-        node(area, r4, &[(lang.pick("average", "平均"), st.bold(13.0, &MEAN_COLOR)), ("(1/n) Σ xᵢ", small(MUTED))], MEAN_COLOR.stroke_width(st.stroke(1.5)), WHITE, false, st)?;
-        up(l_c, 4, 3, MEAN_COLOR, false)?;
+        node(area, r4, &[(lang.pick("average", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
+        up(l_c, 4, 3, pal.mean, false)?;
     }
-    items.extend(mini_lastn(area, scene, r4.0, r4.2, row_y[5], st.px(22.0), limit, st)?);
-    up(l_c, 5, 4, INK, false)?;
+    items.extend(mini_lastn(area, scene, r4.0, r4.2, row_y[5], st.tpx(22.0), limit, st)?);
+    up(l_c, 5, 4, pal.text, false)?;
     Ok(TowersLayout {
         placement,
         user_tower,
@@ -1194,9 +1278,10 @@ pub fn draw_towers<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------
 // Interest density, the paper's Fig. 6.
 
-/// Colour of the density map for `t` in `[0, 1]` (clamped): white to a
-/// light teal (ColorBrewer BuGn), light enough that the map's points,
-/// arrows and labels stay readable on top.
+/// Colour of the density map for `t` in `[0, 1]` (clamped) in the light
+/// theme: white to a light teal (ColorBrewer BuGn), light enough that the
+/// map's points, arrows and labels stay readable on top. Other themes:
+/// [`crate::palette::Palette::density`].
 ///
 /// ```
 /// use din_viz::lecture::density_color;
@@ -1206,19 +1291,7 @@ pub fn draw_towers<DB: DrawingBackend>(
 /// ```
 #[must_use]
 pub fn density_color(t: f64) -> RGBColor {
-    const STOPS: [(f64, (f64, f64, f64)); 4] = [
-        (0.0, (255.0, 255.0, 255.0)),
-        (0.35, (229.0, 245.0, 249.0)),
-        (0.7, (178.0, 226.0, 211.0)),
-        (1.0, (102.0, 194.0, 164.0)),
-    ];
-    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-    let k = STOPS.iter().position(|s| t <= s.0).unwrap_or(3).max(1);
-    let (t0, c0) = STOPS[k - 1];
-    let (t1, c1) = STOPS[k];
-    let f = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
-    let mix = |a: f64, b: f64| (a + (b - a) * f).round() as u8;
-    RGBColor(mix(c0.0, c1.0), mix(c0.1, c1.1), mix(c0.2, c1.2))
+    LIGHT.density(t)
 }
 
 /// Draws the density grid as filled cells over `view`'s pixel rectangle
@@ -1235,7 +1308,7 @@ pub fn draw_density<DB: DrawingBackend>(
     grid: &DensityGrid,
     st: &Style,
 ) -> Result<(), DrawError> {
-    let _ = st;
+    let pal = st.palette();
     let (cols, rows) = (grid.cols, grid.rows);
     if cols == 0 || rows == 0 || grid.values.len() != cols * rows {
         return Ok(());
@@ -1252,20 +1325,21 @@ pub fn draw_density<DB: DrawingBackend>(
             }
             let f = if span > 0.0 { (v - grid.min) / span } else { 0.0 };
             if xs[col + 1] > xs[col] && ys[row + 1] > ys[row] {
-                rect(area, (xs[col], ys[row], xs[col + 1], ys[row + 1]), density_color(f).filled())?;
+                rect(area, (xs[col], ys[row], xs[col + 1], ys[row + 1]), pal.density(f).filled())?;
             }
         }
     }
     Ok(())
 }
 
-/// CSS size of [`draw_density_legend`]'s box: width, height.
+/// CSS size of [`draw_density_legend`]'s box at text factor 1: width,
+/// height (it grows with [`Style::text_factor`]).
 pub const DENSITY_LEGEND_CSS: (f64, f64) = (230.0, 76.0);
 
 /// Draws a small legend for the density map with its top-left corner at
 /// `at` (backend pixels): the quantity's label, a colour bar, and the
 /// grid's minimum and maximum (and `T` for the smooth maximum). Its size
-/// is [`DENSITY_LEGEND_CSS`] times `st.scale`; returns its rectangle.
+/// is [`DENSITY_LEGEND_CSS`] times `st.scale` and the text factor; returns its rectangle.
 ///
 /// # Errors
 /// A [`DrawError`] if the backend fails.
@@ -1275,25 +1349,26 @@ pub fn draw_density_legend<DB: DrawingBackend>(
     at: (i32, i32),
     st: &Style,
 ) -> Result<Rect, DrawError> {
-    let (bw, bh) = (st.px(DENSITY_LEGEND_CSS.0), st.px(DENSITY_LEGEND_CSS.1));
+    let pal = st.palette();
+    let (bw, bh) = (st.tpx(DENSITY_LEGEND_CSS.0), st.tpx(DENSITY_LEGEND_CSS.1));
     let r: Rect = (at.0, at.1, at.0 + bw, at.1 + bh);
-    rect(area, r, WHITE.mix(0.9).filled())?;
-    rect(area, r, GRID.stroke_width(st.stroke(1.0)))?;
-    let inner = bw - st.px(16.0);
-    let x0 = at.0 + st.px(8.0);
-    let font = st.font(12.0, &INK);
+    rect(area, r, pal.background.mix(0.9).filled())?;
+    rect(area, r, pal.grid.stroke_width(st.stroke(1.0)))?;
+    let inner = bw - st.tpx(16.0);
+    let x0 = at.0 + st.tpx(8.0);
+    let font = st.font(12.0, &pal.text);
     let lines = wrap(area, grid.quantity.label(st.lang), &font, inner);
-    text_lines(area, &lines[..lines.len().min(2)], (x0, at.1 + st.px(5.0)), st.px(15.0), &font, HPos::Left)?;
-    let by0 = at.1 + st.px(38.0);
-    let by1 = by0 + st.px(10.0);
+    text_lines(area, &lines[..lines.len().min(2)], (x0, at.1 + st.tpx(5.0)), st.tpx(15.0), &font, HPos::Left)?;
+    let by0 = at.1 + st.tpx(38.0);
+    let by1 = by0 + st.tpx(10.0);
     let steps = inner.max(1);
     for k in 0..steps {
-        let c = density_color((f64::from(k) + 0.5) / f64::from(steps));
+        let c = pal.density((f64::from(k) + 0.5) / f64::from(steps));
         rect(area, (x0 + k, by0, x0 + k + 1, by1), c.filled())?;
     }
-    rect(area, (x0, by0, x0 + inner, by1), AXIS.stroke_width(st.stroke(1.0)))?;
-    let ty = by1 + st.px(4.0);
-    let small = st.font(12.0, &MUTED);
+    rect(area, (x0, by0, x0 + inner, by1), pal.axis.stroke_width(st.stroke(1.0)))?;
+    let ty = by1 + st.tpx(4.0);
+    let small = st.font(12.0, &pal.muted);
     let lo = tr(st.lang, format!("min {}", fmt_num(grid.min)), format!("最小 {}", fmt_num(grid.min)));
     let hi = tr(st.lang, format!("max {}", fmt_num(grid.max)), format!("最大 {}", fmt_num(grid.max)));
     text(area, &lo, (x0, ty), small.clone(), HPos::Left, VPos::Top)?;
@@ -1318,6 +1393,19 @@ mod tests {
         st
     }
 
+    /// The default style, then larger fonts and the other themes: layouts
+    /// must hold for all of them.
+    fn styles() -> Vec<Style> {
+        use crate::options::Theme;
+        vec![
+            Style::new(1.0),
+            Style::new(1.0).with_font_scale(1.5),
+            Style::new(1.0).with_theme(Theme::Contrast),
+            Style::new(1.0).with_theme(Theme::Contrast).with_font_scale(1.5),
+            Style::new(1.0).with_theme(Theme::Dark).with_font_scale(1.25),
+        ]
+    }
+
     /// Text elements whose whole content is `α` followed by subscript digits.
     fn alpha_labels(svg: &str) -> usize {
         svg.lines()
@@ -1333,7 +1421,9 @@ mod tests {
 
     fn steps_svg(s: &Scene, a: &Attention, step: usize, st: &Style) -> (String, StepsLayout) {
         let mut lay = None;
-        let out = svg(900, 440, |root| lay = Some(draw_steps(root, s, a, step, st).unwrap()));
+        // As wide as the page makes it for the text size (900 CSS px at factor 1).
+        let w = (900.0 * st.text_factor()) as u32;
+        let out = svg(w, steps_height_for(st) as u32, |root| lay = Some(draw_steps(root, s, a, step, st).unwrap()));
         (out, lay.unwrap())
     }
 
@@ -1342,7 +1432,7 @@ mod tests {
         let mut out = String::new();
         let root = SVGBackend::with_string(&mut out, (400, 100)).into_drawing_area();
         let st = Style::new(1.0);
-        let font = st.font(12.0, &INK);
+        let font = st.font(12.0, &st.palette().text);
         let en = "the weighted sum is a user feature of the ranking model";
         let lines = wrap(&root, en, &font, 120);
         assert!(lines.len() > 1);
@@ -1362,6 +1452,7 @@ mod tests {
 
     #[test]
     fn any_size_and_shape_draws() {
+        use crate::options::Theme;
         let s = default_scene();
         let (d1, _) = s.with_dim(1).unwrap();
         let (d256, _) = s.with_dim(256).unwrap();
@@ -1370,8 +1461,8 @@ mod tests {
         for scene in [s, d1, d256, empty, neg] {
             let a = scene.validate().unwrap();
             for (w, h) in [(1, 1), (120, 80), (900, 440)] {
-                for scale in [0.25, 1.0, 3.0] {
-                    let mut st = Style::new(scale);
+                for (scale, theme, fs) in [(0.25, Theme::Light, 1.0), (1.0, Theme::Light, 1.0), (3.0, Theme::Light, 1.0), (1.0, Theme::Contrast, 2.0), (3.0, Theme::Dark, 0.75)] {
+                    let mut st = Style::new(scale).with_theme(theme).with_font_scale(fs);
                     st.highlight = Some(0);
                     svg(w, h, |root| {
                         for step in [0, 1, 5, 100] {
@@ -1398,8 +1489,8 @@ mod tests {
         let a = s.validate().unwrap();
         let n = s.items.len();
         assert_eq!(steps_total(n), 13);
-        for k in 0..=n {
-            let (out, lay) = steps_svg(&s, &a, k, &Style::new(1.0));
+        for (k, st) in (0..=n).flat_map(|k| styles().into_iter().map(move |st| (k, st))) {
+            let (out, lay) = steps_svg(&s, &a, k, &st);
             assert_eq!(alpha_labels(&out), k, "step {k}");
             assert_eq!(lay.alphas, k);
             assert_eq!(lay.items.len(), n);
@@ -1420,25 +1511,28 @@ mod tests {
         let s = default_scene();
         let a = s.validate().unwrap();
         let n = s.items.len();
-        let (out, lay) = steps_svg(&s, &a, n + 1, &Style::new(1.0));
+        for st in styles() {
+        let (out, lay) = steps_svg(&s, &a, n + 1, &st);
         assert_eq!(alpha_labels(&out), n);
         assert_eq!(out.matches("\n×\n").count(), n);
         assert!(lay.pooled.is_none());
-        let (out, lay) = steps_svg(&s, &a, n + 2, &Style::new(1.0));
+        let (out, lay) = steps_svg(&s, &a, n + 2, &st);
         assert!(lay.pooled.is_some() && lay.mean.is_some() && lay.ranking.is_none());
         assert!(out.contains("weighted sum") && out.contains("average"));
         assert!(!out.contains("ranking model"));
-        let (out, lay) = steps_svg(&s, &a, n + 3, &Style::new(1.0));
+        let (out, lay) = steps_svg(&s, &a, n + 3, &st);
         assert!(lay.ranking.is_some());
-        assert!(out.contains("ranking model") && out.contains("click rate, like rate"));
+        // (Where the caption breaks its lines depends on the text size.)
+        assert!(out.contains("ranking model") && out.contains("click rate") && out.contains("like rate"));
         // Clamping: any later step is the last one.
-        let (out2, lay2) = steps_svg(&s, &a, 1000, &Style::new(1.0));
+        let (out2, lay2) = steps_svg(&s, &a, 1000, &st);
         assert_eq!(lay2.step, n + 3);
         assert_eq!(out, out2);
         // Strips: pooled beside the mean, right of q, right of the items.
         let (p, m) = (lay.pooled.unwrap(), lay.mean.unwrap());
         assert!(m.2 < p.0 && lay.query.2 < m.0 && lay.items[n - 1].2 < lay.query.0);
         assert!(lay.ranking.unwrap().1 > p.3);
+        }
     }
 
     #[test]
@@ -1494,7 +1588,8 @@ mod tests {
 
     fn qkv_svg(s: &Scene, a: &Attention, st: &Style) -> (String, QkvLayout) {
         let mut lay = None;
-        let out = svg(960, qkv_height(s.items.len()) as u32, |root| lay = Some(draw_qkv(root, s, a, st).unwrap()));
+        let w = (960.0 * st.text_factor()) as u32;
+        let out = svg(w, qkv_height_for(s.items.len(), st) as u32, |root| lay = Some(draw_qkv(root, s, a, st).unwrap()));
         (out, lay.unwrap())
     }
 
@@ -1502,7 +1597,8 @@ mod tests {
     fn qkv_labels_and_values() {
         let s = default_scene();
         let a = s.validate().unwrap();
-        let (out, lay) = qkv_svg(&s, &a, &Style::new(1.0));
+        for st in styles() {
+        let (out, lay) = qkv_svg(&s, &a, &st);
         for label in ["Query", "Keys", "Values", "Output", "softmax", "score", "weight"] {
             assert!(out.contains(label), "{label}");
         }
@@ -1523,10 +1619,11 @@ mod tests {
         }
         // Without softmax: "α = s", no softmax box.
         let (s2, a2) = s.with_patch_json(r#"{"normalization": "none"}"#).unwrap();
-        let (out, _) = qkv_svg(&s2, &a2, &Style::new(1.0));
+        let (out, _) = qkv_svg(&s2, &a2, &st);
         assert!(out.contains("α = s") && !out.contains("\nsoftmax\n"));
         for al in &a2.alpha {
             assert!(out.contains(&format!("\n{}\n", fmt_num(*al))));
+        }
         }
     }
 
@@ -1554,27 +1651,34 @@ mod tests {
         let s = default_scene();
         let a = s.validate().unwrap();
         let mut lay = None;
-        let out = svg(960, 500, |root| lay = Some(draw_towers(root, &s, &a, p, st).unwrap()));
+        let w = (960.0 * st.text_factor()) as u32;
+        let out = svg(w, towers_height_for(st) as u32, |root| lay = Some(draw_towers(root, &s, &a, p, st).unwrap()));
         (out, lay.unwrap())
     }
 
     #[test]
     fn towers_placement_changes_the_story() {
-        let (out, lay) = towers_svg(Placement::UserTower, &Style::new(1.0));
+        for st in styles() {
+        let half = (480.0 * st.text_factor()) as i32;
+        let (out, lay) = towers_svg(Placement::UserTower, &st);
         assert!(out.contains("never sees the candidate item"));
         assert!(out.contains("attention fits only the ranking model"));
         assert!(!lay.attention_active && lay.pooled.is_none());
         assert_eq!(lay.mean.len(), 2, "both models use the average");
         // The greyed attention box sits in the two-tower half.
-        assert!(lay.attention.2 < 480 && lay.attention.0 > lay.user_tower.0);
-        let (out, lay) = towers_svg(Placement::Ranking, &Style::new(1.0));
+        assert!(lay.attention.2 < half && lay.attention.0 > lay.user_tower.0);
+        let (out, lay) = towers_svg(Placement::Ranking, &st);
         assert!(!out.contains("never sees the candidate item"));
         assert!(out.contains("attention fits only the ranking model"));
         assert!(lay.attention_active && lay.pooled.is_some());
         assert_eq!(lay.mean.len(), 1, "the user tower keeps the average");
-        assert!(lay.attention.0 > 480, "attention in the ranking half");
+        assert!(lay.attention.0 > half, "attention in the ranking half");
         assert!(out.contains("click rate") && out.contains("user tower") && out.contains("item tower"));
         assert_eq!(lay.items.len(), 18, "LastN drawn on both sides");
+        // The boxes of the two halves stay apart.
+        assert!(lay.item_tower.2 < half && lay.ranking.0 > half);
+        assert!(lay.user_tower.2 < lay.item_tower.0);
+        }
     }
 
     #[test]

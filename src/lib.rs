@@ -20,6 +20,7 @@
 //!   results out as CSV; pure.
 //! * [`options`]: the theme and the panel list (view options in the state).
 //! * [`urlstate`], [`history`]: the whole state as link parameters, and undo/redo.
+//! * [`palette`]: each theme's colours, stroke weight and font factor; pure.
 //! * [`lecture`], [`unit_panel`], [`density`]: the step-through, query/key/value,
 //!   two-tower, inside-the-unit panels and the interest-density map.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
@@ -35,11 +36,14 @@ pub mod i18n;
 pub mod import;
 pub mod lecture;
 pub mod options;
+pub mod palette;
 pub mod presets;
 pub mod projection;
 pub mod rng;
 pub mod scene;
 pub mod textlayout;
+#[cfg(test)]
+mod theme_tests;
 pub mod train;
 pub mod unit;
 pub mod unit_panel;

@@ -2,7 +2,7 @@
 //! Chinese, clipping with an ellipsis, fitting a font size, and small
 //! drawing shorthands. Widths come from [`crate::draw`]'s measurer.
 
-use crate::draw::{err, text, text_width, DrawError, Style, INK};
+use crate::draw::{err, text, text_width, DrawError, Style};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -118,12 +118,41 @@ pub(crate) fn fit_px<DB: DrawingBackend>(
 ) -> f64 {
     let mut size = css;
     loop {
-        let font = if bold { st.bold(size, &INK) } else { st.font(size, &INK) };
+        let ink = st.palette().text;
+        let font = if bold { st.bold(size, &ink) } else { st.font(size, &ink) };
         if size <= min_css || width(area, s, &font) <= max_w {
             return size.max(min_css);
         }
         size -= 0.5;
     }
+}
+
+/// The x at which a text centred on `x` stays inside the area, `margin`
+/// pixels from its edges (the area's centre when it is wider than that).
+pub(crate) fn inside_x<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, x: i32, margin: i32) -> i32 {
+    let w = area.dim_in_pixel().0 as i32;
+    let half = (width(area, s, font) + 1) / 2;
+    let (lo, hi) = (margin + half, w - margin - half);
+    if lo > hi { w / 2 } else { x.clamp(lo, hi) }
+}
+
+/// `s` in the largest font (CSS px, `css` down to `min_css`) at which it
+/// fits in `max_w`, shortened with an ellipsis if it does not fit even at
+/// `min_css`: the text to draw and its font.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fit_clip<'a, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    max_w: i32,
+    css: f64,
+    min_css: f64,
+    bold: bool,
+    color: &'a RGBColor,
+    st: &'a Style,
+) -> (String, TextStyle<'a>) {
+    let size = fit_px(area, s, max_w, css, min_css, bold, st);
+    let font = if bold { st.bold(size, color) } else { st.font(size, color) };
+    (clip_to(area, s, &font, max_w), font)
 }
 
 /// Draws `lines` one below the other from `at` (top), `line_h` apart.
@@ -169,7 +198,7 @@ pub(crate) mod tests {
     fn wrap_keeps_words_and_splits_chinese() {
         let out = svg(400, 100, |root| {
             let st = Style::new(1.0);
-            let font = st.font(15.0, &INK);
+            let font = st.font(15.0, &st.palette().text);
             let lines = wrap(root, "one two three four five six seven", &font, 80);
             assert!(lines.len() > 2 && lines.iter().all(|l| !l.starts_with(' ')));
             let zh = wrap(root, "候选物品与用户行为序列的相似度，作为权重。", &font, 90);

@@ -19,18 +19,17 @@
 //! under the network.
 //!
 //! Like [`crate::draw`] and [`crate::lecture`], the function is generic over
-//! plotters' `DrawingBackend`, sizes are CSS pixels times `st.scale`, every
+//! plotters' `DrawingBackend`, sizes are CSS pixels times `st.scale` (and,
+//! for text and the room laid out for it, times [`Style::text_factor`]),
+//! colours come from the theme's palette, every
 //! visible string comes in English and Chinese, and it returns a layout
 //! record in backend pixels. It draws the unit's own trace
 //! ([`ActivationUnit::trace`]); it computes no attention itself.
 
 use crate::attention::{Normalization, Similarity};
-use crate::draw::{
-    arrow, dashed_line, diverging, err, fmt_num, item_color, item_label, nice_ceil, text, text_width, ticks, DrawError,
-    Style, AXIS, GRID, HIGHLIGHT, INK, LABEL_PX, MUTED, POOLED_COLOR, QUERY_COLOR, TITLE_PX,
-};
+use crate::draw::{arrow, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ticks, DrawError, Style, LABEL_PX, TITLE_PX};
 use crate::i18n::Lang;
-use crate::textlayout::{clip_to, fit_px, line, rect, sub, text_lines, tr, wrap};
+use crate::textlayout::{clip_to, fit_clip, fit_px, line, rect, sub, text_lines, tr, wrap};
 pub use crate::lecture::Rect;
 use crate::scene::{Definition, Scene};
 use crate::unit::{Activation, ActivationUnit, LayerParams, UnitTrace};
@@ -38,8 +37,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-/// Colour of Dice's gate `p(s)` in the curve (Okabe-Ito blue).
-const GATE_COLOR: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 /// Widest cell of a strip, in CSS px.
 const MAX_CELL_CSS: f64 = 40.0;
 /// Dice at inference, kept on one line (no-break spaces).
@@ -83,9 +80,33 @@ pub struct UnitLayout {
 /// ```
 #[must_use]
 pub fn unit_height(hidden_layers: usize, width: f64) -> f64 {
-    let network = 360.0 + 80.0 * hidden_layers.min(8) as f64;
-    if width >= 640.0 { network } else { network + 360.0 }
+    unit_height_for(hidden_layers, width, &Style::new(1.0))
 }
+
+/// Preferred CSS height of the panel in `st`'s theme and font scale: the
+/// room for text grows with [`Style::text_factor`], and so does the width
+/// below which the curve goes under the network (640 CSS px at factor 1).
+///
+/// ```
+/// use din_viz::draw::Style;
+/// use din_viz::unit_panel::{unit_height, unit_height_for};
+/// assert_eq!(unit_height_for(2, 900.0, &Style::new(1.0)), unit_height(2, 900.0));
+/// let big = Style::new(1.0).with_font_scale(1.5);
+/// // 900 px is too narrow for side by side at 1.5 × the text: stacked.
+/// assert_eq!(unit_height_for(2, 900.0, &big), 12.0 + (880.0 - 12.0) * 1.5);
+/// ```
+#[must_use]
+pub fn unit_height_for(hidden_layers: usize, width: f64, st: &Style) -> f64 {
+    let network = 360.0 + 80.0 * hidden_layers.min(8) as f64;
+    let css = if width >= WIDE_CSS * st.text_factor() { network } else { network + 360.0 };
+    // The padding stays; everything else is text or sized for text.
+    PAD_CSS + (css - PAD_CSS) * st.text_factor()
+}
+
+/// Width (CSS px at text factor 1) from which the curve sits beside the network.
+const WIDE_CSS: f64 = 640.0;
+/// Outer padding, CSS px.
+const PAD_CSS: f64 = 12.0;
 
 // ---------------------------------------------------------------------------
 // Small helpers.
@@ -143,9 +164,10 @@ fn arg_abs_max(v: &[f64]) -> Option<usize> {
 
 /// A message centred in `r`, wrapped.
 fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, msg: &str, st: &Style) -> Result<(), DrawError> {
-    let font = st.font(LABEL_PX, &MUTED);
+    let pal = st.palette();
+    let font = st.font(LABEL_PX, &pal.muted);
     let lines = wrap(area, msg, &font, (r.2 - r.0).max(1));
-    let lh = st.px(20.0);
+    let lh = st.tpx(20.0);
     let y = (r.1 + r.3) / 2 - lh * lines.len() as i32 / 2;
     text_lines(area, &lines, ((r.0 + r.2) / 2, y), lh, &font, HPos::Center)
 }
@@ -153,20 +175,21 @@ fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, msg: &str
 /// A small labelled colour bar `−limit … limit`, right-aligned at `right`,
 /// vertically centred on `yc`; returns its left edge.
 fn mini_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, right: i32, yc: i32, limit: f64, st: &Style) -> Result<i32, DrawError> {
-    let font = st.font(12.0, &MUTED);
+    let pal = st.palette();
+    let font = st.font(12.0, &pal.muted);
     let (lo, hi) = (fmt_num(-limit), fmt_num(limit));
-    let bar_w = st.px(56.0);
-    let bar_h = st.px(8.0).max(1);
-    let gap = st.px(4.0);
+    let bar_w = st.tpx(56.0);
+    let bar_h = st.tpx(8.0).max(1);
+    let gap = st.tpx(4.0);
     let hi_x = right - text_width(area, &hi, &font);
     let bar_x1 = hi_x - gap;
     let bar_x0 = bar_x1 - bar_w;
     let steps = bar_w.max(1);
     for k in 0..steps {
         let v = limit * (2.0 * (f64::from(k) + 0.5) / f64::from(steps) - 1.0);
-        rect(area, (bar_x0 + k, yc - bar_h / 2, bar_x0 + k + 1, yc + bar_h / 2), diverging(v, limit).filled())?;
+        rect(area, (bar_x0 + k, yc - bar_h / 2, bar_x0 + k + 1, yc + bar_h / 2), pal.diverging(v, limit).filled())?;
     }
-    rect(area, (bar_x0, yc - bar_h / 2, bar_x1, yc + bar_h / 2), AXIS.stroke_width(st.stroke(1.0)))?;
+    rect(area, (bar_x0, yc - bar_h / 2, bar_x1, yc + bar_h / 2), pal.axis.stroke_width(st.stroke(1.0)))?;
     text(area, &hi, (right, yc), font.clone(), HPos::Right, VPos::Center)?;
     text(area, &lo, (bar_x0 - gap, yc), font.clone(), HPos::Right, VPos::Center)?;
     Ok(bar_x0 - gap - text_width(area, &lo, &font))
@@ -175,36 +198,37 @@ fn mini_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, right: i32, yc
 /// One strip of cells in `r` on the diverging scale of `limit`; values are
 /// written in the cells when they fit. Returns the cells' x edges.
 fn cells<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, v: &[f64], limit: f64, st: &Style) -> Result<Vec<i32>, DrawError> {
+    let pal = st.palette();
     let n = v.len().max(1);
     let span = f64::from(r.2 - r.0);
     let edges: Vec<i32> = (0..=n).map(|k| r.0 + (span * k as f64 / n as f64).round() as i32).collect();
     let cell_w = span / n as f64;
     // Values in the cells: all of them at one size that fits every cell, or none.
     let labels: Vec<String> = v.iter().map(|x| cell_num(*x)).collect();
-    let size = if cell_w >= 26.0 * st.scale && f64::from(r.3 - r.1) >= 15.0 * st.scale {
-        let room = (cell_w - 3.0 * st.scale) as i32;
+    let size = if cell_w >= st.tpx_f(26.0) && f64::from(r.3 - r.1) >= st.tpx_f(15.0) {
+        let room = (cell_w - st.tpx_f(3.0)) as i32;
         [11.0, 10.5, 10.0, 9.5, 9.0]
             .into_iter()
             // Measured with a hyphen: the conservative estimate takes the
             // minus sign for a full-width glyph, but fonts draw it digit-wide.
-            .find(|px| labels.iter().all(|l| text_width(area, &l.replace('−', "-"), &st.font(*px, &INK)) <= room))
+            .find(|px| labels.iter().all(|l| text_width(area, &l.replace('−', "-"), &st.font(*px, &pal.text)) <= room))
     } else {
         None
     };
     for (k, val) in v.iter().enumerate() {
         let (a, b) = (edges[k], edges[k + 1].max(edges[k] + 1));
-        rect(area, (a, r.1, b, r.3), diverging(*val, limit).filled())?;
+        rect(area, (a, r.1, b, r.3), pal.diverging(*val, limit).filled())?;
         if let (Some(px), Some(l)) = (size, labels.get(k)) {
-            let tc = if val.abs() / limit > 0.55 { WHITE } else { INK };
+            let tc = pal.cell_text(*val, limit);
             text(area, l, ((a + b) / 2, (r.1 + r.3) / 2), st.font(px, &tc), HPos::Center, VPos::Center)?;
         }
     }
     if cell_w >= 5.0 * st.scale {
         for x in &edges[1..n] {
-            line(area, vec![(*x, r.1), (*x, r.3)], WHITE.stroke_width(st.stroke(1.0)))?;
+            line(area, vec![(*x, r.1), (*x, r.3)], pal.background.stroke_width(st.stroke(1.0)))?;
         }
     }
-    rect(area, r, AXIS.stroke_width(st.stroke(1.0)))?;
+    rect(area, r, pal.axis.stroke_width(st.stroke(1.0)))?;
     Ok(edges)
 }
 
@@ -229,11 +253,12 @@ pub fn draw_unit<DB: DrawingBackend>(
     item: usize,
     st: &Style,
 ) -> Result<UnitLayout, DrawError> {
-    area.fill(&WHITE).map_err(err)?;
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let lang = st.lang;
-    let pad = st.px(12.0);
+    let pad = st.px(PAD_CSS);
     let n = scene.items.len();
     let item = item.min(n.saturating_sub(1));
     let nothing = UnitLayout { item, input: (0, 0, 0, 0), layers: Vec::new(), curve: (0, 0, 0, 0), logit: f64::NAN, weight: f64::NAN };
@@ -242,8 +267,8 @@ pub fn draw_unit<DB: DrawingBackend>(
 
     // Title: "inside the activation unit: ■ x₆ foundation 粉底".
     let title = lang.pick("inside the activation unit", "激活单元内部");
-    let tfont = st.bold(TITLE_PX, &INK);
-    let body_top = pad + st.px(50.0);
+    let tfont = st.bold(TITLE_PX, &pal.text);
+    let body_top = pad + st.tpx(50.0);
     let body: Rect = (pad, body_top, w - pad, h - pad);
     if n == 0 || scene.dim() != unit.d() {
         text(area, title, (pad, pad), tfont, HPos::Left, VPos::Top)?;
@@ -267,8 +292,8 @@ pub fn draw_unit<DB: DrawingBackend>(
     let x = &scene.items[item].vector;
     // One text after the item's colour swatch: adjacent texts would rely on
     // width estimates, which differ between backends.
-    let sw = st.px(12.0);
-    let room = w - 2 * pad - sw - st.px(6.0);
+    let sw = st.tpx(12.0);
+    let room = w - 2 * pad - sw - st.tpx(6.0);
     let name = format!("x{sub_i} {}", item_label(scene, item));
     let full = tr(lang, format!("{title} for {name}"), format!("{title}：{name}"));
     let head = if text_width(area, &full, &tfont) <= room {
@@ -280,11 +305,11 @@ pub fn draw_unit<DB: DrawingBackend>(
     };
     if st.highlight == Some(item) {
         let hw = text_width(area, &head, &tfont);
-        rect(area, (pad - st.px(4.0), pad - st.px(3.0), pad + sw + st.px(10.0) + hw, pad + st.px(21.0)), HIGHLIGHT.filled())?;
+        rect(area, (pad - st.tpx(4.0), pad - st.tpx(3.0), pad + sw + st.tpx(10.0) + hw, pad + st.tpx(21.0)), pal.highlight.filled())?;
     }
-    let sy = pad + st.px(9.0);
-    rect(area, (pad, sy - sw / 2, pad + sw, sy + sw / 2), item_color(item).filled())?;
-    text(area, &head, (pad + sw + st.px(6.0), pad), tfont, HPos::Left, VPos::Top)?;
+    let sy = pad + st.tpx(9.0);
+    rect(area, (pad, sy - sw / 2, pad + sw, sy + sw / 2), pal.item(item).filled())?;
+    text(area, &head, (pad + sw + st.tpx(6.0), pad), tfont, HPos::Left, VPos::Top)?;
     let hidden: Vec<String> = unit.hidden().iter().map(usize::to_string).collect();
     let hidden = if hidden.is_empty() { lang.pick("none", "无").to_owned() } else { hidden.join(" → ") };
     let an = activation_name(act);
@@ -293,14 +318,14 @@ pub fn draw_unit<DB: DrawingBackend>(
         format!("{an} units · hidden layers {hidden} · trained for d = {}", unit.d()),
         format!("{an} 激活 · 隐藏层 {hidden} · 针对 d = {} 训练", unit.d()),
     );
-    let ifont = st.font(13.0, &MUTED);
+    let ifont = st.font(13.0, &pal.muted);
     let info = if text_width(area, &info, &ifont) <= w - 2 * pad {
         info
     } else {
         let short = tr(lang, format!("{an} units · hidden layers {hidden}"), format!("{an} 激活 · 隐藏层 {hidden}"));
         clip_to(area, &short, &ifont, w - 2 * pad)
     };
-    text(area, &info, (pad, pad + st.px(26.0)), ifont, HPos::Left, VPos::Top)?;
+    text(area, &info, (pad, pad + st.tpx(26.0)), ifont, HPos::Left, VPos::Top)?;
 
     let trace = match unit.trace(&scene.query, x) {
         Ok(t) => t,
@@ -317,16 +342,16 @@ pub fn draw_unit<DB: DrawingBackend>(
 
     // Columns: network (and result) on the left, curve on the right; stacked when narrow.
     let inner_w = (body.2 - body.0).max(1);
-    let gap = st.px(28.0);
-    let wide = f64::from(w) / st.scale >= 640.0;
+    let gap = st.tpx(28.0);
+    let wide = f64::from(w) / st.scale >= WIDE_CSS * st.text_factor();
     let (net, curve_r): (Rect, Rect) = if wide {
         let split = body.0 + (f64::from(inner_w) * 0.58).round() as i32;
         ((body.0, body.1, split, body.3), (split + gap, body.1, body.2, body.3))
     } else {
         // The curve keeps about 300 CSS px (text and plot), the network at least 55 %.
         let body_h = body.3 - body.1;
-        let split = body.1 + (body_h - st.px(300.0)).max(body_h * 55 / 100);
-        ((body.0, body.1, body.2, split), (body.0, split + st.px(16.0), body.2, body.3))
+        let split = body.1 + (body_h - st.tpx(300.0)).max(body_h * 55 / 100);
+        ((body.0, body.1, body.2, split), (body.0, split + st.tpx(16.0), body.2, body.3))
     };
     let marked = trace.layers.first().and_then(|l| arg_abs_max(&l.post));
     let (input, layers) = draw_network(area, net, scene, unit, &trace, item, marked, st)?;
@@ -397,9 +422,19 @@ fn step_label<DB: DrawingBackend>(
     font: &TextStyle<'_>,
     st: &Style,
 ) -> Result<(), DrawError> {
-    let off = st.px(10.0);
+    let off = st.tpx(10.0);
     let (x, hp) = if left { (cx as i32 - off, HPos::Right) } else { (cx as i32 + off, HPos::Left) };
-    text(area, s, (x, y), font.clone(), hp, VPos::Center)
+    // Shrink (to 8 CSS px) and then clip what does not fit beside the arrow.
+    let room = if left { x - st.px(PAD_CSS) } else { area.dim_in_pixel().0 as i32 - st.px(PAD_CSS) - x }.max(1);
+    let wide = text_width(area, s, font);
+    let font = if wide > room {
+        let smaller = (font.font.get_size() * f64::from(room) / f64::from(wide)).max(st.tpx_f(8.0));
+        TextStyle { font: font.font.resize(smaller), color: font.color, pos: font.pos }
+    } else {
+        font.clone()
+    };
+    let s = clip_to(area, s, &font, room);
+    text(area, &s, (x, y), font, hp, VPos::Center)
 }
 
 /// The input strip, the hidden layers and the result, in `r`.
@@ -414,6 +449,7 @@ fn draw_network<DB: DrawingBackend>(
     marked: Option<usize>,
     st: &Style,
 ) -> Result<(Rect, Vec<Rect>), DrawError> {
+    let pal = st.palette();
     let lang = st.lang;
     let (x0, y0, x1, y1) = r;
     let col_w = (x1 - x0).max(1);
@@ -427,79 +463,79 @@ fn draw_network<DB: DrawingBackend>(
     let z_txt = format!("z{s} = {}", fmt_num(trace.logit));
     let a_txt = format!("α{s} = sigmoid(z{s}) = {}", fmt_num(trace.weight));
     let big_px = fit_px(area, &a_txt, col_w, big, 12.0, true, st);
-    let cap_font = st.font(12.5, &MUTED);
+    let cap_font = st.font(12.5, &pal.muted);
     let caption = lang.pick(
         "α = sigmoid(z) is this project's choice (the paper leaves the output open): each α is in (0, 1) and Σα keeps the intensity of interest.",
         "α = sigmoid(z) 是本项目的选择（论文没有规定输出如何压缩）：每个 α 都在 (0, 1) 之间，Σα 保留兴趣强度。",
     );
     let cap_lines = wrap(area, caption, &cap_font, col_w);
-    let note_font = st.font(13.0, &INK);
-    let note_lines = page_note(scene, lang).map(|t| wrap(area, &t, &note_font, col_w - st.px(8.0))).unwrap_or_default();
-    let line_h = st.px(16.0);
-    let rows_h = 2 * st.px(big_px + 6.0);
-    let note_h = if note_lines.is_empty() { 0 } else { line_h * note_lines.len() as i32 + st.px(10.0) };
-    let out_h = rows_h + st.px(6.0) + line_h * cap_lines.len() as i32 + note_h;
+    let note_font = st.font(13.0, &pal.text);
+    let note_lines = page_note(scene, lang).map(|t| wrap(area, &t, &note_font, col_w - st.tpx(8.0))).unwrap_or_default();
+    let line_h = st.tpx(16.0);
+    let rows_h = 2 * st.tpx(big_px + 6.0);
+    let note_h = if note_lines.is_empty() { 0 } else { line_h * note_lines.len() as i32 + st.tpx(10.0) };
+    let out_h = rows_h + st.tpx(6.0) + line_h * cap_lines.len() as i32 + note_h;
     let out_top = y1 - out_h;
 
     // Vertical budget of the stages.
-    let label_h = st.px(22.0);
-    let seg_h = st.px(22.0);
-    let arrow_min = st.px(24.0);
+    let label_h = st.tpx(22.0);
+    let seg_h = st.tpx(22.0);
+    let arrow_min = st.tpx(24.0);
     let stages = nl as i32 + 1;
     let avail = out_top - y0 - stages * label_h - seg_h - stages * arrow_min;
-    let strip_h = (avail / stages).clamp(st.px(12.0), st.px(34.0));
+    let strip_h = (avail / stages).clamp(st.tpx(12.0), st.tpx(34.0));
     let extra = (avail - strip_h * stages).max(0);
-    let arrow_h = arrow_min + (extra / stages).min(st.px(22.0));
+    let arrow_h = arrow_min + (extra / stages).min(st.tpx(22.0));
 
-    let max_cell = MAX_CELL_CSS * st.scale;
+    let max_cell = st.tpx_f(MAX_CELL_CSS);
     let strip_rect = |top: i32, count: usize| -> Rect {
         let width = (max_cell * count as f64).min(f64::from(col_w)).round() as i32;
         let left = x0 + (col_w - width) / 2;
         (left, top, left + width.max(1), top + strip_h)
     };
-    let label_font = st.bold(14.0, &INK);
+    let label_font = st.bold(14.0, &pal.text);
 
     // Input.
     let input_vals = &trace.input;
     let in_limit = limit_of(input_vals);
     let mut y = y0;
-    let legend_left = mini_legend(area, x1, y + label_h / 2 - st.px(3.0), in_limit, st)?;
+    let legend_left = mini_legend(area, x1, y + label_h / 2 - st.tpx(3.0), in_limit, st)?;
     let in_label = tr(
         lang,
         format!("input h₀: 4d = {} numbers", 4 * d),
         format!("输入 h₀：4d = {} 个数", 4 * d),
     );
-    let in_label = clip_to(area, &in_label, &label_font, legend_left - x0 - st.px(8.0));
-    text(area, &in_label, (x0, y + label_h / 2 - st.px(3.0)), label_font.clone(), HPos::Left, VPos::Center)?;
+    let in_label = clip_to(area, &in_label, &label_font, legend_left - x0 - st.tpx(8.0));
+    text(area, &in_label, (x0, y + label_h / 2 - st.tpx(3.0)), label_font.clone(), HPos::Left, VPos::Center)?;
     y += label_h;
     let input = strip_rect(y + seg_h, 4 * d);
     let segs: [(String, RGBColor, Option<RGBColor>); 4] = [
-        (lang.pick("q", "候选物品 q").to_owned(), QUERY_COLOR, Some(QUERY_COLOR)),
-        (tr(lang, format!("x{s}"), format!("行为 x{s}")), INK, Some(item_color(item))),
-        (tr(lang, format!("q − x{s}"), format!("差 q − x{s}")), INK, None),
-        (tr(lang, format!("q ⊙ x{s}"), format!("积 q ⊙ x{s}")), INK, None),
+        (lang.pick("q", "候选物品 q").to_owned(), pal.query, Some(pal.query)),
+        (tr(lang, format!("x{s}"), format!("行为 x{s}")), pal.text, Some(pal.item(item))),
+        (tr(lang, format!("q − x{s}"), format!("差 q − x{s}")), pal.text, None),
+        (tr(lang, format!("q ⊙ x{s}"), format!("积 q ⊙ x{s}")), pal.text, None),
     ];
     let seg_w = f64::from(input.2 - input.0) / 4.0;
     for (k, (name, color, bar)) in segs.iter().enumerate() {
         let a = input.0 + (seg_w * k as f64).round() as i32;
         let b = input.0 + (seg_w * (k + 1) as f64).round() as i32;
-        let px = fit_px(area, name, b - a - st.px(2.0), 14.0, 8.0, true, st);
+        let px = fit_px(area, name, b - a - st.tpx(2.0), 14.0, 8.0, true, st);
         let font = st.bold(px, color);
         let name = clip_to(area, name, &font, b - a);
-        text(area, &name, ((a + b) / 2, y + seg_h - st.px(7.0)), font, HPos::Center, VPos::Bottom)?;
+        text(area, &name, ((a + b) / 2, y + seg_h - st.tpx(7.0)), font, HPos::Center, VPos::Bottom)?;
         if let Some(c) = bar {
-            rect(area, (a + st.px(1.0), y + seg_h - st.px(5.0), b - st.px(1.0), y + seg_h - st.px(1.0)), c.filled())?;
+            rect(area, (a + st.tpx(1.0), y + seg_h - st.tpx(5.0), b - st.tpx(1.0), y + seg_h - st.tpx(1.0)), c.filled())?;
         }
     }
     cells(area, input, input_vals, in_limit, st)?;
     for k in 1..4 {
         let xk = input.0 + (seg_w * k as f64).round() as i32;
-        line(area, vec![(xk, input.1 - st.px(4.0)), (xk, input.3 + st.px(4.0))], INK.stroke_width(st.stroke(2.0)))?;
+        line(area, vec![(xk, input.1 - st.tpx(4.0)), (xk, input.3 + st.tpx(4.0))], pal.text.stroke_width(st.stroke(2.0)))?;
     }
     let mut prev = input;
 
     // Hidden layers.
-    let step_font = st.font(12.0, &MUTED);
+    let step_font = st.font(12.0, &pal.muted);
     let mut layers = Vec::with_capacity(nl);
     // The formula beside an arrow sits right of it, or left when the
     // "unit j" mark above is on the right.
@@ -509,12 +545,12 @@ fn draw_network<DB: DrawingBackend>(
         let to_sub = sub(l + 1);
         let top = prev.3 + arrow_h;
         let cx = f64::from(x0 + x1) / 2.0;
-        arrow(area, (cx, f64::from(prev.3 + st.px(5.0))), (cx, f64::from(top - st.px(2.0))), MUTED, 1.5, false, st)?;
+        arrow(area, (cx, f64::from(prev.3 + st.tpx(5.0))), (cx, f64::from(top - st.tpx(2.0))), pal.muted, 1.5, false, st)?;
         let formula = format!("h{to_sub} = f(W{to_sub} h{from_sub} + b{to_sub})");
-        step_label(area, &formula, cx, prev.3 + (arrow_h + st.px(3.0)) / 2, formula_left, &step_font, st)?;
+        step_label(area, &formula, cx, prev.3 + (arrow_h + st.tpx(3.0)) / 2, formula_left, &step_font, st)?;
         formula_left = false;
         let limit = limit_of(&lt.post);
-        let ly = top + label_h / 2 - st.px(3.0);
+        let ly = top + label_h / 2 - st.tpx(3.0);
         let legend_left = mini_legend(area, x1, ly, limit, st)?;
         let width = lt.post.len();
         let name = tr(
@@ -522,18 +558,18 @@ fn draw_network<DB: DrawingBackend>(
             format!("hidden layer {} · {width} units · {an}", l + 1),
             format!("隐藏层 {} · {width} 个单元 · {an}", l + 1),
         );
-        let name_c = clip_to(area, &name, &label_font, legend_left - x0 - st.px(8.0));
+        let name_c = clip_to(area, &name, &label_font, legend_left - x0 - st.tpx(8.0));
         text(area, &name_c, (x0, ly), label_font.clone(), HPos::Left, VPos::Center)?;
         let sr = strip_rect(top + label_h, width);
         let edges = cells(area, sr, &lt.post, limit, st)?;
         if let (0, Some(j)) = (l, marked) {
             // Frame the unit whose curve is drawn, and name it under the cell.
             let (a, b) = (edges.get(j).copied().unwrap_or(sr.0), edges.get(j + 1).copied().unwrap_or(sr.2));
-            let o = st.px(2.0);
-            rect(area, (a - o, sr.1 - o, b.max(a + 1) + o, sr.3 + o), INK.stroke_width(st.stroke(2.5)))?;
+            let o = st.tpx(2.0);
+            rect(area, (a - o, sr.1 - o, b.max(a + 1) + o, sr.3 + o), pal.text.stroke_width(st.stroke(2.5)))?;
             let mark = tr(lang, format!("unit {}", j + 1), format!("单元 {}", j + 1));
-            let mx = ((a + b) / 2).min(x1 - st.px(24.0)).max(x0 + st.px(24.0));
-            text(area, &mark, (mx, sr.3 + st.px(4.0)), st.bold(11.5, &INK), HPos::Center, VPos::Top)?;
+            let mx = ((a + b) / 2).min(x1 - st.tpx(24.0)).max(x0 + st.tpx(24.0));
+            text(area, &mark, (mx, sr.3 + st.tpx(4.0)), st.bold(11.5, &pal.text), HPos::Center, VPos::Top)?;
             formula_left = f64::from(mx) > cx;
         }
         layers.push(sr);
@@ -543,21 +579,25 @@ fn draw_network<DB: DrawingBackend>(
     // The result.
     let cx = f64::from(x0 + x1) / 2.0;
     let last = sub(nl);
-    arrow(area, (cx, f64::from(prev.3 + st.px(5.0))), (cx, f64::from(out_top - st.px(2.0))), MUTED, 1.5, false, st)?;
-    let zy = prev.3 + (out_top - prev.3 + st.px(3.0)) / 2;
+    arrow(area, (cx, f64::from(prev.3 + st.tpx(5.0))), (cx, f64::from(out_top - st.tpx(2.0))), pal.muted, 1.5, false, st)?;
+    let zy = prev.3 + (out_top - prev.3 + st.tpx(3.0)) / 2;
     step_label(area, &format!("z = w · h{last} + b"), cx, zy, formula_left, &step_font, st)?;
-    let mut yy = out_top + st.px(2.0);
-    text(area, &z_txt, (x0, yy), st.bold(big_px, &INK), HPos::Left, VPos::Top)?;
-    yy += st.px(big_px + 6.0);
-    text(area, &a_txt, (x0, yy), st.bold(big_px, &POOLED_COLOR), HPos::Left, VPos::Top)?;
-    yy += st.px(big_px + 6.0);
-    yy += st.px(4.0);
+    let mut yy = out_top + st.tpx(2.0);
+    let z_font = st.bold(big_px, &pal.text);
+    let z_txt = clip_to(area, &z_txt, &z_font, col_w);
+    text(area, &z_txt, (x0, yy), z_font, HPos::Left, VPos::Top)?;
+    yy += st.tpx(big_px + 6.0);
+    let a_font = st.bold(big_px, &pal.pooled);
+    let a_txt = clip_to(area, &a_txt, &a_font, col_w);
+    text(area, &a_txt, (x0, yy), a_font, HPos::Left, VPos::Top)?;
+    yy += st.tpx(big_px + 6.0);
+    yy += st.tpx(4.0);
     text_lines(area, &cap_lines, (x0, yy), line_h, &cap_font, HPos::Left)?;
-    yy += line_h * cap_lines.len() as i32 + st.px(8.0);
+    yy += line_h * cap_lines.len() as i32 + st.tpx(8.0);
     if !note_lines.is_empty() {
-        let nb: Rect = (x0, yy - st.px(3.0), x1, yy + line_h * note_lines.len() as i32 + st.px(1.0));
-        rect(area, nb, HIGHLIGHT.filled())?;
-        text_lines(area, &note_lines, (x0 + st.px(4.0), yy), line_h, &note_font, HPos::Left)?;
+        let nb: Rect = (x0, yy - st.tpx(3.0), x1, yy + line_h * note_lines.len() as i32 + st.tpx(1.0));
+        rect(area, nb, pal.highlight.filled())?;
+        text_lines(area, &note_lines, (x0 + st.tpx(4.0), yy), line_h, &note_font, HPos::Left)?;
     }
     Ok((input, layers))
 }
@@ -573,6 +613,7 @@ fn draw_curve<DB: DrawingBackend>(
     j: usize,
     st: &Style,
 ) -> Result<Rect, DrawError> {
+    let pal = st.palette();
     let lang = st.lang;
     let (x0, y0, x1, y1) = r;
     let w = (x1 - x0).max(1);
@@ -586,8 +627,8 @@ fn draw_curve<DB: DrawingBackend>(
 
     // Title and what is plotted.
     let title = lang.pick("activation f(s) of hidden layer 1", "隐藏层 1 的激活函数 f(s)");
-    let tpx = fit_px(area, title, w, LABEL_PX, 10.0, true, st);
-    text(area, title, (x0, y0), st.bold(tpx, &INK), HPos::Left, VPos::Top)?;
+    let (title, tfont) = fit_clip(area, title, w, LABEL_PX, 10.0, true, &pal.text, st);
+    text(area, &title, (x0, y0), tfont, HPos::Left, VPos::Top)?;
     let mut info = tr(
         lang,
         format!("unit {u} of {width} (largest |h| in layer 1): {}, {}", eq("s", s_now), eq("f(s)", f_now)),
@@ -620,50 +661,50 @@ fn draw_curve<DB: DrawingBackend>(
             )
         }
     };
-    let ifont = st.font(12.5, &MUTED);
-    let lh = st.px(16.0);
+    let ifont = st.font(12.5, &pal.muted);
+    let lh = st.tpx(16.0);
     let mut lines = wrap(area, &info, &ifont, w);
     lines.extend(wrap(area, &how, &ifont, w));
     lines.truncate(7);
-    let mut y = y0 + st.px(24.0);
+    let mut y = y0 + st.tpx(24.0);
     text_lines(area, &lines, (x0, y), lh, &ifont, HPos::Left)?;
-    y += lh * lines.len() as i32 + st.px(6.0);
+    y += lh * lines.len() as i32 + st.tpx(6.0);
 
     // Legend.
-    let lfont = st.font(13.0, &INK);
-    let seg = st.px(22.0);
-    let ly = y + st.px(7.0);
+    let lfont = st.font(13.0, &pal.text);
+    let seg = st.tpx(22.0);
+    let ly = y + st.tpx(7.0);
     let mut lx = x0;
     let entries: Vec<(String, RGBColor)> = {
-        let mut v = vec![(format!("f(s), {}", activation_name(unit.activation())), INK)];
+        let mut v = vec![(format!("f(s), {}", activation_name(unit.activation())), pal.text)];
         if p_now.is_some() {
-            v.push((lang.pick("p(s), Dice's gate", "p(s)，Dice 的门控").to_owned(), GATE_COLOR));
+            v.push((lang.pick("p(s), Dice's gate", "p(s)，Dice 的门控").to_owned(), pal.gate));
         }
-        v.push((tr(lang, format!("unit {u} now"), format!("单元 {u} 当前值")), item_color(item)));
+        v.push((tr(lang, format!("unit {u} now"), format!("单元 {u} 当前值")), pal.item(item)));
         v
     };
     let mut ly = ly;
     for (k, (label, color)) in entries.iter().enumerate() {
         // Wrap the legend onto a new line rather than past the panel's edge.
-        let need = seg + st.px(5.0) + text_width(area, label, &lfont);
+        let need = seg + st.tpx(5.0) + text_width(area, label, &lfont);
         if lx > x0 && lx + need > x1 {
             lx = x0;
-            ly += st.px(20.0);
-            y += st.px(20.0);
+            ly += st.tpx(20.0);
+            y += st.tpx(20.0);
         }
         if k + 1 == entries.len() {
-            area.draw(&Circle::new((lx + seg / 2, ly), st.px(5.0), color.filled())).map_err(err)?;
-            area.draw(&Circle::new((lx + seg / 2, ly), st.px(5.0), INK.stroke_width(st.stroke(1.5)))).map_err(err)?;
+            area.draw(&Circle::new((lx + seg / 2, ly), st.tpx(5.0), color.filled())).map_err(err)?;
+            area.draw(&Circle::new((lx + seg / 2, ly), st.tpx(5.0), pal.text.stroke_width(st.stroke(1.5)))).map_err(err)?;
         } else {
             line(area, vec![(lx, ly), (lx + seg, ly)], color.stroke_width(st.stroke(2.5)))?;
         }
-        text(area, label, (lx + seg + st.px(5.0), ly), lfont.clone(), HPos::Left, VPos::Center)?;
-        lx += seg + st.px(5.0) + text_width(area, label, &lfont) + st.px(14.0);
+        text(area, label, (lx + seg + st.tpx(5.0), ly), lfont.clone(), HPos::Left, VPos::Center)?;
+        lx += seg + st.tpx(5.0) + text_width(area, label, &lfont) + st.tpx(14.0);
     }
-    y += st.px(22.0);
+    y += st.tpx(22.0);
 
     // Plot area and ranges.
-    let plot: Rect = (x0 + st.px(44.0), y + st.px(6.0), x1 - st.px(6.0), (y1 - st.px(36.0)).max(y + st.px(16.0)));
+    let plot: Rect = (x0 + st.tpx(44.0), y + st.tpx(6.0), x1 - st.tpx(6.0), (y1 - st.tpx(36.0)).max(y + st.tpx(16.0)));
     let mut s_pts: Vec<f64> = lt.pre.iter().copied().filter(|v| v.is_finite()).collect();
     if let (Some(m), Some(v)) = (mean_j, var_j) {
         let sd = (v + crate::unit::DICE_EPS).sqrt();
@@ -701,45 +742,45 @@ fn draw_curve<DB: DrawingBackend>(
     };
 
     // Grid, ticks, axes through 0.
-    let tick_font = st.font(12.0, &MUTED);
-    let tx_target = (f64::from(px1 - px0) / (70.0 * st.scale)).clamp(2.0, 8.0);
+    let tick_font = st.font(12.0, &pal.muted);
+    let tx_target = (f64::from(px1 - px0) / st.tpx_f(70.0)).clamp(2.0, 8.0);
     for t in ticks(s_lo, s_hi, tx_target) {
         let (sx, _) = to_px(t, y_lo);
-        let style = if t == 0.0 { AXIS.stroke_width(st.stroke(1.5)) } else { GRID.stroke_width(st.stroke(1.0)) };
+        let style = if t == 0.0 { pal.axis.stroke_width(st.stroke(1.5)) } else { pal.grid.stroke_width(st.stroke(1.0)) };
         line(area, vec![(sx, py0), (sx, py1)], style)?;
-        text(area, &fmt_num(t), (sx, py1 + st.px(5.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
+        text(area, &fmt_num(t), (sx, py1 + st.tpx(5.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
     }
-    let ty_target = (f64::from(py1 - py0) / (45.0 * st.scale)).clamp(2.0, 8.0);
+    let ty_target = (f64::from(py1 - py0) / st.tpx_f(45.0)).clamp(2.0, 8.0);
     for t in ticks(y_lo, y_hi, ty_target) {
         let (_, sy) = to_px(s_lo, t);
-        let style = if t == 0.0 { AXIS.stroke_width(st.stroke(1.5)) } else { GRID.stroke_width(st.stroke(1.0)) };
+        let style = if t == 0.0 { pal.axis.stroke_width(st.stroke(1.5)) } else { pal.grid.stroke_width(st.stroke(1.0)) };
         line(area, vec![(px0, sy), (px1, sy)], style)?;
-        text(area, &fmt_num(t), (px0 - st.px(5.0), sy), tick_font.clone(), HPos::Right, VPos::Center)?;
+        text(area, &fmt_num(t), (px0 - st.tpx(5.0), sy), tick_font.clone(), HPos::Right, VPos::Center)?;
     }
-    rect(area, plot, AXIS.stroke_width(st.stroke(1.0)))?;
-    text(area, lang.pick("s = input of the unit", "s = 单元的输入"), (px1, py1 + st.px(20.0)), st.font(12.5, &INK), HPos::Right, VPos::Top)?;
+    rect(area, plot, pal.axis.stroke_width(st.stroke(1.0)))?;
+    text(area, lang.pick("s = input of the unit", "s = 单元的输入"), (px1, py1 + st.tpx(20.0)), st.font(12.5, &pal.text), HPos::Right, VPos::Top)?;
 
     // Curves.
     if let Some(p) = &curve.p {
         let pts: Vec<(i32, i32)> = p.iter().filter(|q| q.1.is_finite()).map(|q| to_px(q.0, q.1)).collect();
-        line(area, pts, GATE_COLOR.stroke_width(st.stroke(2.0)))?;
+        line(area, pts, pal.gate.stroke_width(st.stroke(2.0)))?;
     }
     let pts: Vec<(i32, i32)> = curve.f.iter().filter(|q| q.1.is_finite()).map(|q| to_px(q.0, q.1)).collect();
-    line(area, pts, INK.stroke_width(st.stroke(2.5)))?;
+    line(area, pts, pal.text.stroke_width(st.stroke(2.5)))?;
 
     // The unit's current input.
     if s_now.is_finite() && f_now.is_finite() {
         let dot = to_px(s_now, f_now);
-        let guide = item_color(item).stroke_width(st.stroke(1.5));
+        let guide = pal.item(item).stroke_width(st.stroke(1.5));
         let (_, base_y) = to_px(s_now, 0.0_f64.clamp(y_lo, y_hi));
         dashed_line(area, dot, (dot.0, base_y), 4.0 * st.scale, guide)?;
         if let Some(p) = p_now {
             let pd = to_px(s_now, p);
-            area.draw(&Circle::new(pd, st.px(4.5), WHITE.filled())).map_err(err)?;
-            area.draw(&Circle::new(pd, st.px(4.5), GATE_COLOR.stroke_width(st.stroke(2.0)))).map_err(err)?;
+            area.draw(&Circle::new(pd, st.tpx(4.5), pal.background.filled())).map_err(err)?;
+            area.draw(&Circle::new(pd, st.tpx(4.5), pal.gate.stroke_width(st.stroke(2.0)))).map_err(err)?;
         }
-        area.draw(&Circle::new(dot, st.px(6.5), item_color(item).filled())).map_err(err)?;
-        area.draw(&Circle::new(dot, st.px(6.5), INK.stroke_width(st.stroke(2.0)))).map_err(err)?;
+        area.draw(&Circle::new(dot, st.tpx(6.5), pal.item(item).filled())).map_err(err)?;
+        area.draw(&Circle::new(dot, st.tpx(6.5), pal.text.stroke_width(st.stroke(2.0)))).map_err(err)?;
     }
     Ok(plot)
 }
@@ -763,7 +804,10 @@ mod tests {
 
     fn draw(scene: &Scene, unit: &ActivationUnit, item: usize, st: &Style) -> (String, UnitLayout) {
         let mut lay = None;
-        let out = svg(1000, 540, |root| lay = Some(draw_unit(root, scene, unit, item, st).unwrap()));
+        // 1000 × 540 CSS px at text factor 1, grown with the text.
+        let tf = st.text_factor();
+        let h = (540.0 * tf).max(unit_height_for(unit.hidden().len(), 1000.0 * tf, st) + 20.0);
+        let out = svg((1000.0 * tf) as u32, h as u32, |root| lay = Some(draw_unit(root, scene, unit, item, st).unwrap()));
         (out, lay.unwrap())
     }
 
@@ -771,6 +815,17 @@ mod tests {
         let mut st = Style::new(1.0);
         st.lang = Lang::Zh;
         st
+    }
+
+    /// The default style, then larger fonts and the other themes.
+    fn styles() -> Vec<Style> {
+        use crate::options::Theme;
+        vec![
+            Style::new(1.0),
+            Style::new(1.0).with_font_scale(1.5),
+            Style::new(1.0).with_theme(Theme::Contrast),
+            Style::new(1.0).with_theme(Theme::Dark).with_font_scale(2.0),
+        ]
     }
 
     /// All text of the SVG, one element after the other, joined by spaces
@@ -798,9 +853,9 @@ mod tests {
         let s = default_scene();
         for act in Activation::ALL {
             let u = shipped_unit(act).unwrap();
-            for i in [0, 5] {
+            for (i, st) in [0, 5].into_iter().flat_map(|i| styles().into_iter().map(move |st| (i, st))) {
                 let t = u.trace(&s.query, &s.items[i].vector).unwrap();
-                let (out, lay) = draw(&s, u, i, &Style::new(1.0));
+                let (out, lay) = draw(&s, u, i, &st);
                 assert_eq!(lay.item, i);
                 assert_eq!(lay.logit, t.logit, "{act} item {i}");
                 assert_eq!(lay.weight, t.weight, "{act} item {i}");
@@ -811,6 +866,11 @@ mod tests {
                 let (l, tp, r, b) = lay.input;
                 assert!(l < r && tp < b && lay.layers.iter().all(|s| s.1 > b), "layers below the input");
                 assert!(lay.curve.0 < lay.curve.2 && lay.curve.1 < lay.curve.3);
+                // Side by side: the curve right of the network, apart from it.
+                assert!(lay.curve.0 > lay.input.2 && lay.layers.iter().all(|l| l.2 < lay.curve.0));
+                for pair in lay.layers.windows(2) {
+                    assert!(pair[1].1 > pair[0].3 + st.tpx(24.0), "room for the arrow and the layer's name");
+                }
             }
         }
     }
@@ -818,9 +878,9 @@ mod tests {
     #[test]
     fn segment_and_layer_labels() {
         let s = default_scene();
-        for act in Activation::ALL {
+        for (act, st) in Activation::ALL.into_iter().flat_map(|a| styles().into_iter().map(move |st| (a, st))) {
             let u = shipped_unit(act).unwrap();
-            let (out, _) = draw(&s, u, 5, &Style::new(1.0));
+            let (out, _) = draw(&s, u, 5, &st);
             for seg in ["q", "x₆", "q − x₆", "q ⊙ x₆"] {
                 assert!(has_text(&out, seg), "{act}: segment {seg}");
             }
@@ -938,12 +998,13 @@ mod tests {
 
     #[test]
     fn any_size_and_scale_draws() {
+        use crate::options::Theme;
         let s = default_scene();
         for act in Activation::ALL {
             let u = shipped_unit(act).unwrap();
             for (w, h) in [(1, 1), (40, 30), (200, 120), (360, 640), (640, 400), (900, 520), (1200, 700)] {
-                for scale in [0.5, 1.0, 2.0, 3.0] {
-                    let mut st = Style::new(scale);
+                for (scale, theme, fs) in [(0.5, Theme::Light, 1.0), (1.0, Theme::Light, 1.0), (2.0, Theme::Light, 1.0), (3.0, Theme::Light, 1.0), (1.0, Theme::Contrast, 2.0), (2.0, Theme::Dark, 0.75)] {
+                    let mut st = Style::new(scale).with_theme(theme).with_font_scale(fs);
                     st.highlight = Some(5);
                     for lang in [Lang::En, Lang::Zh] {
                         st.lang = lang;

@@ -1,0 +1,281 @@
+//! The colours, stroke weight and font factor of each [`Theme`].
+//!
+//! Every chart takes every colour from one [`Palette`] (through
+//! [`crate::draw::Style::palette`]), so a theme is a table of values here
+//! and nothing else. Pure data and small colour maths; no drawing.
+//!
+//! * [`Theme::Light`]: the original look, colour for colour (Paul Tol's
+//!   colour-blind-safe "muted" items, ColorBrewer RdBu and BuGn scales).
+//! * [`Theme::Dark`]: light text on a dark grey ground; the item colours
+//!   are brightened so that each reads on it, and the scales run from the
+//!   ground colour (near zero) to saturated ends.
+//! * [`Theme::Contrast`]: for projectors: white ground, black text,
+//!   saturated item colours far apart, every stroke twice as wide and
+//!   every font 1.3 times as large.
+
+use crate::options::Theme;
+use plotters::style::RGBColor;
+
+/// The colours and weights of one theme.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Palette {
+    /// The theme these values belong to.
+    pub theme: Theme,
+    /// Ground of every chart; also the outline that separates a marker or
+    /// a cell from its neighbours.
+    pub background: RGBColor,
+    /// Body text, labels, frames of the highlighted item.
+    pub text: RGBColor,
+    /// Secondary text: captions, ticks, notes.
+    pub muted: RGBColor,
+    /// Grid lines.
+    pub grid: RGBColor,
+    /// Axes, frames of colour bars, greyed-out (impossible) paths.
+    pub axis: RGBColor,
+    /// Fill of boxes (models, the softmax box, input chips).
+    pub panel: RGBColor,
+    /// Background of the highlighted (hovered) item's row and of notes.
+    pub highlight: RGBColor,
+    /// Background of the newest weight in the step-through.
+    pub emphasis: RGBColor,
+    /// The candidate `q`.
+    pub query: RGBColor,
+    /// The pooled (weighted-sum) vector.
+    pub pooled: RGBColor,
+    /// The plain mean.
+    pub mean: RGBColor,
+    /// LastN item `i` gets `items[i % 9]` in every panel.
+    pub items: [RGBColor; 9],
+    /// The diverging scale of vector components at −1, −½, 0, ½ and 1
+    /// times the limit: negative end, middle, positive end.
+    pub diverging: [RGBColor; 5],
+    /// Text on a cell whose value is more than 55 % of the limit (on the
+    /// weaker cells text is [`Palette::text`]).
+    pub on_strong: RGBColor,
+    /// The interest-density scale at 0, 0.35, 0.7 and 1 of its range.
+    pub density: [RGBColor; 4],
+    /// A vector the model computes but the scene does not hold (grey cells).
+    pub computed: RGBColor,
+    /// The cross and the reason of an impossible placement.
+    pub cross: RGBColor,
+    /// Dice's gate `p(s)` in the activation curve.
+    pub gate: RGBColor,
+    /// Every stroke width is multiplied by this (after rounding to pixels).
+    pub stroke: u32,
+    /// Every font size is multiplied by this (on top of the font scale).
+    pub font: f64,
+}
+
+const fn rgb(hex: u32) -> RGBColor {
+    RGBColor((hex >> 16) as u8, (hex >> 8) as u8, hex as u8)
+}
+
+/// The light theme: the charts' original colours.
+pub static LIGHT: Palette = Palette {
+    theme: Theme::Light,
+    background: rgb(0xFFFFFF),
+    text: rgb(0x1F2328),
+    muted: rgb(0x5B636E),
+    grid: rgb(0xE3E6EA),
+    axis: rgb(0x9AA1AB),
+    panel: rgb(0xF6F8FA),
+    highlight: rgb(0xFFF3C4),
+    emphasis: rgb(0xFFF1BF),
+    query: rgb(0x111111),
+    pooled: rgb(0xD55E00),
+    mean: rgb(0x5A5A5A),
+    // Paul Tol's "muted" scheme, colour-blind safe.
+    items: [
+        rgb(0xCC6677),
+        rgb(0x332288),
+        rgb(0xDDCC77),
+        rgb(0x117733),
+        rgb(0x88CCEE),
+        rgb(0x882255),
+        rgb(0x44AA99),
+        rgb(0x999933),
+        rgb(0xAA4499),
+    ],
+    // ColorBrewer RdBu.
+    diverging: [rgb(0x2166AC), rgb(0x92C5DE), rgb(0xF7F7F7), rgb(0xF4A582), rgb(0xB2182B)],
+    on_strong: rgb(0xFFFFFF),
+    // ColorBrewer BuGn, light enough for the map's points and labels on top.
+    density: [rgb(0xFFFFFF), rgb(0xE5F5F9), rgb(0xB2E2D3), rgb(0x66C2A4)],
+    computed: rgb(0xEEF0F3),
+    cross: rgb(0xB2182B),
+    gate: rgb(0x0072B2),
+    stroke: 1,
+    font: 1.0,
+};
+
+/// The dark theme: light text on a dark grey ground.
+pub static DARK: Palette = Palette {
+    theme: Theme::Dark,
+    background: rgb(0x1E2126),
+    text: rgb(0xE6E8EB),
+    muted: rgb(0xA9B0BA),
+    grid: rgb(0x343941),
+    axis: rgb(0x7D8590),
+    panel: rgb(0x272B31),
+    highlight: rgb(0x4D4322),
+    emphasis: rgb(0x3D3820),
+    query: rgb(0xF2F2F2),
+    pooled: rgb(0xF08A3C),
+    mean: rgb(0xB4B4B4),
+    // The muted scheme with its dark members lifted (indigo, green, wine,
+    // purple) so that every item has at least 3:1 contrast on the ground.
+    items: [
+        rgb(0xDD7788),
+        rgb(0x8877DD),
+        rgb(0xDDCC77),
+        rgb(0x44BB66),
+        rgb(0x88CCEE),
+        rgb(0xCC5588),
+        rgb(0x44AA99),
+        rgb(0xAAAA44),
+        rgb(0xCC66BB),
+    ],
+    // Dark in the middle (close to the ground), saturated towards the
+    // ends; dark enough everywhere for light text.
+    diverging: [rgb(0x2C65A8), rgb(0x2A4A6B), rgb(0x2B2F36), rgb(0x6B3340), rgb(0xB03040)],
+    on_strong: rgb(0xE6E8EB),
+    density: [rgb(0x1E2126), rgb(0x1F3336), rgb(0x22463F), rgb(0x2A6650)],
+    computed: rgb(0x3A3F47),
+    cross: rgb(0xFF6B6B),
+    gate: rgb(0x56B4E9),
+    stroke: 1,
+    font: 1.0,
+};
+
+/// The projector theme: black on white, saturated colours, thick lines, large text.
+pub static CONTRAST: Palette = Palette {
+    theme: Theme::Contrast,
+    background: rgb(0xFFFFFF),
+    text: rgb(0x000000),
+    muted: rgb(0x333333),
+    grid: rgb(0xBBBBBB),
+    axis: rgb(0x444444),
+    panel: rgb(0xEEEEEE),
+    highlight: rgb(0xFFE14D),
+    emphasis: rgb(0xFFE680),
+    query: rgb(0x000000),
+    pooled: rgb(0xC04000),
+    mean: rgb(0x666666),
+    // Saturated hues spread round the wheel, each at least 3:1 on white.
+    items: [
+        rgb(0xD81B60),
+        rgb(0x1E3FBF),
+        rgb(0xA67C00),
+        rgb(0x007A33),
+        rgb(0x0086C9),
+        rgb(0x8E1A5E),
+        rgb(0x00877A),
+        rgb(0x6B6B00),
+        rgb(0x8B3FBF),
+    ],
+    diverging: [rgb(0x003C9E), rgb(0x7FB2E5), rgb(0xF7F7F7), rgb(0xF28C73), rgb(0xA5001E)],
+    on_strong: rgb(0xFFFFFF),
+    density: [rgb(0xFFFFFF), rgb(0xDDF2EE), rgb(0xA8DCCB), rgb(0x5CBFA0)],
+    computed: rgb(0xDDDDDD),
+    cross: rgb(0xC00000),
+    gate: rgb(0x0060A0),
+    stroke: 2,
+    font: 1.3,
+};
+
+/// The palette of `theme`.
+///
+/// ```
+/// use din_viz::options::Theme;
+/// use din_viz::palette::palette;
+/// use plotters::style::RGBColor;
+/// assert_eq!(palette(Theme::Light).background, RGBColor(255, 255, 255));
+/// assert_eq!(palette(Theme::Dark).background, RGBColor(0x1E, 0x21, 0x26));
+/// assert_eq!(palette(Theme::Contrast).stroke, 2);
+/// ```
+#[must_use]
+pub fn palette(theme: Theme) -> &'static Palette {
+    match theme {
+        Theme::Light => &LIGHT,
+        Theme::Dark => &DARK,
+        Theme::Contrast => &CONTRAST,
+    }
+}
+
+/// Piecewise-linear colour between `stops` (positions ascending) at `t`.
+fn interpolate<const N: usize>(positions: [f64; N], stops: &[RGBColor; N], t: f64) -> RGBColor {
+    let k = positions.iter().position(|p| t <= *p).unwrap_or(N - 1).max(1);
+    let (t0, t1) = (positions[k - 1], positions[k]);
+    let (c0, c1) = (stops[k - 1], stops[k]);
+    let f = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * f).round() as u8;
+    RGBColor(mix(c0.0, c1.0), mix(c0.1, c1.1), mix(c0.2, c1.2))
+}
+
+impl Palette {
+    /// The colour of LastN item `i`.
+    #[must_use]
+    pub fn item(&self, i: usize) -> RGBColor {
+        self.items[i % self.items.len()]
+    }
+
+    /// Diverging colour of `v` on a scale of `[-m, m]` (clamped; 0 and NaN
+    /// get the middle).
+    #[must_use]
+    pub fn diverging(&self, v: f64, m: f64) -> RGBColor {
+        let t = if m > 0.0 { (v / m).clamp(-1.0, 1.0) } else { 0.0 };
+        let t = if t.is_nan() { 0.0 } else { t };
+        interpolate([-1.0, -0.5, 0.0, 0.5, 1.0], &self.diverging, t)
+    }
+
+    /// Colour of text on a diverging cell of value `v` on the scale `[-m, m]`.
+    #[must_use]
+    pub fn cell_text(&self, v: f64, m: f64) -> RGBColor {
+        if m > 0.0 && v.abs() / m > 0.55 { self.on_strong } else { self.text }
+    }
+
+    /// Density colour for `t` in `[0, 1]` (clamped; NaN gets the bottom).
+    #[must_use]
+    pub fn density(&self, t: f64) -> RGBColor {
+        let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+        interpolate([0.0, 0.35, 0.7, 1.0], &self.density, t)
+    }
+
+    /// Every colour of the palette (for tests and checks of what a chart drew).
+    #[must_use]
+    pub fn colors(&self) -> Vec<RGBColor> {
+        let mut v = vec![
+            self.background,
+            self.text,
+            self.muted,
+            self.grid,
+            self.axis,
+            self.panel,
+            self.highlight,
+            self.emphasis,
+            self.query,
+            self.pooled,
+            self.mean,
+            self.on_strong,
+            self.computed,
+            self.cross,
+            self.gate,
+        ];
+        v.extend(self.items);
+        v.extend(self.diverging);
+        v.extend(self.density);
+        v
+    }
+}
+
+/// `#rrggbb` of a colour.
+///
+/// ```
+/// use din_viz::palette::hex;
+/// assert_eq!(hex(plotters::style::RGBColor(0xD5, 0x5E, 0x00)), "#d55e00");
+/// ```
+#[must_use]
+pub fn hex(c: RGBColor) -> String {
+    let RGBColor(r, g, b) = c;
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
