@@ -1133,7 +1133,16 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
         if t == "off" {
             state.step = None;
         } else if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-            state.step = Some(t.parse::<usize>().map_or(last, |k| k.min(last)));
+            let k = t.parse::<usize>().unwrap_or(usize::MAX);
+            state.step = Some(k.min(last));
+            if k > last {
+                let shown = clip(t);
+                return Err(message(
+                    "E_URL",
+                    format!("step: {shown} is past the last step ({last}) of this scene; showing step {last}"),
+                    format!("step：{shown} 超过了本场景的最后一步（{last}）；显示第 {last} 步"),
+                ));
+            }
         } else {
             let shown = clip(t);
             return Err(message(
@@ -1379,8 +1388,10 @@ mod tests {
         assert_eq!(s.panels, Some(vec![Panel::Bars, Panel::Map]));
         assert!(s.embed && !s.density);
         assert_eq!(s.placement, Placement::UserTower);
-        assert_eq!(ok("step=999").state.step, Some(12));
-        assert_eq!(ok("step=99999999999999999999999999").state.step, Some(12));
+        // Past the end: the last step, and a message saying so.
+        assert_eq!(refused("step=999", "step: 999 is past the last step (12) of this scene; showing step 12").state.step, Some(12));
+        assert_eq!(refused("step=99999999999999999999999999", "step: 99999999999999999999999999 is past the last step (12) of this scene; showing step 12").state.step, Some(12));
+        assert_eq!(ok("step=12").state.step, Some(12));
         assert_eq!(ok("step=off").state.step, None);
         assert_eq!(ok("lang=en").state.lang, Some(Lang::En));
         refused("step=-1", "step: \"-1\" is not a whole number >= 0 or \"off\"");

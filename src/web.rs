@@ -714,7 +714,7 @@ impl App {
     #[wasm_bindgen(js_name = unitHeight)]
     pub fn unit_height(&self, width_css: f64) -> f64 {
         let layers = crate::scene::shipped_unit(self.scene.activation).map_or(2, |u| u.hidden().len());
-        crate::unit_panel::unit_height(layers, width_css)
+        crate::unit_panel::unit_height_for(layers, width_css, &self.style(1.0))
     }
 
     /// Where the LastN feature goes in the two-tower diagram: `user-tower` or `ranking`.
@@ -742,7 +742,8 @@ impl App {
     #[wasm_bindgen(js_name = layoutJson)]
     pub fn layout_json(&self) -> String {
         let n = self.scene.items.len();
-        serde_json::json!({ "barsHeight": draw::bars_height(n), "heatmapHeight": draw::heatmap_height(n) }).to_string()
+        let st = self.style(1.0);
+        serde_json::json!({ "barsHeight": draw::bars_height_for(n, &st), "heatmapHeight": draw::heatmap_height_for(n, &st) }).to_string()
     }
 
     /// The colour of item `i` as `#rrggbb` (the same in every panel).
@@ -1279,9 +1280,27 @@ impl App {
     pub fn apply_params(&mut self, query: &str, hash: &str, keep: bool) -> String {
         self.drag = None;
         let (decoded, only_view) = if keep {
-            match urlstate::encode(&self.url_state(), &self.origin) {
-                Ok(current) => (urlstate::decode(&current, hash), false),
-                // Too large for a link: apply only what the text names.
+            match urlstate::encode_with_limit(&self.url_state(), &self.origin, urlstate::MAX_URL) {
+                // Each parameter on its own, on top of the state so far: a
+                // refused one is reported and the current value stays.
+                Ok(mut current) => {
+                    let mut decoded = urlstate::decode(&current, "");
+                    let mut problems = Vec::new();
+                    for part in hash.trim_start_matches(['#', '?']).split('&').filter(|p| !p.is_empty()) {
+                        let trial = urlstate::decode(&current, part);
+                        if trial.problems.is_empty() {
+                            if let Ok(next) = urlstate::encode_with_limit(&trial.state, &trial.origin, urlstate::MAX_URL) {
+                                current = next;
+                            }
+                            decoded = trial;
+                        } else {
+                            problems.extend(trial.problems);
+                        }
+                    }
+                    decoded.problems = problems;
+                    (decoded, false)
+                }
+                // Too large to go through a link: apply only what the text names.
                 Err(_) => (urlstate::decode("", hash), true),
             }
         } else {
@@ -1504,13 +1523,15 @@ impl App {
         let nearest = (0..n).max_by(|&i, &j| a.alpha[i].total_cmp(&a.alpha[j]));
         let map = match nearest {
             Some(i) => format!(
-                "{} x{} {} (α = {}). Σα = {}, |pooled| = {}, |mean| = {}.",
+                "{} x{} {} (α = {}). Σα = {}, |{}| = {}, |{}| = {}.",
                 lang.pick("The largest weight goes to", "权重最大的是"),
                 i + 1,
                 s.items[i].label,
                 draw::fmt_num(a.alpha[i]),
                 draw::fmt_num(a.alpha_sum),
+                lang.pick("pooled", "加权和"),
                 draw::fmt_num(a.pooled_norm),
+                lang.pick("mean", "平均"),
                 draw::fmt_num(a.mean_norm)
             ),
             None => lang.pick("The LastN is empty.", "LastN 为空。").to_owned(),

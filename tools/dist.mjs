@@ -21,9 +21,23 @@ const OUT = join(ROOT, 'dist');
 const LIMIT = 400 * 1024;
 
 const wasm = readFileSync(join(ROOT, 'pkg/din_viz_bg.wasm'));
-const packed = deflateRawSync(wasm, { level: 9 }).toString('base64');
+const deflated = deflateRawSync(wasm, { level: 9 });
+const packed = deflated.toString('base64');
 
-async function bundle(entry) {
+/**
+ * The deflated module as text with one character per byte, for a data
+ * block of a windows-1252 page: NUL, CR and "<" (which the HTML parser
+ * would replace, normalise or read as the end of the block) and the
+ * escape character itself are written as ~0, ~r, ~l and ~~.
+ */
+function byteText(bytes) {
+  const esc = { 0x00: '~0', 0x0d: '~r', 0x3c: '~l', 0x7e: '~~' };
+  let out = '';
+  for (const b of bytes) out += esc[b] ?? String.fromCharCode(b);
+  return out;
+}
+
+async function bundle(entry, encoding) {
   const r = await build({
     stdin: { contents: entry, resolveDir: join(ROOT, 'www'), sourcefile: 'dist-entry.js', loader: 'js' },
     bundle: true,
@@ -32,7 +46,8 @@ async function bundle(entry) {
     write: false,
     target: ['chrome100', 'firefox100', 'safari16'],
     loader: { '.css': 'text' },
-    define: { __DIN_WASM__: JSON.stringify(packed) },
+    define: { __DIN_WASM__: encoding === 'base64' ? JSON.stringify(packed) : '""', __DIN_WASM_ENCODING__: JSON.stringify(encoding) },
+    charset: 'ascii',
     logLevel: 'warning',
     logOverride: { 'empty-import-meta': 'silent' },
     legalComments: 'none',
@@ -55,14 +70,18 @@ function csp(scriptHash) {
   ].join('; ');
 }
 
+/** Every character outside ASCII as a numeric character reference (the page is windows-1252). */
+const asciiHtml = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => `&#x${c.codePointAt(0).toString(16)};`);
+const asciiCss = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => `\\${c.codePointAt(0).toString(16)} `);
+
 function page(script) {
-  const css = readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + readFileSync(join(ROOT, 'www/style.css'), 'utf8');
-  let html = readFileSync(join(ROOT, 'www/index.html'), 'utf8');
+  const css = asciiCss(readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + readFileSync(join(ROOT, 'www/style.css'), 'utf8'));
+  let html = asciiHtml(readFileSync(join(ROOT, 'www/index.html'), 'utf8'));
   html = html.replace(/<link rel="stylesheet"[^>]*>\n?/g, '');
   html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '');
-  html = html.replace(/<script type="module" src="app.js"><\/script>/, () => `<script>${script}</script>`);
+  html = html.replace(/<script type="module" src="app.js"><\/script>/, () => `<script type="application/x-din-wasm" id="din-wasm">${byteText(deflated)}</script>\n<script>${script}</script>`);
   html = html.replace('</head>', () => `<style>${css}</style>\n</head>`);
-  html = html.replace('<meta charset="utf-8">', () => `<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="${csp(sha256(script))}">`);
+  html = html.replace('<meta charset="utf-8">', () => `<meta charset="windows-1252">\n<meta http-equiv="Content-Security-Policy" content="${csp(sha256(script))}">`);
   if (!html.includes(script)) throw new Error('index.html changed shape: the app script was not inlined');
   return html;
 }
@@ -81,10 +100,11 @@ function deck(name) {
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(join(OUT, 'reveal/reveal/theme'), { recursive: true });
 
-const appScript = await bundle("import './dist-setup.js';\nimport './app.js';\n");
+const appScript = await bundle("import './dist-setup.js';\nimport './app.js';\n", 'bytes');
+if (/[^\x00-\x7f]/.test(appScript)) throw new Error('the page script is not ASCII');
 const html = page(appScript);
-writeFileSync(join(OUT, 'din-attention.html'), html);
-const elementScript = await bundle("import './dist-setup.js';\nimport './din-attention.js';\n");
+writeFileSync(join(OUT, 'din-attention.html'), Buffer.from(html, 'latin1'));
+const elementScript = await bundle("import './dist-setup.js';\nimport './din-attention.js';\n", 'base64');
 writeFileSync(join(OUT, 'din-attention.js'), elementScript);
 
 writeFileSync(join(OUT, 'reveal/index.html'), deck('index.html'));
@@ -96,7 +116,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const rows = [
   ['dist/din-attention.html', statSync(join(OUT, 'din-attention.html')).size],
   ['dist/din-attention.js', statSync(join(OUT, 'din-attention.js')).size],
-  ['  of which wasm (raw deflate, base64)', packed.length],
+  ['  of which wasm (raw deflate)', deflated.length],
   ['  wasm uncompressed', wasm.length],
 ];
 console.log('make dist:');

@@ -6,16 +6,44 @@
 import { setWasmSource, setStyles } from './widget.js';
 import css from './widget.css';
 
-/** Inflates the raw-deflated, base64-encoded module with the browser's own DecompressionStream. */
-async function inflate(b64) {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+/**
+ * The inlined module, raw-deflated. The one-file page carries it in a data
+ * block (<script type="application/x-din-wasm">, never executed) with one
+ * character per byte: the page is windows-1252, so 27 bytes of 0x80-0x9f
+ * arrive as other code points and are mapped back, and the four bytes the
+ * HTML parser would alter or end the block on are escaped with "~"
+ * (~0 NUL, ~r CR, ~l "<", ~~ "~"). The element script carries base64.
+ */
+function bytesOf(text, encoding) {
+  if (encoding === 'base64') {
+    const bin = atob(text);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  const back = new Map();
+  const w1252 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+  for (let i = 0; i < 32; i++) back.set(w1252.charCodeAt(i), 0x80 + i);
+  const escaped = { 0x30: 0x00, 0x72: 0x0d, 0x6c: 0x3c, 0x7e: 0x7e };
+  const out = new Uint8Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 0x7e) c = escaped[text.charCodeAt(++i)] ?? 0;
+    else if (c >= 0x80 && (c <= 0x9f || c > 0xff)) c = back.get(c) ?? 0;
+    out[n++] = c;
+  }
+  return out.subarray(0, n);
+}
+
+/** Inflates the module with the browser's own DecompressionStream. */
+async function inflate(text, encoding) {
+  const stream = new Blob([bytesOf(text, encoding)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 setStyles(css);
-// __DIN_WASM__ is replaced by the build with the module's bytes (base64 of raw deflate).
-// eslint-disable-next-line no-undef
-setWasmSource(inflate(__DIN_WASM__));
+// Replaced by the build (tools/dist.mjs): where the module is, and how it is written.
+/* global __DIN_WASM__, __DIN_WASM_ENCODING__ */
+const source = __DIN_WASM_ENCODING__ === 'base64' ? __DIN_WASM__ : document.getElementById('din-wasm').textContent;
+setWasmSource(inflate(source, __DIN_WASM_ENCODING__));

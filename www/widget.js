@@ -149,6 +149,7 @@ class Widget {
     if (problems.length) this.say(problems.join(' · '), 'error');
     this.wire();
     this.guard(() => this.app.commit());
+    this.syncAlt();
     this.observeSize();
     await this.frame();
   }
@@ -305,7 +306,8 @@ class Widget {
       text.setAttribute('aria-label', `q${k + 1}`);
       text.dataset.k = k;
       range.addEventListener('input', () => this.edit(text, () => app.setQueryValue(k, range.valueAsNumber), { source: range }));
-      range.addEventListener('change', () => this.scheduleCommit(0));
+      // Keyboard steps fire a change each; a burst of them is one undo step.
+      range.addEventListener('change', () => this.scheduleCommit(400));
       text.addEventListener('input', () => this.edit(text, () => app.setQueryText(k, text.value)));
       text.addEventListener('change', () => this.scheduleCommit(0));
       text.addEventListener('blur', () => this.revertIfInvalid(text));
@@ -605,10 +607,13 @@ class Widget {
     return dpr * zoom;
   }
 
-  sizeCanvas(canvas, cssHeight, ratio) {
+  /** Backing store = the canvas's size on screen in device pixels (after any CSS transform). */
+  sizeCanvas(canvas, cssHeight) {
     if (cssHeight !== null) canvas.style.height = `${cssHeight}px`;
-    const w = Math.max(1, Math.round(canvas.offsetWidth * ratio));
-    const h = Math.max(1, Math.round(canvas.offsetHeight * ratio));
+    const r = canvas.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(r.width * dpr));
+    const h = Math.max(1, Math.round(r.height * dpr));
     if (canvas.width !== w) canvas.width = w;
     if (canvas.height !== h) canvas.height = h;
   }
@@ -804,7 +809,7 @@ class Widget {
     ui.density.addEventListener('change', () => edit(null, () => app.setView(toJson({ density: ui.density.checked }))));
     ui.normalization.addEventListener('change', () => edit(ui.normalization, () => app.setNormalization(ui.normalization.value), { commit: true }));
     ui.temperatureRange.addEventListener('input', () => edit(ui.temperatureText, () => app.setTemperatureText(ui.temperatureRange.value), { source: ui.temperatureRange }));
-    ui.temperatureRange.addEventListener('change', () => this.scheduleCommit(0));
+    ui.temperatureRange.addEventListener('change', () => this.scheduleCommit(400));
     ui.temperatureText.addEventListener('input', () => edit(ui.temperatureText, () => app.setTemperatureText(ui.temperatureText.value)));
     ui.temperatureText.addEventListener('change', () => this.scheduleCommit(0));
     ui.temperatureText.addEventListener('blur', () => this.revertIfInvalid(ui.temperatureText));

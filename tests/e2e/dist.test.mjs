@@ -110,9 +110,12 @@ test('the offline reveal.js deck runs from file:// with both kinds of widget', a
   await page.waitForFunction(() => document.querySelectorAll('din-attention[data-ready]').length >= 3, null, { timeout: 20_000 });
   const frame = page.frames().find((f) => /din-attention\.html#.*panels=heatmap/.test(f.url()));
   assert.ok(frame, 'the iframe loads the one-file page');
-  await frame.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 20_000 });
+  // A hidden slide's frame draws once it is shown (no animation frames before).
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.evaluate(() => window.Reveal.getIndices().h), 1);
+  await frame.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 20_000 });
+  const drawn = await frame.evaluate(`(${PAINTED})(['heatmap'])`);
+  assert.ok(drawn[0][3] > 300, 'the heatmap in the offline deck is drawn');
   await context.close();
   assert.deepEqual(problems, []);
 });

@@ -47,7 +47,7 @@ pageTest('SVG export parses as XML and contains the bars, in every chart and the
       out[p] = {
         ok: !doc.querySelector('parsererror') && doc.documentElement.nodeName === 'svg',
         rects: doc.querySelectorAll('rect').length,
-        texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+        texts: [...doc.querySelectorAll('text')].map((t) => t.textContent.trim()),
         width: doc.documentElement.getAttribute('width'),
       };
     }
@@ -192,7 +192,7 @@ pageTest('every control is reachable by keyboard, with a visible focus ring', as
     seen.add(info.id);
     if (!info.ring) ringless.push(info.id);
   }
-  for (const id of ['lang', 'theme', 'font', 'undo', 'copy-link', 'export-toggle', 'import-toggle', 'scene', 'candidate', 'similarity', 'normalization', 'temperature-text', 'dim']) {
+  for (const id of ['lang', 'theme', 'font', 'reset', 'copy-link', 'export-toggle', 'import-toggle', 'scene', 'candidate', 'similarity', 'normalization', 'temperature-text', 'dim']) {
     assert.ok(seen.has(id), `#${id} is reachable by Tab`);
   }
   ringless = ringless.filter((id) => id !== 'BODY');
