@@ -18,13 +18,26 @@ function bootError(text) {
 let urlTimer = 0;
 let lastWritten = null;
 
-/** Writes the state into the hash (replacing the query) without a history entry. */
+/** The page's address without query and hash (about:srcdoc keeps its own). */
+function pageBase() {
+  return location.protocol === 'about:' ? location.href.split('#')[0] : location.pathname;
+}
+
+/**
+ * Writes the state into the hash (dropping the query, whose keys the hash
+ * now covers) without a history entry. A document that may not change its
+ * URL (a sandboxed frame with an opaque origin) simply keeps it.
+ */
 function writeUrl(w) {
   const text = w.link();
-  const target = text === null ? location.pathname : `${location.pathname}#${text}`;
+  const target = text === null ? pageBase() : `${pageBase()}#${text}`;
   if (target === lastWritten) return;
   lastWritten = target;
-  history.replaceState(null, '', target);
+  try {
+    history.replaceState(null, '', target);
+  } catch {
+    // SecurityError in an opaque-origin frame: the state lives on without a URL.
+  }
 }
 
 function scheduleUrl(w) {
@@ -57,8 +70,11 @@ function chrome(w) {
 async function main() {
   let api;
   try {
+    // A page may carry its opening state in <meta name="din-state"> (a
+    // srcdoc copy has no URL of its own); the query and the hash win over it.
+    const preset = document.querySelector('meta[name="din-state"]')?.content || '';
     api = await createWidget(mount, {
-      params: location.search,
+      params: `${preset}&${location.search.replace(/^\?/, '')}`,
       hash: location.hash,
       page: true,
       onChange: (w) => { scheduleUrl(w); chrome(w); },
@@ -74,7 +90,7 @@ async function main() {
   chrome(w);
   writeUrl(w);
   window.addEventListener('hashchange', () => {
-    if (`${location.pathname}${location.hash}` === lastWritten) return;
+    if (`${pageBase()}${location.hash}` === lastWritten) return;
     w.applyExternal('', location.hash, true);
     chrome(w);
     lastWritten = null;

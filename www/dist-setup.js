@@ -10,7 +10,8 @@ import css from './widget.css';
  * The inlined module, raw-deflated. The one-file page carries it in a data
  * block (<script type="application/x-din-wasm">, never executed) with one
  * character per byte: the page is windows-1252, so 27 bytes of 0x80-0x9f
- * arrive as other code points and are mapped back, and the four bytes the
+ * arrive as other code points and are mapped back (a latin-1 reading, as in
+ * a Jupyter srcdoc, needs no mapping), and the four bytes the
  * HTML parser would alter or end the block on are escaped with "~"
  * (~0 NUL, ~r CR, ~l "<", ~~ "~"). The element script carries base64.
  */
@@ -30,7 +31,9 @@ function bytesOf(text, encoding) {
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c === 0x7e) c = escaped[text.charCodeAt(++i)] ?? 0;
-    else if (c >= 0x80 && (c <= 0x9f || c > 0xff)) c = back.get(c) ?? 0;
+    // Read as windows-1252 (a browser) or as latin-1 (e.g. Python's
+    // decode('latin-1') for a srcdoc): only code points above 0xff need mapping.
+    else if (c > 0xff) c = back.get(c) ?? 0;
     out[n++] = c;
   }
   return out.subarray(0, n);

@@ -659,6 +659,11 @@ class Widget {
     let last = 0;
     const watch = () => {
       if (!live.has(this)) return;
+      // Hidden (a slide not shown, content-visibility): nothing to size now.
+      if (this.shell.checkVisibility && !this.shell.checkVisibility()) {
+        setTimeout(() => requestAnimationFrame(watch), 250);
+        return;
+      }
       const r = this.pixelRatio();
       if (Math.abs(r - last) > 1e-3) { last = r; this.scheduleDraw(); }
       setTimeout(() => requestAnimationFrame(watch), 250);
