@@ -40,9 +40,9 @@ export class DinAttention extends HTMLElement {
     this.starting = true;
     try {
       const api = await createWidget(this.shadowRoot, {
-        params: this.params(),
+        // Embedded by default (no page chrome); embed="0" shows the toolbar.
+        params: `embed=1&${this.params()}`,
         host: this,
-        embedDefault: true,
         onChange: () => this.changed(),
       });
       this.widget = api;

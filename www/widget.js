@@ -79,7 +79,6 @@ function ownsKeys(el) {
  * - `hash`: a second such text that wins per key (the page's location.hash);
  * - `host`: the element whose events (`din-change`) and size matter;
  * - `onChange(widget)`: called after every change of the state;
- * - `embedDefault`: start in embed mode unless `embed=0` is given;
  * - `page`: true for the page (copy link, URL sync handled by the page).
  *
  * Resolves to the widget's API (see `api` at the end).
@@ -141,7 +140,6 @@ class Widget {
     for (const p of ['steps', 'qkv', 'towers', 'unit']) this.app.attach(p, ui[p]);
     const lang = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
     this.guard(() => this.app.setLang(lang));
-    if (this.options.embedDefault) this.guard(() => this.app.applyParams('embed=1', '', true));
     const problems = this.applyParams(this.options.params || '', this.options.hash || '', true);
     this.applyStrings();
     this.applyView();

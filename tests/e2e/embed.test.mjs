@@ -207,3 +207,19 @@ test('embed mode fills the frame at any aspect ratio and redraws on resize and o
   await page.waitForFunction(() => Math.abs(document.getElementById('bars').width - document.getElementById('bars').getBoundingClientRect().width) <= 2, null, { timeout: 5000 });
   await done(w);
 });
+
+test('the element is embedded by default (no toolbar) and embed="0" brings the toolbar back', async () => {
+  const w = await open(`${root}www/examples/element/index.html`);
+  const { page } = w;
+  await elementsReady(page, 2);
+  const toolbar = () => page.evaluate(() => {
+    const t = document.getElementById('left').shadowRoot.querySelector('.din-toolbar');
+    return getComputedStyle(t).display !== 'none' && t.getBoundingClientRect().height > 0;
+  });
+  assert.equal(await toolbar(), false, 'no toolbar by default');
+  assert.equal((await page.evaluate(() => document.getElementById('left').state)).embed, true);
+  await page.evaluate(() => document.getElementById('left').setAttribute('embed', '0'));
+  await page.waitForFunction(() => document.getElementById('left').state.embed === false);
+  assert.equal(await toolbar(), true, 'embed="0" shows the toolbar');
+  await done(w);
+});
