@@ -90,6 +90,23 @@ test('editing replaces the URL instead of adding history entries; hashchange app
   });
 });
 
+test('copy link puts a link to exactly this state on the clipboard', async () => {
+  const opened = await openWatchedPage(browser, base, { ...DESKTOP, permissions: ['clipboard-read', 'clipboard-write'] });
+  await checkPage(opened, async (page, context) => {
+    await page.evaluate(() => window.din.setState({ candidate: 'makeup', query: [0, 0, 1, 0.7, 0, 0, 0, 0.2], step: 2, lang: 'zh' }));
+    await page.locator('#copy-link').click();
+    await page.waitForFunction(() => document.getElementById('message').textContent !== '');
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/www\/#v=1&/);
+    const want = await state(page);
+    const other = await context.newPage();
+    await other.goto(link);
+    await other.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    assert.deepEqual(await state(other), want);
+    await other.close();
+  });
+});
+
 test('undo, redo (buttons and Ctrl+Z / Ctrl+Shift+Z) and reset scene', async () => {
   await checkPage(await openWatchedPage(browser, base, DESKTOP), async (page) => {
     const s0 = await state(page);
