@@ -4,6 +4,7 @@
 //! They travel in the URL, in the custom element's attributes and in
 //! `din.state()`, so they parse from and print to the same short names.
 
+use crate::errors::{message, Message};
 use std::fmt;
 use std::str::FromStr;
 
@@ -167,6 +168,80 @@ pub fn panels_text(panels: &[Panel]) -> String {
     panels.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")
 }
 
+/// View options of a (partial) state object, checked all together before
+/// any is applied: `{theme, font, panels, embed, density, placement}`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ViewPatch {
+    /// `theme`.
+    pub theme: Option<Theme>,
+    /// `font`, within [`FONT_SCALE_RANGE`].
+    pub font: Option<f64>,
+    /// `panels`: a list of names or one comma-separated string.
+    pub panels: Option<Vec<Panel>>,
+    /// `embed`.
+    pub embed: Option<bool>,
+    /// `density`.
+    pub density: Option<bool>,
+    /// `placement`: `user-tower` or `ranking`.
+    pub placement: Option<crate::lecture::Placement>,
+}
+
+/// Reads the view options present in a state object (`din.setState`, the
+/// element's `state` property); the other keys are the scene's.
+///
+/// ```
+/// use din_viz::options::{view_patch, Panel, Theme};
+/// let v = serde_json::json!({ "theme": "dark", "panels": ["bars", "map"], "font": 1.5 });
+/// let p = view_patch(&v).unwrap();
+/// assert_eq!(p.theme, Some(Theme::Dark));
+/// assert_eq!(p.panels, Some(vec![Panel::Bars, Panel::Map]));
+/// let e = view_patch(&serde_json::json!({ "font": 9 })).unwrap_err();
+/// assert_eq!(e.en, "font must be a number from 0.75 to 2, not 9");
+/// ```
+///
+/// # Errors
+/// The first bad option, named, in English and Chinese.
+pub fn view_patch(v: &serde_json::Value) -> Result<ViewPatch, Message> {
+    use serde_json::Value;
+    let bad = |key: &str, want: &str, want_zh: &str, got: &Value| {
+        let shown = clip(&got.to_string());
+        message("E_INVALID", format!("{key} must be {want}, not {shown}"), format!("{key} 必须是{want_zh}，而不是 {shown}"))
+    };
+    let mut out = ViewPatch::default();
+    if let Some(x) = v.get("theme") {
+        let t = x.as_str().ok_or_else(|| bad("theme", "\"light\", \"dark\" or \"contrast\"", " light、dark 或 contrast", x))?;
+        out.theme = Some(t.parse::<Theme>().map_err(|e| message("E_INVALID", format!("theme: {e}"), "theme：未知的主题，请用 light、dark 或 contrast".to_owned()))?);
+    }
+    if let Some(x) = v.get("font") {
+        let (lo, hi) = FONT_SCALE_RANGE;
+        match x.as_f64() {
+            Some(f) if f.is_finite() && (lo..=hi).contains(&f) => out.font = Some(f),
+            _ => return Err(bad("font", &format!("a number from {lo} to {hi}"), &format!(" {lo} 到 {hi} 之间的数"), x)),
+        }
+    }
+    if let Some(x) = v.get("panels") {
+        let text = match x {
+            Value::String(s) => s.clone(),
+            Value::Array(a) if a.iter().all(Value::is_string) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(","),
+            other => return Err(bad("panels", "a list of panel names", "面板名称的列表", other)),
+        };
+        out.panels = Some(parse_panels(&text).map_err(|e| message("E_INVALID", format!("panels: {e}"), format!("panels：{e}")))?);
+    }
+    for (key, slot) in [("embed", &mut out.embed), ("density", &mut out.density)] {
+        if let Some(x) = v.get(key) {
+            *slot = Some(x.as_bool().ok_or_else(|| bad(key, "true or false", " true 或 false", x))?);
+        }
+    }
+    if let Some(x) = v.get("placement") {
+        out.placement = Some(match x.as_str() {
+            Some("user-tower") => crate::lecture::Placement::UserTower,
+            Some("ranking") => crate::lecture::Placement::Ranking,
+            _ => return Err(bad("placement", "\"user-tower\" or \"ranking\"", " \"user-tower\" 或 \"ranking\"", x)),
+        });
+    }
+    Ok(out)
+}
+
 /// Smallest and largest font scale of the charts and the page.
 pub const FONT_SCALE_RANGE: (f64, f64) = (0.75, 2.0);
 
@@ -192,6 +267,28 @@ mod tests {
             assert_eq!(p.name().parse::<Panel>(), Ok(p));
         }
         assert_eq!(parse_panels(&panels_text(&Panel::ALL)), Ok(Panel::ALL.to_vec()));
+    }
+
+    #[test]
+    fn view_patches_are_checked_whole() {
+        let v = serde_json::json!({ "theme": "contrast", "embed": true, "density": false, "placement": "user-tower", "panels": "map,bars" });
+        let p = view_patch(&v).unwrap();
+        assert_eq!(p.embed, Some(true));
+        assert_eq!(p.panels, Some(vec![Panel::Map, Panel::Bars]));
+        for (bad, want) in [
+            (serde_json::json!({ "theme": 3 }), "theme must be"),
+            (serde_json::json!({ "theme": "neon" }), "theme: unknown theme"),
+            (serde_json::json!({ "font": "big" }), "font must be"),
+            (serde_json::json!({ "panels": [1, 2] }), "panels must be"),
+            (serde_json::json!({ "panels": "bars,bars" }), "panels: panel \"bars\" is listed twice"),
+            (serde_json::json!({ "embed": "yes" }), "embed must be true or false"),
+            (serde_json::json!({ "placement": "top" }), "placement must be"),
+        ] {
+            let e = view_patch(&bad).unwrap_err();
+            assert!(e.en.starts_with(want), "{bad}: {}", e.en);
+            assert!(!e.zh.is_empty());
+        }
+        assert_eq!(view_patch(&serde_json::json!({ "query": [1] })).unwrap(), ViewPatch::default());
     }
 
     #[test]

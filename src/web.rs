@@ -16,7 +16,7 @@ use crate::presets::{self, Preset};
 use crate::projection::{Basis, View};
 use crate::either::Either;
 use crate::history::History;
-use crate::options::{parse_panels, Panel, Theme, FONT_SCALE_RANGE};
+use crate::options::{Panel, Theme, ViewPatch};
 use crate::scene::{Item, Scene, SceneError, MAX_LABEL, MAX_N};
 use crate::urlstate::{self, UrlState};
 use plotters::coord::Shift;
@@ -144,6 +144,12 @@ struct Drag {
 /// SVG for export), so the drawing code exists once in the wasm module.
 type Back<'a> = Either<CanvasBackend, SVGBackend<'a>>;
 type Area<'a> = DrawingArea<Back<'a>, Shift>;
+
+/// The keys of `din.state()`; `din.setState` refuses any other.
+const STATE_KEYS: [&str; 17] = [
+    "scene", "candidate", "query", "items", "similarity", "activation", "maxLen", "normalization", "temperature",
+    "lang", "step", "theme", "font", "panels", "embed", "density", "placement",
+];
 
 /// Undo steps kept.
 const HISTORY_CAP: usize = 200;
@@ -311,6 +317,16 @@ impl App {
             self.drag = None;
         }
         let v = crate::scene::parse_state(text).map_err(|e| self.fail(e))?;
+        if let Some(obj) = v.as_object() {
+            if let Some(k) = obj.keys().find(|k| !STATE_KEYS.contains(&k.as_str())) {
+                let shown: String = k.chars().take(40).collect();
+                return Err(self.fail(message(
+                    "E_INVALID",
+                    format!("state: unknown key \"{shown}\"; the keys are {}", STATE_KEYS.join(", ")),
+                    format!("state：未知的键 \"{shown}\"；可用的键：{}", STATE_KEYS.join("、")),
+                )));
+            }
+        }
         let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
         let view = self.checked_view(&v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
@@ -1173,45 +1189,7 @@ impl App {
     }
 
     fn checked_view(&self, v: &serde_json::Value) -> Result<ViewPatch, Message> {
-        let bad = |key: &str, want: &str, got: &serde_json::Value| {
-            let shown: String = got.to_string().chars().take(40).collect();
-            message("E_INVALID", format!("{key} must be {want}, not {shown}"), format!("{key} 必须是{want}，而不是 {shown}"))
-        };
-        let mut out = ViewPatch::default();
-        if let Some(x) = v.get("theme") {
-            let t = x.as_str().ok_or_else(|| bad("theme", "\"light\", \"dark\" or \"contrast\"", x))?;
-            out.theme = Some(t.parse::<Theme>().map_err(|e| message("E_INVALID", format!("theme: {e}"), format!("theme：未知的主题，请用 light、dark 或 contrast")))?);
-        }
-        if let Some(x) = v.get("font") {
-            let (lo, hi) = FONT_SCALE_RANGE;
-            match x.as_f64() {
-                Some(f) if f.is_finite() && (lo..=hi).contains(&f) => out.font = Some(f),
-                _ => return Err(bad("font", &format!("a number from {lo} to {hi}"), x)),
-            }
-        }
-        if let Some(x) = v.get("panels") {
-            let text = match x {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Array(a) if a.iter().all(serde_json::Value::is_string) => {
-                    a.iter().filter_map(serde_json::Value::as_str).collect::<Vec<_>>().join(",")
-                }
-                other => return Err(bad("panels", "a list of panel names", other)),
-            };
-            out.panels = Some(parse_panels(&text).map_err(|e| message("E_INVALID", format!("panels: {e}"), format!("panels：{e}")))?);
-        }
-        for (key, slot) in [("embed", &mut out.embed), ("density", &mut out.density)] {
-            if let Some(x) = v.get(key) {
-                *slot = Some(x.as_bool().ok_or_else(|| bad(key, "true or false", x))?);
-            }
-        }
-        if let Some(x) = v.get("placement") {
-            out.placement = Some(match x.as_str() {
-                Some("user-tower") => crate::lecture::Placement::UserTower,
-                Some("ranking") => crate::lecture::Placement::Ranking,
-                _ => return Err(bad("placement", "\"user-tower\" or \"ranking\"", x)),
-            });
-        }
-        Ok(out)
+        crate::options::view_patch(v)
     }
 
     fn set_view_checked(&mut self, v: ViewPatch) {
@@ -1552,17 +1530,6 @@ impl App {
         .to_string()
     }
 
-}
-
-/// View options checked by [`App::checked_view`], applied all at once.
-#[derive(Default)]
-struct ViewPatch {
-    theme: Option<Theme>,
-    font: Option<f64>,
-    panels: Option<Vec<Panel>>,
-    embed: Option<bool>,
-    density: Option<bool>,
-    placement: Option<crate::lecture::Placement>,
 }
 
 fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {

@@ -17,6 +17,40 @@ function bootError(text) {
 
 let urlTimer = 0;
 let lastWritten = null;
+let saveTimer = 0;
+
+// The last good scene, kept for the panic overlay's "restore": the link
+// (also in the address bar) or, for a scene too large for a link, its JSON.
+const LAST_GOOD = 'din-attention:last-good';
+const RESTORE = 'din-attention:restore';
+
+function store(key, value) {
+  try { sessionStorage.setItem(key, value); } catch { /* storage off or full: nothing to keep */ }
+}
+
+function load(key) {
+  try { return sessionStorage.getItem(key); } catch { return null; }
+}
+
+function saveLastGood(w, link) {
+  clearTimeout(saveTimer);
+  if (link !== null) {
+    store(LAST_GOOD, JSON.stringify({ link }));
+    return;
+  }
+  // A large scene: its JSON costs more, so it is written after a pause.
+  saveTimer = setTimeout(() => {
+    try { store(LAST_GOOD, JSON.stringify({ json: w.guard(() => w.app.sceneJson()) })); } catch { /* stopped */ }
+  }, 1000);
+}
+
+/** After a panic: reload with the last good scene (the wasm instance cannot be reused). */
+function restoreLastGood() {
+  const saved = load(LAST_GOOD);
+  if (!saved) { location.reload(); return; }
+  store(RESTORE, saved);
+  location.reload();
+}
 
 /** The page's address without query and hash (about:srcdoc keeps its own). */
 function pageBase() {
@@ -30,6 +64,7 @@ function pageBase() {
  */
 function writeUrl(w) {
   const text = w.link();
+  saveLastGood(w, text);
   const target = text === null ? pageBase() : `${pageBase()}#${text}`;
   if (target === lastWritten) return;
   lastWritten = target;
@@ -80,6 +115,8 @@ async function main() {
       onChange: (w) => { scheduleUrl(w); chrome(w); },
       onStrings: (w) => chrome(w),
       copyLink,
+      restore: restoreLastGood,
+      canRestore: () => load(LAST_GOOD) !== null,
     });
   } catch (e) {
     bootError(`The visualiser could not start: ${e && e.message ? e.message : e}. It needs WebAssembly and JavaScript modules (any current Chrome, Edge, Firefox or Safari). 可视化程序无法启动：需要 WebAssembly。`);
@@ -87,6 +124,19 @@ async function main() {
   }
   boot.hidden = true;
   const w = api._widget;
+  // Back from a panic: put the saved scene on screen (a link wins over the address bar).
+  const restore = load(RESTORE);
+  if (restore) {
+    try { sessionStorage.removeItem(RESTORE); } catch { /* ignore */ }
+    try {
+      const saved = JSON.parse(restore);
+      if (saved.link) w.applyExternal('', saved.link, true);
+      else if (saved.json) api.importText(saved.json);
+      w.say(w.t('restored'));
+    } catch (e) {
+      w.say(e.message, 'error');
+    }
+  }
   chrome(w);
   writeUrl(w);
   window.addEventListener('hashchange', () => {

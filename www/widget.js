@@ -127,7 +127,7 @@ class Widget {
       'gen-n', 'gen-d', 'generate', 'density', 'unit-note', 'activation', 'activation-row', 'maxlen', 'maxlen-row', 'padded',
       'candidate', 'query', 'similarity', 'normalization', 'temperature-range', 'temperature-text', 'temp-note',
       'dim', 'dim-minus', 'dim-plus', 'items-head', 'items-body', 'add-item', 'alpha-sum', 'pooled-norm', 'mean-norm',
-      'bars', 'heatmap', 'map', 'fatal', 'fatal-message', 'fatal-reload', 'alt-step', 'alt-map', 'alt-alpha', 'alt-vectors']) {
+      'bars', 'heatmap', 'map', 'fatal', 'fatal-message', 'fatal-reload', 'fatal-restore', 'alt-step', 'alt-map', 'alt-alpha', 'alt-vectors']) {
       this.ui[id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = $(id);
     }
   }
@@ -158,7 +158,9 @@ class Widget {
     this.broken = true;
     this.ui.fatalMessage.textContent = String(text);
     this.ui.fatal.hidden = false;
-    this.ui.fatalReload.focus();
+    const canRestore = typeof this.options.restore === 'function' && this.options.canRestore?.();
+    this.ui.fatalRestore.hidden = !canRestore;
+    (canRestore ? this.ui.fatalRestore : this.ui.fatalReload).focus();
   }
 
   /** Calls into wasm; a trap (a Rust panic) becomes the visible overlay. */
@@ -985,6 +987,9 @@ class Widget {
       this.passOn(e);
     });
     ui.fatalReload.addEventListener('click', () => location.reload());
+    // The wasm instance cannot be trusted after a trap: restoring reloads
+    // the page with the last good scene the host saved before the error.
+    ui.fatalRestore.addEventListener('click', () => this.options.restore?.());
   }
 
   /** Pointer position in CSS pixels of the canvas's own layout (undoes CSS transforms). */
@@ -1060,6 +1065,8 @@ class Widget {
         W.scheduleCommit(0);
         return note;
       },
+      /** Says `text` in the message line (`kind`: info or error). */
+      say: (text, kind) => W.say(text, kind),
       /** The on-screen message (errors and notes). */
       message: () => W.ui.message.textContent,
       get root() { return W.shell; },

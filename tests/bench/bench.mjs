@@ -167,9 +167,9 @@ async function openPage({ initScript = null } = {}) {
 function payload() {
   const files = {
     wasm: ['pkg/din_viz_bg.wasm'],
-    js: ['pkg/din_viz.js', 'www/app.js'],
+    js: ['pkg/din_viz.js', 'www/app.js', 'www/widget.js', 'www/template.js'],
     html: ['www/index.html'],
-    css: ['www/style.css'],
+    css: ['www/widget.css', 'www/style.css'],
   };
   const rows = {};
   let totalRaw = 0;
@@ -546,9 +546,9 @@ function buildRows(r) {
     const p = r.payload;
     const pr = (label, x) => row(`payload: ${label}`, `${kb(x.raw)} raw, ${kb(x.gzip)} gzip`);
     pr('wasm (pkg/din_viz_bg.wasm)', p.wasm);
-    pr('JS (pkg/din_viz.js + www/app.js)', p.js);
+    pr('JS (pkg/din_viz.js + www/app.js, widget.js, template.js)', p.js);
     pr('HTML (www/index.html)', p.html);
-    pr('CSS (www/style.css)', p.css);
+    pr('CSS (www/widget.css + style.css)', p.css);
     row('payload: total gzip (wasm + JS + HTML + CSS)', `${kb(p.total.gzip)} (raw ${kb(p.total.raw)})`, '≤ 150 KB', verdict(p.total.gzip, 150 * KB));
     row('payload: dist/din-attention.html', p.dist ? `${kb(p.dist.raw)} raw, ${kb(p.dist.gzip)} gzip` : 'not built');
   }

@@ -23,6 +23,11 @@ test('a panic shows the overlay with its message', { skip: !existsSync(`${PANIC_
     await page.goto(`http://127.0.0.1:${port}/www/`);
     await page.waitForSelector('html[data-ready="true"]');
     assert.equal(await page.isVisible('#fatal'), false, 'no overlay before the panic');
+    // Some work worth keeping before the error.
+    await page.evaluate(() => window.din.setState({ candidate: 'makeup', temperature: 0.3, theme: 'dark' }));
+    await page.evaluate(() => window.din.setState({ items: window.din.state().items.map((it, i) => (i === 0 ? { ...it, label: 'kept 保留' } : it)) }));
+    await page.waitForTimeout(400);
+    const good = await page.evaluate(() => window.din.state());
     const thrown = await page.evaluate(async () => {
       const m = await import('/pkg/din_viz.js');
       try { m.debugPanic(); return 'no throw'; } catch (e) { return `${e.constructor.name}: ${e.message}`; }
@@ -33,6 +38,12 @@ test('a panic shows the overlay with its message', { skip: !existsSync(`${PANIC_
     // After a trap the page refuses further work with a clear error instead of using a broken instance.
     const after = await page.evaluate(() => { try { window.din.result(); return 'ran'; } catch (e) { return e.message; } });
     assert.match(after, /stopped after an internal error/);
+    // Restore: the page reloads with the last good scene, nothing lost.
+    assert.equal(await page.isVisible('#fatal-restore'), true, 'the overlay offers to restore');
+    await Promise.all([page.waitForEvent('load'), page.click('#fatal-restore')]);
+    await page.waitForSelector('html[data-ready="true"]');
+    assert.deepEqual(await page.evaluate(() => window.din.state()), good, 'the scene from before the panic is back');
+    assert.match(await page.textContent('#message'), /restored/);
     assert.deepEqual(pageErrors, []);
   } finally {
     await browser.close();

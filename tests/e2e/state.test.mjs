@@ -26,8 +26,15 @@ after(async () => {
 const state = (page) => page.evaluate(() => window.din.state());
 /** Waits until the page has written its state into the address bar. */
 const settledUrl = async (page) => {
-  await page.waitForTimeout(300);
-  return page.evaluate(() => location.href);
+  // The page writes the URL 120 ms after the last edit; wait until it stays put.
+  let last = null;
+  for (let k = 0; k < 20; k++) {
+    await page.waitForTimeout(250);
+    const now = await page.evaluate(() => location.href);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
 };
 /** Ink (non-background) samples of a canvas: proves it was drawn. */
 const ink = (page, id) => page.evaluate((id) => {
