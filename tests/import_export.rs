@@ -183,7 +183,8 @@ proptest! {
     fn bad_cell_is_located(
         items in items(1..80, 1..20, "[a-z]{1,8}".boxed(), (-100.0..100.0f64).boxed()),
         pick in (0..10_000usize, 0..10_000usize),
-        word in "[a-z]{1,8}",
+        // Words Rust reads as floats (nan, inf, infinity) get another message.
+        word in "[a-z]{1,8}".prop_filter("a float's name", |w| !matches!(w.as_str(), "nan" | "inf" | "infinity")),
     ) {
         let s = scene_with(items);
         let (row, col) = (pick.0 % s.items.len(), pick.1 % s.dim());
