@@ -187,7 +187,7 @@ pub const PAGE: &[(&str, &str, &str)] = &[
         "粘贴或拖入 CSV/TSV（每行一个物品：名称，然后是 d 个数）、JSON 场景，或 Embedding Projector 的 vectors.tsv 与 metadata.tsv（同时选择或拖入两个文件）。"),
     ("import-text-aria", "text to import", "要导入的文本"),
     ("import-go", "import the text", "导入文本"),
-    ("import-file", "or choose files", "或选择文件"),
+    ("import-file", "choose files…", "选择文件…"),
     ("import-too-many", "Import takes one file, or the two Embedding Projector files (vectors.tsv and metadata.tsv).", "一次只能导入一个文件，或 Embedding Projector 的两个文件（vectors.tsv 和 metadata.tsv）。"),
 ];
 

@@ -72,7 +72,7 @@ export const TEMPLATE = `
   <textarea id="import-text" rows="6" spellcheck="false" aria-label="text to import" data-i18n-aria="import-text-aria" placeholder="ramen,0.9,0.1,…"></textarea>
   <div class="row">
     <button id="import-go" type="button" data-i18n="import-go">import the text</button>
-    <label class="file"><span data-i18n="import-file">or choose files</span> <input id="import-file" type="file" multiple accept=".csv,.tsv,.txt,.json,text/csv,text/tab-separated-values,application/json,text/plain"></label>
+    <label class="file"><span data-i18n="import-file">choose files…</span><input id="import-file" type="file" multiple accept=".csv,.tsv,.txt,.json,text/csv,text/tab-separated-values,application/json,text/plain"></label>
   </div>
 </section>
 
