@@ -94,6 +94,15 @@ export async function createWidget(root, options = {}) {
     if (stylesheet) style.textContent = stylesheet;
     else { style.rel = 'stylesheet'; style.href = widgetStylesHref(); }
     root.append(style);
+    // Lay out and draw only once the shadow root is styled (else the first
+    // frame, and `data-ready`, come with the unstyled toolbar and sizes).
+    if (!stylesheet) {
+      await new Promise((resolve) => {
+        style.addEventListener('load', resolve, { once: true });
+        style.addEventListener('error', resolve, { once: true });
+        setTimeout(resolve, 5000);
+      });
+    }
   }
   root.append(shell);
   const $ = (id) => shell.querySelector(`#${id}`);
@@ -387,7 +396,12 @@ class Widget {
     labIn.className = 'label';
     labIn.value = item.label;
     labIn.setAttribute('aria-label', `${this.t('label-of')} x${i + 1}`);
-    labIn.addEventListener('input', () => this.edit(labIn, () => app.setLabel(i, labIn.value)));
+    labIn.addEventListener('input', () => {
+      // The unit panel's item menu names the items too: keep it in step.
+      if (this.edit(labIn, () => app.setLabel(i, labIn.value)) && this.ui.unitItem.options[i]) {
+        this.ui.unitItem.options[i].textContent = `x${i + 1} ${labIn.value}`;
+      }
+    });
     labIn.addEventListener('change', () => this.scheduleCommit(0));
     lab.append(labIn);
     tr.append(lab);

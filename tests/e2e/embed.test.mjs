@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, isLocal } from './harness.mjs';
+import { startServer, launchBrowser, watchContext } from './harness.mjs';
 
 let server;
 let browser;
@@ -24,26 +24,20 @@ after(async () => {
   if (server) server.kill();
 });
 
-/** A watched page: fails the test on console errors, page errors and foreign requests. */
+/** A watched page: fails the test on console errors, page errors, CSP violations and foreign requests. */
 async function open(url, options = { viewport: { width: 1280, height: 900 } }) {
   const context = await browser.newContext(options);
   const problems = [];
-  await context.route('**/*', (route) => {
-    if (isLocal(route.request().url())) return route.continue();
-    problems.push(`foreign request: ${route.request().url()}`);
-    return route.abort();
-  });
+  await watchContext(context, problems);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.goto(url);
   return { context, page, problems };
 }
 
 async function done({ context, problems }) {
   await context.close();
-  assert.deepEqual(problems, [], 'no console error, page error or foreign request');
+  assert.deepEqual(problems, [], 'no console error, page error, CSP violation or foreign request');
 }
 
 const frameReady = (frame) => frame.waitForFunction(() => document.documentElement.dataset.ready === 'true');

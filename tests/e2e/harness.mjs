@@ -64,29 +64,67 @@ export const waitReady = (page) => page.waitForFunction(
   { timeout: 15_000 },
 );
 
+/** Prefix of the console error by which a page reports a Content-Security-Policy violation. */
+export const CSP_PREFIX = 'CSP violation:';
+
+// Runs in every frame of a watched context before any of the page's own
+// scripts: a `securitypolicyviolation` anywhere in the document (shadow
+// roots included: the event is composed) becomes a console error, which
+// the console listener records as a problem, so any violation fails.
+const CSP_PROBE = `(() => {
+  const prefix = ${JSON.stringify(CSP_PREFIX)};
+  window.addEventListener('securitypolicyviolation', (e) => {
+    console.error(prefix + ' ' + e.violatedDirective + ' ' + (e.blockedURI || '(inline)')
+      + (e.sourceFile ? ' at ' + e.sourceFile + ':' + e.lineNumber : ''));
+  }, true);
+})();`;
+
+/** Records console errors, uncaught exceptions and foreign requests of one page. */
+function watchPage(page, problems, allow) {
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    if (!allow(r.url())) problems.push(`request event to a foreign host: ${r.url()}`);
+  });
+}
+
+/**
+ * Watches every page (and frame) of `context`: pushes onto `problems` any
+ * console error, uncaught exception, Content-Security-Policy violation
+ * (reported as a console error starting with CSP_PREFIX) and request that
+ * `allow` refuses (by default any host but 127.0.0.1; such requests are
+ * also blocked). Call it before opening pages; pages already open are
+ * watched too, but the CSP probe reaches them only after a navigation.
+ */
+export async function watchContext(context, problems, { allow = isLocal } = {}) {
+  await context.addInitScript({ content: CSP_PROBE });
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (allow(u)) return route.continue();
+    problems.push(`request to a foreign host (blocked): ${u}`);
+    return route.abort('blockedbyclient');
+  });
+  for (const page of context.pages()) watchPage(page, problems, allow);
+  context.on('page', (page) => watchPage(page, problems, allow));
+  return problems;
+}
+
+/** Whether a URL is on this machine: file://, inline data, or 127.0.0.1. */
+export const isLocalOrFile = (url) => url.startsWith('file://') || isLocal(url);
+
 /**
  * Opens `url` in a fresh context of `browser` and waits until it is ready.
- * `problems` collects console errors, uncaught exceptions and requests to
- * any host but 127.0.0.1 (which are also blocked). A failed load is retried
- * (pkg/ may be rebuilt while a suite runs).
+ * `problems` collects console errors, uncaught exceptions, CSP violations
+ * and requests to any host but 127.0.0.1 (which are also blocked). A
+ * failed load is retried (pkg/ may be rebuilt while a suite runs).
  */
 export async function openWatchedPage(browser, url, contextOptions) {
   for (let attempt = 1; ; attempt++) {
     const context = await browser.newContext(contextOptions);
     const problems = [];
-    await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (isLocal(u)) return route.continue();
-      problems.push(`request to a host other than 127.0.0.1: ${u}`);
-      return route.abort('blockedbyclient');
-    });
+    await watchContext(context, problems);
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => {
-      if (!isLocal(r.url())) problems.push(`request event to a host other than 127.0.0.1: ${r.url()}`);
-    });
     try {
       await page.goto(url);
       await waitReady(page);

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, isLocal, ROOT } from './harness.mjs';
+import { startServer, launchBrowser, watchContext, isLocalOrFile, ROOT } from './harness.mjs';
 
 let server;
 let browser;
@@ -30,15 +30,8 @@ after(async () => {
 async function open(url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const problems = [];
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u.startsWith('file://') || isLocal(u)) return route.continue();
-    problems.push(`foreign request: ${u}`);
-    return route.abort();
-  });
+  await watchContext(context, problems, { allow: isLocalOrFile });
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.goto(url);
   return { context, page, problems };
 }
