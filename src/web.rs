@@ -1282,7 +1282,7 @@ impl App {
                 Err(_) => (urlstate::decode("", hash), true),
             }
         } else {
-            (urlstate::decode(query, hash), false)
+            (self.decode_keeping_current(query, hash), false)
         };
         let named = |key: &str| hash.trim_start_matches(['#', '?']).split('&').any(|kv| kv.split('=').next() == Some(key));
         let st = decoded.state;
@@ -1336,6 +1336,41 @@ impl App {
         }
         let msgs: Vec<String> = decoded.problems.iter().map(|m| m.message(self.lang)).collect();
         serde_json::json!(msgs).to_string()
+    }
+
+    /// Decodes a whole link (page load, hashchange). A parameter that is
+    /// refused keeps the value it has on screen now, not the default: a
+    /// bad edit of the address bar loses nothing. Each hash parameter is
+    /// tried without the others' faults by leaving it out once.
+    fn decode_keeping_current(&self, query: &str, hash: &str) -> urlstate::Decoded {
+        let first = urlstate::decode(query, hash);
+        if first.problems.is_empty() || hash.len() > urlstate::MAX_URL {
+            return first;
+        }
+        let parts: Vec<&str> = hash.trim_start_matches(['#', '?']).split('&').filter(|p| !p.is_empty()).collect();
+        if parts.len() > 64 {
+            return first;
+        }
+        let current = urlstate::encode_with_limit(&self.url_state(), &self.origin, urlstate::MAX_URL).ok();
+        let current_value = |key: &str| -> Option<String> {
+            current.as_deref()?.split('&').find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == key).map(|(_, v)| v.to_owned()))
+        };
+        let mut kept: Vec<String> = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let without: Vec<&str> = parts.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| *p).collect();
+            let fewer = urlstate::decode(query, &without.join("&")).problems.len() < first.problems.len();
+            if fewer {
+                // This parameter is at fault: keep what is on screen for its key.
+                let key = part.split('=').next().unwrap_or("");
+                if let Some(v) = current_value(key) {
+                    kept.push(format!("{key}={v}"));
+                }
+            } else {
+                kept.push((*part).to_owned());
+            }
+        }
+        let fixed = urlstate::decode(query, &kept.join("&"));
+        urlstate::Decoded { state: fixed.state, origin: fixed.origin, problems: first.problems }
     }
 
     // ------------------------------------------------------------ undo, redo, reset
@@ -1535,7 +1570,7 @@ impl App {
 fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {
     let total = crate::lecture::steps_total(n);
     match v.as_f64() {
-        Some(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 => Ok((x as usize).min(total - 1)),
+        Some(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= (total - 1) as f64 => Ok(x as usize),
         _ => Err(message(
             "E_STEP",
             format!("step must be a whole number from 0 to {}, not {v}", total - 1),

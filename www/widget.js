@@ -868,6 +868,8 @@ class Widget {
     ui.linkNoteJson.addEventListener('click', json);
     ui.exportCsv.addEventListener('click', () => safely(() => this.download(`${this.fileStem('result')}.csv`, this.guard(() => app.resultCsv()), 'text/csv')));
     ui.exportItems.addEventListener('click', () => safely(() => this.download(`${this.fileStem('items')}.csv`, this.guard(() => app.itemsCsv()), 'text/csv')));
+    ui.importText.addEventListener('input', () => ui.importText.removeAttribute('aria-invalid'));
+    for (const f of [ui.genN, ui.genD]) f.addEventListener('input', () => this.clearInvalid(ui.genN));
     ui.importGo.addEventListener('click', () => {
       if (this.importText(ui.importText.value)) ui.importText.removeAttribute('aria-invalid');
       else ui.importText.setAttribute('aria-invalid', 'true');

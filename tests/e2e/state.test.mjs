@@ -114,6 +114,24 @@ test('copy link puts a link to exactly this state on the clipboard', async () =>
   });
 });
 
+test('a bad value in an edited address keeps what was on screen for that key', async () => {
+  await checkPage(await openWatchedPage(browser, base, DESKTOP), async (page) => {
+    await page.evaluate(() => window.din.setState({ temperature: 0.5, candidate: 'cars', query: [0, 0, 0, 0, 1, 0.7, 0, 0.2] }));
+    const before = await state(page);
+    const url = await settledUrl(page);
+    const hash = new URL(url).hash.slice(1);
+    assert.match(hash, /temperature=\.5/);
+    // The user edits the address: T becomes invalid, the theme changes.
+    const edited = `${hash.replace('temperature=.5', 'temperature=-1')}&theme=dark`;
+    await page.evaluate((h) => { location.hash = `#${h}`; }, edited);
+    await page.waitForFunction(() => window.din.state().theme === 'dark');
+    const after = await state(page);
+    assert.equal(after.temperature, 0.5, 'the refused temperature keeps its value on screen');
+    assert.deepEqual(after.query, before.query);
+    assert.match(await page.locator('#message').textContent(), /temperature/);
+  });
+});
+
 test('undo, redo (buttons and Ctrl+Z / Ctrl+Shift+Z) and reset scene', async () => {
   await checkPage(await openWatchedPage(browser, base, DESKTOP), async (page) => {
     const s0 = await state(page);
