@@ -46,9 +46,10 @@ use crate::errors::Localized;
 use crate::scene::{parse_number, parse_state, Definition, Item, NumberProblem, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
 use std::fmt;
 
-/// The largest text accepted, in bytes (32 MiB): a full LastN of 10,000
-/// items with d = 256 written with 12 characters per number fits in it.
-pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
+/// The largest text accepted, in bytes (64 MiB): a full LastN of 10,000
+/// items with d = 256 written at full precision (about 20 characters per
+/// number, as `export::items_csv` writes them) fits in it.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
 /// At most this many characters of offending text are quoted in a message.
 const QUOTE_CHARS: usize = 40;
@@ -1038,12 +1039,12 @@ mod tests {
 
         let big = " ".repeat(MAX_IMPORT_BYTES + 1);
         let e = err(&big);
-        assert_eq!(en(&e), "the text has 33554433 bytes; at most 33554432 (32 MiB) can be imported");
-        assert_eq!(zh(&e), "文本有 33554433 字节；最多可导入 33554432 字节（32 MiB）");
+        assert_eq!(en(&e), "the text has 67108865 bytes; at most 67108864 (64 MiB) can be imported");
+        assert_eq!(zh(&e), "文本有 67108865 字节；最多可导入 67108864 字节（64 MiB）");
         assert_eq!(e.code(), "E_IMPORT_TOO_LARGE");
         let e = parse_projector(&big, "").unwrap_err();
-        assert_eq!(en(&e), "vectors.tsv has 33554433 bytes; at most 33554432 (32 MiB) can be imported");
-        assert_eq!(zh(&e), "vectors.tsv 有 33554433 字节；最多可导入 33554432 字节（32 MiB）");
+        assert_eq!(en(&e), "vectors.tsv has 67108865 bytes; at most 67108864 (64 MiB) can be imported");
+        assert_eq!(zh(&e), "vectors.tsv 有 67108865 字节；最多可导入 67108864 字节（64 MiB）");
         assert_eq!(import_text(&big, &default_scene()).unwrap_err().code(), "E_IMPORT_TOO_LARGE");
     }
 

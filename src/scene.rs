@@ -18,6 +18,9 @@ use std::fmt;
 
 /// Largest number of components a vector may have.
 pub const MAX_D: usize = 256;
+/// Largest state or scene JSON read, in bytes (a 10,000 × 256 scene with
+/// every number at full precision is about 55 MB).
+pub const MAX_STATE_BYTES: usize = 64 * 1024 * 1024;
 /// Largest number of LastN items.
 pub const MAX_N: usize = 10_000;
 /// Longest label, in characters.
@@ -626,6 +629,9 @@ fn wrong_type(field: &str, want: &str, got: &Value) -> SceneError {
 /// # Errors
 /// [`SceneError::Json`] with the line and column of the first problem.
 pub fn parse_state(text: &str) -> Result<Value, SceneError> {
+    if text.len() > MAX_STATE_BYTES {
+        return Err(SceneError::TooLarge { field: "state (bytes of JSON)".into(), got: text.len(), max: MAX_STATE_BYTES });
+    }
     serde_json::from_str(text).map_err(|e| SceneError::Json { line: e.line(), column: e.column(), reason: json_reason(&e) })
 }
 
@@ -702,6 +708,15 @@ fn decode_items(v: &Value) -> Result<Vec<Item>, SceneError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oversized_state_json_is_refused_before_parsing() {
+        let big = format!("{{\"temperature\": 1{}}}", " ".repeat(MAX_STATE_BYTES));
+        let e = parse_state(&big).unwrap_err();
+        assert!(matches!(e, SceneError::TooLarge { max: MAX_STATE_BYTES, .. }), "{e}");
+        assert!(e.to_string().contains("state (bytes of JSON)"), "{e}");
+        assert!(parse_state(r#"{"temperature": 1}"#).is_ok());
+    }
     use crate::presets::default_scene;
 
     #[test]
