@@ -64,7 +64,7 @@ function csp(scriptHash) {
     "default-src 'none'",
     `script-src ${scriptHash} 'wasm-unsafe-eval'`,
     "style-src 'unsafe-inline'",
-    'img-src data: blob:',
+    'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
