@@ -1067,6 +1067,13 @@ pub fn draw_map<DB: DrawingBackend>(
         // overlaps no label placed so far and not q's marker.
         let k = 13.0 * st.scale;
         let mut taken: Vec<(f64, f64, f64, f64)> = vec![(qs.0 - k, qs.1 - k, qs.0 + k + st.tpx_f(20.0), qs.1 + k)];
+        if density.is_some() {
+            // The density legend sits in the plot's top right corner: no label under it.
+            let (lw, lh) = (st.tpx_f(crate::lecture::DENSITY_LEGEND_CSS.0), st.tpx_f(crate::lecture::DENSITY_LEGEND_CSS.1));
+            let x0 = view.px.2 - lw - 6.0 * st.scale;
+            let y0 = view.px.1 + 6.0 * st.scale;
+            taken.push((x0, y0, x0 + lw, y0 + lh));
+        }
         let r = 7.0 * st.scale;
         taken.extend(labelled.iter().map(|&i| {
             let (x, y) = items_px[i];
