@@ -1234,13 +1234,23 @@ impl App {
     /// link (the message suggests the JSON export).
     #[wasm_bindgen(js_name = urlState)]
     pub fn url_state_json(&self) -> String {
-        match urlstate::encode(&self.url_state(), &self.origin) {
+        // Edited items go into the link with at least two characters per
+        // number: a large edited LastN is known to be too long without
+        // writing megabytes of text on every edit.
+        let n = self.scene.items.len();
+        let d = self.scene.dim();
+        let surely_too_long = n.saturating_mul(d + 1).saturating_mul(2) > urlstate::MAX_LINK && self.scene.items != self.origin.items;
+        let encoded = if surely_too_long {
+            Err(urlstate::TooLarge { len: n.saturating_mul(d + 1).saturating_mul(2), max: urlstate::MAX_LINK })
+        } else {
+            urlstate::encode(&self.url_state(), &self.origin)
+        };
+        match encoded {
             Ok(text) => serde_json::json!({ "ok": true, "text": text }).to_string(),
             Err(e) => {
-                let n = self.scene.items.len();
                 let (en, zh) = (
-                    format!("This scene ({n} items, d = {}) is too large for a link ({} characters; links hold {}): it is not in the address bar. Save it as a JSON scene instead.", self.scene.dim(), e.len, e.max),
-                    format!("当前场景（{n} 个物品，d = {}）太大，无法放进链接（需要 {} 个字符，上限 {}），地址栏中没有保存它。请导出 JSON 场景。", self.scene.dim(), e.len, e.max),
+                    format!("This scene ({n} items, d = {d}) is too large for a link (links hold at most {} characters): it is not in the address bar. Save it as a JSON scene instead.", e.max),
+                    format!("当前场景（{n} 个物品，d = {d}）太大，无法放进链接（链接最多 {} 个字符），地址栏中没有保存它。请导出 JSON 场景。", e.max),
                 );
                 let text = if self.lang == Lang::Zh { zh } else { en };
                 serde_json::json!({ "ok": false, "len": e.len, "max": e.max, "message": text }).to_string()

@@ -77,7 +77,7 @@ const asciiCss = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => `\\${c.codePoin
 function page(script) {
   const css = asciiCss(readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + readFileSync(join(ROOT, 'www/style.css'), 'utf8'));
   let html = asciiHtml(readFileSync(join(ROOT, 'www/index.html'), 'utf8'));
-  html = html.replace(/<link rel="stylesheet"[^>]*>\n?/g, '');
+  html = html.replace(/<link rel="(stylesheet|modulepreload|preload)"[^>]*>\n?/g, '');
   html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '');
   html = html.replace(/<script type="module" src="app.js"><\/script>/, () => `<script type="application/x-din-wasm" id="din-wasm">${byteText(deflated)}</script>\n<script>${script}</script>`);
   html = html.replace('</head>', () => `<style>${css}</style>\n</head>`);
