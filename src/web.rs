@@ -552,6 +552,26 @@ impl App {
         .to_string()
     }
 
+    /// A number that changes whenever the LastN items (labels or vectors)
+    /// may have changed, so the page refreshes its table only then.
+    #[wasm_bindgen(js_name = itemsVersion)]
+    pub fn items_version(&self) -> f64 {
+        // FNV-1a over 64-bit words: about a millisecond for 10,000 × 64.
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ self.scene.items.len() as u64;
+        for it in &self.scene.items {
+            for b in it.label.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+            }
+            h = (h ^ 0xff).wrapping_mul(PRIME);
+            for v in &it.vector {
+                h = (h ^ v.to_bits()).wrapping_mul(PRIME);
+            }
+        }
+        // 53 bits, exact in a JS number.
+        (h >> 11) as f64
+    }
+
     /// Items `start .. start + count` (clamped) as JSON `[{label, vector}]`.
     #[wasm_bindgen(js_name = itemsJson)]
     pub fn items_json(&self, start: usize, count: usize) -> String {
@@ -1385,6 +1405,13 @@ impl App {
 
     // ------------------------------------------------------------ undo, redo, reset
 
+    /// Forgets the undo history: the scene on screen becomes its start
+    /// (after the page has applied its link on load).
+    #[wasm_bindgen(js_name = clearHistory)]
+    pub fn clear_history(&mut self) {
+        self.history.reset(self.scene.clone());
+    }
+
     /// Ends an undo step: the scene as it is now becomes one step of history.
     pub fn commit(&mut self) {
         self.history.commit(&self.scene);
@@ -1408,16 +1435,12 @@ impl App {
 
     #[wasm_bindgen(js_name = canUndo)]
     pub fn can_undo(&self) -> bool {
-        self.history.can_undo() || self.scene != self.history_top()
+        self.history.can_undo() || self.scene != *self.history.committed()
     }
 
     #[wasm_bindgen(js_name = canRedo)]
     pub fn can_redo(&self) -> bool {
         self.history.can_redo()
-    }
-
-    fn history_top(&self) -> Scene {
-        self.history.committed().clone()
     }
 
     fn restore(&mut self, s: Scene) -> bool {

@@ -124,7 +124,7 @@ class Widget {
     this.drawPending = false;
     this.frameWaiters = [];
     this.strings = {};
-    this.table = { n: 0, d: 0, first: -1, count: 0 };
+    this.table = { n: 0, d: 0, first: -1, count: 0, version: -1 };
     this.messageTimer = 0;
     this.commitTimer = 0;
     this.altTimer = 0;
@@ -155,7 +155,9 @@ class Widget {
     this.buildControls();
     if (problems.length) this.say(problems.join(' · '), 'error');
     this.wire();
-    this.guard(() => this.app.commit());
+    // The scene as opened (link, attributes) is where undo stops.
+    this.guard(() => this.app.clearHistory());
+    this.syncHistory();
     this.syncAlt();
     this.observeSize();
     await this.frame();
@@ -334,6 +336,8 @@ class Widget {
     this.table.n = s.n;
     this.table.d = d;
     this.table.first = -1;
+    // The table's box has a fixed height (CSS contain: strict): header + rows, at most 60vh.
+    ui.itemsBody.closest('.table-wrap').style.setProperty('--table-h', `${(s.n + 1) * 36 + 8}px`);
     this.renderRows();
     const keep = ui.unitItem.value;
     const labels = JSON.parse(this.guard(() => app.itemsJson(0, 500)));
@@ -454,6 +458,7 @@ class Widget {
     if (start === table.first && count === table.count) return false;
     table.first = start;
     table.count = count;
+    table.version = -1;
     const items = JSON.parse(this.guard(() => this.app.itemsJson(start, count)));
     const rows = items.map((item, j) => this.buildRow(start + j, item, table.d, this.guard(() => this.app.itemColor(start + j))));
     const below = table.n - start - items.length;
@@ -469,26 +474,31 @@ class Widget {
     const d = s.query.length;
     const queryTexts = ui.query.querySelectorAll('input[type=text]');
     const queryRanges = ui.query.querySelectorAll('input[type=range]');
+    // Only what changed is written: a write to a field, even of the same
+    // value, costs style and layout, and the table holds n × d of them.
+    const put = (el, prop, value) => { if (el[prop] !== value) el[prop] = value; };
     for (let k = 0; k < d && k < queryRanges.length; k++) {
       const v = s.query[k];
-      const lim = Math.max(2, Math.ceil(Math.abs(v)));
+      const lim = String(Math.max(2, Math.ceil(Math.abs(v))));
       const range = queryRanges[k];
-      range.min = String(-lim);
-      range.max = String(lim);
-      if (range !== except) range.value = String(v);
-      if (queryTexts[k] !== except && queryTexts[k].getAttribute('aria-invalid') !== 'true') queryTexts[k].value = String(v);
+      put(range, 'min', `-${lim}`);
+      put(range, 'max', lim);
+      if (range !== except) put(range, 'value', String(v));
+      if (queryTexts[k] !== except && queryTexts[k].getAttribute('aria-invalid') !== 'true') put(queryTexts[k], 'value', String(v));
     }
-    if (table.count > 0) {
+    const itemsVersion = this.guard(() => app.itemsVersion());
+    if (table.count > 0 && itemsVersion !== table.version) {
+      table.version = itemsVersion;
       const items = JSON.parse(this.guard(() => app.itemsJson(table.first, table.count)));
       const rows = ui.itemsBody.querySelectorAll('tr:not(.spacer)');
       items.forEach((item, j) => {
         const row = rows[j];
         if (!row) return;
         const inputs = row.querySelectorAll('input');
-        if (inputs[0] !== except) inputs[0].value = item.label;
+        if (inputs[0] !== except) put(inputs[0], 'value', item.label);
         item.vector.forEach((v, k) => {
           const inp = inputs[k + 1];
-          if (inp && inp !== except && inp.getAttribute('aria-invalid') !== 'true') inp.value = String(v);
+          if (inp && inp !== except && inp.getAttribute('aria-invalid') !== 'true') put(inp, 'value', String(v));
         });
       });
     }
