@@ -26,7 +26,7 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
 .PHONY: help serve build build-panic dist test test-native test-wasm test-node test-e2e install-build install-test \
-        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench fuzz
 
 help:
 	@echo "make serve   build the page and serve it on http://$(HOST):$(PORT)/www/"
@@ -115,6 +115,39 @@ test-e2e:
 bench: build tools-browsers
 	cargo run --release --bin bench_native -- --json target/bench-native.json
 	node tests/bench/bench.mjs
+
+# ---------------------------------------------------------------- fuzz
+
+# cargo-fuzz on nightly, FUZZ_TIME seconds per target (never part of `make
+# test`). Each target starts from a copy of its committed seeds
+# (fuzz/corpus-seed/<target>) in fuzz/corpus/<target>, so the seeds stay as
+# committed; fuzz/dict/<target>.dict lists the tokens of its format;
+# crashing inputs go to fuzz/artifacts/<target>/ and each run's log to
+# fuzz/target/logs/. A run fails on a panic, a broken invariant or an
+# input taking over FUZZ_TIMEOUT seconds. The core has no unsafe code, so
+# AddressSanitizer is off by default (runs 2-3x faster; debug assertions and
+# overflow checks stay on): FUZZ_SANITIZER=address puts it back.
+FUZZ_TIME ?= 60
+FUZZ_TIMEOUT ?= 1
+FUZZ_SANITIZER ?= none
+FUZZ_TARGETS := url_decode state_json import projector
+
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	@mkdir -p fuzz/target/logs; failed=""; total=0; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t; cp fuzz/corpus-seed/$$t/* fuzz/corpus/$$t/; \
+	  echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+	  if ! cargo +nightly fuzz run --sanitizer $(FUZZ_SANITIZER) $$t fuzz/corpus/$$t -- \
+	      -max_total_time=$(FUZZ_TIME) -timeout=$(FUZZ_TIMEOUT) -print_final_stats=1 -dict=fuzz/dict/$$t.dict \
+	      > fuzz/target/logs/$$t.log 2>&1; then \
+	    failed="$$failed $$t"; tail -n 40 fuzz/target/logs/$$t.log; fi; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz/target/logs/$$t.log | tail -n 1); \
+	  total=$$((total + $${runs:-0})); \
+	  echo "fuzz: $$t: $${runs:-?} executions (log: fuzz/target/logs/$$t.log)"; \
+	done; \
+	echo "fuzz: $$total executions in total"; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed (inputs in fuzz/artifacts/)"; exit 1; fi
 
 # Regenerates the numpy fixtures (needs numpy: pip install numpy).
 fixtures:

@@ -827,7 +827,8 @@ pub fn import_text(text: &str, current: &Scene) -> Result<(Scene, Attention, Str
     if body.trim_start().starts_with('{') {
         return import_json(body, current);
     }
-    let table = parse_table(body)?;
+    // parse_table drops the byte order mark itself: only one is ignored.
+    let table = parse_table(text)?;
     let n = table.items.len();
     let d = table.items.first().map_or(0, |it| it.vector.len());
     let old_d = current.dim();

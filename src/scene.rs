@@ -463,7 +463,8 @@ impl Scene {
                     next.similarity = other.parse().map_err(|_| SceneError::Invalid {
                         field: "similarity".into(),
                         reason: format!(
-                            "\"{other}\" is unknown: use \"dot\", \"cosine\", \"scaled_dot\", \"unit\" (the paper's activation unit) or \"authors\""
+                            "\"{}\" is unknown: use \"dot\", \"cosine\", \"scaled_dot\", \"unit\" (the paper's activation unit) or \"authors\"",
+                            clip(other)
                         ),
                     })?;
                     next.definition = Definition::Similarity;
@@ -472,7 +473,7 @@ impl Scene {
         }
         if let Some(v) = obj.get("activation") {
             let s = v.as_str().ok_or_else(|| wrong_type("activation", "a string", v))?;
-            next.activation = s.parse()?;
+            next.activation = s.parse().map_err(|_| UnitError::UnknownActivation(clip(s)))?;
         }
         if let Some(v) = obj.get("maxLen") {
             let x = decode_number("maxLen", v)?;
@@ -486,7 +487,7 @@ impl Scene {
         }
         if let Some(v) = obj.get("normalization") {
             let s = v.as_str().ok_or_else(|| wrong_type("normalization", "a string", v))?;
-            next.normalization = s.parse()?;
+            next.normalization = s.parse().map_err(|_| AttentionError::UnknownNormalization(clip(s)))?;
         }
         if let Some(v) = obj.get("temperature") {
             next.temperature = decode_number("temperature", v)?;
@@ -601,6 +602,16 @@ fn check_vector(field: &str, v: &[f64]) -> Result<(), SceneError> {
         }),
         None => Ok(()),
     }
+}
+
+/// At most 40 characters of untrusted text, for messages (a longer text
+/// ends in `…`), so a refusal never repeats a whole field back.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 fn type_name(v: &Value) -> &'static str {
