@@ -34,6 +34,7 @@ help:
 	@echo "make build   build pkg/ (release, optimised)"
 	@echo "make dist    one-file offline builds: dist/din-attention.html, dist/din-attention.js, dist/reveal/"
 	@echo "make bench   speed, size and memory figures (not part of make test)"
+	@echo "make fuzz    fuzz the decoders for FUZZ_TIME seconds per target (nightly toolchain)"
 
 # ---------------------------------------------------------------- installs
 
