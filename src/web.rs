@@ -328,7 +328,7 @@ impl App {
             }
         }
         let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
-        let view = self.checked_view(&v).map_err(|e| self.fail(e))?;
+        let view = crate::options::view_patch(&v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
             None => self.lang,
             Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\""))))?,
@@ -1203,13 +1203,9 @@ impl App {
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(&mut self, text: &str) -> Result<(), JsValue> {
         let v = crate::scene::parse_state(text).map_err(|e| self.fail(e))?;
-        let view = self.checked_view(&v).map_err(|e| self.fail(e))?;
+        let view = crate::options::view_patch(&v).map_err(|e| self.fail(e))?;
         self.set_view_checked(view);
         Ok(())
-    }
-
-    fn checked_view(&self, v: &serde_json::Value) -> Result<ViewPatch, Message> {
-        crate::options::view_patch(v)
     }
 
     fn set_view_checked(&mut self, v: ViewPatch) {

@@ -94,7 +94,13 @@ async function copyLink(w) {
   }
 }
 
+let chromeKey = null;
+
+/** The page around the widget follows its language and embed mode; redone only when either changes. */
 function chrome(w) {
+  const key = `${w.guard(() => w.app.lang())}|${w.view().embed}`;
+  if (key === chromeKey) return;
+  chromeKey = key;
   // Embed mode hides the page's own header and footer too.
   document.body.toggleAttribute('data-embed', w.view().embed);
   document.documentElement.lang = w.guard(() => w.app.lang()) === 'zh' ? 'zh-CN' : 'en';

@@ -650,11 +650,11 @@ class Widget {
     const fill = shell.hasAttribute('data-embed');
     const layout = JSON.parse(this.guard(() => this.app.layoutJson()));
     const visible = (c) => !c.closest('[data-panel]').hidden;
-    if (visible(ui.bars)) this.sizeCanvas(ui.bars, fill ? null : layout.barsHeight, ratio);
-    if (visible(ui.heatmap)) this.sizeCanvas(ui.heatmap, fill ? null : layout.heatmapHeight, ratio);
-    if (visible(ui.map)) this.sizeCanvas(ui.map, null, ratio);
-    for (const c of [ui.steps, ui.qkv, ui.towers]) if (visible(c)) this.sizeCanvas(c, null, ratio);
-    if (visible(ui.unit)) this.sizeCanvas(ui.unit, fill ? null : this.guard(() => this.app.unitHeight(ui.unit.offsetWidth)), ratio);
+    if (visible(ui.bars)) this.sizeCanvas(ui.bars, fill ? null : layout.barsHeight);
+    if (visible(ui.heatmap)) this.sizeCanvas(ui.heatmap, fill ? null : layout.heatmapHeight);
+    if (visible(ui.map)) this.sizeCanvas(ui.map, null);
+    for (const c of [ui.steps, ui.qkv, ui.towers]) if (visible(c)) this.sizeCanvas(c, null);
+    if (visible(ui.unit)) this.sizeCanvas(ui.unit, fill ? null : this.guard(() => this.app.unitHeight(ui.unit.offsetWidth)));
     try {
       this.guard(() => this.app.render(ratio));
     } catch (e) {
