@@ -31,7 +31,8 @@
 // Environment: CHROMIUM (browser binary), BENCH_UPDATES (default 200),
 // BENCH_SCENE_CAP_S (default 60), BENCH_ONLY (comma list of
 // payload,compute,startup,memory,update), BENCH_SCENES (comma list of
-// n10,n200,n1000,n10000).
+// n10,n200,n1000,n10000), BENCH_HASH (a hash for every page opened, e.g.
+// `panels=controls,bars` to time one panel).
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -52,6 +53,8 @@ const WARMUP_UPDATES = 20;
 const SCENE_CAP_MS = (Number(process.env.BENCH_SCENE_CAP_S) || 60) * 1000;
 const APPLY_CAP_MS = 45_000;
 const IDLE_CAP_MS = 15_000;
+// Optional page hash for every page the bench opens, e.g. `panels=controls,bars`.
+const HASH = process.env.BENCH_HASH ? `#${process.env.BENCH_HASH}` : '';
 const ONLY = new Set((process.env.BENCH_ONLY || 'payload,compute,startup,memory,update').split(',').map((s) => s.trim()));
 // Inputs of the compute bench; bench_native uses the same defaults.
 const COMPUTE = { seed: 20180706, n: 10_000, d: 64, k: 6, runs: 101, warmup: 10 };
@@ -157,7 +160,7 @@ async function openPage({ initScript = null } = {}) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(`${origin}/www/`);
+  await page.goto(`${origin}/www/${HASH}`);
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true' && typeof window.din === 'object', null, { timeout: 30_000 });
   return { context, page, errors };
 }
