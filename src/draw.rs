@@ -1,6 +1,6 @@
 //! The three charts, drawn with plotters on any `DrawingBackend`.
 //!
-//! The same functions draw to a `<canvas>` in the page (plotters-canvas),
+//! The same functions draw to a `<canvas>` in the page (`src/canvas.rs`),
 //! to SVG in native tests, and to anything else plotters supports. They
 //! work in backend pixels: the caller passes the pixel ratio `scale`
 //! (the page's `devicePixelRatio`), and every font size, margin and stroke
@@ -127,6 +127,10 @@ pub struct Style {
     /// Font-size scale chosen by the reader, 1 by default; read clamped to
     /// [`crate::options::FONT_SCALE_RANGE`] (non-finite means 1).
     pub font_scale: f64,
+    /// The map's background and density cells are already on the target
+    /// ([`draw_map_background`], which the page keeps as an image while
+    /// only q moves): [`draw_map`] then draws everything else on top.
+    pub prepainted: bool,
 }
 
 impl Style {
@@ -142,6 +146,7 @@ impl Style {
             highlight: None,
             theme: Theme::Light,
             font_scale: 1.0,
+            prepainted: false,
         }
     }
 
@@ -932,11 +937,31 @@ pub fn fit_map_view(scene: &Scene, att: &Attention, basis: &Basis, w: u32, h: u3
     View::fit(&pts, map_plot_rect(w, h, st))
 }
 
+/// The part of the map that does not move with q: the background and the
+/// interest-density cells of `view` (nothing else when `density` is `None`).
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_map_background<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    density: Option<&crate::density::DensityGrid>,
+    st: &Style,
+) -> Result<(), DrawError> {
+    area.fill(&st.palette().background).map_err(err)?;
+    if let Some(grid) = density {
+        crate::lecture::draw_density(area, view, grid, st)?;
+    }
+    Ok(())
+}
+
 /// Draws the 2-D map: items as coloured dots with a halo whose size shows
 /// their weight, `q` as a black diamond, pooled and mean as arrows from the
 /// origin, over an optional interest-density background (`density`, drawn
 /// with its legend). `view` fixes the data ranges (the wasm layer freezes
-/// it during a drag); `None` fits the view to the points.
+/// it during a drag); `None` fits the view to the points. With
+/// [`Style::prepainted`] the background and the density cells
+/// ([`draw_map_background`]) are taken as already drawn.
 ///
 /// # Errors
 /// A [`DrawError`] if the backend fails.
@@ -950,7 +975,6 @@ pub fn draw_map<DB: DrawingBackend>(
     st: &Style,
 ) -> Result<MapLayout, DrawError> {
     let pal = st.palette();
-    area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let pad = st.px(BARS_PAD);
     let tf = st.text_factor();
@@ -960,8 +984,8 @@ pub fn draw_map<DB: DrawingBackend>(
     let mean2 = basis.project(&att.mean);
     let rect = map_plot_rect(w, h, st);
     let view = view.map(|v| View { px: rect, ..v }).unwrap_or_else(|| fit_map_view(scene, att, basis, w, h, st));
-    if let Some(grid) = density {
-        crate::lecture::draw_density(area, &view, grid, st)?;
+    if !st.prepainted {
+        draw_map_background(area, &view, density, st)?;
     }
     let narrow = f64::from(w) / st.scale < 560.0 * tf;
     let title_font = st.bold(TITLE_PX, &pal.text);

@@ -148,6 +148,7 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("pooled-k", "|pooled|", "|加权和|"),
     ("mean-k", "|mean|", "|平均|"),
     ("item-component", "component", "分量"),
+    ("rounded-note", "Numbers underlined with dots are shown rounded: click one to see and edit its exact value.", "带点状下划线的数字为四舍五入后的显示：点击即可查看并编辑精确值。"),
     ("tools-aria", "Tools", "工具"),
     ("theme", "Theme", "主题"),
     ("theme-light", "light", "浅色"),

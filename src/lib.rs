@@ -50,4 +50,6 @@ pub mod unit_panel;
 pub mod urlstate;
 
 #[cfg(target_arch = "wasm32")]
+pub mod canvas;
+#[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -21,7 +21,7 @@ use crate::scene::{Item, Scene, SceneError, MAX_LABEL, MAX_N};
 use crate::urlstate::{self, UrlState};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use crate::canvas::Canvas;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
@@ -142,7 +142,7 @@ struct Drag {
 
 /// Every chart is drawn through this one backend type (canvas on screen,
 /// SVG for export), so the drawing code exists once in the wasm module.
-type Back<'a> = Either<CanvasBackend, SVGBackend<'a>>;
+type Back<'a> = Either<Canvas, SVGBackend<'a>>;
 type Area<'a> = DrawingArea<Back<'a>, Shift>;
 
 /// The keys of `din.state()`; `din.setState` refuses any other.
@@ -186,6 +186,28 @@ pub struct App {
     drag: Option<Drag>,
     show_density: bool,
     density_cache: Option<(Scene, Basis, View, std::rc::Rc<DensityGrid>)>,
+    map_background: Option<(MapBackground, HtmlCanvasElement)>,
+}
+
+/// What the map's cached background image was drawn for. The grid is held
+/// (not just its address) so that a new grid can never look like the old one.
+struct MapBackground {
+    size: (u32, u32),
+    view: View,
+    grid: Option<std::rc::Rc<DensityGrid>>,
+    theme: Theme,
+    scale: f64,
+}
+
+impl MapBackground {
+    fn same(&self, o: &MapBackground) -> bool {
+        let grids = match (&self.grid, &o.grid) {
+            (Some(a), Some(b)) => std::rc::Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        grids && self.size == o.size && self.view == o.view && self.theme == o.theme && self.scale == o.scale
+    }
 }
 
 fn rounded(v: f64) -> f64 {
@@ -259,6 +281,7 @@ impl App {
             drag: None,
             show_density: true,
             density_cache: None,
+            map_background: None,
         })
     }
 
@@ -796,6 +819,10 @@ impl App {
         let charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart()).collect();
         for p in charts {
             let Some(canvas) = self.canvas_for(p) else { continue };
+            if p == Panel::Map {
+                self.render_map(&canvas, &st)?;
+                continue;
+            }
             let area = self.backend(&canvas)?.into_drawing_area();
             self.draw_panel(p, &area, &st, true)?;
             area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
@@ -925,15 +952,12 @@ impl App {
                 draw::draw_heatmap(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
             }
             Panel::Map => {
-                if screen {
-                    self.render_map(area, st)?;
-                } else {
-                    let (w, h) = area.dim_in_pixel();
-                    let view = draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st);
-                    let basis = self.basis.clone();
-                    let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
-                    draw::draw_map(area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
-                }
+                // The page's own map canvas is drawn by render_map.
+                let (w, h) = area.dim_in_pixel();
+                let view = draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st);
+                let basis = self.basis.clone();
+                let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
+                draw::draw_map(area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
             }
             Panel::Steps => {
                 crate::lecture::draw_steps(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), st).map_err(|e| self.fail(e))?;
@@ -958,13 +982,15 @@ impl App {
     }
 
     fn backend(&self, c: &HtmlCanvasElement) -> Result<Back<'static>, JsValue> {
-        CanvasBackend::with_canvas_object(c.clone())
+        Canvas::new(c.clone())
             .map(Either::Left)
             .ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))
     }
 
-    fn render_map(&mut self, area: &Area, st: &Style) -> Result<(), JsValue> {
-        let (w, h) = area.dim_in_pixel();
+    /// Draws the page's map canvas. Its layout (the view, the points) is
+    /// kept for hit testing and dragging.
+    fn render_map(&mut self, canvas: &HtmlCanvasElement, st: &Style) -> Result<(), JsValue> {
+        let (w, h) = (canvas.width(), canvas.height());
         let rect = draw::map_plot_rect(w, h, st);
         let (basis, view) = match &self.drag {
             Some(d) => (d.basis.clone(), d.view),
@@ -974,11 +1000,56 @@ impl App {
             }
         };
         let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
-        let lay = draw::draw_map(area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
+        self.paint_map_background(canvas, &view, grid.as_ref(), st)?;
+        let mut front = st.clone();
+        front.prepainted = true;
+        let area = self.backend(canvas)?.into_drawing_area();
+        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), &front).map_err(|e| self.fail(e))?;
+        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         if self.drag.is_none() {
             self.view = Some(lay.view);
         }
         self.map_layout = Some(lay);
+        Ok(())
+    }
+
+    /// Copies the map's background and density cells onto `canvas`. They
+    /// change only with the items, the settings, the view, the size or the
+    /// theme, not while q moves, so they are drawn once into an off-screen
+    /// canvas and copied under every frame with one `drawImage` (drawn as
+    /// about two thousand cells, they were most of a q edit's map time).
+    fn paint_map_background(&mut self, canvas: &HtmlCanvasElement, view: &View, grid: Option<&std::rc::Rc<DensityGrid>>, st: &Style) -> Result<(), JsValue> {
+        let key = MapBackground {
+            size: (canvas.width(), canvas.height()),
+            view: *view,
+            grid: grid.cloned(),
+            theme: st.theme,
+            scale: st.scale,
+        };
+        let fresh = match &self.map_background {
+            Some((k, _)) => !k.same(&key),
+            None => true,
+        };
+        if fresh {
+            let image = match self.map_background.take() {
+                Some((_, c)) => c,
+                None => web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.create_element("canvas").ok())
+                    .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+                    .ok_or_else(|| self.fail(message("E_CANVAS", "could not make an off-screen canvas".into(), "无法创建离屏画布".into())))?,
+            };
+            image.set_width(key.size.0);
+            image.set_height(key.size.1);
+            let area = self.backend(&image)?.into_drawing_area();
+            draw::draw_map_background(&area, view, grid.map(|g| &**g), st).map_err(|e| self.fail(e))?;
+            area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+            self.map_background = Some((key, image));
+        }
+        let ctx = Canvas::new(canvas.clone()).ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))?;
+        if let Some((_, image)) = &self.map_background {
+            ctx.context().draw_image_with_html_canvas_element(image, 0.0, 0.0)?;
+        }
         Ok(())
     }
 

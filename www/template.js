@@ -147,6 +147,7 @@ export const TEMPLATE = `
           <tbody id="items-body"></tbody>
         </table>
       </div>
+      <p id="rounded-note" class="note" data-i18n="rounded-note" hidden>Numbers underlined with dots are shown rounded: click one to see and edit its exact value.</p>
       <div class="row gen">
         <button id="add-item" type="button" class="add" data-i18n="add-item">+ add item</button>
         <span class="gen-group">

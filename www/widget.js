@@ -133,9 +133,9 @@ class Widget {
       'export-panel', 'import-panel', 'export-panel-select', 'export-png', 'export-png2', 'export-svg', 'export-json', 'export-csv', 'export-items',
       'import-text', 'import-go', 'import-file', 'link-note', 'link-note-text', 'link-note-json',
       'scene', 'caption', 'steps', 'steps-toggle', 'step-prev', 'step-next', 'step-count', 'qkv', 'towers', 'unit', 'unit-item',
-      'gen-n', 'gen-d', 'generate', 'density', 'unit-note', 'activation', 'activation-row', 'maxlen', 'maxlen-row', 'padded',
+      'gen-n', 'gen-d', 'generate', 'density', 'unit-note', 'rounded-note', 'activation', 'activation-row', 'maxlen', 'maxlen-row', 'padded',
       'candidate', 'query', 'similarity', 'normalization', 'temperature-range', 'temperature-text', 'temp-note',
-      'dim', 'dim-minus', 'dim-plus', 'items-head', 'items-body', 'add-item', 'alpha-sum', 'pooled-norm', 'mean-norm',
+      'dim', 'dim-minus', 'dim-plus', 'items', 'items-head', 'items-body', 'add-item', 'alpha-sum', 'pooled-norm', 'mean-norm',
       'bars', 'heatmap', 'map', 'fatal', 'fatal-message', 'fatal-reload', 'fatal-restore', 'alt-step', 'alt-map', 'alt-alpha', 'alt-vectors']) {
       this.ui[id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = $(id);
     }
@@ -417,11 +417,17 @@ class Widget {
       inp.autocomplete = 'off';
       inp.spellcheck = false;
       inp.className = 'num';
-      inp.value = String(item.vector[k]);
+      showCell(inp, item.vector[k], false);
       inp.setAttribute('aria-label', `x${i + 1} ${this.t('item-component')} ${k + 1}`);
+      // Focus shows the exact value for editing; leaving shows the short form again.
+      inp.addEventListener('focus', () => { if (inp.getAttribute('aria-invalid') !== 'true') inp.value = inp.dataset.exact; });
       inp.addEventListener('input', () => this.edit(inp, () => app.setItemText(i, k, inp.value)));
       inp.addEventListener('change', () => this.scheduleCommit(0));
-      inp.addEventListener('blur', () => this.revertIfInvalid(inp));
+      inp.addEventListener('blur', () => {
+        if (inp.getAttribute('aria-invalid') === 'true') { this.revertIfInvalid(inp); return; }
+        const now = JSON.parse(this.guard(() => app.itemsJson(i, 1)))[0];
+        if (now) showCell(inp, now.vector[k], false);
+      });
       td.append(inp);
       tr.append(td);
     }
@@ -451,8 +457,10 @@ class Widget {
   renderRows() {
     const { ui, table } = this;
     const wrap = ui.itemsBody.closest('.table-wrap');
-    const visible = Math.ceil((wrap.clientHeight || 600) / 36) + 20;
-    const first = Math.max(0, Math.min(table.n - visible, Math.floor(wrap.scrollTop / 36) - 10));
+    // A margin of 4 rows each side: every field is a box the compositor
+    // walks on each frame, so rows far out of view cost time on every edit.
+    const visible = Math.ceil((wrap.clientHeight || 600) / 36) + 8;
+    const first = Math.max(0, Math.min(table.n - visible, Math.floor(wrap.scrollTop / 36) - 4));
     const count = Math.min(table.n, visible);
     const start = Math.max(0, first);
     if (start === table.first && count === table.count) return false;
@@ -463,7 +471,26 @@ class Widget {
     const rows = items.map((item, j) => this.buildRow(start + j, item, table.d, this.guard(() => this.app.itemColor(start + j))));
     const below = table.n - start - items.length;
     ui.itemsBody.replaceChildren(...(start > 0 ? [this.spacer(start)] : []), ...rows, ...(below > 0 ? [this.spacer(below)] : []));
+    this.syncRoundedNote();
     return true;
+  }
+
+  /**
+   * The number fields are narrow while every number in view has at most 4
+   * characters (the lecture's scenes), wide enough for 6 otherwise; the note
+   * under the table shows while any of them is rounded.
+   */
+  syncRoundedNote() {
+    const { ui } = this;
+    const fields = ui.itemsBody.querySelectorAll('input.num');
+    let wide = false;
+    let rounded = false;
+    for (const f of fields) {
+      if (f.value.length > 4) wide = true;
+      if (f.classList.contains('rounded')) rounded = true;
+    }
+    ui.items.classList.toggle('wide', wide);
+    if (ui.roundedNote.hidden === rounded) ui.roundedNote.hidden = !rounded;
   }
 
   /** Puts the scene's numbers into every control except `except` (the one being used). */
@@ -498,9 +525,10 @@ class Widget {
         if (inputs[0] !== except) put(inputs[0], 'value', item.label);
         item.vector.forEach((v, k) => {
           const inp = inputs[k + 1];
-          if (inp && inp !== except && inp.getAttribute('aria-invalid') !== 'true') put(inp, 'value', String(v));
+          if (inp && inp !== except && inp.getAttribute('aria-invalid') !== 'true') showCell(inp, v, inp === document.activeElement);
         });
       });
+      this.syncRoundedNote();
     }
     ui.similarity.value = s.similarity;
     ui.normalization.value = s.normalization;
@@ -1099,6 +1127,30 @@ class Widget {
       _widget: W,
     };
   }
+}
+
+/**
+ * A LastN table cell shows a short form of its number (at most 6
+ * characters: 3 decimals below 1, then 2, 1, 0) so that the text fits the field: a field whose text overflows is
+ * a scroll container, and a few thousand of them made Chromium's compositor
+ * spend ~45 ms on every edit of q at n = 1,000, d = 64. The exact value is
+ * kept in data-exact and shown while the field has focus.
+ */
+function cellText(v) {
+  const exact = String(v);
+  if (exact.length <= 6) return exact;
+  const a = Math.abs(v);
+  if (a >= 1000 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  const digits = a < 1 ? 3 : a < 10 ? 2 : a < 100 ? 1 : 0;
+  return String(Number(v.toFixed(digits)));
+}
+
+function showCell(inp, v, focused) {
+  const exact = String(v);
+  if (inp.dataset.exact !== exact) inp.dataset.exact = exact;
+  const shown = focused ? exact : cellText(v);
+  if (inp.value !== shown) inp.value = shown;
+  inp.classList.toggle('rounded', shown !== exact);
 }
 
 const num = (v) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(3));
