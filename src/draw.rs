@@ -937,20 +937,37 @@ pub fn fit_map_view(scene: &Scene, att: &Attention, basis: &Basis, w: u32, h: u3
     View::fit(&pts, map_plot_rect(w, h, st))
 }
 
-/// The part of the map that does not move with q: the background and the
-/// interest-density cells of `view` (nothing else when `density` is `None`).
+/// The part of the map that does not move with q: the background, the
+/// interest-density cells of `view` (when `density` is given) and, for a
+/// LastN too long to label (more than [`ALL_ROWS`] items), every item's dot.
 ///
 /// # Errors
 /// A [`DrawError`] if the backend fails.
 pub fn draw_map_background<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    basis: &Basis,
     view: &View,
     density: Option<&crate::density::DensityGrid>,
     st: &Style,
 ) -> Result<(), DrawError> {
-    area.fill(&st.palette().background).map_err(err)?;
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
     if let Some(grid) = density {
         crate::lecture::draw_density(area, view, grid, st)?;
+    }
+    if scene.items.len() > ALL_ROWS {
+        // Small squares (one fillRect each, much cheaper than an arc), drawn
+        // colour by colour so that the fill colour is set once per colour.
+        let dot = st.px(2.0);
+        let colours = pal.items.len().max(1);
+        for c in 0..colours {
+            for i in (c..scene.items.len()).step_by(colours) {
+                let (sx, sy) = view.to_screen(basis.project(&scene.items[i].vector));
+                let (x, y) = (sx.round() as i32, sy.round() as i32);
+                area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], pal.item(i).filled())).map_err(err)?;
+            }
+        }
     }
     Ok(())
 }
@@ -985,7 +1002,7 @@ pub fn draw_map<DB: DrawingBackend>(
     let rect = map_plot_rect(w, h, st);
     let view = view.map(|v| View { px: rect, ..v }).unwrap_or_else(|| fit_map_view(scene, att, basis, w, h, st));
     if !st.prepainted {
-        draw_map_background(area, &view, density, st)?;
+        draw_map_background(area, scene, basis, &view, density, st)?;
     }
     let narrow = f64::from(w) / st.scale < 560.0 * tf;
     let title_font = st.bold(TITLE_PX, &pal.text);
@@ -1067,19 +1084,18 @@ pub fn draw_map<DB: DrawingBackend>(
     arrow(area, origin, pooled_px, pal.pooled, 3.5, false, st)?;
     // Items.
     let label_font = st.font(LABEL_PX, &pal.text);
-    let dot = if crowded { st.px(2.0) } else { st.px(7.0) };
-    for (i, &(sx, sy)) in items_px.iter().enumerate() {
-        if st.highlight == Some(i) {
+    let dot = st.px(7.0);
+    if crowded {
+        // The dots are part of the background (draw_map_background).
+        if let Some(&(sx, sy)) = st.highlight.and_then(|i| items_px.get(i)) {
             area.draw(&Circle::new(p(sx, sy), st.px(13.0), pal.text.stroke_width(st.stroke(2.5)))).map_err(err)?;
         }
-        if crowded {
-            // Small squares: one fillRect each, much cheaper than an arc.
-            let (x, y) = p(sx, sy);
-            area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], pal.item(i).filled())).map_err(err)?;
-        } else {
+    } else {
+        for (i, &(sx, sy)) in items_px.iter().enumerate() {
+            if st.highlight == Some(i) {
+                area.draw(&Circle::new(p(sx, sy), st.px(13.0), pal.text.stroke_width(st.stroke(2.5)))).map_err(err)?;
+            }
             area.draw(&Circle::new(p(sx, sy), dot, pal.item(i).filled())).map_err(err)?;
-        }
-        if !crowded {
             area.draw(&Circle::new(p(sx, sy), dot, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
         }
     }

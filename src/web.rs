@@ -187,12 +187,17 @@ pub struct App {
     show_density: bool,
     density_cache: Option<(Scene, Basis, View, std::rc::Rc<DensityGrid>)>,
     map_background: Option<(MapBackground, HtmlCanvasElement)>,
+    /// [`App::items_version`] of the current items, once computed; cleared
+    /// wherever the scene is replaced by one with other items.
+    items_version: std::cell::Cell<Option<f64>>,
 }
 
 /// What the map's cached background image was drawn for. The grid is held
 /// (not just its address) so that a new grid can never look like the old one.
 struct MapBackground {
     size: (u32, u32),
+    items: f64,
+    basis: Basis,
     view: View,
     grid: Option<std::rc::Rc<DensityGrid>>,
     theme: Theme,
@@ -206,7 +211,7 @@ impl MapBackground {
             (None, None) => true,
             _ => false,
         };
-        grids && self.size == o.size && self.view == o.view && self.theme == o.theme && self.scale == o.scale
+        grids && self.size == o.size && self.items == o.items && self.basis == o.basis && self.view == o.view && self.theme == o.theme && self.scale == o.scale
     }
 }
 
@@ -224,6 +229,7 @@ impl App {
         self.preset = preset;
         self.origin = scene.clone();
         self.scene = scene;
+        self.items_version.set(None);
         self.att = att;
         self.drag = None;
         self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
@@ -282,6 +288,7 @@ impl App {
             show_density: true,
             density_cache: None,
             map_background: None,
+            items_version: std::cell::Cell::new(None),
         })
     }
 
@@ -296,6 +303,9 @@ impl App {
         }
         self.scene = scene;
         self.att = att;
+        if items_changed {
+            self.items_version.set(None);
+        }
         if items_changed && self.drag.is_none() {
             self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
             self.view = None;
@@ -368,6 +378,9 @@ impl App {
             }
         }
         let items_changed = s.items != self.scene.items;
+        if items_changed {
+            self.items_version.set(None);
+        }
         self.scene = s;
         self.att = a;
         self.lang = lang;
@@ -579,7 +592,17 @@ impl App {
     /// may have changed, so the page refreshes its table only then.
     #[wasm_bindgen(js_name = itemsVersion)]
     pub fn items_version(&self) -> f64 {
-        // FNV-1a over 64-bit words: about a millisecond for 10,000 × 64.
+        if let Some(v) = self.items_version.get() {
+            return v;
+        }
+        let v = self.hash_items();
+        self.items_version.set(Some(v));
+        v
+    }
+
+    fn hash_items(&self) -> f64 {
+        // FNV-1a over 64-bit words: a few milliseconds for 10,000 × 64,
+        // so it is kept until the items change.
         const PRIME: u64 = 0x0000_0100_0000_01b3;
         let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ self.scene.items.len() as u64;
         for it in &self.scene.items {
@@ -1000,7 +1023,7 @@ impl App {
             }
         };
         let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
-        self.paint_map_background(canvas, &view, grid.as_ref(), st)?;
+        self.paint_map_background(canvas, &basis, &view, grid.as_ref(), st)?;
         let mut front = st.clone();
         front.prepainted = true;
         let area = self.backend(canvas)?.into_drawing_area();
@@ -1013,14 +1036,17 @@ impl App {
         Ok(())
     }
 
-    /// Copies the map's background and density cells onto `canvas`. They
-    /// change only with the items, the settings, the view, the size or the
-    /// theme, not while q moves, so they are drawn once into an off-screen
-    /// canvas and copied under every frame with one `drawImage` (drawn as
-    /// about two thousand cells, they were most of a q edit's map time).
-    fn paint_map_background(&mut self, canvas: &HtmlCanvasElement, view: &View, grid: Option<&std::rc::Rc<DensityGrid>>, st: &Style) -> Result<(), JsValue> {
+    /// Copies the map's background, density cells and (for a long LastN)
+    /// item dots onto `canvas`. They change only with the items, the
+    /// settings, the projection, the view, the size or the theme, not while
+    /// q moves, so they are drawn once into an off-screen canvas and copied
+    /// under every frame with one `drawImage` (drawn as about two thousand
+    /// cells, or ten thousand dots, they were most of a q edit's map time).
+    fn paint_map_background(&mut self, canvas: &HtmlCanvasElement, basis: &Basis, view: &View, grid: Option<&std::rc::Rc<DensityGrid>>, st: &Style) -> Result<(), JsValue> {
         let key = MapBackground {
             size: (canvas.width(), canvas.height()),
+            items: self.items_version(),
+            basis: basis.clone(),
             view: *view,
             grid: grid.cloned(),
             theme: st.theme,
@@ -1042,7 +1068,7 @@ impl App {
             image.set_width(key.size.0);
             image.set_height(key.size.1);
             let area = self.backend(&image)?.into_drawing_area();
-            draw::draw_map_background(&area, view, grid.map(|g| &**g), st).map_err(|e| self.fail(e))?;
+            draw::draw_map_background(&area, &self.scene, basis, view, grid.map(|g| &**g), st).map_err(|e| self.fail(e))?;
             area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
             self.map_background = Some((key, image));
         }
@@ -1392,6 +1418,9 @@ impl App {
                     self.preset = presets::blank(st.scene.dim().max(1));
                 }
                 let items_changed = st.scene.items != self.scene.items;
+                if items_changed {
+                    self.items_version.set(None);
+                }
                 self.origin = decoded.origin.clone();
                 self.scene = st.scene;
                 self.att = att;
@@ -1518,6 +1547,9 @@ impl App {
             }
         }
         let items_changed = s.items != self.scene.items;
+        if items_changed {
+            self.items_version.set(None);
+        }
         self.scene = s;
         self.att = att;
         self.drag = None;

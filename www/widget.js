@@ -420,7 +420,12 @@ class Widget {
       showCell(inp, item.vector[k], false);
       inp.setAttribute('aria-label', `x${i + 1} ${this.t('item-component')} ${k + 1}`);
       // Focus shows the exact value for editing; leaving shows the short form again.
-      inp.addEventListener('focus', () => { if (inp.getAttribute('aria-invalid') !== 'true') inp.value = inp.dataset.exact; });
+      inp.addEventListener('focus', () => {
+        if (inp.getAttribute('aria-invalid') === 'true' || inp.value === inp.dataset.exact) return;
+        // Selected, as Tab selects a field's text, so that typing replaces it.
+        inp.value = inp.dataset.exact;
+        inp.select();
+      });
       inp.addEventListener('input', () => this.edit(inp, () => app.setItemText(i, k, inp.value)));
       inp.addEventListener('change', () => this.scheduleCommit(0));
       inp.addEventListener('blur', () => {

@@ -225,3 +225,34 @@ test('50 malformed links each give a message and a working page', async () => {
     assert.match(await page.locator('#message').textContent(), /262144|字节|bytes/i, 'the message names the limit');
   });
 });
+
+test('LastN table: a long number is shown rounded, exact while focused, and edits keep full precision', async () => {
+  await checkPage(await openWatchedPage(browser, base, DESKTOP), async (page) => {
+    const note = page.locator('#rounded-note');
+    assert.equal(await note.isHidden(), true, 'the lecture scene has short numbers: no note');
+    await page.evaluate(() => {
+      const s = window.din.state();
+      s.items[1].vector[2] = 0.123456789;
+      s.items[2].vector[0] = -12.3456;
+      window.din.setState({ items: s.items });
+    });
+    await page.evaluate(() => window.din.frame());
+    const cell = page.locator('#items-body tr').nth(1).locator('input.num').nth(2);
+    const other = page.locator('#items-body tr').nth(2).locator('input.num').nth(0);
+    assert.equal(await cell.inputValue(), '0.123', 'shown with 3 decimals');
+    assert.equal(await other.inputValue(), '-12.3', 'shown with 1 decimal');
+    assert.equal(await note.isVisible(), true, 'the note says numbers are rounded');
+    // No number field overflows its box (an overflowing field is a scroll container).
+    const overflowing = await page.evaluate(() => [...document.querySelectorAll('#items-body input.num')].filter((f) => f.scrollWidth > f.clientWidth).map((f) => f.value));
+    assert.deepEqual(overflowing, []);
+    await cell.focus();
+    assert.equal(await cell.inputValue(), '0.123456789', 'focus shows the exact value');
+    await page.locator('#temperature-text').focus();
+    assert.equal(await cell.inputValue(), '0.123', 'leaving shows the short form again');
+    assert.equal((await state(page)).items[1].vector[2], 0.123456789, 'focus and blur change nothing');
+    await cell.fill('0.98765432');
+    await page.locator('#temperature-text').focus();
+    assert.equal((await state(page)).items[1].vector[2], 0.98765432);
+    assert.equal(await cell.inputValue(), '0.988');
+  });
+});
