@@ -156,7 +156,9 @@ async function main() {
   delete din._widget;
   Object.defineProperty(din, 'root', { get: () => w.shell });
   window.din = din;
-  await api.frame();
+  // createWidget resolved after its first complete draw; wait only if the
+  // restore above changed the scene since (a redraw is then pending).
+  await w.drawn();
   document.documentElement.dataset.ready = 'true';
 }
 

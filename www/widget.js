@@ -123,6 +123,8 @@ class Widget {
     this.broken = false;
     this.drawPending = false;
     this.frameWaiters = [];
+    // Each visible canvas's box on screen (CSS px) when the last draw sized it.
+    this.drawnBoxes = new Map();
     this.strings = {};
     this.table = { n: 0, d: 0, first: -1, count: 0, version: -1 };
     this.messageTimer = 0;
@@ -635,6 +637,7 @@ class Widget {
   sizeCanvas(canvas, cssHeight) {
     if (cssHeight !== null) canvas.style.height = `${cssHeight}px`;
     const r = canvas.getBoundingClientRect();
+    this.drawnBoxes.set(canvas, `${r.width}x${r.height}`);
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, Math.round(r.width * dpr));
     const h = Math.max(1, Math.round(r.height * dpr));
@@ -650,6 +653,7 @@ class Widget {
     const fill = shell.hasAttribute('data-embed');
     const layout = JSON.parse(this.guard(() => this.app.layoutJson()));
     const visible = (c) => !c.closest('[data-panel]').hidden;
+    this.drawnBoxes.clear();
     if (visible(ui.bars)) this.sizeCanvas(ui.bars, fill ? null : layout.barsHeight);
     if (visible(ui.heatmap)) this.sizeCanvas(ui.heatmap, fill ? null : layout.heatmapHeight);
     if (visible(ui.map)) this.sizeCanvas(ui.map, null);
@@ -675,9 +679,28 @@ class Widget {
     return new Promise((resolve) => { this.frameWaiters.push(resolve); this.scheduleDraw(); });
   }
 
-  /** Redraws on any size change: ResizeObserver for layout, a cheap per-frame check for CSS transforms. */
+  /** Resolves once every change is on screen: at once if no draw is pending, else after the next draw. */
+  drawn() {
+    return this.drawPending ? this.frame() : Promise.resolve();
+  }
+
+  /** Whether a visible canvas's box on screen differs from the box the last draw sized it to. */
+  resized() {
+    return CHARTS.some((id) => {
+      const c = this.ui[id];
+      if (c.closest('[data-panel]').hidden) return false;
+      const r = c.getBoundingClientRect();
+      return this.drawnBoxes.get(c) !== `${r.width}x${r.height}`;
+    });
+  }
+
+  /**
+   * Redraws on any size change: ResizeObserver for layout, a cheap per-frame check for CSS transforms.
+   * A report that leaves every canvas's box as drawn (the first report after observe(), a change of
+   * the shell's height alone) needs no redraw.
+   */
   observeSize() {
-    const ro = new ResizeObserver(() => this.scheduleDraw());
+    const ro = new ResizeObserver(() => { if (this.resized()) this.scheduleDraw(); });
     ro.observe(this.shell);
     for (const c of CHARTS) ro.observe(this.ui[c]);
     let last = 0;
