@@ -104,12 +104,11 @@ export async function createWidget(root, options = {}) {
       });
     }
   }
-  root.append(shell);
   const $ = (id) => shell.querySelector(`#${id}`);
   const host = options.host || shell;
   const W = new Widget(shell, $, host, options);
   live.add(W);
-  await W.start();
+  await W.start(() => root.append(shell));
   return W.api();
 }
 
@@ -145,22 +144,36 @@ class Widget {
 
   // ------------------------------------------------------------ start
 
-  async start() {
+  /**
+   * Builds the widget while it is still out of the document (`attach` puts
+   * it in), so that nothing forces a layout of a half-built widget: the
+   * page lays it out once, for the first draw.
+   */
+  async start(attach) {
     const { ui } = this;
-    this.app = new App(ui.bars, ui.heatmap, ui.map);
-    for (const p of ['steps', 'qkv', 'towers', 'unit']) this.app.attach(p, ui[p]);
-    const lang = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
-    this.guard(() => this.app.setLang(lang));
-    const problems = this.applyParams(this.options.params || '', this.options.hash || '', true);
-    this.applyStrings();
-    this.applyView();
-    this.buildControls();
-    if (problems.length) this.say(problems.join(' · '), 'error');
-    this.wire();
-    // The scene as opened (link, attributes) is where undo stops.
-    this.guard(() => this.app.clearHistory());
-    this.syncHistory();
-    this.syncAlt();
+    try {
+      this.app = new App(ui.bars, ui.heatmap, ui.map);
+      for (const p of ['steps', 'qkv', 'towers', 'unit']) this.app.attach(p, ui[p]);
+      const lang = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+      this.guard(() => this.app.setLang(lang));
+      const problems = this.applyParams(this.options.params || '', this.options.hash || '', true);
+      this.applyStrings();
+      this.applyView();
+      this.buildControls();
+      if (problems.length) this.say(problems.join(' · '), 'error');
+      this.wire();
+      // The scene as opened (link, attributes) is where undo stops.
+      this.guard(() => this.app.clearHistory());
+      this.syncHistory();
+      this.syncAlt();
+    } finally {
+      attach();
+      // A panic while building: the overlay could not take the focus out of the document.
+      if (this.broken) this.showFatal(ui.fatalMessage.textContent);
+    }
+    // Out of the document the table had no height, so its first rows were
+    // counted for 600 px; count them again for its real height.
+    this.renderRows();
     this.observeSize();
     await this.frame();
   }
