@@ -144,7 +144,6 @@ async function main() {
     }
   }
   chrome(w);
-  writeUrl(w);
   window.addEventListener('hashchange', () => {
     if (`${pageBase()}${location.hash}` === lastWritten) return;
     w.applyExternal('', location.hash, true);
@@ -156,8 +155,14 @@ async function main() {
   delete din._widget;
   Object.defineProperty(din, 'root', { get: () => w.shell });
   window.din = din;
-  await api.frame();
+  // createWidget resolved after its first complete draw; wait only if the
+  // restore above changed the scene since (a redraw is then pending).
+  await w.drawn();
   document.documentElement.dataset.ready = 'true';
+  // The canonical link (address bar, and the panic overlay's restore point)
+  // is bookkeeping nobody sees: written in the next task, so that it does not
+  // hold back the first frame.
+  setTimeout(() => writeUrl(w), 0);
 }
 
 main();

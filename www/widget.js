@@ -104,12 +104,11 @@ export async function createWidget(root, options = {}) {
       });
     }
   }
-  root.append(shell);
   const $ = (id) => shell.querySelector(`#${id}`);
   const host = options.host || shell;
   const W = new Widget(shell, $, host, options);
   live.add(W);
-  await W.start();
+  await W.start(() => root.append(shell));
   return W.api();
 }
 
@@ -123,6 +122,8 @@ class Widget {
     this.broken = false;
     this.drawPending = false;
     this.frameWaiters = [];
+    // Each visible canvas's box on screen (CSS px) when the last draw sized it.
+    this.drawnBoxes = new Map();
     this.strings = {};
     this.table = { n: 0, d: 0, first: -1, count: 0, version: -1 };
     this.messageTimer = 0;
@@ -143,22 +144,36 @@ class Widget {
 
   // ------------------------------------------------------------ start
 
-  async start() {
+  /**
+   * Builds the widget while it is still out of the document (`attach` puts
+   * it in), so that nothing forces a layout of a half-built widget: the
+   * page lays it out once, for the first draw.
+   */
+  async start(attach) {
     const { ui } = this;
-    this.app = new App(ui.bars, ui.heatmap, ui.map);
-    for (const p of ['steps', 'qkv', 'towers', 'unit']) this.app.attach(p, ui[p]);
-    const lang = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
-    this.guard(() => this.app.setLang(lang));
-    const problems = this.applyParams(this.options.params || '', this.options.hash || '', true);
-    this.applyStrings();
-    this.applyView();
-    this.buildControls();
-    if (problems.length) this.say(problems.join(' · '), 'error');
-    this.wire();
-    // The scene as opened (link, attributes) is where undo stops.
-    this.guard(() => this.app.clearHistory());
-    this.syncHistory();
-    this.syncAlt();
+    try {
+      this.app = new App(ui.bars, ui.heatmap, ui.map);
+      for (const p of ['steps', 'qkv', 'towers', 'unit']) this.app.attach(p, ui[p]);
+      const lang = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+      this.guard(() => this.app.setLang(lang));
+      const problems = this.applyParams(this.options.params || '', this.options.hash || '', true);
+      this.applyStrings();
+      this.applyView();
+      this.buildControls();
+      if (problems.length) this.say(problems.join(' · '), 'error');
+      this.wire();
+      // The scene as opened (link, attributes) is where undo stops.
+      this.guard(() => this.app.clearHistory());
+      this.syncHistory();
+      this.syncAlt();
+    } finally {
+      attach();
+      // A panic while building: the overlay could not take the focus out of the document.
+      if (this.broken) this.showFatal(ui.fatalMessage.textContent);
+    }
+    // Out of the document the table had no height, so its first rows were
+    // counted for 600 px; count them again for its real height.
+    this.renderRows();
     this.observeSize();
     await this.frame();
   }
@@ -668,6 +683,7 @@ class Widget {
   sizeCanvas(canvas, cssHeight) {
     if (cssHeight !== null) canvas.style.height = `${cssHeight}px`;
     const r = canvas.getBoundingClientRect();
+    this.drawnBoxes.set(canvas, `${r.width}x${r.height}`);
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, Math.round(r.width * dpr));
     const h = Math.max(1, Math.round(r.height * dpr));
@@ -683,6 +699,7 @@ class Widget {
     const fill = shell.hasAttribute('data-embed');
     const layout = JSON.parse(this.guard(() => this.app.layoutJson()));
     const visible = (c) => !c.closest('[data-panel]').hidden;
+    this.drawnBoxes.clear();
     if (visible(ui.bars)) this.sizeCanvas(ui.bars, fill ? null : layout.barsHeight);
     if (visible(ui.heatmap)) this.sizeCanvas(ui.heatmap, fill ? null : layout.heatmapHeight);
     if (visible(ui.map)) this.sizeCanvas(ui.map, null);
@@ -708,9 +725,28 @@ class Widget {
     return new Promise((resolve) => { this.frameWaiters.push(resolve); this.scheduleDraw(); });
   }
 
-  /** Redraws on any size change: ResizeObserver for layout, a cheap per-frame check for CSS transforms. */
+  /** Resolves once every change is on screen: at once if no draw is pending, else after the next draw. */
+  drawn() {
+    return this.drawPending ? this.frame() : Promise.resolve();
+  }
+
+  /** Whether a visible canvas's box on screen differs from the box the last draw sized it to. */
+  resized() {
+    return CHARTS.some((id) => {
+      const c = this.ui[id];
+      if (c.closest('[data-panel]').hidden) return false;
+      const r = c.getBoundingClientRect();
+      return this.drawnBoxes.get(c) !== `${r.width}x${r.height}`;
+    });
+  }
+
+  /**
+   * Redraws on any size change: ResizeObserver for layout, a cheap per-frame check for CSS transforms.
+   * A report that leaves every canvas's box as drawn (the first report after observe(), a change of
+   * the shell's height alone) needs no redraw.
+   */
   observeSize() {
-    const ro = new ResizeObserver(() => this.scheduleDraw());
+    const ro = new ResizeObserver(() => { if (this.resized()) this.scheduleDraw(); });
     ro.observe(this.shell);
     for (const c of CHARTS) ro.observe(this.ui[c]);
     let last = 0;
