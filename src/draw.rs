@@ -317,8 +317,7 @@ pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
     if n <= ALL_ROWS {
         return (0..n).collect();
     }
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|&a, &b| alpha[b].total_cmp(&alpha[a]).then(a.cmp(&b)));
+    let mut idx = crate::attention::descending_order(alpha);
     idx.truncate(TOP_ROWS);
     idx
 }
