@@ -455,6 +455,22 @@ pub fn attend(
     Ok(Attention { scores, alpha, pooled, mean, alpha_sum, pooled_norm, mean_norm })
 }
 
+/// The indices of `values` from the largest value to the smallest
+/// ([`f64::total_cmp`]), equal values in index order: the order in which
+/// the weights alpha are listed and the PCA axes are taken. One function
+/// for every such ranking keeps a single copy of the sort in the wasm module.
+///
+/// ```
+/// use din_viz::attention::descending_order;
+/// assert_eq!(descending_order(&[0.2, 0.5, 0.2, 0.1]), vec![1, 0, 2, 3]);
+/// ```
+#[must_use]
+pub fn descending_order(values: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+    order
+}
+
 /// Like [`attend`], with the similarity and normalization given by name
 /// (`"dot" | "cosine" | "scaled_dot"`, `"none" | "softmax"`), as the JS API takes them.
 ///

@@ -227,16 +227,33 @@ impl Style {
     }
 
     pub(crate) fn font(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
-        (self.family.as_str(), self.font_px(css)).into_font().color(color)
+        FontDesc::new(font_family(&self.family), self.font_px(css), FontStyle::Normal).color(color)
     }
 
     pub(crate) fn bold(&self, css: f64, color: &RGBColor) -> TextStyle<'_> {
-        (self.family.as_str(), self.font_px(css), FontStyle::Bold).into_font().color(color)
+        FontDesc::new(font_family(&self.family), self.font_px(css), FontStyle::Bold).color(color)
     }
 
     /// A stroke of `css` CSS px in whole backend pixels (at least 1), times the theme's weight.
     pub(crate) fn stroke(&self, css: f64) -> u32 {
         (css * self.scale).round().max(1.0) as u32 * self.palette().stroke
+    }
+}
+
+/// The same family as plotters' `FontFamily::from(&str)`, which compares
+/// the Unicode-lowercased name with the three generic families. No
+/// non-ASCII character lowercases to a letter of those names, so an ASCII
+/// case-insensitive comparison gives the same result without pulling
+/// `str::to_lowercase` and its Unicode tables into the wasm module.
+fn font_family(name: &str) -> FontFamily<'_> {
+    if name.eq_ignore_ascii_case("serif") {
+        FontFamily::Serif
+    } else if name.eq_ignore_ascii_case("sans-serif") {
+        FontFamily::SansSerif
+    } else if name.eq_ignore_ascii_case("monospace") {
+        FontFamily::Monospace
+    } else {
+        FontFamily::Name(name)
     }
 }
 
@@ -305,8 +322,7 @@ pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
     if n <= ALL_ROWS {
         return (0..n).collect();
     }
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|&a, &b| alpha[b].total_cmp(&alpha[a]).then(a.cmp(&b)));
+    let mut idx = crate::attention::descending_order(alpha);
     idx.truncate(TOP_ROWS);
     idx
 }
@@ -1185,6 +1201,13 @@ pub fn draw_map<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::presets::default_scene;
+
+    #[test]
+    fn font_family_matches_plotters_from_str() {
+        for name in ["sans-serif", "SANS-SERIF", "Serif", "monospace", "MonoSpace", "Arial", "", "sans serif", "serİf", "\u{212a}"] {
+            assert_eq!(font_family(name).as_str(), FontFamily::from(name).as_str(), "{name}");
+        }
+    }
 
     use crate::textlayout::tests::svg;
 

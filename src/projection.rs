@@ -103,8 +103,7 @@ impl Basis {
         }
         let cov = c.transpose() * &c / n as f64;
         let eig = SymmetricEigen::new(cov);
-        let mut order: Vec<usize> = (0..d).collect();
-        order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]).then(a.cmp(&b)));
+        let order = crate::attention::descending_order(eig.eigenvalues.as_slice());
         let total: f64 = eig.eigenvalues.iter().map(|v| v.max(0.0)).sum();
         if total <= 0.0 || !total.is_finite() {
             return fallback; // all items identical

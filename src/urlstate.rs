@@ -51,7 +51,7 @@ use crate::options::{panels_text, Panel, Theme, FONT_SCALE_RANGE};
 use crate::presets::{self, Preset, PRESET_IDS};
 use crate::scene::{parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
 use crate::unit::{Activation, MAX_LEN_LIMIT};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 
 /// The format version [`encode`] writes.
@@ -577,8 +577,8 @@ pub fn placement_name(p: Placement) -> &'static str {
 
 /// The parameters of the query and the hash, merged (the hash wins).
 struct Params {
-    /// Known key -> raw (still percent-encoded) value.
-    values: HashMap<&'static str, String>,
+    /// Raw (still percent-encoded) value of each known key, by its index in [`KEYS`].
+    values: Vec<Option<String>>,
     /// Unknown keys in order of first appearance (decoded, at most
     /// [`MAX_UNKNOWN_REPORTED`]), and how many distinct ones there were.
     unknown: Vec<String>,
@@ -587,7 +587,7 @@ struct Params {
 
 impl Params {
     fn read(query: &str, hash: &str, problems: &mut Vec<Message>) -> Params {
-        let mut values = HashMap::new();
+        let mut values = vec![None; KEYS.len()];
         let mut seen = HashSet::new();
         let mut unknown = Vec::new();
         for source in [query, hash] {
@@ -604,9 +604,9 @@ impl Params {
                         continue;
                     }
                 };
-                match KEYS.iter().find(|k| **k == key) {
-                    Some(k) => {
-                        values.insert(*k, raw_value.to_owned());
+                match KEYS.iter().position(|k| *k == key) {
+                    Some(i) => {
+                        values[i] = Some(raw_value.to_owned());
                     }
                     None => {
                         if seen.insert(key.clone()) && unknown.len() < MAX_UNKNOWN_REPORTED {
@@ -620,7 +620,8 @@ impl Params {
     }
 
     fn get(&self, key: &str) -> Option<&str> {
-        self.values.get(key).map(String::as_str)
+        let i = KEYS.iter().position(|k| *k == key)?;
+        self.values[i].as_deref()
     }
 
     /// The percent-decoded value of `key`, or a problem.

@@ -1644,8 +1644,7 @@ impl App {
         let a = &self.att;
         let lang = self.lang;
         let n = s.items.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&i, &j| a.alpha[j].total_cmp(&a.alpha[i]));
+        let order = crate::attention::descending_order(&a.alpha);
         let top: Vec<usize> = if n > 60 { order.into_iter().take(30).collect() } else { (0..n).collect() };
         let alpha_rows: Vec<Vec<String>> = top
             .iter()
