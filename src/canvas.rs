@@ -8,16 +8,15 @@
 //! largest part of the drawing script. This backend therefore remembers the
 //! context's fill and stroke colour, line width, font and text alignment and
 //! sets one only when it changes; a panel draws runs of shapes in one colour,
-//! so most sets are skipped. It also draws bitmaps (`blit_bitmap`) with one
-//! `putImageData` instead of plotters' default of one call per pixel.
+//! so most sets are skipped.
 //!
 //! A backend is made afresh for every draw, so its remembered state starts
 //! empty and cannot go stale between frames.
 
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontTransform};
-use wasm_bindgen::{Clamped, JsCast, JsValue};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// A failed call on the canvas context, with the browser's message.
 #[derive(Debug)]
@@ -48,6 +47,11 @@ fn css_color(c: BackendColor) -> String {
     } else {
         format!("rgba({r},{g},{b},{})", c.alpha)
     }
+}
+
+/// A text style as the canvas's `font` reads it.
+fn css_font<S: BackendTextStyle>(style: &S) -> String {
+    format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str())
 }
 
 fn same(a: Option<BackendColor>, b: BackendColor) -> bool {
@@ -101,7 +105,7 @@ impl Canvas {
     }
 
     fn set_font<S: BackendTextStyle>(&mut self, style: &S) {
-        let font = format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str());
+        let font = css_font(style);
         if font != self.font {
             self.ctx.set_font(&font);
             self.font = font;
@@ -228,7 +232,7 @@ impl DrawingBackend for Canvas {
     }
 
     fn estimate_text_size<S: BackendTextStyle>(&self, text: &str, style: &S) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
-        let font = format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str());
+        let font = css_font(style);
         self.ctx.set_font(&font);
         let m = self.ctx.measure_text(text).map_err(|e| fail(&e))?;
         // Put back the font the cache believes is set.
@@ -284,19 +288,5 @@ impl DrawingBackend for Canvas {
             drawn.map_err(|e| fail(&e))?;
         }
         Ok(())
-    }
-
-    fn blit_bitmap(&mut self, pos: BackendCoord, (w, h): (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<CanvasError>> {
-        let pixels = w as usize * h as usize;
-        if pixels == 0 || src.len() < pixels * 3 {
-            return Ok(());
-        }
-        // plotters' bitmaps are RGB; ImageData is RGBA.
-        let mut rgba = Vec::with_capacity(pixels * 4);
-        for px in src[..pixels * 3].chunks_exact(3) {
-            rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
-        }
-        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w, h).map_err(|e| fail(&e))?;
-        self.ctx.put_image_data(&image, f64::from(pos.0), f64::from(pos.1)).map_err(|e| fail(&e))
     }
 }

@@ -293,7 +293,6 @@ impl App {
     }
 
     fn apply(&mut self, mut scene: Scene, att: Attention) {
-        let items_changed = scene.items != self.scene.items;
         if scene.query != self.scene.query && scene.candidate == self.scene.candidate {
             // q was edited: it is no longer the named candidate.
             scene.candidate.clear();
@@ -301,14 +300,24 @@ impl App {
         if let Some(step) = self.step {
             self.step = Some(step.min(crate::lecture::steps_total(scene.items.len()) - 1));
         }
+        self.install(scene, att);
+    }
+
+    /// Puts a validated scene and its attention on screen. When its items
+    /// differ from the current ones, the items version is forgotten and,
+    /// unless a drag is in progress (it keeps its frozen projection until
+    /// the pointer is released), the projection is recomputed and the view
+    /// fitted afresh.
+    fn install(&mut self, scene: Scene, att: Attention) {
+        let items_changed = scene.items != self.scene.items;
         self.scene = scene;
         self.att = att;
         if items_changed {
             self.items_version.set(None);
-        }
-        if items_changed && self.drag.is_none() {
-            self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-            self.view = None;
+            if self.drag.is_none() {
+                self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
+                self.view = None;
+            }
         }
     }
 
@@ -377,19 +386,10 @@ impl App {
                 self.preset = p;
             }
         }
-        let items_changed = s.items != self.scene.items;
-        if items_changed {
-            self.items_version.set(None);
-        }
-        self.scene = s;
-        self.att = a;
+        self.install(s, a);
         self.lang = lang;
         self.step = step;
         self.set_view_checked(view);
-        if items_changed {
-            self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-            self.view = None;
-        }
         Ok(())
     }
 
@@ -1005,9 +1005,11 @@ impl App {
     }
 
     fn backend(&self, c: &HtmlCanvasElement) -> Result<Back<'static>, JsValue> {
-        Canvas::new(c.clone())
-            .map(Either::Left)
-            .ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))
+        self.canvas(c).map(Either::Left)
+    }
+
+    fn canvas(&self, c: &HtmlCanvasElement) -> Result<Canvas, JsValue> {
+        Canvas::new(c.clone()).ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))
     }
 
     /// Draws the page's map canvas. Its layout (the view, the points) is
@@ -1023,10 +1025,11 @@ impl App {
             }
         };
         let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
-        self.paint_map_background(canvas, &basis, &view, grid.as_ref(), st)?;
+        let target = self.canvas(canvas)?;
+        self.paint_map_background(&target, &basis, &view, grid.as_ref(), st)?;
         let mut front = st.clone();
         front.prepainted = true;
-        let area = self.backend(canvas)?.into_drawing_area();
+        let area = Back::Left(target).into_drawing_area();
         let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), &front).map_err(|e| self.fail(e))?;
         area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         if self.drag.is_none() {
@@ -1037,14 +1040,14 @@ impl App {
     }
 
     /// Copies the map's background, density cells and (for a long LastN)
-    /// item dots onto `canvas`. They change only with the items, the
+    /// item dots onto `target`. They change only with the items, the
     /// settings, the projection, the view, the size or the theme, not while
     /// q moves, so they are drawn once into an off-screen canvas and copied
     /// under every frame with one `drawImage` (drawn as about two thousand
     /// cells, or ten thousand dots, they were most of a q edit's map time).
-    fn paint_map_background(&mut self, canvas: &HtmlCanvasElement, basis: &Basis, view: &View, grid: Option<&std::rc::Rc<DensityGrid>>, st: &Style) -> Result<(), JsValue> {
+    fn paint_map_background(&mut self, target: &Canvas, basis: &Basis, view: &View, grid: Option<&std::rc::Rc<DensityGrid>>, st: &Style) -> Result<(), JsValue> {
         let key = MapBackground {
-            size: (canvas.width(), canvas.height()),
+            size: target.get_size(),
             items: self.items_version(),
             basis: basis.clone(),
             view: *view,
@@ -1072,9 +1075,8 @@ impl App {
             area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
             self.map_background = Some((key, image));
         }
-        let ctx = Canvas::new(canvas.clone()).ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))?;
         if let Some((_, image)) = &self.map_background {
-            ctx.context().draw_image_with_html_canvas_element(image, 0.0, 0.0)?;
+            target.context().draw_image_with_html_canvas_element(image, 0.0, 0.0)?;
         }
         Ok(())
     }
@@ -1417,17 +1419,8 @@ impl App {
                 } else {
                     self.preset = presets::blank(st.scene.dim().max(1));
                 }
-                let items_changed = st.scene.items != self.scene.items;
-                if items_changed {
-                    self.items_version.set(None);
-                }
                 self.origin = decoded.origin.clone();
-                self.scene = st.scene;
-                self.att = att;
-                if items_changed {
-                    self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-                    self.view = None;
-                }
+                self.install(st.scene, att);
             }
         }
         let view_named = |k: &str| !only_view || named(k);
@@ -1546,17 +1539,8 @@ impl App {
                 self.preset = p;
             }
         }
-        let items_changed = s.items != self.scene.items;
-        if items_changed {
-            self.items_version.set(None);
-        }
-        self.scene = s;
-        self.att = att;
         self.drag = None;
-        if items_changed {
-            self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-            self.view = None;
-        }
+        self.install(s, att);
         if let Some(step) = self.step {
             self.step = Some(step.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
         }
