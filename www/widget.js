@@ -491,7 +491,7 @@ class Widget {
     const rows = items.map((item, j) => this.buildRow(start + j, item, table.d, this.guard(() => this.app.itemColor(start + j))));
     const below = table.n - start - items.length;
     ui.itemsBody.replaceChildren(...(start > 0 ? [this.spacer(start)] : []), ...rows, ...(below > 0 ? [this.spacer(below)] : []));
-    this.syncRoundedNote();
+    this.syncNumberFields();
     return true;
   }
 
@@ -500,7 +500,7 @@ class Widget {
    * characters (the lecture's scenes), wide enough for 6 otherwise; the note
    * under the table shows while any of them is rounded.
    */
-  syncRoundedNote() {
+  syncNumberFields() {
     const { ui } = this;
     const fields = ui.itemsBody.querySelectorAll('input.num');
     let wide = false;
@@ -548,7 +548,7 @@ class Widget {
           if (inp && inp !== except && inp.getAttribute('aria-invalid') !== 'true') showCell(inp, v, inp === document.activeElement);
         });
       });
-      this.syncRoundedNote();
+      this.syncNumberFields();
     }
     ui.similarity.value = s.similarity;
     ui.normalization.value = s.normalization;
