@@ -4,25 +4,13 @@
 // Keys must reach the deck when the widget is not focused, and the widget
 // (only) when it is; keys the widget does not use go on to the deck.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchContext } from './harness.mjs';
+import { serveAndLaunch, watchContext } from './harness.mjs';
 
-let server;
 let browser;
 let root;
-
-before(async () => {
-  const s = await startServer();
-  server = s.child;
-  root = `http://127.0.0.1:${s.port}/`;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-});
+serveAndLaunch((s) => ({ browser, root } = s));
 
 /** A watched page: fails the test on console errors, page errors, CSP violations and foreign requests. */
 async function open(url, options = { viewport: { width: 1280, height: 900 } }) {

@@ -2,27 +2,15 @@
 // JSON; errors by line, scene unchanged), themes and the font scale, the
 // text alternative of the charts, and keyboard reach with a visible focus ring.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, openWatchedPage, checkPage } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true };
-let server;
 let browser;
 let base;
-
-before(async () => {
-  const s = await startServer();
-  server = s.child;
-  base = `http://127.0.0.1:${s.port}/www/`;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-});
+serveAndLaunch((s) => ({ browser, base } = s));
 
 const pageTest = (name, fn) => test(name, async () => checkPage(await openWatchedPage(browser, base, DESKTOP), fn));
 const state = (page) => page.evaluate(() => window.din.state());

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,6 +48,28 @@ export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...extraArgs],
+  });
+}
+
+/**
+ * Registers a suite's usual hooks: before its tests, a static server for
+ * the repository root and Chromium (with `chromiumArgs`); `ready` then gets
+ * `{ browser, root, base }` (root = `http://127.0.0.1:PORT/`, base =
+ * root + `www/`). After the tests the browser is closed and the server stopped.
+ */
+export function serveAndLaunch(ready, chromiumArgs = []) {
+  let server = null;
+  let browser = null;
+  before(async () => {
+    const s = await startServer();
+    server = s.child;
+    browser = await launchBrowser(chromiumArgs);
+    const root = `http://127.0.0.1:${s.port}/`;
+    ready({ browser, root, base: `${root}www/` });
+  });
+  after(async () => {
+    if (browser) await browser.close().catch(() => {});
+    if (server) server.kill();
   });
 }
 

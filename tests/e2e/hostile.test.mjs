@@ -18,23 +18,14 @@
 //
 // At the end the suite prints how many hostile inputs each channel got.
 
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchContext } from './harness.mjs';
+import { serveAndLaunch, watchContext } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 };
-let server;
 let browser;
 let base;
-let root;
-
-before(async () => {
-  const s = await startServer();
-  server = s.child;
-  root = `http://127.0.0.1:${s.port}/`;
-  base = `${root}www/`;
-  browser = await launchBrowser();
-});
+serveAndLaunch((s) => ({ browser, base } = s));
 
 // ------------------------------------------------------------ hostile text
 
@@ -93,8 +84,6 @@ function tried(channel, { accepted = 0, refused = 0 } = {}) {
 }
 
 after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
   if (COUNTS.size) {
     const rows = [...COUNTS].map(([ch, c]) => [ch, c.accepted + c.refused, c.accepted, c.refused]);
     const total = rows.reduce((a, r) => [a[0] + r[1], a[1] + r[2], a[2] + r[3]], [0, 0, 0]);

@@ -4,25 +4,13 @@
 // code), the table must keep only a window of rows in the DOM, and the
 // charts must say what they aggregate.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openWatchedPage, checkPage } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage } from './harness.mjs';
 
-let server;
 let browser;
 let base;
-
-before(async () => {
-  const s = await startServer();
-  server = s.child;
-  base = `http://127.0.0.1:${s.port}/www/`;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-});
+serveAndLaunch((s) => ({ browser, base } = s));
 
 /** Softmax of the dot products, computed stably in plain JS. */
 function reference(query, items, temperature) {

@@ -13,13 +13,13 @@
 // host other than 127.0.0.1. Screenshots and the numbers seen by the alpha
 // tests go to tests/e2e/out/ (ignored by git).
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, launchBrowser, openWatchedPage, checkPage, changedPixels, waitReady } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage, changedPixels, waitReady } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
@@ -27,26 +27,16 @@ const NUMBERS = path.join(OUT, 'lecture-numbers.json');
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1, locale: 'en-US' };
 const HIDPI = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 2, locale: 'en-US' };
 
-let server = null;
 let baseUrl = '';
 let browser = null;
 
 // ------------------------------------------------------------------ setup
 
-
-before(async () => {
+before(() => {
   mkdirSync(OUT, { recursive: true });
   writeFileSync(NUMBERS, '{}\n');
-  const s = await startServer();
-  server = s.child;
-  baseUrl = `http://127.0.0.1:${s.port}/www/`;
-  browser = await launchBrowser();
 });
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-});
+serveAndLaunch((s) => ({ browser, base: baseUrl } = s));
 
 
 /** Opens /www/<suffix> in a fresh, watched context (see harness.mjs). */

@@ -9,37 +9,25 @@
 // a console error, throws an uncaught exception, or requests anything from
 // a host other than 127.0.0.1. Screenshots go to tests/e2e/out/ (ignored by git).
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, launchBrowser, openWatchedPage, checkPage, changedPixels } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage, changedPixels } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 };
 
-let server = null;
 let baseUrl = '';
 let browser = null;
 
 // ------------------------------------------------------------------ setup
 
-
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  const s = await startServer();
-  server = s.child;
-  baseUrl = `http://127.0.0.1:${s.port}/www/`;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-});
+before(() => mkdirSync(OUT, { recursive: true }));
+serveAndLaunch((s) => ({ browser, base: baseUrl } = s));
 
 
 /** Opens the page in a fresh, watched context (see harness.mjs). */

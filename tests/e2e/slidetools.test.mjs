@@ -3,29 +3,17 @@
 // snippet (one-file build inlined into an iframe), and the one-file build
 // inside <iframe sandbox="allow-scripts"> (opaque origin: nothing fetched).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, watchContext, isLocalOrFile, ROOT } from './harness.mjs';
+import { serveAndLaunch, watchContext, isLocalOrFile, ROOT } from './harness.mjs';
 
-let server;
 let browser;
 let root;
-
-before(async () => {
-  const s = await startServer();
-  server = s.child;
-  root = `http://127.0.0.1:${s.port}/`;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-});
+serveAndLaunch((s) => ({ browser, root } = s));
 
 async function open(url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

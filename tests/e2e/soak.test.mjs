@@ -12,9 +12,9 @@
 // the JS heap (DevTools Performance.getMetrics JSHeapUsedSize) and the wasm
 // linear memory (the module's exported memory) grew by at most 2 MB each.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openWatchedPage, checkPage } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 };
 const WARM_UP = 500;
@@ -25,21 +25,9 @@ const SEED = 0x5eed2018;
 const MB = 1e6;
 const LIMIT = 2 * MB;
 
-let server;
 let browser;
 let base;
-
-before(async () => {
-  const s = await startServer();
-  server = s.child;
-  base = `http://127.0.0.1:${s.port}/www/`;
-  browser = await launchBrowser(['--js-flags=--expose-gc']);
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-});
+serveAndLaunch((s) => ({ browser, base } = s), ['--js-flags=--expose-gc']);
 
 /**
  * In the page: `count` random edits, continuing the generator kept in

@@ -2,26 +2,14 @@
 // round-trips through the link, malformed links give a message and a
 // working page, and editing never adds history entries.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openWatchedPage, checkPage } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 };
-let server;
 let browser;
 let base;
-
-before(async () => {
-  const s = await startServer();
-  server = s.child;
-  base = `http://127.0.0.1:${s.port}/www/`;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-});
+serveAndLaunch((s) => ({ browser, base } = s));
 
 const state = (page) => page.evaluate(() => window.din.state());
 /** Waits until the page has written its state into the address bar. */
