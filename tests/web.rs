@@ -62,9 +62,12 @@ fn attend_returns_float64_vectors() {
     assert_eq!(r.pooled(), vec![20.0]);
 }
 
+/// query, keys, similarity, normalization, temperature, expected message.
+type AttendCase<'a> = (&'a [f64], &'a [f64], &'a str, &'a str, f64, &'a str);
+
 #[wasm_bindgen_test]
 fn attend_throws_js_errors_with_messages() {
-    let cases: [(&[f64], &[f64], &str, &str, f64, &str); 7] = [
+    let cases: [AttendCase<'_>; 7] = [
         (&[1.0, 2.0], &[1.0; 7], "dot", "none", 1.0, "keys has 7 numbers, not a multiple of d = 2"),
         (&[], &[], "dot", "none", 1.0, "query is empty"),
         (&[f64::NAN], &[], "dot", "none", 1.0, "query[0] is NaN"),
@@ -160,7 +163,7 @@ fn invalid_edits_change_nothing() {
     let state = a.state_json();
     let result = a.result_json();
     for text in ["abc", "", "1e999", "NaN"] {
-        let m = error_message(a.set_query_text(0, text).err().expect("refused"));
+        let m = error_message(a.set_query_text(0, text).expect_err("refused"));
         assert!(m.starts_with("q1"), "{m}");
     }
     let m = error_message(a.set_state_json(r#"{"query": [1, 2]}"#).err().unwrap());
