@@ -26,6 +26,7 @@
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
 
 pub mod attention;
+pub mod clicks;
 pub mod density;
 pub mod draw;
 pub mod either;
@@ -34,7 +35,10 @@ pub mod export;
 pub mod history;
 pub mod i18n;
 pub mod import;
+pub mod learn;
 pub mod lecture;
+pub mod metrics;
+pub mod model;
 pub mod options;
 pub mod palette;
 pub mod presets;
