@@ -339,7 +339,14 @@ fn export_layer(l: &Dense) -> Layer {
     let params = match &l.act {
         Act::PRelu(a) => LayerParams::PRelu { alpha: a.v.clone() },
         Act::Dice { alpha, run_mean, run_var, .. } => {
-            LayerParams::Dice { alpha: alpha.v.clone(), mean: run_mean.clone(), var: run_var.clone() }
+            let w = alpha.v.len();
+            LayerParams::Dice {
+                alpha: alpha.v.clone(),
+                mean: run_mean.clone(),
+                var: run_var.clone(),
+                gamma: vec![1.0; w],
+                beta: vec![0.0; w],
+            }
         }
         _ => LayerParams::None,
     };

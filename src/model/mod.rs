@@ -22,7 +22,9 @@
 //!
 //! A stack (the unit, the MLP) applies `h = f(W h + b)` per hidden layer
 //! (`f` = sigmoid, ReLU, PReLU or Dice; Dice at inference uses the stored
-//! running mean and variance, `p(s) = sigmoid((s - mean) / sqrt(var + eps))`)
+//! running mean and variance,
+//! `p(s) = sigmoid(gamma (s - mean) / sqrt(var + eps) + beta)`, `gamma = 1`
+//! and `beta = 0` unless the file says otherwise)
 //! and a linear output layer of one unit.
 //!
 //! Pure: no web crate, no I/O, no randomness. A value of [`DinModel`] is
@@ -62,7 +64,7 @@ pub enum Activation {
     Relu,
     /// `s` if `s > 0`, else `a_j s`.
     PRelu,
-    /// `p(s) s + (1 - p(s)) a_j s`, `p(s) = sigmoid((s - mean_j) / sqrt(var_j + eps))`.
+    /// `p(s) s + (1 - p(s)) a_j s`, `p(s) = sigmoid(gamma_j (s - mean_j) / sqrt(var_j + eps) + beta_j)`.
     Dice,
 }
 
@@ -95,8 +97,10 @@ pub enum LayerParams {
     None,
     /// PReLU's slope `a_j` for `s <= 0`.
     PRelu { alpha: Vec<f64> },
-    /// Dice's `a_j` and the running mean and variance of `s_j`.
-    Dice { alpha: Vec<f64>, mean: Vec<f64>, var: Vec<f64> },
+    /// Dice's `a_j`, the running mean and variance of `s_j`, and the scale
+    /// `gamma_j` and shift `beta_j` of the normalised `s_j` (1 and 0 unless
+    /// the batch normalisation is affine, as in DeepCTR-Torch).
+    Dice { alpha: Vec<f64>, mean: Vec<f64>, var: Vec<f64>, gamma: Vec<f64>, beta: Vec<f64> },
 }
 
 /// A dense layer `s = W h + b` (`W`: one row per output).
@@ -161,8 +165,8 @@ impl Stack {
                     alpha[j] * s
                 }
             }
-            (LayerParams::Dice { alpha, mean, var }, _) => {
-                let p = sigmoid((s - mean[j]) / (var[j] + self.dice_eps).sqrt());
+            (LayerParams::Dice { alpha, mean, var, gamma, beta }, _) => {
+                let p = sigmoid(gamma[j] * ((s - mean[j]) / (var[j] + self.dice_eps).sqrt()) + beta[j]);
                 p * s + (1.0 - p) * alpha[j] * s
             }
             _ => s,

@@ -204,7 +204,7 @@ fn stack(obj: &Obj, path: &str, inputs: usize, extra: &[&str]) -> Result<Stack, 
         let params_keys: &[&str] = match activation {
             Activation::Sigmoid | Activation::Relu => &["weight", "bias"],
             Activation::PRelu => &["weight", "bias", "prelu_alpha"],
-            Activation::Dice => &["weight", "bias", "dice_alpha", "dice_mean", "dice_var"],
+            Activation::Dice => &["weight", "bias", "dice_alpha", "dice_mean", "dice_var", "dice_gamma", "dice_beta"],
         };
         only(o, &lp, params_keys)?;
         let weight = matrix(get(o, &lp, "weight")?, &join(&lp, "weight"), w, cols)?;
@@ -225,7 +225,17 @@ fn stack(obj: &Obj, path: &str, inputs: usize, extra: &[&str]) -> Result<Stack, 
                         },
                     ));
                 }
-                LayerParams::Dice { alpha: per_unit("dice_alpha")?, mean: per_unit("dice_mean")?, var }
+                let optional = |key: &str, default: f64| match o.get(key) {
+                    None => Ok(vec![default; w]),
+                    Some(_) => per_unit(key),
+                };
+                LayerParams::Dice {
+                    alpha: per_unit("dice_alpha")?,
+                    mean: per_unit("dice_mean")?,
+                    var,
+                    gamma: optional("dice_gamma", 1.0)?,
+                    beta: optional("dice_beta", 0.0)?,
+                }
             }
         };
         hidden.push(Layer { weight, bias, params });
@@ -626,12 +636,21 @@ fn stack_json(st: &Stack, ind: &str) -> String {
         match &l.params {
             LayerParams::None => {}
             LayerParams::PRelu { alpha } => t.push_str(&format!(",\n{inner}\"prelu_alpha\": {}", list(alpha))),
-            LayerParams::Dice { alpha, mean, var } => t.push_str(&format!(
-                ",\n{inner}\"dice_alpha\": {},\n{inner}\"dice_mean\": {},\n{inner}\"dice_var\": {}",
-                list(alpha),
-                list(mean),
-                list(var)
-            )),
+            LayerParams::Dice { alpha, mean, var, gamma, beta } => {
+                t.push_str(&format!(
+                    ",\n{inner}\"dice_alpha\": {},\n{inner}\"dice_mean\": {},\n{inner}\"dice_var\": {}",
+                    list(alpha),
+                    list(mean),
+                    list(var)
+                ));
+                if gamma.iter().any(|g| *g != 1.0) || beta.iter().any(|b| *b != 0.0) {
+                    t.push_str(&format!(
+                        ",\n{inner}\"dice_gamma\": {},\n{inner}\"dice_beta\": {}",
+                        list(gamma),
+                        list(beta)
+                    ));
+                }
+            }
         }
         t.push_str(&format!("\n{ind}  }}"));
         layers.push(t);
