@@ -425,6 +425,18 @@ impl Trainer {
         self.export(which).predict(&u.lastn, candidate, no)
     }
 
+    /// The learned item embeddings on their first two principal axes
+    /// ([`crate::projection::Basis::for_items`], the page map's PCA), one
+    /// point per item, for a map coloured by `data().item_categories`
+    /// (the paper's Fig. 6), and the share of the variance the two axes keep.
+    #[must_use]
+    pub fn embedding_map(&self, which: Which) -> (Vec<(f64, f64)>, f64) {
+        let emb = self.item_embeddings(which);
+        let d = self.cfg.d;
+        let basis = crate::projection::Basis::for_items(&emb, d);
+        (emb.chunks_exact(d).map(|row| basis.project(row)).collect(), basis.explained)
+    }
+
     /// The learned item embeddings, `items * d` numbers (row `j` is item
     /// `j`, of category `data().item_categories[j]`), for a PCA map.
     #[must_use]

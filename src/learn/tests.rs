@@ -228,12 +228,41 @@ fn bad_settings_are_named() {
 /// The speed target's native half: on the default data, after the default
 /// number of steps, DIN's held-out AUC and GAUC are clearly above average
 /// pooling's (step-count based; wall time is measured by `learn_curve`).
+/// Mean distance between map points of the same category over the mean
+/// distance between points of different categories.
+fn within_over_between(t: &Trainer) -> f64 {
+    let (pts, _) = t.embedding_map(Which::Din);
+    let cats = &t.data().item_categories;
+    let (mut w, mut nw, mut b, mut nb) = (0.0, 0.0, 0.0, 0.0);
+    for i in 0..pts.len() {
+        for j in 0..i {
+            let dist = ((pts[i].0 - pts[j].0).powi(2) + (pts[i].1 - pts[j].1).powi(2)).sqrt();
+            if cats[i] == cats[j] {
+                (w, nw) = (w + dist, nw + 1.0);
+            } else {
+                (b, nb) = (b + dist, nb + 1.0);
+            }
+        }
+    }
+    (w / nw) / (b / nb)
+}
+
 #[test]
 fn din_beats_average_pooling_after_the_default_steps() {
     let mut t = Trainer::new(TrainerConfig::default()).unwrap();
+    let before = within_over_between(&t);
+    assert!(before > 0.9, "{before}"); // random embeddings: no structure
     t.step(DEFAULT_STEPS);
+    // The learned embeddings organise into the six categories (paper Fig. 6).
+    let after = within_over_between(&t);
+    assert!(after < 0.6, "within/between distance {before} -> {after}");
+    println!("map: within/between category distance {before:.3} -> {after:.3}");
     let p = t.evaluate();
     assert!(p.din.auc > p.mean.auc + 0.02, "AUC DIN {} mean {}", p.din.auc, p.mean.auc);
     assert!(p.din.gauc > p.mean.gauc + 0.02, "GAUC DIN {} mean {}", p.din.gauc, p.mean.gauc);
     assert!(p.din.auc < t.oracle().auc + 0.01);
+    println!(
+        "after {DEFAULT_STEPS} steps: AUC DIN {:.4} mean {:.4}; GAUC DIN {:.4} mean {:.4}",
+        p.din.auc, p.mean.auc, p.din.gauc, p.mean.gauc
+    );
 }
