@@ -230,7 +230,7 @@ impl Trainer {
         let din = Net::new(Pooling::Attention, &shape, &mut init.clone());
         let mean = Net::new(Pooling::Mean, &shape, &mut init.clone());
         let order: Vec<usize> = (0..data.train.len()).collect();
-        let rng = Rng::new(cfg.seed ^ 0x5EED_0F_BA7C);
+        let rng = Rng::new(cfg.seed ^ 0x5E_ED0F_BA7C);
         Ok(Trainer {
             cfg,
             data,
