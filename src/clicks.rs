@@ -208,7 +208,7 @@ pub(crate) fn number_in(field: &'static str, v: f64, lo: f64, hi: f64) -> Result
         Ok(())
     } else {
         Err(ConfigError {
-            field,
+            field: field.to_owned(),
             got: v.to_string(),
             expected: format!("a number from {lo} to {hi}"),
             expected_zh: format!(" {lo} 到 {hi} 之间的数"),
@@ -220,7 +220,7 @@ pub(crate) fn number_in(field: &'static str, v: f64, lo: f64, hi: f64) -> Result
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigError {
     /// The configuration field.
-    pub field: &'static str,
+    pub field: String,
     /// Its value.
     pub got: String,
     /// The allowed values, in English.
@@ -252,7 +252,7 @@ pub(crate) fn whole_in(field: &'static str, v: usize, lo: usize, hi: usize) -> R
         Ok(())
     } else {
         Err(ConfigError {
-            field,
+            field: field.to_owned(),
             got: v.to_string(),
             expected: format!("a whole number from {lo} to {hi}"),
             expected_zh: format!(" {lo} 到 {hi} 之间的整数"),

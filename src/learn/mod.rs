@@ -114,6 +114,91 @@ impl TrainerConfig {
         number_in("weight_decay", self.weight_decay, 0.0, 1.0)
     }
 
+    /// This configuration with the settings of a JSON object changed, then
+    /// checked: the worker passes what the page's controls say. Keys:
+    /// `users`, `items`, `impressions`, `n_min`, `n_max`, `max_interests`,
+    /// `stray` (the noise), `heldout_fraction`, `seed`, `d`, `unit_hidden`,
+    /// `unit_activation`, `weight`, `mlp_hidden`, `mlp_activation`,
+    /// `batch_size`, `learning_rate`, `weight_decay`.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the key: not JSON, an unknown key, a value
+    /// of the wrong type or out of range.
+    ///
+    /// ```
+    /// use din_viz::learn::TrainerConfig;
+    /// let c = TrainerConfig::default().patched(r#"{"users": 500, "stray": 0.2, "weight": "identity"}"#).unwrap();
+    /// assert_eq!((c.data.users, c.data.stray, c.weight.name()), (500, 0.2, "identity"));
+    /// let e = TrainerConfig::default().patched(r#"{"users": 5}"#).unwrap_err();
+    /// assert_eq!(e.to_string(), "training setting users: expected a whole number from 10 to 100000, got 5");
+    /// ```
+    pub fn patched(&self, json: &str) -> Result<TrainerConfig, ConfigError> {
+        let bad = |field: &str, got: String, expected: &str, expected_zh: &str| ConfigError {
+            field: field.to_owned(),
+            got,
+            expected: expected.to_owned(),
+            expected_zh: expected_zh.to_owned(),
+        };
+        let v: Value =
+            serde_json::from_str(json).map_err(|e| bad("(settings)", e.to_string(), "a JSON object", " JSON 对象"))?;
+        let Value::Object(o) = v else {
+            return Err(bad("(settings)", v.to_string(), "a JSON object", " JSON 对象"));
+        };
+        let mut c = self.clone();
+        for (k, v) in &o {
+            let whole = || v.as_u64().and_then(|n| usize::try_from(n).ok());
+            let need_whole = || bad(k, v.to_string(), "a whole number", "整数");
+            let need_number = || bad(k, v.to_string(), "a number", "数");
+            let widths = || -> Result<Vec<usize>, ConfigError> {
+                v.as_array()
+                    .and_then(|a| a.iter().map(|x| x.as_u64().and_then(|n| usize::try_from(n).ok())).collect())
+                    .ok_or_else(|| bad(k, v.to_string(), "an array of whole numbers", "整数数组"))
+            };
+            let act = || {
+                v.as_str().and_then(Activation::parse).ok_or_else(|| {
+                    bad(
+                        k,
+                        v.to_string(),
+                        "\"sigmoid\", \"relu\", \"prelu\" or \"dice\"",
+                        " \"sigmoid\"、\"relu\"、\"prelu\" 或 \"dice\"",
+                    )
+                })
+            };
+            match k.as_str() {
+                "users" => c.data.users = whole().ok_or_else(need_whole)?,
+                "items" => c.data.items = whole().ok_or_else(need_whole)?,
+                "impressions" => c.data.impressions = whole().ok_or_else(need_whole)?,
+                "n_min" => c.data.n_min = whole().ok_or_else(need_whole)?,
+                "n_max" => c.data.n_max = whole().ok_or_else(need_whole)?,
+                "max_interests" => c.data.max_interests = whole().ok_or_else(need_whole)?,
+                "stray" => c.data.stray = v.as_f64().ok_or_else(need_number)?,
+                "heldout_fraction" => c.data.heldout_fraction = v.as_f64().ok_or_else(need_number)?,
+                "seed" => c.seed = v.as_u64().ok_or_else(need_whole)?,
+                "d" => c.d = whole().ok_or_else(need_whole)?,
+                "unit_hidden" => c.unit_hidden = widths()?,
+                "mlp_hidden" => c.mlp_hidden = widths()?,
+                "unit_activation" => c.unit_activation = act()?,
+                "mlp_activation" => c.mlp_activation = act()?,
+                "weight" => {
+                    c.weight = v.as_str().and_then(WeightForm::parse).ok_or_else(|| {
+                        bad(
+                            k,
+                            v.to_string(),
+                            "\"identity\", \"sigmoid\", \"softmax\" or \"softmax_scaled\"",
+                            " \"identity\"、\"sigmoid\"、\"softmax\" 或 \"softmax_scaled\"",
+                        )
+                    })?
+                }
+                "batch_size" => c.batch_size = whole().ok_or_else(need_whole)?,
+                "learning_rate" => c.learning_rate = v.as_f64().ok_or_else(need_number)?,
+                "weight_decay" => c.weight_decay = v.as_f64().ok_or_else(need_number)?,
+                _ => return Err(bad(k, v.to_string(), "a known setting", "已知的设置")),
+            }
+        }
+        c.check()?;
+        Ok(c)
+    }
+
     fn shape(&self) -> Shape {
         Shape {
             items: self.data.items,

@@ -5,6 +5,7 @@
 use super::layers::{Act, Dense, Param};
 use super::net::{Net, Row, Shape};
 use super::*;
+use crate::errors::Localized;
 use crate::model::Activation;
 use crate::unit::sigmoid;
 
@@ -223,6 +224,18 @@ fn bad_settings_are_named() {
     let mut cfg = small();
     cfg.data.max_interests = 9;
     assert_eq!(Trainer::new(cfg).unwrap_err().field, "max_interests");
+    // Settings from the page, as JSON.
+    let c = small();
+    let e = c.patched(r#"{"colour": 1}"#).unwrap_err();
+    assert_eq!(e.to_string(), "training setting colour: expected a known setting, got 1");
+    assert_eq!(e.zh(), "训练设置 colour：应为已知的设置，实际为 1");
+    assert_eq!(e.code(), "E_TRAIN_CONFIG");
+    assert_eq!(c.patched(r#"{"users": "many"}"#).unwrap_err().field, "users");
+    assert_eq!(c.patched(r#"{"unit_activation": "tanh"}"#).unwrap_err().field, "unit_activation");
+    assert_eq!(c.patched(r#"{"mlp_hidden": [8, 0]}"#).unwrap_err().field, "layer width");
+    assert_eq!(c.patched("[1]").unwrap_err().field, "(settings)");
+    let p = c.patched(r#"{"unit_hidden": [4], "mlp_activation": "dice", "seed": 9, "n_max": 6, "n_min": 6}"#).unwrap();
+    assert_eq!((p.unit_hidden, p.mlp_activation, p.seed, p.data.n_max), (vec![4], Activation::Dice, 9, 6));
 }
 
 /// The speed target's native half: on the default data, after the default
