@@ -221,8 +221,8 @@ fn file_errors_name_the_field_and_the_expected_shape() {
         ("\"label\": \"a\", ", "", "items[0].label: missing", "E_MODEL_MISSING"),
         (
             "\"dice_alpha\"",
-            "\"dice_beta\"",
-            "attention.unit.layers[0].dice_beta: not a field of this format",
+            "\"dice_delta\"",
+            "attention.unit.layers[0].dice_delta: not a field of this format",
             "E_MODEL_UNKNOWN_FIELD",
         ),
         (
@@ -269,4 +269,26 @@ fn file_errors_name_the_field_and_the_expected_shape() {
     assert!(e.zh().starts_with("模型文件不是合法的 JSON（第 1 行"), "{}", e.zh());
     let e = DinModel::from_json("[]").unwrap_err();
     assert_eq!(e.to_string(), "(top level): expected a JSON object, got an array of 0 entries");
+}
+
+#[test]
+fn dice_gamma_and_beta_scale_and_shift_the_gate() {
+    let plain = DinModel::from_json(&tiny(&attention("identity"))).unwrap();
+    let with = |g: &str, b: &str| {
+        let text = tiny(&attention("identity")).replace(
+            "\"dice_var\": [0.5, 2.0]",
+            &format!("\"dice_var\": [0.5, 2.0], \"dice_gamma\": {g}, \"dice_beta\": {b}"),
+        );
+        DinModel::from_json(&text).unwrap()
+    };
+    // gamma 1, beta 0 is the plain gate; written back without the fields.
+    let same = with("[1, 1]", "[0, 0]");
+    assert_eq!(same.attend(&HISTORY, 1).unwrap(), plain.attend(&HISTORY, 1).unwrap());
+    assert!(!same.to_json().contains("dice_gamma"));
+    let other = with("[2, 0.5]", "[0.1, -0.3]");
+    assert_ne!(other.attend(&HISTORY, 1).unwrap().scores, plain.attend(&HISTORY, 1).unwrap().scores);
+    assert!(
+        other.to_json().contains("\"dice_gamma\": [2, 0.5]") || other.to_json().contains("\"dice_gamma\": [2.0, 0.5]")
+    );
+    assert!(DinModel::from_json(&other.to_json()).unwrap() == other);
 }
