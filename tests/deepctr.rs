@@ -17,6 +17,7 @@
 //! `tests/fixtures/deepctr_din_tf.json` and `deepctr_din_torch.json` (no
 //! Python needed); `make test-deepctr` trains fresh models and points
 //! `DIN_DEEPCTR_FIXTURE` at their files.
+#![cfg(not(target_arch = "wasm32"))]
 
 use din_viz::model::{DinModel, FeatureValue};
 use serde_json::Value;

@@ -3,6 +3,7 @@
 //! bytes changed) either load, and then answer random queries without
 //! panicking, or give an error that names a field; the trainer's export
 //! loads back exactly.
+#![cfg(not(target_arch = "wasm32"))]
 
 use din_viz::errors::Localized;
 use din_viz::learn::{Trainer, TrainerConfig, Which};
