@@ -26,7 +26,8 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
 .PHONY: help serve build build-panic dist test test-native test-wasm test-node test-e2e install-build install-test \
-        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench fuzz
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench fuzz \
+        test-deepctr install-deepctr
 
 help:
 	@echo "make serve   build the page and serve it on http://$(HOST):$(PORT)/www/"
@@ -92,7 +93,7 @@ serve: build
 # ---------------------------------------------------------------- tests
 
 test: install-test
-	@$(MAKE) --no-print-directory test-native test-wasm build build-panic dist test-node test-e2e
+	@$(MAKE) --no-print-directory test-native test-deepctr test-wasm build build-panic dist test-node test-e2e
 	@echo "make test: every suite passed"
 
 test-native:
@@ -108,6 +109,42 @@ test-node:
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
+
+# DeepCTR round trip (tools/deepctr_roundtrip.py): trains tiny DINs with
+# DeepCTR (TensorFlow) and DeepCTR-Torch, exports them with
+# tools/deepctr_export.py and checks that the Rust inference reproduces
+# DeepCTR's scores and CTRs (tests/deepctr.rs). Each back end runs only if its
+# Python imports its packages (`make install-deepctr`, README), else it prints
+# "skipped: ..."; the committed fixtures are checked by test-native anyway.
+DEEPCTR_VENV ?= $(HOME)/.cache/din-viz/deepctr-venv
+DEEPCTR_TORCH_VENV ?= $(HOME)/.cache/din-viz/deepctr-torch-venv
+DEEPCTR_PYTHON ?= $(if $(wildcard $(DEEPCTR_VENV)/bin/python),$(DEEPCTR_VENV)/bin/python,python3)
+DEEPCTR_TORCH_PYTHON ?= $(if $(wildcard $(DEEPCTR_TORCH_VENV)/bin/python),$(DEEPCTR_TORCH_VENV)/bin/python,python3)
+
+test-deepctr:
+	@fixtures=""; \
+	if $(DEEPCTR_PYTHON) -c 'import deepctr, tensorflow' >/dev/null 2>&1; then \
+	  $(DEEPCTR_PYTHON) tools/deepctr_roundtrip.py --backend tf --out target/deepctr/tf.json 2>&1 | grep -v -e '^20[0-9-]* [0-9:.]*: [IW] ' -e 'rebuild TensorFlow' -e 'check the latest version'; \
+	  fixtures="$$fixtures,target/deepctr/tf.json"; \
+	else echo "skipped: DeepCTR (TensorFlow) round trip: $(DEEPCTR_PYTHON) cannot import deepctr and tensorflow (make install-deepctr)"; fi; \
+	if $(DEEPCTR_TORCH_PYTHON) -c 'import deepctr_torch, torch' >/dev/null 2>&1; then \
+	  $(DEEPCTR_TORCH_PYTHON) tools/deepctr_roundtrip.py --backend torch --out target/deepctr/torch.json | grep -v -e '^cpu$$' -e '^Train on'; \
+	  fixtures="$$fixtures,target/deepctr/torch.json"; \
+	else echo "skipped: DeepCTR-Torch round trip: $(DEEPCTR_TORCH_PYTHON) cannot import deepctr_torch and torch (make install-deepctr)"; fi; \
+	if [ -n "$$fixtures" ]; then \
+	  DIN_DEEPCTR_FIXTURE="$${fixtures#,}" cargo test --test deepctr fresh_deepctr_run_is_reproduced -- --nocapture; fi
+
+# The versions the round trip was made with (README, "DeepCTR models"):
+# TensorFlow from PyPI in a venv; PyTorch from Debian (PyPI's torch wheels
+# for Linux bring gigabytes of CUDA libraries) in a venv that sees it.
+install-deepctr:
+	python3 -m venv $(DEEPCTR_VENV)
+	$(DEEPCTR_VENV)/bin/pip install tensorflow-cpu==2.15.1 deepctr==0.9.4
+	@if [ "$(IS_ROOT)" = yes ]; then apt-get install -y --no-install-recommends python3-torch python3-numpy; \
+	 else echo "DeepCTR-Torch needs Debian's python3-torch: sudo apt-get install python3-torch python3-numpy"; fi
+	/usr/bin/python3 -m venv --system-site-packages $(DEEPCTR_TORCH_VENV)
+	$(DEEPCTR_TORCH_VENV)/bin/pip install --no-deps deepctr-torch==0.3.0
+	$(DEEPCTR_TORCH_VENV)/bin/pip install tqdm "scikit-learn<1.5" "scipy<1.13" "numpy<2"
 
 # ---------------------------------------------------------------- bench
 

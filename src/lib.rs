@@ -14,6 +14,9 @@
 //! * [`draw`]: the three charts, generic over plotters' `DrawingBackend`.
 //! * [`unit`], [`rng`], [`train`]: the paper's activation unit, a seeded
 //!   PRNG and the trainer behind `make weights`.
+//! * [`model`], [`learn`], [`clicks`], [`metrics`]: a whole learned DIN as
+//!   JSON and its inference, the step-wise in-page trainer of DIN and
+//!   average pooling, the synthetic click data, AUC and GAUC; pure.
 //! * [`i18n`], [`errors`]: English and Chinese strings, error codes.
 //! * [`import`], [`export`]: LastN items in from CSV/TSV, the Embedding
 //!   Projector's `vectors.tsv` + `metadata.tsv` or a scene JSON; items and
@@ -26,6 +29,7 @@
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
 
 pub mod attention;
+pub mod clicks;
 pub mod density;
 pub mod draw;
 pub mod either;
@@ -34,7 +38,10 @@ pub mod export;
 pub mod history;
 pub mod i18n;
 pub mod import;
+pub mod learn;
 pub mod lecture;
+pub mod metrics;
+pub mod model;
 pub mod options;
 pub mod palette;
 pub mod presets;
