@@ -1239,7 +1239,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     // to the smallest font scale) rather than past its bottom.
     let need = if stacked { grown(940.0, st) } else { towers_height_for(st) };
     let fitted;
-    let st = if h_css < need {
+    let st = if h_css + 1.0 < need {
         let mut small = st.clone();
         small.set_font_scale(st.font_scale * ((h_css - 12.0) / (need - 12.0)).max(0.0));
         fitted = small;
