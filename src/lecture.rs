@@ -1077,7 +1077,7 @@ fn node<DB: DrawingBackend>(
 }
 
 /// A horizontal strip with a label above it, kept within `room` and below
-/// `top_min` (see [`place_label`]); returns the strip's rectangle.
+/// `top_min` (see [`place_label`]); returns the strip's and the label's rectangles.
 #[allow(clippy::too_many_arguments)]
 fn labelled_strip<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -1092,12 +1092,12 @@ fn labelled_strip<DB: DrawingBackend>(
     room: (i32, i32),
     top_min: i32,
     st: &Style,
-) -> Result<Rect, DrawError> {
+) -> Result<(Rect, Rect), DrawError> {
     let pal = st.palette();
     let hh = st.tpx(8.0);
     let r: Rect = (centre.0 - width / 2, centre.1 - hh, centre.0 + width / 2, centre.1 + hh);
     ink.boxes.push(r);
-    place_label(area, ink, label, centre.0, r.1 - st.tpx(3.0), top_min, room, 13.0, 10.5, &color, st)?;
+    let l = place_label(area, ink, label, centre.0, r.1 - st.tpx(3.0), top_min, room, 13.0, 10.5, &color, st)?;
     match v {
         Some(v) => strip(area, r, v, limit, false, 1.0, st)?,
         None => {
@@ -1111,7 +1111,7 @@ fn labelled_strip<DB: DrawingBackend>(
         }
     }
     rect(area, r, color.stroke_width(st.stroke(frame)))?;
-    Ok(r)
+    Ok((r, l))
 }
 
 /// Small vertical strips of the LastN items in `[x0, x1]`, top at `y`, with
@@ -1315,10 +1315,16 @@ pub fn draw_towers<DB: DrawingBackend>(
     let small = |c: RGBColor| st.font(12.0, &c);
     let strip_w = |col_w: i32| col_w.min(st.tpx(120.0)).max(st.tpx(30.0));
     let gap = st.tpx(6.0);
-    let up = |rows: &Rows, x: i32, from_row: usize, to_row: usize, color: RGBColor| {
+    // An arrow up from the top of a row (or of a label that rises above
+    // it: `from_y`) to the bottom of another.
+    let up_from = |rows: &Rows, x: i32, from_y: i32, to_row: usize, color: RGBColor| {
+        // No room for an arrow (a cramped panel): none.
+        if from_y - rows.b(to_row) < st.tpx(10.0) {
+            return Ok(());
+        }
         small_arrow(
             area,
-            (f64::from(x), f64::from(rows.y[from_row] - st.tpx(2.0))),
+            (f64::from(x), f64::from(from_y - st.tpx(2.0))),
             (f64::from(x), f64::from(rows.b(to_row) + st.tpx(2.0))),
             color,
             1.5,
@@ -1327,6 +1333,7 @@ pub fn draw_towers<DB: DrawingBackend>(
             st,
         )
     };
+    let up = |rows: &Rows, x: i32, from_row: usize, to_row: usize, color: RGBColor| up_from(rows, x, rows.y[from_row], to_row, color);
     let chip = |ink: &mut Ink, r: Rect| -> Result<(), DrawError> {
         let s = lang.pick("user features", "用户特征");
         node(area, ink, r, &[(s, st.font(12.0, &pal.text)), (lang.pick("ID, profile …", "ID、画像……"), small(pal.muted))], pal.axis.stroke_width(st.stroke(1.0)), pal.panel, false, st)
@@ -1380,10 +1387,11 @@ pub fn draw_towers<DB: DrawingBackend>(
     let sw_l = strip_w((ux1 - ux0) * 2 / 5);
     let in_split = (lastn_c + item_c) / 2;
     let iy = lr.c(3) + st.tpx(8.0);
-    let mean_l = labelled_strip(area, &mut ink, (lastn_c, iy), sw_l, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, (chip_l.2 + gap, in_split - gap / 2), lr.b(2) + 2, st)?;
-    let q_l = labelled_strip(area, &mut ink, (item_c, iy), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, (in_split + gap / 2, lx1), lr.b(2) + 2, st)?;
-    for x in [feat_c, lastn_c, item_c] {
-        up(&lr, x, 3, 2, pal.text)?;
+    let (mean_l, mean_label) = labelled_strip(area, &mut ink, (lastn_c, iy), sw_l, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, (chip_l.2 + gap, in_split - gap / 2), lr.b(2) + 2, st)?;
+    let (q_l, q_label) = labelled_strip(area, &mut ink, (item_c, iy), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, (in_split + gap / 2, lx1), lr.b(2) + 2, st)?;
+    up(&lr, feat_c, 3, 2, pal.text)?;
+    for (x, label) in [(lastn_c, mean_label), (item_c, q_label)] {
+        up_from(&lr, x, lr.y[3].min(label.1), 2, pal.text)?;
     }
     // Average (and, for UserTower, the impossible attention) under LastN.
     let box_w = ((ux1 - ux0) * 2 / 5).min(st.tpx(140.0));
@@ -1456,16 +1464,20 @@ pub fn draw_towers<DB: DrawingBackend>(
     let l_room = (chip_r.2 + gap, r_split - gap / 2);
     let mut mean = vec![mean_l];
     let mut pooled = None;
+    let l_label: Rect;
     if active {
         let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, Some(&att.pooled), limit, lang.pick("weighted sum", "加权和"), pal.pooled, 2.5, l_room, rr.b(2) + 2, st)?;
-        pooled = Some(r);
+        pooled = Some(r.0);
+        l_label = r.1;
     } else {
         let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, l_room, rr.b(2) + 2, st)?;
-        mean.push(r);
+        mean.push(r.0);
+        l_label = r.1;
     }
-    let q_r = labelled_strip(area, &mut ink, (q_c, ry), sw_r, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, (r_split + gap / 2, rx1), rr.b(2) + 2, st)?;
-    for x in [f_c, l_c, q_c] {
-        up(&rr, x, 3, 2, pal.text)?;
+    let (q_r, q_r_label) = labelled_strip(area, &mut ink, (q_c, ry), sw_r, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, (r_split + gap / 2, rx1), rr.b(2) + 2, st)?;
+    up(&rr, f_c, 3, 2, pal.text)?;
+    for (x, label) in [(l_c, l_label), (q_c, q_r_label)] {
+        up_from(&rr, x, rr.y[3].min(label.1), 2, pal.text)?;
     }
     let rbox_w = (rw * 2 / 5).min(st.tpx(190.0));
     let r4: Rect = (l_c - rbox_w / 2, rr.y[4], l_c + rbox_w / 2, rr.b(4));
