@@ -298,6 +298,23 @@ pub fn bars_height_for(n: usize, st: &Style) -> f64 {
     BARS_PAD + (BARS_TOP - BARS_PAD + ROW_PX * rows as f64 + BARS_BOTTOM) * st.text_factor()
 }
 
+/// The least CSS height of the bar chart for `n` items at which every row
+/// still shows its label and value (rows of 18 CSS px at text factor 1),
+/// for layouts that share the height with other charts (lecture mode).
+///
+/// ```
+/// use din_viz::draw::{bars_height_for, bars_min_height_for, Style, Theme};
+/// let st = Style::new(1.0);
+/// assert!(bars_min_height_for(9, &st) < bars_height_for(9, &st));
+/// let contrast = Style::new(1.0).with_theme(Theme::Contrast);
+/// assert!(bars_min_height_for(9, &contrast) > bars_min_height_for(9, &st));
+/// ```
+#[must_use]
+pub fn bars_min_height_for(n: usize, st: &Style) -> f64 {
+    let rows = if n > ALL_ROWS { TOP_ROWS + 1 } else { n.max(3) };
+    BARS_PAD + (BARS_TOP - BARS_PAD + 18.0 * rows as f64 + BARS_BOTTOM) * st.text_factor()
+}
+
 /// Up to this many items every chart shows every item; beyond it the bar
 /// chart and the heatmap show the [`TOP_ROWS`] items with the largest
 /// alpha and say so.

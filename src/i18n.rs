@@ -190,6 +190,17 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("import-go", "import the text", "导入文本"),
     ("import-file", "choose files…", "选择文件…"),
     ("import-too-many", "Import takes one file, or the two Embedding Projector files (vectors.tsv and metadata.tsv).", "一次只能导入一个文件，或 Embedding Projector 的两个文件（vectors.tsv 和 metadata.tsv）。"),
+    // Lecture mode (issue 11 §5).
+    ("lecture-mode", "Lecture mode", "讲课模式"),
+    ("lecture-mode-title", "One screen for the lecture: caption, q, the weights, pooled vs mean and the map, with the lecture panels as tabs (press again for the long page)",
+        "讲课用的单屏布局：说明、q、权重、加权和与平均、二维图，讲课面板以标签页切换（再按一次回到长页面）"),
+    ("tabs-aria", "Lecture panels", "讲课面板"),
+    ("tab-steps", "Steps", "分步演示"),
+    ("tab-unit", "The unit", "激活单元"),
+    ("tab-qkv", "Q · K · V", "Q、K、V 视角"),
+    ("tab-towers", "Two towers", "双塔与精排"),
+    ("tab-heatmap", "Vectors", "向量"),
+    ("readout-title", "Weighted sum vs plain average", "加权和与简单平均"),
 ];
 
 /// The page strings for `lang` as a JSON object `{key: text}`.

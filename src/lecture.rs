@@ -851,10 +851,43 @@ pub fn towers_height() -> f64 {
     towers_height_for(&Style::new(1.0))
 }
 
-/// Preferred CSS height of the towers panel in `st`'s theme and font scale.
+/// Preferred CSS height of the towers panel in `st`'s theme and font
+/// scale, with the two models side by side.
 #[must_use]
 pub fn towers_height_for(st: &Style) -> f64 {
     grown(500.0, st)
+}
+
+/// Below this CSS width (times the text factor) [`draw_towers`] draws the
+/// two models one above the other, each across the whole width, so that
+/// their labels keep a readable size and never run into each other
+/// (phones), if the panel is at least [`TOWERS_STACKED_MIN_H`] tall.
+pub const TOWERS_STACK_BELOW: f64 = 600.0;
+/// The least CSS height (times the text factor) in which the two models fit one above the other.
+pub const TOWERS_STACKED_MIN_H: f64 = 700.0;
+
+fn towers_stacked(width_css: f64, height_css: f64, st: &Style) -> bool {
+    width_css < TOWERS_STACK_BELOW * st.text_factor() && height_css >= TOWERS_STACKED_MIN_H * st.text_factor()
+}
+
+/// Preferred CSS height of the towers panel at CSS width `width_css`:
+/// [`towers_height_for`], or taller when the panel is narrow enough that
+/// the models are stacked.
+///
+/// ```
+/// use din_viz::draw::Style;
+/// use din_viz::lecture::{towers_height_at, towers_height_for};
+/// let st = Style::new(1.0);
+/// assert_eq!(towers_height_at(900.0, &st), towers_height_for(&st));
+/// assert!(towers_height_at(370.0, &st) > 1.5 * towers_height_for(&st));
+/// ```
+#[must_use]
+pub fn towers_height_at(width_css: f64, st: &Style) -> f64 {
+    if width_css < TOWERS_STACK_BELOW * st.text_factor() {
+        grown(940.0, st)
+    } else {
+        towers_height_for(st)
+    }
 }
 
 /// Where [`draw_towers`] put things, in backend pixels.
@@ -862,11 +895,13 @@ pub fn towers_height_for(st: &Style) -> f64 {
 pub struct TowersLayout {
     /// The placement drawn.
     pub placement: Placement,
-    /// The user tower's box (two-tower model, left).
+    /// The two models one above the other (a narrow panel), else side by side.
+    pub stacked: bool,
+    /// The user tower's box (two-tower model, left or top).
     pub user_tower: Rect,
     /// The item tower's box.
     pub item_tower: Rect,
-    /// The ranking model's network box (right).
+    /// The ranking model's network box (right or bottom).
     pub ranking: Rect,
     /// The attention box: greyed in the user tower, or live in the ranking model.
     pub attention: Rect,
@@ -880,11 +915,133 @@ pub struct TowersLayout {
     pub query: Vec<Rect>,
     /// The small LastN strips: (item index, rectangle), for hovering.
     pub items: Vec<(usize, Rect)>,
+    /// The box of every text drawn outside a box (titles, headings, labels).
+    pub labels: Vec<Rect>,
+    /// Every box drawn (networks, inputs, strips), with its text inside.
+    pub boxes: Vec<Rect>,
+}
+
+/// What the towers panel drew where: texts and boxes (for the layout record).
+#[derive(Default)]
+struct Ink {
+    labels: Vec<Rect>,
+    boxes: Vec<Rect>,
+}
+
+/// The box a text drawn at `at` with this alignment covers.
+fn text_box<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &TextStyle<'_>, at: (i32, i32), h: HPos, v: VPos) -> Rect {
+    let w = text_width(area, s, font);
+    let fh = (font.font.get_size() * 1.15).ceil() as i32;
+    let x0 = match h {
+        HPos::Left => at.0,
+        HPos::Center => at.0 - w / 2,
+        HPos::Right => at.0 - w,
+    };
+    let y0 = match v {
+        VPos::Top => at.1,
+        VPos::Center => at.1 - fh / 2,
+        VPos::Bottom => at.1 - fh,
+    };
+    (x0, y0, x0 + w, y0 + fh)
+}
+
+/// Draws a text and records its box.
+#[allow(clippy::too_many_arguments)]
+fn label_at<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    ink: &mut Ink,
+    s: &str,
+    at: (i32, i32),
+    font: TextStyle<'_>,
+    h: HPos,
+    v: VPos,
+) -> Result<(), DrawError> {
+    ink.labels.push(text_box(area, s, &font, at, h, v));
+    text(area, s, at, font, h, v)
+}
+
+/// Draws lines of text from `at` (top), `line_h` apart, and records their boxes.
+fn lines_at<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    ink: &mut Ink,
+    lines: &[String],
+    at: (i32, i32),
+    line_h: i32,
+    font: &TextStyle<'_>,
+    h: HPos,
+) -> Result<(), DrawError> {
+    for (k, l) in lines.iter().enumerate() {
+        label_at(area, ink, l, (at.0, at.1 + line_h * k as i32), font.clone(), h, VPos::Top)?;
+    }
+    Ok(())
+}
+
+/// A bold label whose bottom is at `bottom`, centred on `cx` as far as the
+/// horizontal interval `room` allows: on one line at the largest size from
+/// `css` down to `min_css` that fits the interval, else on two lines if
+/// they stay below `top_min`, else shortened. It never leaves `room` (nor
+/// rises above `top_min`), so labels given disjoint intervals never
+/// overlap. Returns its box.
+#[allow(clippy::too_many_arguments)]
+fn place_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    ink: &mut Ink,
+    s: &str,
+    cx: i32,
+    bottom: i32,
+    top_min: i32,
+    room: (i32, i32),
+    css: f64,
+    min_css: f64,
+    color: &RGBColor,
+    st: &Style,
+) -> Result<Rect, DrawError> {
+    let avail = (room.1 - room.0).max(1);
+    let one = fit_px(area, s, avail, css, min_css, true, st);
+    let mut font = st.bold(one, color);
+    let mut lines = vec![s.to_owned()];
+    let two_fit = bottom - top_min >= (st.font_px(min_css) * 1.2).round() as i32 * 2;
+    if text_width(area, s, &font) > avail && !two_fit {
+        lines = vec![clip_to(area, s, &font, avail)];
+    } else if text_width(area, s, &font) > avail {
+        // Two lines, at the largest size at which both fit.
+        let mut size = css;
+        loop {
+            font = st.bold(size, color);
+            lines = wrap(area, s, &font, avail);
+            let tall = (font.font.get_size() * 1.2).round() as i32 * 2 > bottom - top_min;
+            if size <= min_css || (!tall && lines.len() <= 2 && lines.iter().all(|l| text_width(area, l, &font) <= avail)) {
+                break;
+            }
+            size -= 0.5;
+        }
+        if lines.len() > 2 {
+            let rest = lines[1..].join(" ");
+            lines.truncate(1);
+            lines.push(rest);
+        }
+        for l in &mut lines {
+            *l = clip_to(area, l, &font, avail);
+        }
+    }
+    let lh = (font.font.get_size() * 1.2).round() as i32;
+    let wmax = lines.iter().map(|l| text_width(area, l, &font)).max().unwrap_or(0);
+    let (lo, hi) = (room.0 + (wmax + 1) / 2, room.1 - (wmax + 1) / 2);
+    let c = if lo > hi { (room.0 + room.1) / 2 } else { cx.clamp(lo, hi) };
+    let top = bottom - lh * lines.len() as i32;
+    for (k, l) in lines.iter().enumerate() {
+        text(area, l, (c, top + lh * k as i32), font.clone(), HPos::Center, VPos::Top)?;
+    }
+    let r = (c - (wmax + 1) / 2, top, c + (wmax + 1) / 2, bottom);
+    ink.labels.push(r);
+    Ok(r)
 }
 
 /// A box with centred lines of text.
+#[allow(clippy::too_many_arguments)]
 fn node<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
+    ink: &mut Ink,
     r: Rect,
     lines: &[(&str, TextStyle<'_>)],
     border: ShapeStyle,
@@ -892,6 +1049,7 @@ fn node<DB: DrawingBackend>(
     dashed: bool,
     st: &Style,
 ) -> Result<(), DrawError> {
+    ink.boxes.push(r);
     rect(area, r, fill.filled())?;
     if dashed {
         dashed_rect(area, r, st, border)?;
@@ -918,10 +1076,12 @@ fn node<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A horizontal strip with a label above it; returns the strip's rectangle.
+/// A horizontal strip with a label above it, kept within `room` and below
+/// `top_min` (see [`place_label`]); returns the strip's and the label's rectangles.
 #[allow(clippy::too_many_arguments)]
 fn labelled_strip<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
+    ink: &mut Ink,
     centre: (i32, i32),
     width: i32,
     v: Option<&[f64]>,
@@ -929,19 +1089,15 @@ fn labelled_strip<DB: DrawingBackend>(
     label: &str,
     color: RGBColor,
     frame: f64,
-    dashed: bool,
+    room: (i32, i32),
+    top_min: i32,
     st: &Style,
-) -> Result<Rect, DrawError> {
+) -> Result<(Rect, Rect), DrawError> {
     let pal = st.palette();
     let hh = st.tpx(8.0);
     let r: Rect = (centre.0 - width / 2, centre.1 - hh, centre.0 + width / 2, centre.1 + hh);
-    // The label may be wider than the strip, but not than the room to the panel's edges.
-    let edge = centre.0.min(area.dim_in_pixel().0 as i32 - centre.0) - st.px(2.0);
-    let room = (width + st.tpx(40.0)).min(2 * edge).max(1);
-    let lpx = fit_px(area, label, room, 13.0, 8.0, true, st);
-    let lfont = st.bold(lpx, &color);
-    let label = clip_to(area, label, &lfont, room);
-    text(area, &label, (centre.0, r.1 - st.tpx(3.0)), lfont, HPos::Center, VPos::Bottom)?;
+    ink.boxes.push(r);
+    let l = place_label(area, ink, label, centre.0, r.1 - st.tpx(3.0), top_min, room, 13.0, 10.5, &color, st)?;
     match v {
         Some(v) => strip(area, r, v, limit, false, 1.0, st)?,
         None => {
@@ -954,24 +1110,22 @@ fn labelled_strip<DB: DrawingBackend>(
             }
         }
     }
-    let style = color.stroke_width(st.stroke(frame));
-    if dashed {
-        dashed_rect(area, r, st, style)?;
-    } else {
-        rect(area, r, style)?;
-    }
-    Ok(r)
+    rect(area, r, color.stroke_width(st.stroke(frame)))?;
+    Ok((r, l))
 }
 
-/// Small vertical strips of the LastN items in `[x0, x1]`, top at `y`.
+/// Small vertical strips of the LastN items in `[x0, x1]`, top at `y`, with
+/// their label kept within `room`.
 #[allow(clippy::too_many_arguments)]
 fn mini_lastn<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
+    ink: &mut Ink,
     scene: &Scene,
     x0: i32,
     x1: i32,
     y: i32,
     hgt: i32,
+    room: (i32, i32),
     limit: f64,
     st: &Style,
 ) -> Result<Vec<(usize, Rect)>, DrawError> {
@@ -983,14 +1137,13 @@ fn mini_lastn<DB: DrawingBackend>(
     } else {
         tr(st.lang, format!("LastN x₁…x{}", sub(n)), format!("用户行为序列 LastN x₁…x{}", sub(n)))
     };
-    // Wider than the strips if need be, but not past the panel's edges.
+    // Wider than the strips if need be, but within its room.
     let c = (x0 + x1) / 2;
-    let edge = c.min(area.dim_in_pixel().0 as i32 - c) - st.px(2.0);
-    let room = (x1 - x0 + st.tpx(80.0)).min(2 * edge).max(1);
-    let lpx = fit_px(area, &label, room, 12.0, 8.0, true, st);
+    let half = (c - room.0).min(room.1 - c).max(1);
+    let lpx = fit_px(area, &label, 2 * half, 12.0, 8.0, true, st);
     let lfont = st.font(lpx, &pal.muted);
-    let label = clip_to(area, &label, &lfont, room);
-    text(area, &label, (c, y), lfont, HPos::Center, VPos::Top)?;
+    let label = clip_to(area, &label, &lfont, 2 * half);
+    label_at(area, ink, &label, (c, y), lfont, HPos::Center, VPos::Top)?;
     let top = y + st.tpx(16.0);
     let slots = if n > shown { shown as f64 + 1.0 } else { shown.max(1) as f64 };
     let pitch = f64::from(x1 - x0) / slots;
@@ -1009,11 +1162,49 @@ fn mini_lastn<DB: DrawingBackend>(
         let c = f64::from(x0) + pitch * (shown as f64 + 0.5);
         text(area, "…", (c.round() as i32, top + hgt / 2), st.bold(13.0, &pal.muted), HPos::Center, VPos::Center)?;
     }
+    ink.boxes.push((x0, top, x1, top + hgt));
     Ok(out)
 }
 
-/// Draws deck p. 18: a two-tower retrieval model (left) and a ranking
-/// model (right), with the live `q`, mean and pooled vectors as strips.
+/// CSS heights (at text factor 1) of the rows of one model: outputs,
+/// vectors / network, towers / concatenation, inputs, average / attention,
+/// LastN, and the reason line under the two-tower model.
+const TOWER_ROWS: [f64; 7] = [18.0, 34.0, 40.0, 40.0, 40.0, 40.0, 34.0];
+
+/// The rows of one model under its heading at `head_y`, spread down to `bottom`.
+struct Rows {
+    y: [i32; 7],
+    h: [i32; 7],
+}
+
+impl Rows {
+    fn new(head_y: i32, bottom: i32, st: &Style) -> Rows {
+        let top = head_y + st.tpx(28.0);
+        let avail = f64::from(bottom - top);
+        let fixed: f64 = TOWER_ROWS.iter().map(|x| px_f(st, *x)).sum();
+        let gap = ((avail - fixed) / 6.0).max(px_f(st, 6.0));
+        let mut y = [0i32; 7];
+        let mut h = [0i32; 7];
+        let mut at = f64::from(top);
+        for (k, hh) in TOWER_ROWS.iter().enumerate() {
+            y[k] = at.round() as i32;
+            h[k] = st.tpx(*hh);
+            at += px_f(st, *hh) + gap;
+        }
+        Rows { y, h }
+    }
+    fn c(&self, k: usize) -> i32 {
+        self.y[k] + self.h[k] / 2
+    }
+    fn b(&self, k: usize) -> i32 {
+        self.y[k] + self.h[k]
+    }
+}
+
+/// Draws deck p. 18: a two-tower retrieval model and a ranking model, side
+/// by side (left and right) or, in a panel narrower than
+/// [`TOWERS_STACK_BELOW`] and tall enough, one above the other, with the
+/// live `q`, mean and pooled vectors as strips.
 ///
 /// * [`Placement::UserTower`]: LastN feeds the user tower through the
 ///   plain average; the attention path is drawn greyed and dashed, crossed
@@ -1025,9 +1216,12 @@ fn mini_lastn<DB: DrawingBackend>(
 ///
 /// The title states the lecture's rule: the average fits two-tower,
 /// three-tower and ranking models; attention only the ranking model.
+/// Every label stays in its own interval (shrunk, wrapped to two lines or
+/// shortened), so no two labels overlap; the layout records their boxes.
 ///
 /// # Errors
 /// A [`DrawError`] if the backend fails.
+#[allow(clippy::too_many_lines)]
 pub fn draw_towers<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     scene: &Scene,
@@ -1039,18 +1233,40 @@ pub fn draw_towers<DB: DrawingBackend>(
     area.fill(&pal.background).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
+    let (w_css, h_css) = (f64::from(w) / st.scale, f64::from(h) / st.scale);
+    let stacked = towers_stacked(w_css, h_css, st);
+    // A panel shorter than the diagram needs draws its text smaller (down
+    // to the smallest font scale) rather than past its bottom.
+    let need = if stacked { grown(940.0, st) } else { towers_height_for(st) };
+    let fitted;
+    let st = if h_css + 1.0 < need {
+        let mut small = st.clone();
+        small.set_font_scale(st.font_scale * ((h_css - 12.0) / (need - 12.0)).max(0.0));
+        fitted = small;
+        &fitted
+    } else {
+        st
+    };
     let lang = st.lang;
     let pad = st.px(12.0);
     let limit = shared_limit(scene, att);
     let active = placement == Placement::Ranking;
+    let mut ink = Ink::default();
 
     let title = lang.pick(
         "The average fits two-tower, three-tower and ranking models; attention fits only the ranking model",
         "简单平均适用于双塔模型、三塔模型和精排模型；注意力机制只适用于精排模型",
     );
     let tfont = st.bold(16.0, &pal.text);
-    let tl = wrap(area, title, &tfont, w - 2 * pad);
-    text_lines(area, &tl[..tl.len().min(2)], (pad, pad), st.tpx(21.0), &tfont, HPos::Left)?;
+    let mut tl = wrap(area, title, &tfont, w - 2 * pad);
+    // At most three lines on a narrow panel (two side by side); the rest shortened.
+    let most = if stacked { 3 } else { 2 };
+    if tl.len() > most {
+        let rest = tl[most - 1..].join(" ");
+        tl.truncate(most - 1);
+        tl.push(clip_to(area, &rest, &tfont, w - 2 * pad));
+    }
+    lines_at(area, &mut ink, &tl, (pad, pad), st.tpx(21.0), &tfont, HPos::Left)?;
     let info = if active {
         lang.pick(
             "Here: attention in the ranking model, where LastN and the candidate item meet",
@@ -1062,68 +1278,68 @@ pub fn draw_towers<DB: DrawingBackend>(
             "此处：尝试把注意力机制放进用户塔：不可行（注意力机制需要 LastN + 候选物品），用户塔只能用简单平均",
         )
     };
-    let info_px = fit_px(area, info, w - 2 * pad, 13.0, 9.0, true, st);
-    let info_y = pad + st.tpx(44.0);
+    let info_px = fit_px(area, info, w - 2 * pad, 13.0, 11.0, true, st);
+    let info_y = pad + st.tpx(21.0) * tl.len() as i32 + st.tpx(2.0);
     let info_font = st.font(info_px, if active { &pal.pooled } else { &pal.muted });
-    // One line when it fits at some size, else two (the rest clipped).
+    // One line when it fits at some size, else two (three on a narrow panel; the rest clipped).
     let mut info_lines = wrap(area, info, &info_font, w - 2 * pad);
-    if info_lines.len() > 2 {
-        let rest = info_lines[1..].join(" ");
-        info_lines = vec![info_lines[0].clone(), clip_to(area, &rest, &info_font, w - 2 * pad)];
+    if info_lines.len() > most {
+        let rest = info_lines[most - 1..].join(" ");
+        info_lines.truncate(most - 1);
+        info_lines.push(clip_to(area, &rest, &info_font, w - 2 * pad));
     }
     let info_line_h = st.tpx(16.0);
-    text_lines(area, &info_lines, (pad, info_y), info_line_h, &info_font, HPos::Left)?;
+    lines_at(area, &mut ink, &info_lines, (pad, info_y), info_line_h, &info_font, HPos::Left)?;
 
-    // Halves and headings.
-    let mid = w / 2;
-    let head_y = info_y + st.tpx(24.0) + info_line_h * (info_lines.len() as i32 - 1).max(0);
-    line(area, vec![(mid, head_y), (mid, h - pad)], pal.grid.stroke_width(st.stroke(1.5)))?;
-    let (lx0, lx1) = (pad, mid - st.tpx(12.0));
-    let (rx0, rx1) = (mid + st.tpx(12.0), w - pad);
-    for (x0, x1, s) in [
-        (lx0, lx1, lang.pick("two-tower model (retrieval)", "双塔模型（召回）")),
-        (rx0, rx1, lang.pick("ranking model", "精排模型")),
+    // The two models' regions: halves side by side, or top and bottom.
+    let head_y = info_y + info_line_h * info_lines.len() as i32 + st.tpx(8.0);
+    let ((lx0, lx1, l_head, l_bottom), (rx0, rx1, r_head, r_bottom)) = if stacked {
+        let mid_y = head_y + (h - pad - head_y) / 2;
+        line(area, vec![(pad, mid_y), (w - pad, mid_y)], pal.grid.stroke_width(st.stroke(1.5)))?;
+        ((pad, w - pad, head_y, mid_y - st.tpx(6.0)), (pad, w - pad, mid_y + st.tpx(8.0), h - pad))
+    } else {
+        let mid = w / 2;
+        line(area, vec![(mid, head_y), (mid, h - pad)], pal.grid.stroke_width(st.stroke(1.5)))?;
+        ((pad, mid - st.tpx(12.0), head_y, h - pad), (mid + st.tpx(12.0), w - pad, head_y, h - pad))
+    };
+    for (x0, x1, y, s) in [
+        (lx0, lx1, l_head, lang.pick("two-tower model (retrieval)", "双塔模型（召回）")),
+        (rx0, rx1, r_head, lang.pick("ranking model", "精排模型")),
     ] {
         let (s, font) = fit_clip(area, s, x1 - x0, LABEL_PX, 9.0, true, &pal.text, st);
-        text(area, &s, ((x0 + x1) / 2, head_y), font, HPos::Center, VPos::Top)?;
+        label_at(area, &mut ink, &s, ((x0 + x1) / 2, y), font, HPos::Center, VPos::Top)?;
     }
-
-    // Rows (CSS heights): outputs, vectors / network, towers / concatenation,
-    // inputs, average / attention, LastN.
-    let heights = [18.0, 34.0, 40.0, 40.0, 40.0, 40.0, 18.0];
-    let top = head_y + st.tpx(28.0);
-    let avail = f64::from(h - pad - top);
-    let fixed: f64 = heights.iter().map(|x| px_f(st, *x)).sum();
-    let gap = ((avail - fixed) / 6.0).max(px_f(st, 6.0));
-    let mut row_y = [0i32; 7];
-    let mut y = f64::from(top);
-    for (k, hh) in heights.iter().enumerate() {
-        row_y[k] = y.round() as i32;
-        y += px_f(st, *hh) + gap;
-    }
-    let row_c = |k: usize| row_y[k] + st.tpx(heights[k] / 2.0);
-    let row_b = |k: usize| row_y[k] + st.tpx(heights[k]);
+    let lr = Rows::new(l_head, l_bottom, st);
+    let rr = Rows::new(r_head, r_bottom, st);
 
     let small = |c: RGBColor| st.font(12.0, &c);
     let strip_w = |col_w: i32| col_w.min(st.tpx(120.0)).max(st.tpx(30.0));
-    let up = |x: i32, from_row: usize, to_row: usize, color: RGBColor, dashed: bool| {
+    let gap = st.tpx(6.0);
+    // An arrow up from the top of a row (or of a label that rises above
+    // it: `from_y`) to the bottom of another.
+    let up_from = |rows: &Rows, x: i32, from_y: i32, to_row: usize, color: RGBColor| {
+        // No room for an arrow (a cramped panel): none.
+        if from_y - rows.b(to_row) < st.tpx(10.0) {
+            return Ok(());
+        }
         small_arrow(
             area,
-            (f64::from(x), f64::from(row_y[from_row] - st.tpx(2.0))),
-            (f64::from(x), f64::from(row_b(to_row) + st.tpx(2.0))),
+            (f64::from(x), f64::from(from_y - st.tpx(2.0))),
+            (f64::from(x), f64::from(rows.b(to_row) + st.tpx(2.0))),
             color,
             1.5,
-            dashed,
+            false,
             7.0,
             st,
         )
     };
-    let chip = |r: Rect| -> Result<(), DrawError> {
+    let up = |rows: &Rows, x: i32, from_row: usize, to_row: usize, color: RGBColor| up_from(rows, x, rows.y[from_row], to_row, color);
+    let chip = |ink: &mut Ink, r: Rect| -> Result<(), DrawError> {
         let s = lang.pick("user features", "用户特征");
-        node(area, r, &[(s, st.font(12.0, &pal.text)), (lang.pick("ID, profile …", "ID、画像……"), small(pal.muted))], pal.axis.stroke_width(st.stroke(1.0)), pal.panel, false, st)
+        node(area, ink, r, &[(s, st.font(12.0, &pal.text)), (lang.pick("ID, profile …", "ID、画像……"), small(pal.muted))], pal.axis.stroke_width(st.stroke(1.0)), pal.panel, false, st)
     };
 
-    // ---- Left: the two-tower model.
+    // ---- The two-tower model (left or top).
     let lw = lx1 - lx0;
     let ux0 = lx0;
     let ux1 = lx0 + (f64::from(lw) * 0.62).round() as i32;
@@ -1137,17 +1353,19 @@ pub fn draw_towers<DB: DrawingBackend>(
     let score = lang.pick("score = user vector · item vector", "分数 = 用户向量 · 物品向量");
     let (score, sfont) = fit_clip(area, score, lw, 13.0, 8.0, true, &pal.text, st);
     let sx = inside_x(area, &score, &sfont, (user_c + item_c) / 2, pad);
-    text(area, &score, (sx, row_c(0)), sfont, HPos::Center, VPos::Center)?;
+    label_at(area, &mut ink, &score, (sx, lr.c(0)), sfont, HPos::Center, VPos::Center)?;
     let tower_w = |x0: i32, x1: i32| (x1 - x0 - st.tpx(16.0)).max(st.tpx(40.0));
     let sw_u = strip_w(tower_w(ux0, ux1) / 2);
     let sw_i = strip_w(tower_w(ix0, ix1));
-    labelled_strip(area, (user_c, row_c(1) + st.tpx(6.0)), sw_u, None, limit, lang.pick("user vector", "用户向量"), pal.muted, 1.0, false, st)?;
-    labelled_strip(area, (item_c, row_c(1) + st.tpx(6.0)), sw_i.min(sw_u), None, limit, lang.pick("item vector", "物品向量"), pal.muted, 1.0, false, st)?;
+    let vec_split = (user_c + item_c) / 2;
+    let vy = lr.c(1) + st.tpx(6.0);
+    labelled_strip(area, &mut ink, (user_c, vy), sw_u, None, limit, lang.pick("user vector", "用户向量"), pal.muted, 1.0, (lx0, vec_split - gap / 2), lr.b(0) + 2, st)?;
+    labelled_strip(area, &mut ink, (item_c, vy), sw_i.min(sw_u), None, limit, lang.pick("item vector", "物品向量"), pal.muted, 1.0, (vec_split + gap / 2, lx1), lr.b(0) + 2, st)?;
     for c in [user_c, item_c] {
         small_arrow(
             area,
-            (f64::from(c), f64::from(row_c(1) - st.tpx(22.0))),
-            (f64::from((user_c + item_c) / 2 + (c - (user_c + item_c) / 2) / 3), f64::from(row_c(0) + st.tpx(9.0))),
+            (f64::from(c), f64::from(vy - st.tpx(8.0) - st.tpx(16.0))),
+            (f64::from((user_c + item_c) / 2 + (c - (user_c + item_c) / 2) / 3), f64::from(lr.c(0) + st.tpx(9.0))),
             pal.text,
             1.5,
             false,
@@ -1155,30 +1373,33 @@ pub fn draw_towers<DB: DrawingBackend>(
             st,
         )?;
     }
-    let user_tower: Rect = (ux0 + st.tpx(8.0), row_y[2], ux1 - st.tpx(8.0), row_b(2));
-    let item_tower: Rect = (ix0 + st.tpx(8.0), row_y[2], ix1 - st.tpx(8.0), row_b(2));
+    let user_tower: Rect = (ux0 + st.tpx(8.0), lr.y[2], ux1 - st.tpx(8.0), lr.b(2));
+    let item_tower: Rect = (ix0 + st.tpx(8.0), lr.y[2], ix1 - st.tpx(8.0), lr.b(2));
     for (r, s) in [(user_tower, lang.pick("user tower", "用户塔")), (item_tower, lang.pick("item tower", "物品塔"))] {
-        node(area, r, &[(s, st.bold(13.0, &pal.text)), (lang.pick("neural network", "神经网络"), small(pal.muted))], pal.text.stroke_width(st.stroke(1.5)), pal.panel, false, st)?;
+        node(area, &mut ink, r, &[(s, st.bold(13.0, &pal.text)), (lang.pick("neural network", "神经网络"), small(pal.muted))], pal.text.stroke_width(st.stroke(1.5)), pal.panel, false, st)?;
     }
-    up(user_c, 2, 1, pal.text, false)?;
-    up(item_c, 2, 1, pal.text, false)?;
+    up(&lr, user_c, 2, 1, pal.text)?;
+    up(&lr, item_c, 2, 1, pal.text)?;
     // Inputs.
     let chip_w = ((ux1 - ux0) * 2 / 5).min(st.tpx(130.0));
-    chip((feat_c - chip_w / 2, row_y[3] + st.tpx(4.0), feat_c + chip_w / 2, row_b(3)))?;
+    let chip_l: Rect = (feat_c - chip_w / 2, lr.y[3] + st.tpx(4.0), feat_c + chip_w / 2, lr.b(3));
+    chip(&mut ink, chip_l)?;
     let sw_l = strip_w((ux1 - ux0) * 2 / 5);
-    let mean_l = labelled_strip(area, (lastn_c, row_c(3) + st.tpx(8.0)), sw_l, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, false, st)?;
-    let q_l = labelled_strip(area, (item_c, row_c(3) + st.tpx(8.0)), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, false, st)?;
-    for x in [feat_c, lastn_c] {
-        up(x, 3, 2, pal.text, false)?;
+    let in_split = (lastn_c + item_c) / 2;
+    let iy = lr.c(3) + st.tpx(8.0);
+    let (mean_l, mean_label) = labelled_strip(area, &mut ink, (lastn_c, iy), sw_l, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, (chip_l.2 + gap, in_split - gap / 2), lr.b(2) + 2, st)?;
+    let (q_l, q_label) = labelled_strip(area, &mut ink, (item_c, iy), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, (in_split + gap / 2, lx1), lr.b(2) + 2, st)?;
+    up(&lr, feat_c, 3, 2, pal.text)?;
+    for (x, label) in [(lastn_c, mean_label), (item_c, q_label)] {
+        up_from(&lr, x, lr.y[3].min(label.1), 2, pal.text)?;
     }
-    up(item_c, 3, 2, pal.text, false)?;
     // Average (and, for UserTower, the impossible attention) under LastN.
     let box_w = ((ux1 - ux0) * 2 / 5).min(st.tpx(140.0));
-    let avg_l: Rect = (lastn_c - box_w / 2, row_y[4], lastn_c + box_w / 2, row_b(4));
-    node(area, avg_l, &[(lang.pick("average", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
-    up(lastn_c, 4, 3, pal.mean, false)?;
-    let mut items = mini_lastn(area, scene, avg_l.0, avg_l.2, row_y[5], st.tpx(22.0), limit, st)?;
-    up(lastn_c, 5, 4, pal.text, false)?;
+    let avg_l: Rect = (lastn_c - box_w / 2, lr.y[4], lastn_c + box_w / 2, lr.b(4));
+    node(area, &mut ink, avg_l, &[(lang.pick("average", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
+    up(&lr, lastn_c, 4, 3, pal.mean)?;
+    let mut items = mini_lastn(area, &mut ink, scene, avg_l.0, avg_l.2, lr.y[5], st.tpx(22.0), (lx0, lx1), limit, st)?;
+    up(&lr, lastn_c, 5, 4, pal.text)?;
     let att_label = lang.pick("attention", "注意力机制");
     let sim_f = sim_formula(scene, "xᵢ");
     let att_formula = match scene.normalization {
@@ -1190,8 +1411,8 @@ pub fn draw_towers<DB: DrawingBackend>(
         // The impossible path, greyed: attention beside the average, fed by q.
         let ax0 = avg_l.2 + st.tpx(14.0);
         let ax1 = (ix1 - st.tpx(4.0)).min(ax0 + st.tpx(170.0)).max(ax0 + st.tpx(40.0));
-        attention = (ax0, row_y[4], ax1, row_b(4));
-        node(area, attention, &[(att_label, st.bold(13.0, &pal.axis)), (&att_formula, small(pal.axis))], pal.axis.stroke_width(st.stroke(1.5)), pal.background, true, st)?;
+        attention = (ax0, lr.y[4], ax1, lr.b(4));
+        node(area, &mut ink, attention, &[(att_label, st.bold(13.0, &pal.axis)), (&att_formula, small(pal.axis))], pal.axis.stroke_width(st.stroke(1.5)), pal.background, true, st)?;
         let to_mean = (f64::from(mean_l.2 - st.tpx(6.0)), f64::from(mean_l.3 + st.tpx(3.0)));
         small_arrow(area, (f64::from(attention.0 + st.tpx(12.0)), f64::from(attention.1 - st.tpx(2.0))), to_mean, pal.axis, 1.5, true, 7.0, st)?;
         // q → attention, crossed out: q never reaches the user tower.
@@ -1200,69 +1421,84 @@ pub fn draw_towers<DB: DrawingBackend>(
         let to = (qx, f64::from(attention.1 - st.tpx(2.0)));
         small_arrow(area, from, to, pal.axis, 1.5, true, 7.0, st)?;
         let xm = (((from.0 + to.0) / 2.0).round() as i32, ((from.1 + to.1) / 2.0).round() as i32);
-        let r = st.tpx(9.0);
-        rect(area, (xm.0 - r, xm.1 - r, xm.0 + r, xm.1 + r), pal.background.filled())?;
-        text(area, "✕", xm, st.bold(17.0, &pal.cross), HPos::Center, VPos::Center)?;
-        text(area, "q", (xm.0 + r + st.tpx(3.0), xm.1), st.bold(13.0, &pal.axis), HPos::Left, VPos::Center)?;
-        // The reason, on the bottom row of the two-tower half.
+        // The cross fits between the q strip and the attention box.
+        // (In a panel too short for it, the reason line below says it alone.)
+        let xs = (to.1 - from.1) / 1.2 / st.scale / st.text_factor();
+        if xs >= 11.0 {
+            let xs = xs.min(17.0);
+            let r = st.tpx(xs * 0.53);
+            rect(area, (xm.0 - r, xm.1 - r, xm.0 + r, xm.1 + r), pal.background.filled())?;
+            label_at(area, &mut ink, "✕", xm, st.bold(xs, &pal.cross), HPos::Center, VPos::Center)?;
+            label_at(area, &mut ink, "q", (xm.0 + r + st.tpx(3.0), xm.1), st.bold(xs.min(13.0), &pal.axis), HPos::Left, VPos::Center)?;
+        }
+        // The reason, on the bottom row of the two-tower model.
         let reason = lang.pick("the user tower never sees the candidate item q", "用户塔看不到候选物品");
         let line_txt = format!("✕ {reason}");
         let rpx = fit_px(area, &line_txt, lx1 - lx0, 13.0, 10.0, true, st);
         let rfont = st.bold(rpx, &pal.cross);
         let lines = wrap(area, &line_txt, &rfont, lx1 - lx0);
-        text_lines(area, &lines[..lines.len().min(2)], ((lx0 + lx1) / 2, row_y[6]), st.tpx(16.0), &rfont, HPos::Center)?;
+        lines_at(area, &mut ink, &lines[..lines.len().min(2)], ((lx0 + lx1) / 2, lr.y[6]), st.tpx(16.0), &rfont, HPos::Center)?;
     }
 
-    // ---- Right: the ranking model.
+    // ---- The ranking model (right or bottom).
     let rw = rx1 - rx0;
     let rc = (rx0 + rx1) / 2;
     let outs = [lang.pick("click rate", "点击率"), lang.pick("like rate", "点赞率"), "…"];
     for (k, s) in outs.iter().enumerate() {
         let x = rx0 + rw * (2 * k as i32 + 1) / 6;
-        let (s, ofont) = fit_clip(area, s, rw / 3, 13.0, 8.0, true, &pal.text, st);
-        text(area, &s, (x, row_c(0)), ofont, HPos::Center, VPos::Center)?;
-        small_arrow(area, (f64::from(rc), f64::from(row_y[1] - st.tpx(2.0))), (f64::from(x), f64::from(row_c(0) + st.tpx(10.0))), pal.text, 1.2, false, 6.0, st)?;
+        let (s, ofont) = fit_clip(area, s, rw / 3 - gap, 13.0, 8.0, true, &pal.text, st);
+        label_at(area, &mut ink, &s, (x, rr.c(0)), ofont, HPos::Center, VPos::Center)?;
+        small_arrow(area, (f64::from(rc), f64::from(rr.y[1] - st.tpx(2.0))), (f64::from(x), f64::from(rr.c(0) + st.tpx(10.0))), pal.text, 1.2, false, 6.0, st)?;
     }
-    let ranking: Rect = (rx0 + rw / 8, row_y[1], rx1 - rw / 8, row_b(1));
-    node(area, ranking, &[(lang.pick("neural network (MLP)", "神经网络（MLP）"), st.bold(13.0, &pal.text))], pal.text.stroke_width(st.stroke(1.5)), pal.panel, false, st)?;
-    let concat: Rect = (rx0 + st.tpx(4.0), row_y[2] + st.tpx(8.0), rx1 - st.tpx(4.0), row_b(2) - st.tpx(4.0));
-    node(area, concat, &[(lang.pick("concatenation", "拼接"), st.font(13.0, &pal.text))], pal.axis.stroke_width(st.stroke(1.0)), pal.background, false, st)?;
-    up(rc, 2, 1, pal.text, false)?;
+    let ranking: Rect = (rx0 + rw / 8, rr.y[1], rx1 - rw / 8, rr.b(1));
+    node(area, &mut ink, ranking, &[(lang.pick("neural network (MLP)", "神经网络（MLP）"), st.bold(13.0, &pal.text))], pal.text.stroke_width(st.stroke(1.5)), pal.panel, false, st)?;
+    let concat: Rect = (rx0 + st.tpx(4.0), rr.y[2] + st.tpx(8.0), rx1 - st.tpx(4.0), rr.b(2) - st.tpx(4.0));
+    node(area, &mut ink, concat, &[(lang.pick("concatenation", "拼接"), st.font(13.0, &pal.text))], pal.axis.stroke_width(st.stroke(1.0)), pal.background, false, st)?;
+    up(&rr, rc, 2, 1, pal.text)?;
     let (f_c, l_c, q_c) = (rx0 + rw / 6, rx0 + rw / 2, rx0 + rw * 5 / 6);
     let sw_r = strip_w(rw / 4);
-    chip((f_c - sw_r / 2 - st.tpx(6.0), row_y[3] + st.tpx(4.0), f_c + sw_r / 2 + st.tpx(6.0), row_b(3)))?;
+    let chip_r: Rect = (f_c - sw_r / 2 - st.tpx(6.0), rr.y[3] + st.tpx(4.0), f_c + sw_r / 2 + st.tpx(6.0), rr.b(3));
+    chip(&mut ink, chip_r)?;
+    let ry = rr.c(3) + st.tpx(8.0);
+    let r_split = (l_c + q_c) / 2;
+    let l_room = (chip_r.2 + gap, r_split - gap / 2);
     let mut mean = vec![mean_l];
     let mut pooled = None;
+    let l_label: Rect;
     if active {
-        let r = labelled_strip(area, (l_c, row_c(3) + st.tpx(8.0)), sw_r, Some(&att.pooled), limit, lang.pick("weighted sum", "加权和"), pal.pooled, 2.5, false, st)?;
-        pooled = Some(r);
+        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, Some(&att.pooled), limit, lang.pick("weighted sum", "加权和"), pal.pooled, 2.5, l_room, rr.b(2) + 2, st)?;
+        pooled = Some(r.0);
+        l_label = r.1;
     } else {
-        let r = labelled_strip(area, (l_c, row_c(3) + st.tpx(8.0)), sw_r, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, false, st)?;
-        mean.push(r);
+        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, l_room, rr.b(2) + 2, st)?;
+        mean.push(r.0);
+        l_label = r.1;
     }
-    let q_r = labelled_strip(area, (q_c, row_c(3) + st.tpx(8.0)), sw_r, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, false, st)?;
-    for x in [f_c, l_c, q_c] {
-        up(x, 3, 2, pal.text, false)?;
+    let (q_r, q_r_label) = labelled_strip(area, &mut ink, (q_c, ry), sw_r, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, (r_split + gap / 2, rx1), rr.b(2) + 2, st)?;
+    up(&rr, f_c, 3, 2, pal.text)?;
+    for (x, label) in [(l_c, l_label), (q_c, q_r_label)] {
+        up_from(&rr, x, rr.y[3].min(label.1), 2, pal.text)?;
     }
     let rbox_w = (rw * 2 / 5).min(st.tpx(190.0));
-    let r4: Rect = (l_c - rbox_w / 2, row_y[4], l_c + rbox_w / 2, row_b(4));
+    let r4: Rect = (l_c - rbox_w / 2, rr.y[4], l_c + rbox_w / 2, rr.b(4));
     if active {
-        node(area, r4, &[(att_label, st.bold(13.0, &pal.pooled)), (&att_formula, small(pal.text))], pal.pooled.stroke_width(st.stroke(2.0)), pal.background, false, st)?;
+        node(area, &mut ink, r4, &[(att_label, st.bold(13.0, &pal.pooled)), (&att_formula, small(pal.text))], pal.pooled.stroke_width(st.stroke(2.0)), pal.background, false, st)?;
         attention = r4;
-        up(l_c, 4, 3, pal.pooled, false)?;
+        up(&rr, l_c, 4, 3, pal.pooled)?;
         // q feeds the attention too.
         let from = (f64::from((q_r.0 + q_r.2) / 2), f64::from(q_r.3 + st.tpx(3.0)));
         let to = (f64::from(r4.2 + st.tpx(2.0)), f64::from((r4.1 + r4.3) / 2));
         small_arrow(area, from, to, pal.query, 2.0, false, 8.0, st)?;
-        text(area, "q", (((from.0 + to.0) / 2.0).round() as i32 + st.tpx(6.0), ((from.1 + to.1) / 2.0).round() as i32 + st.tpx(4.0)), st.bold(13.0, &pal.query), HPos::Left, VPos::Top)?;
+        label_at(area, &mut ink, "q", (((from.0 + to.0) / 2.0).round() as i32 + st.tpx(6.0), ((from.1 + to.1) / 2.0).round() as i32 + st.tpx(4.0)), st.bold(13.0, &pal.query), HPos::Left, VPos::Top)?;
     } else {
-        node(area, r4, &[(lang.pick("average", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
-        up(l_c, 4, 3, pal.mean, false)?;
+        node(area, &mut ink, r4, &[(lang.pick("average", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
+        up(&rr, l_c, 4, 3, pal.mean)?;
     }
-    items.extend(mini_lastn(area, scene, r4.0, r4.2, row_y[5], st.tpx(22.0), limit, st)?);
-    up(l_c, 5, 4, pal.text, false)?;
+    items.extend(mini_lastn(area, &mut ink, scene, r4.0, r4.2, rr.y[5], st.tpx(22.0), (rx0, rx1), limit, st)?);
+    up(&rr, l_c, 5, 4, pal.text)?;
     Ok(TowersLayout {
         placement,
+        stacked,
         user_tower,
         item_tower,
         ranking,
@@ -1272,6 +1508,8 @@ pub fn draw_towers<DB: DrawingBackend>(
         pooled,
         query: vec![q_l, q_r],
         items,
+        labels: ink.labels,
+        boxes: ink.boxes,
     })
 }
 
@@ -1679,6 +1917,61 @@ mod tests {
         assert!(lay.item_tower.2 < half && lay.ranking.0 > half);
         assert!(lay.user_tower.2 < lay.item_tower.0);
         }
+    }
+
+    /// Whether two rectangles share any area (touching edges do not count).
+    fn overlap(a: Rect, b: Rect) -> bool {
+        a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+    }
+
+    #[test]
+    fn towers_labels_never_overlap() {
+        // Phone (stacked), lecture-mode tabs at 1366 and 1920 wide, the
+        // page's panel, a slide: no text box overlaps another or a box, and
+        // every one stays inside the panel.
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let sizes = [(370.0, None), (340.0, None), (536.0, Some(600.0)), (640.0, Some(500.0)), (800.0, Some(860.0)), (900.0, Some(506.0)), (1280.0, Some(720.0))];
+        let mut checked = 0;
+        for lang in [Lang::En, Lang::Zh] {
+            for theme in [crate::options::Theme::Light, crate::options::Theme::Contrast] {
+                for scale in [1.0, 2.0] {
+                    let mut st = Style::new(scale).with_theme(theme);
+                    st.lang = lang;
+                    for (w_css, h_css) in sizes {
+                        let h_css = h_css.unwrap_or_else(|| towers_height_at(w_css, &st));
+                        let (w, h) = ((w_css * scale) as u32, (h_css * scale) as u32);
+                        for p in [Placement::UserTower, Placement::Ranking] {
+                            let mut lay = None;
+                            svg(w, h, |root| lay = Some(draw_towers(root, &s, &a, p, &st).unwrap()));
+                            let lay = lay.unwrap();
+                            let what = format!("{lang:?} {theme:?} ×{scale} {w_css}×{h_css} {p:?}");
+                            assert_eq!(lay.stacked, w_css < 600.0 * st.text_factor() && h_css >= 700.0 * st.text_factor(), "{what}");
+                            assert!(lay.labels.len() >= 14, "{what}: {} labels", lay.labels.len());
+                            for (i, l) in lay.labels.iter().enumerate() {
+                                assert!(l.0 >= 0 && l.1 >= 0 && l.2 <= w as i32 && l.3 <= h as i32, "{what}: label {i} {l:?} leaves the panel");
+                                for (j, m) in lay.labels.iter().enumerate().skip(i + 1) {
+                                    assert!(!overlap(*l, *m), "{what}: labels {i} {l:?} and {j} {m:?} overlap");
+                                }
+                                for b in &lay.boxes {
+                                    assert!(!overlap(*l, *b), "{what}: label {i} {l:?} overlaps the box {b:?}");
+                                }
+                            }
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 2 * 2 * 2 * sizes.len() * 2);
+        // A phone stacks the models: the ranking model under the two-tower model.
+        let st = Style::new(1.0);
+        let h = towers_height_at(370.0, &st) as u32;
+        let mut lay = None;
+        svg(370, h, |root| lay = Some(draw_towers(root, &s, &a, Placement::Ranking, &st).unwrap()));
+        let lay = lay.unwrap();
+        assert!(lay.stacked);
+        assert!(lay.ranking.1 > lay.user_tower.3 && lay.ranking.1 > lay.item_tower.3, "{lay:?}");
     }
 
     #[test]

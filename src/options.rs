@@ -169,7 +169,7 @@ pub fn panels_text(panels: &[Panel]) -> String {
 }
 
 /// View options of a (partial) state object, checked all together before
-/// any is applied: `{theme, font, panels, embed, density, placement}`.
+/// any is applied: `{theme, font, panels, embed, density, placement, view, tab}`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ViewPatch {
     /// `theme`.
@@ -184,6 +184,10 @@ pub struct ViewPatch {
     pub density: Option<bool>,
     /// `placement`: `user-tower` or `ranking`.
     pub placement: Option<crate::lecture::Placement>,
+    /// `view`: `explore` or `lecture`.
+    pub layout: Option<Layout>,
+    /// `tab`: the lecture panel shown in lecture mode.
+    pub tab: Option<Panel>,
 }
 
 /// Reads the view options present in a state object (`din.setState`, the
@@ -239,7 +243,188 @@ pub fn view_patch(v: &serde_json::Value) -> Result<ViewPatch, Message> {
             _ => return Err(bad("placement", "\"user-tower\" or \"ranking\"", " \"user-tower\" 或 \"ranking\"", x)),
         });
     }
+    // Lecture mode (issue 11 §5).
+    if let Some(x) = v.get("view") {
+        out.layout = Some(match x.as_str().map(str::parse::<Layout>) {
+            Some(Ok(l)) => l,
+            _ => return Err(bad("view", "\"lecture\" or \"explore\"", " \"lecture\" 或 \"explore\"", x)),
+        });
+    }
+    if let Some(x) = v.get("tab") {
+        out.tab = Some(match x.as_str().map(parse_tab) {
+            Some(Ok(p)) => p,
+            _ => return Err(bad("tab", "one of heatmap, steps, unit, qkv, towers", " heatmap、steps、unit、qkv、towers 之一", x)),
+        });
+    }
     Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Lecture mode (issue 11 §5): the `view` and `tab` keys.
+
+/// How the widget lays out its panels (the `view` key).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// The long page for exploration: every listed panel, one under another.
+    #[default]
+    Explore,
+    /// The lecture on one 16:9 screen: caption, candidate and q, the alpha
+    /// bars, pooled vs mean and the map, with the lecture panels as tabs.
+    Lecture,
+}
+
+impl Layout {
+    /// Every layout, default first.
+    pub const ALL: [Layout; 2] = [Layout::Explore, Layout::Lecture];
+
+    /// The short name used in URLs, attributes and states.
+    ///
+    /// ```
+    /// use din_viz::options::Layout;
+    /// assert_eq!(Layout::Lecture.name(), "lecture");
+    /// assert_eq!("explore".parse::<Layout>(), Ok(Layout::Explore));
+    /// assert!("slides".parse::<Layout>().is_err());
+    /// ```
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Explore => "explore",
+            Layout::Lecture => "lecture",
+        }
+    }
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Layout {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Layout::ALL
+            .into_iter()
+            .find(|l| l.name() == s)
+            .ok_or_else(|| format!("unknown view \"{}\": use \"lecture\" or \"explore\"", clip(s)))
+    }
+}
+
+/// The panels that lecture mode shows one at a time, as tabs in one
+/// place, in the lecture's order when `panels` is not given: the
+/// step-through (deck pp. 4-10), query/key/value (pp. 11-12), the towers
+/// (p. 18), then the paper's unit and the vectors' heatmap. The others
+/// (controls, readout, bars, map) are always on its screen.
+pub const TABS: [Panel; 5] = [Panel::Steps, Panel::Qkv, Panel::Towers, Panel::Unit, Panel::Heatmap];
+
+impl Panel {
+    /// True for the panels in [`TABS`].
+    ///
+    /// ```
+    /// use din_viz::options::Panel;
+    /// let tabs: Vec<&str> = Panel::ALL.iter().filter(|p| p.is_tab()).map(|p| p.name()).collect();
+    /// assert_eq!(tabs, ["heatmap", "steps", "unit", "qkv", "towers"]);
+    /// ```
+    #[must_use]
+    pub fn is_tab(self) -> bool {
+        TABS.contains(&self)
+    }
+}
+
+/// The tabs of lecture mode for the panel list `panels`: the listed tab
+/// panels in their order, or [`TABS`] when every panel is listed in the
+/// default order (no `panels` key).
+///
+/// ```
+/// use din_viz::options::{tabs_for, Panel, TABS};
+/// assert_eq!(tabs_for(&Panel::ALL), TABS.to_vec());
+/// assert_eq!(tabs_for(&[Panel::Towers, Panel::Bars, Panel::Steps]), vec![Panel::Towers, Panel::Steps]);
+/// ```
+#[must_use]
+pub fn tabs_for(panels: &[Panel]) -> Vec<Panel> {
+    if panels == Panel::ALL {
+        TABS.to_vec()
+    } else {
+        panels.iter().copied().filter(|p| p.is_tab()).collect()
+    }
+}
+
+/// The tab lecture mode shows when none is chosen: the step-through.
+pub const DEFAULT_TAB: Panel = Panel::Steps;
+
+/// Reads a tab name (`tab=qkv`): one of the panels that are tabs.
+///
+/// ```
+/// use din_viz::options::{parse_tab, Panel};
+/// assert_eq!(parse_tab("qkv"), Ok(Panel::Qkv));
+/// assert_eq!(parse_tab("map").unwrap_err(), "\"map\" is not a tab: use heatmap, steps, unit, qkv or towers");
+/// ```
+///
+/// # Errors
+/// A sentence naming the panel that is unknown or not a tab.
+pub fn parse_tab(s: &str) -> Result<Panel, String> {
+    let names: Vec<&str> = Panel::ALL.iter().filter(|p| p.is_tab()).map(|p| p.name()).collect();
+    let choices = match names.split_last() {
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    match s.parse::<Panel>() {
+        Ok(p) if p.is_tab() => Ok(p),
+        _ => Err(format!("\"{}\" is not a tab: use {choices}", clip(s))),
+    }
+}
+
+/// The tab lecture mode shows: `tab` when it is among `panels`, else the
+/// first of [`tabs_for`], else none (no tab strip).
+///
+/// ```
+/// use din_viz::options::{shown_tab, Panel};
+/// assert_eq!(shown_tab(Panel::Qkv, &Panel::ALL), Some(Panel::Qkv));
+/// assert_eq!(shown_tab(Panel::Qkv, &[Panel::Bars, Panel::Towers, Panel::Steps]), Some(Panel::Towers));
+/// assert_eq!(shown_tab(Panel::Qkv, &[Panel::Bars, Panel::Map]), None);
+/// ```
+#[must_use]
+pub fn shown_tab(tab: Panel, panels: &[Panel]) -> Option<Panel> {
+    if panels.contains(&tab) {
+        Some(tab)
+    } else {
+        tabs_for(panels).first().copied()
+    }
+}
+
+/// The screen lecture mode is laid out for, in CSS px: a larger box shows
+/// the same layout scaled up (see [`lecture_zoom`]).
+pub const LECTURE_SCREEN: (f64, f64) = (1366.0, 768.0);
+/// The smallest box, in CSS px, that lecture mode fills as one screen; in
+/// a smaller one its parts stack and the page scrolls.
+pub const LECTURE_MIN: (f64, f64) = (1000.0, 560.0);
+
+/// The scale at which lecture mode lays out its one screen in a box of
+/// `w` × `h` CSS px, or `None` when the box is smaller than
+/// [`LECTURE_MIN`]. The layout is made for [`LECTURE_SCREEN`]: a
+/// 1920 × 1080 projector shows it 1.4 times as large as a 1366 × 768 one,
+/// so the lecture reads the same from the back of the room at either.
+/// Larger text (`font`, the contrast theme's factor: `text_factor`) gets a
+/// proportionally larger layout box, by the square root of the factor, so
+/// the text grows and the screen still holds everything. Between 0.8 and 2.
+///
+/// ```
+/// use din_viz::options::lecture_zoom;
+/// assert_eq!(lecture_zoom(1366.0, 768.0, 1.0), Some(1.0));
+/// assert_eq!(lecture_zoom(1920.0, 1080.0, 1.0), Some(1.405));
+/// assert_eq!(lecture_zoom(1366.0, 768.0, 1.3), Some(0.877));
+/// assert_eq!(lecture_zoom(999.0, 768.0, 1.0), None);
+/// assert_eq!(lecture_zoom(f64::NAN, 768.0, 1.0), None);
+/// ```
+#[must_use]
+pub fn lecture_zoom(w: f64, h: f64, text_factor: f64) -> Option<f64> {
+    if !(w >= LECTURE_MIN.0 && h >= LECTURE_MIN.1) {
+        return None;
+    }
+    let fit = (w / LECTURE_SCREEN.0).min(h / LECTURE_SCREEN.1);
+    let tf = if text_factor.is_finite() && text_factor > 0.0 { text_factor } else { 1.0 };
+    let z = (fit / tf.sqrt()).clamp(0.8, 2.0);
+    Some((z * 1000.0).floor() / 1000.0)
 }
 
 /// Smallest and largest font scale of the charts and the page.
@@ -289,6 +474,30 @@ mod tests {
             assert!(!e.zh.is_empty());
         }
         assert_eq!(view_patch(&serde_json::json!({ "query": [1] })).unwrap(), ViewPatch::default());
+    }
+
+    #[test]
+    fn lecture_view_and_tab() {
+        for l in Layout::ALL {
+            assert_eq!(l.name().parse::<Layout>(), Ok(l));
+        }
+        let p = view_patch(&serde_json::json!({ "view": "lecture", "tab": "towers" })).unwrap();
+        assert_eq!(p.layout, Some(Layout::Lecture));
+        assert_eq!(p.tab, Some(Panel::Towers));
+        for (bad, want, want_zh) in [
+            (serde_json::json!({ "view": "slides" }), "view must be \"lecture\" or \"explore\", not \"slides\"", "view 必须是 \"lecture\" 或 \"explore\"，而不是 \"slides\""),
+            (serde_json::json!({ "view": true }), "view must be \"lecture\" or \"explore\", not true", "view 必须是 \"lecture\" 或 \"explore\"，而不是 true"),
+            (serde_json::json!({ "tab": "map" }), "tab must be one of heatmap, steps, unit, qkv, towers, not \"map\"", "tab 必须是 heatmap、steps、unit、qkv、towers 之一，而不是 \"map\""),
+            (serde_json::json!({ "tab": 2 }), "tab must be one of heatmap, steps, unit, qkv, towers, not 2", "tab 必须是 heatmap、steps、unit、qkv、towers 之一，而不是 2"),
+        ] {
+            let e = view_patch(&bad).unwrap_err();
+            assert_eq!(e.en, want);
+            assert_eq!(e.zh, want_zh);
+        }
+        // Every tab panel is a chart; bars and map are never tabs.
+        assert!(Panel::ALL.iter().filter(|p| p.is_tab()).all(|p| p.is_chart()));
+        assert!(!Panel::Bars.is_tab() && !Panel::Map.is_tab() && !Panel::Readout.is_tab());
+        assert!(DEFAULT_TAB.is_tab());
     }
 
     #[test]

@@ -22,6 +22,7 @@
 //! | `step` | lecture step, a whole number ≥ 0 or `off` |
 //! | `lang` | `en` or `zh` |
 //! | `theme`, `font`, `panels`, `embed`, `density`, `placement` | view options |
+//! | `view`, `tab` | lecture mode: `view=lecture` (or `explore`, the default) and the lecture panel shown as its tab (`steps`, the default, `unit`, `qkv`, `towers`, `heatmap`) |
 //!
 //! Numbers are written in Rust's shortest round-trip form, without the
 //! leading zero (`.5`, `-.25`, `3`, `1e-7`), so a link gives back the very
@@ -47,7 +48,7 @@ use crate::attention::{Normalization, Similarity};
 use crate::errors::{message, Localized, Message};
 use crate::i18n::Lang;
 use crate::lecture::{steps_total, Placement};
-use crate::options::{panels_text, Panel, Theme, FONT_SCALE_RANGE};
+use crate::options::{panels_text, parse_tab, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
 use crate::presets::{self, Preset, PRESET_IDS};
 use crate::scene::{parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
 use crate::unit::{Activation, MAX_LEN_LIMIT};
@@ -64,9 +65,9 @@ pub const MAX_URL: usize = 256 * 1024;
 /// Seed of the `generated` scene, as the page uses it.
 pub const GENERATED_SEED: u64 = 2018;
 /// Every key, in the order [`encode`] writes them and [`decode`] applies them.
-pub const KEYS: [&str; 20] = [
+pub const KEYS: [&str; 22] = [
     "v", "scene", "d", "n", "x", "candidate", "q", "similarity", "normalization", "temperature", "activation",
-    "maxlen", "step", "lang", "theme", "font", "panels", "embed", "density", "placement",
+    "maxlen", "step", "lang", "theme", "font", "panels", "embed", "density", "placement", "view", "tab",
 ];
 
 /// `d` of `blank` and `generated` when the link gives none.
@@ -98,6 +99,11 @@ pub struct UrlState {
     pub density: bool,
     /// Where the towers panel puts LastN.
     pub placement: Placement,
+    /// The layout: the long page, or lecture mode on one screen.
+    pub layout: Layout,
+    /// The lecture panel lecture mode shows as its tab (a panel whose
+    /// [`Panel::is_tab`] is true).
+    pub tab: Panel,
 }
 
 impl Default for UrlState {
@@ -110,7 +116,8 @@ impl Default for UrlState {
 impl UrlState {
     /// `scene` with the default view options: no step, language not
     /// given, light theme, font scale 1, all panels, not embedded, density
-    /// background on, LastN in the ranking model.
+    /// background on, LastN in the ranking model, the long page (tab: the
+    /// step-through).
     #[must_use]
     pub fn new(scene: Scene) -> Self {
         UrlState {
@@ -123,12 +130,15 @@ impl UrlState {
             embed: false,
             density: true,
             placement: Placement::Ranking,
+            layout: Layout::Explore,
+            tab: DEFAULT_TAB,
         }
     }
 
     /// Checks the scene ([`Scene::validate`]) and the view options: a step
     /// below `steps_total(n)`, a finite font scale within
-    /// [`FONT_SCALE_RANGE`], a non-empty panel list without repeats.
+    /// [`FONT_SCALE_RANGE`], a non-empty panel list without repeats, a tab
+    /// that is a lecture panel.
     ///
     /// ```
     /// use din_viz::urlstate::UrlState;
@@ -162,6 +172,9 @@ impl UrlState {
                     return Err(panel_twice(p.name()));
                 }
             }
+        }
+        if !self.tab.is_tab() {
+            return Err(not_a_tab(self.tab.name()));
         }
         Ok(())
     }
@@ -559,6 +572,12 @@ fn write_link(state: &UrlState, origin: &Scene) -> String {
     }
     if state.placement != Placement::Ranking {
         push_param(&mut out, "placement", placement_name(state.placement));
+    }
+    if state.layout != Layout::Explore {
+        push_param(&mut out, "view", state.layout.name());
+    }
+    if state.tab != DEFAULT_TAB {
+        push_param(&mut out, "tab", state.tab.name());
     }
     out
 }
@@ -1191,6 +1210,19 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
         };
         Ok(())
     });
+    field("view", problems, &mut |t| {
+        state.layout = t.parse::<Layout>().map_err(|_| unknown_name("view", t, "lecture or explore", "lecture 或 explore"))?;
+        Ok(())
+    });
+    field("tab", problems, &mut |t| {
+        state.tab = parse_tab(t).map_err(|_| not_a_tab(t))?;
+        Ok(())
+    });
+}
+
+/// `tab` names a panel that is not a lecture tab (or no panel).
+fn not_a_tab(name: &str) -> Message {
+    unknown_name("tab", name, "heatmap, steps, unit, qkv or towers", "heatmap、steps、unit、qkv 或 towers")
 }
 
 #[cfg(test)]
@@ -1450,6 +1482,38 @@ mod tests {
     }
 
     #[test]
+    fn lecture_view_and_tab() {
+        let r = ok("view=lecture&tab=qkv");
+        assert_eq!(r.state.layout, Layout::Lecture);
+        assert_eq!(r.state.tab, Panel::Qkv);
+        let r = ok("view=explore&tab=steps");
+        assert_eq!((r.state.layout, r.state.tab), (Layout::Explore, Panel::Steps));
+        assert_eq!(ok("").state.layout, Layout::Explore);
+        assert_eq!(ok("").state.tab, Panel::Steps);
+        let r = refused("view=slides", "view: \"slides\" is unknown; use lecture or explore");
+        assert_eq!(r.problems[0].zh, "view：未知的值 \"slides\"；请用 lecture 或 explore");
+        assert_eq!(r.state.layout, Layout::Explore);
+        let r = refused("view=lecture&tab=map", "tab: \"map\" is unknown; use heatmap, steps, unit, qkv or towers");
+        assert_eq!(r.problems[0].zh, "tab：未知的值 \"map\"；请用 heatmap、steps、unit、qkv 或 towers");
+        assert_eq!((r.state.layout, r.state.tab), (Layout::Lecture, Panel::Steps));
+        refused("tab=", "tab: \"\" is unknown; use heatmap, steps, unit, qkv or towers");
+        refused("view=Lecture", "view: \"Lecture\" is unknown; use lecture or explore");
+        // Written only when not the default, after the other view options.
+        let origin = default_scene();
+        let mut s = UrlState::new(origin.clone());
+        s.layout = Layout::Lecture;
+        assert_eq!(round_trip(&s, &origin), "v=1&scene=why-din-works&view=lecture");
+        s.tab = Panel::Towers;
+        s.placement = Placement::UserTower;
+        assert_eq!(round_trip(&s, &origin), "v=1&scene=why-din-works&placement=user-tower&view=lecture&tab=towers");
+        s.layout = Layout::Explore;
+        assert_eq!(round_trip(&s, &origin), "v=1&scene=why-din-works&placement=user-tower&tab=towers");
+        // A state whose tab is not a lecture panel is refused as a whole.
+        s.tab = Panel::Map;
+        assert!(s.validate().unwrap_err().en.starts_with("tab: \"map\" is unknown"));
+    }
+
+    #[test]
     fn hash_beats_query() {
         let r = decode("?scene=blank&temperature=2&step=1", "#temperature=3&lang=zh");
         assert!(r.problems.is_empty());
@@ -1636,6 +1700,10 @@ mod tests {
             "embed=true",
             "density=",
             "placement=",
+            "view=",
+            "view=1",
+            "tab=bars",
+            "tab=steps,unit",
             "=1",
             "&&&=&=&==",
             "\u{0}=\u{0}",

@@ -16,7 +16,7 @@ use crate::presets::{self, Preset};
 use crate::projection::{Basis, View};
 use crate::either::Either;
 use crate::history::History;
-use crate::options::{Panel, Theme, ViewPatch};
+use crate::options::{Layout, Panel, Theme, ViewPatch};
 use crate::scene::{Item, Scene, SceneError, MAX_LABEL, MAX_N};
 use crate::urlstate::{self, UrlState};
 use plotters::coord::Shift;
@@ -146,9 +146,9 @@ type Back<'a> = Either<Canvas, SVGBackend<'a>>;
 type Area<'a> = DrawingArea<Back<'a>, Shift>;
 
 /// The keys of `din.state()`; `din.setState` refuses any other.
-const STATE_KEYS: [&str; 17] = [
+const STATE_KEYS: [&str; 19] = [
     "scene", "candidate", "query", "items", "similarity", "activation", "maxLen", "normalization", "temperature",
-    "lang", "step", "theme", "font", "panels", "embed", "density", "placement",
+    "lang", "step", "theme", "font", "panels", "embed", "density", "placement", "view", "tab",
 ];
 
 /// Undo steps kept.
@@ -175,6 +175,9 @@ pub struct App {
     selected: usize,
     qkv_rows: Vec<crate::lecture::Rect>,
     placement: crate::lecture::Placement,
+    /// Lecture mode or the long page, and lecture mode's tab.
+    layout: Layout,
+    tab: Panel,
     bars: HtmlCanvasElement,
     heatmap: HtmlCanvasElement,
     map: HtmlCanvasElement,
@@ -240,6 +243,17 @@ impl App {
         Ok(())
     }
 
+    /// Lecture mode shows the step-through's tab while stepping.
+    fn follow_step(&mut self) {
+        self.tab = Panel::Steps;
+    }
+
+    /// A tab panel that lecture mode does not show now: not drawn (it is
+    /// drawn in the frame that shows it).
+    fn hidden_tab(&self, p: Panel) -> bool {
+        self.layout == Layout::Lecture && p.is_tab() && crate::options::shown_tab(self.tab, &self.panels) != Some(p)
+    }
+
     /// A JS `Error` with the message in the interface language and a `code` property.
     fn fail<E: Localized>(&self, e: E) -> JsValue {
         let err = js_sys::Error::new(&e.message(self.lang));
@@ -276,6 +290,8 @@ impl App {
             selected: 0,
             qkv_rows: Vec::new(),
             placement: crate::lecture::Placement::Ranking,
+            layout: Layout::Explore,
+            tab: crate::options::DEFAULT_TAB,
             bars,
             heatmap,
             map,
@@ -388,8 +404,13 @@ impl App {
         }
         self.install(s, a);
         self.lang = lang;
+        let stepping = step.is_some() && v.get("step").is_some_and(|x| !x.is_null());
         self.step = step;
+        let tab_given = view.tab.is_some();
         self.set_view_checked(view);
+        if stepping && !tab_given {
+            self.follow_step();
+        }
         Ok(())
     }
 
@@ -749,6 +770,9 @@ impl App {
         } else {
             Some(parse_step(&serde_json::json!(step), self.scene.items.len()).map_err(|e| self.fail(e))?)
         };
+        if self.step.is_some() {
+            self.follow_step();
+        }
         Ok(())
     }
 
@@ -775,6 +799,7 @@ impl App {
             (false, s) if s > 0 => self.step = Some(s - 1),
             _ => return false,
         }
+        self.follow_step();
         true
     }
 
@@ -839,7 +864,7 @@ impl App {
     pub fn render(&mut self, scale: f64) -> Result<(), JsValue> {
         self.scale = scale;
         let st = self.style(scale);
-        let charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart()).collect();
+        let charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart() && !self.hidden_tab(*p)).collect();
         for p in charts {
             let Some(canvas) = self.canvas_for(p) else { continue };
             if p == Panel::Map {
@@ -1283,7 +1308,7 @@ impl App {
     }
     // ------------------------------------------------------------ view options
 
-    /// The view options as JSON `{theme, font, panels, embed, density, placement}`.
+    /// The view options as JSON `{theme, font, panels, embed, density, placement, view, tab}`.
     #[wasm_bindgen(js_name = viewJson)]
     pub fn view_json(&self) -> String {
         self.view_value().to_string()
@@ -1294,6 +1319,7 @@ impl App {
         serde_json::json!({
             "theme": self.theme.name(), "font": self.font_scale, "panels": panels, "embed": self.embed,
             "density": self.show_density, "placement": urlstate::placement_name(self.placement),
+            "view": self.layout.name(), "tab": self.tab.name(),
         })
     }
 
@@ -1326,6 +1352,41 @@ impl App {
         if let Some(p) = v.placement {
             self.placement = p;
         }
+        if let Some(l) = v.layout {
+            self.layout = l;
+        }
+        if let Some(t) = v.tab {
+            self.tab = t;
+        }
+    }
+
+    // ------------------------------------------------------------ lecture mode (issue 11 §5)
+
+    /// Lecture mode's tab strip and layout as JSON `{tabs, shown, barsMin}`:
+    /// the tabs ([`crate::options::tabs_for`] the panels listed), the one
+    /// shown ([`crate::options::shown_tab`]; `null` when none is listed),
+    /// and the least CSS height of the bar chart ([`draw::bars_min_height_for`]).
+    #[wasm_bindgen(js_name = lectureJson)]
+    pub fn lecture_json(&self) -> String {
+        let tabs: Vec<&str> = crate::options::tabs_for(&self.panels).iter().map(|p| p.name()).collect();
+        let shown = crate::options::shown_tab(self.tab, &self.panels).map(Panel::name);
+        let bars_min = draw::bars_min_height_for(self.scene.items.len(), &self.style(1.0));
+        serde_json::json!({ "tabs": tabs, "shown": shown, "barsMin": bars_min }).to_string()
+    }
+
+    /// The scale of lecture mode's one screen in a box of `w` × `h` CSS px
+    /// ([`crate::options::lecture_zoom`] at this text size), or 0 when the
+    /// box is too small for one screen.
+    #[wasm_bindgen(js_name = lectureZoom)]
+    pub fn lecture_zoom(&self, w: f64, h: f64) -> f64 {
+        crate::options::lecture_zoom(w, h, self.style(1.0).text_factor()).unwrap_or(0.0)
+    }
+
+    /// The preferred CSS height of the towers panel at CSS width `width_css`
+    /// (a narrow panel draws the two models one above the other).
+    #[wasm_bindgen(js_name = towersHeight)]
+    pub fn towers_height(&self, width_css: f64) -> f64 {
+        crate::lecture::towers_height_at(width_css, &self.style(1.0))
     }
 
     // ------------------------------------------------------------ URL state
@@ -1341,6 +1402,8 @@ impl App {
             embed: self.embed,
             density: self.show_density,
             placement: self.placement,
+            layout: self.layout,
+            tab: self.tab,
         }
     }
 
@@ -1449,6 +1512,16 @@ impl App {
         }
         if view_named("placement") {
             self.placement = st.placement;
+        }
+        if view_named("view") {
+            self.layout = st.layout;
+        }
+        if view_named("tab") {
+            self.tab = st.tab;
+        }
+        // Lecture mode follows the step-through: a step named without a tab shows the steps tab.
+        if named("step") && !named("tab") && self.step.is_some() {
+            self.follow_step();
         }
         if self.selected >= self.scene.items.len() {
             self.selected = 0;

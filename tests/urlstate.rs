@@ -6,7 +6,7 @@
 use din_viz::attention::{Normalization, Similarity};
 use din_viz::i18n::Lang;
 use din_viz::lecture::{steps_total, Placement};
-use din_viz::options::{Panel, Theme, FONT_SCALE_RANGE};
+use din_viz::options::{Layout, Panel, Theme, FONT_SCALE_RANGE};
 use din_viz::presets::{blank, generated, preset};
 use din_viz::scene::{Definition, Item, Scene, MAX_LABEL};
 use din_viz::unit::{Activation, MAX_LEN_LIMIT};
@@ -149,8 +149,9 @@ fn view(scene: Scene) -> impl Strategy<Value = UrlState> {
         any::<bool>(),
         any::<bool>(),
         select(vec![Placement::Ranking, Placement::UserTower]),
+        (select(Layout::ALL.to_vec()), select(Panel::ALL.iter().copied().filter(|p| p.is_tab()).collect::<Vec<_>>())),
     )
-        .prop_map(move |(step, lang, theme, font_scale, panels, embed, density, placement)| UrlState {
+        .prop_map(move |(step, lang, theme, font_scale, panels, embed, density, placement, (layout, tab))| UrlState {
             scene: scene.clone(),
             step,
             lang,
@@ -160,6 +161,8 @@ fn view(scene: Scene) -> impl Strategy<Value = UrlState> {
             embed,
             density,
             placement,
+            layout,
+            tab,
         })
 }
 
@@ -193,7 +196,7 @@ fn param_soup() -> impl Strategy<Value = String> {
     let key = prop_oneof![3 => select(KEYS.to_vec()).prop_map(str::to_owned), 1 => "[a-z%0-9]{0,5}"];
     let value = prop_oneof![
         "[-a-z0-9.,;:%+eE]{0,30}",
-        select(vec!["1", "0", "off", "blank", "generated", "why-din-works", "unit", "authors", "zh", "bars,map", "user-tower"])
+        select(vec!["1", "0", "off", "blank", "generated", "why-din-works", "unit", "authors", "zh", "bars,map", "user-tower", "lecture", "qkv"])
             .prop_map(str::to_owned),
         (1..=10usize).prop_flat_map(|d| vec(number(), d)).prop_map(|v| v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")),
     ];

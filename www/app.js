@@ -96,13 +96,15 @@ async function copyLink(w) {
 
 let chromeKey = null;
 
-/** The page around the widget follows its language and embed mode; redone only when either changes. */
+/** The page around the widget follows its language, embed mode and layout; redone only when one changes. */
 function chrome(w) {
-  const key = `${w.guard(() => w.app.lang())}|${w.view().embed}`;
+  const key = `${w.guard(() => w.app.lang())}|${w.view().embed}|${w.view().view}`;
   if (key === chromeKey) return;
   chromeKey = key;
   // Embed mode hides the page's own header and footer too.
   document.body.toggleAttribute('data-embed', w.view().embed);
+  // So does lecture mode: the lecture is the whole screen.
+  document.body.dataset.view = w.view().view;
   document.documentElement.lang = w.guard(() => w.app.lang()) === 'zh' ? 'zh-CN' : 'en';
   document.title = `${w.t('title')} — DIN`;
   for (const el of document.querySelectorAll('[data-page-i18n]')) el.textContent = w.t(el.dataset.pageI18n);

@@ -5,7 +5,8 @@
 //
 // Attributes use the same keys and values as the page's URL (scene,
 // candidate, q, x, similarity, normalization, temperature, activation,
-// maxlen, step, lang, theme, font, panels, embed, density, placement, d, n).
+// maxlen, step, lang, theme, font, panels, embed, density, placement, view,
+// tab, d, n).
 // The element never reads or writes `location`: the deck owns the URL.
 // It has a `state` property, the methods of the page's `window.din`, and
 // fires `din-change` (detail: the state) whenever its state changes.
@@ -15,7 +16,7 @@
 import { createWidget } from './widget.js';
 
 const KEYS = ['v', 'scene', 'd', 'n', 'candidate', 'q', 'x', 'similarity', 'normalization', 'temperature', 'activation',
-  'maxlen', 'step', 'lang', 'theme', 'font', 'panels', 'embed', 'density', 'placement'];
+  'maxlen', 'step', 'lang', 'theme', 'font', 'panels', 'embed', 'density', 'placement', 'view', 'tab'];
 
 /** One attribute value in URL form: only the characters that would end a parameter are escaped. */
 const escapeValue = (v) => v.replace(/%/g, '%25').replace(/&/g, '%26').replace(/#/g, '%23');

@@ -6,6 +6,7 @@
 export const TEMPLATE = `
 <div class="din-toolbar" data-chrome role="toolbar" aria-label="Tools" data-i18n-aria="tools-aria">
   <button id="lang" type="button" class="lang" data-i18n="lang-toggle" data-i18n-aria="lang-toggle-aria">中文</button>
+  <button id="view-toggle" type="button" class="view-toggle" aria-pressed="false" data-i18n="lecture-mode" data-i18n-title="lecture-mode-title">Lecture mode</button>
   <label class="tool"><span data-i18n="theme">Theme</span>
     <select id="theme">
       <option value="light" data-i18n="theme-light">light</option>
@@ -79,15 +80,15 @@ export const TEMPLATE = `
 <div id="message" class="message" role="status" aria-live="polite"></div>
 
 <div class="din-body">
-  <section class="controls" data-panel="controls" aria-label="Inputs" data-i18n-aria="inputs-aria">
-    <div class="panel">
-      <label class="row"><span data-i18n="scene">Scene</span>
-        <select id="scene"></select>
-      </label>
-      <p id="caption" class="caption" aria-live="polite"></p>
-    </div>
+  <div class="panel scene-band" data-part="scene">
+    <label class="row"><span data-i18n="scene">Scene</span>
+      <select id="scene"></select>
+    </label>
+    <p id="caption" class="caption" aria-live="polite"></p>
+  </div>
 
-    <div class="panel">
+  <section class="controls" data-panel="controls" aria-label="Inputs" data-i18n-aria="inputs-aria">
+    <div class="panel" data-part="candidate">
       <h2 data-i18n="candidate-panel">Candidate q</h2>
       <label class="row"><span data-i18n="pick-candidate">Pick a candidate</span>
         <select id="candidate"></select>
@@ -95,7 +96,8 @@ export const TEMPLATE = `
       <div id="query" class="query" role="group" aria-label="q"></div>
     </div>
 
-    <div class="panel">
+    <div class="panel" data-part="settings" id="settings-panel">
+      <button id="settings-toggle" type="button" class="settings-toggle" aria-expanded="false" aria-controls="settings-panel"><span data-i18n="settings">Attention settings</span></button>
       <h2 data-i18n="settings">Attention settings</h2>
       <label class="row"><span data-i18n="similarity">Similarity</span>
         <select id="similarity">
@@ -133,7 +135,7 @@ export const TEMPLATE = `
       <p id="temp-note" class="note"></p>
     </div>
 
-    <div class="panel">
+    <div class="panel" data-part="lastn">
       <h2 data-i18n="lastn">LastN items</h2>
       <div class="row dim">
         <span data-i18n="dim">Vector length d</span>
@@ -163,7 +165,9 @@ export const TEMPLATE = `
   </section>
 
   <section class="charts" aria-label="Results" data-i18n-aria="results-aria">
+    <div id="lecture-tabs" class="lecture-tabs" role="group" aria-label="Lecture panels" data-i18n-aria="tabs-aria" hidden></div>
     <div class="readout" data-panel="readout">
+      <h2 class="readout-title" data-i18n="readout-title">pooled vs mean</h2>
       <div><span class="k">Σα</span><span id="alpha-sum" class="v"></span><span class="h" data-i18n="alpha-sum-h">sum of weights</span></div>
       <div><span class="k" data-i18n="pooled-k">|pooled|</span><span id="pooled-norm" class="v pooled"></span><span class="h" data-i18n="pooled-h">weighted sum</span></div>
       <div><span class="k" data-i18n="mean-k">|mean|</span><span id="mean-norm" class="v mean"></span><span class="h" data-i18n="mean-h">plain average</span></div>
