@@ -26,6 +26,7 @@
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
 
 pub mod attention;
+pub mod catalogue;
 pub mod density;
 pub mod draw;
 pub mod either;
