@@ -350,19 +350,23 @@ impl Catalogue {
         Catalogue { source: Source::Variations, groups, entries, per_group }
     }
 
-    /// What the catalogue is, for the start of the map's key, e.g.
-    /// "catalogue, 20 per category:".
+    /// What the catalogue is, for the start of the map's key (`short`:
+    /// without the count, for a narrow key).
     ///
     /// ```
     /// use din_viz::catalogue::Catalogue;
     /// use din_viz::i18n::Lang;
     /// let c = Catalogue::for_scene(&din_viz::presets::default_scene());
-    /// assert_eq!(c.describe(Lang::En), "catalogue, 20 per category:");
-    /// assert_eq!(c.describe(Lang::Zh), "候选目录（每类 20 个）：");
+    /// assert_eq!(c.describe(Lang::En, false), "catalogue, 20 per category:");
+    /// assert_eq!(c.describe(Lang::Zh, false), "候选目录（每类 20 个）：");
+    /// assert_eq!(c.describe(Lang::En, true), "catalogue:");
     /// ```
     #[must_use]
-    pub fn describe(&self, lang: Lang) -> String {
+    pub fn describe(&self, lang: Lang, short: bool) -> String {
         let k = self.per_group;
+        if short {
+            return lang.pick("catalogue:", "候选目录：").to_owned();
+        }
         match (self.source, lang) {
             (Source::Categories, Lang::En) => format!("catalogue, {k} per category:"),
             (Source::Categories, Lang::Zh) => format!("候选目录（每类 {k} 个）："),
@@ -414,14 +418,11 @@ impl Colouring {
     #[must_use]
     pub fn label(self, lang: Lang, narrow: bool) -> &'static str {
         match (self, narrow) {
-            (Colouring::SumAlpha, false) => lang.pick(
-                "colour = Σα this user gives the item (interest intensity)",
-                "颜色 = 该用户给这个物品的 Σα（兴趣强度）",
-            ),
+            (Colouring::SumAlpha, false) => lang.pick("colour = Σα for this user (interest intensity)", "颜色 = 该用户的 Σα（兴趣强度）"),
             (Colouring::SumAlpha, true) => lang.pick("colour = Σα (interest intensity)", "颜色 = Σα（兴趣强度）"),
             (Colouring::QueryPooled, false) => lang.pick(
-                "colour = q · pooled, the item against the user vector attention made for it (softmax makes Σα = 1 for every item)",
-                "颜色 = q · 加权和：物品与注意力为它算出的用户向量的点积（softmax 使每个物品的 Σα 都为 1）",
+                "colour = q · pooled (softmax makes Σα = 1 for every item)",
+                "颜色 = q · 加权和（softmax 使每个物品的 Σα 都为 1）",
             ),
             (Colouring::QueryPooled, true) => lang.pick("colour = q · pooled (softmax: Σα = 1)", "颜色 = q · 加权和（softmax：Σα = 1）"),
         }
