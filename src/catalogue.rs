@@ -544,7 +544,7 @@ impl ScoredCatalogue {
         };
         let what = match c {
             Colouring::SumAlpha => "Σα",
-            Colouring::QueryPooled => "q · pooled",
+            Colouring::QueryPooled => lang.pick("q · pooled", "q · 加权和"),
         };
         let f = crate::draw::fmt_num;
         match lang {
@@ -883,5 +883,8 @@ mod tests {
         assert!(en.contains("coloured by Σα") && en.contains("darkest:"), "{en}");
         let zh = sc.summary(Lang::Zh);
         assert!(zh.contains("按 Σα 着色") && zh.contains("最暗"), "{zh}");
+        s.normalization = Normalization::Softmax;
+        let zh = score(&s).summary(Lang::Zh);
+        assert!(zh.contains("按 q · 加权和 着色") && !zh.contains("pooled"), "{zh}");
     }
 }

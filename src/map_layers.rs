@@ -203,6 +203,9 @@ pub enum Glyph {
     Marker(usize),
     /// q's diamond.
     Query,
+    /// q's diamond and its value on the colour scale (`q = 2.99`); laid
+    /// out at a fixed width so that moving q never moves the frame.
+    QueryValue,
     /// A LastN item's dot with its halo.
     Item,
     /// The mean's ring, an arrow, the pooled dot.
@@ -254,6 +257,9 @@ pub struct MapFrame {
     pub rows: Vec<KeyRow>,
     /// A narrow area (short texts).
     pub narrow: bool,
+    /// The font scale the key is laid out and drawn at: the style's, or
+    /// less when the key's colour scale and shapes would not fit otherwise.
+    pub key_font_scale: f64,
 }
 
 /// Padding of the map's area, CSS px (as the bar chart's).
@@ -300,7 +306,7 @@ fn glyph_css(g: &Glyph, scale_labels: f64) -> f64 {
     match g {
         Glyph::None => 0.0,
         Glyph::Scale => BAR_CSS + scale_labels,
-        Glyph::Marker(_) | Glyph::Query | Glyph::Item => 13.0,
+        Glyph::Marker(_) | Glyph::Query | Glyph::QueryValue | Glyph::Item => 13.0,
         Glyph::MeanToPooled => 46.0,
     }
 }
@@ -310,6 +316,10 @@ fn glyph_css(g: &Glyph, scale_labels: f64) -> f64 {
 pub fn is_narrow(w: u32, st: &Style) -> bool {
     f64::from(w) / st.scale < 560.0 * st.text_factor()
 }
+
+/// The room the key keeps for q's value, `q = ` and the longest number
+/// [`fmt_num`] writes.
+const QUERY_VALUE_ROOM: &str = "q = −1234.567";
 
 /// One section of the key: its entries before placement.
 type Section = Vec<(Glyph, String)>;
@@ -325,7 +335,13 @@ fn key_sections(catalogue: Option<&ScoredCatalogue>, st: &Style) -> Vec<Vec<Sect
                 out.push(
                     [false, true]
                         .iter()
-                        .map(|&short| vec![(Glyph::Scale, String::new()), (Glyph::None, c.label(lang, short).to_owned())])
+                        .map(|&short| {
+                            vec![
+                                (Glyph::Scale, String::new()),
+                                (Glyph::None, c.label(lang, short).to_owned()),
+                                (Glyph::QueryValue, QUERY_VALUE_ROOM.to_owned()),
+                            ]
+                        })
                         .collect(),
                 );
                 let groups = &sc.catalogue.groups;
@@ -366,7 +382,7 @@ fn scale_labels_css(sc: Option<&ScoredCatalogue>, st: &Style) -> f64 {
     let f = KEY_FONT_CSS * st.text_factor();
     sc.map_or(0.0, |sc| {
         let (lo, hi) = scale_ends(sc);
-        est(&lo, f) + est(&hi, f) + 12.0
+        est(&lo, f) + est(&hi, f) + 16.0
     })
 }
 
@@ -383,7 +399,7 @@ pub fn scale_ends(sc: &ScoredCatalogue) -> (String, String) {
 /// Lays the key out in rows of width `w` (backend px) from `top`: each
 /// section starts a row, entries flow left to right and wrap; an entry
 /// wider than a row is clipped with `…`.
-fn lay_rows(sections: &[Vec<Section>], w: f64, top: f64, st: &Style, scale_labels: f64) -> Vec<Vec<KeyRow>> {
+fn lay_rows(sections: &[Vec<Section>], w: f64, top: f64, st: &Style, scale_labels: f64) -> Vec<(Vec<KeyRow>, bool)> {
     let mut out = Vec::new();
     let mut y = top;
     for alternatives in sections {
@@ -395,9 +411,9 @@ fn lay_rows(sections: &[Vec<Section>], w: f64, top: f64, st: &Style, scale_label
             .position(|(rows, clipped)| rows.len() == fewest && !clipped)
             .or_else(|| laid.iter().rposition(|(rows, _)| rows.len() == fewest))
             .unwrap_or(0);
-        if let Some((rows, _)) = laid.into_iter().nth(pick) {
+        if let Some((rows, clipped)) = laid.into_iter().nth(pick) {
             y += rows.iter().map(|r| r.height).sum::<f64>();
-            out.push(rows);
+            out.push((rows, clipped));
         }
     }
     out
@@ -454,30 +470,54 @@ pub fn map_frame(w: u32, h: u32, st: &Style, catalogue: Option<&ScoredCatalogue>
     let r = wf - pad;
     let ticks = TICKS_CSS * tf * st.scale;
     let bottom_pad = 6.0 * st.scale;
-    let sections = key_sections(catalogue, st);
-    let laid = lay_rows(&sections, wf, 0.0, st, scale_labels_css(catalogue, st));
-    // Drop order: the glyph rows (last section), the shapes, then the scale, each from its end.
-    let mut keep: Vec<usize> = laid.iter().map(Vec::len).collect();
-    let row_h = st.tpx_f(ROW_CSS);
-    let plot_h = |keep: &[usize]| hf - bottom_pad - keep.iter().sum::<usize>() as f64 * row_h - ticks - t;
-    let order: Vec<usize> = (0..laid.len()).rev().collect();
-    for &s in &order {
-        while keep[s] > 0 && plot_h(&keep) < MIN_PLOT_SHARE * hf {
-            keep[s] -= 1;
+    // The key at the style's font, else a little smaller, until the colour
+    // scale and the shapes fit whole (the glyph rows may go).
+    let mut chosen = None;
+    for shrink in KEY_SHRINK {
+        let kst = key_style(st, shrink);
+        let sections = key_sections(catalogue, &kst);
+        let laid = lay_rows(&sections, wf, 0.0, &kst, scale_labels_css(catalogue, &kst));
+        // Drop order: the glyph rows (last section), the shapes, then the scale, each from its end.
+        let mut keep: Vec<usize> = laid.iter().map(|(rows, _)| rows.len()).collect();
+        let row_h = kst.tpx_f(ROW_CSS);
+        let plot_h = |keep: &[usize]| hf - bottom_pad - keep.iter().sum::<usize>() as f64 * row_h - ticks - t;
+        for s in (0..laid.len()).rev() {
+            while keep[s] > 0 && plot_h(&keep) < MIN_PLOT_SHARE * hf {
+                keep[s] -= 1;
+            }
+        }
+        let whole = laid.iter().zip(&keep).take(laid.len().saturating_sub(1)).all(|((rows, clipped), k)| !clipped && *k == rows.len());
+        let last = shrink == KEY_SHRINK[KEY_SHRINK.len() - 1];
+        if whole || last {
+            chosen = Some((kst.font_scale, laid, keep, row_h));
+            break;
         }
     }
+    let Some((key_font_scale, laid, keep, row_h)) = chosen else {
+        return MapFrame { plot: (l, t, r, hf - bottom_pad - ticks), rows: Vec::new(), narrow, key_font_scale: st.font_scale };
+    };
     let total = keep.iter().sum::<usize>() as f64 * row_h;
     let b = (hf - bottom_pad - total - ticks).max(t + 1.0);
     let mut rows = Vec::new();
     let mut y = b + ticks;
-    for (s, section) in laid.into_iter().enumerate() {
+    for (s, (section, _)) in laid.into_iter().enumerate() {
         for mut row in section.into_iter().take(keep[s]) {
             row.top = y;
             y += row.height;
             rows.push(row);
         }
     }
-    MapFrame { plot: (l, t, r, b), rows, narrow }
+    MapFrame { plot: (l, t, r, b), rows, narrow, key_font_scale }
+}
+
+/// Font scales, relative to the style's, the key tries in turn.
+const KEY_SHRINK: [f64; 3] = [1.0, 0.9, 0.8];
+
+/// `st` with its font scale times `shrink` (for the key).
+fn key_style(st: &Style, shrink: f64) -> Style {
+    let mut k = st.clone();
+    k.set_font_scale(st.font_scale * shrink);
+    k
 }
 
 /// What [`draw_key`] drew of the colour scale.
@@ -508,6 +548,9 @@ pub fn draw_key<DB: DrawingBackend>(
     query_value: Option<f64>,
     st: &Style,
 ) -> Result<Option<MapLegend>, DrawError> {
+    let mut kst = st.clone();
+    kst.font_scale = frame.key_font_scale;
+    let st = &kst;
     let pal = st.palette();
     let font = st.font(KEY_FONT_CSS, &pal.muted);
     let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
@@ -521,7 +564,7 @@ pub fn draw_key<DB: DrawingBackend>(
             match &e.glyph {
                 Glyph::None => {}
                 Glyph::Marker(g) => draw_marker(area, marker_for(*g), (gx + 6.0 * u, cy), MARKER_CSS * u, pal.panel, st)?,
-                Glyph::Query => {
+                Glyph::Query | Glyph::QueryValue => {
                     let k = 5.5 * u;
                     let c = (gx + 6.0 * u, cy);
                     let d = vec![p(c.0, c.1 - k), p(c.0 + k, c.1), p(c.0, c.1 + k), p(c.0 - k, c.1)];
@@ -542,7 +585,7 @@ pub fn draw_key<DB: DrawingBackend>(
                     if let Some(sc) = catalogue {
                         let f = st.font_px(KEY_FONT_CSS);
                         let (lo, hi) = scale_ends(sc);
-                        let x0 = gx + est(&lo, f) + 6.0 * st.scale;
+                        let x0 = gx + est(&lo, f) + 10.0 * st.scale;
                         let x1 = x0 + BAR_CSS * st.scale;
                         let (y0, y1) = (cy - 5.0 * u, cy + 3.0 * u);
                         text(area, &lo, p(gx, cy), font.clone(), HPos::Left, VPos::Center)?;
@@ -572,8 +615,13 @@ pub fn draw_key<DB: DrawingBackend>(
                     }
                 }
             }
-            if !e.text.is_empty() {
-                text(area, &e.text, p(text_x, cy), font.clone(), HPos::Left, VPos::Center)?;
+            let shown = match (&e.glyph, query_value) {
+                (Glyph::QueryValue, Some(v)) => format!("q = {}", fmt_num(v)),
+                (Glyph::QueryValue, None) => String::new(),
+                _ => e.text.clone(),
+            };
+            if !shown.is_empty() {
+                text(area, &shown, p(text_x, cy), font.clone(), HPos::Left, VPos::Center)?;
             }
         }
     }
@@ -888,6 +936,8 @@ mod tests {
                 let label = legend.colouring.label(st.lang, false);
                 let short = legend.colouring.label(st.lang, true);
                 assert!(out.contains(label) || out.contains(short), "{at}: the legend says what is coloured");
+                // q's value is written next to the scale, as the readout has it.
+                assert!(out.contains(&format!("\nq = {}\n", fmt_num(want))), "{at}: q = {}", fmt_num(want));
                 // q's mark sits at its value on the bar.
                 let fx = sc.fraction(want);
                 assert!((legend.query_x - (legend.bar.0 + fx * (legend.bar.2 - legend.bar.0))).abs() < 1e-9, "{at}");
@@ -934,6 +984,23 @@ mod tests {
         let (out, _, _) = map(&s, 900.0, 675.0, &st);
         for word in ["美食", "新闻", "LastN 中没有：", "注意力把用户向量移向候选物品的兴趣"] {
             assert!(out.contains(word), "{word}");
+        }
+        // On a phone (a 4:5 map 366 CSS px wide), in the projector theme or
+        // with larger text, the key still names every group and says what
+        // is coloured, whole (its font shrinks a little before anything goes).
+        for (theme, fs, lang) in [(Theme::Contrast, 1.0, Lang::En), (Theme::Light, 1.25, Lang::Zh), (Theme::Dark, 1.0, Lang::Zh)] {
+            for id in ["why-din-works", "interest-intensity"] {
+                let mut st = Style::new(3.0).with_theme(theme).with_font_scale(fs);
+                st.lang = lang;
+                let (out, lay, sc) = map(&preset(id).unwrap().scene, 366.0, 458.0, &st);
+                let at = format!("{id} {theme} ×{fs} {lang:?}");
+                for g in &sc.catalogue.groups {
+                    assert!(out.contains(&format!("\n{}\n", g.name(lang))), "{at}: {} missing from the key", g.name(lang));
+                }
+                let c = sc.colouring.unwrap();
+                assert!(out.contains(&format!("\n{}\n", c.label(lang, false))) || out.contains(&format!("\n{}\n", c.label(lang, true))), "{at}: what is coloured");
+                assert!(lay.legend.is_some(), "{at}");
+            }
         }
         // A blank scene says why nothing is coloured; an edited one what its catalogue is.
         let blank = preset("blank").unwrap().scene;
