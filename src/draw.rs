@@ -866,29 +866,39 @@ pub(crate) fn nice_ceil(v: f64) -> f64 {
 }
 
 /// What the map drew, in backend pixels; the wasm layer keeps it for hit
-/// testing and for converting pointer positions to data.
+/// testing and tests assert on it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapLayout {
     /// The view (pixel rectangle and data ranges) used.
     pub view: View,
     /// Screen position of `q`.
     pub query: (f64, f64),
+    /// The box q's diamond and its "q" cover: left, top, right, bottom.
+    pub query_box: (f64, f64, f64, f64),
     /// Screen positions of the items.
     pub items: Vec<(f64, f64)>,
-    /// Screen positions of pooled and mean.
+    /// Screen position of the pooled point (on the plot's edge when pooled lies beyond it).
     pub pooled: (f64, f64),
+    /// Whether pooled lies beyond the plot's edge (it is then drawn on the edge, towards it).
+    pub pooled_beyond: bool,
     /// Screen position of the mean.
     pub mean: (f64, f64),
+    /// The labels of pooled, mean and the items, as placed.
+    pub labels: Vec<crate::map_layers::MapLabel>,
+    /// The key rows under the plot (backend px).
+    pub key: Vec<(f64, f64, f64, f64)>,
+    /// The catalogue's colour scale as drawn (when the catalogue is shown and scored).
+    pub legend: Option<crate::map_layers::MapLegend>,
+    /// The catalogue items drawn, with their values and colours.
+    pub catalogue: Vec<crate::map_layers::CataloguePoint>,
 }
 
-/// The pixel rectangle the map plots into, for an area of `w x h` backend pixels.
+/// The pixel rectangle the map plots into, for an area of `w x h` backend
+/// pixels; with `catalogue` the key under it has room for the colour scale
+/// and the groups' shapes (see [`crate::map_layers::map_frame`]).
 #[must_use]
-pub fn map_plot_rect(w: u32, h: u32, st: &Style) -> (f64, f64, f64, f64) {
-    let pad = BARS_PAD * st.scale;
-    // Left: the y ticks' numbers; top: the title and the caption; bottom:
-    // the x ticks, the axis name and the legend line. All grow with the text.
-    let tf = st.text_factor();
-    (pad + 40.0 * tf * st.scale, (BARS_PAD + 48.0 * tf) * st.scale, f64::from(w) - pad, f64::from(h) - 58.0 * tf * st.scale)
+pub fn map_plot_rect(w: u32, h: u32, st: &Style, catalogue: Option<&crate::catalogue::ScoredCatalogue>) -> (f64, f64, f64, f64) {
+    crate::map_layers::map_frame(w, h, st, catalogue).plot
 }
 
 /// The shape of an arrow's head and dashes, in CSS px.
@@ -956,23 +966,51 @@ pub(crate) fn arrow<DB: DrawingBackend>(
     arrow_shaped(area, from, to, color, width, dashed, MAP_ARROW, st)
 }
 
-/// The view that fits the items, q, the mean and the origin into the map's plot rectangle for an area of `w x h` pixels.
+/// The view that fits the items, q, the mean, the origin and the
+/// catalogue's items into the map's plot rectangle for an area of `w x h` pixels.
 #[must_use]
-pub fn fit_map_view(scene: &Scene, att: &Attention, basis: &Basis, w: u32, h: u32, st: &Style) -> View {
-    // pooled is left out: without softmax it can be many times longer than
-    // any item (that is the interest intensity); the map then clips its
-    // arrow at the edge and says so, instead of shrinking the items to a dot.
+pub fn fit_map_view(
+    scene: &Scene,
+    att: &Attention,
+    basis: &Basis,
+    w: u32,
+    h: u32,
+    st: &Style,
+    catalogue: Option<&crate::catalogue::ScoredCatalogue>,
+) -> View {
+    View::fit(&map_fit_points(scene, att, basis, catalogue), map_plot_rect(w, h, st, catalogue))
+}
+
+/// The points the map's view must show: the items, q, the mean (and
+/// pooled when there are no items), and the scored catalogue's items.
+/// Pooled is left out otherwise: without softmax it can be many times
+/// longer than any item (that is the interest intensity); the map then
+/// draws it on the edge and says how long it is, instead of shrinking the
+/// items to a dot.
+#[must_use]
+pub fn map_fit_points(scene: &Scene, att: &Attention, basis: &Basis, catalogue: Option<&crate::catalogue::ScoredCatalogue>) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> = scene.items.iter().map(|it| basis.project(&it.vector)).collect();
     pts.extend([basis.project(&scene.query), basis.project(&att.mean)]);
     if scene.items.is_empty() {
         pts.push(basis.project(&att.pooled));
     }
-    View::fit(&pts, map_plot_rect(w, h, st))
+    if let Some(sc) = catalogue.filter(|sc| sc.colouring.is_ok()) {
+        pts.extend(sc.catalogue.entries.iter().map(|e| basis.project(&e.vector)));
+    }
+    pts
 }
 
-/// The part of the map that does not move with q: the background, the
-/// interest-density cells of `view` (when `density` is given) and, for a
-/// LastN too long to label (more than [`ALL_ROWS`] items), every item's dot.
+/// The grid's tick values along x and y for `view`, as the map draws them.
+fn map_ticks(view: &View, st: &Style) -> (Vec<f64>, Vec<f64>) {
+    let (l, t, r, b) = view.px;
+    let tx = ticks(view.x.0, view.x.1, ((r - l) / st.tpx_f(90.0)).max(2.0));
+    let ty = ticks(view.y.0, view.y.1, ((b - t) / st.tpx_f(70.0)).max(2.0));
+    (tx, ty)
+}
+
+/// The part of the map that does not move with q: the ground, the grid
+/// and axes, the catalogue's markers (when `catalogue` is given) and, for
+/// a LastN too long to label (more than [`ALL_ROWS`] items), every item's dot.
 ///
 /// # Errors
 /// A [`DrawError`] if the backend fails.
@@ -981,13 +1019,27 @@ pub fn draw_map_background<DB: DrawingBackend>(
     scene: &Scene,
     basis: &Basis,
     view: &View,
-    density: Option<&crate::density::DensityGrid>,
+    catalogue: Option<&crate::catalogue::ScoredCatalogue>,
     st: &Style,
 ) -> Result<(), DrawError> {
     let pal = st.palette();
     area.fill(&pal.background).map_err(err)?;
-    if let Some(grid) = density {
-        crate::lecture::draw_density(area, view, grid, st)?;
+    let (l, t, r, b) = view.px;
+    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+    let (tx, ty) = map_ticks(view, st);
+    for x in tx {
+        let (sx, _) = view.to_screen((x, 0.0));
+        let style = if x == 0.0 { pal.axis.stroke_width(st.stroke(1.5)) } else { pal.grid.stroke_width(st.stroke(1.0)) };
+        area.draw(&PathElement::new(vec![p(sx, t), p(sx, b)], style)).map_err(err)?;
+    }
+    for y in ty {
+        let (_, sy) = view.to_screen((0.0, y));
+        let style = if y == 0.0 { pal.axis.stroke_width(st.stroke(1.5)) } else { pal.grid.stroke_width(st.stroke(1.0)) };
+        area.draw(&PathElement::new(vec![p(l, sy), p(r, sy)], style)).map_err(err)?;
+    }
+    if let Some(sc) = catalogue {
+        let pts = crate::map_layers::catalogue_points(sc, basis, view, st);
+        crate::map_layers::draw_catalogue(area, &pts, st)?;
     }
     if scene.items.len() > ALL_ROWS {
         // Small squares (one fillRect each, much cheaper than an arc), drawn
@@ -1005,13 +1057,37 @@ pub fn draw_map_background<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws the 2-D map: items as coloured dots with a halo whose size shows
-/// their weight, `q` as a black diamond, pooled and mean as arrows from the
-/// origin, over an optional interest-density background (`density`, drawn
-/// with its legend). `view` fixes the data ranges (the wasm layer freezes
-/// it during a drag); `None` fits the view to the points. With
-/// [`Style::prepainted`] the background and the density cells
-/// ([`draw_map_background`]) are taken as already drawn.
+/// Where the segment from `from` (inside `rect`) towards `to` leaves
+/// `rect`, pulled in by `inset` pixels; `to` itself when it is inside.
+fn clip_to_rect(from: (f64, f64), to: (f64, f64), rect: (f64, f64, f64, f64), inset: f64) -> ((f64, f64), bool) {
+    let (l, t, r, b) = (rect.0 + inset, rect.1 + inset, rect.2 - inset, rect.3 - inset);
+    if to.0 >= l && to.0 <= r && to.1 >= t && to.1 <= b {
+        return (to, false);
+    }
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let mut tmax = 1.0_f64;
+    for (o, dd, lo, hi) in [(from.0, dx, l, r), (from.1, dy, t, b)] {
+        if dd > 0.0 {
+            tmax = tmax.min((hi - o) / dd);
+        } else if dd < 0.0 {
+            tmax = tmax.min((lo - o) / dd);
+        }
+    }
+    let k = tmax.max(0.0);
+    ((from.0 + dx * k, from.1 + dy * k), true)
+}
+
+/// Draws the 2-D map: the scene's catalogue of candidate items as markers
+/// coloured by what DIN gives each for this user (`catalogue`, with its
+/// colour scale and shapes in the key under the plot), the LastN items as
+/// coloured dots with a halo whose size shows their weight, `q` as a
+/// diamond, and the mean and pooled as points with an arrow from mean to
+/// pooled (attention moves the user vector toward the candidate's
+/// interest). Labels never overlap each other or q; an item whose name
+/// finds no room keeps its index. `view` fixes the data ranges (the wasm
+/// layer freezes it during a drag); `None` fits the view to the points.
+/// With [`Style::prepainted`] the part that does not move with q
+/// ([`draw_map_background`]) is taken as already drawn.
 ///
 /// # Errors
 /// A [`DrawError`] if the backend fails.
@@ -1021,23 +1097,24 @@ pub fn draw_map<DB: DrawingBackend>(
     att: &Attention,
     basis: &Basis,
     view: Option<View>,
-    density: Option<&crate::density::DensityGrid>,
+    catalogue: Option<&crate::catalogue::ScoredCatalogue>,
     st: &Style,
 ) -> Result<MapLayout, DrawError> {
+    use crate::map_layers::{place_labels, LabelKind, LabelRequest};
     let pal = st.palette();
     let (w, h) = area.dim_in_pixel();
     let pad = st.px(BARS_PAD);
-    let tf = st.text_factor();
+    let frame = crate::map_layers::map_frame(w, h, st, catalogue);
+    let rect = frame.plot;
+    let view = match view {
+        Some(v) => View { px: rect, ..v },
+        None => View::fit(&map_fit_points(scene, att, basis, catalogue), rect),
+    };
+    if !st.prepainted {
+        draw_map_background(area, scene, basis, &view, catalogue, st)?;
+    }
     let q2 = basis.project(&scene.query);
     let items2: Vec<(f64, f64)> = scene.items.iter().map(|it| basis.project(&it.vector)).collect();
-    let pooled2 = basis.project(&att.pooled);
-    let mean2 = basis.project(&att.mean);
-    let rect = map_plot_rect(w, h, st);
-    let view = view.map(|v| View { px: rect, ..v }).unwrap_or_else(|| fit_map_view(scene, att, basis, w, h, st));
-    if !st.prepainted {
-        draw_map_background(area, scene, basis, &view, density, st)?;
-    }
-    let narrow = f64::from(w) / st.scale < 560.0 * tf;
     let title_font = st.bold(TITLE_PX, &pal.text);
     let title = crate::textlayout::clip_to(area, st.lang.pick("map: drag q or any item", "二维图：拖动 q 或任一物品"), &title_font, w as i32 - 2 * pad);
     text(area, &title, (pad, pad), title_font, HPos::Left, VPos::Top)?;
@@ -1045,28 +1122,24 @@ pub fn draw_map<DB: DrawingBackend>(
         crate::projection::BasisKind::Pca => ("PC1", "PC2"),
         _ => (st.lang.pick("component 1", "分量 1"), st.lang.pick("component 2", "分量 2")),
     };
-    let caption = if narrow { basis.describe_short(st.lang) } else { basis.describe(st.lang) };
+    let caption = if frame.narrow { basis.describe_short(st.lang) } else { basis.describe(st.lang) };
     let caption_font = st.font(13.0, &pal.muted);
     let caption = crate::textlayout::clip_to(area, &caption, &caption_font, w as i32 - 2 * pad);
     text(area, &caption, (pad, pad + st.tpx(24.0)), caption_font, HPos::Left, VPos::Top)?;
     let (l, t, r, b) = rect;
     let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
-    // Grid, ticks and axes through the origin.
+    // Tick numbers (the grid lines are in the background) and the axes' names inside the plot's corners.
     let tick_font = st.font(13.0, &pal.muted);
-    let target = ((r - l) / st.tpx_f(90.0)).max(2.0);
-    for tx in ticks(view.x.0, view.x.1, target) {
-        let (sx, _) = view.to_screen((tx, 0.0));
-        let style = if tx == 0.0 { pal.axis.stroke_width(st.stroke(1.5)) } else { pal.grid.stroke_width(st.stroke(1.0)) };
-        area.draw(&PathElement::new(vec![p(sx, t), p(sx, b)], style)).map_err(err)?;
-        text(area, &fmt_num(tx), p(sx, b + st.tpx_f(6.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
+    let (tx, ty) = map_ticks(&view, st);
+    for x in tx {
+        let (sx, _) = view.to_screen((x, 0.0));
+        text(area, &fmt_num(x), p(sx, b + st.tpx_f(6.0)), tick_font.clone(), HPos::Center, VPos::Top)?;
     }
-    for ty in ticks(view.y.0, view.y.1, ((b - t) / st.tpx_f(70.0)).max(2.0)) {
-        let (_, sy) = view.to_screen((0.0, ty));
-        let style = if ty == 0.0 { pal.axis.stroke_width(st.stroke(1.5)) } else { pal.grid.stroke_width(st.stroke(1.0)) };
-        area.draw(&PathElement::new(vec![p(l, sy), p(r, sy)], style)).map_err(err)?;
-        text(area, &fmt_num(ty), p(l - 6.0 * st.scale, sy), tick_font.clone(), HPos::Right, VPos::Center)?;
+    for y in ty {
+        let (_, sy) = view.to_screen((0.0, y));
+        text(area, &fmt_num(y), p(l - 6.0 * st.scale, sy), tick_font.clone(), HPos::Right, VPos::Center)?;
     }
-    text(area, axis1, p(r, b + st.tpx_f(24.0)), st.font(13.0, &pal.muted), HPos::Right, VPos::Top)?;
+    text(area, axis1, p(r - 6.0 * st.scale, b - 4.0 * st.scale), st.font(13.0, &pal.muted), HPos::Right, VPos::Bottom)?;
     text(area, axis2, p(l + 6.0 * st.scale, t + 4.0 * st.scale), st.font(13.0, &pal.muted), HPos::Left, VPos::Top)?;
     // Halos: area proportional to each item's share of the total |alpha|.
     let amax = att.alpha.iter().fold(0.0_f64, |m, a| m.max(a.abs()));
@@ -1082,41 +1155,25 @@ pub fn draw_map<DB: DrawingBackend>(
         let rad = (6.0 + 20.0 * share.sqrt()) * st.scale;
         area.draw(&Circle::new(p(sx, sy), rad.round() as i32, pal.item(i).mix(0.25).filled())).map_err(err)?;
     }
-    // Arrows from the origin.
-    let origin = view.to_screen((0.0, 0.0));
-    let mean_px = view.to_screen(mean2);
-    let pooled_px = view.to_screen(pooled2);
-    arrow(area, origin, mean_px, pal.mean, 2.5, true, st)?;
-    let inside = |p: (f64, f64)| p.0 >= l && p.0 <= r && p.1 >= t && p.1 <= b;
-    let pooled_px = if inside(pooled_px) {
-        pooled_px
-    } else {
-        // Clip the arrow where it leaves the plot, and say how long it is.
-        let (dx, dy) = (pooled_px.0 - origin.0, pooled_px.1 - origin.1);
-        let mut tmax = 1.0_f64;
-        for (o, dd, lo, hi) in [(origin.0, dx, l, r), (origin.1, dy, t, b)] {
-            if dd > 0.0 {
-                tmax = tmax.min((hi - o) / dd);
-            } else if dd < 0.0 {
-                tmax = tmax.min((lo - o) / dd);
-            }
-        }
-        let edge = (origin.0 + dx * tmax.max(0.0) * 0.97, origin.1 + dy * tmax.max(0.0) * 0.97);
-        let note = format!("{} |pooled| = {}", st.lang.pick("beyond the edge:", "超出图外："), fmt_num(att.pooled_norm));
-        let nf = st.bold(13.0, &pal.pooled);
-        let nw = f64::from(text_width(area, &note, &nf));
-        let at = p(r - 6.0 * st.scale, b - 6.0 * st.scale);
-        area.draw(&Rectangle::new(
-            [(at.0 - nw as i32 - st.px(4.0), at.1 - st.tpx(20.0)), (at.0 + st.px(4.0), at.1 + st.px(2.0))],
-            pal.background.mix(0.85).filled(),
-        ))
-        .map_err(err)?;
-        text(area, &note, at, nf, HPos::Right, VPos::Bottom)?;
-        edge
-    };
-    arrow(area, origin, pooled_px, pal.pooled, 3.5, false, st)?;
+    // Mean and pooled as points, an arrow from mean to pooled.
+    let mean_px = view.to_screen(basis.project(&att.mean));
+    let (pooled_px, pooled_beyond) = clip_to_rect(mean_px, view.to_screen(basis.project(&att.pooled)), rect, 8.0 * st.scale);
+    let mark = 7.0 * st.scale;
+    let (dx, dy) = (pooled_px.0 - mean_px.0, pooled_px.1 - mean_px.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len > 2.0 * mark + 4.0 * st.scale {
+        let (ux, uy) = (dx / len, dy / len);
+        let from = (mean_px.0 + ux * mark, mean_px.1 + uy * mark);
+        let to = (pooled_px.0 - ux * mark * 0.6, pooled_px.1 - uy * mark * 0.6);
+        arrow(area, from, to, pal.pooled, 3.5, false, st)?;
+    }
+    let mean_r = mark.round() as i32;
+    area.draw(&Circle::new(p(mean_px.0, mean_px.1), mean_r, pal.background.filled())).map_err(err)?;
+    area.draw(&Circle::new(p(mean_px.0, mean_px.1), mean_r, pal.mean.stroke_width(st.stroke(2.5)))).map_err(err)?;
+    let pooled_r = (mark * 0.8).round() as i32;
+    area.draw(&Circle::new(p(pooled_px.0, pooled_px.1), pooled_r, pal.pooled.filled())).map_err(err)?;
+    area.draw(&Circle::new(p(pooled_px.0, pooled_px.1), pooled_r, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
     // Items.
-    let label_font = st.font(LABEL_PX, &pal.text);
     let dot = st.px(7.0);
     if crowded {
         // The dots are part of the background (draw_map_background).
@@ -1132,86 +1189,96 @@ pub fn draw_map<DB: DrawingBackend>(
             area.draw(&Circle::new(p(sx, sy), dot, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
         }
     }
-    // Labels: every item up to ALL_ROWS, else the ten largest alphas.
-    let labelled: Vec<usize> = if crowded { shown.iter().copied().take(10).collect() } else { (0..items_px.len()).collect() };
+    // Labels: pooled and mean, then the items from the largest alpha down
+    // (every item up to ALL_ROWS, else the ten largest alphas).
     let qs = view.to_screen(q2);
-    {
-        // Greedy placement: right, left, above, below; the first spot that
-        // overlaps no label placed so far and not q's marker.
-        let k = 13.0 * st.scale;
-        let mut taken: Vec<(f64, f64, f64, f64)> = vec![(qs.0 - k, qs.1 - k, qs.0 + k + st.tpx_f(20.0), qs.1 + k)];
-        if density.is_some() {
-            // The density legend sits in the plot's top right corner: no label under it.
-            let (lw, lh) = (st.tpx_f(crate::lecture::DENSITY_LEGEND_CSS.0), st.tpx_f(crate::lecture::DENSITY_LEGEND_CSS.1));
-            let x0 = view.px.2 - lw - 6.0 * st.scale;
-            let y0 = view.px.1 + 6.0 * st.scale;
-            taken.push((x0, y0, x0 + lw, y0 + lh));
+    let k = 11.0 * st.scale;
+    let q_font = st.bold(TITLE_PX + 1.0, &pal.query);
+    let q_text_w = f64::from(text_width(area, "q", &q_font));
+    let q_text_x = qs.0 + k + 4.0 * st.scale;
+    let query_box = (qs.0 - k, qs.1 - k - st.tpx_f(TITLE_PX + 1.0) * 0.5, (q_text_x + q_text_w).max(qs.0 + k), qs.1 + k);
+    let labelled: Vec<usize> = if crowded { shown.iter().copied().take(10).collect() } else { crate::attention::descending_order(&att.alpha) };
+    let label_font = st.font(LABEL_PX, &pal.text);
+    let bold_pooled = st.bold(LABEL_PX, &pal.pooled);
+    let bold_mean = st.bold(LABEL_PX, &pal.mean);
+    let pooled_text = if pooled_beyond {
+        crate::map_layers::pooled_beyond(st.lang, att.pooled_norm)
+    } else {
+        st.lang.pick("pooled", "加权和").to_owned()
+    };
+    let mean_text = st.lang.pick("mean", "平均").to_owned();
+    let mut requests = vec![
+        LabelRequest { kind: LabelKind::Pooled, at: pooled_px, width: f64::from(text_width(area, &pooled_text, &bold_pooled)), text: pooled_text, index: None },
+        LabelRequest { kind: LabelKind::Mean, at: mean_px, width: f64::from(text_width(area, &mean_text, &bold_mean)), text: mean_text, index: None },
+    ];
+    for &i in &labelled {
+        let name = item_label(scene, i);
+        let index = format!("x{}", i + 1);
+        let iw = f64::from(text_width(area, &index, &label_font));
+        requests.push(LabelRequest {
+            kind: LabelKind::Item(i),
+            at: items_px[i],
+            width: f64::from(text_width(area, &name, &label_font)),
+            text: name,
+            index: Some((index, iw)),
+        });
+    }
+    let mut taken: Vec<(f64, f64, f64, f64)> = vec![query_box];
+    let r7 = 7.0 * st.scale;
+    taken.extend(labelled.iter().map(|&i| {
+        let (x, y) = items_px[i];
+        (x - r7, y - r7, x + r7, y + r7)
+    }));
+    taken.push((mean_px.0 - mark, mean_px.1 - mark, mean_px.0 + mark, mean_px.1 + mark));
+    taken.push((pooled_px.0 - mark, pooled_px.1 - mark, pooled_px.0 + mark, pooled_px.1 + mark));
+    let veil = 2.0 * st.scale;
+    let labels = place_labels(requests, &mut taken, rect, st.tpx_f(LABEL_PX * 1.25), 11.0 * st.scale, r7, 2.0 * veil);
+    for lab in &labels {
+        let font = match lab.kind {
+            LabelKind::Pooled => bold_pooled.clone(),
+            LabelKind::Mean => bold_mean.clone(),
+            LabelKind::Item(_) | LabelKind::Index(_) => label_font.clone(),
+        };
+        let (x0, y0, x1, y1) = lab.rect;
+        if lab.inside {
+            let LabelKind::Index(i) = lab.kind else { continue };
+            // No room outside: the index inside a dot grown to hold it.
+            let rr = ((x1 - x0) / 2.0).max(f64::from(text_width(area, &lab.text, &st.bold(10.0, &pal.on_strong))) / 2.0 + 2.0 * st.scale);
+            area.draw(&Circle::new(p(items_px[i].0, items_px[i].1), rr.round() as i32, pal.item(i).filled())).map_err(err)?;
+            text(area, &lab.text, p(items_px[i].0, items_px[i].1), st.bold(10.0, &pal.on_strong), HPos::Center, VPos::Center)?;
+            continue;
         }
-        let r = 7.0 * st.scale;
-        taken.extend(labelled.iter().map(|&i| {
-            let (x, y) = items_px[i];
-            (x - r, y - r, x + r, y + r)
-        }));
-        let lh = st.tpx_f(LABEL_PX * 1.25);
-        let gap = 11.0 * st.scale;
-        let bold_pooled = st.bold(LABEL_PX, &pal.pooled);
-        let bold_mean = st.bold(LABEL_PX, &pal.mean);
-        let mut labels: Vec<(String, (f64, f64), TextStyle<'_>)> =
-            vec![(st.lang.pick("pooled", "加权和").to_owned(), pooled_px, bold_pooled), (st.lang.pick("mean", "平均").to_owned(), mean_px, bold_mean)];
-        labels.extend(labelled.iter().map(|&i| (item_label(scene, i), items_px[i], label_font.clone())));
-        for (k, (label, (sx, sy), font)) in labels.into_iter().enumerate() {
-            let is_item = k >= 2;
-            let tw = f64::from(text_width(area, &label, &font));
-            let spots = [
-                (sx + gap, sy - lh / 2.0, HPos::Left, (sx + gap, sy)),
-                (sx - gap - tw, sy - lh / 2.0, HPos::Right, (sx - gap, sy)),
-                (sx - tw / 2.0, sy - gap - lh, HPos::Center, (sx, sy - gap - lh / 2.0)),
-                (sx - tw / 2.0, sy + gap, HPos::Center, (sx, sy + gap + lh / 2.0)),
-            ];
-            let overlaps = |r: (f64, f64, f64, f64)| {
-                taken.iter().any(|t| r.0 < t.2 && t.0 < r.2 && r.1 < t.3 && t.1 < r.3)
-            };
-            let fits = |sp: &(f64, f64, HPos, (f64, f64))| {
-                sp.0 >= 0.0 && sp.0 + tw <= f64::from(w) - 2.0 && sp.1 >= t && sp.1 + lh <= b
-            };
-            let free = spots.iter().find(|sp| fits(sp) && !overlaps((sp.0, sp.1, sp.0 + tw, sp.1 + lh)));
-            // In a crowded cluster an item's label is left out rather than
-            // drawn over another (the bars and the table still name it);
-            // pooled and mean (the first two) are always labelled.
-            let pick = match free {
-                Some(sp) => sp,
-                None if is_item => continue,
-                None => spots.iter().find(|sp| fits(sp)).unwrap_or(&spots[0]),
-            };
-            taken.push((pick.0, pick.1, pick.0 + tw, pick.1 + lh));
-            let at = p(pick.3 .0, pick.3 .1);
-            text(area, &label, at, font, pick.2, VPos::Center)?;
+        if let Some((a, z)) = lab.leader {
+            area.draw(&PathElement::new(vec![p(a.0, a.1), p(z.0, z.1)], pal.muted.stroke_width(st.stroke(1.0)))).map_err(err)?;
         }
+        // A veil under the text keeps it readable over the catalogue's markers.
+        area.draw(&Rectangle::new([p(x0 - veil, y0), p(x1 + veil, y1)], pal.background.mix(0.6).filled())).map_err(err)?;
+        text(area, &lab.text, p(x0, (y0 + y1) / 2.0), font, HPos::Left, VPos::Center)?;
     }
     // The candidate q on top of everything.
-    let k = 11.0 * st.scale;
     let diamond = vec![p(qs.0, qs.1 - k), p(qs.0 + k, qs.1), p(qs.0, qs.1 + k), p(qs.0 - k, qs.1)];
     area.draw(&Polygon::new(diamond.clone(), pal.query.filled())).map_err(err)?;
     let mut ring = diamond;
     ring.push(ring[0]);
     area.draw(&PathElement::new(ring, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
-    text(area, "q", p(qs.0 + k + 4.0 * st.scale, qs.1 - k), st.bold(TITLE_PX + 1.0, &pal.query), HPos::Left, VPos::Center)?;
-    // Legend line.
-    let legend = match (narrow, st.lang) {
-        (true, crate::i18n::Lang::En) => "◆ q   ● x (halo = weight)   → pooled   ⇢ mean",
-        (false, crate::i18n::Lang::En) => "◆ q candidate   ● x LastN (halo = weight)   → pooled Σαx   ⇢ mean",
-        (true, crate::i18n::Lang::Zh) => "◆ q   ● x（光晕 = 权重）   → 加权和   ⇢ 平均",
-        (false, crate::i18n::Lang::Zh) => "◆ q 候选物品   ● x LastN 物品（光晕 = 权重）   → 加权和 Σαx   ⇢ 平均",
-    };
-    let legend_font = st.font(13.0, &pal.muted);
-    let legend = crate::textlayout::clip_to(area, legend, &legend_font, w as i32 - 2 * pad);
-    text(area, &legend, (pad, h as i32 - st.px(8.0)), legend_font, HPos::Left, VPos::Bottom)?;
-    if let Some(grid) = density {
-        let lw = st.tpx_f(crate::lecture::DENSITY_LEGEND_CSS.0);
-        let at = ((view.px.2 - lw - 6.0 * st.scale) as i32, (view.px.1 + 6.0 * st.scale) as i32);
-        crate::lecture::draw_density_legend(area, grid, at, st)?;
-    }
-    Ok(MapLayout { view, query: qs, items: items_px, pooled: pooled_px, mean: mean_px })
+    text(area, "q", p(q_text_x, qs.1 - k), q_font, HPos::Left, VPos::Center)?;
+    // The key under the plot.
+    let query_value = catalogue.and_then(|sc| sc.colouring.ok()).map(|c| c.value(&scene.query, att));
+    let legend = crate::map_layers::draw_key(area, &frame, catalogue, query_value, st)?;
+    let catalogue_pts = catalogue.map(|sc| crate::map_layers::catalogue_points(sc, basis, &view, st)).unwrap_or_default();
+    Ok(MapLayout {
+        view,
+        query: qs,
+        query_box,
+        items: items_px,
+        pooled: pooled_px,
+        pooled_beyond,
+        mean: mean_px,
+        labels,
+        key: frame.rows.iter().map(crate::map_layers::KeyRow::rect).collect(),
+        legend,
+        catalogue: catalogue_pts,
+    })
 }
 
 #[cfg(test)]
@@ -1297,8 +1364,12 @@ mod tests {
             let want = b.project(&s.query);
             assert!((back.0 - want.0).abs() < 1e-9 && (back.1 - want.1).abs() < 1e-9);
             let (l, t, r, bt) = lay.view.px;
-            // Room for the title and caption above, the ticks and legend below, grown with the text.
-            assert!(t >= st.tpx_f(48.0) && bt <= 1000.0 - st.tpx_f(58.0) + 1.0);
+            // Room for the title and caption above, the ticks and the key below, grown with the text.
+            assert!(t >= st.tpx_f(48.0) && bt <= 1000.0 - st.tpx_f(24.0 + 19.0));
+            assert!(!lay.key.is_empty());
+            for k in &lay.key {
+                assert!(k.1 >= bt + st.tpx_f(24.0) - 1.0 && k.3 <= 1000.0, "key row {k:?} under the ticks, inside the area");
+            }
             for &(x, y) in lay.items.iter().chain([&lay.query, &lay.pooled, &lay.mean]) {
                 assert!(x > l && x < r && y > t && y < bt, "point inside the plot");
             }

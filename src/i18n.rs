@@ -91,7 +91,7 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("padded", "padded slots", "个补齐位置"),
     ("unit-info", "Input [q, x, q − x, q ⊙ x] → hidden layers → score z; α = sigmoid(z), trained on synthetic clicks (make weights).", "输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；α = sigmoid(z)，在合成点击数据上训练（make weights）。"),
     ("authors-info", "As in the authors' code: scores of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length.", "与作者代码相同：补齐位置的分数设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。"),
-    ("density", "interest density background (paper Fig. 6)", "兴趣密度背景（论文图 6）"),
+    ("density", "catalogue of candidates, coloured by what DIN gives each for this user (paper Fig. 6)", "候选物品目录，按 DIN 给该用户的打分着色（论文图 6）"),
     ("normalization", "Normalization", "归一化"),
     ("norm-softmax", "softmax over items", "对物品做 softmax"),
     ("norm-none", "none: α = similarity", "无：α = 相似度"),

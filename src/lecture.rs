@@ -8,8 +8,6 @@
 //!   (query `q`, keys and values `x_i`, output = pooled).
 //! * [`draw_towers`]: p. 18, why the plain average fits the two-tower
 //!   model but attention fits only the ranking model.
-//! * [`draw_density`] and [`draw_density_legend`]: the interest-density
-//!   map of [`crate::density`] (the paper's Fig. 6), drawn under the map.
 //!
 //! Like [`crate::draw`], every function is generic over plotters'
 //! `DrawingBackend`, sizes are CSS pixels times `st.scale` (and, for text
@@ -21,14 +19,11 @@
 //! testing. Rectangles are `(left, top, right, bottom)`.
 
 use crate::attention::{Attention, Normalization, Similarity};
-use crate::density::{DensityGrid, Quantity};
 use crate::draw::{
     arrow_shaped, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ArrowShape, DrawError, Style, LABEL_PX, TITLE_PX,
 };
-use crate::palette::LIGHT;
 use crate::i18n::Lang;
 use crate::textlayout::{clip_to, fit_clip, fit_px, inside_x, line, rect, sub, text_lines, tr, wrap};
-use crate::projection::View;
 use crate::scene::{Definition, Scene};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -1513,115 +1508,10 @@ pub fn draw_towers<DB: DrawingBackend>(
     })
 }
 
-// ---------------------------------------------------------------------------
-// Interest density, the paper's Fig. 6.
-
-/// Colour of the density map for `t` in `[0, 1]` (clamped) in the light
-/// theme: white to a light teal (ColorBrewer BuGn), light enough that the
-/// map's points, arrows and labels stay readable on top. Other themes:
-/// [`crate::palette::Palette::density`].
-///
-/// ```
-/// use din_viz::lecture::density_color;
-/// use plotters::style::RGBColor;
-/// assert_eq!(density_color(0.0), RGBColor(255, 255, 255));
-/// assert_eq!(density_color(1.0), RGBColor(102, 194, 164));
-/// ```
-#[must_use]
-pub fn density_color(t: f64) -> RGBColor {
-    LIGHT.density(t)
-}
-
-/// Draws the density grid as filled cells over `view`'s pixel rectangle
-/// (the grid must have been sampled for the same view), white at the
-/// grid's minimum to light teal at its maximum. Cells without a value
-/// (NaN) are left alone. It does not clear the area: draw it after the
-/// background and before the map's grid, points and labels.
-///
-/// # Errors
-/// A [`DrawError`] if the backend fails.
-pub fn draw_density<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    view: &View,
-    grid: &DensityGrid,
-    st: &Style,
-) -> Result<(), DrawError> {
-    let pal = st.palette();
-    let (cols, rows) = (grid.cols, grid.rows);
-    if cols == 0 || rows == 0 || grid.values.len() != cols * rows {
-        return Ok(());
-    }
-    let (l, t, r, b) = view.px;
-    let span = grid.max - grid.min;
-    let xs: Vec<i32> = (0..=cols).map(|c| (l + (r - l) * c as f64 / cols as f64).round() as i32).collect();
-    let ys: Vec<i32> = (0..=rows).map(|k| (t + (b - t) * k as f64 / rows as f64).round() as i32).collect();
-    for row in 0..rows {
-        for col in 0..cols {
-            let v = grid.values[row * cols + col];
-            if !v.is_finite() {
-                continue;
-            }
-            let f = if span > 0.0 { (v - grid.min) / span } else { 0.0 };
-            if xs[col + 1] > xs[col] && ys[row + 1] > ys[row] {
-                rect(area, (xs[col], ys[row], xs[col + 1], ys[row + 1]), pal.density(f).filled())?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// CSS size of [`draw_density_legend`]'s box at text factor 1: width,
-/// height (it grows with [`Style::text_factor`]).
-pub const DENSITY_LEGEND_CSS: (f64, f64) = (230.0, 76.0);
-
-/// Draws a small legend for the density map with its top-left corner at
-/// `at` (backend pixels): the quantity's label, a colour bar, and the
-/// grid's minimum and maximum (and `T` for the smooth maximum). Its size
-/// is [`DENSITY_LEGEND_CSS`] times `st.scale` and the text factor; returns its rectangle.
-///
-/// # Errors
-/// A [`DrawError`] if the backend fails.
-pub fn draw_density_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    grid: &DensityGrid,
-    at: (i32, i32),
-    st: &Style,
-) -> Result<Rect, DrawError> {
-    let pal = st.palette();
-    let (bw, bh) = (st.tpx(DENSITY_LEGEND_CSS.0), st.tpx(DENSITY_LEGEND_CSS.1));
-    let r: Rect = (at.0, at.1, at.0 + bw, at.1 + bh);
-    rect(area, r, pal.background.mix(0.9).filled())?;
-    rect(area, r, pal.grid.stroke_width(st.stroke(1.0)))?;
-    let inner = bw - st.tpx(16.0);
-    let x0 = at.0 + st.tpx(8.0);
-    let font = st.font(12.0, &pal.text);
-    let lines = wrap(area, grid.quantity.label(st.lang), &font, inner);
-    text_lines(area, &lines[..lines.len().min(2)], (x0, at.1 + st.tpx(5.0)), st.tpx(15.0), &font, HPos::Left)?;
-    let by0 = at.1 + st.tpx(38.0);
-    let by1 = by0 + st.tpx(10.0);
-    let steps = inner.max(1);
-    for k in 0..steps {
-        let c = pal.density((f64::from(k) + 0.5) / f64::from(steps));
-        rect(area, (x0 + k, by0, x0 + k + 1, by1), c.filled())?;
-    }
-    rect(area, (x0, by0, x0 + inner, by1), pal.axis.stroke_width(st.stroke(1.0)))?;
-    let ty = by1 + st.tpx(4.0);
-    let small = st.font(12.0, &pal.muted);
-    let lo = tr(st.lang, format!("min {}", fmt_num(grid.min)), format!("最小 {}", fmt_num(grid.min)));
-    let hi = tr(st.lang, format!("max {}", fmt_num(grid.max)), format!("最大 {}", fmt_num(grid.max)));
-    text(area, &lo, (x0, ty), small.clone(), HPos::Left, VPos::Top)?;
-    text(area, &hi, (x0 + inner, ty), small.clone(), HPos::Right, VPos::Top)?;
-    if let Quantity::SmoothMax { temperature } = grid.quantity {
-        text(area, &format!("T = {}", fmt_num(temperature)), (x0 + inner / 2, ty), small, HPos::Center, VPos::Top)?;
-    }
-    Ok(r)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::presets::default_scene;
-    use crate::projection::Basis;
 
     use crate::textlayout::tests::svg;
 
@@ -1983,50 +1873,5 @@ mod tests {
         let (out, _) = towers_svg(Placement::Ranking, &zh());
         assert!(!out.contains("用户塔看不到候选物品"));
         assert!(out.contains("点击率") && out.contains("点赞率"));
-    }
-
-    #[test]
-    fn density_cells_and_legend() {
-        let s = default_scene();
-        let basis = Basis::for_items(&s.keys(), s.dim());
-        let pts: Vec<(f64, f64)> = s.items.iter().map(|it| basis.project(&it.vector)).collect();
-        let view = View::fit(&pts, (50.0, 60.0, 650.0, 440.0));
-        let q = Quantity::SmoothMax { temperature: 1.0 };
-        let f = crate::density::scene_intensity(&s, q);
-        let g = crate::density::grid(&s, &basis, &view, 30, 20, &f, q);
-        let mut legend = None;
-        let out = svg(700, 500, |root| {
-            draw_density(root, &view, &g, &Style::new(1.0)).unwrap();
-            legend = Some(draw_density_legend(root, &g, (440, 400), &Style::new(1.0)).unwrap());
-        });
-        // 600 cells, each a filled rect; the brightest is the top of the scale.
-        assert!(out.matches("<rect").count() >= 600);
-        assert!(out.contains("fill=\"#66C2A4\""), "maximum cell at the top colour");
-        // The label may wrap inside the legend; its parts are there.
-        assert!(out.contains("T·log Σ exp(sᵢ/T)") && out.contains("similarities"));
-        assert!(out.contains(&format!("max {}", fmt_num(g.max))));
-        assert!(out.contains("T = 1"));
-        let r = legend.unwrap();
-        assert_eq!((r.2 - r.0, r.3 - r.1), (230, 76));
-        let out = svg(700, 500, |root| {
-            draw_density_legend(root, &g, (10, 10), &zh()).unwrap();
-        });
-        assert!(out.contains("相似度的") && out.contains("最大 "));
-        // A grid that does not match its size draws nothing, without failing.
-        let bad = DensityGrid { values: vec![1.0], ..g.clone() };
-        let out = svg(100, 100, |root| draw_density(root, &view, &bad, &Style::new(1.0)).unwrap());
-        assert!(!out.contains("#66C2A4"));
-    }
-
-    #[test]
-    fn density_colour_scale() {
-        assert_eq!(density_color(0.0), RGBColor(255, 255, 255));
-        assert_eq!(density_color(f64::NAN), RGBColor(255, 255, 255));
-        assert_eq!(density_color(2.0), RGBColor(102, 194, 164));
-        // Monotone: darker (smaller green+red+blue) as t grows.
-        let sum = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
-        for k in 0..10 {
-            assert!(sum(density_color(f64::from(k) / 10.0)) >= sum(density_color(f64::from(k + 1) / 10.0)));
-        }
     }
 }

@@ -24,13 +24,16 @@
 //! * [`options`]: the theme and the panel list (view options in the state).
 //! * [`urlstate`], [`history`]: the whole state as link parameters, and undo/redo.
 //! * [`palette`]: each theme's colours, stroke weight and font factor; pure.
-//! * [`lecture`], [`unit_panel`], [`density`]: the step-through, query/key/value,
-//!   two-tower, inside-the-unit panels and the interest-density map.
+//! * [`lecture`], [`unit_panel`]: the step-through, query/key/value,
+//!   two-tower and inside-the-unit panels.
+//! * [`catalogue`], [`map_layers`]: the map's catalogue of candidate items
+//!   scored by the scene's own attention (the paper's Fig. 6; pure), and
+//!   its drawing with the map's key and labels.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
 
 pub mod attention;
+pub mod catalogue;
 pub mod clicks;
-pub mod density;
 pub mod draw;
 pub mod either;
 pub mod errors;
@@ -40,6 +43,7 @@ pub mod i18n;
 pub mod import;
 pub mod learn;
 pub mod lecture;
+pub mod map_layers;
 pub mod metrics;
 pub mod model;
 pub mod options;

@@ -5,7 +5,8 @@
 //! and nothing else. Pure data and small colour maths; no drawing.
 //!
 //! * [`Theme::Light`]: the original look, colour for colour (Paul Tol's
-//!   colour-blind-safe "muted" items, ColorBrewer RdBu and BuGn scales).
+//!   colour-blind-safe "muted" items, ColorBrewer RdBu), with ColorBrewer's
+//!   YlOrRd for the interest scale of the map's catalogue.
 //! * [`Theme::Dark`]: light text on a dark grey ground; the item colours
 //!   are brightened so that each reads on it, and the scales run from the
 //!   ground colour (near zero) to saturated ends.
@@ -15,6 +16,9 @@
 
 use crate::options::Theme;
 use plotters::style::RGBColor;
+
+/// Classes of the map's interest scale ([`Palette::density`]).
+pub const DENSITY_CLASSES: usize = 7;
 
 /// The colours and weights of one theme.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,8 +56,9 @@ pub struct Palette {
     /// Text on a cell whose value is more than 55 % of the limit (on the
     /// weaker cells text is [`Palette::text`]).
     pub on_strong: RGBColor,
-    /// The interest-density scale at 0, 0.35, 0.7 and 1 of its range.
-    pub density: [RGBColor; 4],
+    /// The interest scale of the map's catalogue: [`DENSITY_CLASSES`]
+    /// classes from unlit (the lowest value) to lit (the highest).
+    pub density: [RGBColor; DENSITY_CLASSES],
     /// A vector the model computes but the scene does not hold (grey cells).
     pub computed: RGBColor,
     /// The cross and the reason of an impossible placement.
@@ -99,8 +104,8 @@ pub static LIGHT: Palette = Palette {
     // ColorBrewer RdBu.
     diverging: [rgb(0x2166AC), rgb(0x92C5DE), rgb(0xF7F7F7), rgb(0xF4A582), rgb(0xB2182B)],
     on_strong: rgb(0xFFFFFF),
-    // ColorBrewer BuGn, light enough for the map's points and labels on top.
-    density: [rgb(0xFFFFFF), rgb(0xE5F5F9), rgb(0xB2E2D3), rgb(0x66C2A4)],
+    // ColorBrewer YlOrRd, 7 classes: pale when unlit, deep red when lit.
+    density: [rgb(0xFFFFB2), rgb(0xFED976), rgb(0xFEB24C), rgb(0xFD8D3C), rgb(0xFC4E2A), rgb(0xE31A1C), rgb(0xB10026)],
     computed: rgb(0xEEF0F3),
     cross: rgb(0xB2182B),
     gate: rgb(0x0072B2),
@@ -139,7 +144,8 @@ pub static DARK: Palette = Palette {
     // ends; dark enough everywhere for light text.
     diverging: [rgb(0x2C65A8), rgb(0x2A4A6B), rgb(0x2B2F36), rgb(0x6B3340), rgb(0xB03040)],
     on_strong: rgb(0xE6E8EB),
-    density: [rgb(0x1E2126), rgb(0x1F3336), rgb(0x22463F), rgb(0x2A6650)],
+    // From just above the ground (unlit) to bright yellow (lit), like inferno.
+    density: [rgb(0x41454E), rgb(0x5B2A78), rgb(0x8E2C7E), rgb(0xC23F6C), rgb(0xE8623F), rgb(0xF8A21E), rgb(0xFCEB6A)],
     computed: rgb(0x3A3F47),
     cross: rgb(0xFF6B6B),
     gate: rgb(0x56B4E9),
@@ -175,7 +181,7 @@ pub static CONTRAST: Palette = Palette {
     ],
     diverging: [rgb(0x003C9E), rgb(0x7FB2E5), rgb(0xF7F7F7), rgb(0xF28C73), rgb(0xA5001E)],
     on_strong: rgb(0xFFFFFF),
-    density: [rgb(0xFFFFFF), rgb(0xDDF2EE), rgb(0xA8DCCB), rgb(0x5CBFA0)],
+    density: [rgb(0xFFFFB2), rgb(0xFED976), rgb(0xFEB24C), rgb(0xFD8D3C), rgb(0xFC4E2A), rgb(0xE31A1C), rgb(0xB10026)],
     computed: rgb(0xDDDDDD),
     cross: rgb(0xC00000),
     gate: rgb(0x0060A0),
@@ -234,11 +240,22 @@ impl Palette {
         if m > 0.0 && v.abs() / m > 0.55 { self.on_strong } else { self.text }
     }
 
-    /// Density colour for `t` in `[0, 1]` (clamped; NaN gets the bottom).
+    /// The class colour of the interest scale for `t` in `[0, 1]`
+    /// (clamped; NaN gets the bottom): class `floor(t * 7)`, the top class
+    /// for `t = 1`.
+    ///
+    /// ```
+    /// use din_viz::palette::LIGHT;
+    /// assert_eq!(LIGHT.density(0.0), LIGHT.density[0]);
+    /// assert_eq!(LIGHT.density(0.99), LIGHT.density[6]);
+    /// assert_eq!(LIGHT.density(1.0), LIGHT.density[6]);
+    /// assert_eq!(LIGHT.density(0.5), LIGHT.density[3]);
+    /// ```
     #[must_use]
     pub fn density(&self, t: f64) -> RGBColor {
         let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-        interpolate([0.0, 0.35, 0.7, 1.0], &self.density, t)
+        let k = ((t * DENSITY_CLASSES as f64).floor() as usize).min(DENSITY_CLASSES - 1);
+        self.density[k]
     }
 
     /// Every colour of the palette (for tests and checks of what a chart drew).

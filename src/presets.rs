@@ -421,10 +421,17 @@ mod category_tests {
 ///
 /// * `k = min(6, d)` interest clusters; cluster `c` has centre `2 e_c`
 ///   (a unit axis per interest, scaled) plus a shared offset of 0.2 on
-///   every component;
+///   every component, and item noise of standard deviation 0.35;
+/// * except for `d = 8`, the dimension of the built-in scenes and of the
+///   activation unit: there the `k = 3` clusters are the lecture's three
+///   interests (food, make-up, cars of [`CATEGORIES`]), centred on their
+///   centroids, with the noise of the unit's training data (0.25), so
+///   that every definition of alpha, the trained unit included, sees the
+///   data it knows; news, clothes and electronics are the categories the
+///   user never touched, as in `why-din-works`;
 /// * item `i` belongs to cluster `i mod k` and is its centre plus
-///   Gaussian noise of standard deviation 0.35 per component (the crate's
-///   seeded xoshiro256** generator, [`crate::rng::Rng`]);
+///   Gaussian noise per component (the crate's seeded xoshiro256**
+///   generator, [`crate::rng::Rng`]);
 /// * the candidate `q` is the centre of cluster 0 plus a little noise;
 /// * labels are `c{cluster}-{i}`.
 ///
@@ -441,17 +448,26 @@ mod category_tests {
 #[must_use]
 pub fn generated(n: usize, d: usize, seed: u64) -> Scene {
     let d = d.max(1);
-    let k = d.min(6);
+    // d = 8: the lecture's interests, in the categories the activation unit was trained on.
+    let categories: Vec<&Category> = CATEGORIES.iter().filter(|c| ["food", "makeup", "cars"].contains(&c.id)).collect();
+    let in_categories = d == categories[0].centroid.len();
+    let (k, noise) = if in_categories { (categories.len(), 0.25) } else { (d.min(6), 0.35) };
     let mut rng = crate::rng::Rng::new(seed);
     let round = |v: f64| {
         let r = (v * 1000.0).round() / 1000.0;
         if r == 0.0 { 0.0 } else { r }
     };
-    let centre = |c: usize| -> Vec<f64> { (0..d).map(|j| if j == c { 2.0 } else { 0.0 } + 0.2).collect() };
+    let centre = |c: usize| -> Vec<f64> {
+        if in_categories {
+            categories[c].centroid.to_vec()
+        } else {
+            (0..d).map(|j| if j == c { 2.0 } else { 0.0 } + 0.2).collect()
+        }
+    };
     let mut items = Vec::with_capacity(n);
     for i in 0..n {
         let c = i % k;
-        let v: Vec<f64> = centre(c).into_iter().map(|x| round(x + 0.35 * rng.normal())).collect();
+        let v: Vec<f64> = centre(c).into_iter().map(|x| round(x + noise * rng.normal())).collect();
         items.push(Item { label: format!("c{}-{}", c + 1, i + 1), vector: v });
     }
     let query: Vec<f64> = centre(0).into_iter().map(|x| round(x + 0.1 * rng.normal())).collect();

@@ -106,12 +106,10 @@ fn charts(st: &Style, w_css: f64) -> Vec<(String, String, u32, u32)> {
         draw_heatmap(r, &s, &a, st).unwrap();
     });
     let mh = px(w_css * 0.7);
+    let catalogue = crate::catalogue::score(&s);
     put("map", mh, &|r| {
-        let view = fit_map_view(&s, &a, &b, w, mh, st);
-        let q = crate::density::Quantity::SmoothMax { temperature: 1.0 };
-        let f = crate::density::scene_intensity(&s, q);
-        let g = crate::density::grid(&s, &b, &view, 24, 16, &f, q);
-        draw_map(r, &s, &a, &b, Some(view), Some(&g), st).unwrap();
+        let view = fit_map_view(&s, &a, &b, w, mh, st, Some(&catalogue));
+        draw_map(r, &s, &a, &b, Some(view), Some(&catalogue), st).unwrap();
     });
     for step in [3, n + 3] {
         put(&format!("steps {step}"), px(steps_height_for(st)), &|r| {

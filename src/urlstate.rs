@@ -95,7 +95,7 @@ pub struct UrlState {
     pub panels: Option<Vec<Panel>>,
     /// Embedded in another page (no page chrome).
     pub embed: bool,
-    /// The interest-density background of the map.
+    /// The map's catalogue of candidates (paper Fig. 6), key `density`.
     pub density: bool,
     /// Where the towers panel puts LastN.
     pub placement: Placement,

@@ -8,7 +8,7 @@
 //! installing the panic hook, so the package also works in Node.
 
 use crate::attention::{attend_named, Attention};
-use crate::density::DensityGrid;
+use crate::catalogue::ScoredCatalogue;
 use crate::errors::{message, Localized, Message};
 use crate::draw::{self, BarsLayout, MapLayout, Style};
 use crate::i18n::Lang;
@@ -187,34 +187,46 @@ pub struct App {
     map_layout: Option<MapLayout>,
     bars_layout: Option<BarsLayout>,
     drag: Option<Drag>,
+    /// The map's catalogue is shown (URL key and state field `density`).
     show_density: bool,
-    density_cache: Option<(Scene, Basis, View, std::rc::Rc<DensityGrid>)>,
+    /// The scored catalogue and the scene it was scored for; it depends on
+    /// the items and the settings, not on q (see `catalogue::same_inputs`).
+    catalogue_cache: std::cell::RefCell<Option<(Scene, std::rc::Rc<ScoredCatalogue>)>>,
     map_background: Option<(MapBackground, HtmlCanvasElement)>,
     /// [`App::items_version`] of the current items, once computed; cleared
     /// wherever the scene is replaced by one with other items.
     items_version: std::cell::Cell<Option<f64>>,
 }
 
-/// What the map's cached background image was drawn for. The grid is held
-/// (not just its address) so that a new grid can never look like the old one.
+/// What the map's cached background image was drawn for. The catalogue is
+/// held (not just its address) so that a new one can never look like the old one.
 struct MapBackground {
     size: (u32, u32),
     items: f64,
     basis: Basis,
     view: View,
-    grid: Option<std::rc::Rc<DensityGrid>>,
+    catalogue: Option<std::rc::Rc<ScoredCatalogue>>,
     theme: Theme,
     scale: f64,
+    /// The text factor: the grid's spacing follows the size of the tick labels.
+    text: f64,
 }
 
 impl MapBackground {
     fn same(&self, o: &MapBackground) -> bool {
-        let grids = match (&self.grid, &o.grid) {
+        let catalogues = match (&self.catalogue, &o.catalogue) {
             (Some(a), Some(b)) => std::rc::Rc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
         };
-        grids && self.size == o.size && self.items == o.items && self.basis == o.basis && self.view == o.view && self.theme == o.theme && self.scale == o.scale
+        catalogues
+            && self.size == o.size
+            && self.items == o.items
+            && self.basis == o.basis
+            && self.view == o.view
+            && self.theme == o.theme
+            && self.scale == o.scale
+            && self.text == o.text
     }
 }
 
@@ -302,7 +314,7 @@ impl App {
             bars_layout: None,
             drag: None,
             show_density: true,
-            density_cache: None,
+            catalogue_cache: std::cell::RefCell::new(None),
             map_background: None,
             items_version: std::cell::Cell::new(None),
         })
@@ -1002,10 +1014,9 @@ impl App {
             Panel::Map => {
                 // The page's own map canvas is drawn by render_map.
                 let (w, h) = area.dim_in_pixel();
-                let view = draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st);
-                let basis = self.basis.clone();
-                let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
-                draw::draw_map(area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
+                let catalogue = self.catalogue();
+                let view = draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st, catalogue.as_deref());
+                draw::draw_map(area, &self.scene, &self.att, &self.basis, Some(view), catalogue.as_deref(), st).map_err(|e| self.fail(e))?;
             }
             Panel::Steps => {
                 crate::lecture::draw_steps(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), st).map_err(|e| self.fail(e))?;
@@ -1041,21 +1052,23 @@ impl App {
     /// kept for hit testing and dragging.
     fn render_map(&mut self, canvas: &HtmlCanvasElement, st: &Style) -> Result<(), JsValue> {
         let (w, h) = (canvas.width(), canvas.height());
-        let rect = draw::map_plot_rect(w, h, st);
+        let catalogue = self.catalogue();
+        let rect = draw::map_plot_rect(w, h, st, catalogue.as_deref());
         let (basis, view) = match &self.drag {
             Some(d) => (d.basis.clone(), d.view),
             None => {
-                let v = self.sticky_view(rect).unwrap_or_else(|| draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st));
+                let v = self
+                    .sticky_view(rect, catalogue.as_deref())
+                    .unwrap_or_else(|| draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st, catalogue.as_deref()));
                 (self.basis.clone(), v)
             }
         };
-        let grid = if self.show_density { Some(self.density(&basis, &view)) } else { None };
         let target = self.canvas(canvas)?;
-        self.paint_map_background(&target, &basis, &view, grid.as_ref(), st)?;
+        self.paint_map_background(&target, &basis, &view, catalogue.as_ref(), st)?;
         let mut front = st.clone();
         front.prepainted = true;
         let area = Back::Left(target).into_drawing_area();
-        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), &front).map_err(|e| self.fail(e))?;
+        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), catalogue.as_deref(), &front).map_err(|e| self.fail(e))?;
         area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         if self.drag.is_none() {
             self.view = Some(lay.view);
@@ -1064,21 +1077,22 @@ impl App {
         Ok(())
     }
 
-    /// Copies the map's background, density cells and (for a long LastN)
-    /// item dots onto `target`. They change only with the items, the
-    /// settings, the projection, the view, the size or the theme, not while
-    /// q moves, so they are drawn once into an off-screen canvas and copied
-    /// under every frame with one `drawImage` (drawn as about two thousand
-    /// cells, or ten thousand dots, they were most of a q edit's map time).
-    fn paint_map_background(&mut self, target: &Canvas, basis: &Basis, view: &View, grid: Option<&std::rc::Rc<DensityGrid>>, st: &Style) -> Result<(), JsValue> {
+    /// Copies the map's background, grid, catalogue markers and (for a
+    /// long LastN) item dots onto `target`. They change only with the items,
+    /// the settings, the projection, the view, the size or the theme, not
+    /// while q moves, so they are drawn once into an off-screen canvas and
+    /// copied under every frame with one `drawImage` (ten thousand dots
+    /// were most of a q edit's map time).
+    fn paint_map_background(&mut self, target: &Canvas, basis: &Basis, view: &View, catalogue: Option<&std::rc::Rc<ScoredCatalogue>>, st: &Style) -> Result<(), JsValue> {
         let key = MapBackground {
             size: target.get_size(),
             items: self.items_version(),
             basis: basis.clone(),
             view: *view,
-            grid: grid.cloned(),
+            catalogue: catalogue.cloned(),
             theme: st.theme,
             scale: st.scale,
+            text: st.text_factor(),
         };
         let fresh = match &self.map_background {
             Some((k, _)) => !k.same(&key),
@@ -1096,7 +1110,7 @@ impl App {
             image.set_width(key.size.0);
             image.set_height(key.size.1);
             let area = self.backend(&image)?.into_drawing_area();
-            draw::draw_map_background(&area, &self.scene, basis, view, grid.map(|g| &**g), st).map_err(|e| self.fail(e))?;
+            draw::draw_map_background(&area, &self.scene, basis, view, catalogue.map(|c| &**c), st).map_err(|e| self.fail(e))?;
             area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
             self.map_background = Some((key, image));
         }
@@ -1106,32 +1120,25 @@ impl App {
         Ok(())
     }
 
-    /// The interest-density grid for this view, recomputed only when the
-    /// items, the settings or the view change (not when only q moves).
-    fn density(&mut self, basis: &Basis, view: &View) -> std::rc::Rc<DensityGrid> {
-        // Compared, not cloned, on every frame; cloned only when recomputed.
-        if let Some((k, b, v, g)) = &self.density_cache {
-            if crate::density::same_inputs(k, &self.scene) && b == basis && v == view {
-                return g.clone();
+    /// The scene's scored catalogue when the map shows it (`density` on),
+    /// recomputed only when the items or the settings change (not when
+    /// only q moves: each catalogue item is its own query).
+    fn catalogue(&self) -> Option<std::rc::Rc<ScoredCatalogue>> {
+        if !self.show_density {
+            return None;
+        }
+        let mut cache = self.catalogue_cache.borrow_mut();
+        if let Some((k, c)) = cache.as_ref() {
+            if crate::catalogue::same_inputs(k, &self.scene) {
+                return Some(c.clone());
             }
         }
-        // 12 CSS px cells, coarser for a large LastN so that one grid costs
-        // at most about 3e7 multiply-adds (it is recomputed only when the
-        // items, the settings or the view change).
-        let work = (self.scene.items.len() * self.scene.dim()).max(1) as f64;
-        let (pw, ph) = (view.px.2 - view.px.0, view.px.3 - view.px.1);
-        let max_cells = (3e7 / work).max(192.0);
-        let cell = (12.0 * self.scale).max((pw * ph / max_cells).sqrt());
-        let cols = (pw / cell).ceil().max(1.0) as usize;
-        let rows = (ph / cell).ceil().max(1.0) as usize;
-        let quantity = crate::density::quantity_for(&self.scene);
-        let f = crate::density::scene_intensity(&self.scene, quantity);
-        let g = std::rc::Rc::new(crate::density::grid(&self.scene, basis, view, cols, rows, &f, quantity));
-        self.density_cache = Some((self.scene.clone(), basis.clone(), *view, g.clone()));
-        g
+        let c = std::rc::Rc::new(crate::catalogue::score(&self.scene));
+        *cache = Some((self.scene.clone(), c.clone()));
+        Some(c)
     }
 
-    /// Shows or hides the interest-density background of the map.
+    /// Shows or hides the map's catalogue of candidate items (paper Fig. 6).
     #[wasm_bindgen(js_name = setDensity)]
     pub fn set_density(&mut self, on: bool) {
         self.show_density = on;
@@ -1140,14 +1147,12 @@ impl App {
     /// Keeps the previous view while every point is still inside it and the
     /// points still fill a fair part of it, so the map does not zoom at every
     /// slider tick or jump when a drag ends; refits otherwise.
-    fn sticky_view(&self, rect: (f64, f64, f64, f64)) -> Option<View> {
+    fn sticky_view(&self, rect: (f64, f64, f64, f64), catalogue: Option<&ScoredCatalogue>) -> Option<View> {
         let old = self.view?;
         if old.px != rect {
             return None;
         }
-        let mut pts: Vec<(f64, f64)> = self.scene.items.iter().map(|it| self.basis.project(&it.vector)).collect();
-        pts.push(self.basis.project(&self.scene.query));
-        pts.push(self.basis.project(&self.att.mean));
+        let pts = draw::map_fit_points(&self.scene, &self.att, &self.basis, catalogue);
         let fit = View::fit(&pts, rect);
         let inside = pts.iter().all(|&(x, y)| x > old.x.0 && x < old.x.1 && y > old.y.0 && y < old.y.1);
         let too_big = (fit.x.1 - fit.x.0) < 0.4 * (old.x.1 - old.x.0);
@@ -1291,17 +1296,43 @@ impl App {
         }
     }
 
-    /// Where the map last placed q, the items, pooled and mean, as JSON in CSS pixels.
+    /// Where the map last placed q, the items, pooled and mean, as JSON in
+    /// CSS pixels; with the plot rectangle, q's box, the labels, the key
+    /// rows, the colour scale and the catalogue markers (rectangles are
+    /// `[left, top, right, bottom]`).
     #[wasm_bindgen(js_name = mapLayoutJson)]
     pub fn map_layout_json(&self) -> String {
         let s = self.scale;
         match &self.map_layout {
             Some(l) => {
                 let c = |p: (f64, f64)| [p.0 / s, p.1 / s];
+                let r = |p: (f64, f64, f64, f64)| [p.0 / s, p.1 / s, p.2 / s, p.3 / s];
                 let items: Vec<[f64; 2]> = l.items.iter().map(|p| c(*p)).collect();
                 let origin = c(l.view.to_screen((0.0, 0.0)));
-                serde_json::json!({ "query": c(l.query), "items": items, "pooled": c(l.pooled), "mean": c(l.mean), "origin": origin })
-                    .to_string()
+                let labels: Vec<serde_json::Value> = l
+                    .labels
+                    .iter()
+                    .map(|lab| {
+                        let what = match lab.kind {
+                            crate::map_layers::LabelKind::Pooled => "pooled".to_owned(),
+                            crate::map_layers::LabelKind::Mean => "mean".to_owned(),
+                            crate::map_layers::LabelKind::Item(i) | crate::map_layers::LabelKind::Index(i) => format!("x{}", i + 1),
+                        };
+                        serde_json::json!({ "what": what, "text": lab.text, "rect": r(lab.rect), "inside": lab.inside })
+                    })
+                    .collect();
+                let legend = l.legend.as_ref().map(|g| {
+                    serde_json::json!({ "min": g.min, "max": g.max, "bar": r(g.bar), "query": g.query_value, "queryX": g.query_x / s,
+                        "colouring": match g.colouring { crate::catalogue::Colouring::SumAlpha => "sum-alpha", crate::catalogue::Colouring::QueryPooled => "q-pooled" } })
+                });
+                let catalogue: Vec<serde_json::Value> =
+                    l.catalogue.iter().map(|p| serde_json::json!({ "at": c(p.at), "group": p.group, "value": p.value, "color": crate::palette::hex(p.color) })).collect();
+                serde_json::json!({
+                    "query": c(l.query), "items": items, "pooled": c(l.pooled), "mean": c(l.mean), "origin": origin,
+                    "plot": r(l.view.px), "queryBox": r(l.query_box), "pooledBeyond": l.pooled_beyond, "labels": labels,
+                    "key": l.key.iter().map(|k| r(*k)).collect::<Vec<_>>(), "legend": legend, "catalogue": catalogue,
+                })
+                .to_string()
             }
             None => "null".to_owned(),
         }
@@ -1736,6 +1767,10 @@ impl App {
                 draw::fmt_num(a.mean_norm)
             ),
             None => lang.pick("The LastN is empty.", "LastN 为空。").to_owned(),
+        };
+        let map = match self.catalogue() {
+            Some(c) => format!("{map} {}", c.summary(lang)),
+            None => map,
         };
         let step = match self.step {
             Some(k) => crate::lecture::steps_caption(s, a, k.min(crate::lecture::steps_total(n) - 1), lang),

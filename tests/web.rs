@@ -137,11 +137,48 @@ fn map_draws_q_where_it_says_and_drag_moves_it() {
     let lay = json(&a.map_layout_json());
     let (nx, ny) = (lay["query"][0].as_f64().unwrap(), lay["query"][1].as_f64().unwrap());
     assert!((nx - qx - 60.0).abs() < 2.0 && (ny - qy + 40.0).abs() < 2.0, "q follows the pointer: {nx},{ny}");
-    // The pooled arrow is drawn in its colour from the origin to pooled.
+    // The arrow from the mean to pooled is drawn in pooled's colour (issue 11:
+    // mean and pooled are points, the arrow shows attention moving the user vector).
     let (px, py) = (lay["pooled"][0].as_f64().unwrap(), lay["pooled"][1].as_f64().unwrap());
-    let (ox, oy) = (lay["origin"][0].as_f64().unwrap(), lay["origin"][1].as_f64().unwrap());
-    let mid = (ox + 0.6 * (px - ox), oy + 0.6 * (py - oy));
-    assert!(near(pixel(&cs[2], mid.0, mid.1), rgb(POOLED_COLOR), 30), "pooled arrow at {mid:?}");
+    let (mx, my) = (lay["mean"][0].as_f64().unwrap(), lay["mean"][1].as_f64().unwrap());
+    let mid = (mx + 0.55 * (px - mx), my + 0.55 * (py - my));
+    assert!(near(pixel(&cs[2], mid.0, mid.1), rgb(POOLED_COLOR), 30), "mean → pooled arrow at {mid:?}");
+}
+
+#[wasm_bindgen_test]
+fn map_catalogue_markers_are_drawn_in_the_colours_of_their_scores() {
+    let (mut a, cs) = app(800);
+    a.render(1.0).unwrap();
+    let lay = json(&a.map_layout_json());
+    let pt = |v: &serde_json::Value| (v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+    let cat = lay["catalogue"].as_array().unwrap();
+    assert_eq!(cat.len(), 120, "6 categories x 20 items");
+    // What is drawn on top of the catalogue: items, q, mean, pooled, labels.
+    let mut front: Vec<(f64, f64)> = lay["items"].as_array().unwrap().iter().map(pt).collect();
+    front.extend([pt(&lay["query"]), pt(&lay["mean"]), pt(&lay["pooled"])]);
+    let labels: Vec<[f64; 4]> = lay["labels"].as_array().unwrap().iter().map(|l| {
+        let r = &l["rect"];
+        [0, 1, 2, 3].map(|k| r[k].as_f64().unwrap())
+    }).collect();
+    let hex = |c: &str| (u8::from_str_radix(&c[1..3], 16).unwrap(), u8::from_str_radix(&c[3..5], 16).unwrap(), u8::from_str_radix(&c[5..7], 16).unwrap());
+    let mut checked = 0;
+    for (k, p) in cat.iter().enumerate() {
+        let (x, y) = pt(&p["at"]);
+        let clear_of_front = front.iter().all(|f| (f.0 - x).hypot(f.1 - y) > 32.0)
+            && labels.iter().all(|r| x < r[0] - 6.0 || x > r[2] + 6.0 || y < r[1] - 6.0 || y > r[3] + 6.0);
+        // Markers drawn later (brighter) may cover this one.
+        let clear_of_later = cat[k + 1..].iter().all(|q| { let (qx, qy) = pt(&q["at"]); (qx - x).hypot(qy - y) > 12.0 });
+        if clear_of_front && clear_of_later {
+            let want = hex(p["color"].as_str().unwrap());
+            assert!(near(pixel(&cs[2], x, y), want, 6), "marker {k} at ({x}, {y}): {:?} vs {want:?}", pixel(&cs[2], x, y));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} markers stood clear");
+    // Brighter score, same or later class: the colours follow the values.
+    let legend = &lay["legend"];
+    assert_eq!(legend["min"].as_f64(), cat.iter().map(|p| p["value"].as_f64().unwrap()).reduce(f64::min));
+    assert_eq!(legend["max"].as_f64(), cat.iter().map(|p| p["value"].as_f64().unwrap()).reduce(f64::max));
 }
 
 #[wasm_bindgen_test]

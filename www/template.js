@@ -177,7 +177,7 @@ export const TEMPLATE = `
     </figure>
     <figure class="chart" data-panel="map">
       <canvas id="map" tabindex="0" role="img" aria-describedby="alt-map alt-alpha" data-i18n-aria="map-aria" aria-label="2-D map of the vectors; drag q or an item; arrow keys move q"></canvas>
-      <label class="density-toggle"><input id="density" type="checkbox" checked> <span data-i18n="density">interest density background (paper Fig. 6)</span></label>
+      <label class="density-toggle"><input id="density" type="checkbox" checked> <span data-i18n="density">catalogue of candidates, coloured by what DIN gives each for this user (paper Fig. 6)</span></label>
     </figure>
     <figure class="chart" data-panel="heatmap">
       <canvas id="heatmap" role="img" aria-describedby="alt-vectors" data-i18n-aria="heatmap-aria" aria-label="heatmap of the vectors x, q, pooled and mean"></canvas>

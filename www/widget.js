@@ -1167,6 +1167,9 @@ class Widget {
 
     // The map: drag q or an item; arrow keys move q while it has focus.
     ui.map.addEventListener('pointerdown', (e) => {
+      // The map takes focus (preventDefault below would keep it where it
+      // was), so Ctrl+Z after a drag and the arrow keys reach the widget.
+      ui.map.focus({ preventScroll: true });
       const [x, y] = this.local(ui.map, e);
       const hit = this.guard(() => app.mapPointerDown(x, y));
       if (hit) {
