@@ -44,9 +44,10 @@ pub(crate) fn err<E: std::fmt::Display>(e: E) -> DrawError {
 }
 
 /// Colour-blind-safe palette for LastN items in the light theme (Paul
-/// Tol's "muted" scheme); item `i` always gets `PALETTE[i % 9]` in every
-/// panel. Other themes: [`Palette::items`].
-pub const PALETTE: [RGBColor; 9] = LIGHT.items;
+/// Tol's "muted" scheme and three more); an item with colour id `c`
+/// ([`crate::scene::Item::color`]) gets `PALETTE[c % 12]` in every panel.
+/// Other themes: [`Palette::items`].
+pub const PALETTE: [RGBColor; crate::palette::ITEM_COLORS] = LIGHT.items;
 
 /// Colour of the candidate `q` in the light theme.
 pub const QUERY_COLOR: RGBColor = LIGHT.query;
@@ -55,30 +56,31 @@ pub const POOLED_COLOR: RGBColor = LIGHT.pooled;
 /// Colour of the plain mean in the light theme.
 pub const MEAN_COLOR: RGBColor = LIGHT.mean;
 
-/// The colour of item `i` in the light theme.
+/// The colour of colour id `color` in the light theme.
 #[must_use]
-pub fn item_color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+pub fn item_color(color: u16) -> RGBColor {
+    LIGHT.item(color)
 }
 
-/// The colour of item `i` in the light theme as `#rrggbb`, for the page's table.
+/// The colour of colour id `color` in the light theme as `#rrggbb`.
 #[must_use]
-pub fn item_color_hex(i: usize) -> String {
-    item_color_hex_for(i, Theme::Light)
+pub fn item_color_hex(color: u16) -> String {
+    item_color_hex_for(color, Theme::Light)
 }
 
-/// The colour of item `i` in `theme` as `#rrggbb`, for the page's table.
+/// The colour of colour id `color` in `theme` as `#rrggbb`, for the page's table.
 ///
 /// ```
 /// use din_viz::draw::{item_color_hex, item_color_hex_for};
 /// use din_viz::options::Theme;
 /// assert_eq!(item_color_hex_for(0, Theme::Light), "#cc6677");
-/// assert_eq!(item_color_hex_for(10, Theme::Light), item_color_hex(1));
+/// assert_eq!(item_color_hex_for(13, Theme::Light), item_color_hex(1));
+/// assert_ne!(item_color_hex_for(9, Theme::Light), item_color_hex(0));
 /// assert_ne!(item_color_hex_for(1, Theme::Dark), item_color_hex(1));
 /// ```
 #[must_use]
-pub fn item_color_hex_for(i: usize, theme: Theme) -> String {
-    crate::palette::hex(palette(theme).item(i))
+pub fn item_color_hex_for(color: u16, theme: Theme) -> String {
+    crate::palette::hex(palette(theme).item(color))
 }
 
 /// Formats a number for a label: up to 3 decimals, scientific when tiny or huge.
@@ -620,7 +622,7 @@ pub fn draw_bars<DB: DrawingBackend>(
         let y1 = ((yc + bar_h / 2.0).round() as i32).max(y0 + 1);
         let xe = to_x(*a).round() as i32;
         let zx = zero_x.round() as i32;
-        let color = pal.item(i);
+        let color = pal.item_of(scene, i);
         if st.highlight == Some(i) {
             let band = ((yc - row_h / 2.0).round() as i32, (yc + row_h / 2.0).round() as i32);
             area.draw(&Rectangle::new([(pad / 2, band.0), (w - pad / 2, band.1)], pal.highlight.filled())).map_err(err)?;
@@ -743,7 +745,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let mut rows: Vec<(String, &[f64], RGBColor)> = Vec::with_capacity(n + 3);
     let shown = shown_rows(&att.alpha);
     for &i in &shown {
-        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &scene.items[i].vector, pal.item(i)));
+        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &scene.items[i].vector, pal.item_of(scene, i)));
     }
     let n = shown.len();
     rows.push((st.lang.pick("q candidate", "q 候选物品").to_owned(), &scene.query, pal.query));
@@ -978,10 +980,11 @@ pub fn draw_map_background<DB: DrawingBackend>(
         let dot = st.px(2.0);
         let colours = pal.items.len().max(1);
         for c in 0..colours {
-            for i in (c..scene.items.len()).step_by(colours) {
-                let (sx, sy) = view.to_screen(basis.project(&scene.items[i].vector));
+            let color = pal.items[c];
+            for it in scene.items.iter().filter(|it| usize::from(it.color) % colours == c) {
+                let (sx, sy) = view.to_screen(basis.project(&it.vector));
                 let (x, y) = (sx.round() as i32, sy.round() as i32);
-                area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], pal.item(i).filled())).map_err(err)?;
+                area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], color.filled())).map_err(err)?;
             }
         }
     }
@@ -1063,7 +1066,7 @@ pub fn draw_map<DB: DrawingBackend>(
         let (sx, sy) = items_px[i];
         let share = if amax > 0.0 { att.alpha[i].abs() / amax } else { 0.0 };
         let rad = (6.0 + 20.0 * share.sqrt()) * st.scale;
-        area.draw(&Circle::new(p(sx, sy), rad.round() as i32, pal.item(i).mix(0.25).filled())).map_err(err)?;
+        area.draw(&Circle::new(p(sx, sy), rad.round() as i32, pal.item_of(scene, i).mix(0.25).filled())).map_err(err)?;
     }
     // Arrows from the origin.
     let origin = view.to_screen((0.0, 0.0));
@@ -1111,7 +1114,7 @@ pub fn draw_map<DB: DrawingBackend>(
             if st.highlight == Some(i) {
                 area.draw(&Circle::new(p(sx, sy), st.px(13.0), pal.text.stroke_width(st.stroke(2.5)))).map_err(err)?;
             }
-            area.draw(&Circle::new(p(sx, sy), dot, pal.item(i).filled())).map_err(err)?;
+            area.draw(&Circle::new(p(sx, sy), dot, pal.item_of(scene, i).filled())).map_err(err)?;
             area.draw(&Circle::new(p(sx, sy), dot, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
         }
     }

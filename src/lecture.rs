@@ -368,7 +368,7 @@ pub fn draw_steps<DB: DrawingBackend>(
         let x0 = (cx(i) - pitch / 2.0 + 1.0).round() as i32;
         let x1 = (cx(i) + pitch / 2.0 - 1.0).round() as i32;
         if highlighted(st, i) {
-            rect(area, (x0, label_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.item(i).mix(0.14).filled())?;
+            rect(area, (x0, label_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.item_of(scene, i).mix(0.14).filled())?;
         }
         if newest == Some(i) {
             rect(area, (x0, alpha_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.emphasis.filled())?;
@@ -395,7 +395,7 @@ pub fn draw_steps<DB: DrawingBackend>(
     let any_neg = att.alpha.iter().take(shown).any(|a| *a < 0.0);
     for (i, value) in val_strings.iter().enumerate() {
         let c = cx(i);
-        let color = pal.item(i);
+        let color = pal.item_of(scene, i);
         let hl = highlighted(st, i);
         let font = if hl { st.bold(label_px + 1.0, &pal.text) } else { st.bold(label_px, &pal.text) };
         text(area, &format!("x{}", sub(i + 1)), (c.round() as i32, label_y), font, HPos::Center, VPos::Top)?;
@@ -716,7 +716,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
             (yc(i) + row_h / 2.0).round() as i32,
         );
         if highlighted(st, i) {
-            rect(area, r, pal.item(i).mix(0.16).filled())?;
+            rect(area, r, pal.item_of(scene, i).mix(0.16).filled())?;
         }
         rows.push(r);
         line(area, vec![(s_x0 + score_w - st.tpx(2.0), yc(i).round() as i32), (a_x0, yc(i).round() as i32)], pal.grid.stroke_width(st.stroke(1.0)))?;
@@ -727,7 +727,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
         let hl = highlighted(st, i);
         let opacity = if hl { 1.0 } else { 0.18 + 0.82 * rel };
         let width = 0.75 + 4.5 * rel;
-        let style = pal.item(i).mix(opacity).stroke_width(st.stroke(width));
+        let style = pal.item_of(scene, i).mix(opacity).stroke_width(st.stroke(width));
         let y = yc(i).round() as i32;
         let q_end = (query.2, ((query.1 + query.3) / 2));
         let o_end = (output.0, ((output.1 + output.3) / 2));
@@ -769,7 +769,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     for (i, label) in labels.iter().enumerate() {
         let y = yc(i);
         let yi = y.round() as i32;
-        let color = pal.item(i);
+        let color = pal.item_of(scene, i);
         let hl = highlighted(st, i);
         let ink = st.font(row_font_px, &pal.text);
         let bold = st.bold(row_font_px, &pal.text);
@@ -1001,7 +1001,7 @@ fn mini_lastn<DB: DrawingBackend>(
         let r: Rect = ((c - sw / 2.0).round() as i32, top, (c + sw / 2.0).round() as i32, top + hgt);
         let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
         strip(area, r, v, limit, true, 1.0, st)?;
-        let frame = if highlighted(st, i) { pal.text.stroke_width(st.stroke(2.5)) } else { pal.item(i).stroke_width(st.stroke(1.5)) };
+        let frame = if highlighted(st, i) { pal.text.stroke_width(st.stroke(2.5)) } else { pal.item_of(scene, i).stroke_width(st.stroke(1.5)) };
         rect(area, r, frame)?;
         out.push((i, r));
     }

@@ -17,7 +17,7 @@ use crate::projection::{Basis, View};
 use crate::either::Either;
 use crate::history::History;
 use crate::options::{Panel, Theme, ViewPatch};
-use crate::scene::{Item, Scene, SceneError, MAX_LABEL, MAX_N};
+use crate::scene::{Scene, SceneError, MAX_LABEL, MAX_N};
 use crate::urlstate::{self, UrlState};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -369,6 +369,16 @@ impl App {
                 )));
             }
         }
+        // A named candidate without a query sets q, as `candidate=` in a link does.
+        let named_preset = v.get("scene").and_then(|x| x.as_str()).and_then(presets::preset);
+        let d = v
+            .get("items")
+            .and_then(|x| x.as_array())
+            .and_then(|a| a.first())
+            .and_then(|it| it.get("vector"))
+            .and_then(|x| x.as_array())
+            .map_or(self.scene.dim(), Vec::len);
+        let v = presets::resolve_candidate(&v, Some(named_preset.as_ref().unwrap_or(&self.preset)), d).map_err(|e| self.fail(e))?;
         let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
         let view = crate::options::view_patch(&v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
@@ -435,13 +445,11 @@ impl App {
         if self.scene.items.len() >= MAX_N {
             return Err(self.fail(message("E_TOO_LARGE", format!("the LastN already has {MAX_N} items, the most allowed"), format!("LastN 已有 {MAX_N} 个物品，已达上限"))));
         }
-        let mut next = self.scene.clone();
-        let k = next.items.len() + 1;
-        let vector = next.query.iter().enumerate().map(|(j, v)| rounded(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
-        next.items.push(Item { label: format!("item {k}"), vector });
-        let att = next.validate().map_err(|e| self.fail(e))?;
-        self.apply(next, att);
-        Ok(())
+        let k = self.scene.items.len() + 1;
+        let vector: Vec<f64> = self.scene.query.iter().enumerate().map(|(j, v)| rounded(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
+        // The new item gets the first colour no item has (colours stay with their items).
+        let r = self.scene.with_item_added(&format!("item {k}"), &vector);
+        self.apply_result(r)
     }
 
     /// Removes item `i`.
@@ -450,11 +458,9 @@ impl App {
         if i >= self.scene.items.len() {
             return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
         }
-        let mut next = self.scene.clone();
-        next.items.remove(i);
-        let att = next.validate().map_err(|e| self.fail(e))?;
-        self.apply(next, att);
-        Ok(())
+        // Every other item keeps its colour id.
+        let r = self.scene.without_item(i);
+        self.apply_result(r)
     }
 
     /// Changes d from typed text; returns a sentence saying what was kept.
@@ -588,8 +594,8 @@ impl App {
         .to_string()
     }
 
-    /// A number that changes whenever the LastN items (labels or vectors)
-    /// may have changed, so the page refreshes its table only then.
+    /// A number that changes whenever the LastN items (labels, vectors or
+    /// colour ids) may have changed, so the page refreshes its table only then.
     #[wasm_bindgen(js_name = itemsVersion)]
     pub fn items_version(&self) -> f64 {
         if let Some(v) = self.items_version.get() {
@@ -610,6 +616,7 @@ impl App {
                 h = (h ^ u64::from(b)).wrapping_mul(PRIME);
             }
             h = (h ^ 0xff).wrapping_mul(PRIME);
+            h = (h ^ u64::from(it.color)).wrapping_mul(PRIME);
             for v in &it.vector {
                 h = (h ^ v.to_bits()).wrapping_mul(PRIME);
             }
@@ -618,7 +625,8 @@ impl App {
         (h >> 11) as f64
     }
 
-    /// Items `start .. start + count` (clamped) as JSON `[{label, vector}]`.
+    /// Items `start .. start + count` (clamped) as JSON `[{label, vector, color}]`
+    /// (`color` is the colour id).
     #[wasm_bindgen(js_name = itemsJson)]
     pub fn items_json(&self, start: usize, count: usize) -> String {
         let n = self.scene.items.len();
@@ -626,7 +634,7 @@ impl App {
         let b = a.saturating_add(count).min(n);
         let v: Vec<serde_json::Value> = self.scene.items[a..b]
             .iter()
-            .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector }))
+            .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector, "color": it.color }))
             .collect();
         serde_json::Value::Array(v).to_string()
     }
@@ -828,10 +836,11 @@ impl App {
         serde_json::json!({ "barsHeight": draw::bars_height_for(n, &st), "heatmapHeight": draw::heatmap_height_for(n, &st) }).to_string()
     }
 
-    /// The colour of item `i` as `#rrggbb` (the same in every panel).
+    /// The colour of item `i` (0-based) in the current theme as `#rrggbb`:
+    /// the colour of its colour id, the same in every panel.
     #[wasm_bindgen(js_name = itemColor)]
     pub fn item_color(&self, i: usize) -> String {
-        draw::item_color_hex(i)
+        crate::palette::hex(crate::palette::palette(self.theme).item_of(&self.scene, i))
     }
 
     /// Draws every visible chart at pixel ratio `scale`. The canvases'
