@@ -133,6 +133,9 @@ pub struct Style {
     /// ([`draw_map_background`], which the page keeps as an image while
     /// only q moves): [`draw_map`] then draws everything else on top.
     pub prepainted: bool,
+    /// What the charts may show while the step-through is on (see
+    /// [`crate::steps::Reveal`]); everything by default.
+    pub reveal: crate::steps::Reveal,
 }
 
 impl Style {
@@ -149,6 +152,7 @@ impl Style {
             theme: Theme::Light,
             font_scale: 1.0,
             prepainted: false,
+            reveal: crate::steps::Reveal::ALL,
         }
     }
 
@@ -327,6 +331,24 @@ pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
     let mut idx = crate::attention::descending_order(alpha);
     idx.truncate(TOP_ROWS);
     idx
+}
+
+/// The rows a row chart shows while the step-through has revealed only
+/// part of the weights: all items up to [`ALL_ROWS`], else the first
+/// [`TOP_ROWS`] in order (ordering by alpha would give the answer away);
+/// [`shown_rows`] when everything is revealed.
+#[must_use]
+pub fn shown_rows_revealed(alpha: &[f64], reveal: &crate::steps::Reveal) -> Vec<usize> {
+    if reveal.is_all() {
+        return shown_rows(alpha);
+    }
+    let n = alpha.len();
+    (0..if n > ALL_ROWS { TOP_ROWS } else { n }).collect()
+}
+
+/// The note a chart shows while the step-through hides some of its answers.
+pub(crate) fn reveal_note(lang: crate::i18n::Lang) -> &'static str {
+    lang.pick("step-through on: shown as the steps reveal it", "分步演示中：随步骤逐步显示")
 }
 
 /// Preferred CSS height of the heatmap for `n` items (light theme, font scale 1).
@@ -559,7 +581,8 @@ pub fn draw_bars<DB: DrawingBackend>(
     let pad = st.px(BARS_PAD);
     let n = scene.items.len();
     let sum_font = st.bold(TITLE_PX, &pal.pooled);
-    let sum = format!("Σα = {}", fmt_num(att.alpha_sum));
+    let reveal = st.reveal;
+    let sum = if reveal.alpha_sum { format!("Σα = {}", fmt_num(att.alpha_sum)) } else { "Σα = ?".to_owned() };
     let sum_w = text_width(area, &sum, &sum_font);
     let title_font = st.bold(TITLE_PX, &pal.text);
     let title = crate::textlayout::clip_to(area, st.lang.pick("attention weights α", "注意力权重 α"), &title_font, w - 2 * pad - sum_w - st.px(8.0));
@@ -582,7 +605,7 @@ pub fn draw_bars<DB: DrawingBackend>(
         return Ok(BarsLayout { zero_x: 0.0, px_per_unit: 0.0, bars: Vec::new(), items: Vec::new() });
     }
     let label_font = st.font(LABEL_PX, &pal.text);
-    let shown = shown_rows(&att.alpha);
+    let shown = shown_rows_revealed(&att.alpha, &reveal);
     let partial = shown.len() < n;
     let labels: Vec<String> = shown.iter().map(|&i| format!("x{} {}", i + 1, item_label(scene, i))).collect();
     let max_label = labels.iter().map(|l| text_width(area, l, &label_font)).max().unwrap_or(0);
@@ -594,8 +617,10 @@ pub fn draw_bars<DB: DrawingBackend>(
     let x_left = pad + label_w + st.px(8.0);
     let x_right = (w - pad - value_w).max(x_left + 1);
     let uniform = 1.0 / n as f64;
-    let lo = att.alpha.iter().copied().fold(0.0_f64, f64::min);
-    let hi = att.alpha.iter().copied().fold(uniform, f64::max);
+    // The axis spans the weights shown (all of them, or those the step-through has revealed).
+    let visible = || att.alpha.iter().enumerate().filter(|(i, _)| reveal.alpha(*i) || reveal.is_all()).map(|(_, a)| *a);
+    let lo = visible().fold(0.0_f64, f64::min);
+    let hi = visible().fold(uniform, f64::max);
     let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
     let px_per_unit = f64::from(x_right - x_left) / span;
     let to_x = |v: f64| x_left as f64 + (v - lo) * px_per_unit;
@@ -627,6 +652,19 @@ pub fn draw_bars<DB: DrawingBackend>(
             let band = ((yc - row_h / 2.0).round() as i32, (yc + row_h / 2.0).round() as i32);
             area.draw(&Rectangle::new([(pad / 2, band.0), (w - pad / 2, band.1)], pal.highlight.filled())).map_err(err)?;
         }
+        let hidden = !reveal.is_all() && !reveal.alpha(i);
+        if hidden {
+            // Not revealed yet by the step-through: the row, a "?" and no bar.
+            bars.push((y0, y1, zx));
+            if show_text {
+                let yc = yc.round() as i32;
+                area.draw(&Rectangle::new([(pad, yc - swatch / 2), (pad + swatch, yc + swatch / 2)], color.filled())).map_err(err)?;
+                let label = crate::textlayout::clip_to(area, &labels[r], &label_font, label_room);
+                text(area, &label, (pad + swatch + st.tpx(8.0), yc), label_font.clone(), HPos::Left, VPos::Center)?;
+                text(area, "?", (zx + st.px(6.0), yc), st.bold(LABEL_PX, &pal.muted), HPos::Left, VPos::Center)?;
+            }
+            continue;
+        }
         area.draw(&Rectangle::new([(zx.min(xe), y0), (zx.max(xe), y1)], color.filled())).map_err(err)?;
         bars.push((y0, y1, xe));
         if show_text {
@@ -652,7 +690,14 @@ pub fn draw_bars<DB: DrawingBackend>(
             text(area, &value, (vx, yc), vfont, hp, VPos::Center)?;
         }
     }
-    if partial {
+    if partial && !reveal.is_all() {
+        let note = match st.lang {
+            crate::i18n::Lang::En => format!("the first {} of {n} items shown", shown.len()),
+            crate::i18n::Lang::Zh => format!("显示 {n} 个物品中的前 {} 个", shown.len()),
+        };
+        let y = (top as f64 + row_h * (shown.len() as f64 + 0.5)).round() as i32;
+        text(area, &note, (pad, y), st.font(13.0, &pal.muted), HPos::Left, VPos::Center)?;
+    } else if partial {
         // Say what is aggregated: the rest of the items in one line.
         let rest: f64 = (0..n).filter(|i| !shown.contains(i)).map(|i| att.alpha[i]).sum();
         let others = n - shown.len();
@@ -674,8 +719,14 @@ pub fn draw_bars<DB: DrawingBackend>(
     area.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], pal.axis.stroke_width(st.stroke(1.5)))).map_err(err)?;
     let mean_font = st.font(13.0, &pal.mean);
     let mean_note = format!("{} 1/n = {}", st.lang.pick("mean: every weight", "简单平均：每个权重都是"), fmt_num(uniform));
-    let mean_note = crate::textlayout::clip_to(area, &mean_note, &mean_font, w - 2 * pad);
+    let half = if reveal.is_all() { w - 2 * pad } else { (w - 2 * pad) / 2 - st.px(6.0) };
+    let mean_note = crate::textlayout::clip_to(area, &mean_note, &mean_font, half);
     text(area, &mean_note, (w - pad, bottom + st.tpx(24.0)), mean_font, HPos::Right, VPos::Top)?;
+    if !reveal.is_all() {
+        let note_font = st.bold(13.0, &pal.muted);
+        let note = crate::textlayout::clip_to(area, reveal_note(st.lang), &note_font, half);
+        text(area, &note, (pad, bottom + st.tpx(24.0)), note_font, HPos::Left, VPos::Top)?;
+    }
     Ok(BarsLayout { zero_x, px_per_unit, bars, items: shown })
 }
 
@@ -743,7 +794,8 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let subtitle = crate::textlayout::clip_to(area, &subtitle, &sub_font, w - 2 * pad);
     text(area, &subtitle, (pad, pad + st.tpx(24.0)), sub_font, HPos::Left, VPos::Top)?;
     let mut rows: Vec<(String, &[f64], RGBColor)> = Vec::with_capacity(n + 3);
-    let shown = shown_rows(&att.alpha);
+    let reveal = st.reveal;
+    let shown = shown_rows_revealed(&att.alpha, &reveal);
     for &i in &shown {
         rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &scene.items[i].vector, pal.item_of(scene, i)));
     }
@@ -751,9 +803,13 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     rows.push((st.lang.pick("q candidate", "q 候选物品").to_owned(), &scene.query, pal.query));
     rows.push((st.lang.pick("pooled Σαx", "加权和 Σαx").to_owned(), &att.pooled, pal.pooled));
     rows.push((st.lang.pick("mean", "平均").to_owned(), &att.mean, pal.mean));
+    // The scale covers what is shown: pooled and mean only once revealed.
+    let hidden_row = |r: usize| !reveal.results && r > n;
     let limit = rows
         .iter()
-        .flat_map(|r| r.1.iter())
+        .enumerate()
+        .filter(|(r, _)| !hidden_row(*r))
+        .flat_map(|(_, row)| row.1.iter())
         .fold(0.0_f64, |m, v| m.max(v.abs()));
     let limit = if limit > 0.0 { nice_ceil(limit) } else { 1.0 };
     let label_font = st.font(LABEL_PX, &pal.text);
@@ -786,7 +842,19 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         let y0 = (top as f64 + row_h * r as f64).round() as i32 + extra;
         let y1 = (top as f64 + row_h * (r + 1) as f64).round() as i32 + extra;
         row_y.push(y0);
-        for (k, v) in vec.iter().enumerate() {
+        if hidden_row(r) {
+            // Pooled and mean before the step-through's weighted-sum step:
+            // grey cells and a note, no numbers.
+            area.draw(&Rectangle::new([(col_x[0], y0), (col_x[d], y1)], pal.computed.filled())).map_err(err)?;
+            if r == n + 2 {
+                // Centred on the line between the two grey rows, drawn over both.
+                let note = st.lang.pick("pooled and mean appear at the weighted-sum step", "加权和与平均在“加权和”一步显示");
+                let nfont = st.bold(13.0, &pal.muted);
+                let note = crate::textlayout::clip_to(area, note, &nfont, col_x[d] - col_x[0] - st.px(8.0));
+                text(area, &note, ((col_x[0] + col_x[d]) / 2, y0), nfont, HPos::Center, VPos::Center)?;
+            }
+        }
+        for (k, v) in vec.iter().enumerate().filter(|_| !hidden_row(r)) {
             let c = pal.diverging(*v, limit);
             area.draw(&Rectangle::new([(col_x[k], y0), (col_x[k + 1], y1)], c.filled())).map_err(err)?;
             if show_values {
@@ -1060,9 +1128,11 @@ pub fn draw_map<DB: DrawingBackend>(
     // A large LastN is drawn as small dots, halos only for the items the
     // bar chart shows (the largest alphas), so the map stays readable and fast.
     let crowded = scene.items.len() > ALL_ROWS;
-    let shown = shown_rows(&att.alpha);
+    let reveal = st.reveal;
+    let shown = shown_rows_revealed(&att.alpha, &reveal);
     let halo_items: Vec<usize> = if crowded { shown.clone() } else { (0..items_px.len()).collect() };
-    for &i in &halo_items {
+    // While the step-through is on, only the weights it has revealed get a halo.
+    for &i in halo_items.iter().filter(|&&i| reveal.is_all() || reveal.alpha(i)) {
         let (sx, sy) = items_px[i];
         let share = if amax > 0.0 { att.alpha[i].abs() / amax } else { 0.0 };
         let rad = (6.0 + 20.0 * share.sqrt()) * st.scale;
@@ -1072,9 +1142,11 @@ pub fn draw_map<DB: DrawingBackend>(
     let origin = view.to_screen((0.0, 0.0));
     let mean_px = view.to_screen(mean2);
     let pooled_px = view.to_screen(pooled2);
-    arrow(area, origin, mean_px, pal.mean, 2.5, true, st)?;
+    if reveal.results {
+        arrow(area, origin, mean_px, pal.mean, 2.5, true, st)?;
+    }
     let inside = |p: (f64, f64)| p.0 >= l && p.0 <= r && p.1 >= t && p.1 <= b;
-    let pooled_px = if inside(pooled_px) {
+    let pooled_px = if inside(pooled_px) || !reveal.results {
         pooled_px
     } else {
         // Clip the arrow where it leaves the plot, and say how long it is.
@@ -1100,7 +1172,22 @@ pub fn draw_map<DB: DrawingBackend>(
         text(area, &note, at, nf, HPos::Right, VPos::Bottom)?;
         edge
     };
-    arrow(area, origin, pooled_px, pal.pooled, 3.5, false, st)?;
+    if reveal.results {
+        arrow(area, origin, pooled_px, pal.pooled, 3.5, false, st)?;
+    } else {
+        // The step-through has not reached the weighted sum: say where pooled and mean went.
+        let note = st.lang.pick("pooled and mean appear at the weighted-sum step", "加权和与平均在“加权和”一步显示");
+        let nf = st.bold(13.0, &pal.muted);
+        let note = crate::textlayout::clip_to(area, note, &nf, (r - l) as i32 - st.px(12.0));
+        let nw = f64::from(text_width(area, &note, &nf));
+        let at = p(r - 6.0 * st.scale, b - 6.0 * st.scale);
+        area.draw(&Rectangle::new(
+            [(at.0 - nw as i32 - st.px(4.0), at.1 - st.tpx(20.0)), (at.0 + st.px(4.0), at.1 + st.px(2.0))],
+            pal.background.mix(0.85).filled(),
+        ))
+        .map_err(err)?;
+        text(area, &note, at, nf, HPos::Right, VPos::Bottom)?;
+    }
     // Items.
     let label_font = st.font(LABEL_PX, &pal.text);
     let dot = st.px(7.0);
@@ -1142,11 +1229,15 @@ pub fn draw_map<DB: DrawingBackend>(
         let gap = 11.0 * st.scale;
         let bold_pooled = st.bold(LABEL_PX, &pal.pooled);
         let bold_mean = st.bold(LABEL_PX, &pal.mean);
-        let mut labels: Vec<(String, (f64, f64), TextStyle<'_>)> =
-            vec![(st.lang.pick("pooled", "加权和").to_owned(), pooled_px, bold_pooled), (st.lang.pick("mean", "平均").to_owned(), mean_px, bold_mean)];
+        let mut labels: Vec<(String, (f64, f64), TextStyle<'_>)> = if reveal.results {
+            vec![(st.lang.pick("pooled", "加权和").to_owned(), pooled_px, bold_pooled), (st.lang.pick("mean", "平均").to_owned(), mean_px, bold_mean)]
+        } else {
+            Vec::new()
+        };
+        let results = labels.len();
         labels.extend(labelled.iter().map(|&i| (item_label(scene, i), items_px[i], label_font.clone())));
         for (k, (label, (sx, sy), font)) in labels.into_iter().enumerate() {
-            let is_item = k >= 2;
+            let is_item = k >= results;
             let tw = f64::from(text_width(area, &label, &font));
             let spots = [
                 (sx + gap, sy - lh / 2.0, HPos::Left, (sx + gap, sy)),

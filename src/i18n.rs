@@ -190,6 +190,9 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("import-go", "import the text", "导入文本"),
     ("import-file", "choose files…", "选择文件…"),
     ("import-too-many", "Import takes one file, or the two Embedding Projector files (vectors.tsv and metadata.tsv).", "一次只能导入一个文件，或 Embedding Projector 的两个文件（vectors.tsv 和 metadata.tsv）。"),
+    // Step-through and item colours (issue 11 §3, §4).
+    ("colors-repeat", "More items than colours: an item's colour stays with it, and colours repeat every 12 (colour id k is drawn in colour k mod 12).",
+        "物品多于颜色数：每个物品的颜色始终不变，颜色每 12 个重复一次（颜色编号 k 使用第 k mod 12 种颜色）。"),
 ];
 
 /// The page strings for `lang` as a JSON object `{key: text}`.

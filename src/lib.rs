@@ -21,6 +21,8 @@
 //! * [`options`]: the theme and the panel list (view options in the state).
 //! * [`urlstate`], [`history`]: the whole state as link parameters, and undo/redo.
 //! * [`palette`]: each theme's colours, stroke weight and font factor; pure.
+//! * [`steps`]: the step-through's policy: what each step reveals, the
+//!   products and running sums it draws, the setting it shows; pure.
 //! * [`lecture`], [`unit_panel`], [`density`]: the step-through, query/key/value,
 //!   two-tower, inside-the-unit panels and the interest-density map.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
@@ -41,6 +43,7 @@ pub mod presets;
 pub mod projection;
 pub mod rng;
 pub mod scene;
+pub mod steps;
 pub mod textlayout;
 #[cfg(test)]
 mod theme_tests;

@@ -583,6 +583,12 @@ fn draw_network<DB: DrawingBackend>(
     let zy = prev.3 + (out_top - prev.3 + st.tpx(3.0)) / 2;
     step_label(area, &format!("z = w · h{last} + b"), cx, zy, formula_left, &step_font, st)?;
     let mut yy = out_top + st.tpx(2.0);
+    // The step-through has not revealed this item's weight yet: no numbers.
+    let (z_txt, a_txt) = if st.reveal.is_all() || st.reveal.alpha(item) {
+        (z_txt, a_txt)
+    } else {
+        (format!("z{s} = ?"), tr(lang, format!("α{s} = ? (step-through: shown at step {})", item + 1), format!("α{s} = ?（分步演示：第 {} 步显示）", item + 1)))
+    };
     let z_font = st.bold(big_px, &pal.text);
     let z_txt = clip_to(area, &z_txt, &z_font, col_w);
     text(area, &z_txt, (x0, yy), z_font, HPos::Left, VPos::Top)?;

@@ -173,6 +173,12 @@ pub struct App {
     step: Option<usize>,
     highlight: Option<usize>,
     selected: usize,
+    /// How far the weighted-sum step's animation is (0 to 1; 1 = at rest).
+    sum_progress: f64,
+    /// The user's own settings, kept while the step-through shows its
+    /// lecture setting ([`crate::steps::lecture_setting`]); given back when
+    /// it stops, or by [`App::use_step_setting`]`(false)`.
+    steps_saved: Option<crate::steps::Settings>,
     qkv_rows: Vec<crate::lecture::Rect>,
     placement: crate::lecture::Placement,
     bars: HtmlCanvasElement,
@@ -183,6 +189,8 @@ pub struct App {
     view: Option<View>,
     map_layout: Option<MapLayout>,
     bars_layout: Option<BarsLayout>,
+    /// Where the step-through panel last put its strips (screen only).
+    steps_layout: Option<crate::lecture::StepsLayout>,
     drag: Option<Drag>,
     show_density: bool,
     density_cache: Option<(Scene, Basis, View, std::rc::Rc<DensityGrid>)>,
@@ -274,6 +282,8 @@ impl App {
             step: None,
             highlight: None,
             selected: 0,
+            sum_progress: 1.0,
+            steps_saved: None,
             qkv_rows: Vec::new(),
             placement: crate::lecture::Placement::Ranking,
             bars,
@@ -284,6 +294,7 @@ impl App {
             view: None,
             map_layout: None,
             bars_layout: None,
+            steps_layout: None,
             drag: None,
             show_density: true,
             density_cache: None,
@@ -399,6 +410,7 @@ impl App {
         self.install(s, a);
         self.lang = lang;
         self.step = step;
+        self.sum_progress = 1.0;
         self.set_view_checked(view);
         Ok(())
     }
@@ -639,11 +651,20 @@ impl App {
         serde_json::Value::Array(v).to_string()
     }
 
-    /// Summary numbers of the result (no vectors), as JSON `{alphaSum, pooledNorm, meanNorm}`.
+    /// Summary numbers of the result (no vectors), as JSON `{alphaSum,
+    /// pooledNorm, meanNorm, shown: {alphaSum, results}, note}`: `shown`
+    /// says which of them the step-through has revealed (the readout shows
+    /// the others as "?" with `note`, in the interface language).
     #[wasm_bindgen(js_name = normsJson)]
     pub fn norms_json(&self) -> String {
         let a = &self.att;
-        serde_json::json!({ "alphaSum": a.alpha_sum, "pooledNorm": a.pooled_norm, "meanNorm": a.mean_norm }).to_string()
+        let r = crate::steps::Reveal::at(self.step, self.scene.items.len());
+        let note = if r.results { "" } else { self.lang.pick("step-through on: these appear at the weighted-sum step", "分步演示中：这些数在“加权和”一步显示") };
+        serde_json::json!({
+            "alphaSum": a.alpha_sum, "pooledNorm": a.pooled_norm, "meanNorm": a.mean_norm,
+            "shown": { "alphaSum": r.alpha_sum, "results": r.results }, "note": note,
+        })
+        .to_string()
     }
 
     /// Makes the named candidate `id` the query.
@@ -749,9 +770,135 @@ impl App {
         self.lang.code().to_owned()
     }
 
+    // ------------------------------------------------------------ step-through (issue 11 §3)
+
+    /// Starts the step-through at step 0 (the toggle button). A built-in
+    /// scene with a lecture setting ([`crate::steps::lecture_setting`]) is
+    /// switched to it, and the user's own settings are kept to be given
+    /// back; returns whether the settings changed (the page then commits
+    /// it as one undo step). Links and `setState({step})` never switch it.
+    #[wasm_bindgen(js_name = startSteps)]
+    pub fn start_steps(&mut self) -> Result<bool, JsValue> {
+        self.step = Some(0);
+        self.sum_progress = 1.0;
+        self.use_step_setting(true)
+    }
+
+    /// Stops the step-through (the toggle button). If the settings are
+    /// still the lecture setting it switched to, the user's own come back;
+    /// returns whether the settings changed.
+    #[wasm_bindgen(js_name = stopSteps)]
+    pub fn stop_steps(&mut self) -> Result<bool, JsValue> {
+        let back = self.use_step_setting(false)?;
+        self.step = None;
+        self.sum_progress = 1.0;
+        Ok(back)
+    }
+
+    /// Switches to the scene's lecture setting (`on`, keeping the user's
+    /// settings) or back to the user's settings kept when it was applied;
+    /// returns whether the settings changed. Does nothing without a
+    /// lecture setting, when it is already on, or with nothing kept.
+    #[wasm_bindgen(js_name = useStepSetting)]
+    pub fn use_step_setting(&mut self, on: bool) -> Result<bool, JsValue> {
+        let (next, saved) = crate::steps::switch_setting(&self.scene, self.lecture_setting(), self.steps_saved, on);
+        self.steps_saved = saved;
+        let Some(next) = next else { return Ok(false) };
+        let att = next.validate().map_err(|e| self.fail(e))?;
+        self.apply(next, att);
+        Ok(true)
+    }
+
+    /// The lecture setting of the scene on screen (a built-in scene that
+    /// has one, while its vectors are its own or edited, and its d fits).
+    fn lecture_setting(&self) -> Option<crate::steps::Settings> {
+        if self.scene.name != self.preset.id {
+            return None;
+        }
+        crate::steps::lecture_setting(&self.scene.name)
+    }
+
+    /// What the step-through panel says about its setting, as JSON
+    /// `{setting, lecture, applied, saved, note, action}`: the setting in
+    /// use (e.g. "dot similarity, softmax T = 0.3"), the scene's lecture
+    /// setting (or null), whether it is on, the user's kept setting (or
+    /// null), a sentence for the panel and the label of the button that
+    /// switches (null when there is nothing to switch), all in the
+    /// interface language.
+    #[wasm_bindgen(js_name = stepSettingJson)]
+    pub fn step_setting_json(&self) -> String {
+        let lang = self.lang;
+        let now = draw::definition_text(&self.scene, lang);
+        let lecture = self.lecture_setting();
+        let applied = lecture.is_some_and(|l| l.matches(&self.scene));
+        let saved = if applied { self.steps_saved.map(|s| draw::definition_text(&s.applied_to(&self.scene), lang)) } else { None };
+        let lecture_text = lecture.map(|l| draw::definition_text(&l.applied_to(&self.scene), lang));
+        let (note, action) = match (&lecture_text, applied, &saved) {
+            (Some(_), true, Some(mine)) => (
+                crate::textlayout::tr(
+                    lang,
+                    format!("The step-through uses the lecture setting: {now}, so the weighted sum and the average differ clearly. Your setting ({mine}) comes back when it stops."),
+                    format!("分步演示使用讲课设置：{now}，加权和与平均的差别清楚可见。结束演示后恢复你的设置（{mine}）。"),
+                ),
+                Some(tr_pick(lang, "use my setting", "改用我的设置")),
+            ),
+            (Some(_), true, None) => (
+                crate::textlayout::tr(lang, format!("The step-through uses: {now} (the lecture setting)."), format!("分步演示使用：{now}（讲课设置）。")),
+                None,
+            ),
+            (Some(l), false, _) => (
+                crate::textlayout::tr(
+                    lang,
+                    format!("The step-through uses your setting: {now}. The lecture setting ({l}) shows the difference between the weighted sum and the average more clearly."),
+                    format!("分步演示使用你的设置：{now}。讲课设置（{l}）能更清楚地显示加权和与平均的差别。"),
+                ),
+                Some(tr_pick(lang, "use the lecture setting", "使用讲课设置")),
+            ),
+            (None, _, _) => (
+                crate::textlayout::tr(lang, format!("The step-through uses: {now}."), format!("分步演示使用：{now}。")),
+                None,
+            ),
+        };
+        serde_json::json!({
+            "setting": now, "lecture": lecture_text, "applied": applied, "saved": saved, "note": note, "action": action,
+        })
+        .to_string()
+    }
+
+    /// Sets how far the weighted-sum step's animation is (0 to 1; 1, the
+    /// default, is at rest). The page runs it with requestAnimationFrame
+    /// when the user steps onto the weighted sum, unless the reader prefers
+    /// reduced motion; every other way onto the step is at rest.
+    #[wasm_bindgen(js_name = setSumProgress)]
+    pub fn set_sum_progress(&mut self, t: f64) {
+        self.sum_progress = if t.is_finite() { t.clamp(0.0, 1.0) } else { 1.0 };
+    }
+
+    /// The animation's progress (1 = at rest).
+    #[wasm_bindgen(js_name = sumProgress)]
+    pub fn sum_progress(&self) -> f64 {
+        self.sum_progress
+    }
+
+    /// Whether the step-through is on the weighted-sum step (`n + 2`).
+    #[wasm_bindgen(js_name = onSumStep)]
+    pub fn on_sum_step(&self) -> bool {
+        self.step == Some(crate::steps::sum_step(self.scene.items.len()))
+    }
+
+    /// Whether two items share a colour (more items than the theme's
+    /// colours, or ids given so): the table then says how colours repeat.
+    #[wasm_bindgen(js_name = colorsRepeat)]
+    pub fn colors_repeat(&self) -> bool {
+        let k = crate::palette::ITEM_COLORS;
+        let mut seen = vec![false; k];
+        self.scene.items.iter().any(|it| std::mem::replace(&mut seen[usize::from(it.color) % k], true))
+    }
+
     /// Turns the step-through on at `step` (clamped), or off with a negative number.
     #[wasm_bindgen(js_name = setStep)]
     pub fn set_step(&mut self, step: f64) -> Result<(), JsValue> {
+        self.sum_progress = 1.0;
         self.step = if step < 0.0 {
             None
         } else {
@@ -777,6 +924,7 @@ impl App {
     #[wasm_bindgen(js_name = stepBy)]
     pub fn step_by(&mut self, forward: bool) -> bool {
         let Some(s) = self.step else { return false };
+        self.sum_progress = 1.0;
         let last = self.steps_total() - 1;
         match (forward, s) {
             (true, s) if s < last => self.step = Some(s + 1),
@@ -892,6 +1040,7 @@ impl App {
 
     fn style(&self, scale: f64) -> Style {
         let mut st = Style::new(scale);
+        st.reveal = crate::steps::Reveal::at(self.step, self.scene.items.len());
         st.lang = self.lang;
         st.highlight = self.highlight;
         st.theme = self.theme;
@@ -992,7 +1141,10 @@ impl App {
                 draw::draw_map(area, &self.scene, &self.att, &basis, Some(view), grid.as_deref(), st).map_err(|e| self.fail(e))?;
             }
             Panel::Steps => {
-                crate::lecture::draw_steps(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), st).map_err(|e| self.fail(e))?;
+                let lay = crate::lecture::draw_steps_at(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), self.sum_progress, st).map_err(|e| self.fail(e))?;
+                if screen {
+                    self.steps_layout = Some(lay);
+                }
             }
             Panel::Qkv => {
                 let lay = crate::lecture::draw_qkv(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
@@ -1267,6 +1419,25 @@ impl App {
 
     /// Where the bars were last drawn, as JSON `{zeroX, pxPerUnit, bars: [[top, bottom, end], ...]}`
     /// in backend pixels (for tests and for tooltips).
+    /// Where the step-through panel last drew, in backend pixels of its
+    /// canvas, as JSON `{step, shown, alphas, items: [[x0, y0, x1, y1]],
+    /// query, pooled, mean, ranking, limit, adding, progress}` (rectangles
+    /// or null; `limit`: the one colour scale, −limit blue to limit red;
+    /// `adding`: the part being added while the weighted sum animates), or
+    /// null before the panel is drawn. For tests and tools.
+    #[wasm_bindgen(js_name = stepsLayoutJson)]
+    pub fn steps_layout_json(&self) -> String {
+        match &self.steps_layout {
+            Some(l) => serde_json::json!({
+                "step": l.step, "shown": l.shown, "alphas": l.alphas, "items": l.items, "query": l.query,
+                "pooled": l.pooled, "mean": l.mean, "ranking": l.ranking, "limit": l.limit, "adding": l.adding,
+                "progress": self.sum_progress,
+            })
+            .to_string(),
+            None => "null".to_owned(),
+        }
+    }
+
     #[wasm_bindgen(js_name = barsLayoutJson)]
     pub fn bars_layout_json(&self) -> String {
         match &self.bars_layout {
@@ -1439,6 +1610,7 @@ impl App {
             }
         }
         if view_named("step") {
+            self.sum_progress = 1.0;
             self.step = st.step.map(|s| s.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
         }
         if view_named("theme") {
@@ -1637,28 +1809,50 @@ impl App {
         let a = &self.att;
         let lang = self.lang;
         let n = s.items.len();
-        let order = crate::attention::descending_order(&a.alpha);
-        let top: Vec<usize> = if n > 60 { order.into_iter().take(30).collect() } else { (0..n).collect() };
+        // While the step-through is on, the text says no more than the charts do.
+        let reveal = crate::steps::Reveal::at(self.step, n);
+        let top = draw::shown_rows_revealed(&a.alpha, &reveal);
+        let hidden = "?".to_owned();
         let alpha_rows: Vec<Vec<String>> = top
             .iter()
-            .map(|&i| vec![format!("x{}", i + 1), s.items[i].label.clone(), draw::fmt_num(a.scores[i]), draw::fmt_num(a.alpha[i])])
+            .map(|&i| {
+                let known = reveal.is_all() || reveal.alpha(i);
+                let (sc, al) = if known { (draw::fmt_num(a.scores[i]), draw::fmt_num(a.alpha[i])) } else { (hidden.clone(), hidden.clone()) };
+                vec![format!("x{}", i + 1), s.items[i].label.clone(), sc, al]
+            })
             .collect();
         let more = n.saturating_sub(top.len());
-        let alpha_caption = if more > 0 {
+        let alpha_caption = if !reveal.is_all() {
+            lang.pick(
+                "Attention weights α of the LastN items (step-through on: “?” until its step)",
+                "LastN 物品的注意力权重 α（分步演示中：到相应步骤前显示为“？”）",
+            )
+            .to_owned()
+        } else if more > 0 {
             format!("{} {}", lang.pick("Weights α of the 30 items with the largest α; not listed:", "α 最大的 30 个物品的权重；未列出："), more)
         } else {
             lang.pick("Attention weights α of the LastN items", "LastN 物品的注意力权重 α").to_owned()
         };
         let d = s.dim();
         let dims = d.min(64);
-        let vec_rows: Vec<Vec<String>> = [("q", &s.query), (lang.pick("pooled", "加权和"), &a.pooled), (lang.pick("mean", "平均"), &a.mean)]
+        let vec_rows: Vec<Vec<String>> = [("q", &s.query, true), (lang.pick("pooled", "加权和"), &a.pooled, reveal.results), (lang.pick("mean", "平均"), &a.mean, reveal.results)]
             .iter()
-            .map(|(name, v)| std::iter::once((*name).to_owned()).chain(v.iter().take(dims).map(|x| draw::fmt_num(*x))).collect())
+            .map(|(name, v, known)| {
+                std::iter::once((*name).to_owned())
+                    .chain(v.iter().take(dims).map(|x| if *known { draw::fmt_num(*x) } else { hidden.clone() }))
+                    .collect()
+            })
             .collect();
         let mut vec_head = vec![lang.pick("vector", "向量").to_owned()];
         vec_head.extend((1..=dims).map(|k| k.to_string()));
         let nearest = (0..n).max_by(|&i, &j| a.alpha[i].total_cmp(&a.alpha[j]));
         let map = match nearest {
+            Some(_) if !reveal.results => lang
+                .pick(
+                    "Step-through on: the weights appear one step at a time; pooled and mean at the weighted-sum step.",
+                    "分步演示中：权重逐步出现；加权和与平均在“加权和”一步出现。",
+                )
+                .to_owned(),
             Some(i) => format!(
                 "{} x{} {} (α = {}). Σα = {}, |{}| = {}, |{}| = {}.",
                 lang.pick("The largest weight goes to", "权重最大的是"),
@@ -1682,13 +1876,21 @@ impl App {
             "alphaCaption": alpha_caption,
             "alphaHead": [lang.pick("item", "物品"), lang.pick("label", "名称"), lang.pick("similarity", "相似度"), "α"],
             "alphaRows": alpha_rows,
-            "vectorsCaption": lang.pick("q, the weighted sum (pooled) and the mean, by component", "q、加权和与平均，按分量"),
+            "vectorsCaption": if reveal.results {
+                lang.pick("q, the weighted sum (pooled) and the mean, by component", "q、加权和与平均，按分量")
+            } else {
+                lang.pick("q, the weighted sum (pooled) and the mean, by component (step-through on: pooled and mean appear at the weighted-sum step)", "q、加权和与平均，按分量（分步演示中：加权和与平均在“加权和”一步出现）")
+            },
             "vectorsHead": vec_head,
             "vectorsRows": vec_rows,
         })
         .to_string()
     }
 
+}
+
+fn tr_pick(lang: Lang, en: &'static str, zh: &'static str) -> String {
+    lang.pick(en, zh).to_owned()
 }
 
 fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {

@@ -75,9 +75,11 @@ function writeUrl(w) {
   }
 }
 
-function scheduleUrl(w) {
+/** The URL follows every change at once; a burst of edits (a slider, typing, a drag) is written when it pauses. */
+function scheduleUrl(w, burst) {
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => writeUrl(w), 120);
+  if (burst) urlTimer = setTimeout(() => writeUrl(w), 120);
+  else writeUrl(w);
 }
 
 async function copyLink(w) {
@@ -118,7 +120,7 @@ async function main() {
       params: `${preset}&${location.search.replace(/^\?/, '')}`,
       hash: location.hash,
       page: true,
-      onChange: (w) => { scheduleUrl(w); chrome(w); },
+      onChange: (w, { burst } = {}) => { scheduleUrl(w, burst); chrome(w); },
       onStrings: (w) => chrome(w),
       copyLink,
       restore: restoreLastGood,
