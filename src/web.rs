@@ -1010,6 +1010,23 @@ impl App {
         Ok(())
     }
 
+    /// Redraws one visible chart (`panel`, e.g. `steps` while the weighted
+    /// sum animates) at pixel ratio `scale`, its canvas sized as for
+    /// [`App::render`]; a hidden or unknown panel draws nothing.
+    #[wasm_bindgen(js_name = renderPanel)]
+    pub fn render_panel(&mut self, panel: &str, scale: f64) -> Result<(), JsValue> {
+        let Ok(p) = panel.parse::<Panel>() else { return Ok(()) };
+        if !p.is_chart() || !self.panels.contains(&p) || p == Panel::Map {
+            return Ok(());
+        }
+        let Some(canvas) = self.canvas_for(p) else { return Ok(()) };
+        self.scale = scale;
+        let st = self.style(scale);
+        let area = self.backend(&canvas)?.into_drawing_area();
+        self.draw_panel(p, &area, &st, true)?;
+        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))
+    }
+
     /// Draws `panel` (a chart name, or `all` for every visible chart on one
     /// sheet) into any canvas, e.g. an off-screen one at slide resolution,
     /// at pixel ratio `scale`. The on-screen layout is not touched.

@@ -840,7 +840,12 @@ class Widget {
       if (this.broken || poisoned || !this.guard(() => this.app.onSumStep())) { this.stopSumAnimation(); return; }
       this.guard(() => this.app.setSumProgress(t));
       if (t >= 1) { this.stopSumAnimation(); return; }
-      this.draw();
+      // Only the step-through changes while the sum builds up.
+      try {
+        this.guard(() => this.app.renderPanel('steps', this.pixelRatio()));
+      } catch (e) {
+        if (!this.broken) this.say(e.message, 'error');
+      }
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
