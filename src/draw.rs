@@ -1382,6 +1382,46 @@ mod tests {
         }
     }
 
+    /// Issue 11 §3: while the step-through is on, the charts show only what
+    /// the steps have revealed: no pooled or mean values before the
+    /// weighted-sum step, no weight before its step.
+    #[test]
+    fn charts_reveal_with_the_steps() {
+        use crate::steps::Reveal;
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let n = s.items.len();
+        let cell = |v: f64| format!("\n{}\n", fmt_num(v));
+        let hidden = |out: &str, v: &[f64]| v.iter().filter(|x| x.abs() >= 0.01).all(|x| !out.contains(&cell(*x)));
+        for step in [0, 3, n + 1] {
+            let mut st = Style::new(1.0);
+            st.reveal = Reveal::at(Some(step), n);
+            let heat = svg(1000, 560, |root| {
+                draw_heatmap(root, &s, &a, &st).unwrap();
+            });
+            // Pooled's values appear nowhere in the heatmap (the mean's 0.344 … too).
+            assert!(hidden(&heat, &a.pooled[..2]) && hidden(&heat, &a.mean[..4]), "step {step}: pooled or mean shown");
+            assert!(heat.contains("appear at the weighted-sum step"));
+            assert!(heat.to_lowercase().contains(&crate::palette::hex(st.palette().computed)), "grey rows");
+            let mut lay = None;
+            let bars = svg(800, 420, |root| lay = Some(draw_bars(root, &s, &a, &st).unwrap()));
+            let lay = lay.unwrap();
+            let drawn = lay.bars.iter().filter(|b| (f64::from(b.2) - lay.zero_x).abs() > 1.0).count();
+            assert_eq!(drawn, step.min(n), "step {step}: bars drawn");
+            assert!(bars.contains("Σα = ?") == (step < n), "step {step}: Σα");
+            // (Weights printed with three decimals: two-decimal ones can be tick labels.)
+            for i in (0..n).filter(|&i| fmt_num(a.alpha[i]).len() == 5) {
+                assert_eq!(bars.contains(&cell(a.alpha[i])), i < step, "step {step}: α{} printed", i + 1);
+            }
+        }
+        let mut st = Style::new(1.0);
+        st.reveal = Reveal::at(Some(n + 2), n);
+        let heat = svg(1000, 560, |root| {
+            draw_heatmap(root, &s, &a, &st).unwrap();
+        });
+        assert!(heat.contains(&cell(a.mean[0])) && !heat.contains("weighted-sum step"), "shown at the weighted sum");
+    }
+
     #[test]
     fn empty_scene_draws_a_message() {
         let (s, a) = default_scene().with_patch_json(r#"{"items": []}"#).unwrap();
