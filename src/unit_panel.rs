@@ -587,7 +587,7 @@ fn draw_network<DB: DrawingBackend>(
     let (z_txt, a_txt) = if st.reveal.is_all() || st.reveal.alpha(item) {
         (z_txt, a_txt)
     } else {
-        (format!("z{s} = ?"), tr(lang, format!("α{s} = ? (step-through: shown at step {})", item + 1), format!("α{s} = ?（分步演示：第 {} 步显示）", item + 1)))
+        (format!("z{s} = ?"), tr(lang, format!("α{s} = ? (at step {})", item + 1), format!("α{s} = ?（第 {} 步显示）", item + 1)))
     };
     let z_font = st.bold(big_px, &pal.text);
     let z_txt = clip_to(area, &z_txt, &z_font, col_w);
