@@ -44,9 +44,10 @@ pub(crate) fn err<E: std::fmt::Display>(e: E) -> DrawError {
 }
 
 /// Colour-blind-safe palette for LastN items in the light theme (Paul
-/// Tol's "muted" scheme); item `i` always gets `PALETTE[i % 9]` in every
-/// panel. Other themes: [`Palette::items`].
-pub const PALETTE: [RGBColor; 9] = LIGHT.items;
+/// Tol's "muted" scheme and three more); an item with colour id `c`
+/// ([`crate::scene::Item::color`]) gets `PALETTE[c % 12]` in every panel.
+/// Other themes: [`Palette::items`].
+pub const PALETTE: [RGBColor; crate::palette::ITEM_COLORS] = LIGHT.items;
 
 /// Colour of the candidate `q` in the light theme.
 pub const QUERY_COLOR: RGBColor = LIGHT.query;
@@ -55,30 +56,31 @@ pub const POOLED_COLOR: RGBColor = LIGHT.pooled;
 /// Colour of the plain mean in the light theme.
 pub const MEAN_COLOR: RGBColor = LIGHT.mean;
 
-/// The colour of item `i` in the light theme.
+/// The colour of colour id `color` in the light theme.
 #[must_use]
-pub fn item_color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+pub fn item_color(color: u16) -> RGBColor {
+    LIGHT.item(color)
 }
 
-/// The colour of item `i` in the light theme as `#rrggbb`, for the page's table.
+/// The colour of colour id `color` in the light theme as `#rrggbb`.
 #[must_use]
-pub fn item_color_hex(i: usize) -> String {
-    item_color_hex_for(i, Theme::Light)
+pub fn item_color_hex(color: u16) -> String {
+    item_color_hex_for(color, Theme::Light)
 }
 
-/// The colour of item `i` in `theme` as `#rrggbb`, for the page's table.
+/// The colour of colour id `color` in `theme` as `#rrggbb`, for the page's table.
 ///
 /// ```
 /// use din_viz::draw::{item_color_hex, item_color_hex_for};
 /// use din_viz::options::Theme;
 /// assert_eq!(item_color_hex_for(0, Theme::Light), "#cc6677");
-/// assert_eq!(item_color_hex_for(10, Theme::Light), item_color_hex(1));
+/// assert_eq!(item_color_hex_for(13, Theme::Light), item_color_hex(1));
+/// assert_ne!(item_color_hex_for(9, Theme::Light), item_color_hex(0));
 /// assert_ne!(item_color_hex_for(1, Theme::Dark), item_color_hex(1));
 /// ```
 #[must_use]
-pub fn item_color_hex_for(i: usize, theme: Theme) -> String {
-    crate::palette::hex(palette(theme).item(i))
+pub fn item_color_hex_for(color: u16, theme: Theme) -> String {
+    crate::palette::hex(palette(theme).item(color))
 }
 
 /// Formats a number for a label: up to 3 decimals, scientific when tiny or huge.
@@ -131,6 +133,9 @@ pub struct Style {
     /// ([`draw_map_background`], which the page keeps as an image while
     /// only q moves): [`draw_map`] then draws everything else on top.
     pub prepainted: bool,
+    /// What the charts may show while the step-through is on (see
+    /// [`crate::steps::Reveal`]); everything by default.
+    pub reveal: crate::steps::Reveal,
 }
 
 impl Style {
@@ -147,6 +152,7 @@ impl Style {
             theme: Theme::Light,
             font_scale: 1.0,
             prepainted: false,
+            reveal: crate::steps::Reveal::ALL,
         }
     }
 
@@ -342,6 +348,24 @@ pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
     let mut idx = crate::attention::descending_order(alpha);
     idx.truncate(TOP_ROWS);
     idx
+}
+
+/// The rows a row chart shows while the step-through has revealed only
+/// part of the weights: all items up to [`ALL_ROWS`], else the first
+/// [`TOP_ROWS`] in order (ordering by alpha would give the answer away);
+/// [`shown_rows`] when everything is revealed.
+#[must_use]
+pub fn shown_rows_revealed(alpha: &[f64], reveal: &crate::steps::Reveal) -> Vec<usize> {
+    if reveal.is_all() {
+        return shown_rows(alpha);
+    }
+    let n = alpha.len();
+    (0..if n > ALL_ROWS { TOP_ROWS } else { n }).collect()
+}
+
+/// The note a chart shows while the step-through hides some of its answers.
+pub(crate) fn reveal_note(lang: crate::i18n::Lang) -> &'static str {
+    lang.pick("step-through on: shown as the steps reveal it", "分步演示中：随步骤逐步显示")
 }
 
 /// Preferred CSS height of the heatmap for `n` items (light theme, font scale 1).
@@ -574,7 +598,8 @@ pub fn draw_bars<DB: DrawingBackend>(
     let pad = st.px(BARS_PAD);
     let n = scene.items.len();
     let sum_font = st.bold(TITLE_PX, &pal.pooled);
-    let sum = format!("Σα = {}", fmt_num(att.alpha_sum));
+    let reveal = st.reveal;
+    let sum = if reveal.alpha_sum { format!("Σα = {}", fmt_num(att.alpha_sum)) } else { "Σα = ?".to_owned() };
     let sum_w = text_width(area, &sum, &sum_font);
     let title_font = st.bold(TITLE_PX, &pal.text);
     let title = crate::textlayout::clip_to(area, st.lang.pick("attention weights α", "注意力权重 α"), &title_font, w - 2 * pad - sum_w - st.px(8.0));
@@ -597,7 +622,7 @@ pub fn draw_bars<DB: DrawingBackend>(
         return Ok(BarsLayout { zero_x: 0.0, px_per_unit: 0.0, bars: Vec::new(), items: Vec::new() });
     }
     let label_font = st.font(LABEL_PX, &pal.text);
-    let shown = shown_rows(&att.alpha);
+    let shown = shown_rows_revealed(&att.alpha, &reveal);
     let partial = shown.len() < n;
     let labels: Vec<String> = shown.iter().map(|&i| format!("x{} {}", i + 1, item_label(scene, i))).collect();
     let max_label = labels.iter().map(|l| text_width(area, l, &label_font)).max().unwrap_or(0);
@@ -609,8 +634,10 @@ pub fn draw_bars<DB: DrawingBackend>(
     let x_left = pad + label_w + st.px(8.0);
     let x_right = (w - pad - value_w).max(x_left + 1);
     let uniform = 1.0 / n as f64;
-    let lo = att.alpha.iter().copied().fold(0.0_f64, f64::min);
-    let hi = att.alpha.iter().copied().fold(uniform, f64::max);
+    // The axis spans the weights shown (all of them, or those the step-through has revealed).
+    let visible = || att.alpha.iter().enumerate().filter(|(i, _)| reveal.alpha(*i) || reveal.is_all()).map(|(_, a)| *a);
+    let lo = visible().fold(0.0_f64, f64::min);
+    let hi = visible().fold(uniform, f64::max);
     let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
     let px_per_unit = f64::from(x_right - x_left) / span;
     let to_x = |v: f64| x_left as f64 + (v - lo) * px_per_unit;
@@ -637,10 +664,23 @@ pub fn draw_bars<DB: DrawingBackend>(
         let y1 = ((yc + bar_h / 2.0).round() as i32).max(y0 + 1);
         let xe = to_x(*a).round() as i32;
         let zx = zero_x.round() as i32;
-        let color = pal.item(i);
+        let color = pal.item_of(scene, i);
         if st.highlight == Some(i) {
             let band = ((yc - row_h / 2.0).round() as i32, (yc + row_h / 2.0).round() as i32);
             area.draw(&Rectangle::new([(pad / 2, band.0), (w - pad / 2, band.1)], pal.highlight.filled())).map_err(err)?;
+        }
+        let hidden = !reveal.is_all() && !reveal.alpha(i);
+        if hidden {
+            // Not revealed yet by the step-through: the row, a "?" and no bar.
+            bars.push((y0, y1, zx));
+            if show_text {
+                let yc = yc.round() as i32;
+                area.draw(&Rectangle::new([(pad, yc - swatch / 2), (pad + swatch, yc + swatch / 2)], color.filled())).map_err(err)?;
+                let label = crate::textlayout::clip_to(area, &labels[r], &label_font, label_room);
+                text(area, &label, (pad + swatch + st.tpx(8.0), yc), label_font.clone(), HPos::Left, VPos::Center)?;
+                text(area, "?", (zx + st.px(6.0), yc), st.bold(LABEL_PX, &pal.muted), HPos::Left, VPos::Center)?;
+            }
+            continue;
         }
         area.draw(&Rectangle::new([(zx.min(xe), y0), (zx.max(xe), y1)], color.filled())).map_err(err)?;
         bars.push((y0, y1, xe));
@@ -667,7 +707,14 @@ pub fn draw_bars<DB: DrawingBackend>(
             text(area, &value, (vx, yc), vfont, hp, VPos::Center)?;
         }
     }
-    if partial {
+    if partial && !reveal.is_all() {
+        let note = match st.lang {
+            crate::i18n::Lang::En => format!("the first {} of {n} items shown", shown.len()),
+            crate::i18n::Lang::Zh => format!("显示 {n} 个物品中的前 {} 个", shown.len()),
+        };
+        let y = (top as f64 + row_h * (shown.len() as f64 + 0.5)).round() as i32;
+        text(area, &note, (pad, y), st.font(13.0, &pal.muted), HPos::Left, VPos::Center)?;
+    } else if partial {
         // Say what is aggregated: the rest of the items in one line.
         let rest: f64 = (0..n).filter(|i| !shown.contains(i)).map(|i| att.alpha[i]).sum();
         let others = n - shown.len();
@@ -689,8 +736,14 @@ pub fn draw_bars<DB: DrawingBackend>(
     area.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], pal.axis.stroke_width(st.stroke(1.5)))).map_err(err)?;
     let mean_font = st.font(13.0, &pal.mean);
     let mean_note = format!("{} 1/n = {}", st.lang.pick("mean: every weight", "简单平均：每个权重都是"), fmt_num(uniform));
-    let mean_note = crate::textlayout::clip_to(area, &mean_note, &mean_font, w - 2 * pad);
+    let half = if reveal.is_all() { w - 2 * pad } else { (w - 2 * pad) / 2 - st.px(6.0) };
+    let mean_note = crate::textlayout::clip_to(area, &mean_note, &mean_font, half);
     text(area, &mean_note, (w - pad, bottom + st.tpx(24.0)), mean_font, HPos::Right, VPos::Top)?;
+    if !reveal.is_all() {
+        let note_font = st.bold(13.0, &pal.muted);
+        let note = crate::textlayout::clip_to(area, reveal_note(st.lang), &note_font, half);
+        text(area, &note, (pad, bottom + st.tpx(24.0)), note_font, HPos::Left, VPos::Top)?;
+    }
     Ok(BarsLayout { zero_x, px_per_unit, bars, items: shown })
 }
 
@@ -758,17 +811,22 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let subtitle = crate::textlayout::clip_to(area, &subtitle, &sub_font, w - 2 * pad);
     text(area, &subtitle, (pad, pad + st.tpx(24.0)), sub_font, HPos::Left, VPos::Top)?;
     let mut rows: Vec<(String, &[f64], RGBColor)> = Vec::with_capacity(n + 3);
-    let shown = shown_rows(&att.alpha);
+    let reveal = st.reveal;
+    let shown = shown_rows_revealed(&att.alpha, &reveal);
     for &i in &shown {
-        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &scene.items[i].vector, pal.item(i)));
+        rows.push((format!("x{} {}", i + 1, item_label(scene, i)), &scene.items[i].vector, pal.item_of(scene, i)));
     }
     let n = shown.len();
     rows.push((st.lang.pick("q candidate", "q 候选物品").to_owned(), &scene.query, pal.query));
     rows.push((st.lang.pick("pooled Σαx", "加权和 Σαx").to_owned(), &att.pooled, pal.pooled));
     rows.push((st.lang.pick("mean", "平均").to_owned(), &att.mean, pal.mean));
+    // The scale covers what is shown: pooled and mean only once revealed.
+    let hidden_row = |r: usize| !reveal.results && r > n;
     let limit = rows
         .iter()
-        .flat_map(|r| r.1.iter())
+        .enumerate()
+        .filter(|(r, _)| !hidden_row(*r))
+        .flat_map(|(_, row)| row.1.iter())
         .fold(0.0_f64, |m, v| m.max(v.abs()));
     let limit = if limit > 0.0 { nice_ceil(limit) } else { 1.0 };
     let label_font = st.font(LABEL_PX, &pal.text);
@@ -801,7 +859,19 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         let y0 = (top as f64 + row_h * r as f64).round() as i32 + extra;
         let y1 = (top as f64 + row_h * (r + 1) as f64).round() as i32 + extra;
         row_y.push(y0);
-        for (k, v) in vec.iter().enumerate() {
+        if hidden_row(r) {
+            // Pooled and mean before the step-through's weighted-sum step:
+            // grey cells and a note, no numbers.
+            area.draw(&Rectangle::new([(col_x[0], y0), (col_x[d], y1)], pal.computed.filled())).map_err(err)?;
+            if r == n + 2 {
+                // Centred on the line between the two grey rows, drawn over both.
+                let note = st.lang.pick("pooled and mean appear at the weighted-sum step", "加权和与平均在“加权和”一步显示");
+                let nfont = st.bold(13.0, &pal.muted);
+                let note = crate::textlayout::clip_to(area, note, &nfont, col_x[d] - col_x[0] - st.px(8.0));
+                text(area, &note, ((col_x[0] + col_x[d]) / 2, y0), nfont, HPos::Center, VPos::Center)?;
+            }
+        }
+        for (k, v) in vec.iter().enumerate().filter(|_| !hidden_row(r)) {
             let c = pal.diverging(*v, limit);
             area.draw(&Rectangle::new([(col_x[k], y0), (col_x[k + 1], y1)], c.filled())).map_err(err)?;
             if show_values {
@@ -1047,10 +1117,11 @@ pub fn draw_map_background<DB: DrawingBackend>(
         let dot = st.px(2.0);
         let colours = pal.items.len().max(1);
         for c in 0..colours {
-            for i in (c..scene.items.len()).step_by(colours) {
-                let (sx, sy) = view.to_screen(basis.project(&scene.items[i].vector));
+            let color = pal.items[c];
+            for it in scene.items.iter().filter(|it| usize::from(it.color) % colours == c) {
+                let (sx, sy) = view.to_screen(basis.project(&it.vector));
                 let (x, y) = (sx.round() as i32, sy.round() as i32);
-                area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], pal.item(i).filled())).map_err(err)?;
+                area.draw(&Rectangle::new([(x - dot, y - dot), (x + dot, y + dot)], color.filled())).map_err(err)?;
             }
         }
     }
@@ -1147,32 +1218,52 @@ pub fn draw_map<DB: DrawingBackend>(
     // A large LastN is drawn as small dots, halos only for the items the
     // bar chart shows (the largest alphas), so the map stays readable and fast.
     let crowded = scene.items.len() > ALL_ROWS;
-    let shown = shown_rows(&att.alpha);
+    let reveal = st.reveal;
+    let shown = shown_rows_revealed(&att.alpha, &reveal);
     let halo_items: Vec<usize> = if crowded { shown.clone() } else { (0..items_px.len()).collect() };
-    for &i in &halo_items {
+    // While the step-through is on, only the weights it has revealed get a halo.
+    for &i in halo_items.iter().filter(|&&i| reveal.is_all() || reveal.alpha(i)) {
         let (sx, sy) = items_px[i];
         let share = if amax > 0.0 { att.alpha[i].abs() / amax } else { 0.0 };
         let rad = (6.0 + 20.0 * share.sqrt()) * st.scale;
-        area.draw(&Circle::new(p(sx, sy), rad.round() as i32, pal.item(i).mix(0.25).filled())).map_err(err)?;
+        area.draw(&Circle::new(p(sx, sy), rad.round() as i32, pal.item_of(scene, i).mix(0.25).filled())).map_err(err)?;
     }
-    // Mean and pooled as points, an arrow from mean to pooled.
+    // Mean and pooled as points, an arrow from mean to pooled (once the
+    // step-through, if on, has reached the weighted sum).
     let mean_px = view.to_screen(basis.project(&att.mean));
     let (pooled_px, pooled_beyond) = clip_to_rect(mean_px, view.to_screen(basis.project(&att.pooled)), rect, 8.0 * st.scale);
     let mark = 7.0 * st.scale;
-    let (dx, dy) = (pooled_px.0 - mean_px.0, pooled_px.1 - mean_px.1);
-    let len = (dx * dx + dy * dy).sqrt();
-    if len > 2.0 * mark + 4.0 * st.scale {
-        let (ux, uy) = (dx / len, dy / len);
-        let from = (mean_px.0 + ux * mark, mean_px.1 + uy * mark);
-        let to = (pooled_px.0 - ux * mark * 0.6, pooled_px.1 - uy * mark * 0.6);
-        arrow(area, from, to, pal.pooled, 3.5, false, st)?;
+    if reveal.results {
+        let (dx, dy) = (pooled_px.0 - mean_px.0, pooled_px.1 - mean_px.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len > 2.0 * mark + 4.0 * st.scale {
+            let (ux, uy) = (dx / len, dy / len);
+            let from = (mean_px.0 + ux * mark, mean_px.1 + uy * mark);
+            let to = (pooled_px.0 - ux * mark * 0.6, pooled_px.1 - uy * mark * 0.6);
+            arrow(area, from, to, pal.pooled, 3.5, false, st)?;
+        }
+        let mean_r = mark.round() as i32;
+        area.draw(&Circle::new(p(mean_px.0, mean_px.1), mean_r, pal.background.filled())).map_err(err)?;
+        area.draw(&Circle::new(p(mean_px.0, mean_px.1), mean_r, pal.mean.stroke_width(st.stroke(2.5)))).map_err(err)?;
+        let pooled_r = (mark * 0.8).round() as i32;
+        area.draw(&Circle::new(p(pooled_px.0, pooled_px.1), pooled_r, pal.pooled.filled())).map_err(err)?;
+        area.draw(&Circle::new(p(pooled_px.0, pooled_px.1), pooled_r, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
+    } else {
+        // The step-through has not reached the weighted sum: say where pooled and mean went.
+        let note = st.lang.pick("pooled and mean appear at the weighted-sum step", "加权和与平均在“加权和”一步显示");
+        let nf = st.bold(13.0, &pal.muted);
+        let (l, t, r, b) = rect;
+        let _ = t;
+        let note = crate::textlayout::clip_to(area, note, &nf, (r - l) as i32 - st.px(12.0));
+        let nw = f64::from(text_width(area, &note, &nf));
+        let at = p(r - 6.0 * st.scale, b - 6.0 * st.scale);
+        area.draw(&Rectangle::new(
+            [(at.0 - nw as i32 - st.px(4.0), at.1 - st.tpx(20.0)), (at.0 + st.px(4.0), at.1 + st.px(2.0))],
+            pal.background.mix(0.85).filled(),
+        ))
+        .map_err(err)?;
+        text(area, &note, at, nf, HPos::Right, VPos::Bottom)?;
     }
-    let mean_r = mark.round() as i32;
-    area.draw(&Circle::new(p(mean_px.0, mean_px.1), mean_r, pal.background.filled())).map_err(err)?;
-    area.draw(&Circle::new(p(mean_px.0, mean_px.1), mean_r, pal.mean.stroke_width(st.stroke(2.5)))).map_err(err)?;
-    let pooled_r = (mark * 0.8).round() as i32;
-    area.draw(&Circle::new(p(pooled_px.0, pooled_px.1), pooled_r, pal.pooled.filled())).map_err(err)?;
-    area.draw(&Circle::new(p(pooled_px.0, pooled_px.1), pooled_r, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
     // Items.
     let dot = st.px(7.0);
     if crowded {
@@ -1185,7 +1276,7 @@ pub fn draw_map<DB: DrawingBackend>(
             if st.highlight == Some(i) {
                 area.draw(&Circle::new(p(sx, sy), st.px(13.0), pal.text.stroke_width(st.stroke(2.5)))).map_err(err)?;
             }
-            area.draw(&Circle::new(p(sx, sy), dot, pal.item(i).filled())).map_err(err)?;
+            area.draw(&Circle::new(p(sx, sy), dot, pal.item_of(scene, i).filled())).map_err(err)?;
             area.draw(&Circle::new(p(sx, sy), dot, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
         }
     }
@@ -1207,10 +1298,15 @@ pub fn draw_map<DB: DrawingBackend>(
         st.lang.pick("pooled", "加权和").to_owned()
     };
     let mean_text = st.lang.pick("mean", "平均").to_owned();
-    let mut requests = vec![
-        LabelRequest { kind: LabelKind::Pooled, at: pooled_px, width: f64::from(text_width(area, &pooled_text, &bold_pooled)), text: pooled_text, index: None },
-        LabelRequest { kind: LabelKind::Mean, at: mean_px, width: f64::from(text_width(area, &mean_text, &bold_mean)), text: mean_text, index: None },
-    ];
+    // Pooled and mean are named only once the step-through (if on) shows them.
+    let mut requests = if reveal.results {
+        vec![
+            LabelRequest { kind: LabelKind::Pooled, at: pooled_px, width: f64::from(text_width(area, &pooled_text, &bold_pooled)), text: pooled_text, index: None },
+            LabelRequest { kind: LabelKind::Mean, at: mean_px, width: f64::from(text_width(area, &mean_text, &bold_mean)), text: mean_text, index: None },
+        ]
+    } else {
+        Vec::new()
+    };
     for &i in &labelled {
         let name = item_label(scene, i);
         let index = format!("x{}", i + 1);
@@ -1229,8 +1325,10 @@ pub fn draw_map<DB: DrawingBackend>(
         let (x, y) = items_px[i];
         (x - r7, y - r7, x + r7, y + r7)
     }));
-    taken.push((mean_px.0 - mark, mean_px.1 - mark, mean_px.0 + mark, mean_px.1 + mark));
-    taken.push((pooled_px.0 - mark, pooled_px.1 - mark, pooled_px.0 + mark, pooled_px.1 + mark));
+    if reveal.results {
+        taken.push((mean_px.0 - mark, mean_px.1 - mark, mean_px.0 + mark, mean_px.1 + mark));
+        taken.push((pooled_px.0 - mark, pooled_px.1 - mark, pooled_px.0 + mark, pooled_px.1 + mark));
+    }
     let veil = 2.0 * st.scale;
     let labels = place_labels(requests, &mut taken, rect, st.tpx_f(LABEL_PX * 1.25), 11.0 * st.scale, r7, 2.0 * veil);
     for lab in &labels {
@@ -1244,7 +1342,7 @@ pub fn draw_map<DB: DrawingBackend>(
             let LabelKind::Index(i) = lab.kind else { continue };
             // No room outside: the index inside a dot grown to hold it.
             let rr = ((x1 - x0) / 2.0).max(f64::from(text_width(area, &lab.text, &st.bold(10.0, &pal.on_strong))) / 2.0 + 2.0 * st.scale);
-            area.draw(&Circle::new(p(items_px[i].0, items_px[i].1), rr.round() as i32, pal.item(i).filled())).map_err(err)?;
+            area.draw(&Circle::new(p(items_px[i].0, items_px[i].1), rr.round() as i32, pal.item_of(scene, i).filled())).map_err(err)?;
             text(area, &lab.text, p(items_px[i].0, items_px[i].1), st.bold(10.0, &pal.on_strong), HPos::Center, VPos::Center)?;
             continue;
         }
@@ -1374,6 +1472,46 @@ mod tests {
                 assert!(x > l && x < r && y > t && y < bt, "point inside the plot");
             }
         }
+    }
+
+    /// Issue 11 §3: while the step-through is on, the charts show only what
+    /// the steps have revealed: no pooled or mean values before the
+    /// weighted-sum step, no weight before its step.
+    #[test]
+    fn charts_reveal_with_the_steps() {
+        use crate::steps::Reveal;
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let n = s.items.len();
+        let cell = |v: f64| format!("\n{}\n", fmt_num(v));
+        let hidden = |out: &str, v: &[f64]| v.iter().filter(|x| x.abs() >= 0.01).all(|x| !out.contains(&cell(*x)));
+        for step in [0, 3, n + 1] {
+            let mut st = Style::new(1.0);
+            st.reveal = Reveal::at(Some(step), n);
+            let heat = svg(1000, 560, |root| {
+                draw_heatmap(root, &s, &a, &st).unwrap();
+            });
+            // Pooled's values appear nowhere in the heatmap (the mean's 0.344 … too).
+            assert!(hidden(&heat, &a.pooled[..2]) && hidden(&heat, &a.mean[..4]), "step {step}: pooled or mean shown");
+            assert!(heat.contains("appear at the weighted-sum step"));
+            assert!(heat.to_lowercase().contains(&crate::palette::hex(st.palette().computed)), "grey rows");
+            let mut lay = None;
+            let bars = svg(800, 420, |root| lay = Some(draw_bars(root, &s, &a, &st).unwrap()));
+            let lay = lay.unwrap();
+            let drawn = lay.bars.iter().filter(|b| (f64::from(b.2) - lay.zero_x).abs() > 1.0).count();
+            assert_eq!(drawn, step.min(n), "step {step}: bars drawn");
+            assert!(bars.contains("Σα = ?") == (step < n), "step {step}: Σα");
+            // (Weights printed with three decimals: two-decimal ones can be tick labels.)
+            for i in (0..n).filter(|&i| fmt_num(a.alpha[i]).len() == 5) {
+                assert_eq!(bars.contains(&cell(a.alpha[i])), i < step, "step {step}: α{} printed", i + 1);
+            }
+        }
+        let mut st = Style::new(1.0);
+        st.reveal = Reveal::at(Some(n + 2), n);
+        let heat = svg(1000, 560, |root| {
+            draw_heatmap(root, &s, &a, &st).unwrap();
+        });
+        assert!(heat.contains(&cell(a.mean[0])) && !heat.contains("weighted-sum step"), "shown at the weighted sum");
     }
 
     #[test]

@@ -96,6 +96,29 @@ impl Localized for UnitError {
     }
 }
 
+impl Localized for crate::presets::CandidateError {
+    fn code(&self) -> &'static str {
+        match self {
+            crate::presets::CandidateError::Unknown { .. } => "E_NO_SUCH",
+            crate::presets::CandidateError::Dimension { .. } => "E_DIM_MISMATCH",
+        }
+    }
+
+    fn zh(&self) -> String {
+        match self {
+            crate::presets::CandidateError::Unknown { id, scene, ids } if ids.is_empty() => {
+                format!("candidate：场景 \"{scene}\" 没有命名的候选物品，\"{id}\" 无法设置 q；请用 \"query\" 给出 q")
+            }
+            crate::presets::CandidateError::Unknown { id, scene, ids } => {
+                format!("candidate：场景 \"{scene}\" 没有候选物品 \"{id}\"；请用 {}", ids.join("、"))
+            }
+            crate::presets::CandidateError::Dimension { id, got, want } => {
+                format!("候选物品 \"{id}\" 的维度是 d = {got}，但场景的维度是 d = {want}")
+            }
+        }
+    }
+}
+
 impl Localized for SceneError {
     fn code(&self) -> &'static str {
         match self {

@@ -58,7 +58,10 @@ fn push_columns(out: &mut String, name: &str, d: usize) {
 /// label. Labels are quoted when needed (a comma, a quote, a line break,
 /// a leading `#`, leading or trailing whitespace), so for any scene with at
 /// least one item `parse_items(&items_csv(&s))` gives back `s.items`
-/// (`-0` reads back as `0`, which compares equal). Labels are written as
+/// (`-0` reads back as `0`, which compares equal) when their colour ids
+/// are `0, 1, 2, …`: the CSV is a table of vectors and carries no colour
+/// ids (the JSON scene does), so items read from it are numbered in
+/// order. Labels are written as
 /// they are, with no guard against spreadsheet formulas; use
 /// [`result_csv`] for files meant for spreadsheets.
 ///
@@ -66,9 +69,9 @@ fn push_columns(out: &mut String, name: &str, d: usize) {
 /// use din_viz::export::items_csv;
 /// use din_viz::import::parse_items;
 /// use din_viz::presets::blank;
-/// use din_viz::scene::Item;
+/// use din_viz::scene::{numbered_colors, Item};
 /// let mut s = blank(2).scene;
-/// s.items = vec![Item::new("ramen", &[0.5, -1.0]), Item::new("SUV, \"big\"", &[1e-7, 3.0])];
+/// s.items = numbered_colors(vec![Item::new("ramen", &[0.5, -1.0]), Item::new("SUV, \"big\"", &[1e-7, 3.0])]);
 /// let csv = items_csv(&s);
 /// assert_eq!(csv, "label,x1,x2\nramen,0.5,-1\n\"SUV, \"\"big\"\"\",0.0000001,3\n");
 /// assert_eq!(parse_items(&csv).unwrap(), s.items);
@@ -174,7 +177,7 @@ mod tests {
     use super::*;
     use crate::import::parse_items;
     use crate::presets::{blank, default_scene};
-    use crate::scene::Item;
+    use crate::scene::{numbered_colors, Item};
 
     #[test]
     fn items_csv_of_the_default_scene_reads_back() {
@@ -211,10 +214,11 @@ mod tests {
     fn tricky_labels_round_trip() {
         let mut s = blank(1).scene;
         let labels = ["42", "", "label", "#x", " x ", "a\r\nb", "\"", "-1", "=SUM(A1)", "\u{feff}bom", "中文, 标签"];
-        s.items = labels.iter().enumerate().map(|(i, l)| Item::new(l, &[i as f64 - 0.5])).collect();
+        // The CSV holds no colour ids: read back, items are numbered 0, 1, 2, … as they were here.
+        s.items = numbered_colors(labels.iter().enumerate().map(|(i, l)| Item::new(l, &[i as f64 - 0.5])).collect());
         assert_eq!(parse_items(&items_csv(&s)).unwrap(), s.items);
         // Numbers need no exponent syntax to round-trip.
-        s.items = vec![Item::new("x", &[f64::MAX]), Item::new("y", &[f64::MIN_POSITIVE / 8.0])];
+        s.items = numbered_colors(vec![Item::new("x", &[f64::MAX]), Item::new("y", &[f64::MIN_POSITIVE / 8.0])]);
         assert_eq!(parse_items(&items_csv(&s)).unwrap(), s.items);
     }
 

@@ -201,6 +201,9 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("tab-towers", "Two towers", "双塔与精排"),
     ("tab-heatmap", "Vectors", "向量"),
     ("readout-title", "Weighted sum vs plain average", "加权和与简单平均"),
+    // Step-through and item colours (issue 11 §3, §4).
+    ("colors-repeat", "More items than colours: an item's colour stays with it, and colours repeat every 12 (colour id k is drawn in colour k mod 12).",
+        "物品多于颜色数：每个物品的颜色始终不变，颜色每 12 个重复一次（颜色编号 k 使用第 k mod 12 种颜色）。"),
 ];
 
 /// The page strings for `lang` as a JSON object `{key: text}`.

@@ -657,7 +657,8 @@ fn collect_items(
         for (k, f) in fields.enumerate() {
             vector.push(number(&f.text).map_err(|kind| at(kind, f.line, Some(first_column + k)))?);
         }
-        items.push(Item { label, vector });
+        let color = u16::try_from(items.len()).unwrap_or(u16::MAX);
+        items.push(Item { label, vector, color });
     }
     if items.is_empty() {
         return Err(ImportError::new(file, None, None, ImportErrorKind::Empty));
@@ -1133,8 +1134,8 @@ mod tests {
         let items = parse_items(text).unwrap();
         assert_eq!(items.len(), 3);
         assert_eq!(items[0], Item::new("ramen", &[1.0, 2.0]));
-        assert_eq!(items[1], Item::new("sushi", &[3.0, 4.0]));
-        assert_eq!(items[2], Item::new("udon", &[5.0, 6.0]));
+        assert_eq!(items[1], Item::new("sushi", &[3.0, 4.0]).with_color(1));
+        assert_eq!(items[2], Item::new("udon", &[5.0, 6.0]).with_color(2));
         let e = err("\u{feff}a,1\r\nb,x\r\n");
         assert_eq!(en(&e), "line 2, column 2: \"x\" is not a number");
     }
@@ -1145,7 +1146,7 @@ mod tests {
         let t = parse_table(text).unwrap();
         assert!(t.numbers_only && !t.header);
         assert_eq!(t.items[0], Item::new("item 1", &[0.1, 0.2, 0.3]));
-        assert_eq!(t.items[1], Item::new("item 2", &[-1.0, 0.0, 2000.0]));
+        assert_eq!(t.items[1], Item::new("item 2", &[-1.0, 0.0, 2000.0]).with_color(1));
         let e = err("1\t2\nx\t3\n");
         assert_eq!(en(&e), "line 2, column 1: \"x\" is not a number");
         assert_eq!(en(&err("1\t2\n3\n")), "line 2 has 1 number, but line 1 has 2");
@@ -1155,7 +1156,7 @@ mod tests {
     fn projector_pair() {
         let vectors = "0.1\t0.2\n0.3\t0.4\n\n0.5\t0.6\n";
         let items = parse_projector(vectors, "ramen\nsushi\nudon\n").unwrap();
-        assert_eq!(items[2], Item::new("udon", &[0.5, 0.6]));
+        assert_eq!(items[2], Item::new("udon", &[0.5, 0.6]).with_color(2));
         // Multi-column metadata: header line, first column, CRLF and BOM.
         let meta = "\u{feff}word\tfreq\r\nramen\t3\r\nsushi\t5\r\nudon\t1\r\n";
         let items = parse_projector(vectors, meta).unwrap();

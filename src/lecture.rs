@@ -120,6 +120,13 @@ fn shared_limit(scene: &Scene, att: &Attention) -> f64 {
     if m > 0.0 { nice_ceil(m) } else { 1.0 }
 }
 
+/// The step-through's one colour limit, the same on every step: a nice
+/// number at or above every x_i, q, pooled, mean and α_i x_i it draws.
+fn steps_limit(scene: &Scene, att: &Attention) -> f64 {
+    let m = crate::steps::scale_max(scene, att);
+    if m > 0.0 { nice_ceil(m) } else { 1.0 }
+}
+
 /// The similarity (or the unit) as a formula of `q` and `k`.
 fn sim_formula(scene: &Scene, k: &str) -> String {
     match scene.definition {
@@ -149,15 +156,13 @@ fn highlighted(st: &Style, i: usize) -> bool {
 // Build-up, deck pp. 4-10.
 
 /// Number of steps of [`draw_steps`] for `n` LastN items: the vectors,
-/// one step per weight, the products, the weighted sum, the ranking model.
+/// one step per weight, the products, the weighted sum, the ranking model
+/// (see [`crate::steps`]).
 ///
 /// ```
 /// assert_eq!(din_viz::lecture::steps_total(9), 13);
 /// ```
-#[must_use]
-pub fn steps_total(n: usize) -> usize {
-    n + 4
-}
+pub use crate::steps::steps_total;
 
 /// Preferred CSS height of the build-up panel (light theme, font scale 1).
 #[must_use]
@@ -204,8 +209,13 @@ pub struct StepsLayout {
     pub mean: Option<Rect>,
     /// The ranking model's box, at step `n + 3`.
     pub ranking: Option<Rect>,
-    /// The colour scale's limit: cells run from `-limit` (blue) to `limit` (red).
+    /// The colour scale's limit, the same on every step: cells run from
+    /// `-limit` (blue) to `limit` (red); from step `n + 1` on the LastN
+    /// strips show `α_i x_i` on it, the scale of the weighted sum.
     pub limit: f64,
+    /// While the weighted sum builds up (see [`draw_steps_at`]): the item
+    /// whose part is being added.
+    pub adding: Option<usize>,
 }
 
 /// The sentence at the top of step `step` of [`draw_steps`] (also the
@@ -241,14 +251,14 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
         }
     } else if step == n + 1 {
         lang.pick(
-            "each LastN vector times its weight: αᵢ × xᵢ (colours fade with αᵢ)",
-            "每个 LastN 向量乘以它的权重：αᵢ × xᵢ（颜色随 αᵢ 变淡）",
+            "each LastN vector times its weight: the strips now show αᵢ × xᵢ, on the colour scale of the weighted sum",
+            "每个 LastN 向量乘以它的权重：各列现在显示 αᵢ × xᵢ，颜色刻度与加权和相同",
         )
         .to_owned()
     } else if step == n + 2 {
         lang.pick(
-            "weighted sum Σ αᵢ xᵢ: one vector (the plain average beside it, for contrast)",
-            "加权和 Σ αᵢ xᵢ：结果是一个向量（旁边是简单平均，作对比）",
+            "weighted sum Σ αᵢ xᵢ: the parts α₁x₁ + α₂x₂ + … add up to one vector (the plain average beside it, for contrast)",
+            "加权和 Σ αᵢ xᵢ：各部分 α₁x₁ + α₂x₂ + … 相加得到一个向量（旁边是简单平均，作对比）",
         )
         .to_owned()
     } else {
@@ -268,12 +278,16 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
 ///   candidate `q` on the right;
 /// * step `k` in `1..=n`: the weights `α_1..α_k` under their strips (value
 ///   and bar), the newest one emphasised and linked to `q`;
-/// * step `n + 1`: every strip shows `α_i × x_i` (faded by `α_i / max|α|`);
-/// * step `n + 2`: the weighted sum `Σ α_i x_i` (pooled) next to the mean;
+/// * step `n + 1`: every strip shows `α_i × x_i` itself, on the one
+///   colour scale of the panel (the weighted sum's);
+/// * step `n + 2`: the parts add up (`+` between them, an arrow to the
+///   sum): the weighted sum `Σ α_i x_i` (pooled) next to the mean;
 /// * step `n + 3`: the weighted sum fed to the ranking model.
 ///
-/// The caption at the top says what the step shows. Beyond
-/// [`MAX_SHOWN`] items the first 20 are drawn and the panel says so.
+/// Every strip of every step is drawn on one diverging scale (see
+/// [`crate::steps::scale_max`]), stated on the panel. The caption at the
+/// top says what the step shows. Beyond [`MAX_SHOWN`] items the first 20
+/// are drawn and the panel says so.
 ///
 /// # Errors
 /// A [`DrawError`] if the backend fails.
@@ -282,6 +296,24 @@ pub fn draw_steps<DB: DrawingBackend>(
     scene: &Scene,
     att: &Attention,
     step: usize,
+    st: &Style,
+) -> Result<StepsLayout, DrawError> {
+    draw_steps_at(area, scene, att, step, 1.0, st)
+}
+
+/// [`draw_steps`] with the weighted-sum step `n + 2` caught at `progress`
+/// (0 to 1) of its animation: the sum strip shows the parts added so far
+/// ([`crate::steps::partial_sum`]) and the part being added is framed;
+/// at 1 (and on every other step) it is [`draw_steps`].
+///
+/// # Errors
+/// A [`DrawError`] if the backend fails.
+pub fn draw_steps_at<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    att: &Attention,
+    step: usize,
+    progress: f64,
     st: &Style,
 ) -> Result<StepsLayout, DrawError> {
     let pal = st.palette();
@@ -293,9 +325,12 @@ pub fn draw_steps<DB: DrawingBackend>(
     let n = scene.items.len();
     let step = step.min(steps_total(n) - 1);
     let shown = n.min(MAX_SHOWN);
-    let limit = shared_limit(scene, att);
+    let limit = steps_limit(scene, att);
     let amax = abs_max(&att.alpha);
     let alphas = step.min(n).min(shown);
+    let summing = step == crate::steps::sum_step(n);
+    let progress = if summing && progress.is_finite() { progress.clamp(0.0, 1.0) } else { 1.0 };
+    let adding = crate::steps::adding(n, progress);
 
     // Caption (two lines reserved so nothing jumps between steps) and settings.
     let cap_font = st.bold(16.0, &pal.text);
@@ -363,11 +398,16 @@ pub fn draw_steps<DB: DrawingBackend>(
         let x0 = (cx(i) - pitch / 2.0 + 1.0).round() as i32;
         let x1 = (cx(i) + pitch / 2.0 - 1.0).round() as i32;
         if highlighted(st, i) {
-            rect(area, (x0, label_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.item(i).mix(0.14).filled())?;
+            rect(area, (x0, label_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.item_of(scene, i).mix(0.14).filled())?;
         }
         if newest == Some(i) {
             rect(area, (x0, alpha_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.emphasis.filled())?;
             rect(area, (x0, alpha_y - st.tpx(2.0), x1, bar_y1 + st.tpx(2.0)), pal.pooled.stroke_width(st.stroke(1.5)))?;
+        }
+        if adding == Some(i) {
+            // The part being added to the weighted sum right now.
+            rect(area, (x0, label_y - st.tpx(2.0), x1, x_row + st.tpx(14.0)), pal.emphasis.filled())?;
+            rect(area, (x0, label_y - st.tpx(2.0), x1, x_row + st.tpx(14.0)), pal.pooled.stroke_width(st.stroke(2.0)))?;
         }
     }
 
@@ -390,7 +430,7 @@ pub fn draw_steps<DB: DrawingBackend>(
     let any_neg = att.alpha.iter().take(shown).any(|a| *a < 0.0);
     for (i, value) in val_strings.iter().enumerate() {
         let c = cx(i);
-        let color = pal.item(i);
+        let color = pal.item_of(scene, i);
         let hl = highlighted(st, i);
         let font = if hl { st.bold(label_px + 1.0, &pal.text) } else { st.bold(label_px, &pal.text) };
         text(area, &format!("x{}", sub(i + 1)), (c.round() as i32, label_y), font, HPos::Center, VPos::Top)?;
@@ -406,18 +446,19 @@ pub fn draw_steps<DB: DrawingBackend>(
         }
         let r: Rect = ((c - sw / 2.0).round() as i32, strip_top, (c + sw / 2.0).round() as i32, strip_bottom);
         rect(area, (r.0, swatch_y, r.2, swatch_y + st.tpx(4.0)), color.filled())?;
-        let factor = if step > n {
-            if amax > 0.0 { at(&att.alpha, i) / amax } else { 0.0 }
-        } else {
-            1.0
-        };
+        // From the products' step on, the strip is α_i × x_i itself.
+        let factor = if step > n { at(&att.alpha, i) } else { 1.0 };
         let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
         strip(area, r, v, limit, true, factor, st)?;
         let frame = if hl { pal.text.stroke_width(st.stroke(3.0)) } else { color.stroke_width(st.stroke(1.5)) };
         rect(area, r, frame)?;
         items.push(r);
-        if step > n {
+        if step == n + 1 {
             text(area, "×", (c.round() as i32, x_row), st.bold(13.0, &pal.muted), HPos::Center, VPos::Top)?;
+        } else if step > n + 1 && i > 0 {
+            // The parts add up: α₁x₁ + α₂x₂ + …
+            let mid = (c - pitch / 2.0).round() as i32;
+            text(area, "+", (mid, x_row), st.bold(13.0, &pal.pooled), HPos::Center, VPos::Top)?;
         }
         if i < alphas {
             let a = at(&att.alpha, i);
@@ -479,9 +520,11 @@ pub fn draw_steps<DB: DrawingBackend>(
     if step >= n + 2 {
         let split = r_x0 + ((r_x1 - r_x0) as f64 * 0.42).round() as i32;
         let (mean_c, pool_c) = (f64::from(r_x0 + split) / 2.0, f64::from(split + r_x1) / 2.0);
+        // While the parts are being added, the sum strip shows them so far.
+        let sum_so_far = if progress < 1.0 { crate::steps::partial_sum(scene, att, progress) } else { att.pooled.clone() };
         let cols = [
-            (mean_c, lang.pick("average", "平均"), "(1/n) Σ xᵢ", &att.mean, pal.mean, 1.5, split - r_x0),
-            (pool_c, lang.pick("weighted sum", "加权和"), "Σ αᵢ xᵢ", &att.pooled, pal.pooled, 2.5, r_x1 - split),
+            (mean_c, lang.pick("average", "平均"), "(1/n) Σ xᵢ", &att.mean, pal.mean, 1.5, split - r_x0 - gap / 2),
+            (pool_c, lang.pick("weighted sum", "加权和"), "Σ αᵢ xᵢ", &sum_so_far, pal.pooled, 2.5, r_x1 - split - gap / 2),
         ];
         for (k, (c, label, name, v, color, width, col_w)) in cols.into_iter().enumerate() {
             let (label, lfont) = fit_clip(area, label, col_w, LABEL_PX, 9.0, true, &color, st);
@@ -499,6 +542,21 @@ pub fn draw_steps<DB: DrawingBackend>(
             } else {
                 pooled = Some(r);
             }
+        }
+        if summing && shown > 0 {
+            // The parts flow into the sum: an arrow from the last LastN
+            // strip along the "+" row, under q, up into the sum's strip.
+            let y = x_row + st.tpx(8.0);
+            let x_from = (cx(shown - 1) + sw / 2.0 + px_f(st, 4.0)).round() as i32;
+            let x_to = pool_c.round() as i32;
+            let style = pal.pooled.stroke_width(st.stroke(2.0));
+            line(area, vec![(x_from, y), (x_to, y)], style)?;
+            small_arrow(area, (f64::from(x_to), f64::from(y)), (f64::from(x_to), f64::from(strip_bottom + st.tpx(2.0))), pal.pooled, 2.0, false, 8.0, st)?;
+            let eq = "= Σ";
+            let efont = st.bold(13.0, &pal.pooled);
+            let ex = (f64::from(x_from + x_to) / 2.0).round() as i32;
+            rect(area, (ex - st.tpx(14.0), y - st.tpx(9.0), ex + st.tpx(14.0), y + st.tpx(9.0)), pal.background.filled())?;
+            text(area, eq, (ex, y), efont, HPos::Center, VPos::Center)?;
         }
         if step >= n + 3 {
             let box_top = strip_bottom + st.tpx(26.0);
@@ -523,7 +581,7 @@ pub fn draw_steps<DB: DrawingBackend>(
             ranking = Some(b);
         }
     }
-    Ok(StepsLayout { step, shown, alphas, items, query, pooled, mean, ranking, limit })
+    Ok(StepsLayout { step, shown, alphas, items, query, pooled, mean, ranking, limit, adding })
 }
 
 // ---------------------------------------------------------------------------
@@ -711,18 +769,22 @@ pub fn draw_qkv<DB: DrawingBackend>(
             (yc(i) + row_h / 2.0).round() as i32,
         );
         if highlighted(st, i) {
-            rect(area, r, pal.item(i).mix(0.16).filled())?;
+            rect(area, r, pal.item_of(scene, i).mix(0.16).filled())?;
         }
         rows.push(r);
         line(area, vec![(s_x0 + score_w - st.tpx(2.0), yc(i).round() as i32), (a_x0, yc(i).round() as i32)], pal.grid.stroke_width(st.stroke(1.0)))?;
     }
+    let reveal = st.reveal;
+    let known = |i: usize| reveal.is_all() || reveal.alpha(i);
     for i in 0..shown {
         let a = at(&att.alpha, i);
-        let rel = if amax > 0.0 { (a.abs() / amax).min(1.0) } else { 0.0 };
+        // A weight the step-through has not revealed yet: a thin grey line.
+        let rel = if !known(i) { 0.0 } else if amax > 0.0 { (a.abs() / amax).min(1.0) } else { 0.0 };
         let hl = highlighted(st, i);
         let opacity = if hl { 1.0 } else { 0.18 + 0.82 * rel };
         let width = 0.75 + 4.5 * rel;
-        let style = pal.item(i).mix(opacity).stroke_width(st.stroke(width));
+        let ink = if known(i) { pal.item_of(scene, i) } else { pal.axis };
+        let style = ink.mix(opacity).stroke_width(st.stroke(width));
         let y = yc(i).round() as i32;
         let q_end = (query.2, ((query.1 + query.3) / 2));
         let o_end = (output.0, ((output.1 + output.3) / 2));
@@ -764,7 +826,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     for (i, label) in labels.iter().enumerate() {
         let y = yc(i);
         let yi = y.round() as i32;
-        let color = pal.item(i);
+        let color = pal.item_of(scene, i);
         let hl = highlighted(st, i);
         let ink = st.font(row_font_px, &pal.text);
         let bold = st.bold(row_font_px, &pal.text);
@@ -783,9 +845,15 @@ pub fn draw_qkv<DB: DrawingBackend>(
         keys.push(kr);
         values.push(vr);
         let sfont = if hl { bold.clone() } else { ink.clone() };
+        let val_x = a_x0 + st.tpx(46.0);
+        if !known(i) {
+            let qfont = st.bold(row_font_px, &pal.muted);
+            text(area, "?", (s_x0 + score_w - st.tpx(8.0), yi), qfont.clone(), HPos::Right, VPos::Center)?;
+            text(area, "?", (val_x, yi), qfont, HPos::Right, VPos::Center)?;
+            continue;
+        }
         text(area, &fmt_num(at(&att.scores, i)), (s_x0 + score_w - st.tpx(8.0), yi), sfont.clone(), HPos::Right, VPos::Center)?;
         let a = at(&att.alpha, i);
-        let val_x = a_x0 + st.tpx(46.0);
         text(area, &fmt_num(a), (val_x, yi), sfont, HPos::Right, VPos::Center)?;
         let bar_max = f64::from((alpha_w - st.tpx(52.0)).max(st.tpx(6.0)));
         let len = if amax > 0.0 { (a.abs() / amax * bar_max).round() as i32 } else { 0 };
@@ -809,7 +877,13 @@ pub fn draw_qkv<DB: DrawingBackend>(
     strip(area, query, &scene.query, limit, false, 1.0, st)?;
     rect(area, query, pal.query.stroke_width(st.stroke(2.0)))?;
     text(area, "q", (query.0 - st.tpx(4.0), (query.1 + query.3) / 2), st.bold(TITLE_PX, &pal.query), HPos::Right, VPos::Center)?;
-    strip(area, output, &att.pooled, limit, false, 1.0, st)?;
+    if reveal.results {
+        strip(area, output, &att.pooled, limit, false, 1.0, st)?;
+    } else {
+        // The output is the weighted sum: grey until the step-through reaches it.
+        rect(area, output, pal.computed.filled())?;
+        text(area, "?", ((output.0 + output.2) / 2, (output.1 + output.3) / 2), st.bold(14.0, &pal.muted), HPos::Center, VPos::Center)?;
+    }
     rect(area, output, pal.pooled.stroke_width(st.stroke(2.5)))?;
     let oc = (output.0 + output.2) / 2;
     let ofont = st.bold(12.0, &pal.pooled);
@@ -820,7 +894,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
         text(area, l, (lx, output.3 + st.tpx(6.0) + st.tpx(15.0) * k as i32), ofont.clone(), HPos::Center, VPos::Top)?;
     }
     let sum_y = output.3 + st.tpx(8.0) + st.tpx(15.0) * olines.len() as i32;
-    let sum = format!("Σα = {}", fmt_num(att.alpha_sum));
+    let sum = if reveal.alpha_sum { format!("Σα = {}", fmt_num(att.alpha_sum)) } else { "Σα = ?".to_owned() };
     let sum_font = st.font(12.0, &pal.muted);
     let sum_x = inside_x(area, &sum, &sum_font, oc, pad / 2);
     text(area, &sum, (sum_x, sum_y), sum_font, HPos::Center, VPos::Top)?;
@@ -1149,7 +1223,7 @@ fn mini_lastn<DB: DrawingBackend>(
         let r: Rect = ((c - sw / 2.0).round() as i32, top, (c + sw / 2.0).round() as i32, top + hgt);
         let v = scene.items.get(i).map(|it| it.vector.as_slice()).unwrap_or(&[]);
         strip(area, r, v, limit, true, 1.0, st)?;
-        let frame = if highlighted(st, i) { pal.text.stroke_width(st.stroke(2.5)) } else { pal.item(i).stroke_width(st.stroke(1.5)) };
+        let frame = if highlighted(st, i) { pal.text.stroke_width(st.stroke(2.5)) } else { pal.item_of(scene, i).stroke_width(st.stroke(1.5)) };
         rect(area, r, frame)?;
         out.push((i, r));
     }
@@ -1380,9 +1454,10 @@ pub fn draw_towers<DB: DrawingBackend>(
     let chip_l: Rect = (feat_c - chip_w / 2, lr.y[3] + st.tpx(4.0), feat_c + chip_w / 2, lr.b(3));
     chip(&mut ink, chip_l)?;
     let sw_l = strip_w((ux1 - ux0) * 2 / 5);
+    let results = st.reveal.results;
     let in_split = (lastn_c + item_c) / 2;
     let iy = lr.c(3) + st.tpx(8.0);
-    let (mean_l, mean_label) = labelled_strip(area, &mut ink, (lastn_c, iy), sw_l, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, (chip_l.2 + gap, in_split - gap / 2), lr.b(2) + 2, st)?;
+    let (mean_l, mean_label) = labelled_strip(area, &mut ink, (lastn_c, iy), sw_l, results.then_some(att.mean.as_slice()), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, (chip_l.2 + gap, in_split - gap / 2), lr.b(2) + 2, st)?;
     let (q_l, q_label) = labelled_strip(area, &mut ink, (item_c, iy), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, (in_split + gap / 2, lx1), lr.b(2) + 2, st)?;
     up(&lr, feat_c, 3, 2, pal.text)?;
     for (x, label) in [(lastn_c, mean_label), (item_c, q_label)] {
@@ -1461,11 +1536,11 @@ pub fn draw_towers<DB: DrawingBackend>(
     let mut pooled = None;
     let l_label: Rect;
     if active {
-        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, Some(&att.pooled), limit, lang.pick("weighted sum", "加权和"), pal.pooled, 2.5, l_room, rr.b(2) + 2, st)?;
+        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, results.then_some(att.pooled.as_slice()), limit, lang.pick("weighted sum", "加权和"), pal.pooled, 2.5, l_room, rr.b(2) + 2, st)?;
         pooled = Some(r.0);
         l_label = r.1;
     } else {
-        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, Some(&att.mean), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, l_room, rr.b(2) + 2, st)?;
+        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, results.then_some(att.mean.as_slice()), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, l_room, rr.b(2) + 2, st)?;
         mean.push(r.0);
         l_label = r.1;
     }
@@ -1632,6 +1707,94 @@ mod tests {
         let (out, _) = steps_svg(&s, &a, 2, &Style::new(1.0));
         assert!(out.contains("similarity(q, x₂)"));
         assert!(out.contains("q\n") && out.contains("candidate item"));
+    }
+
+    /// The fill colours of the cells of the vertical strip `r` in an SVG,
+    /// top to bottom (filled rectangles as wide as the strip, inside it).
+    fn strip_fills(svg: &str, r: Rect) -> Vec<String> {
+        let attr = |el: &str, name: &str| -> Option<String> {
+            let key = format!(" {name}=\"");
+            let at = el.find(&key)? + key.len();
+            Some(el[at..].split('"').next()?.to_owned())
+        };
+        let mut cells: Vec<(i32, String)> = svg
+            .split("<rect")
+            .skip(1)
+            .filter_map(|el| {
+                let el = el.split("/>").next()?;
+                let num = |n: &str| attr(el, n).and_then(|v| v.parse::<f64>().ok()).map(|v| v.round() as i32);
+                let (x, y, w) = (num("x")?, num("y")?, num("width")?);
+                let fill = attr(el, "fill")?;
+                (x == r.0 && w == r.2 - r.0 && y >= r.1 && y < r.3 && fill != "none").then_some((y, fill.to_lowercase()))
+            })
+            .collect();
+        cells.sort();
+        cells.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// Issue 11 §3: at "αᵢ × xᵢ" each LastN strip is αᵢxᵢ on the panel's one
+    /// scale; at "weighted sum" the sum strip is pooled on the same scale;
+    /// the scale is the same on every step.
+    #[test]
+    fn products_and_the_sum_share_one_colour_scale() {
+        use crate::palette::hex;
+        let base = default_scene();
+        let setting = crate::steps::lecture_setting("why-din-works").unwrap();
+        for s in [base.clone(), setting.applied_to(&base)] {
+            let a = s.validate().unwrap();
+            let n = s.items.len();
+            for st in styles() {
+                let pal = st.palette();
+                let limits: Vec<f64> = (0..steps_total(n)).map(|k| steps_svg(&s, &a, k, &st).1.limit).collect();
+                assert!(limits.iter().all(|l| *l == limits[0]), "one scale on every step: {limits:?}");
+                let (out, lay) = steps_svg(&s, &a, n + 1, &st);
+                for (i, r) in lay.items.iter().enumerate() {
+                    let want: Vec<String> = s.items[i].vector.iter().map(|v| hex(pal.diverging(a.alpha[i] * v, lay.limit))).collect();
+                    assert_eq!(strip_fills(&out, *r), want, "x{} at αᵢ × xᵢ", i + 1);
+                }
+                let (out, lay) = steps_svg(&s, &a, n + 2, &st);
+                let want: Vec<String> = a.pooled.iter().map(|v| hex(pal.diverging(*v, lay.limit))).collect();
+                assert_eq!(strip_fills(&out, lay.pooled.unwrap()), want, "the weighted sum");
+                let want: Vec<String> = a.mean.iter().map(|v| hex(pal.diverging(*v, lay.limit))).collect();
+                assert_eq!(strip_fills(&out, lay.mean.unwrap()), want, "the mean");
+                // The parts are still αᵢxᵢ beside the sum, joined by "+".
+                let want: Vec<String> = s.items[0].vector.iter().map(|v| hex(pal.diverging(a.alpha[0] * v, lay.limit))).collect();
+                assert_eq!(strip_fills(&out, lay.items[0]), want);
+                assert_eq!(out.matches("\n+\n").count(), n - 1);
+                assert!(out.contains("= Σ"));
+            }
+        }
+    }
+
+    /// The weighted sum builds up part by part while it animates, and ends exactly at pooled.
+    #[test]
+    fn the_sum_builds_up_part_by_part() {
+        use crate::palette::hex;
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let n = s.items.len();
+        let st = Style::new(1.0);
+        let pal = st.palette();
+        let draw = |t: f64| {
+            let mut lay = None;
+            let out = svg(900, steps_height_for(&st) as u32, |root| lay = Some(draw_steps_at(root, &s, &a, n + 2, t, &st).unwrap()));
+            (out, lay.unwrap())
+        };
+        for k in 0..n {
+            let t = (k as f64 + 0.5) / n as f64;
+            let (out, lay) = draw(t);
+            assert_eq!(lay.adding, Some(k));
+            let want: Vec<String> = crate::steps::partial_sum(&s, &a, t).iter().map(|v| hex(pal.diverging(*v, lay.limit))).collect();
+            assert_eq!(strip_fills(&out, lay.pooled.unwrap()), want, "t = {t}");
+        }
+        let (out, lay) = draw(1.0);
+        assert_eq!(lay.adding, None);
+        let want: Vec<String> = a.pooled.iter().map(|v| hex(pal.diverging(*v, lay.limit))).collect();
+        assert_eq!(strip_fills(&out, lay.pooled.unwrap()), want);
+        // Other steps ignore the progress.
+        let mut lay = None;
+        svg(900, 440, |root| lay = Some(draw_steps_at(root, &s, &a, n + 1, 0.3, &st).unwrap()));
+        assert_eq!(lay.unwrap().adding, None);
     }
 
     #[test]

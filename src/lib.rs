@@ -29,6 +29,8 @@
 //! * [`catalogue`], [`map_layers`]: the map's catalogue of candidate items
 //!   scored by the scene's own attention (the paper's Fig. 6; pure), and
 //!   its drawing with the map's key and labels.
+//! * [`steps`]: the step-through's policy: what each step reveals, the
+//!   products and running sums it draws, the setting it shows; pure.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
 
 pub mod attention;
@@ -52,6 +54,7 @@ pub mod presets;
 pub mod projection;
 pub mod rng;
 pub mod scene;
+pub mod steps;
 pub mod textlayout;
 #[cfg(test)]
 mod theme_tests;

@@ -48,8 +48,9 @@ pub struct Palette {
     pub pooled: RGBColor,
     /// The plain mean.
     pub mean: RGBColor,
-    /// LastN item `i` gets `items[i % 9]` in every panel.
-    pub items: [RGBColor; 9],
+    /// The item colours: an item with colour id `c` ([`crate::scene::Item::color`])
+    /// gets `items[c % 12]` in every panel ([`Palette::item`]).
+    pub items: [RGBColor; ITEM_COLORS],
     /// The diverging scale of vector components at −1, −½, 0, ½ and 1
     /// times the limit: negative end, middle, positive end.
     pub diverging: [RGBColor; 5],
@@ -70,6 +71,9 @@ pub struct Palette {
     /// Every font size is multiplied by this (on top of the font scale).
     pub font: f64,
 }
+
+/// Number of item colours of every theme; colour ids repeat with this period.
+pub const ITEM_COLORS: usize = 12;
 
 const fn rgb(hex: u32) -> RGBColor {
     RGBColor((hex >> 16) as u8, (hex >> 8) as u8, hex as u8)
@@ -100,6 +104,12 @@ pub static LIGHT: Palette = Palette {
         rgb(0x44AA99),
         rgb(0x999933),
         rgb(0xAA4499),
+        // Three more, so that a LastN of 10 to 12 items needs no repeat:
+        // Tol's "bright" blue, a light orange and a pear green, each at
+        // least ΔE 22 from the others and from q, pooled and the mean.
+        rgb(0x4477AA),
+        rgb(0xEE8866),
+        rgb(0xBBCC33),
     ],
     // ColorBrewer RdBu.
     diverging: [rgb(0x2166AC), rgb(0x92C5DE), rgb(0xF7F7F7), rgb(0xF4A582), rgb(0xB2182B)],
@@ -139,6 +149,9 @@ pub static DARK: Palette = Palette {
         rgb(0x44AA99),
         rgb(0xAAAA44),
         rgb(0xCC66BB),
+        rgb(0x5599DD),
+        rgb(0xCC9977),
+        rgb(0xBBDD44),
     ],
     // Dark in the middle (close to the ground), saturated towards the
     // ends; dark enough everywhere for light text.
@@ -178,6 +191,9 @@ pub static CONTRAST: Palette = Palette {
         rgb(0x00877A),
         rgb(0x6B6B00),
         rgb(0x8B3FBF),
+        rgb(0x003377),
+        rgb(0x660000),
+        rgb(0x22AA00),
     ],
     diverging: [rgb(0x003C9E), rgb(0x7FB2E5), rgb(0xF7F7F7), rgb(0xF28C73), rgb(0xA5001E)],
     on_strong: rgb(0xFFFFFF),
@@ -219,10 +235,24 @@ fn interpolate<const N: usize>(positions: [f64; N], stops: &[RGBColor; N], t: f6
 }
 
 impl Palette {
-    /// The colour of LastN item `i`.
+    /// The colour of colour id `color` (an item's [`crate::scene::Item::color`]):
+    /// `items[color % 12]`, so ids 12 apart share a colour.
+    ///
+    /// ```
+    /// use din_viz::palette::LIGHT;
+    /// assert_eq!(LIGHT.item(0), LIGHT.item(12));
+    /// assert_ne!(LIGHT.item(0), LIGHT.item(9));
+    /// ```
     #[must_use]
-    pub fn item(&self, i: usize) -> RGBColor {
-        self.items[i % self.items.len()]
+    pub fn item(&self, color: u16) -> RGBColor {
+        self.items[usize::from(color) % self.items.len()]
+    }
+
+    /// The colour of LastN item `i` of `scene` (by its colour id; id `i`
+    /// for an index past the end).
+    #[must_use]
+    pub fn item_of(&self, scene: &crate::scene::Scene, i: usize) -> RGBColor {
+        self.item(scene.items.get(i).map_or_else(|| u16::try_from(i).unwrap_or(u16::MAX), |it| it.color))
     }
 
     /// Diverging colour of `v` on a scale of `[-m, m]` (clamped; 0 and NaN
@@ -283,6 +313,33 @@ impl Palette {
         v.extend(self.density);
         v
     }
+}
+
+/// The CIE 1976 colour difference ΔE*ab of two sRGB colours (D65): about
+/// 2.3 is just noticeable; the item colours of a theme are at least 15 apart.
+///
+/// ```
+/// use din_viz::palette::{delta_e, LIGHT};
+/// assert_eq!(delta_e(LIGHT.items[0], LIGHT.items[0]), 0.0);
+/// assert!(delta_e(LIGHT.items[0], LIGHT.items[1]) > 15.0);
+/// ```
+#[must_use]
+pub fn delta_e(a: RGBColor, b: RGBColor) -> f64 {
+    fn lab(c: RGBColor) -> [f64; 3] {
+        let lin = |u: u8| {
+            let v = f64::from(u) / 255.0;
+            if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        let (r, g, b) = (lin(c.0), lin(c.1), lin(c.2));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| if t > 0.008_856 { t.cbrt() } else { 7.787 * t + 16.0 / 116.0 };
+        let (fx, fy, fz) = (f(x), f(y), f(z));
+        [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+    }
+    let (p, q) = (lab(a), lab(b));
+    ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt()
 }
 
 /// `#rrggbb` of a colour.

@@ -13,7 +13,7 @@
 //! the food interest while the plain average mixes all three.
 
 use crate::attention::{Normalization, Similarity};
-use crate::scene::{Definition, Item, Scene};
+use crate::scene::{numbered_colors, Definition, Item, Scene};
 use crate::unit::Activation;
 
 /// A named candidate of a built-in scene.
@@ -80,8 +80,9 @@ fn scene(name: &str, candidate: &str, query: Vec<f64>, items: Vec<Item>) -> Scen
     }
 }
 
+/// Items with colour ids 0, 1, 2, … in order.
 fn items(rows: &[(&str, [f64; 8])]) -> Vec<Item> {
-    rows.iter().map(|(l, v)| Item::new(l, v)).collect()
+    numbered_colors(rows.iter().map(|(l, v)| Item::new(l, v)).collect())
 }
 
 /// The LastN items of `why-din-works`: 3 food, 3 make-up, 3 cars (deck pp. 13-17).
@@ -258,9 +259,128 @@ pub fn preset(id: &str) -> Option<Preset> {
     }
 }
 
+// ---------------------------------------------------------------------------
+// A named candidate in a state object (issue 11 §4).
+
+/// What a state object's `candidate` means, for `din.setState` and the
+/// element's `state` setter, as `candidate=` does in a link: a named
+/// candidate given without `query` sets `query` to that candidate's
+/// vector (so every chart follows it); given with an explicit `query`, it
+/// keeps the query and only names it; an empty `candidate` clears the
+/// name. `preset` is the scene's (or the one a `scene` field of the patch
+/// names); `d` the length the scene's vectors will have. Returns the patch
+/// with `query` filled in where the candidate sets it.
+///
+/// ```
+/// use din_viz::presets::{preset, resolve_candidate};
+/// let p = preset("why-din-works");
+/// let patch = serde_json::json!({ "candidate": "news" });
+/// let out = resolve_candidate(&patch, p.as_ref(), 8).unwrap();
+/// assert_eq!(out["query"], serde_json::json!([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.2, 0.1]));
+/// let named = serde_json::json!({ "candidate": "news", "query": [1, 2, 3, 4, 5, 6, 7, 8] });
+/// assert_eq!(resolve_candidate(&named, p.as_ref(), 8).unwrap(), named);
+/// assert!(resolve_candidate(&serde_json::json!({ "candidate": "pizza" }), p.as_ref(), 8).is_err());
+/// ```
+///
+/// # Errors
+/// [`CandidateError::Unknown`] for a candidate the scene does not have
+/// (the message lists the ones it has); [`CandidateError::Dimension`]
+/// when the candidate's `d` is not `d`.
+pub fn resolve_candidate(patch: &serde_json::Value, preset: Option<&Preset>, d: usize) -> Result<serde_json::Value, CandidateError> {
+    let Some(obj) = patch.as_object() else { return Ok(patch.clone()) };
+    let Some(serde_json::Value::String(id)) = obj.get("candidate") else { return Ok(patch.clone()) };
+    if id.is_empty() || obj.contains_key("query") {
+        return Ok(patch.clone());
+    }
+    let shown: String = id.chars().take(40).collect();
+    let c = preset.and_then(|p| p.candidate(id)).ok_or_else(|| CandidateError::Unknown {
+        id: shown.clone(),
+        scene: preset.map_or_else(String::new, |p| p.id.to_owned()),
+        ids: preset.map(|p| p.candidates.iter().map(|c| c.id).collect()).unwrap_or_default(),
+    })?;
+    if c.vector.len() != d {
+        return Err(CandidateError::Dimension { id: shown, got: c.vector.len(), want: d });
+    }
+    let mut out = obj.clone();
+    out.insert("query".into(), serde_json::json!(c.vector));
+    Ok(serde_json::Value::Object(out))
+}
+
+/// Why [`resolve_candidate`] refused a candidate (messages in English by
+/// `Display`, in Chinese through [`crate::errors::Localized`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum CandidateError {
+    /// The scene has no candidate of that name.
+    Unknown {
+        /// The name asked for (at most 40 characters).
+        id: String,
+        /// The scene's id.
+        scene: String,
+        /// The names it has.
+        ids: Vec<&'static str>,
+    },
+    /// The candidate's `d` is not the scene's.
+    Dimension {
+        /// The candidate's name.
+        id: String,
+        /// The candidate's `d`.
+        got: usize,
+        /// The scene's `d`.
+        want: usize,
+    },
+}
+
+impl std::fmt::Display for CandidateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CandidateError::Unknown { id, scene, ids } if ids.is_empty() => {
+                write!(f, "candidate: the scene \"{scene}\" has no named candidates, so \"{id}\" cannot set q; give q as \"query\"")
+            }
+            CandidateError::Unknown { id, scene, ids } => {
+                write!(f, "candidate: the scene \"{scene}\" has no candidate \"{id}\"; use {}", ids.join(", "))
+            }
+            CandidateError::Dimension { id, got, want } => {
+                write!(f, "candidate \"{id}\" has d = {got}, but the scene has d = {want}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CandidateError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 11 §4: `candidate` alone sets q (as the link does); with `query` it only names it.
+    #[test]
+    fn a_named_candidate_sets_q_unless_a_query_is_given() {
+        let p = preset("why-din-works").unwrap();
+        let s = default_scene();
+        for c in &p.candidates {
+            let patch = resolve_candidate(&serde_json::json!({ "candidate": c.id }), Some(&p), 8).unwrap();
+            let (t, _) = s.with_patch(&patch).unwrap();
+            assert_eq!((t.query.clone(), t.candidate.as_str()), (c.vector.clone(), c.id), "{}", c.id);
+            // The link does the same.
+            let link = crate::urlstate::decode(&format!("candidate={}", c.id), "").state.scene;
+            assert_eq!(link.query, t.query, "{}", c.id);
+        }
+        let q = vec![0.5; 8];
+        let patch = serde_json::json!({ "candidate": "news", "query": q });
+        let (t, _) = s.with_patch(&resolve_candidate(&patch, Some(&p), 8).unwrap()).unwrap();
+        assert_eq!((t.query, t.candidate.as_str()), (q, "news"));
+        // An empty name clears the name and keeps q.
+        let (t, _) = s.with_patch(&resolve_candidate(&serde_json::json!({ "candidate": "" }), Some(&p), 8).unwrap()).unwrap();
+        assert_eq!((t.query, t.candidate.as_str()), (s.query.clone(), ""));
+        // Unknown names and the wrong d are refused, naming what exists.
+        let e = resolve_candidate(&serde_json::json!({ "candidate": "pizza" }), Some(&p), 8).unwrap_err();
+        assert_eq!(e.to_string(), "candidate: the scene \"why-din-works\" has no candidate \"pizza\"; use food, news, makeup, cars");
+        assert_eq!(crate::errors::Localized::zh(&e), "candidate：场景 \"why-din-works\" 没有候选物品 \"pizza\"；请用 food、news、makeup、cars");
+        let e = resolve_candidate(&serde_json::json!({ "candidate": "news" }), Some(&p), 3).unwrap_err();
+        assert_eq!(e.to_string(), "candidate \"news\" has d = 8, but the scene has d = 3");
+        assert_eq!(crate::errors::Localized::code(&e), "E_DIM_MISMATCH");
+        assert!(resolve_candidate(&serde_json::json!({ "candidate": "x" }), preset("blank").as_ref(), 8).is_err());
+    }
 
     #[test]
     fn default_scene_teaches() {
@@ -433,7 +553,7 @@ mod category_tests {
 ///   Gaussian noise per component (the crate's seeded xoshiro256**
 ///   generator, [`crate::rng::Rng`]);
 /// * the candidate `q` is the centre of cluster 0 plus a little noise;
-/// * labels are `c{cluster}-{i}`.
+/// * labels are `c{cluster}-{i}`, colour ids `0, 1, 2, …`.
 ///
 /// Numbers are kept to 3 decimals, like edits in the page.
 ///
@@ -468,7 +588,7 @@ pub fn generated(n: usize, d: usize, seed: u64) -> Scene {
     for i in 0..n {
         let c = i % k;
         let v: Vec<f64> = centre(c).into_iter().map(|x| round(x + noise * rng.normal())).collect();
-        items.push(Item { label: format!("c{}-{}", c + 1, i + 1), vector: v });
+        items.push(Item::new(&format!("c{}-{}", c + 1, i + 1), &v).with_color(u16::try_from(i).unwrap_or(u16::MAX)));
     }
     let query: Vec<f64> = centre(0).into_iter().map(|x| round(x + 0.1 * rng.normal())).collect();
     scene("generated", "", query, items)

@@ -26,20 +26,98 @@ pub const MAX_N: usize = 10_000;
 /// Longest label, in characters.
 pub const MAX_LABEL: usize = 200;
 
-/// One LastN item (or a named candidate): a label and its vector.
+/// One LastN item (or a named candidate): a label, its vector and its colour.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
     /// Name shown in every panel, e.g. "ramen".
     pub label: String,
     /// The item's embedding, length `d`.
     pub vector: Vec<f64>,
+    /// The item's colour id, kept for the item's whole life (removing or
+    /// adding other items never changes it). Every panel draws the item in
+    /// colour `id mod k` of the theme's `k` item colours (see
+    /// [`crate::palette::Palette::item`]).
+    pub color: u16,
 }
 
 impl Item {
-    /// Makes an item from a label and a vector.
+    /// Makes an item from a label and a vector, with colour id 0 (lists
+    /// of items get their colours from [`numbered_colors`] or
+    /// [`fill_colors`]).
     #[must_use]
     pub fn new(label: &str, vector: &[f64]) -> Self {
-        Item { label: label.to_owned(), vector: vector.to_vec() }
+        Item { label: label.to_owned(), vector: vector.to_vec(), color: 0 }
+    }
+
+    /// This item with colour id `color`.
+    #[must_use]
+    pub fn with_color(mut self, color: u16) -> Self {
+        self.color = color;
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Colour identity of the items (issue 11 §4).
+
+/// The smallest colour id no item of `items` has: what a new item gets.
+///
+/// ```
+/// use din_viz::scene::{first_unused_color, Item};
+/// let items = vec![Item::new("a", &[1.0]).with_color(0), Item::new("b", &[1.0]).with_color(2)];
+/// assert_eq!(first_unused_color(&items), 1);
+/// assert_eq!(first_unused_color(&[]), 0);
+/// ```
+#[must_use]
+pub fn first_unused_color(items: &[Item]) -> u16 {
+    let mut used: Vec<u16> = items.iter().map(|it| it.color).collect();
+    used.sort_unstable();
+    used.dedup();
+    let mut id: u16 = 0;
+    for u in used {
+        if u != id {
+            break;
+        }
+        id = id.saturating_add(1);
+    }
+    id
+}
+
+/// `items` with colour ids `0, 1, 2, …` in order: the colours a new list
+/// of items (a built-in scene, an import, an old link) starts with.
+#[must_use]
+pub fn numbered_colors(mut items: Vec<Item>) -> Vec<Item> {
+    for (i, it) in items.iter_mut().enumerate() {
+        it.color = u16::try_from(i).unwrap_or(u16::MAX);
+    }
+    items
+}
+
+/// Gives every item whose `explicit[i]` is false the smallest colour id
+/// that neither an explicit item nor an earlier filled one has, in order;
+/// explicit ids are kept as they are. With no explicit id at all this is
+/// [`numbered_colors`], so a list that never named its colours opens as
+/// it always did.
+///
+/// ```
+/// use din_viz::scene::{fill_colors, Item};
+/// let mut items = vec![Item::new("a", &[1.0]), Item::new("b", &[1.0]).with_color(0), Item::new("c", &[1.0])];
+/// fill_colors(&mut items, &[false, true, false]);
+/// assert_eq!(items.iter().map(|it| it.color).collect::<Vec<_>>(), vec![1, 0, 2]);
+/// ```
+pub fn fill_colors(items: &mut [Item], explicit: &[bool]) {
+    let mut used: std::collections::BTreeSet<u16> =
+        items.iter().zip(explicit).filter(|(_, e)| **e).map(|(it, _)| it.color).collect();
+    let mut next: u16 = 0;
+    for (i, it) in items.iter_mut().enumerate() {
+        if explicit.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        while used.contains(&next) {
+            next = next.saturating_add(1);
+        }
+        it.color = next;
+        used.insert(next);
     }
 }
 
@@ -402,13 +480,13 @@ impl Scene {
     }
 
     /// The state as the JSON object `din.state()` returns:
-    /// `{scene, query, items: [{label, vector}], similarity, normalization, temperature}`.
+    /// `{scene, query, items: [{label, vector, color}], similarity, normalization, temperature}`.
     #[must_use]
     pub fn to_json(&self) -> Value {
         let items: Vec<Value> = self
             .items
             .iter()
-            .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector }))
+            .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector, "color": it.color }))
             .collect();
         serde_json::json!({
             "scene": self.name,
@@ -622,6 +700,47 @@ impl Scene {
     }
 }
 
+impl Scene {
+    /// The new scene with LastN item `i` (0-based) removed. Every other
+    /// item keeps its label, vector and colour id.
+    ///
+    /// ```
+    /// use din_viz::presets::default_scene;
+    /// let s = default_scene();
+    /// let (t, _) = s.without_item(0).unwrap();
+    /// assert_eq!(t.items.len(), 8);
+    /// assert_eq!(t.items[0].color, s.items[1].color);
+    /// ```
+    ///
+    /// # Errors
+    /// [`SceneError::NoSuch`] for a bad `i`; otherwise as [`Scene::validate`].
+    pub fn without_item(&self, i: usize) -> Result<(Scene, Attention), SceneError> {
+        if i >= self.items.len() {
+            return Err(SceneError::NoSuch { what: format!("item x{}", i + 1) });
+        }
+        let mut next = self.clone();
+        next.items.remove(i);
+        let att = next.validate()?;
+        Ok((next, att))
+    }
+
+    /// The new scene with an item appended; it gets the first colour id no
+    /// other item has ([`first_unused_color`]).
+    ///
+    /// # Errors
+    /// [`SceneError::TooLarge`] past [`MAX_N`] items; otherwise as [`Scene::validate`].
+    pub fn with_item_added(&self, label: &str, vector: &[f64]) -> Result<(Scene, Attention), SceneError> {
+        if self.items.len() >= MAX_N {
+            return Err(SceneError::TooLarge { field: "items".into(), got: self.items.len() + 1, max: MAX_N });
+        }
+        let mut next = self.clone();
+        let color = first_unused_color(&next.items);
+        next.items.push(Item::new(label, vector).with_color(color));
+        let att = next.validate()?;
+        Ok((next, att))
+    }
+}
+
 fn check_label(field: &str, s: &str) -> Result<(), SceneError> {
     let n = s.chars().count();
     if n > MAX_LABEL {
@@ -734,6 +853,7 @@ fn decode_items(v: &Value) -> Result<Vec<Item>, SceneError> {
         return Err(SceneError::TooLarge { field: "items".into(), got: arr.len(), max: MAX_N });
     }
     let mut out = Vec::with_capacity(arr.len());
+    let mut explicit = Vec::with_capacity(arr.len());
     for (i, it) in arr.iter().enumerate() {
         let field = format!("items[{i}]");
         let obj: &Map<String, Value> =
@@ -750,9 +870,28 @@ fn decode_items(v: &Value) -> Result<Vec<Item>, SceneError> {
                 return Err(SceneError::Invalid { field: format!("{field}.vector"), reason: "is missing".into() })
             }
         };
-        out.push(Item { label, vector });
+        let color = match obj.get("color") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(decode_color(&format!("{field}.color"), v)?),
+        };
+        explicit.push(color.is_some());
+        out.push(Item { label, vector, color: color.unwrap_or(0) });
     }
+    fill_colors(&mut out, &explicit);
     Ok(out)
+}
+
+/// A colour id: a whole number from 0 to 65535.
+fn decode_color(field: &str, v: &Value) -> Result<u16, SceneError> {
+    let bad = || SceneError::Invalid {
+        field: field.to_owned(),
+        reason: format!("must be a whole number from 0 to {} (a colour id), not {v}", u16::MAX),
+    };
+    let x = v.as_f64().ok_or_else(bad)?;
+    if x.fract() != 0.0 || !(0.0..=f64::from(u16::MAX)).contains(&x) {
+        return Err(bad());
+    }
+    Ok(x as u16)
 }
 
 #[cfg(test)]
@@ -878,6 +1017,88 @@ mod tests {
         assert_eq!(t.items[1].vector[2], -1.0);
         let e = s.with_item_component(1, 2, "").unwrap_err().to_string();
         assert_eq!(e, "x2 component 3 is empty: type a number, for example 0.5");
+    }
+
+    // ----------------------------------------------------------- colour identity (issue 11 §4)
+
+    fn colors(s: &Scene) -> Vec<u16> {
+        s.items.iter().map(|it| it.color).collect()
+    }
+
+    #[test]
+    fn removing_an_item_keeps_every_other_colour() {
+        use crate::options::Theme;
+        use crate::palette::palette;
+        for p in crate::presets::PRESET_IDS.iter().filter_map(|id| crate::presets::preset(id)) {
+            let s = p.scene;
+            for theme in [Theme::Light, Theme::Dark, Theme::Contrast] {
+                let pal = palette(theme);
+                for i in 0..s.items.len() {
+                    let (t, _) = s.without_item(i).unwrap();
+                    let before: Vec<_> = (0..s.items.len()).filter(|&j| j != i).map(|j| pal.item_of(&s, j)).collect();
+                    let after: Vec<_> = (0..t.items.len()).map(|j| pal.item_of(&t, j)).collect();
+                    assert_eq!(before, after, "{}: removing x{} recoloured others ({theme:?})", p.id, i + 1);
+                }
+            }
+        }
+        assert!(matches!(default_scene().without_item(9), Err(SceneError::NoSuch { .. })));
+    }
+
+    #[test]
+    fn a_new_item_gets_the_first_unused_colour() {
+        let s = default_scene();
+        assert_eq!(colors(&s), (0..9).collect::<Vec<u16>>());
+        let (t, _) = s.without_item(0).unwrap();
+        let (u, _) = t.with_item_added("tea", &[0.0; 8]).unwrap();
+        assert_eq!(u.items[8].color, 0, "x1's colour is free again");
+        let (v, _) = u.with_item_added("coffee", &[0.0; 8]).unwrap();
+        assert_eq!(v.items[9].color, 9);
+        // Past the 12 colours the ids go on (13, 14, …) and the colours
+        // repeat with period 12: id k is drawn in colour k mod 12.
+        let mut w = default_scene();
+        for k in 0..6 {
+            w = w.with_item_added(&format!("i{k}"), &[0.0; 8]).unwrap().0;
+        }
+        assert_eq!(colors(&w), (0..15).collect::<Vec<u16>>());
+        let pal = &crate::palette::LIGHT;
+        assert_eq!(pal.item_of(&w, 12), pal.item_of(&w, 0));
+        assert_ne!(pal.item_of(&w, 11), pal.item_of(&w, 0));
+    }
+
+    #[test]
+    fn json_keeps_colour_ids_and_fills_missing_ones() {
+        let (s, _) = default_scene().without_item(0).unwrap();
+        let json = s.to_json().to_string();
+        assert!(json.contains("\"color\":1"), "{json}");
+        let (t, _) = default_scene().with_patch_json(&json).unwrap();
+        assert_eq!(colors(&t), (1..9).collect::<Vec<u16>>());
+        assert_eq!(t, s);
+        // Items without colour ids get the smallest ids the others leave free, in order.
+        let (u, _) = s
+            .with_patch_json(r#"{"items": [{"vector": [1,0,0,0,0,0,0,0], "color": 1}, {"vector": [0,1,0,0,0,0,0,0]}, {"vector": [0,0,1,0,0,0,0,0]}]}"#)
+            .unwrap();
+        assert_eq!(colors(&u), vec![1, 0, 2]);
+        for bad in ["-1", "1.5", "65536", "\"red\""] {
+            let e = s.with_patch_json(&format!(r#"{{"items": [{{"vector": [1,0,0,0,0,0,0,0], "color": {bad}}}]}}"#)).unwrap_err();
+            assert!(e.to_string().starts_with("items[0].color must be a whole number from 0 to 65535"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn builtin_scenes_have_distinct_colours_in_every_theme() {
+        use crate::options::Theme;
+        use crate::palette::palette;
+        for p in crate::presets::PRESET_IDS.iter().filter_map(|id| crate::presets::preset(id)) {
+            for theme in [Theme::Light, Theme::Dark, Theme::Contrast] {
+                let pal = palette(theme);
+                let cs: Vec<_> = (0..p.scene.items.len()).map(|i| pal.item_of(&p.scene, i)).collect();
+                for i in 0..cs.len() {
+                    for j in i + 1..cs.len() {
+                        assert!(crate::palette::delta_e(cs[i], cs[j]) >= 15.0, "{} {theme:?}: x{} and x{} look alike", p.id, i + 1, j + 1);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

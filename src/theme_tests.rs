@@ -219,7 +219,7 @@ fn palettes_meet_wcag_contrast() {
 #[test]
 fn dark_items_are_brightened_and_contrast_items_saturated() {
     let (l, d, c) = (&LIGHT, palette(Theme::Dark), palette(Theme::Contrast));
-    for i in 0..9 {
+    for i in 0..crate::palette::ITEM_COLORS {
         // Each dark-theme item is at least as light as the light-theme one.
         assert!(luminance(d.items[i]) >= luminance(l.items[i]) - 1e-12, "item {i}");
         // Saturation (max − min channel) of the contrast theme's items.
@@ -228,11 +228,30 @@ fn dark_items_are_brightened_and_contrast_items_saturated() {
         assert!(sat >= 0x60, "contrast item {i} is saturated");
     }
     // Every pair of contrast items is far apart (squared RGB distance).
-    for i in 0..9 {
-        for j in i + 1..9 {
+    for i in 0..crate::palette::ITEM_COLORS {
+        for j in i + 1..crate::palette::ITEM_COLORS {
             let (a, b) = (c.items[i], c.items[j]);
             let d2 = (i32::from(a.0) - i32::from(b.0)).pow(2) + (i32::from(a.1) - i32::from(b.1)).pow(2) + (i32::from(a.2) - i32::from(b.2)).pow(2);
             assert!(d2 >= 60 * 60, "contrast items {i} and {j} are too close");
+        }
+    }
+}
+
+/// Issue 11 §4: the item colours of every theme are told apart from one
+/// another and from q, pooled and the mean (CIE76 ΔE at least 15).
+#[test]
+fn item_colours_are_distinct_in_every_theme() {
+    for theme in Theme::ALL {
+        let p = palette(theme);
+        for (i, a) in p.items.iter().enumerate() {
+            for (j, b) in p.items.iter().enumerate().skip(i + 1) {
+                let de = crate::palette::delta_e(*a, *b);
+                assert!(de >= 15.0, "{theme}: items {i} {} and {j} {} are ΔE {de:.1} apart", hex(*a), hex(*b));
+            }
+            for (what, c) in [("q", p.query), ("pooled", p.pooled), ("mean", p.mean), ("ground", p.background)] {
+                let de = crate::palette::delta_e(*a, c);
+                assert!(de >= 15.0, "{theme}: item {i} {} is ΔE {de:.1} from {what} {}", hex(*a), hex(c));
+            }
         }
     }
 }

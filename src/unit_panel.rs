@@ -308,7 +308,7 @@ pub fn draw_unit<DB: DrawingBackend>(
         rect(area, (pad - st.tpx(4.0), pad - st.tpx(3.0), pad + sw + st.tpx(10.0) + hw, pad + st.tpx(21.0)), pal.highlight.filled())?;
     }
     let sy = pad + st.tpx(9.0);
-    rect(area, (pad, sy - sw / 2, pad + sw, sy + sw / 2), pal.item(item).filled())?;
+    rect(area, (pad, sy - sw / 2, pad + sw, sy + sw / 2), pal.item_of(scene, item).filled())?;
     text(area, &head, (pad + sw + st.tpx(6.0), pad), tfont, HPos::Left, VPos::Top)?;
     let hidden: Vec<String> = unit.hidden().iter().map(usize::to_string).collect();
     let hidden = if hidden.is_empty() { lang.pick("none", "无").to_owned() } else { hidden.join(" → ") };
@@ -356,7 +356,7 @@ pub fn draw_unit<DB: DrawingBackend>(
     let marked = trace.layers.first().and_then(|l| arg_abs_max(&l.post));
     let (input, layers) = draw_network(area, net, scene, unit, &trace, item, marked, st)?;
     let curve = match marked {
-        Some(j) => draw_curve(area, curve_r, unit, &trace, item, j, st)?,
+        Some(j) => draw_curve(area, curve_r, unit, &trace, pal.item_of(scene, item), j, st)?,
         None => {
             let msg = lang.pick(
                 "This unit has no hidden layer: z is a linear function of the input.",
@@ -511,7 +511,7 @@ fn draw_network<DB: DrawingBackend>(
     let input = strip_rect(y + seg_h, 4 * d);
     let segs: [(String, RGBColor, Option<RGBColor>); 4] = [
         (lang.pick("q", "候选物品 q").to_owned(), pal.query, Some(pal.query)),
-        (tr(lang, format!("x{s}"), format!("行为 x{s}")), pal.text, Some(pal.item(item))),
+        (tr(lang, format!("x{s}"), format!("行为 x{s}")), pal.text, Some(pal.item_of(scene, item))),
         (tr(lang, format!("q − x{s}"), format!("差 q − x{s}")), pal.text, None),
         (tr(lang, format!("q ⊙ x{s}"), format!("积 q ⊙ x{s}")), pal.text, None),
     ];
@@ -583,6 +583,12 @@ fn draw_network<DB: DrawingBackend>(
     let zy = prev.3 + (out_top - prev.3 + st.tpx(3.0)) / 2;
     step_label(area, &format!("z = w · h{last} + b"), cx, zy, formula_left, &step_font, st)?;
     let mut yy = out_top + st.tpx(2.0);
+    // The step-through has not revealed this item's weight yet: no numbers.
+    let (z_txt, a_txt) = if st.reveal.is_all() || st.reveal.alpha(item) {
+        (z_txt, a_txt)
+    } else {
+        (format!("z{s} = ?"), tr(lang, format!("α{s} = ? (at step {})", item + 1), format!("α{s} = ?（第 {} 步显示）", item + 1)))
+    };
     let z_font = st.bold(big_px, &pal.text);
     let z_txt = clip_to(area, &z_txt, &z_font, col_w);
     text(area, &z_txt, (x0, yy), z_font, HPos::Left, VPos::Top)?;
@@ -609,7 +615,7 @@ fn draw_curve<DB: DrawingBackend>(
     r: Rect,
     unit: &ActivationUnit,
     trace: &UnitTrace,
-    item: usize,
+    item_color: RGBColor,
     j: usize,
     st: &Style,
 ) -> Result<Rect, DrawError> {
@@ -680,7 +686,7 @@ fn draw_curve<DB: DrawingBackend>(
         if p_now.is_some() {
             v.push((lang.pick("p(s), Dice's gate", "p(s)，Dice 的门控").to_owned(), pal.gate));
         }
-        v.push((tr(lang, format!("unit {u} now"), format!("单元 {u} 当前值")), pal.item(item)));
+        v.push((tr(lang, format!("unit {u} now"), format!("单元 {u} 当前值")), item_color));
         v
     };
     let mut ly = ly;
@@ -771,7 +777,7 @@ fn draw_curve<DB: DrawingBackend>(
     // The unit's current input.
     if s_now.is_finite() && f_now.is_finite() {
         let dot = to_px(s_now, f_now);
-        let guide = pal.item(item).stroke_width(st.stroke(1.5));
+        let guide = item_color.stroke_width(st.stroke(1.5));
         let (_, base_y) = to_px(s_now, 0.0_f64.clamp(y_lo, y_hi));
         dashed_line(area, dot, (dot.0, base_y), 4.0 * st.scale, guide)?;
         if let Some(p) = p_now {
@@ -779,7 +785,7 @@ fn draw_curve<DB: DrawingBackend>(
             area.draw(&Circle::new(pd, st.tpx(4.5), pal.background.filled())).map_err(err)?;
             area.draw(&Circle::new(pd, st.tpx(4.5), pal.gate.stroke_width(st.stroke(2.0)))).map_err(err)?;
         }
-        area.draw(&Circle::new(dot, st.tpx(6.5), pal.item(item).filled())).map_err(err)?;
+        area.draw(&Circle::new(dot, st.tpx(6.5), item_color.filled())).map_err(err)?;
         area.draw(&Circle::new(dot, st.tpx(6.5), pal.text.stroke_width(st.stroke(2.0)))).map_err(err)?;
     }
     Ok(plot)

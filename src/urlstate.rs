@@ -15,7 +15,7 @@
 //! | `v` | format version; we write 1, a missing `v` means 1 |
 //! | `scene` | `why-din-works`, `interest-intensity`, `blank`, `generated`, or any other name when `x` is given |
 //! | `d`, `n` | `blank`: `d`; `generated`: `n` and `d` (`presets::generated(n, d, 2018)`) |
-//! | `x` | the items: `label:1,2,3;label2:4,5,6` (`x=` is an empty LastN) |
+//! | `x` | the items: `label:1,2,3;label2:4,5,6` (`x=` is an empty LastN); each item may end in `@id`, its colour id (`label:1,2,3@4`), written only when the ids are not `0, 1, 2, …` in order; an item without one gets the smallest id no other item has |
 //! | `candidate` | a named candidate of the scene (sets `q` and the candidate's name) |
 //! | `q` | the query vector: `1,.5,-.25` |
 //! | `similarity`, `normalization`, `temperature`, `activation`, `maxlen` | the settings |
@@ -50,7 +50,7 @@ use crate::i18n::Lang;
 use crate::lecture::{steps_total, Placement};
 use crate::options::{panels_text, parse_tab, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
 use crate::presets::{self, Preset, PRESET_IDS};
-use crate::scene::{parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
+use crate::scene::{fill_colors, parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
 use crate::unit::{Activation, MAX_LEN_LIMIT};
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
@@ -497,6 +497,10 @@ fn write_link(state: &UrlState, origin: &Scene) -> String {
     // x: the items, unless the base already has them.
     if matches!(base, Base::Custom(_)) || s.items != cur.items {
         push_param(&mut out, "x", "");
+        // Colour ids are written (`@id` after each item's numbers) only
+        // when they are not 0, 1, 2, … in order, what a link without
+        // them gives.
+        let numbered = s.items.iter().enumerate().all(|(i, it)| usize::from(it.color) == i);
         for (i, it) in s.items.iter().enumerate() {
             if i > 0 {
                 out.push(';');
@@ -504,6 +508,10 @@ fn write_link(state: &UrlState, origin: &Scene) -> String {
             push_encoded(&mut out, &it.label);
             out.push(':');
             push_vector(&mut out, &it.vector);
+            if !numbered {
+                out.push('@');
+                out.push_str(&it.color.to_string());
+            }
         }
         set_items(&mut cur, s.items.clone());
     }
@@ -872,6 +880,7 @@ fn parse_items(raw: &str) -> Result<Vec<Item>, Message> {
         ));
     }
     let mut items: Vec<Item> = Vec::with_capacity(count);
+    let mut explicit = Vec::with_capacity(count);
     for (i, part) in raw.split(';').enumerate() {
         let no = i + 1;
         let Some((raw_label, raw_vector)) = part.rsplit_once(':') else {
@@ -890,6 +899,12 @@ fn parse_items(raw: &str) -> Result<Vec<Item>, Message> {
                 format!("x：第 {no} 个物品的名称有 {len} 个字符；最多允许 {MAX_LABEL} 个"),
             ));
         }
+        // An optional colour id after the numbers: `label:1,2@3`.
+        let (raw_vector, color) = match raw_vector.rsplit_once('@') {
+            Some((v, c)) => (v, Some(parse_color(no, c)?)),
+            None => (raw_vector, None),
+        };
+        explicit.push(color.is_some());
         let vector = parse_vector(raw_vector, &format!("x item {no}"), |k| format!("x item {no} component {}", k + 1))?;
         if let Some(first) = items.first() {
             let (got, want) = (vector.len(), first.vector.len());
@@ -901,9 +916,29 @@ fn parse_items(raw: &str) -> Result<Vec<Item>, Message> {
                 ));
             }
         }
-        items.push(Item { label, vector });
+        items.push(Item { label, vector, color: color.unwrap_or(0) });
     }
+    fill_colors(&mut items, &explicit);
     Ok(items)
+}
+
+/// The colour id after `@` in item `no` of `x`: a whole number from 0 to 65535.
+fn parse_color(no: usize, raw: &str) -> Result<u16, Message> {
+    let shown = clip(raw);
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(message(
+            "E_URL",
+            format!("x: the colour id of item {no} (after @) is \"{shown}\", not a whole number"),
+            format!("x：第 {no} 个物品的颜色编号（@ 之后）是 \"{shown}\"，不是整数"),
+        ));
+    }
+    raw.parse::<u16>().map_err(|_| {
+        message(
+            "E_TOO_LARGE",
+            format!("x: the colour id of item {no} is {shown}; at most {} is allowed", u16::MAX),
+            format!("x：第 {no} 个物品的颜色编号是 {shown}；最大为 {}", u16::MAX),
+        )
+    })
 }
 
 fn unknown_name(key: &str, got: &str, choices: &str, choices_zh: &str) -> Message {
@@ -1263,6 +1298,38 @@ mod tests {
         link
     }
 
+    /// Issue 11 §4: colour ids travel in `x=` as `@id`, only when they are
+    /// not 0, 1, 2, …; old links (no `@`) open with the colours they had.
+    #[test]
+    fn colour_ids_round_trip_and_old_links_keep_their_colours() {
+        let origin = default_scene();
+        let colors = |s: &Scene| s.items.iter().map(|it| it.color).collect::<Vec<u16>>();
+        // Removing x1: the others keep ids 1…8, so the link names them.
+        let mut state = UrlState::new(origin.without_item(0).unwrap().0);
+        let link = round_trip(&state, &origin);
+        assert!(link.contains("@1;") && link.contains("@8&") || link.ends_with("@8"), "{link}");
+        assert_eq!(colors(&decode(&link, "").state.scene), (1..9).collect::<Vec<u16>>());
+        // Then a new item: the first free id, 0.
+        state.scene = state.scene.with_item_added("tea", &[0.0; 8]).unwrap().0;
+        let link = round_trip(&state, &origin);
+        assert_eq!(colors(&decode(&link, "").state.scene), vec![1, 2, 3, 4, 5, 6, 7, 8, 0]);
+        // Ids 0, 1, 2, … in order are not written: links as before.
+        let mut edited = UrlState::new(origin.clone());
+        edited.scene.items[2].label = "hot pot".into();
+        let link = round_trip(&edited, &origin);
+        assert!(!link.contains('@'), "{link}");
+        // An old link (no @) opens with ids 0, 1, 2, …; a partial one fills the gaps in order.
+        assert_eq!(colors(&ok("scene=mine&x=a:1;b:2;c:3").state.scene), vec![0, 1, 2]);
+        assert_eq!(colors(&ok("scene=mine&x=a:1@1;b:2;c:3").state.scene), vec![1, 0, 2]);
+        // Bad ids are refused with a message naming the item.
+        for (bad, what) in [("x=a:1@x", "not a whole number"), ("x=a:1@", "not a whole number"), ("x=a:1@70000", "at most 65535")] {
+            let r = d(&format!("scene=mine&{bad}"));
+            assert!(r.problems.iter().any(|m| m.en.contains("colour id of item 1") && m.en.contains(what)), "{bad}: {:?}", en(&r));
+        }
+        // Built-in scenes open with distinct ids 0…n-1.
+        assert_eq!(colors(&ok("scene=interest-intensity").state.scene), (0..10).collect::<Vec<u16>>());
+    }
+
     #[test]
     fn empty_link_is_the_default_page() {
         let r = ok("");
@@ -1326,7 +1393,7 @@ mod tests {
         let r = ok("scene=mine&x=a:1,2;b%20%E6%B1%A4:3,-.5");
         let s = &r.state.scene;
         assert_eq!(s.name, "mine");
-        assert_eq!(s.items, vec![Item::new("a", &[1.0, 2.0]), Item::new("b 汤", &[3.0, -0.5])]);
+        assert_eq!(s.items, vec![Item::new("a", &[1.0, 2.0]), Item::new("b 汤", &[3.0, -0.5]).with_color(1)]);
         assert_eq!(s.query, vec![0.0, 0.0]);
         assert_eq!(r.origin, r.state.scene);
         // A label may hold a literal ':' (the last one separates) and '+'.
@@ -1559,7 +1626,7 @@ mod tests {
         // A custom scene with Unicode labels and separators in them.
         let mut custom = blank(3).scene;
         custom.name = "my scene: 第一 & more;+".into();
-        custom.items = vec![Item::new("a:b;c,d=e&f%", &[1e-7, -0.0, 123456.789]), Item::new("", &[f64::MIN_POSITIVE, 5e-324, -1e300])];
+        custom.items = vec![Item::new("a:b;c,d=e&f%", &[1e-7, -0.0, 123456.789]), Item::new("", &[f64::MIN_POSITIVE, 5e-324, -1e300]).with_color(1)];
         custom.query = vec![0.1 + 0.2, 1.0, -3.5];
         custom.candidate = "pick 😀".into();
         custom.similarity = Similarity::Cosine;

@@ -17,7 +17,7 @@ use crate::projection::{Basis, View};
 use crate::either::Either;
 use crate::history::History;
 use crate::options::{Layout, Panel, Theme, ViewPatch};
-use crate::scene::{Item, Scene, SceneError, MAX_LABEL, MAX_N};
+use crate::scene::{Scene, SceneError, MAX_LABEL, MAX_N};
 use crate::urlstate::{self, UrlState};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -173,6 +173,12 @@ pub struct App {
     step: Option<usize>,
     highlight: Option<usize>,
     selected: usize,
+    /// How far the weighted-sum step's animation is (0 to 1; 1 = at rest).
+    sum_progress: f64,
+    /// The user's own settings, kept while the step-through shows its
+    /// lecture setting ([`crate::steps::lecture_setting`]); given back when
+    /// it stops, or by [`App::use_step_setting`]`(false)`.
+    steps_saved: Option<crate::steps::Settings>,
     qkv_rows: Vec<crate::lecture::Rect>,
     placement: crate::lecture::Placement,
     /// Lecture mode or the long page, and lecture mode's tab.
@@ -186,6 +192,8 @@ pub struct App {
     view: Option<View>,
     map_layout: Option<MapLayout>,
     bars_layout: Option<BarsLayout>,
+    /// Where the step-through panel last put its strips (screen only).
+    steps_layout: Option<crate::lecture::StepsLayout>,
     drag: Option<Drag>,
     /// The map's catalogue is shown (URL key and state field `density`).
     show_density: bool,
@@ -300,6 +308,8 @@ impl App {
             step: None,
             highlight: None,
             selected: 0,
+            sum_progress: 1.0,
+            steps_saved: None,
             qkv_rows: Vec::new(),
             placement: crate::lecture::Placement::Ranking,
             layout: Layout::Explore,
@@ -312,6 +322,7 @@ impl App {
             view: None,
             map_layout: None,
             bars_layout: None,
+            steps_layout: None,
             drag: None,
             show_density: true,
             catalogue_cache: std::cell::RefCell::new(None),
@@ -397,6 +408,16 @@ impl App {
                 )));
             }
         }
+        // A named candidate without a query sets q, as `candidate=` in a link does.
+        let named_preset = v.get("scene").and_then(|x| x.as_str()).and_then(presets::preset);
+        let d = v
+            .get("items")
+            .and_then(|x| x.as_array())
+            .and_then(|a| a.first())
+            .and_then(|it| it.get("vector"))
+            .and_then(|x| x.as_array())
+            .map_or(self.scene.dim(), Vec::len);
+        let v = presets::resolve_candidate(&v, Some(named_preset.as_ref().unwrap_or(&self.preset)), d).map_err(|e| self.fail(e))?;
         let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
         let view = crate::options::view_patch(&v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
@@ -419,6 +440,7 @@ impl App {
         let stepping = step.is_some() && v.get("step").is_some_and(|x| !x.is_null());
         self.step = step;
         let tab_given = view.tab.is_some();
+        self.sum_progress = 1.0;
         self.set_view_checked(view);
         if stepping && !tab_given {
             self.follow_step();
@@ -468,13 +490,11 @@ impl App {
         if self.scene.items.len() >= MAX_N {
             return Err(self.fail(message("E_TOO_LARGE", format!("the LastN already has {MAX_N} items, the most allowed"), format!("LastN 已有 {MAX_N} 个物品，已达上限"))));
         }
-        let mut next = self.scene.clone();
-        let k = next.items.len() + 1;
-        let vector = next.query.iter().enumerate().map(|(j, v)| rounded(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
-        next.items.push(Item { label: format!("item {k}"), vector });
-        let att = next.validate().map_err(|e| self.fail(e))?;
-        self.apply(next, att);
-        Ok(())
+        let k = self.scene.items.len() + 1;
+        let vector: Vec<f64> = self.scene.query.iter().enumerate().map(|(j, v)| rounded(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
+        // The new item gets the first colour no item has (colours stay with their items).
+        let r = self.scene.with_item_added(&format!("item {k}"), &vector);
+        self.apply_result(r)
     }
 
     /// Removes item `i`.
@@ -483,11 +503,9 @@ impl App {
         if i >= self.scene.items.len() {
             return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
         }
-        let mut next = self.scene.clone();
-        next.items.remove(i);
-        let att = next.validate().map_err(|e| self.fail(e))?;
-        self.apply(next, att);
-        Ok(())
+        // Every other item keeps its colour id.
+        let r = self.scene.without_item(i);
+        self.apply_result(r)
     }
 
     /// Changes d from typed text; returns a sentence saying what was kept.
@@ -621,8 +639,8 @@ impl App {
         .to_string()
     }
 
-    /// A number that changes whenever the LastN items (labels or vectors)
-    /// may have changed, so the page refreshes its table only then.
+    /// A number that changes whenever the LastN items (labels, vectors or
+    /// colour ids) may have changed, so the page refreshes its table only then.
     #[wasm_bindgen(js_name = itemsVersion)]
     pub fn items_version(&self) -> f64 {
         if let Some(v) = self.items_version.get() {
@@ -643,6 +661,7 @@ impl App {
                 h = (h ^ u64::from(b)).wrapping_mul(PRIME);
             }
             h = (h ^ 0xff).wrapping_mul(PRIME);
+            h = (h ^ u64::from(it.color)).wrapping_mul(PRIME);
             for v in &it.vector {
                 h = (h ^ v.to_bits()).wrapping_mul(PRIME);
             }
@@ -651,7 +670,8 @@ impl App {
         (h >> 11) as f64
     }
 
-    /// Items `start .. start + count` (clamped) as JSON `[{label, vector}]`.
+    /// Items `start .. start + count` (clamped) as JSON `[{label, vector, color}]`
+    /// (`color` is the colour id).
     #[wasm_bindgen(js_name = itemsJson)]
     pub fn items_json(&self, start: usize, count: usize) -> String {
         let n = self.scene.items.len();
@@ -659,16 +679,25 @@ impl App {
         let b = a.saturating_add(count).min(n);
         let v: Vec<serde_json::Value> = self.scene.items[a..b]
             .iter()
-            .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector }))
+            .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector, "color": it.color }))
             .collect();
         serde_json::Value::Array(v).to_string()
     }
 
-    /// Summary numbers of the result (no vectors), as JSON `{alphaSum, pooledNorm, meanNorm}`.
+    /// Summary numbers of the result (no vectors), as JSON `{alphaSum,
+    /// pooledNorm, meanNorm, shown: {alphaSum, results}, note}`: `shown`
+    /// says which of them the step-through has revealed (the readout shows
+    /// the others as "?" with `note`, in the interface language).
     #[wasm_bindgen(js_name = normsJson)]
     pub fn norms_json(&self) -> String {
         let a = &self.att;
-        serde_json::json!({ "alphaSum": a.alpha_sum, "pooledNorm": a.pooled_norm, "meanNorm": a.mean_norm }).to_string()
+        let r = crate::steps::Reveal::at(self.step, self.scene.items.len());
+        let note = if r.results { "" } else { self.lang.pick("step-through on: these appear at the weighted-sum step", "分步演示中：这些数在“加权和”一步显示") };
+        serde_json::json!({
+            "alphaSum": a.alpha_sum, "pooledNorm": a.pooled_norm, "meanNorm": a.mean_norm,
+            "shown": { "alphaSum": r.alpha_sum, "results": r.results }, "note": note,
+        })
+        .to_string()
     }
 
     /// Makes the named candidate `id` the query.
@@ -774,9 +803,135 @@ impl App {
         self.lang.code().to_owned()
     }
 
+    // ------------------------------------------------------------ step-through (issue 11 §3)
+
+    /// Starts the step-through at step 0 (the toggle button). A built-in
+    /// scene with a lecture setting ([`crate::steps::lecture_setting`]) is
+    /// switched to it, and the user's own settings are kept to be given
+    /// back; returns whether the settings changed (the page then commits
+    /// it as one undo step). Links and `setState({step})` never switch it.
+    #[wasm_bindgen(js_name = startSteps)]
+    pub fn start_steps(&mut self) -> Result<bool, JsValue> {
+        self.step = Some(0);
+        self.sum_progress = 1.0;
+        self.use_step_setting(true)
+    }
+
+    /// Stops the step-through (the toggle button). If the settings are
+    /// still the lecture setting it switched to, the user's own come back;
+    /// returns whether the settings changed.
+    #[wasm_bindgen(js_name = stopSteps)]
+    pub fn stop_steps(&mut self) -> Result<bool, JsValue> {
+        let back = self.use_step_setting(false)?;
+        self.step = None;
+        self.sum_progress = 1.0;
+        Ok(back)
+    }
+
+    /// Switches to the scene's lecture setting (`on`, keeping the user's
+    /// settings) or back to the user's settings kept when it was applied;
+    /// returns whether the settings changed. Does nothing without a
+    /// lecture setting, when it is already on, or with nothing kept.
+    #[wasm_bindgen(js_name = useStepSetting)]
+    pub fn use_step_setting(&mut self, on: bool) -> Result<bool, JsValue> {
+        let (next, saved) = crate::steps::switch_setting(&self.scene, self.lecture_setting(), self.steps_saved, on);
+        self.steps_saved = saved;
+        let Some(next) = next else { return Ok(false) };
+        let att = next.validate().map_err(|e| self.fail(e))?;
+        self.apply(next, att);
+        Ok(true)
+    }
+
+    /// The lecture setting of the scene on screen (a built-in scene that
+    /// has one, while its vectors are its own or edited, and its d fits).
+    fn lecture_setting(&self) -> Option<crate::steps::Settings> {
+        if self.scene.name != self.preset.id {
+            return None;
+        }
+        crate::steps::lecture_setting(&self.scene.name)
+    }
+
+    /// What the step-through panel says about its setting, as JSON
+    /// `{setting, lecture, applied, saved, note, action}`: the setting in
+    /// use (e.g. "dot similarity, softmax T = 0.3"), the scene's lecture
+    /// setting (or null), whether it is on, the user's kept setting (or
+    /// null), a sentence for the panel and the label of the button that
+    /// switches (null when there is nothing to switch), all in the
+    /// interface language.
+    #[wasm_bindgen(js_name = stepSettingJson)]
+    pub fn step_setting_json(&self) -> String {
+        let lang = self.lang;
+        let now = draw::definition_text(&self.scene, lang);
+        let lecture = self.lecture_setting();
+        let applied = lecture.is_some_and(|l| l.matches(&self.scene));
+        let saved = if applied { self.steps_saved.map(|s| draw::definition_text(&s.applied_to(&self.scene), lang)) } else { None };
+        let lecture_text = lecture.map(|l| draw::definition_text(&l.applied_to(&self.scene), lang));
+        let (note, action) = match (&lecture_text, applied, &saved) {
+            (Some(_), true, Some(mine)) => (
+                crate::textlayout::tr(
+                    lang,
+                    format!("The step-through uses the lecture setting: {now}, so the weighted sum and the average differ clearly. Your setting ({mine}) comes back when it stops."),
+                    format!("分步演示使用讲课设置：{now}，加权和与平均的差别清楚可见。结束演示后恢复你的设置（{mine}）。"),
+                ),
+                Some(tr_pick(lang, "use my setting", "改用我的设置")),
+            ),
+            (Some(_), true, None) => (
+                crate::textlayout::tr(lang, format!("The step-through uses: {now} (the lecture setting)."), format!("分步演示使用：{now}（讲课设置）。")),
+                None,
+            ),
+            (Some(l), false, _) => (
+                crate::textlayout::tr(
+                    lang,
+                    format!("The step-through uses your setting: {now}. The lecture setting ({l}) shows the difference between the weighted sum and the average more clearly."),
+                    format!("分步演示使用你的设置：{now}。讲课设置（{l}）能更清楚地显示加权和与平均的差别。"),
+                ),
+                Some(tr_pick(lang, "use the lecture setting", "使用讲课设置")),
+            ),
+            (None, _, _) => (
+                crate::textlayout::tr(lang, format!("The step-through uses: {now}."), format!("分步演示使用：{now}。")),
+                None,
+            ),
+        };
+        serde_json::json!({
+            "setting": now, "lecture": lecture_text, "applied": applied, "saved": saved, "note": note, "action": action,
+        })
+        .to_string()
+    }
+
+    /// Sets how far the weighted-sum step's animation is (0 to 1; 1, the
+    /// default, is at rest). The page runs it with requestAnimationFrame
+    /// when the user steps onto the weighted sum, unless the reader prefers
+    /// reduced motion; every other way onto the step is at rest.
+    #[wasm_bindgen(js_name = setSumProgress)]
+    pub fn set_sum_progress(&mut self, t: f64) {
+        self.sum_progress = if t.is_finite() { t.clamp(0.0, 1.0) } else { 1.0 };
+    }
+
+    /// The animation's progress (1 = at rest).
+    #[wasm_bindgen(js_name = sumProgress)]
+    pub fn sum_progress(&self) -> f64 {
+        self.sum_progress
+    }
+
+    /// Whether the step-through is on the weighted-sum step (`n + 2`).
+    #[wasm_bindgen(js_name = onSumStep)]
+    pub fn on_sum_step(&self) -> bool {
+        self.step == Some(crate::steps::sum_step(self.scene.items.len()))
+    }
+
+    /// Whether two items share a colour (more items than the theme's
+    /// colours, or ids given so): the table then says how colours repeat.
+    #[wasm_bindgen(js_name = colorsRepeat)]
+    pub fn colors_repeat(&self) -> bool {
+        let k = crate::palette::ITEM_COLORS;
+        let mut seen = vec![false; k];
+        self.scene.items.iter().any(|it| std::mem::replace(&mut seen[usize::from(it.color) % k], true))
+    }
+
     /// Turns the step-through on at `step` (clamped), or off with a negative number.
     #[wasm_bindgen(js_name = setStep)]
     pub fn set_step(&mut self, step: f64) -> Result<(), JsValue> {
+        self.sum_progress = 1.0;
         self.step = if step < 0.0 {
             None
         } else {
@@ -805,6 +960,7 @@ impl App {
     #[wasm_bindgen(js_name = stepBy)]
     pub fn step_by(&mut self, forward: bool) -> bool {
         let Some(s) = self.step else { return false };
+        self.sum_progress = 1.0;
         let last = self.steps_total() - 1;
         match (forward, s) {
             (true, s) if s < last => self.step = Some(s + 1),
@@ -865,10 +1021,11 @@ impl App {
         serde_json::json!({ "barsHeight": draw::bars_height_for(n, &st), "heatmapHeight": draw::heatmap_height_for(n, &st) }).to_string()
     }
 
-    /// The colour of item `i` as `#rrggbb` (the same in every panel).
+    /// The colour of item `i` (0-based) in the current theme as `#rrggbb`:
+    /// the colour of its colour id, the same in every panel.
     #[wasm_bindgen(js_name = itemColor)]
     pub fn item_color(&self, i: usize) -> String {
-        draw::item_color_hex(i)
+        crate::palette::hex(crate::palette::palette(self.theme).item_of(&self.scene, i))
     }
 
     /// Draws every visible chart at pixel ratio `scale`. The canvases'
@@ -888,6 +1045,23 @@ impl App {
             area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         }
         Ok(())
+    }
+
+    /// Redraws one visible chart (`panel`, e.g. `steps` while the weighted
+    /// sum animates) at pixel ratio `scale`, its canvas sized as for
+    /// [`App::render`]; a hidden or unknown panel draws nothing.
+    #[wasm_bindgen(js_name = renderPanel)]
+    pub fn render_panel(&mut self, panel: &str, scale: f64) -> Result<(), JsValue> {
+        let Ok(p) = panel.parse::<Panel>() else { return Ok(()) };
+        if !p.is_chart() || !self.panels.contains(&p) || p == Panel::Map {
+            return Ok(());
+        }
+        let Some(canvas) = self.canvas_for(p) else { return Ok(()) };
+        self.scale = scale;
+        let st = self.style(scale);
+        let area = self.backend(&canvas)?.into_drawing_area();
+        self.draw_panel(p, &area, &st, true)?;
+        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))
     }
 
     /// Draws `panel` (a chart name, or `all` for every visible chart on one
@@ -920,6 +1094,7 @@ impl App {
 
     fn style(&self, scale: f64) -> Style {
         let mut st = Style::new(scale);
+        st.reveal = crate::steps::Reveal::at(self.step, self.scene.items.len());
         st.lang = self.lang;
         st.highlight = self.highlight;
         st.theme = self.theme;
@@ -1019,7 +1194,10 @@ impl App {
                 draw::draw_map(area, &self.scene, &self.att, &self.basis, Some(view), catalogue.as_deref(), st).map_err(|e| self.fail(e))?;
             }
             Panel::Steps => {
-                crate::lecture::draw_steps(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), st).map_err(|e| self.fail(e))?;
+                let lay = crate::lecture::draw_steps_at(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), self.sum_progress, st).map_err(|e| self.fail(e))?;
+                if screen {
+                    self.steps_layout = Some(lay);
+                }
             }
             Panel::Qkv => {
                 let lay = crate::lecture::draw_qkv(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
@@ -1288,6 +1466,25 @@ impl App {
 
     /// Where the bars were last drawn, as JSON `{zeroX, pxPerUnit, bars: [[top, bottom, end], ...]}`
     /// in backend pixels (for tests and for tooltips).
+    /// Where the step-through panel last drew, in backend pixels of its
+    /// canvas, as JSON `{step, shown, alphas, items: [[x0, y0, x1, y1]],
+    /// query, pooled, mean, ranking, limit, adding, progress}` (rectangles
+    /// or null; `limit`: the one colour scale, −limit blue to limit red;
+    /// `adding`: the part being added while the weighted sum animates), or
+    /// null before the panel is drawn. For tests and tools.
+    #[wasm_bindgen(js_name = stepsLayoutJson)]
+    pub fn steps_layout_json(&self) -> String {
+        match &self.steps_layout {
+            Some(l) => serde_json::json!({
+                "step": l.step, "shown": l.shown, "alphas": l.alphas, "items": l.items, "query": l.query,
+                "pooled": l.pooled, "mean": l.mean, "ranking": l.ranking, "limit": l.limit, "adding": l.adding,
+                "progress": self.sum_progress,
+            })
+            .to_string(),
+            None => "null".to_owned(),
+        }
+    }
+
     #[wasm_bindgen(js_name = barsLayoutJson)]
     pub fn bars_layout_json(&self) -> String {
         match &self.bars_layout {
@@ -1524,6 +1721,7 @@ impl App {
             }
         }
         if view_named("step") {
+            self.sum_progress = 1.0;
             self.step = st.step.map(|s| s.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
         }
         if view_named("theme") {
@@ -1732,28 +1930,50 @@ impl App {
         let a = &self.att;
         let lang = self.lang;
         let n = s.items.len();
-        let order = crate::attention::descending_order(&a.alpha);
-        let top: Vec<usize> = if n > 60 { order.into_iter().take(30).collect() } else { (0..n).collect() };
+        // While the step-through is on, the text says no more than the charts do.
+        let reveal = crate::steps::Reveal::at(self.step, n);
+        let top = draw::shown_rows_revealed(&a.alpha, &reveal);
+        let hidden = "?".to_owned();
         let alpha_rows: Vec<Vec<String>> = top
             .iter()
-            .map(|&i| vec![format!("x{}", i + 1), s.items[i].label.clone(), draw::fmt_num(a.scores[i]), draw::fmt_num(a.alpha[i])])
+            .map(|&i| {
+                let known = reveal.is_all() || reveal.alpha(i);
+                let (sc, al) = if known { (draw::fmt_num(a.scores[i]), draw::fmt_num(a.alpha[i])) } else { (hidden.clone(), hidden.clone()) };
+                vec![format!("x{}", i + 1), s.items[i].label.clone(), sc, al]
+            })
             .collect();
         let more = n.saturating_sub(top.len());
-        let alpha_caption = if more > 0 {
+        let alpha_caption = if !reveal.is_all() {
+            lang.pick(
+                "Attention weights α of the LastN items (step-through on: “?” until its step)",
+                "LastN 物品的注意力权重 α（分步演示中：到相应步骤前显示为“？”）",
+            )
+            .to_owned()
+        } else if more > 0 {
             format!("{} {}", lang.pick("Weights α of the 30 items with the largest α; not listed:", "α 最大的 30 个物品的权重；未列出："), more)
         } else {
             lang.pick("Attention weights α of the LastN items", "LastN 物品的注意力权重 α").to_owned()
         };
         let d = s.dim();
         let dims = d.min(64);
-        let vec_rows: Vec<Vec<String>> = [("q", &s.query), (lang.pick("pooled", "加权和"), &a.pooled), (lang.pick("mean", "平均"), &a.mean)]
+        let vec_rows: Vec<Vec<String>> = [("q", &s.query, true), (lang.pick("pooled", "加权和"), &a.pooled, reveal.results), (lang.pick("mean", "平均"), &a.mean, reveal.results)]
             .iter()
-            .map(|(name, v)| std::iter::once((*name).to_owned()).chain(v.iter().take(dims).map(|x| draw::fmt_num(*x))).collect())
+            .map(|(name, v, known)| {
+                std::iter::once((*name).to_owned())
+                    .chain(v.iter().take(dims).map(|x| if *known { draw::fmt_num(*x) } else { hidden.clone() }))
+                    .collect()
+            })
             .collect();
         let mut vec_head = vec![lang.pick("vector", "向量").to_owned()];
         vec_head.extend((1..=dims).map(|k| k.to_string()));
         let nearest = (0..n).max_by(|&i, &j| a.alpha[i].total_cmp(&a.alpha[j]));
         let map = match nearest {
+            Some(_) if !reveal.results => lang
+                .pick(
+                    "Step-through on: the weights appear one step at a time; pooled and mean at the weighted-sum step.",
+                    "分步演示中：权重逐步出现；加权和与平均在“加权和”一步出现。",
+                )
+                .to_owned(),
             Some(i) => format!(
                 "{} x{} {} (α = {}). Σα = {}, |{}| = {}, |{}| = {}.",
                 lang.pick("The largest weight goes to", "权重最大的是"),
@@ -1781,13 +2001,21 @@ impl App {
             "alphaCaption": alpha_caption,
             "alphaHead": [lang.pick("item", "物品"), lang.pick("label", "名称"), lang.pick("similarity", "相似度"), "α"],
             "alphaRows": alpha_rows,
-            "vectorsCaption": lang.pick("q, the weighted sum (pooled) and the mean, by component", "q、加权和与平均，按分量"),
+            "vectorsCaption": if reveal.results {
+                lang.pick("q, the weighted sum (pooled) and the mean, by component", "q、加权和与平均，按分量")
+            } else {
+                lang.pick("q, the weighted sum (pooled) and the mean, by component (step-through on: pooled and mean appear at the weighted-sum step)", "q、加权和与平均，按分量（分步演示中：加权和与平均在“加权和”一步出现）")
+            },
             "vectorsHead": vec_head,
             "vectorsRows": vec_rows,
         })
         .to_string()
     }
 
+}
+
+fn tr_pick(lang: Lang, en: &'static str, zh: &'static str) -> String {
+    lang.pick(en, zh).to_owned()
 }
 
 fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {

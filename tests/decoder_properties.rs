@@ -72,7 +72,7 @@ fn any_scene() -> impl Strategy<Value = Scene> {
             name,
             candidate,
             query,
-            items: items.into_iter().map(|(label, vector)| Item { label, vector }).collect(),
+            items: items.into_iter().zip(0u16..).map(|((label, vector), color)| Item { label, vector, color }).collect(),
             similarity,
             normalization,
             temperature,

@@ -60,7 +60,8 @@ fn items(
     number: BoxedStrategy<f64>,
 ) -> impl Strategy<Value = Vec<Item>> {
     d.prop_flat_map(move |d| {
-        vec((label.clone(), vec(number.clone(), d)).prop_map(|(label, vector)| Item { label, vector }), n.clone())
+        vec((label.clone(), vec(number.clone(), d)).prop_map(|(label, vector)| Item::new(&label, &vector)), n.clone())
+            .prop_map(din_viz::scene::numbered_colors)
     })
 }
 

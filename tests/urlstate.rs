@@ -41,7 +41,8 @@ fn vector(d: usize) -> impl Strategy<Value = Vec<f64>> {
 }
 
 fn items(n: usize, d: usize) -> impl Strategy<Value = Vec<Item>> {
-    vec((label(), vector(d)).prop_map(|(label, vector)| Item { label, vector }), n)
+    // Colour ids: mostly small and possibly repeated, as edits leave them.
+    vec((label(), vector(d), 0u16..40).prop_map(|(label, vector, color)| Item { label, vector, color }), n)
 }
 
 /// The scene as it was loaded: a preset, blank(d), generated(n, d) or a
@@ -84,7 +85,7 @@ fn scene_from(origin: Scene) -> impl Strategy<Value = Scene> {
     let items_and_d = prop_oneof![
         Just((origin.items.clone(), d0)),
         (0..=12usize, 1..=10usize).prop_flat_map(|(n, d)| (items(n, d), Just(d))),
-        vector(d0).prop_map(move |v| (vec![Item { label: "x".into(), vector: v }; n0.min(3)], d0)),
+        vector(d0).prop_map(move |v| (vec![Item { label: "x".into(), vector: v, color: 0 }; n0.min(3)], d0)),
     ];
     let candidates: Vec<(String, Vec<f64>)> = preset(&origin.name)
         .map(|p| p.candidates.iter().map(|c| (c.id.to_owned(), c.vector.clone())).collect())

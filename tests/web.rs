@@ -103,7 +103,7 @@ fn bars_are_drawn_with_lengths_proportional_to_alpha() {
         assert_eq!(bars.len(), alpha.len());
         for (i, b) in bars.iter().enumerate() {
             let y = (b[0].as_f64().unwrap() + b[1].as_f64().unwrap()) / 2.0;
-            let color = rgb(item_color(i));
+            let color = rgb(item_color(u16::try_from(i).unwrap()));
             // Measure the bar on the pixels: walk right from the zero line
             // while the pixel has the item's colour.
             let mut x = zero + 3.0 * scale;

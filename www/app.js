@@ -75,6 +75,12 @@ function writeUrl(w) {
   }
 }
 
+/**
+ * The address bar follows the state 120 ms after the last change, so a
+ * burst of edits (or a script's loop) is one history.replaceState, which
+ * browsers throttle. Nothing on the page depends on it in between; tests
+ * wait for the hash to hold din.link(), not for a time.
+ */
 function scheduleUrl(w) {
   clearTimeout(urlTimer);
   urlTimer = setTimeout(() => writeUrl(w), 120);

@@ -44,7 +44,7 @@ export class DinAttention extends HTMLElement {
         // Embedded by default (no page chrome); embed="0" shows the toolbar.
         params: `embed=1&${this.params()}`,
         host: this,
-        onChange: () => this.changed(),
+        onChange: (w, { burst } = {}) => this.changed(burst),
       });
       this.widget = api;
       for (const k of Object.keys(api)) if (!(k in this) && k !== '_widget' && k !== 'root') this[k] = api[k];
@@ -68,12 +68,14 @@ export class DinAttention extends HTMLElement {
     else this.pending = this.pending ? `${this.pending}&${text}` : text;
   }
 
-  changed() {
+  changed(burst) {
     clearTimeout(this.eventTimer);
-    // One event per burst of edits (a drag fires many), after the state settled.
-    this.eventTimer = setTimeout(() => {
+    const fire = () => {
       if (this.widget) this.dispatchEvent(new CustomEvent('din-change', { detail: this.widget.state(), bubbles: true, composed: true }));
-    }, 50);
+    };
+    // One event per burst of edits (a drag fires many), once it pauses; any other change at once.
+    if (burst) this.eventTimer = setTimeout(fire, 50);
+    else fire();
   }
 
   /** The state on screen (same object as window.din.state() on the page). */

@@ -150,6 +150,7 @@ export const TEMPLATE = `
         </table>
       </div>
       <p id="rounded-note" class="note" data-i18n="rounded-note" hidden>Numbers underlined with dots are shown rounded: click one to see and edit its exact value.</p>
+      <p id="colors-note" class="note" data-i18n="colors-repeat" hidden>More items than colours: an item's colour stays with it, and colours repeat every 12 (colour id k is drawn in colour k mod 12).</p>
       <div class="row gen">
         <button id="add-item" type="button" class="add" data-i18n="add-item">+ add item</button>
         <span class="gen-group">
@@ -171,6 +172,7 @@ export const TEMPLATE = `
       <div><span class="k">Σα</span><span id="alpha-sum" class="v"></span><span class="h" data-i18n="alpha-sum-h">sum of weights</span></div>
       <div><span class="k" data-i18n="pooled-k">|pooled|</span><span id="pooled-norm" class="v pooled"></span><span class="h" data-i18n="pooled-h">weighted sum</span></div>
       <div><span class="k" data-i18n="mean-k">|mean|</span><span id="mean-norm" class="v mean"></span><span class="h" data-i18n="mean-h">plain average</span></div>
+      <p id="readout-note" class="note readout-note" hidden></p>
     </div>
     <figure class="chart" data-panel="bars">
       <canvas id="bars" role="img" aria-describedby="alt-alpha" data-i18n-aria="bars-aria" aria-label="bar chart of the attention weights alpha"></canvas>
@@ -192,6 +194,7 @@ export const TEMPLATE = `
           <button id="step-next" type="button" data-i18n="next">next ▶</button>
         </div>
       </div>
+      <p id="steps-setting" class="note steps-setting" hidden><span id="steps-setting-text"></span> <button id="steps-setting-switch" type="button" hidden></button></p>
       <canvas id="steps" tabindex="0" role="img" aria-describedby="alt-step" aria-label="step-through" data-i18n-aria="steps-aria"></canvas>
       <p class="note" data-i18n="steps-help">With the panel focused: → Space PageDown for next, ← PageUp for previous.</p>
     </section>

@@ -126,17 +126,22 @@ class Widget {
     this.drawnBoxes = new Map();
     this.strings = {};
     this.table = { n: 0, d: 0, first: -1, count: 0, version: -1 };
-    this.messageTimer = 0;
     this.commitTimer = 0;
+    this.commitPending = false;
     this.altTimer = 0;
+    this.altPending = false;
+    // The weighted-sum step's animation (see startSumAnimation) and the
+    // callers of settled() waiting for every pending update to be done.
+    this.animating = false;
+    this.settleWaiters = [];
     this.ui = {};
     for (const id of ['message', 'lang', 'theme', 'font', 'undo', 'redo', 'reset', 'copy-link', 'export-toggle', 'import-toggle',
       'export-panel', 'import-panel', 'export-panel-select', 'export-png', 'export-png2', 'export-svg', 'export-json', 'export-csv', 'export-items',
       'import-text', 'import-go', 'import-file', 'link-note', 'link-note-text', 'link-note-json',
-      'scene', 'caption', 'steps', 'steps-toggle', 'step-prev', 'step-next', 'step-count', 'qkv', 'towers', 'unit', 'unit-item',
+      'scene', 'caption', 'steps', 'steps-toggle', 'step-prev', 'step-next', 'step-count', 'steps-setting', 'steps-setting-text', 'steps-setting-switch', 'qkv', 'towers', 'unit', 'unit-item',
       'gen-n', 'gen-d', 'generate', 'density', 'unit-note', 'rounded-note', 'activation', 'activation-row', 'maxlen', 'maxlen-row', 'padded',
       'candidate', 'query', 'similarity', 'normalization', 'temperature-range', 'temperature-text', 'temp-note',
-      'dim', 'dim-minus', 'dim-plus', 'items', 'items-head', 'items-body', 'add-item', 'alpha-sum', 'pooled-norm', 'mean-norm',
+      'dim', 'dim-minus', 'dim-plus', 'items', 'items-head', 'items-body', 'add-item', 'colors-note', 'alpha-sum', 'pooled-norm', 'mean-norm', 'readout-note',
       'bars', 'heatmap', 'map', 'fatal', 'fatal-message', 'fatal-reload', 'fatal-restore', 'alt-step', 'alt-map', 'alt-alpha', 'alt-vectors']) {
       this.ui[id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = $(id);
     }
@@ -201,12 +206,15 @@ class Widget {
     }
   }
 
+  /**
+   * Says `text` in the message line. An error stays until the field is
+   * fixed; a note (`info`) stays until the next change of the state (no
+   * timer: what a reader or a test sees does not depend on how fast).
+   */
   say(text, kind = 'info') {
     const m = this.ui.message;
     m.textContent = text;
     m.dataset.kind = kind;
-    clearTimeout(this.messageTimer);
-    if (kind === 'info' && text) this.messageTimer = setTimeout(() => { m.textContent = ''; }, 6000);
   }
 
   markInvalid(field, text) {
@@ -228,9 +236,13 @@ class Widget {
    * refreshes the controls (all but `source`) and redraws; with `rebuild`
    * the table and sliders are built anew. On refusal marks `field` (if
    * any), explains, and keeps the scene. `commit` ends an undo step now
-   * (otherwise a burst of edits becomes one step after a pause).
+   * (otherwise a burst of edits becomes one step after a pause); a
+   * burst still waiting for its pause is committed first, so it stays its
+   * own step. `burst` marks one edit of a burst (typing, a slider, a
+   * drag): only then is the text alternative refreshed after a pause.
    */
-  edit(field, fn, { source = field, rebuild = false, commit = false } = {}) {
+  edit(field, fn, { source = field, rebuild = false, commit = false, burst = false } = {}) {
+    if (commit && this.commitPending) this.scheduleCommit(0);
     let out;
     try {
       out = this.guard(fn);
@@ -243,16 +255,23 @@ class Widget {
     if (field) this.clearInvalid(field);
     if (this.ui.message.dataset.kind === 'error' && !this.shell.querySelector('[aria-invalid="true"]')) this.say('');
     if (rebuild) this.rebuild();
-    else this.changed(source);
+    else this.changed(source, burst);
     this.scheduleCommit(commit ? 0 : 600);
     return out === undefined ? true : out;
   }
 
   scheduleCommit(ms) {
     clearTimeout(this.commitTimer);
-    const run = () => { if (!this.broken && !poisoned) { this.app.commit(); this.syncHistory(); } };
+    const run = () => {
+      this.commitPending = false;
+      if (!this.broken && !poisoned) { this.app.commit(); this.syncHistory(); }
+      this.checkSettled();
+    };
     if (ms === 0) run();
-    else this.commitTimer = setTimeout(run, ms);
+    else {
+      this.commitPending = true;
+      this.commitTimer = setTimeout(run, ms);
+    }
   }
 
   // ------------------------------------------------------------ language and view
@@ -275,6 +294,11 @@ class Widget {
   applyView() {
     const v = this.view();
     const { shell, ui } = this;
+    if (shell.dataset.theme && shell.dataset.theme !== v.theme) {
+      // The table's colour swatches follow the theme, like the charts.
+      this.table.version = -1;
+      this.syncSwatches();
+    }
     shell.dataset.theme = v.theme;
     shell.style.setProperty('--font-scale', String(v.font));
     shell.toggleAttribute('data-embed', v.embed);
@@ -333,10 +357,10 @@ class Widget {
       text.spellcheck = false;
       text.setAttribute('aria-label', `q${k + 1}`);
       text.dataset.k = k;
-      range.addEventListener('input', () => this.edit(text, () => app.setQueryValue(k, range.valueAsNumber), { source: range }));
+      range.addEventListener('input', () => this.edit(text, () => app.setQueryValue(k, range.valueAsNumber), { source: range, burst: true }));
       // Keyboard steps fire a change each; a burst of them is one undo step.
       range.addEventListener('change', () => this.scheduleCommit(400));
-      text.addEventListener('input', () => this.edit(text, () => app.setQueryText(k, text.value)));
+      text.addEventListener('input', () => this.edit(text, () => app.setQueryText(k, text.value), { burst: true }));
       text.addEventListener('change', () => this.scheduleCommit(0));
       text.addEventListener('blur', () => this.revertIfInvalid(text));
       row.append(name, range, text);
@@ -405,6 +429,7 @@ class Widget {
     const sw = document.createElement('td');
     sw.className = 'swatch';
     const dot = document.createElement('span');
+    dot.className = 'dot';
     dot.style.background = color;
     const idx = document.createElement('span');
     idx.className = 'idx';
@@ -419,7 +444,7 @@ class Widget {
     labIn.setAttribute('aria-label', `${this.t('label-of')} x${i + 1}`);
     labIn.addEventListener('input', () => {
       // The unit panel's item menu names the items too: keep it in step.
-      if (this.edit(labIn, () => app.setLabel(i, labIn.value)) && this.ui.unitItem.options[i]) {
+      if (this.edit(labIn, () => app.setLabel(i, labIn.value), { burst: true }) && this.ui.unitItem.options[i]) {
         this.ui.unitItem.options[i].textContent = `x${i + 1} ${labIn.value}`;
       }
     });
@@ -443,7 +468,7 @@ class Widget {
         inp.value = inp.dataset.exact;
         inp.select();
       });
-      inp.addEventListener('input', () => this.edit(inp, () => app.setItemText(i, k, inp.value)));
+      inp.addEventListener('input', () => this.edit(inp, () => app.setItemText(i, k, inp.value), { burst: true }));
       inp.addEventListener('change', () => this.scheduleCommit(0));
       inp.addEventListener('blur', () => {
         if (inp.getAttribute('aria-invalid') === 'true') { this.revertIfInvalid(inp); return; }
@@ -544,6 +569,8 @@ class Widget {
         const row = rows[j];
         if (!row) return;
         const inputs = row.querySelectorAll('input');
+        const dot = row.querySelector('td.swatch .dot');
+        if (dot) put(dot.style, 'background', this.guard(() => app.itemColor(table.first + j)));
         if (inputs[0] !== except) put(inputs[0], 'value', item.label);
         item.vector.forEach((v, k) => {
           const inp = inputs[k + 1];
@@ -573,9 +600,13 @@ class Widget {
     ui.temperatureRange.disabled = !soft;
     ui.tempNote.textContent = this.t(soft ? 'temp-soft' : 'temp-none');
     if (ui.dim !== except) ui.dim.value = String(d);
-    ui.alphaSum.textContent = num(r.alphaSum);
-    ui.pooledNorm.textContent = num(r.pooledNorm);
-    ui.meanNorm.textContent = num(r.meanNorm);
+    // While the step-through is on, the readout shows what it has revealed.
+    ui.alphaSum.textContent = r.shown.alphaSum ? num(r.alphaSum) : '?';
+    ui.pooledNorm.textContent = r.shown.results ? num(r.pooledNorm) : '?';
+    ui.meanNorm.textContent = r.shown.results ? num(r.meanNorm) : '?';
+    ui.readoutNote.textContent = r.note;
+    ui.readoutNote.hidden = !r.note;
+    ui.colorsNote.hidden = !this.guard(() => app.colorsRepeat());
     ui.candidate.value = s.candidate || '';
     if (ui.candidate.value !== (s.candidate || '')) ui.candidate.value = '';
     if (![...ui.scene.options].some((o) => o.value === s.scene)) {
@@ -603,6 +634,25 @@ class Widget {
     ui.stepPrev.disabled = !on || step <= 0;
     ui.stepNext.disabled = !on || step >= total - 1;
     ui.stepCount.textContent = on ? `${step} / ${total - 1}` : '';
+    // Which setting the step-through uses, and the switch between the
+    // lecture setting and the user's own.
+    ui.stepsSetting.hidden = !on;
+    if (on) {
+      const s = JSON.parse(this.guard(() => this.app.stepSettingJson()));
+      ui.stepsSettingText.textContent = s.note;
+      ui.stepsSettingSwitch.hidden = !s.action;
+      ui.stepsSettingSwitch.textContent = s.action || '';
+      ui.stepsSettingSwitch.dataset.on = String(!s.applied);
+    }
+  }
+
+  /** Every visible table row's colour swatch, from the item's colour id in the current theme. */
+  syncSwatches() {
+    const rows = this.ui.itemsBody.querySelectorAll('tr:not(.spacer)');
+    rows.forEach((row) => {
+      const dot = row.querySelector('td.swatch .dot');
+      if (dot) dot.style.background = this.guard(() => this.app.itemColor(Number(row.dataset.i)));
+    });
   }
 
   syncHistory() {
@@ -619,10 +669,10 @@ class Widget {
     }
   }
 
-  changed(except) {
+  changed(except, burst = false) {
     this.syncControls(except);
     this.scheduleDraw();
-    this.notify();
+    this.notify(burst);
   }
 
   rebuild() {
@@ -631,18 +681,51 @@ class Widget {
     this.notify();
   }
 
-  /** Tells the host (URL, element event) that the state changed. */
-  notify() {
-    this.options.onChange?.(this);
+  /**
+   * Tells the host (URL, element event) that the state changed, and
+   * refreshes the text alternative: at once, unless the change is one of a
+   * burst of edits (typing, a slider, a drag), which refreshes it once the
+   * burst pauses. A note in the message line is about the change before.
+   */
+  notify(burst = false) {
+    if (this.ui.message.dataset.kind === 'info' && this.ui.message.textContent) this.say('');
+    this.options.onChange?.(this, { burst });
     clearTimeout(this.altTimer);
-    this.altTimer = setTimeout(() => this.syncAlt(), 150);
+    if (burst) {
+      this.altPending = true;
+      this.altTimer = setTimeout(() => this.syncAlt(), 150);
+    } else {
+      this.syncAlt();
+    }
+  }
+
+  // ------------------------------------------------------------ settling
+
+  /** Whether an update is still to come: a draw, the animation, an undo commit or the text alternative. */
+  busy() {
+    return this.drawPending || this.animating || this.commitPending || this.altPending;
+  }
+
+  /** Resolves once nothing is pending (see busy); for tests and tools. */
+  settled() {
+    if (!this.busy() || this.broken || poisoned) return Promise.resolve();
+    return new Promise((resolve) => { this.settleWaiters.push(resolve); });
+  }
+
+  checkSettled() {
+    if (this.busy() && !this.broken && !poisoned) return;
+    const waiters = this.settleWaiters;
+    this.settleWaiters = [];
+    waiters.forEach((w) => w());
   }
 
   // ------------------------------------------------------------ text alternative
 
   /** Fills the visually hidden tables that describe the charts for screen readers. */
   syncAlt() {
-    if (this.broken || poisoned) return;
+    clearTimeout(this.altTimer);
+    this.altPending = false;
+    if (this.broken || poisoned) { this.checkSettled(); return; }
     const a = JSON.parse(this.guard(() => this.app.altJson()));
     const { ui } = this;
     ui.altStep.textContent = a.step;
@@ -669,6 +752,7 @@ class Widget {
     };
     fill(ui.altAlpha, a.alphaCaption, a.alphaHead, a.alphaRows);
     fill(ui.altVectors, a.vectorsCaption, a.vectorsHead, a.vectorsRows);
+    this.checkSettled();
   }
 
   // ------------------------------------------------------------ drawing
@@ -714,9 +798,13 @@ class Widget {
     } catch (e) {
       if (!this.broken) this.say(e.message, 'error');
     }
-    const waiters = this.frameWaiters;
-    this.frameWaiters = [];
-    waiters.forEach((w) => w());
+    // A frame of the animation is not a complete draw: frame() waits for its end.
+    if (!this.animating) {
+      const waiters = this.frameWaiters;
+      this.frameWaiters = [];
+      waiters.forEach((w) => w());
+    }
+    this.checkSettled();
   }
 
   scheduleDraw() {
@@ -729,9 +817,51 @@ class Widget {
     return new Promise((resolve) => { this.frameWaiters.push(resolve); this.scheduleDraw(); });
   }
 
-  /** Resolves once every change is on screen: at once if no draw is pending, else after the next draw. */
+  /** Resolves once every change is on screen: at once if no draw (or animation) is pending, else after the next complete draw. */
   drawn() {
-    return this.drawPending ? this.frame() : Promise.resolve();
+    return this.drawPending || this.animating ? this.frame() : Promise.resolve();
+  }
+
+  // ------------------------------------------------------------ the weighted sum, animated
+
+  /**
+   * On the weighted-sum step reached by stepping forward, the parts αᵢxᵢ
+   * are added into the sum strip one after the other (about 1.6 s), unless
+   * the reader prefers reduced motion. While it runs, frame() and settled()
+   * wait for its last frame, and the shell carries data-animating.
+   */
+  startSumAnimation() {
+    const reduce = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (reduce || !this.guard(() => this.app.onSumStep())) return;
+    const duration = 1600;
+    const start = performance.now();
+    this.animating = true;
+    this.shell.dataset.animating = 'true';
+    this.guard(() => this.app.setSumProgress(0));
+    const tick = (now) => {
+      if (!this.animating) return;
+      const t = Math.min(1, (now - start) / duration);
+      if (this.broken || poisoned || !this.guard(() => this.app.onSumStep())) { this.stopSumAnimation(); return; }
+      this.guard(() => this.app.setSumProgress(t));
+      if (t >= 1) { this.stopSumAnimation(); return; }
+      // Only the step-through changes while the sum builds up.
+      try {
+        this.guard(() => this.app.renderPanel('steps', this.pixelRatio()));
+      } catch (e) {
+        if (!this.broken) this.say(e.message, 'error');
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+
+  /** Ends the animation (at rest: the whole sum) and draws the complete frame. */
+  stopSumAnimation() {
+    if (!this.animating) return;
+    this.animating = false;
+    delete this.shell.dataset.animating;
+    if (!this.broken && !poisoned) this.guard(() => this.app.setSumProgress(1));
+    this.scheduleDraw();
   }
 
   /** Whether a visible canvas's box on screen differs from the box the last draw sized it to. */
@@ -931,6 +1061,7 @@ class Widget {
 
   /** Re-applies state text from outside (hashchange, attribute change) and refreshes everything. */
   applyExternal(query, hash, fresh) {
+    this.stopSumAnimation();
     const problems = this.applyParams(query, hash, fresh);
     this.applyStrings();
     this.applyView();
@@ -1028,11 +1159,22 @@ class Widget {
     const back = KEYS_PREV.includes(e.key);
     if (!forward && !back) return false;
     if (this.guard(() => this.app.step()) < 0) return false;
-    if (this.guard(() => this.app.stepBy(forward))) {
-      this.changed(null);
-      return true;
-    }
-    return false;
+    return this.stepBy(forward);
+  }
+
+  /** One step forward or back; the weighted sum animates when stepped onto. Returns whether it moved. */
+  stepBy(forward) {
+    this.stopSumAnimation();
+    if (!this.guard(() => this.app.stepBy(forward))) return false;
+    this.changed(null);
+    if (forward) this.startSumAnimation();
+    return true;
+  }
+
+  /** Starts (on) or stops the step-through; the lecture setting it switches to or from is one undo step. */
+  toggleSteps(on) {
+    this.stopSumAnimation();
+    this.edit(null, () => (on ? this.app.startSteps() : this.app.stopSteps()), { commit: true });
   }
 
   // ------------------------------------------------------------ events
@@ -1052,9 +1194,9 @@ class Widget {
     });
     ui.density.addEventListener('change', () => edit(null, () => app.setView(toJson({ density: ui.density.checked }))));
     ui.normalization.addEventListener('change', () => edit(ui.normalization, () => app.setNormalization(ui.normalization.value), { commit: true }));
-    ui.temperatureRange.addEventListener('input', () => edit(ui.temperatureText, () => app.setTemperatureText(ui.temperatureRange.value), { source: ui.temperatureRange }));
+    ui.temperatureRange.addEventListener('input', () => edit(ui.temperatureText, () => app.setTemperatureText(ui.temperatureRange.value), { source: ui.temperatureRange, burst: true }));
     ui.temperatureRange.addEventListener('change', () => this.scheduleCommit(400));
-    ui.temperatureText.addEventListener('input', () => edit(ui.temperatureText, () => app.setTemperatureText(ui.temperatureText.value)));
+    ui.temperatureText.addEventListener('input', () => edit(ui.temperatureText, () => app.setTemperatureText(ui.temperatureText.value), { burst: true }));
     ui.temperatureText.addEventListener('change', () => this.scheduleCommit(0));
     ui.temperatureText.addEventListener('blur', () => this.revertIfInvalid(ui.temperatureText));
     ui.candidate.addEventListener('change', () => {
@@ -1117,14 +1259,18 @@ class Widget {
     // Step-through: buttons, and keys while the widget has focus.
     ui.stepsToggle.addEventListener('click', () => {
       const on = this.guard(() => app.step()) >= 0;
-      edit(null, () => app.setStep(on ? -1 : 0));
+      this.toggleSteps(!on);
       if (!on) ui.steps.focus();
     });
-    ui.stepPrev.addEventListener('click', () => { if (this.guard(() => app.stepBy(false))) this.changed(null); });
-    ui.stepNext.addEventListener('click', () => { if (this.guard(() => app.stepBy(true))) this.changed(null); });
+    ui.stepPrev.addEventListener('click', () => this.stepBy(false));
+    ui.stepNext.addEventListener('click', () => this.stepBy(true));
+    ui.stepsSettingSwitch.addEventListener('click', () => {
+      const on = ui.stepsSettingSwitch.dataset.on === 'true';
+      edit(null, () => app.useStepSetting(on), { commit: true });
+    });
     ui.steps.addEventListener('keydown', (e) => {
       if (this.guard(() => app.step()) < 0 && (KEYS_NEXT.includes(e.key) || KEYS_PREV.includes(e.key))) {
-        edit(null, () => app.setStep(0));
+        this.toggleSteps(true);
         e.preventDefault();
       }
     });
@@ -1181,7 +1327,7 @@ class Widget {
     ui.map.addEventListener('pointermove', (e) => {
       const [x, y] = this.local(ui.map, e);
       if (this.guard(() => app.isDragging())) {
-        edit(null, () => app.mapPointerMove(x, y));
+        edit(null, () => app.mapPointerMove(x, y), { burst: true });
       } else if (e.pointerType === 'mouse') {
         const hit = this.guard(() => app.mapHit(x, y));
         ui.map.style.cursor = hit ? 'grab' : 'default';
@@ -1207,7 +1353,7 @@ class Widget {
       const dir = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[e.key];
       if (!dir) return;
       e.preventDefault();
-      edit(null, () => app.nudgeQuery(dir[0] * steps, dir[1] * steps));
+      edit(null, () => app.nudgeQuery(dir[0] * steps, dir[1] * steps), { burst: true });
     });
 
     // Keys reach the widget only while it has focus (these listeners are
@@ -1246,13 +1392,17 @@ class Widget {
   }
 
   undo() {
+    this.stopSumAnimation();
     clearTimeout(this.commitTimer);
+    this.commitPending = false;
     if (this.guard(() => this.app.undo())) { this.rebuild(); this.syncHistory(); return true; }
     return false;
   }
 
   redo() {
+    this.stopSumAnimation();
     clearTimeout(this.commitTimer);
+    this.commitPending = false;
     if (this.guard(() => this.app.redo())) { this.rebuild(); this.syncHistory(); return true; }
     return false;
   }
@@ -1266,6 +1416,7 @@ class Widget {
       state: () => W.state(),
       /** Applies a (partial) state object, or throws an Error and changes nothing. */
       setState(obj) {
+        W.stopSumAnimation();
         W.guard(() => W.app.setStateJson(toJson(obj)));
         W.applyStrings();
         W.applyView();
@@ -1274,12 +1425,19 @@ class Widget {
       },
       /** {alpha, pooled, mean, scores, alphaSum, pooledNorm, meanNorm}. */
       result: () => W.result(),
-      /** Resolves after the next complete draw. */
+      /** Resolves after the next complete draw (never a frame of the weighted sum's animation). */
       frame: () => W.frame(),
-      /** Where bars and map points were last drawn (for tests and tools). */
+      /**
+       * Resolves once every pending update is done: the draw, the weighted
+       * sum's animation, the undo step of a burst of edits and the text
+       * alternative. For tests and tools: wait on this, never on time.
+       */
+      settled: () => W.settled(),
+      /** Where bars, map points and the step-through strips were last drawn (for tests and tools). */
       layout: () => ({
         bars: JSON.parse(W.guard(() => W.app.barsLayoutJson())),
         map: JSON.parse(W.guard(() => W.app.mapLayoutJson())),
+        steps: JSON.parse(W.guard(() => W.app.stepsLayoutJson())),
       }),
       /** The state as `key=value` URL text, or null if the scene is too large for a link. */
       link: () => W.link(),

@@ -6,12 +6,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { launchBrowser, watchContext, ROOT } from './harness.mjs';
+import { launchBrowser, watchContext, startGeckodriver, webdriverReady, ROOT } from './harness.mjs';
 
 const DIST = path.join(ROOT, 'dist');
 const HTML = path.join(DIST, 'din-attention.html');
@@ -120,9 +120,7 @@ const GECKODRIVER = process.env.GECKODRIVER
   || (spawnSync('sh', ['-c', 'command -v geckodriver'], { encoding: 'utf8' }).stdout.trim() || `${homedir()}/.cargo/bin/geckodriver`);
 
 test('the one-file page works from file:// in Firefox with every request refused', async () => {
-  const port = 5600 + Math.floor(Math.random() * 1000);
-  const driver = spawn(GECKODRIVER, ['--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore' });
-  const wd = `http://127.0.0.1:${port}`;
+  const { driver, wd } = await startGeckodriver(GECKODRIVER);
   const call = async (method, p, body) => {
     const res = await fetch(wd + p, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
     const json = await res.json();
@@ -130,9 +128,6 @@ test('the one-file page works from file:// in Firefox with every request refused
     return json.value;
   };
   try {
-    for (let k = 0; k < 50; k++) {
-      try { await call('GET', '/status'); break; } catch { await new Promise((r) => setTimeout(r, 200)); }
-    }
     // A proxy on the discard port: any http(s) request fails.
     const prefs = { 'network.proxy.type': 1, 'network.proxy.http': '127.0.0.1', 'network.proxy.http_port': 9, 'network.proxy.ssl': '127.0.0.1', 'network.proxy.ssl_port': 9, 'network.proxy.no_proxies_on': '' };
     const session = await call('POST', '/session', { capabilities: { alwaysMatch: { 'moz:firefoxOptions': { args: ['-headless', '--width=1440', '--height=1000'], prefs } } } });
@@ -140,12 +135,7 @@ test('the one-file page works from file:// in Firefox with every request refused
     const js = (script) => call('POST', `/session/${id}/execute/sync`, { script, args: [] });
     try {
       await call('POST', `/session/${id}/url`, { url: `${pathToFileURL(HTML).href}#scene=why-din-works&candidate=news&lang=en` });
-      let ready = null;
-      for (let k = 0; k < 80 && ready !== 'true'; k++) {
-        await new Promise((r) => setTimeout(r, 250));
-        ready = await js('return document.documentElement.dataset.ready || null');
-      }
-      assert.equal(ready, 'true', 'the one-file page became ready in Firefox');
+      assert.equal(await webdriverReady(call, id), 'true', 'the one-file page became ready in Firefox');
       const panels = await js(`return (${PAINTED})(${JSON.stringify(PANELS)})`);
       for (const [pid, w, h, ink] of panels) assert.ok(w > 100 && h > 100 && ink > 300, `Firefox: ${pid} drawn (${w}x${h}, ${ink})`);
       assert.equal(await js('return window.din.state().candidate'), 'news');

@@ -156,8 +156,12 @@ test('reveal.js deck: keys drive the deck unless a widget has focus; the last st
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => window.Reveal.getIndices().h === 4);
   await page.keyboard.press('ArrowLeft');
-  await page.waitForTimeout(200);
-  // The deck scales slides with a CSS transform: canvases are sized from the box on screen.
+  // The deck scales slides with a CSS transform: canvases are sized from the box on screen
+  // (the widget notices the transform on its next check; wait for that, not for a time).
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#s-weighted din-attention').shadowRoot.querySelector('#bars');
+    return Math.abs(c.width - c.getBoundingClientRect().width * devicePixelRatio) <= 2;
+  });
   const scaled = await el.evaluate((e) => {
     const c = e.shadowRoot.querySelector('#bars');
     return { backing: c.width, onScreen: c.getBoundingClientRect().width * devicePixelRatio };
@@ -179,7 +183,12 @@ test('embed mode fills the frame at any aspect ratio and redraws on resize and o
   assert.ok(b.x + b.w <= m.x + 1, 'landscape: side by side');
   assert.ok(b.w * b.h + m.w * m.h > 0.75 * 900 * 450, 'the charts fill the frame');
   await page.setViewportSize({ width: 450, height: 900 });
-  await page.waitForTimeout(400);
+  // Wait for the relayout and the redraw it causes, not for a time.
+  await page.waitForFunction(() => {
+    const [b, m] = ['bars', 'map'].map((id) => document.getElementById(id));
+    const rb = b.getBoundingClientRect();
+    return rb.bottom <= m.getBoundingClientRect().top + 1 && Math.abs(b.width - rb.width) <= 2;
+  });
   await page.evaluate(() => window.din.frame());
   [b, m] = await area();
   assert.ok(b.y + b.h <= m.y + 1, 'portrait: stacked');

@@ -5,9 +5,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
-import { startServer } from './harness.mjs';
+import { startServer, startGeckodriver, webdriverReady } from './harness.mjs';
 
 const GECKODRIVER = process.env.GECKODRIVER
   || (spawnSync('sh', ['-c', 'command -v geckodriver'], { encoding: 'utf8' }).stdout.trim() || `${homedir()}/.cargo/bin/geckodriver`);
@@ -28,13 +28,7 @@ before(async () => {
   const s = await startServer();
   server = s.child;
   base = `http://127.0.0.1:${s.port}/www/`;
-  const port = 4500 + Math.floor(Math.random() * 1000);
-  driver = spawn(GECKODRIVER, ['--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore' });
-  wd = `http://127.0.0.1:${port}`;
-  for (let k = 0; k < 50; k++) {
-    try { await call('GET', '/status'); return; } catch { await new Promise((r) => setTimeout(r, 200)); }
-  }
-  throw new Error('geckodriver did not start');
+  ({ driver, wd } = await startGeckodriver(GECKODRIVER));
 });
 
 after(() => {
@@ -50,12 +44,7 @@ test('Firefox: the page starts, draws every panel and recomputes on an edit', as
   const js = (script) => call('POST', `/session/${id}/execute/sync`, { script, args: [] });
   try {
     await call('POST', `/session/${id}/url`, { url: `${base}#scene=why-din-works&candidate=food` });
-    let ready = null;
-    for (let k = 0; k < 60 && ready !== 'true'; k++) {
-      await new Promise((r) => setTimeout(r, 250));
-      ready = await js('return document.documentElement.dataset.ready || null');
-    }
-    assert.equal(ready, 'true', 'the page became ready');
+    assert.equal(await webdriverReady(call, id), 'true', 'the page became ready');
     const panels = JSON.parse(await js(`return JSON.stringify(['bars','map','heatmap','steps','qkv','towers','unit'].map((id) => {
       const c = document.getElementById(id);
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

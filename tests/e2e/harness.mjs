@@ -43,6 +43,53 @@ export function startServer() {
   });
 }
 
+/**
+ * Starts geckodriver on a free port of 127.0.0.1 and resolves once it says
+ * where it listens (its own log line, not a poll of its port); resolves
+ * to `{ driver, wd }` (the WebDriver base URL).
+ */
+export function startGeckodriver(binary) {
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const driver = spawn(binary, ['--host', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => {
+      driver.kill();
+      reject(new Error(`geckodriver did not report listening within 30 s:\n${log}`));
+    }, 30_000);
+    const keep = (chunk) => {
+      log = (log + chunk).slice(-4000);
+      const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ driver, wd: `http://127.0.0.1:${m[1]}` });
+      }
+    };
+    for (const stream of [driver.stdout, driver.stderr]) {
+      stream.setEncoding('utf8');
+      stream.on('data', keep);
+    }
+    driver.on('error', (e) => { clearTimeout(timer); reject(e); });
+    driver.on('exit', (code) => { clearTimeout(timer); reject(new Error(`geckodriver exited with code ${code}:\n${log}`)); });
+  });
+}
+
+/**
+ * In a WebDriver session (`call(method, path, body)`, session `id`): waits
+ * inside the page until `document.documentElement.dataset.ready` is "true"
+ * (a MutationObserver, no polling), up to `ms`; resolves to its value.
+ */
+export async function webdriverReady(call, id, ms = 30_000) {
+  await call('POST', `/session/${id}/timeouts`, { script: ms });
+  return call('POST', `/session/${id}/execute/async`, {
+    script: `const done = arguments[arguments.length - 1];
+      const root = document.documentElement;
+      if (root.dataset.ready === 'true') { done('true'); return; }
+      new MutationObserver((_, o) => { if (root.dataset.ready === 'true') { o.disconnect(); done('true'); } })
+        .observe(root, { attributes: true, attributeFilter: ['data-ready'] });`,
+    args: [],
+  });
+}
+
 /** Launches the system Chromium headless, with the network-quiet flags this machine needs. */
 export function launchBrowser(extraArgs = []) {
   return chromium.launch({
@@ -153,9 +200,9 @@ export async function openWatchedPage(browser, url, contextOptions) {
       await waitReady(page);
       return { context, page, problems };
     } catch (e) {
+      // Tried again at once in a fresh context: each attempt waits on conditions of its own.
       await context.close().catch(() => {});
       if (attempt >= 3) throw new Error(`${url} did not become ready (3 attempts): ${e.message}\nproblems: ${problems.join('\n')}`);
-      await new Promise((r) => setTimeout(r, 2000));
     }
   }
 }

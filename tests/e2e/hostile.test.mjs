@@ -237,16 +237,13 @@ let svgExact = 0;
 let svgClipped = 0;
 
 /**
- * Reads what the widget shows (waiting for the text alternative, which is
- * refreshed 150 ms after a change) and checks every label is literal.
+ * Reads what the widget shows once every pending update is done (the text
+ * alternative follows a burst of edits after it pauses) and checks every
+ * label is literal.
  */
 async function assertShown(page, labels, where, hostSelector = null) {
-  let s;
-  for (let k = 0; k < 30; k++) {
-    s = await page.evaluate(shownIn, hostSelector);
-    if (JSON.stringify(s.alt) === JSON.stringify(labels)) break;
-    await page.waitForTimeout(100);
-  }
+  await page.evaluate((sel) => (sel ? document.querySelector(sel) : window.din).settled(), hostSelector);
+  const s = await page.evaluate(shownIn, hostSelector);
   assert.deepEqual(s.state.items.map((it) => it.label), labels, `${where}: the state holds the labels exactly`);
   assert.deepEqual(s.inputs, labels, `${where}: the LastN table's label fields show them literally`);
   assert.deepEqual(s.options, labels.map((l, i) => `x${i + 1} ${l}`), `${where}: the unit menu shows them literally`);
@@ -297,7 +294,7 @@ test('URL hash: hostile labels in x= and hostile scene names are shown literally
     await assertShown(page, PAYLOADS, 'x= on load');
     tried('URL hash', { accepted: PAYLOADS.length });
     // The page writes the link back; that link opens the same labels.
-    await page.waitForTimeout(300);
+    await settle(page);
     const written = await page.evaluate(() => location.href);
     const again = await w.context.newPage();
     await again.goto(written);
@@ -429,8 +426,9 @@ test('CSV/TSV import (box, paste event, file): hostile labels are shown literall
     await messageMatching(page, /201/);
     assert.equal(await page.locator('#import-text').getAttribute('aria-invalid'), 'true');
     assert.deepEqual(await page.evaluate(() => window.din.state()), before);
+    // A fresh message line, so that the refusal read below is this file's.
+    await page.evaluate(() => window.din.say(''));
     await page.locator('#import-file').setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(csvOf([TOO_LONG])) });
-    await page.waitForTimeout(300);
     await messageMatching(page, /201/);
     assert.deepEqual(await page.evaluate(() => window.din.state()), before);
     tried('CSV/TSV import', { refused: 2 });
@@ -544,10 +542,10 @@ function assertNothingLost(before, afterSnap, what, { field = true } = {}) {
   assert.equal(afterSnap.kind, 'error', `${what}: the message is an error`);
 }
 
-/** Waits 300 ms for the debounced URL write, and on the page until the URL holds the state's link. */
+/** Waits until nothing is pending in the widget and the URL holds the state's link (conditions, never a pause). */
 async function settle(page) {
-  await page.waitForTimeout(300);
-  await page.waitForFunction(() => !window.din || location.hash.slice(1) === (window.din.link() ?? ''), null, { timeout: 3000 }).catch(() => {});
+  await page.evaluate(() => window.din && window.din.settled());
+  await page.waitForFunction(() => !window.din || location.hash.slice(1) === (window.din.link() ?? ''));
 }
 
 /** Types `text` into the `nth` field matching `selector` (input events), optionally a change, then clicks `click`. */

@@ -18,7 +18,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { serveAndLaunch, openWatchedPage, checkPage, changedPixels, waitReady } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,8 +53,8 @@ async function navigate(page, suffix) {
       await waitReady(page);
       return;
     } catch (e) {
+      // Tried again at once: each attempt waits on conditions of its own.
       if (attempt >= 3) throw new Error(`the page /www/${suffix} did not become ready (3 attempts): ${e.message}`);
-      await sleep(2000);
     }
   }
 }
@@ -481,11 +480,13 @@ pageTest("2d. authors' variant: maxLen in the state, padded slots = maxLen − n
 
 // ------------------------------------------------------------------ 3. step-through
 
+/** Waits until the outcome of every logged key has been read (after its dispatch). */
+const keysRead = (page) => page.waitForFunction(() => window.__keys.every((k) => k.prevented !== null));
+
 /** The keydowns seen by the test's document-level listener since the last call. */
-function keyLog(page) {
-  return page.evaluate(async () => {
-    // Let the per-key timeouts (which read the outcome) run first.
-    await new Promise((r) => setTimeout(r, 30));
+async function keyLog(page) {
+  await keysRead(page);
+  return page.evaluate(() => {
     const log = window.__keys;
     window.__keys = [];
     return log.map((k) => [k.key, k.step, k.prevented]);
@@ -495,8 +496,8 @@ function keyLog(page) {
 async function pressAll(page, keys) {
   for (const k of keys) {
     await page.keyboard.press(k);
-    // The key log reads each key's outcome in a timeout after its dispatch.
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 5)));
+    // The key log reads each key's outcome after its dispatch: wait for that, not for a time.
+    await keysRead(page);
   }
 }
 

@@ -14,7 +14,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { serveAndLaunch, openWatchedPage, checkPage, changedPixels } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -442,7 +441,8 @@ pageTest('7. din.setState refuses invalid scenes with an Error and applies a val
   assert.equal(r.threw, false, `valid setState threw: ${r.message}`);
   const now = await snapshot(page);
   assert.deepEqual(now.state.query, want.query);
-  assert.deepEqual(now.state.items, want.items);
+  // Items given without a colour id get the ids 0, 1, … in order (issue 11 §4: the state carries each item's colour id).
+  assert.deepEqual(now.state.items, want.items.map((it, i) => ({ ...it, color: i })));
   assert.equal(now.state.similarity, 'cosine');
   assert.equal(now.state.normalization, 'none');
   assert.equal(now.state.temperature, before.state.temperature, 'temperature kept');

@@ -26,7 +26,12 @@ test('a panic shows the overlay with its message', { skip: !existsSync(`${PANIC_
     // Some work worth keeping before the error.
     await page.evaluate(() => window.din.setState({ candidate: 'makeup', temperature: 0.3, theme: 'dark' }));
     await page.evaluate(() => window.din.setState({ items: window.din.state().items.map((it, i) => (i === 0 ? { ...it, label: 'kept 保留' } : it)) }));
-    await page.waitForTimeout(400);
+    // The last good scene is kept when the page writes its link: wait until it holds this state's link.
+    await page.evaluate(() => window.din.settled());
+    await page.waitForFunction(() => {
+      const saved = sessionStorage.getItem('din-attention:last-good');
+      return saved !== null && JSON.parse(saved).link === window.din.link();
+    });
     const good = await page.evaluate(() => window.din.state());
     const thrown = await page.evaluate(async () => {
       const m = await import('/pkg/din_viz.js');

@@ -24,6 +24,20 @@ async function open(url) {
   return { context, page, problems };
 }
 
+/**
+ * The first frame of `page` that `pred` accepts: at once if it is there,
+ * else when one navigates to a URL that passes (an event, not a poll).
+ */
+async function frameWhere(page, pred, timeout = 20_000) {
+  const next = page.waitForEvent('framenavigated', { predicate: pred, timeout });
+  const now = page.frames().find(pred);
+  if (now) {
+    next.catch(() => {});
+    return now;
+  }
+  return next;
+}
+
 const drawn = (frame, id) => frame.evaluate((id) => {
   const c = document.getElementById(id);
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -43,14 +57,7 @@ test('Marp: the CLI from npm builds the example deck offline; its iframe and ele
   assert.ok(existsSync(out));
   // Marp's viewer shows one slide at a time: open the slide with the iframe.
   const { context, page, problems } = await open(`${root}www/examples/marp/deck.html#2`);
-  const frame = await (async () => {
-    for (let k = 0; k < 100; k++) {
-      const f = page.frames().find((x) => /index\.html#.*candidate=cars/.test(x.url()));
-      if (f) return f;
-      await page.waitForTimeout(100);
-    }
-    return null;
-  })();
+  const frame = await frameWhere(page, (x) => /index\.html#.*candidate=cars/.test(x.url()));
   assert.ok(frame, 'the iframe survived Marp (--html)');
   await frameReady(frame);
   assert.equal(await frame.evaluate(() => window.din.state().candidate), 'cars');
@@ -85,14 +92,7 @@ test('the one-file build works inside <iframe sandbox="allow-scripts"> (opaque o
   writeFileSync(file, '<!doctype html><meta charset="utf-8"><title>sandbox</title>\n'
     + '<iframe sandbox="allow-scripts" src="din-attention.html#scene=interest-intensity&candidate=tshirt&embed=1&panels=bars" width="900" height="420"></iframe>');
   const { context, page, problems } = await open(pathToFileURL(file).href);
-  const frame = await (async () => {
-    for (let k = 0; k < 100; k++) {
-      const f = page.frames().find((x) => x !== page.mainFrame());
-      if (f) return f;
-      await page.waitForTimeout(100);
-    }
-    return null;
-  })();
+  const frame = await frameWhere(page, (x) => x !== page.mainFrame());
   await frameReady(frame);
   assert.equal(await frame.evaluate(() => window.din.state().candidate), 'tshirt');
   assert.ok(await drawn(frame, 'bars') > 100);

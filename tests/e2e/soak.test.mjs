@@ -142,9 +142,10 @@ async function randomEdits({ count, seed, every }) {
   return g.kinds;
 }
 
-/** Waits for pending timers (commits, URL writes, text alternative), then forces GC and reads memory. */
+/** Waits until nothing is pending (commits, text alternative, drawing, the URL write), then forces GC and reads memory. */
 async function measure(page, cdp) {
-  await page.waitForTimeout(1000);
+  await page.evaluate(() => window.din.settled());
+  await page.waitForFunction(() => location.hash.slice(1) === (window.din.link() ?? ''));
   await page.evaluate(() => window.din.frame());
   for (let k = 0; k < 3; k++) {
     await page.evaluate(() => { window.gc(); window.gc(); });

@@ -12,17 +12,15 @@ let base;
 serveAndLaunch((s) => ({ browser, base } = s));
 
 const state = (page) => page.evaluate(() => window.din.state());
-/** Waits until the page has written its state into the address bar. */
+/**
+ * Waits until the page has written its state into the address bar: every
+ * pending update done, and the hash holding the state's link (empty for a
+ * scene too large for a link). A condition, never a pause.
+ */
 const settledUrl = async (page) => {
-  // The page writes the URL 120 ms after the last edit; wait until it stays put.
-  let last = null;
-  for (let k = 0; k < 20; k++) {
-    await page.waitForTimeout(250);
-    const now = await page.evaluate(() => location.href);
-    if (now === last) return now;
-    last = now;
-  }
-  return last;
+  await page.evaluate(() => window.din.settled());
+  await page.waitForFunction(() => location.hash.slice(1) === (window.din.link() ?? ''));
+  return page.evaluate(() => location.href);
 };
 /** Ink (non-background) samples of a canvas: proves it was drawn. */
 const ink = (page, id) => page.evaluate((id) => {
@@ -127,7 +125,7 @@ test('undo, redo (buttons and Ctrl+Z / Ctrl+Shift+Z) and reset scene', async () 
     const slider = page.locator('#query input[type=range]').first();
     await slider.focus();
     for (let k = 0; k < 8; k++) await page.keyboard.press('ArrowRight');
-    await page.waitForTimeout(800);
+    // No pause needed: the next discrete edit commits the pending burst first, as its own undo step.
     const s1 = await state(page);
     assert.notDeepEqual(s1.query, s0.query);
     await page.locator('#similarity').selectOption('cosine');
