@@ -195,8 +195,8 @@ pub fn scene_intensity(scene: &Scene, quantity: Quantity) -> impl Fn(&[f64]) -> 
             // The paper's intensity: sum of alpha without softmax.
             Definition::Unit | Definition::Authors => shipped_unit(scene.activation)
                 .ok()
-                .and_then(|u| u.weights(v, &keys).ok())
-                .map(|w| w.iter().sum()),
+                .and_then(|u| u.scores(v, &keys).ok())
+                .map(|z| z.iter().map(|z| scene.weight.weight(*z)).sum()),
             Definition::Similarity => {
                 attend(v, &keys, scene.similarity, scene.normalization, scene.temperature).ok().map(|a| a.alpha_sum)
             }

@@ -20,7 +20,7 @@
 //! returns a small layout record in backend pixels for tests and hit
 //! testing. Rectangles are `(left, top, right, bottom)`.
 
-use crate::attention::{Attention, Normalization, Similarity};
+use crate::attention::{Attention, Normalization};
 use crate::density::{DensityGrid, Quantity};
 use crate::draw::{
     arrow_shaped, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ArrowShape, DrawError, Style, LABEL_PX, TITLE_PX,
@@ -30,6 +30,7 @@ use crate::i18n::Lang;
 use crate::textlayout::{clip_to, fit_clip, fit_px, inside_x, line, rect, sub, text_lines, tr, wrap};
 use crate::projection::View;
 use crate::scene::{Definition, Scene};
+use crate::unit::WeightForm;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -125,19 +126,6 @@ fn shared_limit(scene: &Scene, att: &Attention) -> f64 {
     if m > 0.0 { nice_ceil(m) } else { 1.0 }
 }
 
-/// The similarity (or the unit) as a formula of `q` and `k`.
-fn sim_formula(scene: &Scene, k: &str) -> String {
-    match scene.definition {
-        Definition::Unit => format!("z(q, {k})"),
-        Definition::Authors => format!("z(q, {k})/√d"),
-        Definition::Similarity => match scene.similarity {
-            Similarity::Dot => format!("q·{k}"),
-            Similarity::Cosine => format!("cos(q, {k})"),
-            Similarity::ScaledDot => format!("q·{k}/√d"),
-        },
-    }
-}
-
 fn settings_line(scene: &Scene, lang: Lang) -> String {
     crate::draw::definition_text(scene, lang)
 }
@@ -229,19 +217,26 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
             format!("用户行为序列 LastN 的向量 {xs}，候选物品的向量 q"),
         )
     } else if step <= n {
+        // The formulas are explain's, the ones the computation uses.
         let k = sub(step);
         let s = fmt_num(at(&att.scores, step - 1));
         let a = fmt_num(at(&att.alpha, step - 1));
-        match scene.normalization {
-            Normalization::None => tr(
+        let weight = format!("{} = {a}", crate::explain::alpha_formula(scene, &k));
+        match (scene.definition, scene.normalization) {
+            (Definition::Similarity, Normalization::None) => tr(
                 lang,
-                format!("weight α{k} = similarity(q, x{k}) = {a}"),
-                format!("权重 α{k} = 相似度(q, x{k}) = {a}"),
+                format!("weight α{k} = s{k} = similarity(q, x{k}) = {a}"),
+                format!("权重 α{k} = s{k} = 相似度(q, x{k}) = {a}"),
             ),
-            Normalization::Softmax => tr(
+            (Definition::Similarity, Normalization::Softmax) => tr(
                 lang,
-                format!("s{k} = similarity(q, x{k}) = {s}; weight α{k} = softmax(s){k} = {a}"),
-                format!("s{k} = 相似度(q, x{k}) = {s}；权重 α{k} = softmax(s){k} = {a}"),
+                format!("s{k} = similarity(q, x{k}) = {s}; weight {weight}"),
+                format!("s{k} = 相似度(q, x{k}) = {s}；权重 {weight}"),
+            ),
+            _ => tr(
+                lang,
+                format!("z{k} = unit(q, x{k}) = {s}; weight {weight}"),
+                format!("z{k} = unit(q, x{k}) = {s}；权重 {weight}"),
             ),
         }
     } else if step == n + 1 {
@@ -662,18 +657,26 @@ pub fn draw_qkv<DB: DrawingBackend>(
     let mid_y = if shown == 0 { f64::from(rows_top + rows_bottom) / 2.0 } else { f64::from(rows_top + rows_end) / 2.0 };
     let sh = (row_h * 0.62).clamp(3.0, px_f(st, 24.0));
     let big_h = px_f(st, 24.0);
-    let (norm_name, norm_sub) = match scene.normalization {
-        Normalization::Softmax => {
+    // Every header is the formula the computation uses (explain).
+    let (norm_name, norm_sub) = match (scene.definition, scene.normalization, scene.weight) {
+        (Definition::Authors, ..) => (
+            "softmax(z/√d)".to_owned(),
+            tr(lang, format!("{} slots, {} masked", scene.padded_len(), scene.padded_len() - n), format!("{} 个位置，{} 个被掩码", scene.padded_len(), scene.padded_len() - n)),
+        ),
+        (_, Normalization::Softmax, _) => {
             (lang.pick("normalize", "归一化").to_owned(), format!("softmax, T = {}", fmt_num(scene.temperature)))
         }
-        Normalization::None => ("α = s".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
+        (Definition::Unit, Normalization::None, WeightForm::Logit) => ("α = z".to_owned(), lang.pick("paper, no softmax", "论文，不做 softmax").to_owned()),
+        (Definition::Unit, Normalization::None, WeightForm::Sigmoid) => ("α = sigmoid(z)".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
+        (Definition::Similarity, Normalization::None, _) => ("α = s".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
     };
+    let sym = crate::explain::score_symbol(scene);
     let heads: [(i32, i32, &str, String); 7] = [
         (q_x0, q_x0 + side, lang.pick("Query", "查询 query"), lang.pick("candidate item q", "候选物品 q").to_owned()),
         (k_lx, k_x0 + sw, lang.pick("Keys", "键 key"), "kᵢ = xᵢ".to_owned()),
-        (s_x0, s_x0 + score_w, lang.pick("score", "分数"), format!("sᵢ = {}", sim_formula(scene, "kᵢ"))),
+        (s_x0, s_x0 + score_w, lang.pick("score", "分数"), format!("{sym}ᵢ = {}", crate::explain::score_formula(scene, "kᵢ"))),
         (n_x0, n_x0 + norm_w, &norm_name, norm_sub),
-        (a_x0, a_x0 + alpha_w, lang.pick("weight", "权重"), "αᵢ".to_owned()),
+        (a_x0, a_x0 + alpha_w, lang.pick("weight", "权重"), crate::explain::alpha_formula(scene, "ᵢ")),
         (v_x0, v_x0 + sw, lang.pick("Values", "值 value"), "vᵢ = xᵢ".to_owned()),
         (o_x0, o_x0 + side, lang.pick("Output", "输出 output"), "Σ αᵢ vᵢ".to_owned()),
     ];
@@ -741,23 +744,24 @@ pub fn draw_qkv<DB: DrawingBackend>(
     }
     if shown > 0 {
         let bx: Rect = (n_x0 + st.tpx(8.0), rows_top + st.tpx(2.0), n_x0 + norm_w - st.tpx(8.0), rows_end - st.tpx(2.0));
-        match scene.normalization {
-            Normalization::Softmax => {
-                rect(area, bx, pal.panel.filled())?;
-                rect(area, bx, pal.axis.stroke_width(st.stroke(1.5)))?;
+        let authors = scene.definition == Definition::Authors;
+        if authors || scene.normalization == Normalization::Softmax {
+            rect(area, bx, pal.panel.filled())?;
+            rect(area, bx, pal.axis.stroke_width(st.stroke(1.5)))?;
+            let c = (bx.0 + bx.2) / 2;
+            let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.tpx(4.0), 14.0, 8.0, true, st);
+            let my = (bx.1 + bx.3) / 2;
+            text(area, "softmax", (c, my), st.bold(bpx, &pal.text), HPos::Center, VPos::Bottom)?;
+            let below = if authors { "÷√d, Σα = 1" } else { "Σα = 1" };
+            text(area, below, (c, my + st.tpx(3.0)), st.font(bpx - 2.0, &pal.muted), HPos::Center, VPos::Top)?;
+        } else {
+            // One glyph per row: "=" where α is the score itself, "σ" for sigmoid.
+            let glyph = if scene.definition == Definition::Unit && scene.weight == WeightForm::Sigmoid { "σ" } else { "=" };
+            for i in 0..shown {
+                let y = yc(i).round() as i32;
                 let c = (bx.0 + bx.2) / 2;
-                let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.tpx(4.0), 14.0, 8.0, true, st);
-                let my = (bx.1 + bx.3) / 2;
-                text(area, "softmax", (c, my), st.bold(bpx, &pal.text), HPos::Center, VPos::Bottom)?;
-                text(area, "Σα = 1", (c, my + st.tpx(3.0)), st.font(bpx - 2.0, &pal.muted), HPos::Center, VPos::Top)?;
-            }
-            Normalization::None => {
-                for i in 0..shown {
-                    let y = yc(i).round() as i32;
-                    let c = (bx.0 + bx.2) / 2;
-                    rect(area, (c - st.tpx(9.0), y - st.tpx(8.0), c + st.tpx(9.0), y + st.tpx(8.0)), pal.background.filled())?;
-                    text(area, "=", (c, y), st.font(14.0, &pal.muted), HPos::Center, VPos::Center)?;
-                }
+                rect(area, (c - st.tpx(9.0), y - st.tpx(8.0), c + st.tpx(9.0), y + st.tpx(8.0)), pal.background.filled())?;
+                text(area, glyph, (c, y), st.font(14.0, &pal.muted), HPos::Center, VPos::Center)?;
             }
         }
     }
@@ -1180,11 +1184,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     let mut items = mini_lastn(area, scene, avg_l.0, avg_l.2, row_y[5], st.tpx(22.0), limit, st)?;
     up(lastn_c, 5, 4, pal.text, false)?;
     let att_label = lang.pick("attention", "注意力机制");
-    let sim_f = sim_formula(scene, "xᵢ");
-    let att_formula = match scene.normalization {
-        Normalization::None => format!("αᵢ = {sim_f}"),
-        Normalization::Softmax => format!("αᵢ = softmax({sim_f})"),
-    };
+    let att_formula = crate::explain::alpha_of(scene, "xᵢ");
     let mut attention: Rect = (0, 0, 0, 0);
     if !active {
         // The impossible path, greyed: attention beside the average, fed by q.

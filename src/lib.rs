@@ -15,6 +15,8 @@
 //! * [`unit`], [`rng`], [`train`]: the paper's activation unit, a seeded
 //!   PRNG and the trainer behind `make weights`.
 //! * [`i18n`], [`errors`]: English and Chinese strings, error codes.
+//! * [`explain`]: every formula, the category shares, the outcome captions
+//!   and the per-item explanations, computed from the numbers; pure.
 //! * [`import`], [`export`]: LastN items in from CSV/TSV, the Embedding
 //!   Projector's `vectors.tsv` + `metadata.tsv` or a scene JSON; items and
 //!   results out as CSV; pure.
@@ -30,6 +32,7 @@ pub mod density;
 pub mod draw;
 pub mod either;
 pub mod errors;
+pub mod explain;
 pub mod export;
 pub mod history;
 pub mod i18n;
