@@ -1627,6 +1627,71 @@ mod tests {
         }
     }
 
+    /// Issue 11 §2: for every definition, each header of the Q/K/V panel is
+    /// the formula the scene computes (evaluated from its text, it gives
+    /// the scores and weights), and the numbers shown are the computed ones.
+    /// Also the step captions, the towers' formula and the bars' subtitle.
+    #[test]
+    fn every_formula_shown_is_the_one_computed() {
+        use crate::explain::{alpha_formula, eval_alpha_formula, eval_score_formula, every_definition, score_formula, score_symbol};
+        use crate::unit::WeightForm;
+        for (def, sim, act, weight) in every_definition() {
+            for norm in Normalization::ALL {
+                let mut s = default_scene();
+                (s.definition, s.similarity, s.activation, s.weight, s.normalization, s.temperature) = (def, sim, act, weight, norm, 0.5);
+                let a = s.validate().unwrap();
+                let what = format!("{def:?} {sim:?} {act:?} {weight:?} {norm:?}");
+                let (out, lay) = qkv_svg(&s, &a, &Style::new(1.0));
+                // The score column: its formula, evaluated, gives the scores shown.
+                let score_head = format!("{}ᵢ = {}", score_symbol(&s), score_formula(&s, "kᵢ"));
+                assert!(out.contains(&format!("\n{score_head}\n")), "{what}: score header {score_head}");
+                let computed = eval_score_formula(&score_formula(&s, "xᵢ"), &s);
+                // The weight column: its formula, evaluated on those scores, gives the weights shown.
+                let alpha_head = alpha_formula(&s, "ᵢ");
+                assert!(out.contains(&format!("\n{alpha_head}\n")), "{what}: weight header {alpha_head}");
+                let weights = eval_alpha_formula(&alpha_head, &s, &computed);
+                for i in 0..lay.shown {
+                    assert!((computed[i] - a.scores[i]).abs() < 1e-9 && (weights[i] - a.alpha[i]).abs() < 1e-9, "{what}: row {i}");
+                    assert!(out.contains(&format!("\n{}\n", fmt_num(a.scores[i]))), "{what}: score {i} shown");
+                    assert!(out.contains(&format!("\n{}\n", fmt_num(a.alpha[i]))), "{what}: α {i} shown");
+                }
+                // The normalisation column says what happens between the two.
+                let softmax = def == Definition::Authors || norm == Normalization::Softmax;
+                assert_eq!(out.contains("\nsoftmax\n"), softmax, "{what}: softmax box");
+                match (def, norm, weight) {
+                    (Definition::Authors, ..) => assert!(out.contains("softmax(z/√d)") && out.contains("÷√d, Σα = 1"), "{what}"),
+                    (_, Normalization::Softmax, _) => assert!(out.contains("softmax, T = 0.5"), "{what}"),
+                    (Definition::Unit, _, WeightForm::Logit) => {
+                        assert!(out.contains("\nα = z\n") && out.matches("\n=\n").count() == lay.shown, "{what}: α = z, '=' per row");
+                    }
+                    (Definition::Unit, _, WeightForm::Sigmoid) => {
+                        assert!(out.contains("\nα = sigmoid(z)\n") && out.matches("\nσ\n").count() == lay.shown, "{what}: sigmoid, σ per row");
+                    }
+                    (Definition::Similarity, ..) => assert!(out.contains("\nα = s\n") && out.matches("\n=\n").count() == lay.shown, "{what}"),
+                }
+                assert!(!out.contains("α = s\n") || def == Definition::Similarity, "{what}: α = s only for a similarity");
+                // The step captions name the same weight and the same numbers.
+                for step in [1, 4] {
+                    let c = steps_caption(&s, &a, step, Lang::En);
+                    let k = crate::textlayout::sub(step);
+                    assert!(c.contains(&fmt_num(a.alpha[step - 1])), "{what}: {c}");
+                    if def == Definition::Similarity && norm == Normalization::None {
+                        assert!(c.contains(&format!("α{k} = s{k}")), "{what}: {c}");
+                    } else {
+                        assert!(c.contains(&alpha_formula(&s, &k)) && c.contains(&fmt_num(a.scores[step - 1])), "{what}: {c}");
+                    }
+                }
+                // The towers' attention box and the bars' subtitle.
+                let mut tow = None;
+                let tout = svg(960, towers_height_for(&Style::new(1.0)) as u32, |root| tow = Some(draw_towers(root, &s, &a, Placement::Ranking, &Style::new(1.0)).unwrap()));
+                assert!(tow.is_some() && tout.contains(&crate::explain::alpha_of(&s, "xᵢ")), "{what}: towers");
+                let d = crate::draw::definition_text(&s, Lang::En);
+                let bout = svg(900, 400, |root| { crate::draw::draw_bars(root, &s, &a, &Style::new(1.0)).unwrap(); });
+                assert!(bout.replace("&apos;", "'").contains(&d), "{what}: bars subtitle {d}");
+            }
+        }
+    }
+
     #[test]
     fn qkv_highlight_and_chinese() {
         let s = default_scene();
