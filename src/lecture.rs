@@ -660,14 +660,12 @@ pub fn draw_qkv<DB: DrawingBackend>(
     // Every header is the formula the computation uses (explain).
     let (norm_name, norm_sub) = match (scene.definition, scene.normalization, scene.weight) {
         (Definition::Authors, ..) => (
-            "softmax(z/√d)".to_owned(),
-            tr(lang, format!("{} slots, {} masked", scene.padded_len(), scene.padded_len() - n), format!("{} 个位置，{} 个被掩码", scene.padded_len(), scene.padded_len() - n)),
+            "softmax".to_owned(),
+            tr(lang, format!("{} of {} masked", scene.padded_len() - n, scene.padded_len()), format!("{} 个中 {} 个被掩码", scene.padded_len(), scene.padded_len() - n)),
         ),
-        (_, Normalization::Softmax, _) => {
-            (lang.pick("normalize", "归一化").to_owned(), format!("softmax, T = {}", fmt_num(scene.temperature)))
-        }
+        (_, Normalization::Softmax, _) => ("softmax".to_owned(), format!("T = {}", fmt_num(scene.temperature))),
         (Definition::Unit, Normalization::None, WeightForm::Logit) => ("α = z".to_owned(), lang.pick("paper, no softmax", "论文，不做 softmax").to_owned()),
-        (Definition::Unit, Normalization::None, WeightForm::Sigmoid) => ("α = sigmoid(z)".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
+        (Definition::Unit, Normalization::None, WeightForm::Sigmoid) => ("sigmoid".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
         (Definition::Similarity, Normalization::None, _) => ("α = s".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
     };
     let sym = crate::explain::score_symbol(scene);
@@ -680,12 +678,14 @@ pub fn draw_qkv<DB: DrawingBackend>(
         (v_x0, v_x0 + sw, lang.pick("Values", "值 value"), "vᵢ = xᵢ".to_owned()),
         (o_x0, o_x0 + side, lang.pick("Output", "输出 output"), "Σ αᵢ vᵢ".to_owned()),
     ];
-    for (x0, x1, name, formula) in heads.iter() {
+    for (k, (x0, x1, name, formula)) in heads.iter().enumerate() {
         let (x0, x1) = ((*x0).max(0), (*x1).min(w - pad / 2));
         let c = (x0 + x1) / 2;
         // Fit each header to its column (shrinking, then clipping) so that
-        // neighbouring headers never overlap on a narrow panel.
-        let width = (x1 - x0 + gap).max(st.tpx(24.0));
+        // neighbouring headers never overlap: a column with a gap beside it
+        // may use the gap; the score, normalisation and weight columns
+        // (2, 3, 4) touch each other, and their formulas can be long.
+        let width = (x1 - x0 + if (2..=4).contains(&k) { 0 } else { gap }).max(st.tpx(24.0));
         let npx = fit_px(area, name, width, 14.0, 8.0, true, st);
         let nfont = st.bold(npx, &pal.text);
         let shown_name = clip_to(area, name, &nfont, width);
@@ -1659,13 +1659,13 @@ mod tests {
                 let softmax = def == Definition::Authors || norm == Normalization::Softmax;
                 assert_eq!(out.contains("\nsoftmax\n"), softmax, "{what}: softmax box");
                 match (def, norm, weight) {
-                    (Definition::Authors, ..) => assert!(out.contains("softmax(z/√d)") && out.contains("÷√d, Σα = 1"), "{what}"),
-                    (_, Normalization::Softmax, _) => assert!(out.contains("softmax, T = 0.5"), "{what}"),
+                    (Definition::Authors, ..) => assert!(out.contains("\n3 of 12 masked\n") && out.contains("÷√d, Σα = 1"), "{what}"),
+                    (_, Normalization::Softmax, _) => assert!(out.contains("\nT = 0.5\n"), "{what}"),
                     (Definition::Unit, _, WeightForm::Logit) => {
                         assert!(out.contains("\nα = z\n") && out.matches("\n=\n").count() == lay.shown, "{what}: α = z, '=' per row");
                     }
                     (Definition::Unit, _, WeightForm::Sigmoid) => {
-                        assert!(out.contains("\nα = sigmoid(z)\n") && out.matches("\nσ\n").count() == lay.shown, "{what}: sigmoid, σ per row");
+                        assert!(out.contains("\nsigmoid\n") && out.matches("\nσ\n").count() == lay.shown, "{what}: sigmoid, σ per row");
                     }
                     (Definition::Similarity, ..) => assert!(out.contains("\nα = s\n") && out.matches("\n=\n").count() == lay.shown, "{what}"),
                 }

@@ -1197,7 +1197,8 @@ class Widget {
       return lay ? lay.items : [];
     }));
     ui.qkv.addEventListener('keydown', (e) => this.tipKeys(ui.qkv, e, () => JSON.parse(this.guard(() => app.qkvRowsJson())).map((_, i) => i)));
-    ui.map.addEventListener('focus', () => { if (!this.tip || this.tip.canvas !== ui.map) this.showTip(ui.map, 'q', null); });
+    // Keyboard focus on the map explains q (a click or a drag focuses it too, without a tooltip).
+    ui.map.addEventListener('focus', () => { if (ui.map.matches(':focus-visible') && (!this.tip || this.tip.canvas !== ui.map)) this.showTip(ui.map, 'q', null); });
     ui.map.addEventListener('blur', () => { if (this.tip && this.tip.canvas === ui.map && !this.tip.at) this.hideTip(); });
     ui.map.addEventListener('pointerleave', (e) => {
       if (!this.guard(() => app.isDragging())) hover(-1);
