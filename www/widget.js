@@ -1242,6 +1242,8 @@ class Widget {
       this.tapStart = e.pointerType === 'touch' ? [e.clientX, e.clientY] : null;
       const hit = this.guard(() => app.mapPointerDown(x, y));
       if (hit) {
+        // A drag moves the point away from a hover explanation: it comes back on the next hover.
+        if (this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
         ui.map.setPointerCapture(e.pointerId);
         ui.map.style.cursor = 'grabbing';
         e.preventDefault();
