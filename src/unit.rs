@@ -20,12 +20,17 @@
 //!   `p(s) = sigmoid((s - mean_j) / sqrt(var_j + 1e-8))`, where `mean_j` and
 //!   `var_j` are the running statistics stored at the end of training.
 //!
-//! **A choice of this project.** The paper writes `v_U = sum_i a(x_i, q) x_i`
-//! without saying what squashes the unit's output. Here the weight is
-//! `alpha_i = sigmoid(z_i)`, so each weight reads as a relevance in `(0, 1)`
-//! and `sum_i alpha_i` is positive and grows with the number of related
-//! items: the intensity of interest the paper keeps by not using softmax.
-//! [`ActivationUnit::weights`] gives these. The authors' public code
+//! **The weight.** The paper writes `v_U = sum_i a(x_i, q) x_i` (Eq. 3)
+//! with the unit's output itself as the weight, as DeepCTR does by default
+//! (`weight_normalization=False`): [`WeightForm::Logit`], `alpha_i = z_i`,
+//! which can be negative, is the page's default. This project's variant
+//! [`WeightForm::Sigmoid`] is `alpha_i = sigmoid(z_i)`, so each weight
+//! reads as a relevance in `(0, 1)` and `sum_i alpha_i` is positive and
+//! grows with the number of related items: the intensity of interest the
+//! paper keeps by not using softmax. [`ActivationUnit::weights`] and
+//! [`ActivationUnit::attend`] give the variant (the shipped units were
+//! trained with it, `src/train.rs`); a scene applies its form to the
+//! logits ([`crate::scene::Scene::attention`]). The authors' public code
 //! instead masks padded positions, scales by `1/sqrt(d)` and applies a
 //! softmax: [`ActivationUnit::authors_alpha`].
 //!

@@ -588,7 +588,7 @@ class Widget {
       ui.scene.append(o);
     }
     ui.scene.value = s.scene;
-    this.syncCaption();
+    this.syncCaption(`${s.scene} ${s.lang}`);
     this.syncShares();
     this.refreshTip();
     this.syncSteps();
@@ -615,8 +615,14 @@ class Widget {
 
   // ------------------------------------------------------------ captions, shares, explanations (issue 11 §2, §6)
 
-  /** The caption: the scene's hint and the outcome sentences, computed in Rust from the numbers on screen. */
-  syncCaption() {
+  /**
+   * The caption: the scene's hint and the outcome sentences, computed in
+   * Rust from the numbers on screen. Its text changes with every edit, so
+   * its box only grows (to the tallest text so far) and never shrinks under
+   * the pointer: a drag of a slider or of q, or a click on the LastN table
+   * below it, stays where it is. Another scene, language or width starts afresh.
+   */
+  syncCaption(scene) {
     const { ui } = this;
     const c = JSON.parse(this.guard(() => this.app.captionJson()));
     let span = ui.caption.firstElementChild;
@@ -624,7 +630,22 @@ class Widget {
       span = document.createElement('span');
       span.className = 'on';
       ui.caption.append(span);
+      this.captionBox = { height: 0, width: 0, scene: null };
+      // Observed after layout, before paint: the grown minimum is on screen in the same frame.
+      new ResizeObserver(([e]) => {
+        const box = this.captionBox;
+        const { width, height } = e.contentRect;
+        if (width !== box.width) {
+          box.width = width;
+          this.fitCaption();
+        } else if (height > box.height) {
+          box.height = height;
+          span.style.minHeight = `${height}px`;
+        }
+      }).observe(span);
     }
+    const fresh = scene !== this.captionBox.scene;
+    this.captionBox.scene = scene;
     span.dataset.key = c.key;
     const lines = c.hint ? [c.hint, ...c.lines] : c.lines;
     if (span.textContent !== lines.join(' ')) {
@@ -640,6 +661,16 @@ class Widget {
       span.replaceChildren(...parts);
     }
     ui.caption.hidden = lines.length === 0;
+    if (fresh) this.fitCaption();
+  }
+
+  /** The caption's box fits its text again (another scene, language or width). */
+  fitCaption() {
+    const span = this.ui.caption.firstElementChild;
+    if (!span) return;
+    span.style.minHeight = '';
+    this.captionBox.height = span.offsetHeight;
+    if (this.captionBox.height > 0) span.style.minHeight = `${this.captionBox.height}px`;
   }
 
   /** The weight per interest category: attention beside the plain average (numbers and bar lengths from Rust). */

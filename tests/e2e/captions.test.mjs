@@ -154,6 +154,13 @@ test('the caption states only what the numbers show (issue 11: news + unit + sof
     await page.evaluate(() => window.din.setState({ lang: 'zh' }));
     v = await view(page);
     assert.match(v.caption, /权重几乎相同/, v.caption);
+    // The caption changes with every edit, but its box never shrinks under the pointer:
+    // the q1 slider below it stays where it is while q moves.
+    const box = () => page.evaluate(() => [document.getElementById('caption').getBoundingClientRect().height, document.querySelector('#query input[type=range]').getBoundingClientRect().top]);
+    const before = await box();
+    await page.evaluate(() => window.din.setState({ query: [0.9, 0.1, 0, 0, 0, 0, 0, 0.2] }));
+    assert.notEqual((await view(page)).caption, v.caption, 'the caption follows q');
+    assert.deepEqual(await box(), before, 'caption box and slider keep their place');
     // Editing q makes it custom: the caption follows the numbers, the candidate sentence goes.
     await page.evaluate(() => window.din.setState({ lang: 'en', query: [1.2, 0.3, 0, 0.1, 0, 0, 0.1, 0.6] }));
     v = await view(page);
