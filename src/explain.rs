@@ -279,7 +279,7 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
     let temp_note = match (scene.definition, soft) {
         (Definition::Authors, _) => lang.pick(
             "The authors' code divides the logits by √d and applies softmax over the padded length; T is not used.",
-            "作者代码把 logit 除以 √d，再在补齐长度上做 softmax；不使用 T。",
+            "作者代码把分数 z 除以 √d，再在补齐长度上做 softmax；不使用 T。",
         ),
         (_, true) => lang.pick(
             "Lower T sharpens the weights; higher T flattens them toward the mean (1/n each).",
@@ -312,20 +312,20 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
             tr(
                 lang,
                 format!("Input [q, x, q − x, q ⊙ x] → hidden layers → logit z; {shown}. The shipped units were trained with α = sigmoid(z) on synthetic clicks (make weights)."),
-                format!("输入 [q, x, q − x, q ⊙ x] → 隐藏层 → logit z；{shown}。内置的激活单元按 α = sigmoid(z) 在合成点击数据上训练（make weights）。"),
+                format!("输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；{shown}。内置的激活单元按 α = sigmoid(z) 在合成点击数据上训练（make weights）。"),
             )
         }
         Definition::Authors => lang
             .pick(
                 "As in the authors' code: logits z of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length.",
-                "与作者代码相同：补齐位置的 logit z 设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。",
+                "与作者代码相同：补齐位置的分数 z 设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。",
             )
             .to_owned(),
     };
     let weight_note = match (scene.definition, soft, scene.weight) {
         (Definition::Unit, false, WeightForm::Logit) => lang.pick(
             "The paper's Eq. (3) uses the unit's output as the weight (DeepCTR's default, weight_normalization=False).",
-            "论文公式 (3) 直接把激活单元的输出作为权重（DeepCTR 的默认设置 weight_normalization=False）。",
+            "论文公式 (3) 直接把激活单元的输出作为权重（即 DeepCTR 的默认设置）。",
         ),
         (Definition::Unit, false, WeightForm::Sigmoid) => lang.pick(
             "This project's variant: sigmoid squashes each weight into (0, 1).",
@@ -894,7 +894,7 @@ pub fn explain_item(scene: &Scene, att: &Attention, i: usize, lang: Lang) -> Opt
         Definition::Unit | Definition::Authors => lines.push(tr(
             lang,
             format!("z{k} = unit(q, x{k}) = {}: the activation unit's logit for the input [q, x{k}, q − x{k}, q ⊙ x{k}]", fmt_num(s_i)),
-            format!("z{k} = unit(q, x{k}) = {}：激活单元对输入 [q, x{k}, q − x{k}, q ⊙ x{k}] 给出的 logit", fmt_num(s_i)),
+            format!("z{k} = unit(q, x{k}) = {}：激活单元对输入 [q, x{k}, q − x{k}, q ⊙ x{k}] 给出的分数", fmt_num(s_i)),
         )),
     }
     let v = score_symbol(scene);
