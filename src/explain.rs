@@ -678,14 +678,14 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
                 (true, 0) => tr(
                     lang,
                     format!("The candidate is {} ({name}); none of the {n} LastN items is {name}.", c.label),
-                    format!("候选物品是{}（{name}）；LastN 的 {n} 个物品中没有{name}。", c.label),
+                    format!("候选物品是 {}（{name}）；LastN 的 {n} 个物品中没有{name}。", c.label),
                 ),
                 (true, k) => tr(
                     lang,
                     format!("The candidate is {} ({name}); {k} of the {n} LastN items are {name}.", c.label),
-                    format!("候选物品是{}（{name}）；LastN 的 {n} 个物品中有 {k} 个是{name}。", c.label),
+                    format!("候选物品是 {}（{name}）；LastN 的 {n} 个物品中有 {k} 个是{name}。", c.label),
                 ),
-                (false, _) => tr(lang, format!("The candidate is {} ({name}).", c.label), format!("候选物品是{}（{name}）。", c.label)),
+                (false, _) => tr(lang, format!("The candidate is {} ({name}).", c.label), format!("候选物品是 {}（{name}）。", c.label)),
             };
             lines.push(line);
         }
