@@ -540,6 +540,8 @@ pub enum Weights {
 pub struct Intensity {
     /// `(candidate index in the preset, Σα)` for each candidate that fits.
     pub sums: Vec<(usize, f64)>,
+    /// `(candidate index, |pooled|)`, in the order of `sums`.
+    pub norms: Vec<(usize, f64)>,
     /// The preset index of the candidate on screen, if q is one of them.
     pub current: Option<usize>,
     /// Every candidate's Σα is 1 (softmax, or the authors' code).
@@ -605,7 +607,7 @@ impl Outcome {
             .iter()
             .position(|c| scene.name == preset.id && c.id == scene.candidate && c.vector == scene.query);
         let intensity = if scene.name == preset.id && n > 0 {
-            let sums: Vec<(usize, f64)> = preset
+            let both: Vec<(usize, f64, f64)> = preset
                 .candidates
                 .iter()
                 .enumerate()
@@ -613,11 +615,13 @@ impl Outcome {
                 .filter_map(|(k, c)| {
                     let mut s = scene.clone();
                     s.query.clone_from(&c.vector);
-                    s.attention().ok().map(|a| (k, a.alpha_sum))
+                    s.attention().ok().map(|a| (k, a.alpha_sum, a.pooled_norm))
                 })
                 .collect();
+            let sums: Vec<(usize, f64)> = both.iter().map(|(k, s, _)| (*k, *s)).collect();
+            let norms: Vec<(usize, f64)> = both.iter().map(|(k, _, n)| (*k, *n)).collect();
             let all_one = sums.iter().all(|(_, v)| (v - 1.0).abs() < 1e-9);
-            (sums.len() >= 2).then_some(Intensity { sums, current: candidate, all_one })
+            (sums.len() >= 2).then_some(Intensity { sums, norms, current: candidate, all_one })
         } else {
             None
         };
@@ -823,6 +827,16 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
                 ),
             };
             lines.push(line);
+            if preset.teaches_intensity {
+                // The paper's intensity is also the length of the user vector.
+                let norm_of = |k: usize| it.norms.iter().find(|(j, _)| *j == k).map_or(0.0, |(_, v)| *v);
+                let list = sorted.iter().map(|(k, _)| format!("{} {}", label(*k), fmt_num(norm_of(*k)))).collect::<Vec<_>>().join(lang.pick(", ", "，"));
+                lines.push(tr(
+                    lang,
+                    format!("|pooled| = {} here; for the scene's candidates: {list}.", fmt_num(att.pooled_norm)),
+                    format!("此处 |加权和| = {}；本场景的候选物品分别为 {list}。", fmt_num(att.pooled_norm)),
+                ));
+            }
         }
     }
     let key = o.candidate.map_or(String::new(), |k| preset.candidates[k].id.to_owned());
@@ -1203,6 +1217,14 @@ mod tests {
                         let mut t = s.clone();
                         t.query.clone_from(&p.candidates[*k].vector);
                         assert!(close(*v, t.validate().unwrap().alpha_sum), "{what}");
+                    }
+                    for (k, v) in &it.norms {
+                        let mut t = s.clone();
+                        t.query.clone_from(&p.candidates[*k].vector);
+                        assert!(close(*v, t.validate().unwrap().pooled_norm), "{what}");
+                        if p.teaches_intensity && !it.all_one {
+                            assert!(text.contains(&format!("{} {}", p.candidates[*k].label, fmt_num(*v))), "{what}: |pooled| of {}: {text}", p.candidates[*k].id);
+                        }
                     }
                     if !it.all_one {
                         let best = it.sums.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap().0;
