@@ -652,13 +652,14 @@ pub fn score(scene: &Scene) -> ScoredCatalogue {
 /// ```
 #[must_use]
 pub fn same_inputs(a: &Scene, b: &Scene) -> bool {
-    let Scene { name, candidate: _, query: _, items, similarity, normalization, temperature, definition, activation, max_len } = a;
+    let Scene { name, candidate: _, query: _, items, similarity, normalization, temperature, definition, activation, weight, max_len } = a;
     *name == b.name
         && *similarity == b.similarity
         && *normalization == b.normalization
         && temperature.to_bits() == b.temperature.to_bits()
         && *definition == b.definition
         && *activation == b.activation
+        && *weight == b.weight
         && *max_len == b.max_len
         && a.query.len() == b.query.len()
         && *items == b.items

@@ -16,7 +16,7 @@
 //! testing; the maths of what is drawn comes from [`crate::attention`] and
 //! [`crate::projection`], never from here.
 
-use crate::attention::{Attention, Normalization};
+use crate::attention::Attention;
 use crate::projection::{Basis, View};
 use crate::scene::Scene;
 use plotters::coord::Shift;
@@ -83,32 +83,9 @@ pub fn item_color_hex_for(color: u16, theme: Theme) -> String {
     crate::palette::hex(palette(theme).item(color))
 }
 
-/// Formats a number for a label: up to 3 decimals, scientific when tiny or huge.
-///
-/// ```
-/// use din_viz::draw::fmt_num;
-/// assert_eq!(fmt_num(0.125), "0.125");
-/// assert_eq!(fmt_num(1.0), "1");
-/// assert_eq!(fmt_num(-0.5), "−0.5");
-/// assert_eq!(fmt_num(123456.0), "1.23e5");
-/// assert_eq!(fmt_num(0.0001234), "1.23e−4");
-/// ```
-#[must_use]
-pub fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    let s = if a != 0.0 && !(0.001..10_000.0).contains(&a) {
-        let e = a.log10().floor() as i32;
-        let m = v / 10f64.powi(e);
-        let m = format!("{m:.2}");
-        let m = m.trim_end_matches('0').trim_end_matches('.');
-        format!("{m}e{e}")
-    } else {
-        let s = format!("{v:.3}");
-        let s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
-        if s == "-0" { "0".to_owned() } else { s }
-    };
-    s.replace('-', "−")
-}
+/// A number as every chart prints it (one formatter for charts, captions
+/// and explanations: [`crate::explain::fmt_num`]).
+pub use crate::explain::fmt_num;
 
 /// Pixel ratio, theme and fonts: lengths are CSS pixels multiplied by
 /// `scale`; font sizes (and the room laid out for text) are also
@@ -520,49 +497,10 @@ pub(crate) fn ticks(lo: f64, hi: f64, target: f64) -> Vec<f64> {
 }
 
 /// One line describing the definition of alpha in use, e.g.
-/// "dot similarity, softmax T = 1" or "activation unit (Dice), no softmax".
+/// "dot similarity, softmax T = 1" ([`crate::explain::definition_text`]).
 #[must_use]
 pub fn definition_text(scene: &Scene, lang: crate::i18n::Lang) -> String {
-    use crate::scene::Definition;
-    let zh = lang == crate::i18n::Lang::Zh;
-    let t = fmt_num(scene.temperature);
-    let act = match scene.activation {
-        crate::unit::Activation::Sigmoid => "sigmoid",
-        crate::unit::Activation::PReLU => "PReLU",
-        crate::unit::Activation::Dice => "Dice",
-    };
-    match scene.definition {
-        Definition::Authors => {
-            let (n, l) = (scene.items.len(), scene.padded_len());
-            if zh {
-                format!("作者代码：激活单元（{act}），补齐到 {l}（{} 个补齐位置被掩码），÷√d，softmax", l - n)
-            } else {
-                format!("authors' code: unit ({act}), padded to {l} ({} masked), ÷√d, softmax", l - n)
-            }
-        }
-        Definition::Unit => match (scene.normalization, zh) {
-            (Normalization::None, false) => format!("paper's activation unit ({act}), α = sigmoid(z), no softmax"),
-            (Normalization::None, true) => format!("论文的激活单元（{act}），α = sigmoid(z)，不做 softmax"),
-            (Normalization::Softmax, false) => format!("paper's activation unit ({act}), softmax T = {t}"),
-            (Normalization::Softmax, true) => format!("论文的激活单元（{act}），softmax T = {t}"),
-        },
-        Definition::Similarity => {
-            let sim = match (scene.similarity, zh) {
-                (crate::attention::Similarity::Dot, false) => "dot",
-                (crate::attention::Similarity::Dot, true) => "点积",
-                (crate::attention::Similarity::Cosine, false) => "cosine",
-                (crate::attention::Similarity::Cosine, true) => "余弦",
-                (crate::attention::Similarity::ScaledDot, false) => "scaled dot",
-                (crate::attention::Similarity::ScaledDot, true) => "缩放点积",
-            };
-            match (scene.normalization, zh) {
-                (Normalization::None, false) => format!("{sim} similarity, no softmax"),
-                (Normalization::None, true) => format!("相似度：{sim}，不做 softmax"),
-                (Normalization::Softmax, false) => format!("{sim} similarity, softmax T = {t}"),
-                (Normalization::Softmax, true) => format!("相似度：{sim}，softmax T = {t}"),
-            }
-        }
-    }
+    crate::explain::definition_text(scene, lang)
 }
 
 /// Where each bar of the alpha chart was drawn, in backend pixels.

@@ -77,6 +77,7 @@ impl Localized for UnitError {
             UnitError::KeysNotMultiple { .. } => "E_KEYS_SHAPE",
             UnitError::MaxLenTooSmall { .. } | UnitError::MaxLenTooLarge { .. } => "E_MAX_LEN",
             UnitError::UnknownActivation(_) => "E_UNKNOWN_ACTIVATION",
+            UnitError::UnknownWeightForm(_) => "E_UNKNOWN_WEIGHT",
             _ => "E_UNIT",
         }
     }
@@ -91,6 +92,7 @@ impl Localized for UnitError {
             UnitError::MaxLenTooSmall { max_len, n } => format!("最大长度是 {max_len}，但 LastN 有 {n} 个物品"),
             UnitError::MaxLenTooLarge { max_len } => format!("最大长度 {max_len} 太大"),
             UnitError::UnknownActivation(s) => format!("未知的激活函数 \"{s}\"：请用 \"sigmoid\"、\"prelu\" 或 \"dice\""),
+            UnitError::UnknownWeightForm(s) => format!("未知的权重形式 \"{s}\"：请用 \"z\"（论文：α = z）或 \"sigmoid\"（α = sigmoid(z)）"),
             other => format!("激活单元出错：{other}"),
         }
     }

@@ -89,15 +89,10 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("activation", "Activation", "激活函数"),
     ("maxlen", "Max length (padded)", "最大长度（补齐）"),
     ("padded", "padded slots", "个补齐位置"),
-    ("unit-info", "Input [q, x, q − x, q ⊙ x] → hidden layers → score z; α = sigmoid(z), trained on synthetic clicks (make weights).", "输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；α = sigmoid(z)，在合成点击数据上训练（make weights）。"),
-    ("authors-info", "As in the authors' code: scores of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length.", "与作者代码相同：补齐位置的分数设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。"),
     ("density", "catalogue of candidates, coloured by what DIN gives each for this user (paper Fig. 6)", "候选物品目录，按 DIN 给该用户的打分着色（论文图 6）"),
     ("normalization", "Normalization", "归一化"),
     ("norm-softmax", "softmax over items", "对物品做 softmax"),
-    ("norm-none", "none: α = similarity", "无：α = 相似度"),
     ("temperature", "Temperature T", "温度 T"),
-    ("temp-soft", "Lower T sharpens the weights; higher T flattens them toward the mean (1/n each).", "T 越小权重越集中；T 越大权重越平均（趋向每个 1/n）。"),
-    ("temp-none", "Without softmax α is the raw similarity; T is not used. Σα keeps the intensity of interest.", "不做 softmax 时 α 就是相似度，不使用 T。Σα 保留了兴趣强度。"),
     ("lastn", "LastN items", "用户行为序列 LastN"),
     ("dim", "Vector length d", "向量维度 d"),
     ("dim-minus", "remove the last component", "删除最后一维"),
@@ -204,6 +199,13 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     // Step-through and item colours (issue 11 §3, §4).
     ("colors-repeat", "More items than colours: an item's colour stays with it, and colours repeat every 12 (colour id k is drawn in colour k mod 12).",
         "物品多于颜色数：每个物品的颜色始终不变，颜色每 12 个重复一次（颜色编号 k 使用第 k mod 12 种颜色）。"),
+    // Captions, shares, weight form and explanations (issue 11 §2, §6).
+    ("weight", "Weight without softmax", "不做 softmax 时的权重"),
+    ("weight-z", "paper: α = z", "论文：α = z"),
+    ("weight-sigmoid", "this project's variant: α = sigmoid(z)", "本项目的变体：α = sigmoid(z)"),
+    ("shares-aria", "weight per interest: attention beside the plain average", "各兴趣的权重：注意力与简单平均对比"),
+    ("tip-keys", "Point at, focus or tap a bar, a map point or a row to see how its α is computed; with a chart focused, ↑ ↓ go through the items and Esc hides the explanation.",
+        "指向、聚焦或轻触条形、图中的点或一行，可以看到它的 α 是怎样算出来的；图表获得焦点后，用 ↑ ↓ 逐个查看，Esc 隐藏说明。"),
 ];
 
 /// The page strings for `lang` as a JSON object `{key: text}`.

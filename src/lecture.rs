@@ -18,13 +18,14 @@
 //! returns a small layout record in backend pixels for tests and hit
 //! testing. Rectangles are `(left, top, right, bottom)`.
 
-use crate::attention::{Attention, Normalization, Similarity};
+use crate::attention::{Attention, Normalization};
 use crate::draw::{
     arrow_shaped, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ArrowShape, DrawError, Style, LABEL_PX, TITLE_PX,
 };
 use crate::i18n::Lang;
 use crate::textlayout::{clip_to, fit_clip, fit_px, inside_x, line, rect, sub, text_lines, tr, wrap};
 use crate::scene::{Definition, Scene};
+use crate::unit::WeightForm;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -127,19 +128,6 @@ fn steps_limit(scene: &Scene, att: &Attention) -> f64 {
     if m > 0.0 { nice_ceil(m) } else { 1.0 }
 }
 
-/// The similarity (or the unit) as a formula of `q` and `k`.
-fn sim_formula(scene: &Scene, k: &str) -> String {
-    match scene.definition {
-        Definition::Unit => format!("z(q, {k})"),
-        Definition::Authors => format!("z(q, {k})/√d"),
-        Definition::Similarity => match scene.similarity {
-            Similarity::Dot => format!("q·{k}"),
-            Similarity::Cosine => format!("cos(q, {k})"),
-            Similarity::ScaledDot => format!("q·{k}/√d"),
-        },
-    }
-}
-
 fn settings_line(scene: &Scene, lang: Lang) -> String {
     crate::draw::definition_text(scene, lang)
 }
@@ -234,19 +222,26 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
             format!("用户行为序列 LastN 的向量 {xs}，候选物品的向量 q"),
         )
     } else if step <= n {
+        // The formulas are explain's, the ones the computation uses.
         let k = sub(step);
         let s = fmt_num(at(&att.scores, step - 1));
         let a = fmt_num(at(&att.alpha, step - 1));
-        match scene.normalization {
-            Normalization::None => tr(
+        let weight = format!("{} = {a}", crate::explain::alpha_formula(scene, &k));
+        match (scene.definition, scene.normalization) {
+            (Definition::Similarity, Normalization::None) => tr(
                 lang,
-                format!("weight α{k} = similarity(q, x{k}) = {a}"),
-                format!("权重 α{k} = 相似度(q, x{k}) = {a}"),
+                format!("weight α{k} = s{k} = similarity(q, x{k}) = {a}"),
+                format!("权重 α{k} = s{k} = 相似度(q, x{k}) = {a}"),
             ),
-            Normalization::Softmax => tr(
+            (Definition::Similarity, Normalization::Softmax) => tr(
                 lang,
-                format!("s{k} = similarity(q, x{k}) = {s}; weight α{k} = softmax(s){k} = {a}"),
-                format!("s{k} = 相似度(q, x{k}) = {s}；权重 α{k} = softmax(s){k} = {a}"),
+                format!("s{k} = similarity(q, x{k}) = {s}; weight {weight}"),
+                format!("s{k} = 相似度(q, x{k}) = {s}；权重 {weight}"),
+            ),
+            _ => tr(
+                lang,
+                format!("z{k} = unit(q, x{k}) = {s}; weight {weight}"),
+                format!("z{k} = unit(q, x{k}) = {s}；权重 {weight}"),
             ),
         }
     } else if step == n + 1 {
@@ -715,27 +710,35 @@ pub fn draw_qkv<DB: DrawingBackend>(
     let mid_y = if shown == 0 { f64::from(rows_top + rows_bottom) / 2.0 } else { f64::from(rows_top + rows_end) / 2.0 };
     let sh = (row_h * 0.62).clamp(3.0, px_f(st, 24.0));
     let big_h = px_f(st, 24.0);
-    let (norm_name, norm_sub) = match scene.normalization {
-        Normalization::Softmax => {
-            (lang.pick("normalize", "归一化").to_owned(), format!("softmax, T = {}", fmt_num(scene.temperature)))
-        }
-        Normalization::None => ("α = s".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
+    // Every header is the formula the computation uses (explain).
+    let (norm_name, norm_sub) = match (scene.definition, scene.normalization, scene.weight) {
+        (Definition::Authors, ..) => (
+            "softmax".to_owned(),
+            tr(lang, format!("{} of {} masked", scene.padded_len() - n, scene.padded_len()), format!("{} 个中 {} 个被掩码", scene.padded_len(), scene.padded_len() - n)),
+        ),
+        (_, Normalization::Softmax, _) => ("softmax".to_owned(), format!("T = {}", fmt_num(scene.temperature))),
+        (Definition::Unit, Normalization::None, WeightForm::Logit) => ("α = z".to_owned(), lang.pick("paper, no softmax", "论文，不做 softmax").to_owned()),
+        (Definition::Unit, Normalization::None, WeightForm::Sigmoid) => ("sigmoid".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
+        (Definition::Similarity, Normalization::None, _) => ("α = s".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
     };
+    let sym = crate::explain::score_symbol(scene);
     let heads: [(i32, i32, &str, String); 7] = [
         (q_x0, q_x0 + side, lang.pick("Query", "查询 query"), lang.pick("candidate item q", "候选物品 q").to_owned()),
         (k_lx, k_x0 + sw, lang.pick("Keys", "键 key"), "kᵢ = xᵢ".to_owned()),
-        (s_x0, s_x0 + score_w, lang.pick("score", "分数"), format!("sᵢ = {}", sim_formula(scene, "kᵢ"))),
+        (s_x0, s_x0 + score_w, lang.pick("score", "分数"), format!("{sym}ᵢ = {}", crate::explain::score_formula(scene, "kᵢ"))),
         (n_x0, n_x0 + norm_w, &norm_name, norm_sub),
-        (a_x0, a_x0 + alpha_w, lang.pick("weight", "权重"), "αᵢ".to_owned()),
+        (a_x0, a_x0 + alpha_w, lang.pick("weight", "权重"), crate::explain::alpha_formula(scene, "ᵢ")),
         (v_x0, v_x0 + sw, lang.pick("Values", "值 value"), "vᵢ = xᵢ".to_owned()),
         (o_x0, o_x0 + side, lang.pick("Output", "输出 output"), "Σ αᵢ vᵢ".to_owned()),
     ];
-    for (x0, x1, name, formula) in heads.iter() {
+    for (k, (x0, x1, name, formula)) in heads.iter().enumerate() {
         let (x0, x1) = ((*x0).max(0), (*x1).min(w - pad / 2));
         let c = (x0 + x1) / 2;
         // Fit each header to its column (shrinking, then clipping) so that
-        // neighbouring headers never overlap on a narrow panel.
-        let width = (x1 - x0 + gap).max(st.tpx(24.0));
+        // neighbouring headers never overlap: a column with a gap beside it
+        // may use the gap; the score, normalisation and weight columns
+        // (2, 3, 4) touch each other, and their formulas can be long.
+        let width = (x1 - x0 + if (2..=4).contains(&k) { 0 } else { gap }).max(st.tpx(24.0));
         let npx = fit_px(area, name, width, 14.0, 8.0, true, st);
         let nfont = st.bold(npx, &pal.text);
         let shown_name = clip_to(area, name, &nfont, width);
@@ -798,23 +801,24 @@ pub fn draw_qkv<DB: DrawingBackend>(
     }
     if shown > 0 {
         let bx: Rect = (n_x0 + st.tpx(8.0), rows_top + st.tpx(2.0), n_x0 + norm_w - st.tpx(8.0), rows_end - st.tpx(2.0));
-        match scene.normalization {
-            Normalization::Softmax => {
-                rect(area, bx, pal.panel.filled())?;
-                rect(area, bx, pal.axis.stroke_width(st.stroke(1.5)))?;
+        let authors = scene.definition == Definition::Authors;
+        if authors || scene.normalization == Normalization::Softmax {
+            rect(area, bx, pal.panel.filled())?;
+            rect(area, bx, pal.axis.stroke_width(st.stroke(1.5)))?;
+            let c = (bx.0 + bx.2) / 2;
+            let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.tpx(4.0), 14.0, 8.0, true, st);
+            let my = (bx.1 + bx.3) / 2;
+            text(area, "softmax", (c, my), st.bold(bpx, &pal.text), HPos::Center, VPos::Bottom)?;
+            let below = if authors { "÷√d, Σα = 1" } else { "Σα = 1" };
+            text(area, below, (c, my + st.tpx(3.0)), st.font(bpx - 2.0, &pal.muted), HPos::Center, VPos::Top)?;
+        } else {
+            // One glyph per row: "=" where α is the score itself, "σ" for sigmoid.
+            let glyph = if scene.definition == Definition::Unit && scene.weight == WeightForm::Sigmoid { "σ" } else { "=" };
+            for i in 0..shown {
+                let y = yc(i).round() as i32;
                 let c = (bx.0 + bx.2) / 2;
-                let bpx = fit_px(area, "softmax", bx.2 - bx.0 - st.tpx(4.0), 14.0, 8.0, true, st);
-                let my = (bx.1 + bx.3) / 2;
-                text(area, "softmax", (c, my), st.bold(bpx, &pal.text), HPos::Center, VPos::Bottom)?;
-                text(area, "Σα = 1", (c, my + st.tpx(3.0)), st.font(bpx - 2.0, &pal.muted), HPos::Center, VPos::Top)?;
-            }
-            Normalization::None => {
-                for i in 0..shown {
-                    let y = yc(i).round() as i32;
-                    let c = (bx.0 + bx.2) / 2;
-                    rect(area, (c - st.tpx(9.0), y - st.tpx(8.0), c + st.tpx(9.0), y + st.tpx(8.0)), pal.background.filled())?;
-                    text(area, "=", (c, y), st.font(14.0, &pal.muted), HPos::Center, VPos::Center)?;
-                }
+                rect(area, (c - st.tpx(9.0), y - st.tpx(8.0), c + st.tpx(9.0), y + st.tpx(8.0)), pal.background.filled())?;
+                text(area, glyph, (c, y), st.font(14.0, &pal.muted), HPos::Center, VPos::Center)?;
             }
         }
     }
@@ -1471,11 +1475,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     let mut items = mini_lastn(area, &mut ink, scene, avg_l.0, avg_l.2, lr.y[5], st.tpx(22.0), (lx0, lx1), limit, st)?;
     up(&lr, lastn_c, 5, 4, pal.text)?;
     let att_label = lang.pick("attention", "注意力机制");
-    let sim_f = sim_formula(scene, "xᵢ");
-    let att_formula = match scene.normalization {
-        Normalization::None => format!("αᵢ = {sim_f}"),
-        Normalization::Softmax => format!("αᵢ = softmax({sim_f})"),
-    };
+    let att_formula = crate::explain::alpha_of(scene, "xᵢ");
     let mut attention: Rect = (0, 0, 0, 0);
     if !active {
         // The impossible path, greyed: attention beside the average, fed by q.
@@ -1915,6 +1915,71 @@ mod tests {
         for al in &a2.alpha {
             assert!(out.contains(&format!("\n{}\n", fmt_num(*al))));
         }
+        }
+    }
+
+    /// Issue 11 §2: for every definition, each header of the Q/K/V panel is
+    /// the formula the scene computes (evaluated from its text, it gives
+    /// the scores and weights), and the numbers shown are the computed ones.
+    /// Also the step captions, the towers' formula and the bars' subtitle.
+    #[test]
+    fn every_formula_shown_is_the_one_computed() {
+        use crate::explain::{alpha_formula, eval_alpha_formula, eval_score_formula, every_definition, score_formula, score_symbol};
+        use crate::unit::WeightForm;
+        for (def, sim, act, weight) in every_definition() {
+            for norm in Normalization::ALL {
+                let mut s = default_scene();
+                (s.definition, s.similarity, s.activation, s.weight, s.normalization, s.temperature) = (def, sim, act, weight, norm, 0.5);
+                let a = s.validate().unwrap();
+                let what = format!("{def:?} {sim:?} {act:?} {weight:?} {norm:?}");
+                let (out, lay) = qkv_svg(&s, &a, &Style::new(1.0));
+                // The score column: its formula, evaluated, gives the scores shown.
+                let score_head = format!("{}ᵢ = {}", score_symbol(&s), score_formula(&s, "kᵢ"));
+                assert!(out.contains(&format!("\n{score_head}\n")), "{what}: score header {score_head}");
+                let computed = eval_score_formula(&score_formula(&s, "xᵢ"), &s);
+                // The weight column: its formula, evaluated on those scores, gives the weights shown.
+                let alpha_head = alpha_formula(&s, "ᵢ");
+                assert!(out.contains(&format!("\n{alpha_head}\n")), "{what}: weight header {alpha_head}");
+                let weights = eval_alpha_formula(&alpha_head, &s, &computed);
+                for i in 0..lay.shown {
+                    assert!((computed[i] - a.scores[i]).abs() < 1e-9 && (weights[i] - a.alpha[i]).abs() < 1e-9, "{what}: row {i}");
+                    assert!(out.contains(&format!("\n{}\n", fmt_num(a.scores[i]))), "{what}: score {i} shown");
+                    assert!(out.contains(&format!("\n{}\n", fmt_num(a.alpha[i]))), "{what}: α {i} shown");
+                }
+                // The normalisation column says what happens between the two.
+                let softmax = def == Definition::Authors || norm == Normalization::Softmax;
+                assert_eq!(out.contains("\nsoftmax\n"), softmax, "{what}: softmax box");
+                match (def, norm, weight) {
+                    (Definition::Authors, ..) => assert!(out.contains("\n3 of 12 masked\n") && out.contains("÷√d, Σα = 1"), "{what}"),
+                    (_, Normalization::Softmax, _) => assert!(out.contains("\nT = 0.5\n"), "{what}"),
+                    (Definition::Unit, _, WeightForm::Logit) => {
+                        assert!(out.contains("\nα = z\n") && out.matches("\n=\n").count() == lay.shown, "{what}: α = z, '=' per row");
+                    }
+                    (Definition::Unit, _, WeightForm::Sigmoid) => {
+                        assert!(out.contains("\nsigmoid\n") && out.matches("\nσ\n").count() == lay.shown, "{what}: sigmoid, σ per row");
+                    }
+                    (Definition::Similarity, ..) => assert!(out.contains("\nα = s\n") && out.matches("\n=\n").count() == lay.shown, "{what}"),
+                }
+                assert!(!out.contains("α = s\n") || def == Definition::Similarity, "{what}: α = s only for a similarity");
+                // The step captions name the same weight and the same numbers.
+                for step in [1, 4] {
+                    let c = steps_caption(&s, &a, step, Lang::En);
+                    let k = crate::textlayout::sub(step);
+                    assert!(c.contains(&fmt_num(a.alpha[step - 1])), "{what}: {c}");
+                    if def == Definition::Similarity && norm == Normalization::None {
+                        assert!(c.contains(&format!("α{k} = s{k}")), "{what}: {c}");
+                    } else {
+                        assert!(c.contains(&alpha_formula(&s, &k)) && c.contains(&fmt_num(a.scores[step - 1])), "{what}: {c}");
+                    }
+                }
+                // The towers' attention box and the bars' subtitle.
+                let mut tow = None;
+                let tout = svg(960, towers_height_for(&Style::new(1.0)) as u32, |root| tow = Some(draw_towers(root, &s, &a, Placement::Ranking, &Style::new(1.0)).unwrap()));
+                assert!(tow.is_some() && tout.contains(&crate::explain::alpha_of(&s, "xᵢ")), "{what}: towers");
+                let d = crate::draw::definition_text(&s, Lang::En);
+                let bout = svg(900, 400, |root| { crate::draw::draw_bars(root, &s, &a, &Style::new(1.0)).unwrap(); });
+                assert!(bout.replace("&apos;", "'").contains(&d), "{what}: bars subtitle {d}");
+            }
         }
     }
 

@@ -18,6 +18,8 @@
 //!   JSON and its inference, the step-wise in-page trainer of DIN and
 //!   average pooling, the synthetic click data, AUC and GAUC; pure.
 //! * [`i18n`], [`errors`]: English and Chinese strings, error codes.
+//! * [`explain`]: every formula, the category shares, the outcome captions
+//!   and the per-item explanations, computed from the numbers; pure.
 //! * [`import`], [`export`]: LastN items in from CSV/TSV, the Embedding
 //!   Projector's `vectors.tsv` + `metadata.tsv` or a scene JSON; items and
 //!   results out as CSV; pure.
@@ -39,6 +41,7 @@ pub mod clicks;
 pub mod draw;
 pub mod either;
 pub mod errors;
+pub mod explain;
 pub mod export;
 pub mod history;
 pub mod i18n;

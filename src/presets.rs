@@ -14,7 +14,7 @@
 
 use crate::attention::{Normalization, Similarity};
 use crate::scene::{numbered_colors, Definition, Item, Scene};
-use crate::unit::Activation;
+use crate::unit::{Activation, WeightForm};
 
 /// A named candidate of a built-in scene.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,10 +27,6 @@ pub struct Candidate {
     pub category: &'static str,
     /// The candidate vector `q`.
     pub vector: Vec<f64>,
-    /// What to look at with this candidate, in English.
-    pub caption_en: &'static str,
-    /// What to look at with this candidate, in Chinese.
-    pub caption_zh: &'static str,
 }
 
 /// A built-in scene: items, candidates and the settings it opens with.
@@ -48,10 +44,15 @@ pub struct Preset {
     pub categories: Vec<&'static str>,
     /// Named candidates; the first is the default.
     pub candidates: Vec<Candidate>,
-    /// Caption when the query is not a named candidate, in English.
+    /// What to look at in this scene, in English: shown while its items are
+    /// as loaded, before the sentences [`crate::explain::caption`] computes
+    /// from the numbers (it states no outcome itself).
     pub caption_en: &'static str,
-    /// Caption when the query is not a named candidate, in Chinese.
+    /// The same in Chinese.
     pub caption_zh: &'static str,
+    /// Whether the scene teaches the intensity of interest: the caption then
+    /// also says when softmax hides it (Σα = 1 for every candidate).
+    pub teaches_intensity: bool,
 }
 
 impl Preset {
@@ -64,7 +65,8 @@ impl Preset {
 
 /// A scene with the settings every built-in scene opens with: dot
 /// similarity, softmax with `T = 1`, the Dice unit (used once the
-/// definition is switched to it) and a padded length of 12.
+/// definition is switched to it) with the paper's weight `alpha = z`, and a
+/// padded length of 12.
 fn scene(name: &str, candidate: &str, query: Vec<f64>, items: Vec<Item>) -> Scene {
     Scene {
         name: name.to_owned(),
@@ -77,6 +79,7 @@ fn scene(name: &str, candidate: &str, query: Vec<f64>, items: Vec<Item>) -> Scen
         definition: Definition::Similarity,
         activation: Activation::Dice,
         max_len: 12,
+        weight: WeightForm::Logit,
     }
 }
 
@@ -110,32 +113,24 @@ pub fn default_candidates() -> Vec<Candidate> {
             label: "beef noodles 牛肉面",
             category: "food",
             vector: vec![1.0, 0.8, 0.0, 0.0, 0.0, 0.1, 0.0, 0.3],
-            caption_en: "The candidate is food. The plain average mixes food, make-up and cars equally; attention gives the three food items most of the weight, so the weighted average keeps the user's food interest.",
-            caption_zh: "候选物品是美食。简单平均把美食、美妆、汽车三种兴趣混在一起；注意力把大部分权重给了三个美食物品，加权平均保留了用户对美食的兴趣。",
         },
         Candidate {
             id: "news",
             label: "news headline 新闻",
             category: "news",
             vector: vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.2, 0.1],
-            caption_en: "The candidate is a news item. It matches none of the user's interests: every similarity is low, the weights are nearly flat, and the weighted average is close to the plain average. (With the activation unit every relevance is near 0; softmax would rescale those tiny numbers to sum to 1.)",
-            caption_zh: "候选物品是新闻，与用户的任何兴趣都不匹配：相似度都很低，权重几乎相同，加权平均接近简单平均。（用激活单元时每个相关度都接近 0；softmax 会把这些很小的数重新缩放到和为 1。）",
         },
         Candidate {
             id: "makeup",
             label: "eyeshadow 眼影",
             category: "makeup",
             vector: vec![0.1, 0.0, 0.9, 0.9, 0.0, 0.0, 0.0, 0.3],
-            caption_en: "The candidate is make-up: now the make-up items get the weight, and the weighted average moves to the make-up interest.",
-            caption_zh: "候选物品是美妆：权重转到美妆物品上，加权平均移向美妆兴趣。",
         },
         Candidate {
             id: "cars",
             label: "car tyres 轮胎",
             category: "cars",
             vector: vec![0.0, 0.1, 0.0, 0.0, 0.9, 0.9, 0.0, 0.2],
-            caption_en: "The candidate is a car part: the car items get the weight, and the weighted average moves to the car interest.",
-            caption_zh: "候选物品是汽车配件：权重转到汽车物品上，加权平均移向汽车兴趣。",
         },
     ]
 }
@@ -165,6 +160,7 @@ fn why_din_works() -> Preset {
         candidates: default_candidates(),
         caption_en: "Three interests: food, make-up, cars. Pick a candidate and compare the plain average with the weighted average.",
         caption_zh: "三种兴趣：美食、美妆、汽车。选择一个候选物品，比较简单平均与加权平均。",
+        teaches_intensity: false,
     }
 }
 
@@ -175,16 +171,12 @@ fn interest_intensity() -> Preset {
             label: "T-shirt T恤",
             category: "clothes",
             vector: vec![0.0, -0.75, 0.0, -0.7, 0.0, 0.0, 0.0, 0.3],
-            caption_en: "The candidate is a T-shirt and 9 of the 10 LastN items are clothes: without softmax Σα and |pooled| are large — a strong interest. Turn softmax on and Σα becomes 1: the intensity is hidden.",
-            caption_zh: "候选物品是 T 恤，LastN 的 10 个物品中有 9 个是服装：不做 softmax 时 Σα 和 |加权和| 都很大，兴趣强烈。打开 softmax 后 Σα 恒为 1，兴趣强度被隐藏。",
         },
         Candidate {
             id: "phone",
             label: "phone 手机",
             category: "electronics",
             vector: vec![0.0, 0.0, -0.7, 0.1, -0.75, 0.0, 0.0, 0.3],
-            caption_en: "The candidate is a phone and only 1 of the 10 LastN items is electronics: without softmax Σα and |pooled| are small — a weak interest. With softmax Σα is 1 again, as for the T-shirt.",
-            caption_zh: "候选物品是手机，LastN 中只有 1 个电子产品：不做 softmax 时 Σα 和 |加权和| 都很小，兴趣较弱。打开 softmax 后 Σα 又变成 1，与 T 恤相同。",
         },
     ];
     let items = items(&[
@@ -215,6 +207,7 @@ fn interest_intensity() -> Preset {
         candidates,
         caption_en: "A history of 90% clothes and 10% electronics (paper, sec. 4.3). Compare Σα for a T-shirt and a phone, with and without softmax.",
         caption_zh: "用户历史 90% 是服装、10% 是电子产品（论文 4.3 节）。比较 T 恤和手机的 Σα，分别在有无 softmax 时。",
+        teaches_intensity: true,
     }
 }
 
@@ -236,6 +229,7 @@ pub fn blank(d: usize) -> Preset {
         candidates: Vec::new(),
         caption_en: "An empty LastN: set d, add items with the table or import them, and move q.",
         caption_zh: "空的 LastN：设置维度 d，在表格中添加物品，然后移动 q。",
+        teaches_intensity: false,
     }
 }
 
@@ -446,18 +440,28 @@ mod tests {
     #[test]
     fn intensity_scene_shows_intensity_with_every_unit() {
         let p = preset("interest-intensity").unwrap();
+        assert_eq!(p.scene.weight, WeightForm::Logit, "the scene opens with the paper's α = z");
         for act in [Activation::Sigmoid, Activation::PReLU, Activation::Dice] {
-            let run = |id: &str, norm: Normalization| {
+            let run = |id: &str, norm: Normalization, weight: WeightForm| {
                 let mut s = p.scene.clone();
                 s.activation = act;
                 s.normalization = norm;
+                s.weight = weight;
                 s.query = p.candidate(id).unwrap().vector.clone();
                 s.validate().unwrap()
             };
-            let (t, ph) = (run("tshirt", Normalization::None), run("phone", Normalization::None));
+            // The project's variant: every weight in (0, 1), so Σα and |pooled| grow with the related items.
+            let (t, ph) = (run("tshirt", Normalization::None, WeightForm::Sigmoid), run("phone", Normalization::None, WeightForm::Sigmoid));
             assert!(ph.alpha_sum > 0.0 && t.alpha_sum >= 2.0 * ph.alpha_sum, "{act:?}: {} vs {}", t.alpha_sum, ph.alpha_sum);
-            let (t, ph) = (run("tshirt", Normalization::Softmax), run("phone", Normalization::Softmax));
-            assert!((t.alpha_sum - 1.0).abs() < 1e-12 && (ph.alpha_sum - 1.0).abs() < 1e-12);
+            assert!(t.pooled_norm > ph.pooled_norm, "{act:?}");
+            // The paper's α = z of this unit: positive for the related items, negative for the others,
+            // so Σα is large for the T-shirt and below 0 for the phone (9 of 10 items unrelated).
+            let (t, ph) = (run("tshirt", Normalization::None, WeightForm::Logit), run("phone", Normalization::None, WeightForm::Logit));
+            assert!(t.alpha_sum > 5.0 && ph.alpha_sum < 0.0, "{act:?}: {} vs {}", t.alpha_sum, ph.alpha_sum);
+            for w in WeightForm::ALL {
+                let (t, ph) = (run("tshirt", Normalization::Softmax, w), run("phone", Normalization::Softmax, w));
+                assert!((t.alpha_sum - 1.0).abs() < 1e-12 && (ph.alpha_sum - 1.0).abs() < 1e-12);
+            }
         }
     }
 

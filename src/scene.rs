@@ -11,7 +11,7 @@
 //! Limits: `1 <= d <= 256`, `n <= 10_000`, labels of at most 200 characters.
 
 use crate::attention::{attend, mean, norm, softmax, weighted_sum, Attention, AttentionError, Normalization, Similarity};
-use crate::unit::{Activation, ActivationUnit, UnitError};
+use crate::unit::{Activation, ActivationUnit, UnitError, WeightForm};
 use std::sync::OnceLock;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -126,7 +126,8 @@ pub fn fill_colors(items: &mut [Item], explicit: &[bool]) {
 pub enum Definition {
     /// The lecture's: a similarity, optionally softmax-normalized.
     Similarity,
-    /// The paper's activation unit: alpha_i = sigmoid(z_i), or softmax(z/T) as an option.
+    /// The paper's activation unit: without softmax alpha_i = z_i (the
+    /// paper's Eq. 3) or sigmoid(z_i) ([`Scene::weight`]); softmax(z/T) as an option.
     Unit,
     /// The authors' code: unit logits, padded slots masked, scaled by
     /// 1/sqrt(d), softmax over `max_len` positions.
@@ -211,6 +212,9 @@ pub struct Scene {
     pub activation: Activation,
     /// Padded length of the authors' variant (at least n).
     pub max_len: usize,
+    /// How the unit's logit becomes the weight under [`Definition::Unit`]
+    /// without softmax: `alpha = z` (the paper, the default) or `sigmoid(z)`.
+    pub weight: WeightForm,
 }
 
 /// Why a scene or an edit was refused. `Display` gives the message shown
@@ -392,14 +396,12 @@ impl Scene {
             }
             Definition::Unit => {
                 let unit = shipped_unit(self.activation)?;
-                match self.normalization {
-                    Normalization::None => Ok(unit.attend(&self.query, &keys)?),
-                    Normalization::Softmax => {
-                        let logits = unit.scores(&self.query, &keys)?;
-                        let alpha = softmax(&logits, self.temperature)?;
-                        Ok(assemble(logits, alpha, &keys, self.dim())?)
-                    }
-                }
+                let logits = unit.scores(&self.query, &keys)?;
+                let alpha = match self.normalization {
+                    Normalization::None => logits.iter().map(|z| self.weight.weight(*z)).collect(),
+                    Normalization::Softmax => softmax(&logits, self.temperature)?,
+                };
+                Ok(assemble(logits, alpha, &keys, self.dim())?)
             }
             Definition::Authors => {
                 let unit = shipped_unit(self.activation)?;
@@ -416,6 +418,7 @@ impl Scene {
         self.normalization = other.normalization;
         self.temperature = other.temperature;
         self.activation = other.activation;
+        self.weight = other.weight;
         self.definition = if self.dim() == other.dim() { other.definition } else { Definition::Similarity };
     }
 
@@ -496,6 +499,7 @@ impl Scene {
             "similarity": self.similarity_name(),
             "activation": self.activation.name(),
             "maxLen": self.max_len,
+            "weight": self.weight.name(),
             "normalization": self.normalization.name(),
             "temperature": self.temperature,
         })
@@ -591,6 +595,10 @@ impl Scene {
         if let Some(v) = obj.get("activation") {
             let s = v.as_str().ok_or_else(|| wrong_type("activation", "a string", v))?;
             next.activation = s.parse().map_err(|_| UnitError::UnknownActivation(clip(s)))?;
+        }
+        if let Some(v) = obj.get("weight") {
+            let s = v.as_str().ok_or_else(|| wrong_type("weight", "a string", v))?;
+            next.weight = s.parse().map_err(|_| UnitError::UnknownWeightForm(clip(s)))?;
         }
         if let Some(v) = obj.get("maxLen") {
             let x = decode_number("maxLen", v)?;

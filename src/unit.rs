@@ -20,12 +20,17 @@
 //!   `p(s) = sigmoid((s - mean_j) / sqrt(var_j + 1e-8))`, where `mean_j` and
 //!   `var_j` are the running statistics stored at the end of training.
 //!
-//! **A choice of this project.** The paper writes `v_U = sum_i a(x_i, q) x_i`
-//! without saying what squashes the unit's output. Here the weight is
-//! `alpha_i = sigmoid(z_i)`, so each weight reads as a relevance in `(0, 1)`
-//! and `sum_i alpha_i` is positive and grows with the number of related
-//! items: the intensity of interest the paper keeps by not using softmax.
-//! [`ActivationUnit::weights`] gives these. The authors' public code
+//! **The weight.** The paper writes `v_U = sum_i a(x_i, q) x_i` (Eq. 3)
+//! with the unit's output itself as the weight, as DeepCTR does by default
+//! (`weight_normalization=False`): [`WeightForm::Logit`], `alpha_i = z_i`,
+//! which can be negative, is the page's default. This project's variant
+//! [`WeightForm::Sigmoid`] is `alpha_i = sigmoid(z_i)`, so each weight
+//! reads as a relevance in `(0, 1)` and `sum_i alpha_i` is positive and
+//! grows with the number of related items: the intensity of interest the
+//! paper keeps by not using softmax. [`ActivationUnit::weights`] and
+//! [`ActivationUnit::attend`] give the variant (the shipped units were
+//! trained with it, `src/train.rs`); a scene applies its form to the
+//! logits ([`crate::scene::Scene::attention`]). The authors' public code
 //! instead masks padded positions, scales by `1/sqrt(d)` and applies a
 //! softmax: [`ActivationUnit::authors_alpha`].
 //!
@@ -160,6 +165,86 @@ impl fmt::Display for Activation {
     }
 }
 
+/// How the unit's output `z_i` becomes the weight `alpha_i` when the
+/// weights are not normalized across items (no softmax).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum WeightForm {
+    /// `alpha_i = z_i`: the paper's Eq. (3), which uses the unit's output
+    /// directly (DeepCTR's default, `weight_normalization=False`). A weight
+    /// may be negative.
+    #[default]
+    Logit,
+    /// `alpha_i = sigmoid(z_i)`: a variant of this project, so that each
+    /// weight reads as a relevance in `(0, 1)`.
+    Sigmoid,
+}
+
+impl WeightForm {
+    /// Both forms, the paper's first.
+    pub const ALL: [WeightForm; 2] = [WeightForm::Logit, WeightForm::Sigmoid];
+
+    /// The name used in the JS API, the JSON state and URLs: `z` or `sigmoid`.
+    ///
+    /// ```
+    /// use din_viz::unit::WeightForm;
+    /// assert_eq!(WeightForm::Logit.name(), "z");
+    /// assert_eq!("sigmoid".parse::<WeightForm>().unwrap(), WeightForm::Sigmoid);
+    /// assert!("relu".parse::<WeightForm>().is_err());
+    /// ```
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            WeightForm::Logit => "z",
+            WeightForm::Sigmoid => "sigmoid",
+        }
+    }
+
+    /// The weight of logit `z`: `z` itself, or `sigmoid(z)`.
+    ///
+    /// ```
+    /// use din_viz::unit::WeightForm;
+    /// assert_eq!(WeightForm::Logit.weight(-1.5), -1.5);
+    /// assert_eq!(WeightForm::Sigmoid.weight(0.0), 0.5);
+    /// ```
+    #[must_use]
+    pub fn weight(self, z: f64) -> f64 {
+        match self {
+            WeightForm::Logit => z,
+            WeightForm::Sigmoid => sigmoid(z),
+        }
+    }
+
+    /// `d alpha / d z` at `z` (for training): 1, or `sigmoid(z) (1 - sigmoid(z))`.
+    #[must_use]
+    pub fn slope(self, z: f64) -> f64 {
+        match self {
+            WeightForm::Logit => 1.0,
+            WeightForm::Sigmoid => {
+                let a = sigmoid(z);
+                a * (1.0 - a)
+            }
+        }
+    }
+}
+
+impl FromStr for WeightForm {
+    type Err = UnitError;
+
+    /// Parses `z` or `sigmoid`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WeightForm::ALL
+            .into_iter()
+            .find(|w| w.name() == s)
+            .ok_or_else(|| UnitError::UnknownWeightForm(s.to_owned()))
+    }
+}
+
+impl fmt::Display for WeightForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Why a unit could not be loaded or evaluated. `Display` says what is wrong
 /// in plain English and names the field or input.
 #[derive(Clone, Debug, PartialEq)]
@@ -170,6 +255,8 @@ pub enum UnitError {
     Field { field: String, problem: String },
     /// The `activation` name is not `sigmoid`, `prelu` or `dice`.
     UnknownActivation(String),
+    /// The weight form is not `z` or `sigmoid`.
+    UnknownWeightForm(String),
     /// A layer's shape does not fit its neighbours: `field` has `found`
     /// `what` (rows, columns, numbers, entries) where `expected` are needed.
     Shape { field: String, what: &'static str, expected: usize, found: usize },
@@ -203,6 +290,10 @@ impl fmt::Display for UnitError {
             UnitError::UnknownActivation(s) => write!(
                 f,
                 "unknown activation \"{s}\": use \"sigmoid\", \"prelu\" or \"dice\""
+            ),
+            UnitError::UnknownWeightForm(s) => write!(
+                f,
+                "unknown weight form \"{s}\": use \"z\" (the paper: α = z) or \"sigmoid\" (α = sigmoid(z))"
             ),
             UnitError::Shape { field, what, expected, found } => write!(
                 f,

@@ -9,9 +9,9 @@
 //!   segments named;
 //! * each hidden layer's activations `h_l = f(W_l h_{l−1} + b_l)`, one cell
 //!   per unit, each strip with its own labelled diverging scale;
-//! * the logit `z_i` and the weight `α_i = sigmoid(z_i)` (the project's
-//!   documented choice, see [`crate::unit`]), with a note when the page
-//!   normalizes the weights across items instead;
+//! * the logit `z_i` and the weight in the scene's form ([`Scene::weight`]):
+//!   the paper's `α_i = z_i` or this project's variant `α_i = sigmoid(z_i)`,
+//!   with a note when the page normalizes the weights across items instead;
 //!
 //! and on the right the activation function `f(s)` of the first hidden
 //! layer's unit with the largest `|h|` (for Dice also its gate `p(s)`), the
@@ -32,7 +32,7 @@ use crate::i18n::Lang;
 use crate::textlayout::{clip_to, fit_clip, fit_px, line, rect, sub, text_lines, tr, wrap};
 pub use crate::lecture::Rect;
 use crate::scene::{Definition, Scene};
-use crate::unit::{Activation, ActivationUnit, LayerParams, UnitTrace};
+use crate::unit::{Activation, ActivationUnit, LayerParams, UnitTrace, WeightForm};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -65,7 +65,8 @@ pub struct UnitLayout {
     /// The logit `z_i` shown, as [`ActivationUnit::trace`] gives it; NaN
     /// when a message was drawn instead of the unit.
     pub logit: f64,
-    /// The weight `α_i = sigmoid(z_i)` shown; NaN when a message was drawn.
+    /// The weight shown, in the scene's form: `z_i` or `sigmoid(z_i)`;
+    /// NaN when a message was drawn.
     pub weight: f64,
 }
 
@@ -240,7 +241,7 @@ fn cells<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, v: &[f64], 
 /// `[q, x_i, q − x_i, q ⊙ x_i]`, each hidden layer's activations, the
 /// activation function of the first hidden layer's most active unit with
 /// its input `s` marked (and Dice's gate `p(s)`), the logit `z_i` and
-/// `α_i = sigmoid(z_i)`. When the scene's `d` is not the unit's, when there
+/// the weight in the scene's form (`α_i = z_i` or `sigmoid(z_i)`). When the scene's `d` is not the unit's, when there
 /// is no LastN item, or when the unit cannot score the item (numbers too
 /// large), it draws a message instead.
 ///
@@ -366,20 +367,29 @@ pub fn draw_unit<DB: DrawingBackend>(
             (0, 0, 0, 0)
         }
     };
-    Ok(UnitLayout { item, input, layers, curve, logit: trace.logit, weight: trace.weight })
+    Ok(UnitLayout { item, input, layers, curve, logit: trace.logit, weight: scene.weight.weight(trace.logit) })
 }
 
-/// The note under the result: what the page's α is, when it is not `sigmoid(z)`.
+/// The weight this panel shows, as a formula of `z`: `z` or `sigmoid(z)`.
+fn form_text(scene: &Scene) -> &'static str {
+    match scene.weight {
+        WeightForm::Logit => "z",
+        WeightForm::Sigmoid => "sigmoid(z)",
+    }
+}
+
+/// The note under the result: what the page's α is, when it is not the weight shown here.
 fn page_note(scene: &Scene, lang: Lang) -> Option<String> {
+    let form = form_text(scene);
     match scene.definition {
         Definition::Authors => Some(tr(
             lang,
             format!(
-                "Note: with the authors' code the page's α is normalized across items: z/√d, then softmax over all {} positions (padded slots masked), not sigmoid(z).",
+                "Note: with the authors' code the page's α is normalized across items: z/√d, then softmax over all {} positions (padded slots masked), not {form}.",
                 scene.padded_len()
             ),
             format!(
-                "注意：按作者代码，页面上的 α 在物品之间归一化：先算 z/√d，再对全部 {} 个位置做 softmax（填充位置被屏蔽），而不是 sigmoid(z)。",
+                "注意：按作者代码，页面上的 α 在物品之间归一化：先算 z/√d，再对全部 {} 个位置做 softmax（填充位置被屏蔽），而不是 {form}。",
                 scene.padded_len()
             ),
         )),
@@ -389,8 +399,8 @@ fn page_note(scene: &Scene, lang: Lang) -> Option<String> {
                 let t = fmt_num(scene.temperature);
                 Some(tr(
                     lang,
-                    format!("Note: softmax is on, so the page's α is normalized across items: softmax of z/T over the n items (T = {t}), not sigmoid(z)."),
-                    format!("注意：已开启 softmax，页面上的 α 在物品之间归一化：对 n 个物品的 z/T 做 softmax（T = {t}），而不是 sigmoid(z)。"),
+                    format!("Note: softmax is on, so the page's α is normalized across items: softmax of z/T over the n items (T = {t}), not {form}."),
+                    format!("注意：已开启 softmax，页面上的 α 在物品之间归一化：对 n 个物品的 z/T 做 softmax（T = {t}），而不是 {form}。"),
                 ))
             }
         },
@@ -458,16 +468,25 @@ fn draw_network<DB: DrawingBackend>(
     let nl = trace.layers.len();
     let an = activation_name(unit.activation());
 
-    // The result block at the bottom: z and α, the sigmoid caption, the note.
+    // The result block at the bottom: z and α in the scene's weight form, its caption, the note.
     let big = 22.0;
     let z_txt = format!("z{s} = {}", fmt_num(trace.logit));
-    let a_txt = format!("α{s} = sigmoid(z{s}) = {}", fmt_num(trace.weight));
+    let a_txt = match scene.weight {
+        WeightForm::Logit => format!("α{s} = z{s} = {}", fmt_num(trace.logit)),
+        WeightForm::Sigmoid => format!("α{s} = sigmoid(z{s}) = {}", fmt_num(trace.weight)),
+    };
     let big_px = fit_px(area, &a_txt, col_w, big, 12.0, true, st);
     let cap_font = st.font(12.5, &pal.muted);
-    let caption = lang.pick(
-        "α = sigmoid(z) is this project's choice (the paper leaves the output open): each α is in (0, 1) and Σα keeps the intensity of interest.",
-        "α = sigmoid(z) 是本项目的选择（论文没有规定输出如何压缩）：每个 α 都在 (0, 1) 之间，Σα 保留兴趣强度。",
-    );
+    let caption = match scene.weight {
+        WeightForm::Logit => lang.pick(
+            "α = z: the paper's Eq. (3) uses the unit's output itself as the weight (DeepCTR's default); it can be negative. This unit was trained with α = sigmoid(z), so z > 0 means related, z < 0 unrelated.",
+            "α = z：论文公式 (3) 直接把激活单元的输出作为权重（DeepCTR 的默认设置），权重可以为负。这个激活单元按 α = sigmoid(z) 训练，所以 z > 0 表示相关，z < 0 表示不相关。",
+        ),
+        WeightForm::Sigmoid => lang.pick(
+            "α = sigmoid(z) is this project's variant (the paper uses α = z): each α is in (0, 1) and Σα keeps the intensity of interest.",
+            "α = sigmoid(z) 是本项目的变体（论文用 α = z）：每个 α 都在 (0, 1) 之间，Σα 保留兴趣强度。",
+        ),
+    };
     let cap_lines = wrap(area, caption, &cap_font, col_w);
     let note_font = st.font(13.0, &pal.text);
     let note_lines = page_note(scene, lang).map(|t| wrap(area, &t, &note_font, col_w - st.tpx(8.0))).unwrap_or_default();
@@ -856,18 +875,28 @@ mod tests {
 
     #[test]
     fn drawn_logit_and_weight_are_the_trace() {
-        let s = default_scene();
-        for act in Activation::ALL {
+        for (act, form) in Activation::ALL.into_iter().flat_map(|a| WeightForm::ALL.into_iter().map(move |f| (a, f))) {
+            let mut s = default_scene();
+            s.weight = form;
             let u = shipped_unit(act).unwrap();
             for (i, st) in [0, 5].into_iter().flat_map(|i| styles().into_iter().map(move |st| (i, st))) {
                 let t = u.trace(&s.query, &s.items[i].vector).unwrap();
                 let (out, lay) = draw(&s, u, i, &st);
                 assert_eq!(lay.item, i);
                 assert_eq!(lay.logit, t.logit, "{act} item {i}");
-                assert_eq!(lay.weight, t.weight, "{act} item {i}");
                 let k = sub(i + 1);
                 assert!(out.contains(&format!("z{k} = {}", fmt_num(t.logit))), "{act} {i}: z shown");
-                assert!(out.contains(&format!("α{k} = sigmoid(z{k}) = {}", fmt_num(t.weight))), "{act} {i}: α shown");
+                match form {
+                    WeightForm::Logit => {
+                        assert_eq!(lay.weight, t.logit, "{act} item {i}: the paper's α = z");
+                        assert!(out.contains(&format!("α{k} = z{k} = {}", fmt_num(t.logit))), "{act} {i}: α shown");
+                        assert!(!out.contains(&format!("α{k} = sigmoid(z{k})")), "{act} {i}: not the sigmoid form");
+                    }
+                    WeightForm::Sigmoid => {
+                        assert_eq!(lay.weight, t.weight, "{act} item {i}: α = sigmoid(z)");
+                        assert!(out.contains(&format!("α{k} = sigmoid(z{k}) = {}", fmt_num(t.weight))), "{act} {i}: α shown");
+                    }
+                }
                 assert_eq!(lay.layers.len(), u.hidden().len());
                 let (l, tp, r, b) = lay.input;
                 assert!(l < r && tp < b && lay.layers.iter().all(|s| s.1 > b), "layers below the input");
@@ -898,7 +927,11 @@ mod tests {
             assert!(out.contains("inside the activation unit for x₆ foundation 粉底"));
             assert!(out.contains("\nunit "));
             assert!(out.contains("(largest |h| in layer 1)"));
-            assert!(all_text(&out).contains("this project's choice"));
+            assert!(all_text(&out).contains("the paper's Eq. (3) uses the unit's output itself as the weight"));
+            let mut sig = s.clone();
+            sig.weight = WeightForm::Sigmoid;
+            let (out, _) = draw(&sig, u, 5, &st);
+            assert!(all_text(&out).contains("this project's variant"));
         }
         let (out, _) = draw(&s, shipped_unit(Activation::Dice).unwrap(), 0, &Style::new(1.0));
         assert!(out.contains("p(s), Dice's gate"));
@@ -920,7 +953,7 @@ mod tests {
                 assert!(has_text(&out, &label), "{act}: {label}");
             }
             assert!(out.contains("激活单元内部"));
-            assert!(out.contains("本项目的选择"));
+            assert!(all_text(&out).contains("论文公式 (3)"));
             assert!(!out.contains("hidden layer") && !out.contains("inside the"), "no English left");
         }
     }
@@ -962,10 +995,13 @@ mod tests {
         let base = default_scene();
         let (unit_none, _) = base.with_patch_json(r#"{"similarity": "unit", "normalization": "none"}"#).unwrap();
         let (out, _) = draw(&unit_none, u, 0, &Style::new(1.0));
-        assert!(!out.contains("Note:"), "α = sigmoid(z) on the page: no note");
+        assert!(!out.contains("Note:"), "α = z on the page and here: no note");
         let (unit_soft, _) = base.with_patch_json(r#"{"similarity": "unit", "normalization": "softmax", "temperature": 2}"#).unwrap();
         let (out, _) = draw(&unit_soft, u, 0, &Style::new(1.0));
-        assert!(all_text(&out).contains("softmax of z/T over the n items (T = 2), not sigmoid(z)"));
+        assert!(all_text(&out).contains("softmax of z/T over the n items (T = 2), not z."));
+        let (sig_soft, _) = unit_soft.with_patch_json(r#"{"weight": "sigmoid"}"#).unwrap();
+        let (out, _) = draw(&sig_soft, u, 0, &Style::new(1.0));
+        assert!(all_text(&out).contains("(T = 2), not sigmoid(z)."));
         let (authors, _) = base.with_patch_json(r#"{"similarity": "authors"}"#).unwrap();
         let (out, _) = draw(&authors, u, 0, &Style::new(1.0));
         assert!(all_text(&out).contains("z/√d, then softmax over all 12 positions"));

@@ -12,13 +12,13 @@
 //!
 //! | key | value |
 //! |---|---|
-//! | `v` | format version; we write 1, a missing `v` means 1 |
+//! | `v` | format version; we write 2; a missing `v` means the current version (see below) |
 //! | `scene` | `why-din-works`, `interest-intensity`, `blank`, `generated`, or any other name when `x` is given |
 //! | `d`, `n` | `blank`: `d`; `generated`: `n` and `d` (`presets::generated(n, d, 2018)`) |
 //! | `x` | the items: `label:1,2,3;label2:4,5,6` (`x=` is an empty LastN); each item may end in `@id`, its colour id (`label:1,2,3@4`), written only when the ids are not `0, 1, 2, …` in order; an item without one gets the smallest id no other item has |
 //! | `candidate` | a named candidate of the scene (sets `q` and the candidate's name) |
 //! | `q` | the query vector: `1,.5,-.25` |
-//! | `similarity`, `normalization`, `temperature`, `activation`, `maxlen` | the settings |
+//! | `similarity`, `normalization`, `temperature`, `activation`, `weight`, `maxlen` | the settings (`weight`: `z` or `sigmoid`, the activation unit's weight without softmax) |
 //! | `step` | lecture step, a whole number ≥ 0 or `off` |
 //! | `lang` | `en` or `zh` |
 //! | `theme`, `font`, `panels`, `embed`, `density`, `placement` | view options |
@@ -33,7 +33,7 @@
 //!
 //! # Writing and reading
 //!
-//! [`encode`] writes `v=1&scene=…` and then only what differs from the
+//! [`encode`] writes `v=2&scene=…` and then only what differs from the
 //! scene as it was loaded (its *origin*) and from the default view
 //! options. [`decode`] never fails: every key is applied on its own, a
 //! refused key adds one [`Message`] (in English and Chinese, naming the key)
@@ -43,6 +43,18 @@
 //! Under the `unit` and `authors` definitions the scene still remembers a
 //! similarity (the one shown when switching back); like the JSON state, a
 //! link does not carry it, and reading gives the origin's.
+//!
+//! # Versions
+//!
+//! Version 2 added `weight`: without softmax the activation unit's weight
+//! is the paper's `alpha = z` by default, `weight=sigmoid` gives the
+//! project's variant `alpha = sigmoid(z)`. In version 1 the unit's weight
+//! was always `sigmoid(z)`, and every link the page wrote carried `v=1`:
+//! so a link with `v=1` and no `weight` whose definition is the activation
+//! unit is read as if it had `weight=sigmoid`, and opens as it did (its
+//! origin, where *reset scene* goes, is the preset as always). A link
+//! without `v` (typed by hand, or the custom element's attributes) is read
+//! as the current version.
 
 use crate::attention::{Normalization, Similarity};
 use crate::errors::{message, Localized, Message};
@@ -51,12 +63,12 @@ use crate::lecture::{steps_total, Placement};
 use crate::options::{panels_text, parse_tab, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
 use crate::presets::{self, Preset, PRESET_IDS};
 use crate::scene::{fill_colors, parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
-use crate::unit::{Activation, MAX_LEN_LIMIT};
+use crate::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 
 /// The format version [`encode`] writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Longest link [`encode`] returns, in characters; a longer scene is
 /// [`TooLarge`] (the page then offers the JSON export).
 pub const MAX_LINK: usize = 8000;
@@ -65,9 +77,9 @@ pub const MAX_URL: usize = 256 * 1024;
 /// Seed of the `generated` scene, as the page uses it.
 pub const GENERATED_SEED: u64 = 2018;
 /// Every key, in the order [`encode`] writes them and [`decode`] applies them.
-pub const KEYS: [&str; 22] = [
+pub const KEYS: [&str; 23] = [
     "v", "scene", "d", "n", "x", "candidate", "q", "similarity", "normalization", "temperature", "activation",
-    "maxlen", "step", "lang", "theme", "font", "panels", "embed", "density", "placement", "view", "tab",
+    "weight", "maxlen", "step", "lang", "theme", "font", "panels", "embed", "density", "placement", "view", "tab",
 ];
 
 /// `d` of `blank` and `generated` when the link gives none.
@@ -438,11 +450,11 @@ fn set_items(scene: &mut Scene, items: Vec<Item>) {
 /// use din_viz::urlstate::{decode, encode, UrlState};
 /// let origin = default_scene();
 /// let mut state = UrlState::new(origin.clone());
-/// assert_eq!(encode(&state, &origin).unwrap(), "v=1&scene=why-din-works");
+/// assert_eq!(encode(&state, &origin).unwrap(), "v=2&scene=why-din-works");
 /// state.scene.temperature = 0.5;
 /// state.step = Some(3);
 /// let link = encode(&state, &origin).unwrap();
-/// assert_eq!(link, "v=1&scene=why-din-works&temperature=.5&step=3");
+/// assert_eq!(link, "v=2&scene=why-din-works&temperature=.5&step=3");
 /// assert_eq!(decode(&link, "").state, state);
 /// ```
 ///
@@ -551,6 +563,9 @@ fn write_link(state: &UrlState, origin: &Scene) -> String {
     }
     if s.activation != b.activation {
         push_param(&mut out, "activation", s.activation.name());
+    }
+    if s.weight != b.weight {
+        push_param(&mut out, "weight", s.weight.name());
     }
     if s.max_len != b.max_len {
         push_param(&mut out, "maxlen", &s.max_len.to_string());
@@ -687,6 +702,7 @@ enum Edit {
     Normalization(Normalization),
     Temperature(f64),
     Activation(Activation),
+    Weight(WeightForm),
     MaxLen(usize),
 }
 
@@ -722,11 +738,16 @@ pub fn decode(query: &str, hash: &str) -> Decoded {
     }
     let mut problems = Vec::new();
     let params = Params::read(query, hash, &mut problems);
-    read_version(&params, &mut problems);
+    let version = read_version(&params, &mut problems);
     let base = read_base(&params, &mut problems);
     let base_scene = base.scene();
     let edits = read_edits(&params, &mut problems);
-    let scene = apply_edits(&base_scene, &edits, base.preset().as_ref(), &mut problems);
+    let mut scene = apply_edits(&base_scene, &edits, base.preset().as_ref(), &mut problems);
+    if version == 1 && scene.definition == Definition::Unit && !edits.iter().any(|(_, e)| matches!(e, Edit::Weight(_))) {
+        // Version 1 knew only alpha = sigmoid(z) (see the module
+        // documentation): an edit of the scene as loaded, like `weight=sigmoid`.
+        scene.weight = WeightForm::Sigmoid;
+    }
     let origin = if matches!(base, Base::Custom(_)) { scene.clone() } else { base_scene };
     let mut state = UrlState::new(scene);
     read_view(&params, &mut state, &mut problems);
@@ -734,28 +755,34 @@ pub fn decode(query: &str, hash: &str) -> Decoded {
     Decoded { state, origin, problems }
 }
 
-fn read_version(p: &Params, problems: &mut Vec<Message>) {
-    let Some(v) = p.text("v", problems) else { return };
+/// The version the link is read as: its `v` (1 or 2), the current one
+/// when it has none, and the current one (with a message) for anything else.
+fn read_version(p: &Params, problems: &mut Vec<Message>) -> u32 {
+    let Some(v) = p.text("v", problems) else { return VERSION };
+    if v == "1" {
+        return 1;
+    }
     if v == VERSION.to_string() {
-        return;
+        return VERSION;
     }
     let shown = clip(&v);
-    // A whole number above 1 (even one too long for u64) is a later version.
+    // A whole number above the current one (even one too long for u64) is a later version.
     let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
     let newer = digits && v.parse::<u64>().map_or(true, |k| k > u64::from(VERSION));
     problems.push(if newer {
         message(
             "E_URL_VERSION",
-            format!("v: this link was made by a newer version of din-viz (v={shown}); it is read as version 1, so some of it may be lost"),
-            format!("v：此链接由较新版本的 din-viz 生成（v={shown}）；现按第 1 版读取，部分内容可能丢失"),
+            format!("v: this link was made by a newer version of din-viz (v={shown}); it is read as version {VERSION}, so some of it may be lost"),
+            format!("v：此链接由较新版本的 din-viz 生成（v={shown}）；现按第 {VERSION} 版读取，部分内容可能丢失"),
         )
     } else {
         message(
             "E_URL_VERSION",
-            format!("v: \"{shown}\" is not a link version; the link is read as version 1"),
-            format!("v：\"{shown}\" 不是链接版本号；现按第 1 版读取"),
+            format!("v: \"{shown}\" is not a link version; the link is read as version {VERSION}"),
+            format!("v：\"{shown}\" 不是链接版本号；现按第 {VERSION} 版读取"),
         )
     });
+    VERSION
 }
 
 /// A whole number from `min` to `max` (digits only).
@@ -1013,6 +1040,11 @@ fn read_edits(p: &Params, problems: &mut Vec<Message>) -> Vec<(&'static str, Edi
             .map(Edit::Activation)
             .map_err(|_| unknown_name("activation", t, "sigmoid, prelu or dice", "sigmoid、prelu 或 dice"))
     });
+    read("weight", &|t| {
+        t.parse::<WeightForm>()
+            .map(Edit::Weight)
+            .map_err(|_| unknown_name("weight", t, "z (the paper: α = z) or sigmoid (α = sigmoid(z))", "z（论文：α = z）或 sigmoid（α = sigmoid(z)）"))
+    });
     read("maxlen", &|t| whole("maxlen", t, 0, MAX_LEN_LIMIT).map(Edit::MaxLen));
     edits
 }
@@ -1074,6 +1106,7 @@ fn apply(mut next: Scene, edit: &Edit, preset: Option<&Preset>, q_follows: bool,
         Edit::Normalization(n) => next.normalization = *n,
         Edit::Temperature(t) => next.temperature = *t,
         Edit::Activation(a) => next.activation = *a,
+        Edit::Weight(w) => next.weight = *w,
         Edit::MaxLen(m) => next.max_len = *m,
     }
     Ok(next)
@@ -1335,7 +1368,7 @@ mod tests {
         let r = ok("");
         assert_eq!(r.state, UrlState::default());
         assert_eq!(r.origin, default_scene());
-        assert_eq!(encode(&UrlState::default(), &default_scene()).unwrap(), "v=1&scene=why-din-works");
+        assert_eq!(encode(&UrlState::default(), &default_scene()).unwrap(), "v=2&scene=why-din-works");
         assert_eq!(ok("?").state, UrlState::default());
         assert_eq!(decode("?", "#").state, UrlState::default());
     }
@@ -1343,16 +1376,51 @@ mod tests {
     #[test]
     fn version() {
         ok("v=1&scene=blank");
+        ok("v=2&scene=blank");
         let r = refused(
-            "v=2&temperature=2",
-            "v: this link was made by a newer version of din-viz (v=2); it is read as version 1, so some of it may be lost",
+            "v=3&temperature=2",
+            "v: this link was made by a newer version of din-viz (v=3); it is read as version 2, so some of it may be lost",
         );
         assert_eq!(r.state.scene.temperature, 2.0);
         assert_eq!(r.problems[0].code, "E_URL_VERSION");
         assert!(r.problems[0].zh.contains("较新版本"));
-        refused("v=99999999999999999999999", "v: this link was made by a newer version of din-viz (v=99999999999999999999999); it is read as version 1, so some of it may be lost");
-        refused("v=beta", "v: \"beta\" is not a link version; the link is read as version 1");
-        refused("v=0", "v: \"0\" is not a link version; the link is read as version 1");
+        refused("v=99999999999999999999999", "v: this link was made by a newer version of din-viz (v=99999999999999999999999); it is read as version 2, so some of it may be lost");
+        refused("v=beta", "v: \"beta\" is not a link version; the link is read as version 2");
+        refused("v=0", "v: \"0\" is not a link version; the link is read as version 2");
+    }
+
+    #[test]
+    fn weight_form_and_version_1_links() {
+        use crate::unit::WeightForm::{Logit, Sigmoid};
+        // Version 2 (and a link without v): the paper's alpha = z is the default.
+        for link in ["v=2&scene=interest-intensity", "scene=interest-intensity", "scene=why-din-works&similarity=unit"] {
+            let r = ok(link);
+            assert_eq!(r.state.scene.weight, Logit, "{link}");
+        }
+        // Every link version 1 wrote meant sigmoid(z) under the unit: it still does.
+        let r = ok("v=1&scene=interest-intensity&candidate=phone");
+        assert_eq!((r.state.scene.definition, r.state.scene.weight), (Definition::Unit, Sigmoid));
+        assert_eq!(r.origin, preset("interest-intensity").unwrap().scene, "the origin is the preset, as for any link");
+        let a = r.state.scene.validate().unwrap();
+        assert!(a.alpha.iter().all(|w| *w > 0.0 && *w < 1.0), "sigmoid weights: {:?}", a.alpha);
+        let r = ok("v=1&scene=why-din-works&similarity=unit&normalization=none");
+        assert_eq!(r.state.scene.weight, Sigmoid);
+        // Not the unit: nothing to keep; the default stays for a later switch.
+        assert_eq!(ok("v=1&scene=why-din-works").state.scene.weight, Logit);
+        // An explicit weight wins in either version.
+        assert_eq!(ok("v=1&scene=interest-intensity&weight=z").state.scene.weight, Logit);
+        assert_eq!(ok("scene=interest-intensity&weight=sigmoid").state.scene.weight, Sigmoid);
+        let r = refused("weight=tanh", "weight: \"tanh\" is unknown; use z (the paper: α = z) or sigmoid (α = sigmoid(z))");
+        assert_eq!(r.state.scene.weight, Logit);
+        // A v=1 link reads back as a v=2 link of the same state.
+        let r = ok("v=1&scene=interest-intensity");
+        let link = encode(&r.state, &r.origin).unwrap();
+        assert_eq!(link, "v=2&scene=interest-intensity&weight=sigmoid");
+        assert_eq!(ok(&link).state, r.state);
+        let mut s = UrlState::new(preset("interest-intensity").unwrap().scene);
+        assert_eq!(round_trip(&s, &s.scene.clone()), "v=2&scene=interest-intensity");
+        s.scene.weight = Sigmoid;
+        assert_eq!(round_trip(&s, &preset("interest-intensity").unwrap().scene), "v=2&scene=interest-intensity&weight=sigmoid");
     }
 
     #[test]
@@ -1601,10 +1669,10 @@ mod tests {
         let mut s = UrlState::new(origin.clone());
         s.scene.query = p.candidate("news").unwrap().vector.clone();
         s.scene.candidate = "news".into();
-        assert_eq!(round_trip(&s, &origin), "v=1&scene=why-din-works&candidate=news");
+        assert_eq!(round_trip(&s, &origin), "v=2&scene=why-din-works&candidate=news");
         s.scene.query[0] = 0.25;
         s.scene.candidate.clear();
-        assert_eq!(round_trip(&s, &origin), "v=1&scene=why-din-works&q=.25,0,0,0,0,0,1.2,.1");
+        assert_eq!(round_trip(&s, &origin), "v=2&scene=why-din-works&q=.25,0,0,0,0,0,1.2,.1");
         s.scene.definition = Definition::Authors;
         s.scene.max_len = 30;
         s.lang = Some(Lang::En);
@@ -1617,7 +1685,7 @@ mod tests {
         s.step = Some(0);
         assert_eq!(
             round_trip(&s, &origin),
-            "v=1&scene=why-din-works&q=.25,0,0,0,0,0,1.2,.1&similarity=authors&maxlen=30&step=0&lang=en&theme=contrast&font=1.25&panels=map&embed=1&density=0&placement=user-tower"
+            "v=2&scene=why-din-works&q=.25,0,0,0,0,0,1.2,.1&similarity=authors&maxlen=30&step=0&lang=en&theme=contrast&font=1.25&panels=map&embed=1&density=0&placement=user-tower"
         );
     }
 
@@ -1638,7 +1706,7 @@ mod tests {
         let mut s = UrlState::new(origin.clone());
         s.scene.query = vec![0.0, 1.0, 0.0, 0.0, 0.0, 2.0];
         let link = round_trip(&s, &origin);
-        assert_eq!(link, "v=1&scene=blank&d=4&q=0,1,0,0,0,2");
+        assert_eq!(link, "v=2&scene=blank&d=4&q=0,1,0,0,0,2");
         assert_eq!(decode(&link, "").origin, origin);
         // why-din-works cut to d = 3 (candidate name kept, as with_dim keeps it).
         let origin = default_scene();
@@ -1648,10 +1716,10 @@ mod tests {
         // A generated scene is rebuilt from n and d, an edited one carries x.
         let origin = generated(40, 6, 2018);
         let mut s = UrlState::new(origin.clone());
-        assert_eq!(round_trip(&s, &origin), "v=1&scene=generated&n=40&d=6");
+        assert_eq!(round_trip(&s, &origin), "v=2&scene=generated&n=40&d=6");
         s.scene.items[3].vector[2] = 9.0;
         let link = round_trip(&s, &origin);
-        assert!(link.starts_with("v=1&scene=generated&n=40&d=6&x=c1-1:"));
+        assert!(link.starts_with("v=2&scene=generated&n=40&d=6&x=c1-1:"));
         assert_eq!(decode(&link, "").origin, origin);
         // The interest-intensity scene with the dot similarity and its other candidate.
         let origin = preset("interest-intensity").unwrap().scene;
@@ -1659,11 +1727,11 @@ mod tests {
         s.scene.definition = Definition::Similarity;
         s.scene.query = preset("interest-intensity").unwrap().candidate("phone").unwrap().vector.clone();
         s.scene.candidate = "phone".into();
-        assert_eq!(round_trip(&s, &origin), "v=1&scene=interest-intensity&candidate=phone&similarity=dot");
+        assert_eq!(round_trip(&s, &origin), "v=2&scene=interest-intensity&candidate=phone&similarity=dot");
         // A candidate's name on a query that is not its vector.
         let mut s = UrlState::new(default_scene());
         s.scene.candidate = "news".into();
-        assert_eq!(round_trip(&s, &default_scene()), "v=1&scene=why-din-works&candidate=news&q=1,.8,0,0,0,.1,0,.3");
+        assert_eq!(round_trip(&s, &default_scene()), "v=2&scene=why-din-works&candidate=news&q=1,.8,0,0,0,.1,0,.3");
     }
 
     /// The default scene plus one item, every number moved to 3 decimals,
@@ -1719,7 +1787,7 @@ mod tests {
     #[test]
     fn malformed_links_give_a_problem_and_a_valid_state() {
         let inputs = [
-            "v=2",
+            "v=3",
             "v=",
             "scene=",
             "scene=why_din_works",

@@ -146,8 +146,8 @@ type Back<'a> = Either<Canvas, SVGBackend<'a>>;
 type Area<'a> = DrawingArea<Back<'a>, Shift>;
 
 /// The keys of `din.state()`; `din.setState` refuses any other.
-const STATE_KEYS: [&str; 19] = [
-    "scene", "candidate", "query", "items", "similarity", "activation", "maxLen", "normalization", "temperature",
+const STATE_KEYS: [&str; 20] = [
+    "scene", "candidate", "query", "items", "similarity", "activation", "weight", "maxLen", "normalization", "temperature",
     "lang", "step", "theme", "font", "panels", "embed", "density", "placement", "view", "tab",
 ];
 
@@ -548,6 +548,15 @@ impl App {
         self.apply_result(r)
     }
 
+    /// Sets the activation unit's weight without softmax: `z` (the paper's
+    /// Eq. 3) or `sigmoid` (this project's variant).
+    #[wasm_bindgen(js_name = setWeight)]
+    pub fn set_weight(&mut self, name: &str) -> Result<(), JsValue> {
+        let patch = serde_json::json!({ "weight": name });
+        let r = self.scene.with_patch(&patch);
+        self.apply_result(r)
+    }
+
     /// Sets the padded length of the authors' variant from typed text.
     #[wasm_bindgen(js_name = setMaxLenText)]
     pub fn set_max_len_text(&mut self, text: &str) -> Result<(), JsValue> {
@@ -625,14 +634,14 @@ impl App {
     }
 
     /// The state without the items (cheap for a long LastN), as JSON:
-    /// `{scene, candidate, query, similarity, activation, maxLen,
+    /// `{scene, candidate, query, similarity, activation, weight, maxLen,
     /// normalization, temperature, lang, step, n, d}`.
     #[wasm_bindgen(js_name = summaryJson)]
     pub fn summary_json(&self) -> String {
         let s = &self.scene;
         serde_json::json!({
             "scene": s.name, "candidate": s.candidate, "query": s.query,
-            "similarity": s.similarity_name(), "activation": s.activation.name(), "maxLen": s.max_len,
+            "similarity": s.similarity_name(), "activation": s.activation.name(), "weight": s.weight.name(), "maxLen": s.max_len,
             "normalization": s.normalization.name(), "temperature": s.temperature,
             "lang": self.lang.code(), "step": self.step, "n": s.items.len(), "d": s.dim(),
         })
@@ -752,37 +761,56 @@ impl App {
         self.replace_scene(p, scene)
     }
 
-    /// Every caption of the current scene in the current language, as JSON
-    /// `[{key, text}]` (key = candidate id, or "" for the scene's own). The
-    /// page stacks them in one place so the layout keeps the height of the
-    /// longest and never jumps under the pointer when the caption changes.
-    #[wasm_bindgen(js_name = captionsJson)]
-    pub fn captions_json(&self) -> String {
-        let p = &self.preset;
-        let mut v = vec![serde_json::json!({ "key": "", "text": self.lang.pick(p.caption_en, p.caption_zh) })];
-        v.extend(p.candidates.iter().map(|c| serde_json::json!({ "key": c.id, "text": self.lang.pick(c.caption_en, c.caption_zh) })));
-        serde_json::Value::Array(v).to_string()
+    /// The caption of the scene on screen in the current language, as JSON
+    /// `{key, hint, lines}`: `key` is the named candidate's id (`""` when q
+    /// is not one), `hint` the scene's hint while its items are as loaded
+    /// (or `null`), `lines` the outcome sentences computed from the numbers
+    /// on screen (`explain::caption`).
+    #[wasm_bindgen(js_name = captionJson)]
+    pub fn caption_json(&self) -> String {
+        let c = crate::explain::caption(&self.preset, &self.scene, &self.att, self.lang);
+        serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines }).to_string()
     }
 
-    /// The key of the caption that applies now (see [`App::captions_json`]),
-    /// or "none" for a scene that is not a built-in one.
-    #[wasm_bindgen(js_name = captionKey)]
-    pub fn caption_key(&self) -> String {
-        let p = &self.preset;
-        if self.scene.name != p.id {
-            return "none".to_owned();
-        }
-        p.candidate(&self.scene.candidate).map_or(String::new(), |c| c.id.to_owned())
-    }
-
-    /// What to look at, for the current scene and candidate, in the current language.
+    /// The caption of [`App::caption_json`] as one text.
     pub fn caption(&self) -> String {
-        let p = &self.preset;
-        match p.candidate(&self.scene.candidate) {
-            Some(c) if self.scene.name == p.id => self.lang.pick(c.caption_en, c.caption_zh).to_owned(),
-            _ if self.scene.name == p.id => self.lang.pick(p.caption_en, p.caption_zh).to_owned(),
-            _ => String::new(),
+        crate::explain::caption(&self.preset, &self.scene, &self.att, self.lang).text()
+    }
+
+    /// The weight per interest category, attention beside the plain
+    /// average, as JSON for the readout (`explain::shares_json`), or
+    /// `null` when the items have no categories.
+    #[wasm_bindgen(js_name = sharesJson)]
+    pub fn shares_json(&self) -> String {
+        let cats = crate::explain::item_categories(&self.preset, &self.scene);
+        match crate::explain::category_shares(&cats, &self.att) {
+            Some(sh) => crate::explain::shares_json(&sh, self.lang).to_string(),
+            None => "null".to_owned(),
         }
+    }
+
+    /// How the α of `what` was computed, as JSON `{title, lines}` in the
+    /// current language: `what` is `xK` (LastN item K, 1-based, as
+    /// [`App::map_hit`] names it) or `q`; `null` for anything else.
+    #[wasm_bindgen(js_name = explainJson)]
+    pub fn explain_json(&self, what: &str) -> String {
+        let e = match what {
+            "q" => Some(crate::explain::explain_query(&self.scene, &self.att, self.lang)),
+            _ => what
+                .strip_prefix('x')
+                .and_then(|k| k.parse::<usize>().ok())
+                .and_then(|k| k.checked_sub(1))
+                .and_then(|i| crate::explain::explain_item(&self.scene, &self.att, i, self.lang)),
+        };
+        e.map_or_else(|| "null".to_owned(), |e| crate::explain::explanation_json(&e).to_string())
+    }
+
+    /// The settings panel's texts that depend on the definition, as JSON
+    /// `{normNone, tempNote, unitNote, weightNote}` (`explain::settings_texts`).
+    #[wasm_bindgen(js_name = settingsTextsJson)]
+    pub fn settings_texts_json(&self) -> String {
+        let t = crate::explain::settings_texts(&self.scene, self.lang);
+        serde_json::json!({ "normNone": t.norm_none, "tempNote": t.temp_note, "unitNote": t.unit_note, "weightNote": t.weight_note }).to_string()
     }
 
     /// The page's strings in the current language, as JSON `{key: text}`.
@@ -1464,8 +1492,6 @@ impl App {
         Ok(())
     }
 
-    /// Where the bars were last drawn, as JSON `{zeroX, pxPerUnit, bars: [[top, bottom, end], ...]}`
-    /// in backend pixels (for tests and for tooltips).
     /// Where the step-through panel last drew, in backend pixels of its
     /// canvas, as JSON `{step, shown, alphas, items: [[x0, y0, x1, y1]],
     /// query, pooled, mean, ranking, limit, adding, progress}` (rectangles
@@ -1485,12 +1511,24 @@ impl App {
         }
     }
 
+    /// Where the bars were last drawn, as JSON `{zeroX, pxPerUnit, bars: [[top, bottom, end], ...],
+    /// items}` in backend pixels (`items`: the LastN item of each bar, 0-based; for tests and tooltips).
     #[wasm_bindgen(js_name = barsLayoutJson)]
     pub fn bars_layout_json(&self) -> String {
         match &self.bars_layout {
-            Some(l) => serde_json::json!({ "zeroX": l.zero_x, "pxPerUnit": l.px_per_unit, "bars": l.bars }).to_string(),
+            Some(l) => serde_json::json!({ "zeroX": l.zero_x, "pxPerUnit": l.px_per_unit, "bars": l.bars, "items": l.items }).to_string(),
             None => "null".to_owned(),
         }
+    }
+
+    /// The rows of the query/key/value panel as last drawn, as JSON
+    /// `[[left, top, right, bottom], ...]` in CSS pixels, row i = LastN item i
+    /// (for the keyboard's tooltips).
+    #[wasm_bindgen(js_name = qkvRowsJson)]
+    pub fn qkv_rows_json(&self) -> String {
+        let s = self.scale;
+        let rows: Vec<[f64; 4]> = self.qkv_rows.iter().map(|r| [f64::from(r.0) / s, f64::from(r.1) / s, f64::from(r.2) / s, f64::from(r.3) / s]).collect();
+        serde_json::json!(rows).to_string()
     }
 
     /// Where the map last placed q, the items, pooled and mean, as JSON in
@@ -1702,7 +1740,7 @@ impl App {
         };
         let named = |key: &str| hash.trim_start_matches(['#', '?']).split('&').any(|kv| kv.split('=').next() == Some(key));
         let st = decoded.state;
-        let scene_keys = ["scene", "d", "n", "x", "q", "candidate", "similarity", "normalization", "temperature", "activation", "maxlen"];
+        let scene_keys = ["scene", "d", "n", "x", "q", "candidate", "similarity", "normalization", "temperature", "activation", "weight", "maxlen"];
         if !only_view || scene_keys.iter().any(|k| named(k)) {
             if let Ok(att) = st.scene.validate() {
                 if let Some(p) = presets::preset(&st.scene.name) {

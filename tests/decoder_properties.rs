@@ -19,7 +19,7 @@ use din_viz::errors::Localized;
 use din_viz::options::{panels_text, parse_panels, Panel, Theme};
 use din_viz::presets::default_scene;
 use din_viz::scene::{parse_state, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
-use din_viz::unit::{Activation, MAX_LEN_LIMIT};
+use din_viz::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -65,10 +65,11 @@ fn any_scene() -> impl Strategy<Value = Scene> {
                     prop_oneof![finite().prop_map(f64::abs), Just(1.0), 1e-3..100.0f64],
                     select(Activation::ALL.to_vec()),
                     prop_oneof![0..=20usize, 0..=MAX_LEN_LIMIT],
+                    select(WeightForm::ALL.to_vec()),
                 ),
             )
         })
-        .prop_map(|((name, candidate, query, items), (definition, similarity, normalization, temperature, activation, max_len))| Scene {
+        .prop_map(|((name, candidate, query, items), (definition, similarity, normalization, temperature, activation, max_len, weight))| Scene {
             name,
             candidate,
             query,
@@ -79,6 +80,7 @@ fn any_scene() -> impl Strategy<Value = Scene> {
             definition,
             activation,
             max_len,
+            weight,
         })
 }
 

@@ -9,7 +9,7 @@ use din_viz::lecture::{steps_total, Placement};
 use din_viz::options::{Layout, Panel, Theme, FONT_SCALE_RANGE};
 use din_viz::presets::{blank, generated, preset};
 use din_viz::scene::{Definition, Item, Scene, MAX_LABEL};
-use din_viz::unit::{Activation, MAX_LEN_LIMIT};
+use din_viz::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
 use din_viz::urlstate::{decode, encode, encode_with_limit, UrlState, KEYS, MAX_LINK};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -62,8 +62,8 @@ fn origin() -> impl Strategy<Value = Scene> {
     ]
 }
 
-/// Settings: (definition, similarity, normalization, temperature, activation, max_len).
-type Settings = (Definition, Similarity, Normalization, f64, Activation, usize);
+/// Settings: (definition, similarity, normalization, temperature, activation, max_len, weight).
+type Settings = (Definition, Similarity, Normalization, f64, Activation, usize, WeightForm);
 
 fn settings() -> impl Strategy<Value = Settings> {
     (
@@ -73,6 +73,7 @@ fn settings() -> impl Strategy<Value = Settings> {
         prop_oneof![number().prop_map(f64::abs).prop_filter("T > 0", |t| *t > 0.0), Just(1.0)],
         select(Activation::ALL.to_vec()),
         prop_oneof![Just(12usize), 0..=MAX_LEN_LIMIT],
+        select(WeightForm::ALL.to_vec()),
     )
 }
 
@@ -103,11 +104,11 @@ fn scene_from(origin: Scene) -> impl Strategy<Value = Scene> {
             1 => if fitting.is_empty() { (Just(String::new()), vector(qd)).boxed() } else { select(fitting).boxed() },
         ];
         (Just((origin.clone(), name, items, settings)), query_and_candidate).prop_map(
-            |((origin, name, items, (definition, similarity, normalization, temperature, activation, max_len)), (candidate, query))| {
+            |((origin, name, items, (definition, similarity, normalization, temperature, activation, max_len, weight)), (candidate, query))| {
                 // Under unit and authors the remembered similarity is not in
                 // a link; it is the base scene's (dot for every scene).
                 let similarity = if definition == Definition::Similarity { similarity } else { Similarity::Dot };
-                let edited = Scene { name, candidate, query, items, similarity, normalization, temperature, definition, activation, max_len };
+                let edited = Scene { name, candidate, query, items, similarity, normalization, temperature, definition, activation, max_len, weight };
                 nearest_valid(edited, &origin)
             },
         )

@@ -221,3 +221,45 @@ fn invalid_edits_change_nothing() {
     a.set_query_text(0, "2.5").unwrap();
     assert_eq!(json(&a.state_json())["query"][0], 2.5);
 }
+
+#[wasm_bindgen_test]
+fn captions_shares_weight_form_and_explanations_come_from_the_numbers() {
+    let (mut a, _cs) = app(600);
+    let alpha: Vec<f64> = serde_json::from_value(json(&a.result_json())["alpha"].clone()).unwrap();
+    // The readout's shares: food's share of Σα beside the plain average's 1/3.
+    let sh = json(&a.shares_json());
+    let food = alpha[..3].iter().sum::<f64>() / alpha.iter().sum::<f64>();
+    assert_eq!(sh["kind"], "fractions");
+    assert_eq!(sh["rows"][0]["id"], "food");
+    assert_eq!(sh["rows"][0]["attention"], format!("{}%", (food * 100.0).round()).as_str());
+    assert_eq!(sh["rows"][0]["mean"], "33%");
+    // The caption names the candidate and keeps the food interest; x1's explanation ends in its α as printed.
+    let c = json(&a.caption_json());
+    assert_eq!(c["key"], "food");
+    assert!(c["lines"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("keeps the food interest")), "{c}");
+    let e = json(&a.explain_json("x1"));
+    let last = e["lines"].as_array().unwrap().last().unwrap().as_str().unwrap().to_owned();
+    assert!(last.contains(&din_viz::explain::fmt_num(alpha[0])), "{last}");
+    assert_eq!(a.explain_json("x99"), "null");
+    assert_eq!(a.explain_json("nope"), "null");
+    assert_eq!(json(&a.explain_json("q"))["title"], "q, the candidate item");
+    // The activation unit: the paper's α = z by default, sigmoid(z) as the variant.
+    a.set_similarity("unit").unwrap();
+    a.set_normalization("none").unwrap();
+    let r = json(&a.result_json());
+    assert_eq!(r["alpha"], r["scores"]);
+    assert_eq!(json(&a.summary_json())["weight"], "z");
+    assert_eq!(json(&a.settings_texts_json())["normNone"], "none: α = z (the paper)");
+    a.set_weight("sigmoid").unwrap();
+    let r = json(&a.result_json());
+    let (z, al) = (r["scores"].as_array().unwrap(), r["alpha"].as_array().unwrap());
+    for (z, al) in z.iter().zip(al) {
+        assert!((al.as_f64().unwrap() - 1.0 / (1.0 + (-z.as_f64().unwrap()).exp())).abs() < 1e-12);
+    }
+    assert_eq!(json(&a.state_json())["weight"], "sigmoid");
+    let m = error_message(a.set_weight("tanh").expect_err("refused"));
+    assert!(m.contains("unknown weight form"), "{m}");
+    // A scene without categories has no shares.
+    a.generate(20, 8).unwrap();
+    assert_eq!(a.shares_json(), "null");
+}

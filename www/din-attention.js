@@ -4,7 +4,7 @@
 //   <din-attention scene="why-din-works" lang="zh" panels="bars,map" step="3"></din-attention>
 //
 // Attributes use the same keys and values as the page's URL (scene,
-// candidate, q, x, similarity, normalization, temperature, activation,
+// candidate, q, x, similarity, normalization, temperature, activation, weight,
 // maxlen, step, lang, theme, font, panels, embed, density, placement, view,
 // tab, d, n).
 // The element never reads or writes `location`: the deck owns the URL.
@@ -15,7 +15,7 @@
 
 import { createWidget } from './widget.js';
 
-const KEYS = ['v', 'scene', 'd', 'n', 'candidate', 'q', 'x', 'similarity', 'normalization', 'temperature', 'activation',
+const KEYS = ['v', 'scene', 'd', 'n', 'candidate', 'q', 'x', 'similarity', 'normalization', 'temperature', 'activation', 'weight',
   'maxlen', 'step', 'lang', 'theme', 'font', 'panels', 'embed', 'density', 'placement', 'view', 'tab'];
 
 /** One attribute value in URL form: only the characters that would end a parameter are escaped. */

@@ -84,7 +84,7 @@ export const TEMPLATE = `
     <label class="row"><span data-i18n="scene">Scene</span>
       <select id="scene"></select>
     </label>
-    <p id="caption" class="caption" aria-live="polite"></p>
+    <p id="caption" class="caption"></p>
   </div>
 
   <section class="controls" data-panel="controls" aria-label="Inputs" data-i18n-aria="inputs-aria">
@@ -116,6 +116,13 @@ export const TEMPLATE = `
           <option value="sigmoid">sigmoid</option>
         </select>
       </label>
+      <label class="row" id="weight-row"><span data-i18n="weight">Weight without softmax</span>
+        <select id="weight">
+          <option value="z" data-i18n="weight-z">paper: α = z</option>
+          <option value="sigmoid" data-i18n="weight-sigmoid">this project's variant: α = sigmoid(z)</option>
+        </select>
+      </label>
+      <p id="weight-note" class="note"></p>
       <div class="row" id="maxlen-row">
         <label for="maxlen" data-i18n="maxlen">Max length (padded)</label>
         <input id="maxlen" type="text" inputmode="numeric" autocomplete="off" aria-label="max length" data-i18n-aria="maxlen-aria">
@@ -124,7 +131,7 @@ export const TEMPLATE = `
       <label class="row"><span data-i18n="normalization">Normalization</span>
         <select id="normalization">
           <option value="softmax" data-i18n="norm-softmax">softmax over items</option>
-          <option value="none" data-i18n="norm-none">none: α = similarity</option>
+          <option value="none" id="norm-none">none</option>
         </select>
       </label>
       <div class="row temp">
@@ -173,9 +180,11 @@ export const TEMPLATE = `
       <div><span class="k" data-i18n="pooled-k">|pooled|</span><span id="pooled-norm" class="v pooled"></span><span class="h" data-i18n="pooled-h">weighted sum</span></div>
       <div><span class="k" data-i18n="mean-k">|mean|</span><span id="mean-norm" class="v mean"></span><span class="h" data-i18n="mean-h">plain average</span></div>
       <p id="readout-note" class="note readout-note" hidden></p>
+      <div id="shares" class="shares" role="table" aria-label="weight per interest" data-i18n-aria="shares-aria" hidden></div>
     </div>
     <figure class="chart" data-panel="bars">
-      <canvas id="bars" role="img" aria-describedby="alt-alpha" data-i18n-aria="bars-aria" aria-label="bar chart of the attention weights alpha"></canvas>
+      <canvas id="bars" tabindex="0" role="img" aria-describedby="alt-alpha" data-i18n-aria="bars-aria" aria-label="bar chart of the attention weights alpha"></canvas>
+      <p class="note" data-i18n="tip-keys">Point at, focus or tap a bar, a map point or a row to see how its α is computed.</p>
     </figure>
     <figure class="chart" data-panel="map">
       <canvas id="map" tabindex="0" role="img" aria-describedby="alt-map alt-alpha" data-i18n-aria="map-aria" aria-label="2-D map of the vectors; drag q or an item; arrow keys move q"></canvas>
@@ -207,7 +216,7 @@ export const TEMPLATE = `
     </section>
     <section class="chart" data-panel="qkv" aria-labelledby="qkv-title">
       <div class="panel-head"><h2 id="qkv-title" data-i18n="qkv-panel">Attention view: query, keys, values</h2></div>
-      <canvas id="qkv" role="img" aria-describedby="alt-alpha" aria-label="query key value" data-i18n-aria="qkv-aria"></canvas>
+      <canvas id="qkv" tabindex="0" role="img" aria-describedby="alt-alpha" aria-label="query key value" data-i18n-aria="qkv-aria"></canvas>
     </section>
     <section class="chart" data-panel="towers" aria-labelledby="towers-title">
       <div class="panel-head">
@@ -221,6 +230,8 @@ export const TEMPLATE = `
     </section>
   </section>
 </div>
+
+<div id="tip" class="tip" role="tooltip" hidden><b id="tip-title"></b><ol id="tip-lines"></ol></div>
 
 <div class="visually-hidden" id="alt">
   <p id="alt-step"></p>

@@ -134,6 +134,8 @@ class Widget {
     // callers of settled() waiting for every pending update to be done.
     this.animating = false;
     this.settleWaiters = [];
+    // The explanation tooltip on screen: { canvas, what: 'q' | 'xK', at: [x, y] in the canvas's CSS px, or null to follow the item }.
+    this.tip = null;
     this.ui = {};
     for (const id of ['message', 'lang', 'theme', 'font', 'undo', 'redo', 'reset', 'copy-link', 'export-toggle', 'import-toggle',
       'export-panel', 'import-panel', 'export-panel-select', 'export-png', 'export-png2', 'export-svg', 'export-json', 'export-csv', 'export-items',
@@ -142,7 +144,8 @@ class Widget {
       'gen-n', 'gen-d', 'generate', 'density', 'unit-note', 'rounded-note', 'activation', 'activation-row', 'maxlen', 'maxlen-row', 'padded',
       'candidate', 'query', 'similarity', 'normalization', 'temperature-range', 'temperature-text', 'temp-note',
       'dim', 'dim-minus', 'dim-plus', 'items', 'items-head', 'items-body', 'add-item', 'colors-note', 'alpha-sum', 'pooled-norm', 'mean-norm', 'readout-note',
-      'bars', 'heatmap', 'map', 'fatal', 'fatal-message', 'fatal-reload', 'fatal-restore', 'alt-step', 'alt-map', 'alt-alpha', 'alt-vectors']) {
+      'bars', 'heatmap', 'map', 'fatal', 'fatal-message', 'fatal-reload', 'fatal-restore', 'alt-step', 'alt-map', 'alt-alpha', 'alt-vectors',
+      'weight', 'weight-row', 'weight-note', 'norm-none', 'shares', 'tip', 'tip-title', 'tip-lines']) {
       this.ui[id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = $(id);
     }
   }
@@ -389,12 +392,6 @@ class Widget {
       return o;
     }));
     if (keep && Number(keep) < s.n) ui.unitItem.value = keep;
-    ui.caption.replaceChildren(...JSON.parse(this.guard(() => app.captionsJson())).map((c) => {
-      const span = document.createElement('span');
-      span.dataset.key = c.key;
-      span.textContent = c.text;
-      return span;
-    }));
     const scenes = JSON.parse(this.guard(() => app.scenesJson()));
     ui.scene.replaceChildren(...scenes.map((sc) => {
       const o = document.createElement('option');
@@ -584,7 +581,15 @@ class Widget {
     const unit = JSON.parse(this.guard(() => app.unitStatus()));
     const usesUnit = s.similarity === 'unit' || s.similarity === 'authors';
     for (const v of ['unit', 'authors']) ui.similarity.querySelector(`option[value="${v}"]`).disabled = !unit.ok;
-    ui.unitNote.textContent = !unit.ok ? unit.reason : s.similarity === 'unit' ? this.t('unit-info') : s.similarity === 'authors' ? this.t('authors-info') : '';
+    // Every formula and note here comes from the Rust core (explain::settings_texts).
+    const texts = JSON.parse(this.guard(() => app.settingsTextsJson()));
+    ui.normNone.textContent = texts.normNone;
+    ui.weightRow.hidden = s.similarity !== 'unit';
+    ui.weight.value = s.weight;
+    ui.weight.disabled = s.normalization === 'softmax';
+    ui.weightNote.textContent = texts.weightNote;
+    ui.weightNote.hidden = ui.weightRow.hidden || !texts.weightNote;
+    ui.unitNote.textContent = !unit.ok ? unit.reason : texts.unitNote;
     ui.unitNote.hidden = !ui.unitNote.textContent;
     ui.activationRow.hidden = !usesUnit;
     ui.activation.value = s.activation;
@@ -598,7 +603,7 @@ class Widget {
     const soft = s.normalization === 'softmax' && s.similarity !== 'authors';
     tText.disabled = !soft;
     ui.temperatureRange.disabled = !soft;
-    ui.tempNote.textContent = this.t(soft ? 'temp-soft' : 'temp-none');
+    ui.tempNote.textContent = texts.tempNote;
     if (ui.dim !== except) ui.dim.value = String(d);
     // While the step-through is on, the readout shows what it has revealed.
     ui.alphaSum.textContent = r.shown.alphaSum ? num(r.alphaSum) : '?';
@@ -616,9 +621,9 @@ class Widget {
       ui.scene.append(o);
     }
     ui.scene.value = s.scene;
-    const key = this.guard(() => app.captionKey());
-    for (const el of ui.caption.children) el.classList.toggle('on', el.dataset.key === key);
-    ui.caption.hidden = key === 'none';
+    this.syncCaption(`${s.scene} ${s.lang}`);
+    this.syncShares();
+    this.refreshTip();
     this.syncSteps();
     this.syncHistory();
     this.syncLecture();
@@ -659,6 +664,208 @@ class Widget {
     const { ui } = this;
     ui.undo.disabled = !this.guard(() => this.app.canUndo());
     ui.redo.disabled = !this.guard(() => this.app.canRedo());
+  }
+
+  // ------------------------------------------------------------ captions, shares, explanations (issue 11 §2, §6)
+
+  /**
+   * The caption: the scene's hint and the outcome sentences, computed in
+   * Rust from the numbers on screen. Its text changes with every edit, so
+   * its box only grows (to the tallest text so far) and never shrinks under
+   * the pointer: a drag of a slider or of q, or a click on the LastN table
+   * below it, stays where it is. Another scene, language or width starts afresh.
+   */
+  syncCaption(scene) {
+    const { ui } = this;
+    const c = JSON.parse(this.guard(() => this.app.captionJson()));
+    let span = ui.caption.firstElementChild;
+    if (!span) {
+      span = document.createElement('span');
+      span.className = 'on';
+      ui.caption.append(span);
+      this.captionBox = { height: 0, width: 0, scene: null };
+      // Observed after layout, before paint: the grown minimum is on screen in the same frame.
+      new ResizeObserver(([e]) => {
+        const box = this.captionBox;
+        const { width, height } = e.contentRect;
+        if (width !== box.width) {
+          box.width = width;
+          this.fitCaption();
+        } else if (height > box.height) {
+          box.height = height;
+          span.style.minHeight = `${height}px`;
+        }
+      }).observe(span);
+    }
+    const fresh = scene !== this.captionBox.scene;
+    this.captionBox.scene = scene;
+    span.dataset.key = c.key;
+    const lines = c.hint ? [c.hint, ...c.lines] : c.lines;
+    if (span.textContent !== lines.join(' ')) {
+      // One sentence a line (a space between, for the text as a whole); the hint first, muted.
+      const parts = [];
+      lines.forEach((line, i) => {
+        if (i > 0) parts.push(' ');
+        const p = document.createElement('span');
+        p.className = c.hint && i === 0 ? 'hint' : 'says';
+        p.textContent = line;
+        parts.push(p);
+      });
+      span.replaceChildren(...parts);
+    }
+    ui.caption.hidden = lines.length === 0;
+    if (fresh) this.fitCaption();
+  }
+
+  /** The caption's box fits its text again (another scene, language or width). */
+  fitCaption() {
+    const span = this.ui.caption.firstElementChild;
+    if (!span) return;
+    span.style.minHeight = '';
+    this.captionBox.height = span.offsetHeight;
+    if (this.captionBox.height > 0) span.style.minHeight = `${this.captionBox.height}px`;
+  }
+
+  /** The weight per interest category: attention beside the plain average (numbers and bar lengths from Rust). */
+  syncShares() {
+    const { ui } = this;
+    const sh = JSON.parse(this.guard(() => this.app.sharesJson()));
+    ui.shares.hidden = !sh;
+    if (!sh) { ui.shares.replaceChildren(); return; }
+    const el = (tag, cls, text, role) => {
+      const e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      if (role) e.setAttribute('role', role);
+      return e;
+    };
+    const signed = sh.kind === 'sums';
+    const bar = (value, length, cls) => {
+      const cell = el('span', `sh-cell ${cls}`, undefined, 'cell');
+      const track = el('span', 'sh-bar');
+      track.toggleAttribute('data-signed', signed);
+      const fill = el('i');
+      const w = Math.abs(length) * (signed ? 50 : 100);
+      fill.style.width = `${w}%`;
+      fill.style.left = signed ? (length < 0 ? `${50 - w}%` : '50%') : '0';
+      track.append(fill);
+      cell.append(track, el('span', 'sh-num', value));
+      return cell;
+    };
+    const head = el('div', 'sh-row sh-head', undefined, 'row');
+    head.append(el('span', 'sh-title', sh.title, 'columnheader'), el('span', 'sh-h att', sh.attentionHead, 'columnheader'), el('span', 'sh-h mean', sh.meanHead, 'columnheader'));
+    const rows = sh.rows.map((r) => {
+      const row = el('div', 'sh-row', undefined, 'row');
+      row.dataset.id = r.id;
+      row.append(el('span', 'sh-name', r.name, 'rowheader'), bar(r.attention, r.attentionBar, 'att'), bar(r.mean, r.meanBar, 'mean'));
+      return row;
+    });
+    ui.shares.dataset.kind = sh.kind;
+    ui.shares.replaceChildren(head, ...rows, el('p', 'sh-note', sh.note));
+  }
+
+  /**
+   * Shows how the α of `what` ('q' or 'xK') was computed, next to `at`
+   * (CSS px of `canvas`'s own layout) or, with `at` null, next to where
+   * the item is drawn. The text comes from Rust; this only positions it.
+   */
+  showTip(canvas, what, at) {
+    this.tip = { canvas, what, at };
+    this.refreshTip();
+  }
+
+  hideTip() {
+    if (!this.tip) return;
+    this.tip = null;
+    this.ui.tip.hidden = true;
+  }
+
+  refreshTip() {
+    const { ui } = this;
+    if (!this.tip) return;
+    const j = JSON.parse(this.guard(() => this.app.explainJson(this.tip.what)));
+    if (!j) { this.hideTip(); return; }
+    ui.tipTitle.textContent = j.title;
+    ui.tipLines.replaceChildren(...j.lines.map((line) => {
+      const li = document.createElement('li');
+      li.textContent = line;
+      return li;
+    }));
+    ui.tip.dataset.what = this.tip.what;
+    ui.tip.hidden = false;
+    this.placeTip();
+  }
+
+  /** Where item `what` is drawn on `canvas`, in the canvas's CSS px, or null. */
+  anchorOf(canvas, what) {
+    const { ui } = this;
+    const i = what === 'q' ? -1 : Number(what.slice(1)) - 1;
+    if (canvas === ui.bars) {
+      const lay = JSON.parse(this.guard(() => this.app.barsLayoutJson()));
+      const r = lay ? lay.items.indexOf(i) : -1;
+      if (r < 0) return null;
+      const ratio = canvas.width / Math.max(1, canvas.offsetWidth);
+      const [top, bottom, end] = lay.bars[r];
+      return [Math.max(end, lay.zeroX) / ratio, (top + bottom) / 2 / ratio];
+    }
+    if (canvas === ui.qkv) {
+      const rows = JSON.parse(this.guard(() => this.app.qkvRowsJson()));
+      const r = rows[i];
+      return r ? [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2] : null;
+    }
+    if (canvas === ui.map) {
+      const lay = JSON.parse(this.guard(() => this.app.mapLayoutJson()));
+      if (!lay) return null;
+      return i < 0 ? lay.query : lay.items[i] || null;
+    }
+    return null;
+  }
+
+  /** Puts the tooltip beside its anchor, inside the widget's box (it is a child of the shell, so no panel clips it). */
+  placeTip() {
+    const { ui, shell } = this;
+    if (!this.tip || ui.tip.hidden) return;
+    const { canvas } = this.tip;
+    const at = this.tip.at || this.anchorOf(canvas, this.tip.what);
+    if (!at) { this.hideTip(); return; }
+    const sr = shell.getBoundingClientRect();
+    const cr = canvas.getBoundingClientRect();
+    const zoom = shell.offsetWidth > 0 && sr.width > 0 ? sr.width / shell.offsetWidth : 1;
+    const cz = canvas.offsetWidth > 0 && cr.width > 0 ? cr.width / canvas.offsetWidth : zoom;
+    // The anchor in the shell's own (untransformed) pixels.
+    const x = (cr.left - sr.left + at[0] * cz) / zoom;
+    const y = (cr.top - sr.top + at[1] * cz) / zoom;
+    const w = ui.tip.offsetWidth;
+    const h = ui.tip.offsetHeight;
+    const W = shell.clientWidth;
+    const H = shell.scrollHeight;
+    const gap = 14;
+    let left = x + gap + w <= W - 4 ? x + gap : x - gap - w;
+    left = Math.max(4, Math.min(left, W - w - 4));
+    let top = y + gap + h <= H - 4 ? y + gap : y - gap - h;
+    top = Math.max(4, Math.min(top, Math.max(4, H - h - 4)));
+    ui.tip.style.left = `${Math.round(left)}px`;
+    ui.tip.style.top = `${Math.round(top)}px`;
+  }
+
+  /** Keyboard on a focused chart: ↑ ↓ (Home, End) go through the items with their explanation; Esc hides it. */
+  tipKeys(canvas, e, count) {
+    if (e.key === 'Escape') {
+      if (this.tip) { this.hideTip(); e.preventDefault(); }
+      return;
+    }
+    const moves = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+    if (!(e.key in moves) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const items = count();
+    if (items.length === 0) return;
+    const cur = this.tip && this.tip.canvas === canvas && this.tip.what !== 'q' ? items.indexOf(Number(this.tip.what.slice(1)) - 1) : -1;
+    const d = moves[e.key];
+    const next = d === -Infinity ? 0 : d === Infinity ? items.length - 1 : cur < 0 ? (d > 0 ? 0 : items.length - 1) : Math.max(0, Math.min(items.length - 1, cur + d));
+    const i = items[next];
+    this.guard(() => this.app.setHighlight(i));
+    this.scheduleDraw();
+    this.showTip(canvas, `x${i + 1}`, null);
+    e.preventDefault();
   }
 
   revertIfInvalid(field) {
@@ -798,6 +1005,7 @@ class Widget {
     } catch (e) {
       if (!this.broken) this.say(e.message, 'error');
     }
+    if (this.tip) this.placeTip();
     // A frame of the animation is not a complete draw: frame() waits for its end.
     if (!this.animating) {
       const waiters = this.frameWaiters;
@@ -1184,6 +1392,7 @@ class Widget {
     const edit = this.edit.bind(this);
     ui.similarity.addEventListener('change', () => edit(ui.similarity, () => app.setSimilarity(ui.similarity.value), { commit: true }));
     ui.activation.addEventListener('change', () => edit(ui.activation, () => app.setActivation(ui.activation.value), { commit: true }));
+    ui.weight.addEventListener('change', () => edit(ui.weight, () => app.setWeight(ui.weight.value), { commit: true }));
     ui.maxlen.addEventListener('change', () => edit(ui.maxlen, () => app.setMaxLenText(ui.maxlen.value), { commit: true }));
     ui.maxlen.addEventListener('blur', () => this.revertIfInvalid(ui.maxlen));
     ui.unitItem.addEventListener('change', () => { this.guard(() => app.selectItem(Number(ui.unitItem.value))); this.scheduleDraw(); });
@@ -1278,11 +1487,50 @@ class Widget {
       r.addEventListener('change', () => { if (r.checked) edit(null, () => app.setView(toJson({ placement: r.value }))); });
     }
     const hover = (i) => { this.guard(() => app.setHighlight(i)); this.scheduleDraw(); };
-    ui.bars.addEventListener('pointermove', (e) => { const [x, y] = this.local(ui.bars, e); hover(this.guard(() => app.barsHit(x, y))); });
-    ui.bars.addEventListener('pointerleave', () => hover(-1));
-    ui.qkv.addEventListener('pointermove', (e) => { const [x, y] = this.local(ui.qkv, e); hover(this.guard(() => app.qkvHit(x, y))); });
-    ui.qkv.addEventListener('pointerleave', () => hover(-1));
-    ui.map.addEventListener('pointerleave', () => { if (!this.guard(() => app.isDragging())) hover(-1); });
+    // Explanations (issue 11 §6): hover or tap a bar, a Q/K/V row or a map point; focus a chart and use ↑ ↓.
+    const explainAt = (canvas, e, i) => {
+      if (i >= 0) this.showTip(canvas, `x${i + 1}`, this.local(canvas, e));
+      else if (this.tip && this.tip.canvas === canvas) this.hideTip();
+    };
+    for (const [canvas, hit] of [[ui.bars, (x, y) => app.barsHit(x, y)], [ui.qkv, (x, y) => app.qkvHit(x, y)]]) {
+      canvas.addEventListener('pointermove', (e) => {
+        if (e.pointerType === 'touch') return;
+        const [x, y] = this.local(canvas, e);
+        const i = this.guard(() => hit(x, y));
+        hover(i);
+        explainAt(canvas, e, i);
+      });
+      canvas.addEventListener('pointerleave', (e) => {
+        if (e.pointerType === 'touch') return;
+        hover(-1);
+        if (this.tip && this.tip.canvas === canvas && this.tip.at) this.hideTip();
+      });
+      // Touch: a tap shows the explanation (and the highlight) until the next tap elsewhere.
+      canvas.addEventListener('pointerup', (e) => {
+        if (e.pointerType !== 'touch') return;
+        const [x, y] = this.local(canvas, e);
+        const i = this.guard(() => hit(x, y));
+        hover(i);
+        explainAt(canvas, e, i);
+      });
+      canvas.addEventListener('blur', () => { if (this.tip && this.tip.canvas === canvas && !this.tip.at) { this.hideTip(); hover(-1); } });
+    }
+    ui.bars.addEventListener('keydown', (e) => this.tipKeys(ui.bars, e, () => {
+      const lay = JSON.parse(this.guard(() => app.barsLayoutJson()));
+      return lay ? lay.items : [];
+    }));
+    ui.qkv.addEventListener('keydown', (e) => this.tipKeys(ui.qkv, e, () => JSON.parse(this.guard(() => app.qkvRowsJson())).map((_, i) => i)));
+    // Keyboard focus on the map explains q (a click or a drag focuses it too, without a tooltip).
+    ui.map.addEventListener('focus', () => { if (ui.map.matches(':focus-visible') && (!this.tip || this.tip.canvas !== ui.map)) this.showTip(ui.map, 'q', null); });
+    ui.map.addEventListener('blur', () => { if (this.tip && this.tip.canvas === ui.map && !this.tip.at) this.hideTip(); });
+    ui.map.addEventListener('pointerleave', (e) => {
+      if (!this.guard(() => app.isDragging())) hover(-1);
+      if (e.pointerType !== 'touch' && this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
+    });
+    shell.addEventListener('pointerdown', (e) => {
+      // A tap or click outside the charts with explanations closes a tapped one.
+      if (this.tip && this.tip.at && ![ui.bars, ui.qkv, ui.map, ui.tip].some((el) => el.contains(e.target))) this.hideTip();
+    });
     const setDim = (text, field) => {
       const msg = edit(field, () => app.setDimText(text), { rebuild: true, commit: true });
       if (typeof msg === 'string') this.say(msg);
@@ -1317,8 +1565,11 @@ class Widget {
       // was), so Ctrl+Z after a drag and the arrow keys reach the widget.
       ui.map.focus({ preventScroll: true });
       const [x, y] = this.local(ui.map, e);
+      this.tapStart = e.pointerType === 'touch' ? [e.clientX, e.clientY] : null;
       const hit = this.guard(() => app.mapPointerDown(x, y));
       if (hit) {
+        // A drag moves the point away from a hover explanation: it comes back on the next hover.
+        if (this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
         ui.map.setPointerCapture(e.pointerId);
         ui.map.style.cursor = 'grabbing';
         e.preventDefault();
@@ -1328,14 +1579,27 @@ class Widget {
       const [x, y] = this.local(ui.map, e);
       if (this.guard(() => app.isDragging())) {
         edit(null, () => app.mapPointerMove(x, y), { burst: true });
-      } else if (e.pointerType === 'mouse') {
+      } else if (e.pointerType === 'mouse' || e.pointerType === 'pen') {
         const hit = this.guard(() => app.mapHit(x, y));
         ui.map.style.cursor = hit ? 'grab' : 'default';
         this.guard(() => app.setHighlight(hit.startsWith('x') ? Number(hit.slice(1)) - 1 : -1));
         this.scheduleDraw();
+        if (hit) this.showTip(ui.map, hit, [x, y]);
+        else if (this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
       }
     });
     const up = (e) => {
+      if (e.type === 'pointerup' && e.pointerType === 'touch' && this.tapStart) {
+        // A tap (no drag) on a point shows its explanation.
+        const moved = Math.hypot(e.clientX - this.tapStart[0], e.clientY - this.tapStart[1]);
+        this.tapStart = null;
+        if (moved < 10) {
+          const [x, y] = this.local(ui.map, e);
+          const hit = this.guard(() => app.mapHit(x, y));
+          if (hit) this.showTip(ui.map, hit, [x, y]);
+          else this.hideTip();
+        }
+      }
       if (this.guard(() => app.isDragging())) {
         this.guard(() => app.mapPointerUp());
         ui.map.style.cursor = 'grab';
@@ -1349,6 +1613,7 @@ class Widget {
     ui.map.addEventListener('pointerup', up);
     ui.map.addEventListener('pointercancel', up);
     ui.map.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.tip) { this.hideTip(); e.preventDefault(); return; }
       const steps = e.shiftKey ? 5 : 1;
       const dir = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[e.key];
       if (!dir) return;
@@ -1438,6 +1703,7 @@ class Widget {
         bars: JSON.parse(W.guard(() => W.app.barsLayoutJson())),
         map: JSON.parse(W.guard(() => W.app.mapLayoutJson())),
         steps: JSON.parse(W.guard(() => W.app.stepsLayoutJson())),
+        qkv: JSON.parse(W.guard(() => W.app.qkvRowsJson())),
       }),
       /** The state as `key=value` URL text, or null if the scene is too large for a link. */
       link: () => W.link(),

@@ -125,7 +125,7 @@ const SCENES = {
       food: { en: /\bfood\b/, zh: /美食/ },
       news: { en: /\bnews\b/, zh: /新闻/ },
       makeup: { en: /\bmake-up\b/, zh: /美妆/ },
-      cars: { en: /\bcar\b/, zh: /汽车/ },
+      cars: { en: /\bcars?\b/, zh: /汽车/ },
     },
   },
   'interest-intensity': {
@@ -185,8 +185,10 @@ function assertOpened(v, suffix, { scene, cand, lang, n, word }) {
   assert.deepEqual(v.captionVisible, [cand], `${suffix}: the visible caption span(s)`);
   assert.equal(v.captionOn[0].visible, true, `${suffix}: the caption span that is on is visible`);
   assert.match(v.captionOn[0].text, word, `${suffix}: caption "${v.captionOn[0].text}"`);
-  if (lang === 'zh') assert.match(v.captionOn[0].text, /[\u4e00-\u9fff]/, `${suffix}: zh caption is Chinese`);
-  else assert.doesNotMatch(v.captionOn[0].text, /[\u4e00-\u9fff]/, `${suffix}: en caption has no Chinese`);
+  // The caption names items and the candidate by their labels (user data, in both languages): not counted.
+  const bare = [...CANDIDATE_LABELS, ...v.state.items.map((it) => it.label)].reduce((t, l) => t.split(l).join(''), v.captionOn[0].text);
+  if (lang === 'zh') assert.match(bare, /[\u4e00-\u9fff]/, `${suffix}: zh caption is Chinese`);
+  else assert.doesNotMatch(bare, /[\u4e00-\u9fff]/, `${suffix}: en caption has no Chinese apart from labels`);
   assert.equal(v.message, '', `${suffix}: no message`);
 }
 
@@ -406,16 +408,19 @@ pageTest('2b. news candidate: no category stands out', '?scene=why-din-works&can
   assert.deepEqual(failures, [], 'with the news candidate the category means must be close');
 });
 
-test('2c. interest intensity with the activation unit: Σα and |pooled| larger for the T-shirt than the phone; softmax hides it', async () => {
+test('2c. interest intensity with the activation unit: Σα larger for the T-shirt than the phone (and |pooled| with α = sigmoid(z)); softmax hides it', async () => {
   const seen = {};
   const failures = [];
+  // Both weight forms without softmax: the paper's α = z and this project's α = sigmoid(z).
+  const combos = UNIT_COMBOS.flatMap((c) => ['z', 'sigmoid'].map((weight) => ({ ...c, weight })));
   for (const cand of ['tshirt', 'phone']) {
     const { context, page, problems } = await openPage(`?scene=interest-intensity&candidate=${cand}`);
     try {
       const s0 = await state(page);
       assert.equal(s0.candidate, cand);
       assert.equal(s0.items.length, 10);
-      for (const v of await applyAll(page, UNIT_COMBOS)) {
+      assert.equal(s0.weight, 'z', 'the scene opens with the paper\'s α = z');
+      for (const v of await applyAll(page, combos)) {
         const r = checkApplied(v);
         assert.equal(v.state.candidate, cand, 'the candidate is kept');
         seen[`${cand} ${comboName(v.patch)}`] = { alphaSum: r.alphaSum, pooledNorm: r.pooledNorm, readout: v.alphaSumText };
@@ -431,12 +436,19 @@ test('2c. interest intensity with the activation unit: Σα and |pooled| larger 
     assert.deepEqual(problems, [], `${cand}: the page logged console errors, threw, or requested a foreign host`);
   }
   for (const activation of ['sigmoid', 'prelu', 'dice']) {
-    const t = seen[`tshirt unit/${activation}/none`];
-    const p = seen[`phone unit/${activation}/none`];
-    const line = `${activation}: Σα T-shirt ${fmt(t.alphaSum)} vs phone ${fmt(p.alphaSum)} (ratio ${fmt(t.alphaSum / p.alphaSum)}), |pooled| ${fmt(t.pooledNorm)} vs ${fmt(p.pooledNorm)}`;
+    // α = sigmoid(z): every weight in (0, 1), so both Σα and |pooled| grow with the related items.
+    let t = seen[`tshirt unit/${activation}/none/sigmoid`];
+    let p = seen[`phone unit/${activation}/none/sigmoid`];
+    let line = `${activation}, sigmoid(z): Σα T-shirt ${fmt(t.alphaSum)} vs phone ${fmt(p.alphaSum)} (ratio ${fmt(t.alphaSum / p.alphaSum)}), |pooled| ${fmt(t.pooledNorm)} vs ${fmt(p.pooledNorm)}`;
     if (!(p.alphaSum > 0 && t.alphaSum > 0)) failures.push(`${line}: Σα must be > 0`);
     if (!(t.alphaSum >= 2 * p.alphaSum)) failures.push(`${line}: Σα(T-shirt) must be >= 2 Σα(phone)`);
     if (!(t.pooledNorm > p.pooledNorm)) failures.push(`${line}: |pooled|(T-shirt) must be > |pooled|(phone)`);
+    // The paper's α = z of a unit trained through sigmoid: > 0 for related items, < 0 for the others,
+    // so the T-shirt's Σα is large and the phone's (9 of 10 items unrelated) below 0.
+    t = seen[`tshirt unit/${activation}/none/z`];
+    p = seen[`phone unit/${activation}/none/z`];
+    line = `${activation}, α = z: Σα T-shirt ${fmt(t.alphaSum)} vs phone ${fmt(p.alphaSum)}`;
+    if (!(t.alphaSum > 5 && p.alphaSum < 0)) failures.push(`${line}: Σα(T-shirt) must be large and Σα(phone) below 0`);
   }
   record('2c intensity', Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, { alphaSum: fmt(v.alphaSum), pooledNorm: fmt(v.pooledNorm), readout: v.readout }])));
   assert.deepEqual(failures, [], 'the activation unit must show the intensity of interest without softmax');
@@ -668,7 +680,9 @@ const ZH_ALLOWED = new Set([
   'DIN', 'LastN', 'SIM', 'PCA', 'softmax', 'sigmoid', 'PReLU', 'Dice', 'query', 'key', 'value', 'output',
   'Zhou', 'KDD', 'Deep', 'Interest', 'Network', 'for', 'Click-Through', 'Click', 'Through', 'Rate', 'Prediction', 'English',
   // names of keys, as printed on the keyboard
-  'PageDown', 'PageUp', 'Ctrl', 'Shift',
+  'PageDown', 'PageUp', 'Ctrl', 'Shift', 'Esc',
+  // the library whose default the paper's weight α = z is
+  'DeepCTR',
   // file formats and tools named in the import/export panel
   'PNG', 'SVG', 'JSON', 'CSV', 'TSV', 'Embedding', 'Projector', 'vectors', 'tsv', 'metadata',
   // mathematical names

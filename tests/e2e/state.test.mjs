@@ -52,7 +52,7 @@ test('an edited scene round-trips exactly through the link', async () => {
     assert.equal(before.theme, 'dark');
     assert.equal(before.step, 1);
     const url = await settledUrl(page);
-    assert.match(url, /#v=1&/, 'the state is in the hash, versioned');
+    assert.match(url, /#v=2&/, 'the state is in the hash, versioned');
     const hash = new URL(url).hash;
     assert.ok(hash.length < 1000, `a 9-item d = 8 scene gives a short link: ${hash.length} characters`);
     // A fresh page from the link shows the identical state.
@@ -90,7 +90,7 @@ test('copy link puts a link to exactly this state on the clipboard', async () =>
     await page.locator('#copy-link').click();
     await page.waitForFunction(() => document.getElementById('message').textContent !== '');
     const link = await page.evaluate(() => navigator.clipboard.readText());
-    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/www\/#v=1&/);
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/www\/#v=2&/);
     const want = await state(page);
     const other = await context.newPage();
     await other.goto(link);

@@ -14,4 +14,18 @@ window.addEventListener('message', (e) => {
   else if (m.action === 'prev') Reveal.prev();
   else if (m.key === 'Escape' || m.key === 'o') Reveal.toggleOverview();
   else if (m.key === 'f') document.documentElement.requestFullscreen?.();
+  if (m.action) leaveFrame(e.source);
 });
+
+/**
+ * The deck moved on a key a widget's iframe passed on: that iframe is now
+ * off screen, so the focus leaves it and the next keys (← included) drive
+ * the deck again instead of the hidden widget.
+ */
+function leaveFrame(source) {
+  const frame = [...document.querySelectorAll('iframe')].find((f) => f.contentWindow === source);
+  if (frame && document.activeElement === frame) {
+    frame.blur();
+    window.focus();
+  }
+}
