@@ -1637,12 +1637,12 @@ mod tests {
         let origin = default_scene();
         let mut s = UrlState::new(origin.clone());
         s.layout = Layout::Lecture;
-        assert_eq!(round_trip(&s, &origin), "v=1&scene=why-din-works&view=lecture");
+        assert_eq!(round_trip(&s, &origin), "v=2&scene=why-din-works&view=lecture");
         s.tab = Panel::Towers;
         s.placement = Placement::UserTower;
-        assert_eq!(round_trip(&s, &origin), "v=1&scene=why-din-works&placement=user-tower&view=lecture&tab=towers");
+        assert_eq!(round_trip(&s, &origin), "v=2&scene=why-din-works&placement=user-tower&view=lecture&tab=towers");
         s.layout = Layout::Explore;
-        assert_eq!(round_trip(&s, &origin), "v=1&scene=why-din-works&placement=user-tower&tab=towers");
+        assert_eq!(round_trip(&s, &origin), "v=2&scene=why-din-works&placement=user-tower&tab=towers");
         // A state whose tab is not a lecture panel is refused as a whole.
         s.tab = Panel::Map;
         assert!(s.validate().unwrap_err().en.starts_with("tab: \"map\" is unknown"));
