@@ -29,6 +29,9 @@ export class DinAttention extends HTMLElement {
     this.widget = null;
     this.pending = null;
     this.ready = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject; });
+    // A failed start is shown in the element; `ready` still rejects for
+    // whoever awaits it, but is never an unhandled rejection.
+    this.ready.catch(() => {});
   }
 
   params() {
@@ -79,7 +82,7 @@ export class DinAttention extends HTMLElement {
   get state() { return this.widget ? this.widget.state() : null; }
   set state(obj) {
     if (this.widget) this.widget.setState(obj);
-    else this.ready.then((api) => api.setState(obj));
+    else this.ready.then((api) => api.setState(obj)).catch((e) => this.widget?.say(e.message, 'error'));
   }
 }
 
