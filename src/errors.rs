@@ -212,14 +212,14 @@ impl Localized for Message {
 
 /// The refusal of text holding a lone surrogate (half of a UTF-16 pair,
 /// which JavaScript strings can hold and Rust strings cannot), naming what
-/// the text was (`label of x3`, `the imported text`, ...). Every channel
-/// that takes text from JavaScript refuses it the same way.
+/// the text was in English and Chinese (`label of x3` / `x3 的名称`). Every
+/// channel that takes text from JavaScript refuses it the same way.
 #[must_use]
-pub fn lone_surrogate(what: &str) -> Message {
+pub fn lone_surrogate(what_en: &str, what_zh: &str) -> Message {
     message(
         "E_LONE_SURROGATE",
-        format!("{what} has a lone surrogate; {}", crate::scene::LONE_SURROGATE_EN),
-        format!("{what} 含有孤立的代理项；{}", crate::scene::LONE_SURROGATE_ZH),
+        format!("{what_en} has a lone surrogate; {}", crate::scene::LONE_SURROGATE_EN),
+        format!("{what_zh}含有孤立的代理项；{}", crate::scene::LONE_SURROGATE_ZH),
     )
 }
 

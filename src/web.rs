@@ -433,12 +433,23 @@ impl App {
             return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
         }
         let field = format!("label of x{}", i + 1);
-        let label = self.text_of(&label, &field)?;
+        let field_zh = format!("x{} 的名称", i + 1);
+        let label = self.text_of(&label, &field, &field_zh)?;
         let n = label.chars().count();
         if n > MAX_LABEL {
             return Err(self.fail(message("E_TOO_LARGE", format!("label of x{} has {n} characters; at most {MAX_LABEL} are allowed", i + 1), format!("x{} 的名称有 {n} 个字符；最多 {MAX_LABEL} 个", i + 1))));
         }
-        crate::scene::check_label(&field, &label).map_err(|e| self.fail(e))?;
+        if let Err(e) = crate::scene::check_label(&field, &label) {
+            let zh = match &e {
+                SceneError::BadLabel { code_point, position, .. } => format!(
+                    "{field_zh}的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
+                    crate::scene::char_kind_zh(*code_point),
+                    crate::scene::LABEL_RULE_ZH
+                ),
+                other => other.zh(),
+            };
+            return Err(self.fail(message(e.code(), e.to_string(), zh)));
+        }
         self.scene.items[i].label = label;
         Ok(())
     }
@@ -1402,7 +1413,7 @@ impl App {
     #[wasm_bindgen(js_name = applyParams)]
     pub fn apply_params(&mut self, query: js_sys::JsString, hash: js_sys::JsString, keep: bool) -> String {
         self.drag = None;
-        let texts = self.text_of(&query, "the link").and_then(|q| Ok((q, self.text_of(&hash, "the link")?)));
+        let texts = self.text_of(&query, "the link", "链接").and_then(|q| Ok((q, self.text_of(&hash, "the link", "链接")?)));
         let (query, hash) = match texts {
             Ok(t) => t,
             Err(e) => {
@@ -1475,14 +1486,14 @@ impl App {
     /// Text from JavaScript as a Rust string, or the refusal of a lone
     /// surrogate (which the conversion would silently turn into U+FFFD):
     /// every channel that takes text refuses it the same way.
-    fn text_of(&self, text: &js_sys::JsString, what: &str) -> Result<String, JsValue> {
+    fn text_of(&self, text: &js_sys::JsString, what: &str, what_zh: &str) -> Result<String, JsValue> {
         let well_formed = match text.unchecked_ref::<JsText>().is_well_formed() {
             Ok(ok) => ok,
             // A browser without String.prototype.isWellFormed.
             Err(_) => text.is_valid_utf16(),
         };
         if !well_formed {
-            return Err(self.fail(crate::errors::lone_surrogate(what)));
+            return Err(self.fail(crate::errors::lone_surrogate(what, what_zh)));
         }
         Ok(String::from(text))
     }
@@ -1580,7 +1591,7 @@ impl App {
     /// language, step and view options are applied too (checked first).
     #[wasm_bindgen(js_name = importText)]
     pub fn import_text(&mut self, text: js_sys::JsString) -> Result<String, JsValue> {
-        let text = self.text_of(&text, "the imported text")?;
+        let text = self.text_of(&text, "the imported text", "导入的文本")?;
         let imported = crate::import::import_text_full(&text, &self.scene).map_err(|e| self.fail(e))?;
         let extras = match &imported.view {
             Some(view) => Some(self.state_extras(&serde_json::Value::Object(view.clone()), imported.scene.items.len())?),
@@ -1619,8 +1630,8 @@ impl App {
     /// and `metadata` (metadata.tsv).
     #[wasm_bindgen(js_name = importProjector)]
     pub fn import_projector(&mut self, vectors: js_sys::JsString, metadata: js_sys::JsString) -> Result<String, JsValue> {
-        let vectors = self.text_of(&vectors, "vectors.tsv")?;
-        let metadata = self.text_of(&metadata, "metadata.tsv")?;
+        let vectors = self.text_of(&vectors, "vectors.tsv", "vectors.tsv ")?;
+        let metadata = self.text_of(&metadata, "metadata.tsv", "metadata.tsv ")?;
         let items = crate::import::parse_projector(&vectors, &metadata).map_err(|e| self.fail(e))?;
         let n = items.len();
         let mut next = self.scene.clone();

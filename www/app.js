@@ -294,7 +294,8 @@ async function main() {
   try {
     ({ createWidget } = await import('./widget.js'));
   } catch (e) {
-    bootError(`The visualiser could not start: ${await whatFailed(e)}. 可视化程序无法启动：部分文件无法加载。`);
+    const why = await whatFailed(e);
+    bootError(`The visualiser could not start: ${why.en}. 可视化程序无法启动：${why.zh}。`);
     return;
   }
   try {
@@ -316,7 +317,8 @@ async function main() {
       restoreNote,
     });
   } catch (e) {
-    bootError(`The visualiser could not start: ${e && e.message ? e.message : e}. 可视化程序无法启动。`);
+    const en = e && e.message ? e.message : String(e);
+    bootError(`The visualiser could not start: ${en}. 可视化程序无法启动：${e && e.zh ? e.zh : en}。`);
     return;
   }
   boot.hidden = true;
@@ -355,22 +357,25 @@ async function main() {
 }
 
 /**
- * Names the file that kept the visualiser from starting: each module the
- * page needs is asked for again, and the first that fails is reported with
- * its HTTP status; otherwise the import's own error.
+ * Names the file that kept the visualiser from starting, as {en, zh}: each
+ * module the page needs is asked for again, and the first that fails is
+ * reported with its HTTP status; otherwise the import's own error.
  */
 async function whatFailed(e) {
   for (const path of ['widget.js', 'template.js', '../pkg/din_viz.js']) {
     const url = new URL(path, import.meta.url);
     const name = url.pathname.split('/').slice(-2).join('/');
+    let why = null;
     try {
       const r = await fetch(url, { method: 'HEAD', cache: 'no-store' });
-      if (!r.ok) return `${name} could not be loaded (HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''})`;
+      if (!r.ok) why = `HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`;
     } catch (err) {
-      return `${name} could not be loaded (${err && err.message ? err.message : err})`;
+      why = err && err.message ? err.message : String(err);
     }
+    if (why) return { en: `${name} could not be loaded (${why})`, zh: `无法加载 ${name}（${why}）` };
   }
-  return e && e.message ? e.message : String(e);
+  const en = e && e.message ? e.message : String(e);
+  return { en, zh: en };
 }
 
 main();

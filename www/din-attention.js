@@ -56,7 +56,8 @@ export class DinAttention extends HTMLElement {
     } catch (e) {
       const p = document.createElement('p');
       p.setAttribute('role', 'alert');
-      p.textContent = `The DIN attention widget could not start: ${e && e.message ? e.message : e}`;
+      const en = e && e.message ? e.message : String(e);
+      p.textContent = `The DIN attention widget could not start: ${en}${e && e.zh ? ` · DIN 注意力组件无法启动：${e.zh}` : ''}`;
       this.shadowRoot.append(p);
       this.rejectReady(e);
     }

@@ -65,7 +65,11 @@ function fetchWasm(url) {
     clearTimeout(timer);
     timer = setTimeout(() => { stalled = true; controller.abort(); }, WASM_STALL_SECONDS * 1000);
   };
-  const failed = (why) => { error = error || new Error(`the WebAssembly module ${name} ${why}`); return error; };
+  // The message in English, and in Chinese as `zh` (the page shows both before its strings exist).
+  const failed = (why, zh) => {
+    if (!error) { error = new Error(`the WebAssembly module ${name} ${why}`); error.zh = zh; }
+    return error;
+  };
   const reason = (e) => (e && e.message ? e.message : String(e));
   const response = (async () => {
     arm();
@@ -74,11 +78,14 @@ function fetchWasm(url) {
       r = await fetch(url, { signal: controller.signal });
     } catch (e) {
       clearTimeout(timer);
-      throw failed(stalled ? `did not start arriving within ${WASM_STALL_SECONDS} s` : `could not be loaded (${reason(e)})`);
+      throw stalled
+        ? failed(`did not start arriving within ${WASM_STALL_SECONDS} s`, `WebAssembly 模块 ${name} 在 ${WASM_STALL_SECONDS} 秒内没有开始下载`)
+        : failed(`could not be loaded (${reason(e)})`, `无法加载 WebAssembly 模块 ${name}（${reason(e)}）`);
     }
     if (!r.ok) {
       clearTimeout(timer);
-      throw failed(`could not be loaded (HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''})`);
+      const status = `HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`;
+      throw failed(`could not be loaded (${status})`, `无法加载 WebAssembly 模块 ${name}（${status}）`);
     }
     if (!r.body) { clearTimeout(timer); return r; }
     const reader = r.body.getReader();
@@ -91,7 +98,9 @@ function fetchWasm(url) {
           c.enqueue(value);
         } catch (e) {
           clearTimeout(timer);
-          c.error(failed(stalled ? `stopped arriving: no data for ${WASM_STALL_SECONDS} s` : `could not be loaded (${reason(e)})`));
+          c.error(stalled
+            ? failed(`stopped arriving: no data for ${WASM_STALL_SECONDS} s`, `WebAssembly 模块 ${name} 停止传输：${WASM_STALL_SECONDS} 秒内没有收到数据`)
+            : failed(`could not be loaded (${reason(e)})`, `无法加载 WebAssembly 模块 ${name}（${reason(e)}）`));
         }
       },
       cancel(why) { clearTimeout(timer); return reader.cancel(why); },

@@ -91,6 +91,8 @@ test('Restore brings back a scene too large for a link (JSON over 5 M characters
     const offer = await page.textContent('#fatal-note');
     assert.equal(offer, `“恢复”会重新加载页面，并恢复最后一个正常的场景：“big history”，10000 个物品，d = 32，以及它的显示设置（保存于 ${savedAt}）。`);
     assert.equal(await page.isVisible('#fatal-restore'), true);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/restore-overlay.png` });
     await Promise.all([page.waitForEvent('load'), page.click('#fatal-restore')]);
     await page.waitForSelector('html[data-ready="true"]');
     await page.waitForFunction(() => document.getElementById('message').textContent.includes('已恢复'));
@@ -102,7 +104,6 @@ test('Restore brings back a scene too large for a link (JSON over 5 M characters
     assert.equal(state.items[0].label, 'kept 保留 ✓');
     const said = await page.textContent('#message');
     assert.equal(said, `已恢复出错前最后一个正常的场景：“big history”，10000 个物品，d = 32，以及它的显示设置（保存于 ${savedAt}）。`);
-    mkdirSync(SHOTS, { recursive: true });
     await page.evaluate(() => window.din.frame());
     await page.screenshot({ path: `${SHOTS}/restore-large-scene.png` });
   } finally {
