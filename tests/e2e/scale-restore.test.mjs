@@ -167,3 +167,51 @@ test('when nothing can be stored at all, the overlay offers no Restore and says 
   }
   assert.deepEqual(unexpected(problems), []);
 });
+
+test('records of tabs idle for two days are removed from IndexedDB; this tab\'s and recent ones stay', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  await watchContext(context, problems);
+  const page = await context.newPage();
+  try {
+    await page.goto(base);
+    await page.waitForSelector('html[data-ready="true"]');
+    // Another tab's record from three days ago and one from an hour ago (written as the page writes them).
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const req = indexedDB.open('din-attention', 1);
+      req.onupgradeneeded = () => req.result.createObjectStore('last-good').createIndex('at', 'at');
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const db = req.result;
+        const tx = db.transaction('last-good', 'readwrite');
+        const os = tx.objectStore('last-good');
+        os.put({ head: '{}', labels: '[]', values: new Float64Array(4), at: Date.now() - 3 * 24 * 3600e3 }, 'old-tab');
+        os.put({ head: '{}', labels: '[]', values: new Float64Array(4), at: Date.now() - 3600e3 }, 'recent-tab');
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }));
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    const keys = () => page.evaluate(() => new Promise((resolve, reject) => {
+      const req = indexedDB.open('din-attention', 1);
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const db = req.result;
+        const r = db.transaction('last-good').objectStore('last-good').getAllKeys();
+        r.onsuccess = () => { db.close(); resolve(r.result.sort()); };
+        r.onerror = () => reject(r.error);
+      };
+    }));
+    // The clean-up runs after the page is ready: wait (a frame at a time) until it has.
+    let k = await keys();
+    for (let i = 0; k.includes('old-tab') && i < 50; i++) {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+      k = await keys();
+    }
+    assert.deepEqual(k, ['recent-tab']);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(problems, []);
+});
