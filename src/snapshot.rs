@@ -11,6 +11,9 @@
 //! array of `n × d` numbers, stored as binary (no number is written as
 //! text, so it is exact and about 20 MB at the largest).
 //!
+//! An item is its label and its vector; a field `Item` gains must be
+//! added to [`labels_json`] and [`rebuild`] to come back too.
+//!
 //! [`rebuild`] turns the parts back into a validated scene, and
 //! [`note`] words what the page says about it: which scene, how many
 //! items, from when, and whether later edits were lost, or that nothing
@@ -82,7 +85,8 @@ pub fn rebuild(current: &Scene, head: &Value, labels: &str, values: &[f64]) -> R
     if d == 0 || labels.len().checked_mul(d) != Some(values.len()) {
         return Err(bad(format!("have {} numbers, not {} labels × d = {d}", values.len(), labels.len())));
     }
-    let items: Vec<Item> = labels.into_iter().zip(values.chunks(d)).map(|(label, v)| Item { label, vector: v.to_vec() }).collect();
+    // Item::new, so that a field Item gains later gets its default here.
+    let items: Vec<Item> = labels.iter().zip(values.chunks(d)).map(|(label, v)| Item::new(label, v)).collect();
     let mut base = Scene { items, query: vec![0.0; d], ..current.clone() };
     // The items are in place; the head patches the rest.
     let mut patch = obj.clone();

@@ -333,7 +333,8 @@ async function main() {
       w.say(e.message, 'error');
     }
   }
-  if (typeof indexedDB === 'object') forgetOldTabs().catch(() => {});
+  // (An opaque origin, e.g. a sandboxed frame, has no storage at all.)
+  try { if (typeof indexedDB === 'object') forgetOldTabs().catch(() => {}); } catch { /* no storage */ }
   chrome(w);
   window.addEventListener('hashchange', () => {
     if (`${pageBase()}${location.hash}` === lastWritten) return;

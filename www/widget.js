@@ -703,7 +703,7 @@ class Widget {
     ui.redo.disabled = !this.guard(() => this.app.canRedo());
     // Undo is bounded by memory: say when old steps had to be dropped.
     const note = this.guard(() => this.app.historyNote());
-    if (note) this.say(note);
+    if (note) this.say(note, 'note');
   }
 
   revertIfInvalid(field) {

@@ -134,3 +134,26 @@ test('exportPng refuses a factor that is not finite or outside 0.25 to 4, before
     }
   });
 });
+
+test('undo keeps at most 64 MiB: replacing a 10,000 × 256 LastN a fifth time drops the oldest steps, and the page says so', { timeout: 600_000 }, async () => {
+  const opened = await openWatchedPage(browser, base, { viewport: { width: 1440, height: 1000 } });
+  await checkPage(opened, async (page) => {
+    // Each generated LastN of another d replaces every row: its undo step holds about 21 MB.
+    for (const d of [256, 255, 254, 253]) {
+      await generate(page, 10000, d);
+      assert.doesNotMatch(await page.textContent('#message'), /Undo keeps/, `d = ${d}`);
+    }
+    await generate(page, 10000, 252);
+    assert.equal(await page.textContent('#message'),
+      'Undo keeps at most 64 MiB of history: the 2 oldest steps were dropped to make room; undo now goes back 3 steps.');
+    // And it does: three undos reach d = 255, the fourth has nothing left.
+    for (const d of [253, 254, 255]) {
+      assert.equal(await page.evaluate(() => window.din.undo()), true);
+      assert.equal(await page.evaluate(() => document.querySelectorAll('#query input[type=text]').length), d);
+    }
+    assert.equal(await page.evaluate(() => window.din.undo()), false);
+    const peak = await wasmMiB(page);
+    console.log(`wasm memory after five 10,000-item LastNs and undo: ${peak.toFixed(1)} MiB`);
+    assert.ok(peak < 512, `${peak} MiB`);
+  });
+});
