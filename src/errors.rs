@@ -130,6 +130,7 @@ impl Localized for SceneError {
                 NumberProblem::Comma(_) => "E_NUMBER_COMMA",
                 NumberProblem::Overflow(_) => "E_NUMBER_TOO_LARGE",
                 NumberProblem::NotFinite(_) => "E_NUMBER_NOT_FINITE",
+                NumberProblem::Underflow(_) => "E_NUMBER_TOO_SMALL",
             },
             SceneError::Invalid { .. } => "E_INVALID",
             SceneError::DimensionMismatch { .. } => "E_DIM_MISMATCH",
@@ -138,6 +139,9 @@ impl Localized for SceneError {
             SceneError::Unit(e) => e.code(),
             SceneError::Json { .. } => "E_JSON",
             SceneError::NoSuch { .. } => "E_NO_SUCH",
+            SceneError::BadLabel { .. } => "E_LABEL_CONTROL",
+            SceneError::LoneSurrogate { .. } => "E_LONE_SURROGATE",
+            SceneError::Underflow { .. } => "E_NUMBER_TOO_SMALL",
         }
     }
 
@@ -151,6 +155,7 @@ impl Localized for SceneError {
                 }
                 NumberProblem::Overflow(t) => format!("{field}：{t} 太大；数必须在 -1.7e308 到 1.7e308 之间"),
                 NumberProblem::NotFinite(t) => format!("{field}：\"{t}\" 不是有限数；请输入普通的数"),
+                NumberProblem::Underflow(t) => format!("{field}：{t} {}", crate::scene::UNDERFLOW_ZH),
             },
             SceneError::Invalid { field, reason } => format!("{field} 无效：{}", zh_reason(reason)),
             SceneError::DimensionMismatch { field, got, want } => {
@@ -161,6 +166,17 @@ impl Localized for SceneError {
             SceneError::Unit(e) => e.zh(),
             SceneError::Json { line, column, reason } => format!("状态不是合法的 JSON（第 {line} 行，第 {column} 列）：{reason}"),
             SceneError::NoSuch { what } => format!("不存在：{what}"),
+            SceneError::BadLabel { field, code_point, position } => format!(
+                "{field} 的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
+                crate::scene::char_kind_zh(*code_point),
+                crate::scene::LABEL_RULE_ZH
+            ),
+            SceneError::LoneSurrogate { line, column } => {
+                format!("状态中有孤立的代理项（第 {line} 行，第 {column} 列）；{}", crate::scene::LONE_SURROGATE_ZH)
+            }
+            SceneError::Underflow { line, column, text } => {
+                format!("状态中的数 {text}（第 {line} 行，第 {column} 列）{}", crate::scene::UNDERFLOW_ZH)
+            }
         }
     }
 }
@@ -217,6 +233,19 @@ impl Localized for Message {
     fn zh(&self) -> String {
         self.zh.clone()
     }
+}
+
+/// The refusal of text holding a lone surrogate (half of a UTF-16 pair,
+/// which JavaScript strings can hold and Rust strings cannot), naming what
+/// the text was in English and Chinese (`label of x3` / `x3 的名称`). Every
+/// channel that takes text from JavaScript refuses it the same way.
+#[must_use]
+pub fn lone_surrogate(what_en: &str, what_zh: &str) -> Message {
+    message(
+        "E_LONE_SURROGATE",
+        format!("{what_en} has a lone surrogate; {}", crate::scene::LONE_SURROGATE_EN),
+        format!("{what_zh}含有孤立的代理项；{}", crate::scene::LONE_SURROGATE_ZH),
+    )
 }
 
 /// Makes a [`Message`].

@@ -61,9 +61,9 @@ fn push_columns(out: &mut String, name: &str, d: usize) {
 /// (`-0` reads back as `0`, which compares equal) when their colour ids
 /// are `0, 1, 2, …`: the CSV is a table of vectors and carries no colour
 /// ids (the JSON scene does), so items read from it are numbered in
-/// order. Labels are written as
-/// they are, with no guard against spreadsheet formulas; use
-/// [`result_csv`] for files meant for spreadsheets.
+/// order. Labels go through the same [`formula_guard`] as in
+/// [`result_csv`]; the importer removes the apostrophe it adds
+/// ([`formula_unguard`]), so the round trip is exact.
 ///
 /// ```
 /// use din_viz::export::items_csv;
@@ -75,6 +75,10 @@ fn push_columns(out: &mut String, name: &str, d: usize) {
 /// let csv = items_csv(&s);
 /// assert_eq!(csv, "label,x1,x2\nramen,0.5,-1\n\"SUV, \"\"big\"\"\",0.0000001,3\n");
 /// assert_eq!(parse_items(&csv).unwrap(), s.items);
+/// s.items = vec![Item::new("=HYPERLINK(\"x\")", &[1.0, 2.0])];
+/// let csv = items_csv(&s);
+/// assert_eq!(csv, "label,x1,x2\n\"'=HYPERLINK(\"\"x\"\")\",1,2\n");
+/// assert_eq!(parse_items(&csv).unwrap(), s.items);
 /// ```
 #[must_use]
 pub fn items_csv(scene: &Scene) -> String {
@@ -82,27 +86,94 @@ pub fn items_csv(scene: &Scene) -> String {
     push_columns(&mut out, "x", scene.dim());
     out.push('\n');
     for it in &scene.items {
-        out.push_str(&field(&it.label));
+        out.push_str(&field(&formula_guard(&it.label)));
         push_numbers(&mut out, &it.vector);
         out.push('\n');
     }
     out
 }
 
-/// Text that a spreadsheet would run as a formula gets a leading `'`.
+/// Whether a spreadsheet may skip `c` before it looks for the start of a
+/// formula: whitespace (spaces, tabs, line breaks, NBSP, ideographic
+/// space ...) and invisible format characters (zero-width space and
+/// joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator).
+fn is_lead_blank(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{034F}')
+}
+
+/// Whether a spreadsheet would read text starting with `c` as a formula:
+/// `=`, `+`, `-`, `@` and their full-width forms.
+fn is_formula_start(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}')
+}
+
+/// Whether a spreadsheet might run `s` as a formula ("CSV injection"): it
+/// starts with a tab or a carriage return, or its first character after
+/// any leading whitespace and invisible characters ([`is_lead_blank`]) is
+/// `=`, `+`, `-` or `@` (or a full-width form of one).
+///
+/// ```
+/// use din_viz::export::is_formula_like;
+/// for s in ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", " =1", "\u{a0}=1", "\u{200b}@x", "\n=1", "＝1"] {
+///     assert!(is_formula_like(s), "{s:?}");
+/// }
+/// for s in ["a=b", "ramen", "", "'=1", "42", "e=mc2"] {
+///     assert!(!is_formula_like(s), "{s:?}");
+/// }
+/// ```
+#[must_use]
+pub fn is_formula_like(s: &str) -> bool {
+    s.starts_with(['\t', '\r']) || s.trim_start_matches(is_lead_blank).starts_with(is_formula_start)
+}
+
+/// Whether `s` is a label as [`formula_guard`] wrote it: one or more
+/// apostrophes and then formula-like text.
+fn is_guarded(s: &str) -> bool {
+    let rest = s.trim_start_matches('\'');
+    rest.len() < s.len() && is_formula_like(rest)
+}
+
+/// The one guard against spreadsheet formulas, used by both CSV exports:
+/// a label that a spreadsheet might run as a formula ([`is_formula_like`])
+/// gets a leading `'`.
 ///
 /// Excel, LibreOffice Calc and Google Sheets treat a cell that starts with
-/// `=`, `+`, `-` or `@` as a formula (and a leading tab or carriage return
-/// can hide such a start), even in a file opened as CSV. Labels come from
-/// imported, untrusted text, so a label like `=HYPERLINK("http://…")` or a
-/// DDE call could run when a student opens the results ("CSV injection").
-/// The apostrophe makes the cell plain text in those programs; in other
-/// readers it is one visible extra character.
-fn guard_formula(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// `=`, `+`, `-` or `@` as a formula, even in a file opened as CSV, and
+/// some skip leading whitespace or invisible characters first. Labels come
+/// from imported, untrusted text, so a label like `=HYPERLINK("http://…")`
+/// or a DDE call (`+cmd|…`) could run when a student opens an export. The
+/// apostrophe makes the cell plain text in those programs; elsewhere it is
+/// one visible extra character. A label that already looks guarded (`'=x`)
+/// gets one more apostrophe, so [`formula_unguard`] can always undo exactly
+/// one: the items CSV reads back to the very same labels.
+///
+/// ```
+/// use din_viz::export::{formula_guard, formula_unguard};
+/// assert_eq!(formula_guard("=1+1"), "'=1+1");
+/// assert_eq!(formula_guard(" @SUM(A1)"), "' @SUM(A1)");
+/// assert_eq!(formula_guard("'=1+1"), "''=1+1");
+/// assert_eq!(formula_guard("O'Reilly"), "O'Reilly");
+/// for s in ["=1+1", "'=1+1", "''=x", "'90s", "plain", "-1"] {
+///     assert_eq!(formula_unguard(&formula_guard(s)), s);
+/// }
+/// ```
+#[must_use]
+pub fn formula_guard(s: &str) -> Cow<'_, str> {
+    if is_formula_like(s) || is_guarded(s) {
         Cow::Owned(format!("'{s}"))
     } else {
         Cow::Borrowed(s)
+    }
+}
+
+/// Undoes [`formula_guard`]: drops the one apostrophe it added, and leaves
+/// every other label (`'90s`, `O'Reilly`) as it is.
+#[must_use]
+pub fn formula_unguard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if is_guarded(s) => rest,
+        _ => s,
     }
 }
 
@@ -120,11 +191,9 @@ fn push_optional(out: &mut String, v: Option<&f64>) {
 /// scene's candidate, empty once q was edited), `pooled` and `mean`, whose
 /// score and alpha are empty.
 ///
-/// Labels are guarded against CSV formula injection: one that starts with
-/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, since
-/// spreadsheets would otherwise run it as a formula and labels come from
-/// untrusted imported files. [`items_csv`] does not do this, because its
-/// output must read back to exactly the same labels.
+/// Labels are guarded against CSV formula injection by [`formula_guard`]
+/// (the same guard as [`items_csv`]): one that a spreadsheet might run as a
+/// formula gets a leading `'`.
 ///
 /// ```
 /// use din_viz::attention::Normalization;
@@ -153,7 +222,7 @@ pub fn result_csv(scene: &Scene, att: &Attention) -> String {
     out.push('\n');
     for (i, it) in scene.items.iter().enumerate() {
         out.push_str("item,");
-        out.push_str(&field(&guard_formula(&it.label)));
+        out.push_str(&field(&formula_guard(&it.label)));
         push_optional(&mut out, att.scores.get(i));
         push_optional(&mut out, att.alpha.get(i));
         push_numbers(&mut out, &it.vector);
@@ -164,12 +233,53 @@ pub fn result_csv(scene: &Scene, att: &Attention) -> String {
     for (kind, label, values) in rows {
         out.push_str(kind);
         out.push(',');
-        out.push_str(&field(&guard_formula(label)));
+        out.push_str(&field(&formula_guard(label)));
         out.push_str(",,");
         push_numbers(&mut out, values);
         out.push('\n');
     }
     out
+}
+
+/// The PNG export's size factor range: 0.25 to 4 times 1920 × 1080
+/// (480 × 270 to 7680 × 4320 pixels). Outside it a drawing is either too
+/// small to read or too large for a browser's canvas, and drawing it
+/// could take minutes.
+pub const PNG_FACTOR_RANGE: (f64, f64) = (0.25, 4.0);
+
+/// The pixel size of a PNG export at `factor` × 1920 × 1080, or a message
+/// when `factor` is not a finite number in [`PNG_FACTOR_RANGE`].
+///
+/// ```
+/// use din_viz::export::png_size;
+/// assert_eq!(png_size(1.0), Ok((1920, 1080)));
+/// assert_eq!(png_size(2.0), Ok((3840, 2160)));
+/// assert_eq!(png_size(0.001).unwrap_err().en, "exportPng: the factor 0.001 is out of range; use a number from 0.25 to 4 (480 × 270 to 7680 × 4320 pixels)");
+/// assert!(png_size(f64::NAN).unwrap_err().en.contains("NaN is not a finite number"));
+/// ```
+///
+/// # Errors
+/// A [`crate::errors::Message`] with code `E_EXPORT_FACTOR`.
+pub fn png_size(factor: f64) -> Result<(u32, u32), crate::errors::Message> {
+    let (lo, hi) = PNG_FACTOR_RANGE;
+    let range_en = format!("use a number from {lo} to {hi} ({} × {} to {} × {} pixels)", 1920.0 * lo, 1080.0 * lo, 1920.0 * hi, 1080.0 * hi);
+    let range_zh = format!("请用 {lo} 到 {hi} 之间的数（{} × {} 到 {} × {} 像素）", 1920.0 * lo, 1080.0 * lo, 1920.0 * hi, 1080.0 * hi);
+    if !factor.is_finite() {
+        return Err(crate::errors::message(
+            "E_EXPORT_FACTOR",
+            format!("exportPng: the factor {factor} is not a finite number; {range_en}"),
+            format!("exportPng：倍数 {factor} 不是有限数；{range_zh}"),
+        ));
+    }
+    if !(lo..=hi).contains(&factor) {
+        return Err(crate::errors::message(
+            "E_EXPORT_FACTOR",
+            format!("exportPng: the factor {factor} is out of range; {range_en}"),
+            format!("exportPng：倍数 {factor} 超出范围；{range_zh}"),
+        ));
+    }
+    // Within the range both sides are whole numbers of pixels after rounding.
+    Ok(((1920.0 * factor).round() as u32, (1080.0 * factor).round() as u32))
 }
 
 #[cfg(test)]
@@ -213,7 +323,8 @@ mod tests {
     #[test]
     fn tricky_labels_round_trip() {
         let mut s = blank(1).scene;
-        let labels = ["42", "", "label", "#x", " x ", "a\r\nb", "\"", "-1", "=SUM(A1)", "\u{feff}bom", "中文, 标签"];
+        // (A label cannot hold a line break or another control character.)
+        let labels = ["42", "", "label", "#x", " x ", "\"", "-1", "=SUM(A1)", "'=SUM(A1)", "\u{feff}bom", "中文, 标签"];
         // The CSV holds no colour ids: read back, items are numbered 0, 1, 2, … as they were here.
         s.items = numbered_colors(labels.iter().enumerate().map(|(i, l)| Item::new(l, &[i as f64 - 0.5])).collect());
         assert_eq!(parse_items(&items_csv(&s)).unwrap(), s.items);
@@ -225,11 +336,13 @@ mod tests {
     #[test]
     fn result_csv_guards_formulas_and_keeps_shape() {
         let mut s = default_scene();
+        // Alpha does not depend on the labels; tabs and carriage returns
+        // cannot be in a valid label, but the guard still covers them.
+        let att = s.validate().unwrap();
         for (it, l) in s.items.iter_mut().zip(["=HYPERLINK(\"x\")", "+1", "-1", "@SUM", "\tx", "\rx", "a=b"]) {
             l.clone_into(&mut it.label);
         }
         s.candidate = "=food".to_owned();
-        let att = s.validate().unwrap();
         let csv = result_csv(&s, &att);
         let lines: Vec<&str> = csv.split('\n').collect();
         assert_eq!(lines[0], "kind,label,score,alpha,v1,v2,v3,v4,v5,v6,v7,v8");
@@ -250,7 +363,33 @@ mod tests {
         assert_eq!(fields[3].parse::<f64>().unwrap(), att.alpha[7]);
         let pooled: Vec<f64> = lines[11].split(',').skip(4).map(|v| v.parse().unwrap()).collect();
         assert_eq!(pooled, att.pooled);
-        // items_csv keeps the labels as they are.
-        assert!(items_csv(&s).contains("\n+1,"));
+        // items_csv guards the same labels the same way, and reads them back exactly.
+        s.items.truncate(4);
+        let items = items_csv(&s);
+        assert!(items.contains("\n'+1,"), "{items}");
+        assert!(items.contains("\n'@SUM,"), "{items}");
+        assert!(items.contains("\n\"'=HYPERLINK("), "{items}");
+        assert_eq!(crate::import::parse_items(&items).unwrap(), s.items);
+    }
+
+    #[test]
+    fn both_exports_guard_after_invisible_leads() {
+        let mut s = default_scene();
+        let labels = [" =1+1", "\u{a0}=cmd", "\u{200b}@SUM(A1)", "\u{feff}+1", "\u{3000}-2", "＝1", "'=already", "fine"];
+        for (it, l) in s.items.iter_mut().zip(labels) {
+            l.clone_into(&mut it.label);
+        }
+        let att = s.validate().unwrap();
+        let result = result_csv(&s, &att);
+        let items = items_csv(&s);
+        for l in labels {
+            let guarded = l != "fine";
+            let want = if guarded { format!("'{l}") } else { l.to_owned() };
+            let quoted = format!("\"{}\"", want.replace('"', "\"\""));
+            for (name, csv) in [("result", &result), ("items", &items)] {
+                assert!(csv.contains(&format!(",{want},")) || csv.contains(&format!(",{quoted},")) || csv.contains(&format!("\n{want},")) || csv.contains(&format!("\n{quoted},")), "{name} CSV, {l:?}:\n{csv}");
+            }
+        }
+        assert_eq!(crate::import::parse_items(&items).unwrap(), s.items);
     }
 }

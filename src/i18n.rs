@@ -124,7 +124,6 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("fatal-text", "This is a bug, not something you did. The message below helps us fix it.", "这是程序的错误，不是你的操作问题。下面的信息可以帮助我们修复。"),
     ("reload", "Reload the page", "重新加载页面"),
     ("restore", "Restore the last good scene", "恢复最后一个正常的场景"),
-    ("restored", "The last good scene before the error was restored.", "已恢复出错前最后一个正常的场景。"),
     ("remove-item", "remove", "删除"),
     ("gen-n", "generate n =", "生成 n ="),
     ("gen-n-aria", "number of items to generate", "要生成的物品数"),

@@ -44,6 +44,7 @@
 use crate::attention::{mean, Attention};
 use crate::errors::Localized;
 use crate::scene::{parse_number, parse_state, Definition, Item, NumberProblem, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The largest text accepted, in bytes (64 MiB): a full LastN of 10,000
@@ -98,6 +99,11 @@ pub enum ImportErrorKind {
     TooManyDims { got: usize, max: usize },
     /// A label longer than `max` characters.
     LabelTooLong { chars: usize, max: usize },
+    /// A label holding a control character or noncharacter (see
+    /// [`crate::scene::is_label_control`]) at character `position`.
+    LabelControl { code_point: u32, position: usize },
+    /// A number other than 0 so close to 0 that it would become 0 (`1e-400`).
+    NumberTooSmall { text: String },
     /// `metadata.tsv` and `vectors.tsv` have different numbers of rows.
     CountMismatch { labels: usize, rows: usize },
     /// The text is longer than `max` bytes.
@@ -114,6 +120,8 @@ pub enum ImportErrorKind {
     Scene(Box<SceneError>),
     /// A scene JSON lacks a required field (`items` or `query`).
     MissingField { field: &'static str },
+    /// A scene JSON has a key that is not a state key (the message names it).
+    UnknownKey(Box<crate::errors::Message>),
 }
 
 impl ImportError {
@@ -214,6 +222,13 @@ impl fmt::Display for ImportError {
             K::LabelTooLong { chars, max } => {
                 write!(f, "{at}: the label has {chars} characters; at most {max} are allowed")
             }
+            K::LabelControl { code_point, position } => write!(
+                f,
+                "{at}: the label contains U+{code_point:04X} ({}) at character {position}; {}",
+                crate::scene::char_kind_en(*code_point),
+                crate::scene::LABEL_RULE_EN
+            ),
+            K::NumberTooSmall { text } => write!(f, "{at}: {text} {}", crate::scene::UNDERFLOW_EN),
             K::CountMismatch { labels, rows } => write!(
                 f,
                 "{METADATA} has {}, but {VECTORS} has {}",
@@ -237,6 +252,7 @@ impl fmt::Display for ImportError {
                 f,
                 "the scene JSON has no \"{field}\": a scene file needs both \"query\" and \"items\""
             ),
+            K::UnknownKey(m) => f.write_str(&m.en),
         }
     }
 }
@@ -258,6 +274,8 @@ impl Localized for ImportError {
             K::TooManyItems { .. } => "E_IMPORT_TOO_MANY_ITEMS",
             K::TooManyDims { .. } => "E_IMPORT_TOO_MANY_DIMS",
             K::LabelTooLong { .. } => "E_IMPORT_LABEL_TOO_LONG",
+            K::LabelControl { .. } => "E_IMPORT_LABEL_CONTROL",
+            K::NumberTooSmall { .. } => "E_IMPORT_NUMBER_TOO_SMALL",
             K::CountMismatch { .. } => "E_IMPORT_COUNT_MISMATCH",
             K::TooLarge { .. } => "E_IMPORT_TOO_LARGE",
             K::UnclosedQuote => "E_IMPORT_UNCLOSED_QUOTE",
@@ -265,6 +283,7 @@ impl Localized for ImportError {
             K::Json(_) => "E_IMPORT_JSON",
             K::Scene(_) => "E_IMPORT_SCENE",
             K::MissingField { .. } => "E_IMPORT_MISSING_FIELD",
+            K::UnknownKey(_) => "E_IMPORT_UNKNOWN_KEY",
         }
     }
 
@@ -292,6 +311,12 @@ impl Localized for ImportError {
             K::TooManyItems { max } => format!("{at}：这是第 {} 个物品；最多允许 {max} 个物品", max + 1),
             K::TooManyDims { got, max } => format!("{pre}第 {line} 行有 {got} 个数；最多允许 {max} 个（d ≤ {max}）"),
             K::LabelTooLong { chars, max } => format!("{at}：标签有 {chars} 个字符；最多允许 {max} 个"),
+            K::LabelControl { code_point, position } => format!(
+                "{at}：标签的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
+                crate::scene::char_kind_zh(*code_point),
+                crate::scene::LABEL_RULE_ZH
+            ),
+            K::NumberTooSmall { text } => format!("{at}：{text} {}", crate::scene::UNDERFLOW_ZH),
             K::CountMismatch { labels, rows } => {
                 format!("{METADATA} 有 {labels} 个标签，但 {VECTORS} 有 {rows} 行")
             }
@@ -309,6 +334,7 @@ impl Localized for ImportError {
             K::MissingField { field } => {
                 format!("场景 JSON 中没有 \"{field}\"：场景文件需要同时包含 \"query\" 和 \"items\"")
             }
+            K::UnknownKey(m) => m.zh.clone(),
         }
     }
 }
@@ -337,8 +363,8 @@ fn excerpt(t: &str) -> String {
 fn number(text: &str) -> Result<f64, ImportErrorKind> {
     let t = text.trim();
     if let Ok(v) = t.parse::<f64>() {
-        if v.is_finite() {
-            return Ok(if v == 0.0 { 0.0 } else { v });
+        if v.is_finite() && v != 0.0 {
+            return Ok(v);
         }
     }
     match parse_number("", t) {
@@ -349,8 +375,21 @@ fn number(text: &str) -> Result<f64, ImportErrorKind> {
             NumberProblem::Comma(_) => ImportErrorKind::DecimalComma { text: excerpt(t) },
             NumberProblem::Overflow(_) => ImportErrorKind::NumberTooLarge { text: excerpt(t) },
             NumberProblem::NotFinite(_) => ImportErrorKind::NotFinite { text: excerpt(t) },
+            NumberProblem::Underflow(_) => ImportErrorKind::NumberTooSmall { text: excerpt(t) },
         }),
         Err(_) => Err(ImportErrorKind::NotANumber { text: excerpt(t) }),
+    }
+}
+
+/// A label's length and characters, as [`crate::scene::check_label`] checks them.
+fn check_label_text(label: &str) -> Result<(), ImportErrorKind> {
+    let chars = label.chars().count();
+    if chars > MAX_LABEL {
+        return Err(ImportErrorKind::LabelTooLong { chars, max: MAX_LABEL });
+    }
+    match crate::scene::label_control(label) {
+        Some((position, c)) => Err(ImportErrorKind::LabelControl { code_point: u32::from(c), position }),
+        None => Ok(()),
     }
 }
 
@@ -358,8 +397,33 @@ fn is_number(f: &Field) -> bool {
     number(&f.text).is_ok()
 }
 
-/// Refuses texts over [`MAX_IMPORT_BYTES`] and drops a leading BOM.
-fn prepare<'a>(text: &'a str, file: Option<&str>) -> Result<&'a str, ImportError> {
+/// Refuses a file of `bytes` bytes before it is read when it is over
+/// [`MAX_IMPORT_BYTES`], naming the file and the limit (the page checks a
+/// file's size before reading it, so a huge file is never loaded).
+///
+/// ```
+/// use din_viz::import::check_size;
+/// assert!(check_size("items.csv", 1000.0).is_ok());
+/// let e = check_size("huge.csv", 629145600.0).unwrap_err();
+/// assert_eq!(e.to_string(), "huge.csv has 629145600 bytes; at most 67108864 (64 MiB) can be imported");
+/// ```
+///
+/// # Errors
+/// [`ImportErrorKind::TooLarge`] naming the file.
+pub fn check_size(name: &str, bytes: f64) -> Result<(), ImportError> {
+    if bytes.is_finite() && bytes >= 0.0 && bytes <= MAX_IMPORT_BYTES as f64 {
+        return Ok(());
+    }
+    let shown = excerpt(name);
+    // A size beyond usize (never on a real file) is reported as the largest.
+    let bytes = if bytes.is_finite() && bytes >= 0.0 && bytes < usize::MAX as f64 { bytes as usize } else { usize::MAX };
+    Err(ImportError::new(Some(&shown), None, None, ImportErrorKind::TooLarge { bytes, max: MAX_IMPORT_BYTES }))
+}
+
+/// Refuses texts over [`MAX_IMPORT_BYTES`], drops a leading BOM, and reads
+/// a lone carriage return (classic Mac OS line ends) as a line end like
+/// `\n` and `\r\n`.
+fn prepare<'a>(text: &'a str, file: Option<&str>) -> Result<Cow<'a, str>, ImportError> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(ImportError::new(
             file,
@@ -368,7 +432,10 @@ fn prepare<'a>(text: &'a str, file: Option<&str>) -> Result<&'a str, ImportError
             ImportErrorKind::TooLarge { bytes: text.len(), max: MAX_IMPORT_BYTES },
         ));
     }
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bytes = text.as_bytes();
+    let lone_cr = bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    Ok(if lone_cr { Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")) } else { Cow::Borrowed(text) })
 }
 
 fn is_skipped(line: &str, skip_comments: bool) -> bool {
@@ -643,10 +710,12 @@ fn collect_items(
             match fields.next() {
                 Some(f) => {
                     let label = if f.quoted { f.text } else { f.text.trim().to_owned() };
-                    let chars = label.chars().count();
-                    if chars > MAX_LABEL {
-                        return Err(at(ImportErrorKind::LabelTooLong { chars, max: MAX_LABEL }, f.line, Some(1)));
-                    }
+                    // The apostrophe the exports put before formula-like labels.
+                    let label = match crate::export::formula_unguard(&label) {
+                        unguarded if unguarded.len() < label.len() => unguarded.to_owned(),
+                        _ => label,
+                    };
+                    check_label_text(&label).map_err(|kind| at(kind, f.line, Some(1)))?;
                     label
                 }
                 None => String::new(),
@@ -679,7 +748,11 @@ fn header_of(first: &Record, next: Option<&Record>) -> (bool, bool) {
 }
 
 fn parse_table(text: &str) -> Result<Table, ImportError> {
-    let text = prepare(text, None)?;
+    parse_prepared_table(&prepare(text, None)?)
+}
+
+/// [`parse_table`] of a text [`prepare`] has seen.
+fn parse_prepared_table(text: &str) -> Result<Table, ImportError> {
     let delimiter = detect_delimiter(text);
     let mut reader = Reader::new(text, delimiter, None);
     let empty = || ImportError::new(None, None, None, ImportErrorKind::Empty);
@@ -742,7 +815,7 @@ pub fn parse_items(text: &str) -> Result<Vec<Item>, ImportError> {
 /// applies; [`ImportErrorKind::CountMismatch`] when the counts differ.
 pub fn parse_projector(vectors: &str, metadata: &str) -> Result<Vec<Item>, ImportError> {
     let text = prepare(vectors, Some(VECTORS))?;
-    let mut items = collect_items(Reader::new(text, '\t', Some(VECTORS)), true, Some(VECTORS))?;
+    let mut items = collect_items(Reader::new(&text, '\t', Some(VECTORS)), true, Some(VECTORS))?;
     let metadata = prepare(metadata, Some(METADATA))?;
     if metadata.trim().is_empty() {
         return Ok(items);
@@ -756,11 +829,7 @@ pub fn parse_projector(vectors: &str, metadata: &str) -> Result<Vec<Item>, Impor
     for (i, line) in lines {
         let label = line.split('\t').next().unwrap_or("").trim();
         if let Some(item) = items.get_mut(count) {
-            let chars = label.chars().count();
-            if chars > MAX_LABEL {
-                let kind = ImportErrorKind::LabelTooLong { chars, max: MAX_LABEL };
-                return Err(ImportError::new(Some(METADATA), Some(i + 1), Some(1), kind));
-            }
+            check_label_text(label).map_err(|kind| ImportError::new(Some(METADATA), Some(i + 1), Some(1), kind))?;
             label.clone_into(&mut item.label);
         }
         count += 1;
@@ -824,12 +893,38 @@ fn items_en(n: usize) -> String {
 /// message) or [`ImportErrorKind::MissingField`]; and
 /// [`ImportErrorKind::Scene`] when the imported items cannot be shown.
 pub fn import_text(text: &str, current: &Scene) -> Result<(Scene, Attention, String, String), ImportError> {
+    import_text_full(text, current).map(|i| (i.scene, i.attention, i.en, i.zh))
+}
+
+/// What [`import_text_full`] imported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    /// The new scene.
+    pub scene: Scene,
+    /// Its attention.
+    pub attention: Attention,
+    /// A note saying what was imported, in English.
+    pub en: String,
+    /// The same in Chinese.
+    pub zh: String,
+    /// For a JSON state, its keys that are not the scene's (`lang`, `step`,
+    /// `theme`, `font`, `panels`, ...), for the caller to apply; `None` for CSV/TSV.
+    pub view: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// [`import_text`], also returning the view keys of a JSON state. A JSON
+/// state with a key that is not a state key is refused, as `din.setState`
+/// refuses it ([`crate::options::check_state_keys`]).
+///
+/// # Errors
+/// As [`import_text`]; [`ImportErrorKind::UnknownKey`] for an unknown key.
+pub fn import_text_full(text: &str, current: &Scene) -> Result<Imported, ImportError> {
     let body = prepare(text, None)?;
     if body.trim_start().starts_with('{') {
-        return import_json(body, current);
+        return import_json(&body, current);
     }
-    // parse_table drops the byte order mark itself: only one is ignored.
-    let table = parse_table(text)?;
+    // Only the one leading byte order mark that prepare dropped is ignored.
+    let table = parse_prepared_table(&body)?;
     let n = table.items.len();
     let d = table.items.first().map_or(0, |it| it.vector.len());
     let old_d = current.dim();
@@ -876,10 +971,13 @@ pub fn import_text(text: &str, current: &Scene) -> Result<(Scene, Attention, Str
         }
     }
     let att = next.validate().map_err(|e| ImportError::new(None, None, None, ImportErrorKind::Scene(Box::new(e))))?;
-    Ok((next, att, en, zh))
+    Ok(Imported { scene: next, attention: att, en, zh, view: None })
 }
 
-fn import_json(text: &str, current: &Scene) -> Result<(Scene, Attention, String, String), ImportError> {
+/// The keys of a state that belong to the scene (the rest are the view's).
+const SCENE_KEYS: [&str; 9] = ["scene", "candidate", "query", "items", "similarity", "activation", "maxLen", "normalization", "temperature"];
+
+fn import_json(text: &str, current: &Scene) -> Result<Imported, ImportError> {
     let wrap = |e: SceneError| {
         let (line, column) = match &e {
             SceneError::Json { line, column, .. } => (Some(*line), Some(*column)),
@@ -888,6 +986,9 @@ fn import_json(text: &str, current: &Scene) -> Result<(Scene, Attention, String,
         ImportError::new(None, line, column, ImportErrorKind::Json(Box::new(e)))
     };
     let value = parse_state(text).map_err(wrap)?;
+    if let Err(m) = crate::options::check_state_keys(&value, "scene JSON") {
+        return Err(ImportError::new(None, None, None, ImportErrorKind::UnknownKey(Box::new(m))));
+    }
     for field in ["items", "query"] {
         if value.get(field).is_none() {
             return Err(ImportError::new(None, None, None, ImportErrorKind::MissingField { field }));
@@ -897,7 +998,11 @@ fn import_json(text: &str, current: &Scene) -> Result<(Scene, Attention, String,
     let (n, d) = (scene.items.len(), scene.dim());
     let en = format!("Imported the scene \"{}\" from JSON: {} with d = {d}.", scene.name, items_en(n));
     let zh = format!("已从 JSON 导入场景“{}”：{n} 个物品，d = {d}。", scene.name);
-    Ok((scene, att, en, zh))
+    let view: serde_json::Map<String, serde_json::Value> = match value {
+        serde_json::Value::Object(m) => m.into_iter().filter(|(k, _)| !SCENE_KEYS.contains(&k.as_str())).collect(),
+        _ => serde_json::Map::new(),
+    };
+    Ok(Imported { scene, attention: att, en, zh, view: Some(view) })
 }
 
 #[cfg(test)]
@@ -1066,16 +1171,21 @@ mod tests {
 
     #[test]
     fn quoting() {
-        let text = "label,x1\n\"a, b\",1\n\"say \"\"hi\"\"\",2\n\"two\nlines\",3\n  \"spaced\"  ,4\n\"\",5\n";
+        let text = "label,x1\n\"a, b\",1\n\"say \"\"hi\"\"\",2\n  \"spaced\"  ,4\n\"\",5\n";
         let items = parse_items(text).unwrap();
         let labels: Vec<&str> = items.iter().map(|it| it.label.as_str()).collect();
-        assert_eq!(labels, ["a, b", "say \"hi\"", "two\nlines", "spaced", ""]);
-        assert_eq!(items[4].vector, vec![5.0]);
+        assert_eq!(labels, ["a, b", "say \"hi\"", "spaced", ""]);
+        assert_eq!(items[3].vector, vec![5.0]);
+        // A label is one line of text: a quoted line break is refused where it is.
+        let e = err("label,x1\n\"a\",1\n\"two\nlines\",3\n");
+        assert_eq!((e.line, e.column), (Some(3), Some(1)));
+        assert_eq!(en(&e), "line 3, column 1: the label contains U+000A (a line break) at character 4; labels are one line of text, without control characters");
+        assert_eq!(e.code(), "E_IMPORT_LABEL_CONTROL");
         // A quoted number is a number; a stray quote inside an unquoted field is text.
         assert_eq!(parse_items("a,\"1.5\"\n").unwrap()[0].vector, vec![1.5]);
         assert_eq!(parse_items("5\" screen,1\n").unwrap()[0].label, "5\" screen");
-        // Lines after a multi-line label are counted.
-        let e = err("\"a\nb\nc\",1\nd,x\n");
+        // Lines after a multi-line quoted field are counted.
+        let e = err("a,\"1\n\n\",2\nd,x,3\n");
         assert_eq!((e.line, e.column), (Some(4), Some(2)));
 
         let e = err("a,1\n\"open,2\nb,3\n");

@@ -25,6 +25,8 @@
 //!   results out as CSV; pure.
 //! * [`options`]: the theme and the panel list (view options in the state).
 //! * [`urlstate`], [`history`]: the whole state as link parameters, and undo/redo.
+//! * [`scene_history`]: undo steps of a scene as patches, and the undo budget.
+//! * [`snapshot`]: the last good scene in parts, for the panic overlay's Restore.
 //! * [`palette`]: each theme's colours, stroke weight and font factor; pure.
 //! * [`lecture`], [`unit_panel`]: the step-through, query/key/value,
 //!   two-tower and inside-the-unit panels.
@@ -57,6 +59,8 @@ pub mod presets;
 pub mod projection;
 pub mod rng;
 pub mod scene;
+pub mod scene_history;
+pub mod snapshot;
 pub mod steps;
 pub mod textlayout;
 #[cfg(test)]

@@ -259,6 +259,42 @@ pub fn view_patch(v: &serde_json::Value) -> Result<ViewPatch, Message> {
     Ok(out)
 }
 
+/// The keys of a state object (`din.state()`, `din.setState`, a scene
+/// JSON): the scene's, then the language, the step and the view options.
+/// `din.setState` and the JSON import refuse any other key the same way
+/// ([`check_state_keys`]).
+pub const STATE_KEYS: [&str; 20] = [
+    "scene", "candidate", "query", "items", "similarity", "activation", "weight", "maxLen", "normalization", "temperature",
+    "lang", "step", "theme", "font", "panels", "embed", "density", "placement", "view", "tab",
+];
+
+/// Refuses a state object with a key that is not one of [`STATE_KEYS`]
+/// (`what` names it in the message: `state`, `scene JSON`).
+///
+/// ```
+/// use din_viz::options::check_state_keys;
+/// assert!(check_state_keys(&serde_json::json!({ "theme": "dark", "query": [1] }), "state").is_ok());
+/// let e = check_state_keys(&serde_json::json!({ "colour": 1 }), "state").unwrap_err();
+/// assert!(e.en.starts_with("state: unknown key \"colour\"; the keys are scene, candidate"), "{}", e.en);
+/// ```
+///
+/// # Errors
+/// The first unknown key, named, in English and Chinese (code `E_INVALID`).
+pub fn check_state_keys(v: &serde_json::Value, what: &str) -> Result<(), Message> {
+    let Some(obj) = v.as_object() else { return Ok(()) };
+    match obj.keys().find(|k| !STATE_KEYS.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(k) => {
+            let shown = clip(k);
+            Err(message(
+                "E_INVALID",
+                format!("{what}: unknown key \"{shown}\"; the keys are {}", STATE_KEYS.join(", ")),
+                format!("{what}：未知的键 \"{shown}\"；可用的键：{}", STATE_KEYS.join("、")),
+            ))
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Lecture mode (issue 11 §5): the `view` and `tab` keys.
 

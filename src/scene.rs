@@ -237,6 +237,14 @@ pub enum SceneError {
     Json { line: usize, column: usize, reason: String },
     /// An index or name that does not exist.
     NoSuch { what: String },
+    /// A label or name holds a character that is not one line of text: a
+    /// control character (U+0000-U+001F, U+007F-U+009F) or a noncharacter
+    /// (U+FFFE, U+FFFF, ...); `position` counts characters from 1.
+    BadLabel { field: String, code_point: u32, position: usize },
+    /// JSON text escapes half of a UTF-16 surrogate pair alone (`"\ud800"`).
+    LoneSurrogate { line: usize, column: usize },
+    /// JSON text writes a number so close to 0 that it would become 0.
+    Underflow { line: usize, column: usize, text: String },
 }
 
 /// What is wrong with a number typed as text.
@@ -252,6 +260,8 @@ pub enum NumberProblem {
     Overflow(String),
     /// NaN or infinity was typed.
     NotFinite(String),
+    /// A number other than 0 so close to 0 that it would become 0 (e.g. `1e-400`).
+    Underflow(String),
 }
 
 impl fmt::Display for SceneError {
@@ -272,6 +282,7 @@ impl fmt::Display for SceneError {
                 NumberProblem::NotFinite(t) => {
                     write!(f, "{field}: \"{t}\" is not a finite number; type an ordinary number")
                 }
+                NumberProblem::Underflow(t) => write!(f, "{field}: {t} {UNDERFLOW_EN}"),
             },
             SceneError::Invalid { field, reason } => write!(f, "{field} {reason}"),
             SceneError::DimensionMismatch { field, got, want } => write!(
@@ -287,6 +298,15 @@ impl fmt::Display for SceneError {
                 write!(f, "the state is not valid JSON (line {line}, column {column}): {reason}")
             }
             SceneError::NoSuch { what } => write!(f, "there is no {what}"),
+            SceneError::BadLabel { field, code_point, position } => {
+                write!(f, "{field} contains U+{code_point:04X} ({}) at character {position}; {LABEL_RULE_EN}", char_kind_en(*code_point))
+            }
+            SceneError::LoneSurrogate { line, column } => {
+                write!(f, "the state has a lone surrogate (line {line}, column {column}); {LONE_SURROGATE_EN}")
+            }
+            SceneError::Underflow { line, column, text } => {
+                write!(f, "the state has the number {text} (line {line}, column {column}), which {UNDERFLOW_EN}")
+            }
         }
     }
 }
@@ -354,6 +374,7 @@ pub fn parse_number(field: &str, text: &str) -> Result<f64, SceneError> {
         return Err(bad(NumberProblem::NotFinite(shown)));
     }
     match normalized.parse::<f64>() {
+        Ok(v) if v == 0.0 && underflows(&normalized) => Err(bad(NumberProblem::Underflow(shown))),
         Ok(v) if v.is_finite() => Ok(if v == 0.0 { 0.0 } else { v }),
         Ok(_) => Err(bad(NumberProblem::Overflow(shown))),
         Err(_) => {
@@ -446,6 +467,7 @@ impl Scene {
     /// # Errors
     /// The first violated rule, naming its field.
     pub fn validate(&self) -> Result<Attention, SceneError> {
+        VALIDATIONS.with(|c| c.set(c.get() + 1));
         let d = self.dim();
         if d == 0 {
             return Err(SceneError::Invalid {
@@ -749,13 +771,22 @@ impl Scene {
     }
 }
 
-fn check_label(field: &str, s: &str) -> Result<(), SceneError> {
+/// Checks a label (or a scene or candidate name): at most [`MAX_LABEL`]
+/// characters, one line of text ([`label_control`]).
+///
+/// # Errors
+/// [`SceneError::Invalid`] for a label too long, [`SceneError::BadLabel`]
+/// for a control character or noncharacter, naming `field`.
+pub fn check_label(field: &str, s: &str) -> Result<(), SceneError> {
     let n = s.chars().count();
     if n > MAX_LABEL {
         return Err(SceneError::Invalid {
             field: field.to_owned(),
             reason: format!("has {n} characters; at most {MAX_LABEL} are allowed"),
         });
+    }
+    if let Some((position, c)) = label_control(s) {
+        return Err(SceneError::BadLabel { field: field.to_owned(), code_point: u32::from(c), position });
     }
     Ok(())
 }
@@ -809,7 +840,14 @@ pub fn parse_state(text: &str) -> Result<Value, SceneError> {
     if text.len() > MAX_STATE_BYTES {
         return Err(SceneError::TooLarge { field: "state (bytes of JSON)".into(), got: text.len(), max: MAX_STATE_BYTES });
     }
-    serde_json::from_str(text).map_err(|e| SceneError::Json { line: e.line(), column: e.column(), reason: json_reason(&e) })
+    let value: Value = serde_json::from_str(text).map_err(|e| match json_lone_surrogate(text) {
+        Some((line, column)) => SceneError::LoneSurrogate { line, column },
+        None => SceneError::Json { line: e.line(), column: e.column(), reason: json_reason(&e) },
+    })?;
+    if let Some((line, column, text)) = json_underflow(text) {
+        return Err(SceneError::Underflow { line, column, text });
+    }
+    Ok(value)
 }
 
 fn json_reason(e: &serde_json::Error) -> String {
@@ -901,6 +939,175 @@ fn decode_color(field: &str, v: &Value) -> Result<u16, SceneError> {
     }
     Ok(x as u16)
 }
+
+// ---------------------------------------------------------------------------
+// Text rules shared by every channel (issue 14): labels are one line of
+// text, lone surrogates are refused, numbers that would become 0 are refused.
+
+thread_local! {
+    static VALIDATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times [`Scene::validate`] (which computes the attention) ran on
+/// this thread: tests assert on work done, e.g. that one API call validates
+/// a scene a fixed number of times whatever its input, not on time.
+#[must_use]
+pub fn validations() -> u64 {
+    VALIDATIONS.with(std::cell::Cell::get)
+}
+
+/// Why every channel refuses control characters in labels, in English.
+pub const LABEL_RULE_EN: &str = "labels are one line of text, without control characters";
+/// The same, in Chinese.
+pub const LABEL_RULE_ZH: &str = "名称必须是一行文本，不能含控制字符";
+/// Why a lone surrogate is refused, in English.
+pub const LONE_SURROGATE_EN: &str = "it is half of a UTF-16 character pair, not a character; remove it or complete the pair";
+/// The same, in Chinese.
+pub const LONE_SURROGATE_ZH: &str = "它是 UTF-16 代理对的一半，不是字符；请删除它或补全这对字符";
+/// Why a number that would become 0 is refused, in English.
+pub const UNDERFLOW_EN: &str = "is too close to 0 to be represented and would become 0; write 0, or a number of at least 1e-307 in size";
+/// The same, in Chinese.
+pub const UNDERFLOW_ZH: &str = "太接近 0，无法表示，会变成 0；请写 0，或绝对值不小于 1e-307 的数";
+
+/// Whether `c` may not appear in a label: a control character (category
+/// Cc: U+0000-U+001F and U+007F-U+009F, line breaks and tabs included) or a
+/// noncharacter (U+FDD0-U+FDEF and the last two code points of every
+/// plane, e.g. U+FFFE and U+FFFF). XML 1.0 cannot carry most of them, so
+/// an SVG export with such a label would not parse.
+#[must_use]
+pub fn is_label_control(c: char) -> bool {
+    let u = u32::from(c);
+    c.is_control() || (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE
+}
+
+/// The first character of `s` that may not appear in a label, with its
+/// position (1-based, in characters).
+///
+/// ```
+/// use din_viz::scene::label_control;
+/// assert_eq!(label_control("ramen 拉面"), None);
+/// assert_eq!(label_control("a\u{1}b"), Some((2, '\u{1}')));
+/// assert_eq!(label_control("two\nlines"), Some((4, '\n')));
+/// assert_eq!(label_control("x\u{FFFF}"), Some((2, '\u{FFFF}')));
+/// ```
+#[must_use]
+pub fn label_control(s: &str) -> Option<(usize, char)> {
+    s.chars().enumerate().find(|(_, c)| is_label_control(*c)).map(|(i, c)| (i + 1, c))
+}
+
+/// What kind of character `code_point` is, for messages, in English.
+#[must_use]
+pub fn char_kind_en(code_point: u32) -> &'static str {
+    match code_point {
+        0x0A | 0x0D | 0x85 => "a line break",
+        0x09 => "a tab",
+        _ if char::from_u32(code_point).is_some_and(char::is_control) => "a control character",
+        _ => "a noncharacter",
+    }
+}
+
+/// The same, in Chinese.
+#[must_use]
+pub fn char_kind_zh(code_point: u32) -> &'static str {
+    match code_point {
+        0x0A | 0x0D | 0x85 => "换行符",
+        0x09 => "制表符",
+        _ if char::from_u32(code_point).is_some_and(char::is_control) => "控制字符",
+        _ => "非字符",
+    }
+}
+
+/// Whether number text whose value parsed to 0 names a number other than
+/// 0 (a digit 1-9 before any exponent): it underflowed.
+fn underflows(text: &str) -> bool {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+    mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b))
+}
+
+/// Where JSON text first escapes half of a surrogate pair alone (a `\\uD800`
+/// not followed by a `\\uDC00`-`\\uDFFF` escape, or such a low half on its
+/// own), as line and column (1-based); `JSON.stringify` writes a JS
+/// string's lone surrogate that way.
+fn json_lone_surrogate(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let escape_at = |i: usize| -> Option<u32> {
+        let hex = bytes.get(i..i + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u32::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let place = |i: usize| {
+        let before = &text[..i];
+        (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+    };
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        match (in_string, bytes[i]) {
+            (false, b'"') => in_string = true,
+            (true, b'"') => in_string = false,
+            (true, b'\\') => {
+                match escape_at(i) {
+                    Some(0xD800..=0xDBFF) => {
+                        if !matches!(escape_at(i + 6), Some(0xDC00..=0xDFFF)) {
+                            return Some(place(i));
+                        }
+                        i += 12;
+                        continue;
+                    }
+                    Some(0xDC00..=0xDFFF) => return Some(place(i)),
+                    _ => i += 1, // the escaped character is skipped below
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first number in JSON text that underflows to 0 (see
+/// [`NumberProblem::Underflow`]), with its line and column (1-based); only
+/// numbers with a negative exponent or of more than 300 characters can.
+fn json_underflow(text: &str) -> Option<(usize, usize, String)> {
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                i += 1;
+            }
+            let token = &text[start..i];
+            let small_exponent = token.contains("e-") || token.contains("E-");
+            if (small_exponent || token.len() > 300) && token.parse::<f64>() == Ok(0.0) && underflows(token) {
+                let before = &text[..start];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                return Some((line, column, clip(token)));
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
 
 #[cfg(test)]
 mod tests {
@@ -1107,6 +1314,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn labels_are_one_line_of_text_everywhere() {
+        let s = default_scene();
+        for (label, cp, kind) in [("a\u{1}b", "0001", "a control character"), ("two\nlines", "000A", "a line break"), ("x\u{FFFF}", "FFFF", "a noncharacter"), ("\u{7f}", "007F", "a control character")] {
+            let patch = serde_json::json!({ "items": [{ "label": label, "vector": [0, 0, 0, 0, 0, 0, 0, 0] }] });
+            let e = s.with_patch(&patch).unwrap_err();
+            assert_eq!(crate::errors::Localized::code(&e), "E_LABEL_CONTROL");
+            assert!(e.to_string().starts_with(&format!("items[0].label contains U+{cp} ({kind}) at character")), "{e}");
+            assert!(e.to_string().ends_with(LABEL_RULE_EN), "{e}");
+        }
+        // Format characters, separators and emoji are text.
+        for ok in ["\u{202E}rtl\u{202C}", "zero\u{200B}width", "line\u{2028}sep", "👩\u{200D}👧", "\u{a0}nbsp"] {
+            assert_eq!(label_control(ok), None, "{ok:?}");
+        }
+        let e = s.with_patch_json(r#"{"scene": "a\u0001"}"#).unwrap_err();
+        assert!(matches!(e, SceneError::BadLabel { ref field, .. } if field == "scene"), "{e:?}");
+    }
+
+    #[test]
+    fn json_text_refuses_lone_surrogates_and_numbers_that_would_become_zero() {
+        for (text, nth) in [(r#"{"scene": "a\ud800b"}"#, 0), (r#"{"scene": "\ud800"}"#, 0), (r#"{"scene": "\udc00x"}"#, 0), ("{\n \"scene\": \"\\ud83d\\u0041\"}", 0), (r#"{"a": "\ud83d\ude00", "b": "\udbff"}"#, 2)] {
+            let e = parse_state(text).unwrap_err();
+            // Where the lone half's backslash is.
+            let at = text.match_indices("\\u").nth(nth).unwrap().0;
+            let line = text[..at].matches('\n').count() + 1;
+            let column = at - text[..at].rfind('\n').map_or(0, |p| p + 1) + 1;
+            assert_eq!(e, SceneError::LoneSurrogate { line, column }, "{text}");
+            assert_eq!(crate::errors::Localized::code(&e), "E_LONE_SURROGATE");
+        }
+        // A whole pair is a character.
+        assert_eq!(parse_state(r#"{"scene": "\ud83d\ude00"}"#).unwrap()["scene"], "😀");
+        let e = parse_state(r#"{"temperature": 1e-400}"#).unwrap_err();
+        assert_eq!(e, SceneError::Underflow { line: 1, column: 17, text: "1e-400".into() });
+        assert_eq!(e.to_string(), "the state has the number 1e-400 (line 1, column 17), which is too close to 0 to be represented and would become 0; write 0, or a number of at least 1e-307 in size");
+        // Zero written any way, subnormals and numbers inside strings are fine.
+        assert!(parse_state(r#"{"query": [0e-400, 0.0, -0, 1e-320, 5e-324], "scene": "1e-400"}"#).is_ok());
+        assert!(matches!(parse_number("q1", "1e-400"), Err(SceneError::BadNumber { problem: NumberProblem::Underflow(_), .. })));
+        assert_eq!(parse_number("q1", "0e-400").unwrap(), 0.0);
+        assert!(parse_number("q1", "4.9e-324").unwrap() > 0.0);
     }
 
     #[test]

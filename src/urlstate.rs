@@ -617,38 +617,71 @@ pub fn placement_name(p: Placement) -> &'static str {
 // ---------------------------------------------------------------------------
 // Reading.
 
-/// The parameters of the query and the hash, merged (the hash wins).
+/// Where a value came from: a text the user (a link, an attribute, a
+/// script) gave, or the state already on screen, which stands in for a
+/// refused value and is never reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    User,
+    Fallback,
+}
+
+/// One value of a key, still percent-encoded.
+#[derive(Clone, Debug)]
+struct Candidate {
+    raw: String,
+    source: Source,
+}
+
+/// The parameters of one or more texts, by key: the value to use first
+/// (the highest layer's), then the values to fall back on when it is refused.
 struct Params {
-    /// Raw (still percent-encoded) value of each known key, by its index in [`KEYS`].
-    values: Vec<Option<String>>,
+    /// Candidates of each known key, by its index in [`KEYS`], best first.
+    values: Vec<Vec<Candidate>>,
     /// Unknown keys in order of first appearance (decoded, at most
     /// [`MAX_UNKNOWN_REPORTED`]), and how many distinct ones there were.
     unknown: Vec<String>,
     unknown_count: usize,
 }
 
+/// The parts of `text` as (key, value) pairs; a key that is not valid
+/// percent-encoded UTF-8 is reported (when `report`) and skipped.
+fn split_params<'a>(text: &'a str, report: bool, problems: &mut Vec<Message>) -> Vec<(String, &'a str)> {
+    let mut out = Vec::new();
+    for part in text.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
+        match percent_decode(raw_key) {
+            Ok(k) => out.push((k, raw_value)),
+            Err(_) if report => problems.push(message(
+                "E_URL_ESCAPE",
+                format!("the parameter name \"{}\" is not valid percent-encoded UTF-8; it was ignored", clip(raw_key)),
+                format!("参数名 \"{}\" 不是合法的百分号编码 UTF-8，已忽略", clip(raw_key)),
+            )),
+            Err(_) => {}
+        }
+    }
+    out
+}
+
 impl Params {
-    fn read(query: &str, hash: &str, problems: &mut Vec<Message>) -> Params {
-        let mut values = vec![None; KEYS.len()];
+    /// Reads user texts, highest first (`[hash, query]`: the hash wins per
+    /// key, even with a value that is then refused), and then `fallback`,
+    /// the state on screen as link text: for
+    /// every key when `fallback_all`, else only for the keys the user texts
+    /// name. Within one user text a key given twice is used at its last
+    /// value, and a message says so.
+    fn parse(user: &[&str], fallback: Option<&str>, fallback_all: bool, problems: &mut Vec<Message>) -> Params {
+        let mut values: Vec<Vec<Candidate>> = vec![Vec::new(); KEYS.len()];
         let mut seen = HashSet::new();
         let mut unknown = Vec::new();
-        for source in [query, hash] {
-            for part in source.split('&').filter(|p| !p.is_empty()) {
-                let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
-                let key = match percent_decode(raw_key) {
-                    Ok(k) => k,
-                    Err(_) => {
-                        problems.push(message(
-                            "E_URL_ESCAPE",
-                            format!("the parameter name \"{}\" is not valid percent-encoded UTF-8; it was ignored", clip(raw_key)),
-                            format!("参数名 \"{}\" 不是合法的百分号编码 UTF-8，已忽略", clip(raw_key)),
-                        ));
-                        continue;
-                    }
-                };
+        for text in user {
+            let mut here: Vec<Option<&str>> = vec![None; KEYS.len()];
+            let mut times = vec![0usize; KEYS.len()];
+            for (key, raw) in split_params(text, true, problems) {
                 match KEYS.iter().position(|k| *k == key) {
                     Some(i) => {
-                        values[i] = Some(raw_value.to_owned());
+                        here[i] = Some(raw);
+                        times[i] += 1;
                     }
                     None => {
                         if seen.insert(key.clone()) && unknown.len() < MAX_UNKNOWN_REPORTED {
@@ -657,19 +690,69 @@ impl Params {
                     }
                 }
             }
+            for (i, raw) in here.into_iter().enumerate() {
+                if let Some(raw) = raw {
+                    if times[i] > 1 {
+                        problems.push(given_twice(KEYS[i], times[i], raw));
+                    }
+                    // A higher text's value wins, even one that is refused.
+                    if values[i].is_empty() {
+                        values[i].push(Candidate { raw: raw.to_owned(), source: Source::User });
+                    }
+                }
+            }
+        }
+        if let Some(text) = fallback {
+            for (key, raw) in split_params(text, false, problems) {
+                if let Some(i) = KEYS.iter().position(|k| *k == key) {
+                    if fallback_all || values[i].iter().any(|c| c.source == Source::User) {
+                        values[i].push(Candidate { raw: raw.to_owned(), source: Source::Fallback });
+                    }
+                }
+            }
         }
         Params { values, unknown_count: seen.len(), unknown }
     }
 
-    fn get(&self, key: &str) -> Option<&str> {
-        let i = KEYS.iter().position(|k| *k == key)?;
-        self.values[i].as_deref()
+    fn candidates(&self, key: &str) -> &[Candidate] {
+        KEYS.iter().position(|k| *k == key).map_or(&[], |i| self.values[i].as_slice())
     }
 
-    /// The percent-decoded value of `key`, or a problem.
-    fn text(&self, key: &str, problems: &mut Vec<Message>) -> Option<String> {
-        let raw = self.get(key)?;
-        decode_text(key, raw).map_err(|m| problems.push(m)).ok()
+    /// The raw value to use first for `key`.
+    fn get(&self, key: &str) -> Option<&str> {
+        self.candidates(key).first().map(|c| c.raw.as_str())
+    }
+
+    /// Whether a user text names `key`.
+    fn named(&self, key: &str) -> bool {
+        self.candidates(key).iter().any(|c| c.source == Source::User)
+    }
+
+    /// Every candidate of `key` that `parse` accepts, best first, with its
+    /// source; each refused user candidate adds its message.
+    fn read_all<T>(&self, key: &str, problems: &mut Vec<Message>, parse: impl Fn(&str) -> Result<T, Message>) -> Vec<(T, Source)> {
+        let mut out = Vec::new();
+        for c in self.candidates(key) {
+            match parse(&c.raw) {
+                Ok(v) => out.push((v, c.source)),
+                Err(m) if c.source == Source::User => problems.push(m),
+                Err(_) => {}
+            }
+        }
+        out
+    }
+
+    /// The first candidate of `key` that `parse` accepts; each refused user
+    /// candidate before it adds its message.
+    fn read<T>(&self, key: &str, problems: &mut Vec<Message>, parse: impl Fn(&str) -> Result<T, Message>) -> Option<T> {
+        for c in self.candidates(key) {
+            match parse(&c.raw) {
+                Ok(v) => return Some(v),
+                Err(m) if c.source == Source::User => problems.push(m),
+                Err(_) => {}
+            }
+        }
+        None
     }
 
     fn report_unknown(&self, problems: &mut Vec<Message>) {
@@ -692,6 +775,16 @@ impl Params {
     }
 }
 
+/// A key given more than once in one text: the last value is used.
+fn given_twice(key: &str, times: usize, last: &str) -> Message {
+    let shown = clip(&percent_decode(last).unwrap_or_else(|_| last.to_owned()));
+    message(
+        "E_URL_DUPLICATE",
+        format!("{key} is given {times} times; the last value, \"{shown}\", is used"),
+        format!("{key} 出现了 {times} 次；使用最后一个值 \"{shown}\""),
+    )
+}
+
 /// One scene edit read from the link.
 #[derive(Clone, Debug)]
 enum Edit {
@@ -708,7 +801,9 @@ enum Edit {
 
 /// Reads a link: `query` is the query string and `hash` the fragment, each
 /// with or without its leading `?` / `#`. Never fails: refused keys are
-/// skipped with a message each (see the module documentation).
+/// skipped with a message each (see the module documentation). A key in
+/// both is read from the hash. A key given twice in one of them is read at
+/// its last value, with a message saying so.
 ///
 /// ```
 /// use din_viz::urlstate::decode;
@@ -719,46 +814,158 @@ enum Edit {
 /// let r = decode("?temperature=hot", "");
 /// assert_eq!(r.problems.len(), 1);
 /// assert_eq!(r.state.scene.temperature, 1.0);
+/// let r = decode("", "theme=dark&theme=contrast");
+/// assert_eq!(r.problems[0].en, "theme is given 2 times; the last value, \"contrast\", is used");
 /// ```
 #[must_use]
 pub fn decode(query: &str, hash: &str) -> Decoded {
-    let query = query.strip_prefix('?').unwrap_or(query);
-    let hash = hash.strip_prefix('#').unwrap_or(hash);
-    let total = query.len() + hash.len();
+    decode_keeping(None, query, hash)
+}
+
+/// Bytes of link text as [`MAX_URL`] counts them: without the leading `?`
+/// or `#` and without `&` at either end (separators the page adds).
+fn link_bytes(text: &str) -> usize {
+    text.trim_start_matches(['?', '#']).trim_matches('&').len()
+}
+
+/// The text of a link without its leading `?` / `#`.
+fn body(text: &str) -> &str {
+    text.strip_prefix(['?', '#']).unwrap_or(text)
+}
+
+/// The refusal of a link over [`MAX_URL`]; `then` says what happens instead.
+fn too_long(total: usize, then_en: &str, then_zh: &str) -> Message {
+    message(
+        "E_URL_TOO_LONG",
+        format!("the link has {total} bytes; at most {MAX_URL} are read, so {then_en}"),
+        format!("链接有 {total} 字节；最多读取 {MAX_URL} 字节，因此{then_zh}"),
+    )
+}
+
+/// [`decode`] of a whole link (page load, `hashchange`) while `current`
+/// (the state on screen, as link text) is shown: a refused parameter keeps
+/// its value on screen, not the default, so a bad edit of the address bar
+/// loses nothing. A link over [`MAX_URL`] bytes (query and hash together)
+/// opens the default scene with a message, and nothing else of it is read.
+///
+/// ```
+/// use din_viz::urlstate::decode_keeping;
+/// let r = decode_keeping(Some("v=1&scene=why-din-works&temperature=.5"), "", "temperature=-1&theme=dark");
+/// assert_eq!(r.state.scene.temperature, 0.5);
+/// assert_eq!(r.problems.len(), 1);
+/// assert_eq!(r.state.theme.name(), "dark");
+/// ```
+#[must_use]
+pub fn decode_keeping(current: Option<&str>, query: &str, hash: &str) -> Decoded {
+    let total = link_bytes(query) + link_bytes(hash);
     if total > MAX_URL {
         return Decoded {
             state: UrlState::default(),
             origin: presets::default_scene(),
-            problems: vec![message(
-                "E_URL_TOO_LONG",
-                format!("the link has {total} bytes; at most {MAX_URL} are read, so the default scene is shown"),
-                format!("链接有 {total} 字节；最多读取 {MAX_URL} 字节，因此显示默认场景"),
-            )],
+            problems: vec![too_long(total, "the default scene is shown", "显示默认场景")],
         };
     }
     let mut problems = Vec::new();
-    let params = Params::read(query, hash, &mut problems);
-    let version = read_version(&params, &mut problems);
-    let base = read_base(&params, &mut problems);
-    let base_scene = base.scene();
-    let edits = read_edits(&params, &mut problems);
-    let mut scene = apply_edits(&base_scene, &edits, base.preset().as_ref(), &mut problems);
-    if version == 1 && scene.definition == Definition::Unit && !edits.iter().any(|(_, e)| matches!(e, Edit::Weight(_))) {
-        // Version 1 knew only alpha = sigmoid(z) (see the module
-        // documentation): an edit of the scene as loaded, like `weight=sigmoid`.
-        scene.weight = WeightForm::Sigmoid;
+    let params = Params::parse(&[body(hash), body(query)], current, false, &mut problems);
+    read_params(&params, problems, None)
+}
+
+/// Applies the parameters of `text` on top of `current`, the state on
+/// screen as link text (an attribute of the element changed, or
+/// `din.applyParams`). Keys `text` does not name keep their values; a
+/// refused one keeps its value too, with a message. A `text` over
+/// [`MAX_URL`] bytes is refused whole and nothing changes.
+///
+/// ```
+/// use din_viz::urlstate::decode_over;
+/// let now = "v=1&scene=why-din-works&candidate=news&temperature=.5&theme=dark";
+/// let r = decode_over(now, "temperature=-1&font=1.5");
+/// assert_eq!(r.state.scene.candidate, "news");
+/// assert_eq!(r.state.scene.temperature, 0.5);
+/// assert_eq!(r.state.font_scale, 1.5);
+/// assert_eq!(r.state.theme.name(), "dark");
+/// assert_eq!(r.problems.len(), 1);
+/// ```
+#[must_use]
+pub fn decode_over(current: &str, text: &str) -> Decoded {
+    let total = link_bytes(text);
+    if total > MAX_URL {
+        let mut d = decode(current, "");
+        d.problems = vec![too_long(total, "nothing of it was applied", "未应用其中任何参数")];
+        return d;
     }
-    let origin = if matches!(base, Base::Custom(_)) { scene.clone() } else { base_scene };
-    let mut state = UrlState::new(scene);
-    read_view(&params, &mut state, &mut problems);
+    let mut problems = Vec::new();
+    let params = Params::parse(&[body(text)], Some(current), true, &mut problems);
+    read_params(&params, problems, None)
+}
+
+/// [`decode_over`] for a state whose link would be over [`MAX_URL`] (a
+/// large edited LastN): the scene edits of `text` (`q`, `candidate`, the
+/// settings, `x`) go on top of `current`'s scene and its view options on
+/// top of its view; a `text` naming `scene`, `d` or `n` loads that scene
+/// as a link would. `origin` is the scene as loaded.
+#[must_use]
+pub fn decode_onto(current: &UrlState, origin: &Scene, text: &str) -> Decoded {
+    let total = link_bytes(text);
+    if total > MAX_URL {
+        return Decoded {
+            state: current.clone(),
+            origin: origin.clone(),
+            problems: vec![too_long(total, "nothing of it was applied", "未应用其中任何参数")],
+        };
+    }
+    let mut problems = Vec::new();
+    let params = Params::parse(&[body(text)], None, false, &mut problems);
+    read_params(&params, problems, Some((current, origin)))
+}
+
+/// Reads everything from `params`; with `onto`, the scene and the view
+/// start from that state instead of the link's base scene and defaults
+/// (unless `scene`, `d` or `n` is named).
+fn read_params(params: &Params, mut problems: Vec<Message>, onto: Option<(&UrlState, &Scene)>) -> Decoded {
+    let version = read_version(params, &mut problems);
+    let loads = ["scene", "d", "n"].iter().any(|k| params.named(k));
+    let (mut state, origin) = match onto {
+        Some((current, origin)) if !loads => {
+            let edits = read_edits(params, &mut problems);
+            let preset = presets::preset(&current.scene.name);
+            let mut scene = apply_edits(&current.scene, &edits, preset.as_ref(), &mut problems);
+            version_1_weight(version, &edits, &mut scene);
+            (UrlState { scene, ..current.clone() }, origin.clone())
+        }
+        _ => {
+            let base = read_base(params, &mut problems);
+            let base_scene = base.scene();
+            let edits = read_edits(params, &mut problems);
+            let mut scene = apply_edits(&base_scene, &edits, base.preset().as_ref(), &mut problems);
+            version_1_weight(version, &edits, &mut scene);
+            let origin = if matches!(base, Base::Custom(_)) { scene.clone() } else { base_scene };
+            let state = match onto {
+                Some((current, _)) => UrlState { scene, step: None, ..current.clone() },
+                None => UrlState::new(scene),
+            };
+            (state, origin)
+        }
+    };
+    read_view(params, &mut state, &mut problems);
     params.report_unknown(&mut problems);
     Decoded { state, origin, problems }
+}
+
+/// Version 1 knew only alpha = sigmoid(z) for the activation unit (see the
+/// module documentation): a version-1 link that uses the unit and names no
+/// `weight` reads as the edit `weight=sigmoid`.
+fn version_1_weight(version: u32, edits: &[(&'static str, Vec<(Edit, Source)>)], scene: &mut Scene) {
+    if version == 1 && scene.definition == Definition::Unit && !edits.iter().any(|(k, _)| *k == "weight") {
+        scene.weight = WeightForm::Sigmoid;
+    }
 }
 
 /// The version the link is read as: its `v` (1 or 2), the current one
 /// when it has none, and the current one (with a message) for anything else.
 fn read_version(p: &Params, problems: &mut Vec<Message>) -> u32 {
-    let Some(v) = p.text("v", problems) else { return VERSION };
+    let Some(c) = p.candidates("v").first().filter(|c| c.source == Source::User) else { return VERSION };
+    let Ok(v) = decode_text("v", &c.raw).map_err(|m| problems.push(m)) else { return VERSION };
     if v == "1" {
         return 1;
     }
@@ -811,13 +1018,41 @@ fn whole(key: &str, text: &str, min: usize, max: usize) -> Result<usize, Message
 }
 
 fn read_whole(p: &Params, key: &str, min: usize, max: usize, problems: &mut Vec<Message>) -> Option<usize> {
-    let text = p.text(key, problems)?;
-    whole(key, &text, min, max).map_err(|m| problems.push(m)).ok()
+    p.read(key, problems, |raw| whole(key, &decode_text(key, raw)?, min, max))
+}
+
+/// A scene or candidate name: at most [`MAX_LABEL`] characters, one line of text.
+fn check_name(key: &str, name: &str) -> Result<(), Message> {
+    let len = name.chars().count();
+    if len > MAX_LABEL {
+        return Err(message(
+            "E_INVALID",
+            format!("{key}: the name has {len} characters; at most {MAX_LABEL} are allowed"),
+            format!("{key}：名称有 {len} 个字符；最多允许 {MAX_LABEL} 个"),
+        ));
+    }
+    crate::scene::check_label(key, name).map_err(|e| localized(&e))
 }
 
 fn read_base(p: &Params, problems: &mut Vec<Message>) -> Base {
     let default = Base::Preset(PRESET_IDS[0]);
-    let name = p.text("scene", problems);
+    let has_items = p.get("x").is_some();
+    let name = p.read("scene", problems, |raw| {
+        let name = decode_text("scene", raw)?;
+        if name == "blank" || name == "generated" || PRESET_IDS.contains(&name.as_str()) {
+            return Ok(name);
+        }
+        if !has_items {
+            let shown = clip(&name);
+            return Err(message(
+                "E_NO_SUCH",
+                format!("scene: there is no built-in scene \"{shown}\"; use why-din-works, interest-intensity, blank or generated, or give the items in x"),
+                format!("scene：没有内置场景 \"{shown}\"；请用 why-din-works、interest-intensity、blank 或 generated，或在 x 中给出物品"),
+            ));
+        }
+        check_name("scene", &name)?;
+        Ok(name)
+    });
     let d = read_whole(p, "d", 1, MAX_D, problems);
     let n = read_whole(p, "n", 0, MAX_N, problems);
     let base = match name.as_deref() {
@@ -826,38 +1061,17 @@ fn read_base(p: &Params, problems: &mut Vec<Message>) -> Base {
         Some("generated") => Base::Generated(n.unwrap_or(DEFAULT_GENERATED_N), d.unwrap_or(DEFAULT_D)),
         Some(name) => match PRESET_IDS.iter().find(|id| **id == name) {
             Some(id) => Base::Preset(id),
-            None if p.get("x").is_some() => {
-                let len = name.chars().count();
-                if len > MAX_LABEL {
-                    problems.push(message(
-                        "E_INVALID",
-                        format!("scene: the name has {len} characters; at most {MAX_LABEL} are allowed"),
-                        format!("scene：名称有 {len} 个字符；最多允许 {MAX_LABEL} 个"),
-                    ));
-                    default
-                } else {
-                    Base::Custom(name.to_owned())
-                }
-            }
-            None => {
-                let shown = clip(name);
-                problems.push(message(
-                    "E_NO_SUCH",
-                    format!("scene: there is no built-in scene \"{shown}\"; use why-din-works, interest-intensity, blank or generated, or give the items in x"),
-                    format!("scene：没有内置场景 \"{shown}\"；请用 why-din-works、interest-intensity、blank 或 generated，或在 x 中给出物品"),
-                ));
-                default
-            }
+            None => Base::Custom(name.to_owned()),
         },
     };
-    if d.is_some() && !matches!(base, Base::Blank(_) | Base::Generated(..)) {
+    if d.is_some() && p.named("d") && !matches!(base, Base::Blank(_) | Base::Generated(..)) {
         problems.push(message(
             "E_URL",
             "d: only scene=blank and scene=generated use d; it was ignored".to_owned(),
             "d：只有 scene=blank 和 scene=generated 使用 d，已忽略".to_owned(),
         ));
     }
-    if n.is_some() && !matches!(base, Base::Generated(..)) {
+    if n.is_some() && p.named("n") && !matches!(base, Base::Generated(..)) {
         problems.push(message(
             "E_URL",
             "n: only scene=generated uses n; it was ignored".to_owned(),
@@ -926,6 +1140,7 @@ fn parse_items(raw: &str) -> Result<Vec<Item>, Message> {
                 format!("x：第 {no} 个物品的名称有 {len} 个字符；最多允许 {MAX_LABEL} 个"),
             ));
         }
+        crate::scene::check_label(&format!("x: the label of item {no}"), &label).map_err(|e| localized(&e))?;
         // An optional colour id after the numbers: `label:1,2@3`.
         let (raw_vector, color) = match raw_vector.rsplit_once('@') {
             Some((v, c)) => (v, Some(parse_color(no, c)?)),
@@ -977,75 +1192,98 @@ fn unknown_name(key: &str, got: &str, choices: &str, choices_zh: &str) -> Messag
     )
 }
 
-fn read_edits(p: &Params, problems: &mut Vec<Message>) -> Vec<(&'static str, Edit)> {
+/// The scene edits of the link, by key in the order they are applied, each
+/// with its values that parse, best first.
+fn read_edits(p: &Params, problems: &mut Vec<Message>) -> Vec<(&'static str, Vec<(Edit, Source)>)> {
     let mut edits = Vec::new();
-    let mut push = |key: &'static str, r: Result<Edit, Message>| match r {
-        Ok(e) => edits.push((key, e)),
-        Err(m) => problems.push(m),
+    let mut push = |key: &'static str, alternatives: Vec<(Edit, Source)>| {
+        if !alternatives.is_empty() {
+            edits.push((key, alternatives));
+        }
     };
-    if let Some(raw) = p.get("x") {
-        push("x", parse_items(raw).map(Edit::Items));
+    push("x", p.read_all("x", problems, |raw| parse_items(raw).map(Edit::Items)));
+    push(
+        "candidate",
+        p.read_all("candidate", problems, |raw| {
+            let id = decode_text("candidate", raw)?;
+            check_name("candidate", &id)?;
+            Ok(Edit::Candidate(id))
+        }),
+    );
+    push("q", p.read_all("q", problems, |raw| parse_vector(raw, "q", |k| format!("q component {}", k + 1)).map(Edit::Query)));
+    fn text<'a>(key: &'static str, parse: &'a dyn Fn(&str) -> Result<Edit, Message>) -> impl Fn(&str) -> Result<Edit, Message> + 'a {
+        move |raw: &str| decode_text(key, raw).and_then(|t| parse(&t))
     }
-    if let Some(raw) = p.get("candidate") {
-        push(
-            "candidate",
-            decode_text("candidate", raw).and_then(|id| {
-                let len = id.chars().count();
-                if len > MAX_LABEL {
-                    Err(message(
-                        "E_INVALID",
-                        format!("candidate: the name has {len} characters; at most {MAX_LABEL} are allowed"),
-                        format!("candidate：名称有 {len} 个字符；最多允许 {MAX_LABEL} 个"),
-                    ))
-                } else {
-                    Ok(Edit::Candidate(id))
-                }
+    push(
+        "similarity",
+        p.read_all(
+            "similarity",
+            problems,
+            text("similarity", &|t| match t {
+                "unit" => Ok(Edit::Similarity(Definition::Unit, None)),
+                "authors" => Ok(Edit::Similarity(Definition::Authors, None)),
+                other => other
+                    .parse::<Similarity>()
+                    .map(|s| Edit::Similarity(Definition::Similarity, Some(s)))
+                    .map_err(|_| unknown_name("similarity", other, "dot, cosine, scaled_dot, unit or authors", "dot、cosine、scaled_dot、unit 或 authors")),
             }),
-        );
-    }
-    if let Some(raw) = p.get("q") {
-        push("q", parse_vector(raw, "q", |k| format!("q component {}", k + 1)).map(Edit::Query));
-    }
-    let mut read = |key: &'static str, parse: &dyn Fn(&str) -> Result<Edit, Message>| {
-        if let Some(raw) = p.get(key) {
-            push(key, decode_text(key, raw).and_then(|t| parse(&t)));
-        }
-    };
-    read("similarity", &|t| match t {
-        "unit" => Ok(Edit::Similarity(Definition::Unit, None)),
-        "authors" => Ok(Edit::Similarity(Definition::Authors, None)),
-        other => other
-            .parse::<Similarity>()
-            .map(|s| Edit::Similarity(Definition::Similarity, Some(s)))
-            .map_err(|_| unknown_name("similarity", other, "dot, cosine, scaled_dot, unit or authors", "dot、cosine、scaled_dot、unit 或 authors")),
-    });
-    read("normalization", &|t| {
-        t.parse::<Normalization>()
-            .map(Edit::Normalization)
-            .map_err(|_| unknown_name("normalization", t, "none or softmax", "none 或 softmax"))
-    });
-    read("temperature", &|t| {
-        let v = parse_number("temperature", t).map_err(|e| localized(&e))?;
-        if v <= 0.0 {
-            return Err(message(
-                "E_TEMPERATURE",
-                format!("temperature: {} is not allowed; T must be greater than 0", format_number(v)),
-                format!("temperature：不允许 {}；T 必须大于 0", format_number(v)),
-            ));
-        }
-        Ok(Edit::Temperature(v))
-    });
-    read("activation", &|t| {
-        t.parse::<Activation>()
-            .map(Edit::Activation)
-            .map_err(|_| unknown_name("activation", t, "sigmoid, prelu or dice", "sigmoid、prelu 或 dice"))
-    });
-    read("weight", &|t| {
-        t.parse::<WeightForm>()
-            .map(Edit::Weight)
-            .map_err(|_| unknown_name("weight", t, "z (the paper: α = z) or sigmoid (α = sigmoid(z))", "z（论文：α = z）或 sigmoid（α = sigmoid(z)）"))
-    });
-    read("maxlen", &|t| whole("maxlen", t, 0, MAX_LEN_LIMIT).map(Edit::MaxLen));
+        ),
+    );
+    push(
+        "normalization",
+        p.read_all(
+            "normalization",
+            problems,
+            text("normalization", &|t| {
+                t.parse::<Normalization>()
+                    .map(Edit::Normalization)
+                    .map_err(|_| unknown_name("normalization", t, "none or softmax", "none 或 softmax"))
+            }),
+        ),
+    );
+    push(
+        "temperature",
+        p.read_all(
+            "temperature",
+            problems,
+            text("temperature", &|t| {
+                let v = parse_number("temperature", t).map_err(|e| localized(&e))?;
+                if v <= 0.0 {
+                    return Err(message(
+                        "E_TEMPERATURE",
+                        format!("temperature: {} is not allowed; T must be greater than 0", format_number(v)),
+                        format!("temperature：不允许 {}；T 必须大于 0", format_number(v)),
+                    ));
+                }
+                Ok(Edit::Temperature(v))
+            }),
+        ),
+    );
+    push(
+        "activation",
+        p.read_all(
+            "activation",
+            problems,
+            text("activation", &|t| {
+                t.parse::<Activation>()
+                    .map(Edit::Activation)
+                    .map_err(|_| unknown_name("activation", t, "sigmoid, prelu or dice", "sigmoid、prelu 或 dice"))
+            }),
+        ),
+    );
+    push(
+        "weight",
+        p.read_all(
+            "weight",
+            problems,
+            text("weight", &|t| {
+                t.parse::<WeightForm>()
+                    .map(Edit::Weight)
+                    .map_err(|_| unknown_name("weight", t, "z (the paper: α = z) or sigmoid (α = sigmoid(z))", "z（论文：α = z）或 sigmoid（α = sigmoid(z)）"))
+            }),
+        ),
+    );
+    push("maxlen", p.read_all("maxlen", problems, text("maxlen", &|t| whole("maxlen", t, 0, MAX_LEN_LIMIT).map(Edit::MaxLen))));
     edits
 }
 
@@ -1112,14 +1350,16 @@ fn apply(mut next: Scene, edit: &Edit, preset: Option<&Preset>, q_follows: bool,
     Ok(next)
 }
 
-/// Applies the edits to `base`. First all at once, validating only the
-/// result (so a valid state whose intermediate steps would not be valid
-/// still comes back exactly); if that fails, one by one, each validated,
-/// skipping and reporting the refused ones.
-fn apply_edits(base: &Scene, edits: &[(&'static str, Edit)], preset: Option<&Preset>, problems: &mut Vec<Message>) -> Scene {
-    let q_follows = edits.iter().any(|(_, e)| matches!(e, Edit::Query(_)));
+/// Applies the edits to `base`. First all at once (each key at its first
+/// value), validating only the result (so a valid state whose intermediate
+/// steps would not be valid still comes back exactly); if that fails, one
+/// key at a time, each validated: a refused value is reported (when the
+/// user gave it) and the key's next value is tried, else the key is skipped.
+fn apply_edits(base: &Scene, edits: &[(&'static str, Vec<(Edit, Source)>)], preset: Option<&Preset>, problems: &mut Vec<Message>) -> Scene {
+    let q_follows = edits.iter().any(|(_, alts)| alts.iter().any(|(e, _)| matches!(e, Edit::Query(_))));
     let named = |e: &Edit| matches!(e, Edit::Candidate(_));
-    let all_at_once = edits.iter().try_fold((base.clone(), false), |(scene, was_named), (_, e)| {
+    let all_at_once = edits.iter().try_fold((base.clone(), false), |(scene, was_named), (_, alts)| {
+        let (e, _) = &alts[0];
         apply(scene, e, preset, q_follows, was_named).map(|s| (s, was_named || named(e)))
     });
     if let Ok((scene, _)) = all_at_once {
@@ -1129,15 +1369,19 @@ fn apply_edits(base: &Scene, edits: &[(&'static str, Edit)], preset: Option<&Pre
     }
     let mut cur = base.clone();
     let mut was_named = false;
-    for (key, e) in edits {
-        let next = apply(cur.clone(), e, preset, q_follows, was_named)
-            .and_then(|s| s.validate().map(|_| s).map_err(|err| keyed(key, &err)));
-        match next {
-            Ok(s) => {
-                cur = s;
-                was_named |= named(e);
+    for (key, alts) in edits {
+        for (e, source) in alts {
+            let next = apply(cur.clone(), e, preset, q_follows, was_named)
+                .and_then(|s| s.validate().map(|_| s).map_err(|err| keyed(key, &err)));
+            match next {
+                Ok(s) => {
+                    cur = s;
+                    was_named |= named(e);
+                    break;
+                }
+                Err(m) if *source == Source::User => problems.push(m),
+                Err(_) => {}
             }
-            Err(m) => problems.push(m),
         }
     }
     cur
@@ -1209,83 +1453,85 @@ fn flag(key: &str, text: &str) -> Result<bool, Message> {
 }
 
 fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
-    let field = |key: &str, problems: &mut Vec<Message>, set: &mut dyn FnMut(&str) -> Result<(), Message>| {
-        if let Some(t) = p.text(key, problems) {
-            if let Err(m) = set(&t) {
-                problems.push(m);
-            }
-        }
-    };
+    let text = |key: &'static str| move |raw: &str| decode_text(key, raw);
     let last = steps_total(state.scene.items.len()) - 1;
-    field("step", problems, &mut |t| {
+    let step = p.read("step", problems, |raw| {
+        let t = text("step")(raw)?;
         if t == "off" {
-            state.step = None;
+            Ok((None, None))
         } else if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
             let k = t.parse::<usize>().unwrap_or(usize::MAX);
-            state.step = Some(k.min(last));
-            if k > last {
-                let shown = clip(t);
-                return Err(message(
+            // Past the end: the last step, with a message.
+            let note = (k > last).then(|| {
+                let shown = clip(&t);
+                message(
                     "E_URL",
                     format!("step: {shown} is past the last step ({last}) of this scene; showing step {last}"),
                     format!("step：{shown} 超过了本场景的最后一步（{last}）；显示第 {last} 步"),
-                ));
-            }
+                )
+            });
+            Ok((Some(k.min(last)), note))
         } else {
-            let shown = clip(t);
-            return Err(message(
+            let shown = clip(&t);
+            Err(message(
                 "E_URL",
                 format!("step: \"{shown}\" is not a whole number >= 0 or \"off\""),
                 format!("step：\"{shown}\" 不是 ≥ 0 的整数，也不是 \"off\""),
-            ));
+            ))
         }
-        Ok(())
     });
-    field("lang", problems, &mut |t| {
-        state.lang = Some(t.parse::<Lang>().map_err(|_| unknown_name("lang", t, "en or zh", "en 或 zh"))?);
-        Ok(())
-    });
-    field("theme", problems, &mut |t| {
-        state.theme = t
-            .parse::<Theme>()
-            .map_err(|_| unknown_name("theme", t, "light, dark or contrast", "light、dark 或 contrast"))?;
-        Ok(())
-    });
-    field("font", problems, &mut |t| {
-        let v = parse_number("font", t).map_err(|e| localized(&e))?;
-        state.font_scale = font_in_range(v)?;
-        Ok(())
-    });
-    if let Some(raw) = p.get("panels") {
-        match parse_panel_list(raw) {
-            Ok(list) => state.panels = Some(list),
-            Err(m) => problems.push(m),
-        }
+    if let Some((s, note)) = step {
+        state.step = s;
+        problems.extend(note);
+    } else {
+        state.step = state.step.map(|s| s.min(last));
     }
-    field("embed", problems, &mut |t| {
-        state.embed = flag("embed", t)?;
-        Ok(())
-    });
-    field("density", problems, &mut |t| {
-        state.density = flag("density", t)?;
-        Ok(())
-    });
-    field("placement", problems, &mut |t| {
-        state.placement = match t {
-            "user-tower" => Placement::UserTower,
-            "ranking" => Placement::Ranking,
-            other => return Err(unknown_name("placement", other, "user-tower or ranking", "user-tower 或 ranking")),
-        };
-        Ok(())
-    });
-    field("view", problems, &mut |t| {
-        state.layout = t.parse::<Layout>().map_err(|_| unknown_name("view", t, "lecture or explore", "lecture 或 explore"))?;
-        Ok(())
-    });
-    field("tab", problems, &mut |t| {
-        state.tab = parse_tab(t).map_err(|_| not_a_tab(t))?;
-        Ok(())
-    });
+    if let Some(l) = p.read("lang", problems, |raw| {
+        let t = text("lang")(raw)?;
+        t.parse::<Lang>().map_err(|_| unknown_name("lang", &t, "en or zh", "en 或 zh"))
+    }) {
+        state.lang = Some(l);
+    }
+    if let Some(t) = p.read("theme", problems, |raw| {
+        let t = text("theme")(raw)?;
+        t.parse::<Theme>().map_err(|_| unknown_name("theme", &t, "light, dark or contrast", "light、dark 或 contrast"))
+    }) {
+        state.theme = t;
+    }
+    if let Some(f) = p.read("font", problems, |raw| {
+        let v = parse_number("font", &text("font")(raw)?).map_err(|e| localized(&e))?;
+        font_in_range(v)
+    }) {
+        state.font_scale = f;
+    }
+    if let Some(list) = p.read("panels", problems, parse_panel_list) {
+        state.panels = Some(list);
+    }
+    if let Some(e) = p.read("embed", problems, |raw| flag("embed", &text("embed")(raw)?)) {
+        state.embed = e;
+    }
+    if let Some(d) = p.read("density", problems, |raw| flag("density", &text("density")(raw)?)) {
+        state.density = d;
+    }
+    if let Some(pl) = p.read("placement", problems, |raw| match text("placement")(raw)?.as_str() {
+        "user-tower" => Ok(Placement::UserTower),
+        "ranking" => Ok(Placement::Ranking),
+        other => Err(unknown_name("placement", other, "user-tower or ranking", "user-tower 或 ranking")),
+    }) {
+        state.placement = pl;
+    }
+    if let Some(l) = p.read("view", problems, |raw| {
+        let t = text("view")(raw)?;
+        t.parse::<Layout>().map_err(|_| unknown_name("view", &t, "lecture or explore", "lecture 或 explore"))
+    }) {
+        state.layout = l;
+    }
+    if let Some(t) = p.read("tab", problems, |raw| {
+        let t = text("tab")(raw)?;
+        parse_tab(&t).map_err(|_| not_a_tab(&t))
+    }) {
+        state.tab = t;
+    }
 }
 
 /// `tab` names a panel that is not a lecture tab (or no panel).

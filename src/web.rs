@@ -60,6 +60,16 @@ fn measure_text(text: &str, font: &str) -> Option<f64> {
     })
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A JS string, for the method below.
+    #[wasm_bindgen(extends = js_sys::JsString)]
+    type JsText;
+    /// `String.prototype.isWellFormed`: no lone surrogate (Chromium 111, Firefox 119).
+    #[wasm_bindgen(method, catch, js_name = isWellFormed)]
+    fn is_well_formed(this: &JsText) -> Result<bool, JsValue>;
+}
+
 fn js_err<E: std::fmt::Display>(e: E) -> JsError {
     JsError::new(&e.to_string())
 }
@@ -145,14 +155,9 @@ struct Drag {
 type Back<'a> = Either<Canvas, SVGBackend<'a>>;
 type Area<'a> = DrawingArea<Back<'a>, Shift>;
 
-/// The keys of `din.state()`; `din.setState` refuses any other.
-const STATE_KEYS: [&str; 20] = [
-    "scene", "candidate", "query", "items", "similarity", "activation", "weight", "maxLen", "normalization", "temperature",
-    "lang", "step", "theme", "font", "panels", "embed", "density", "placement", "view", "tab",
-];
+// The keys of `din.state()` (`din.setState` refuses any other) are
+// `options::STATE_KEYS`, which the JSON import checks too.
 
-/// Undo steps kept.
-const HISTORY_CAP: usize = 200;
 
 /// The page's handle: owns the scene and the three canvases.
 #[wasm_bindgen]
@@ -204,6 +209,19 @@ pub struct App {
     /// [`App::items_version`] of the current items, once computed; cleared
     /// wherever the scene is replaced by one with other items.
     items_version: std::cell::Cell<Option<f64>>,
+    /// Counts of expensive steps, for tests that assert on work done.
+    work: Work,
+}
+
+/// How often the expensive steps ran (see [`App::work_json`]).
+#[derive(Clone, Copy, Debug, Default)]
+struct Work {
+    /// Scenes put on screen.
+    installs: u32,
+    /// States written as link text.
+    encodes: u32,
+    /// Link texts read.
+    decodes: u32,
 }
 
 /// What the map's cached background image was drawn for. The catalogue is
@@ -295,7 +313,7 @@ impl App {
         let basis = Basis::for_items(&scene.keys(), scene.dim());
         Ok(App {
             origin: scene.clone(),
-            history: History::new(scene.clone(), HISTORY_CAP),
+            history: History::new(scene.clone(), crate::scene_history::UNDO_BUDGET),
             theme: Theme::Light,
             font_scale: 1.0,
             panels: Panel::ALL.to_vec(),
@@ -328,6 +346,7 @@ impl App {
             catalogue_cache: std::cell::RefCell::new(None),
             map_background: None,
             items_version: std::cell::Cell::new(None),
+            work: Work::default(),
         })
     }
 
@@ -348,6 +367,7 @@ impl App {
     /// the pointer is released), the projection is recomputed and the view
     /// fitted afresh.
     fn install(&mut self, scene: Scene, att: Attention) {
+        self.work.installs += 1;
         let items_changed = scene.items != self.scene.items;
         self.scene = scene;
         self.att = att;
@@ -398,16 +418,7 @@ impl App {
             self.drag = None;
         }
         let v = crate::scene::parse_state(text).map_err(|e| self.fail(e))?;
-        if let Some(obj) = v.as_object() {
-            if let Some(k) = obj.keys().find(|k| !STATE_KEYS.contains(&k.as_str())) {
-                let shown: String = k.chars().take(40).collect();
-                return Err(self.fail(message(
-                    "E_INVALID",
-                    format!("state: unknown key \"{shown}\"; the keys are {}", STATE_KEYS.join(", ")),
-                    format!("state：未知的键 \"{shown}\"；可用的键：{}", STATE_KEYS.join("、")),
-                )));
-            }
-        }
+        crate::options::check_state_keys(&v, "state").map_err(|e| self.fail(e))?;
         // A named candidate without a query sets q, as `candidate=` in a link does.
         let named_preset = v.get("scene").and_then(|x| x.as_str()).and_then(presets::preset);
         let d = v
@@ -469,17 +480,32 @@ impl App {
         self.apply_result(r)
     }
 
-    /// Renames item `i`.
+    /// Renames item `i`. The label follows the rules of every channel:
+    /// at most 200 characters, one line of text, no lone surrogate.
     #[wasm_bindgen(js_name = setLabel)]
-    pub fn set_label(&mut self, i: usize, label: &str) -> Result<(), JsValue> {
+    pub fn set_label(&mut self, i: usize, label: js_sys::JsString) -> Result<(), JsValue> {
         if i >= self.scene.items.len() {
             return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
         }
+        let field = format!("label of x{}", i + 1);
+        let field_zh = format!("x{} 的名称", i + 1);
+        let label = self.text_of(&label, &field, &field_zh)?;
         let n = label.chars().count();
         if n > MAX_LABEL {
             return Err(self.fail(message("E_TOO_LARGE", format!("label of x{} has {n} characters; at most {MAX_LABEL} are allowed", i + 1), format!("x{} 的名称有 {n} 个字符；最多 {MAX_LABEL} 个", i + 1))));
         }
-        self.scene.items[i].label = label.to_owned();
+        if let Err(e) = crate::scene::check_label(&field, &label) {
+            let zh = match &e {
+                SceneError::BadLabel { code_point, position, .. } => format!(
+                    "{field_zh}的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
+                    crate::scene::char_kind_zh(*code_point),
+                    crate::scene::LABEL_RULE_ZH
+                ),
+                other => other.zh(),
+            };
+            return Err(self.fail(message(e.code(), e.to_string(), zh)));
+        }
+        self.scene.items[i].label = label;
         Ok(())
     }
 
@@ -1704,89 +1730,69 @@ impl App {
 
     /// Applies URL parameters (`query` and `hash`, the hash winning per
     /// key). With `keep` they go on top of the current state (an attribute
-    /// of the custom element changed); without, they define the whole
-    /// state (page load, hashchange). Invalid parameters are skipped, so
-    /// the result is the nearest valid state; returns their messages as a
-    /// JSON array of strings in the interface language.
+    /// of the custom element changed, `din.applyParams`); without, they
+    /// define the whole state (page load, hashchange). Invalid parameters
+    /// are skipped and keep the value on screen, so the result is the
+    /// nearest valid state; returns their messages as a JSON array of
+    /// strings in the interface language.
+    ///
+    /// The text is read once, whatever its number of parts, and the result
+    /// is put on screen once: the cost is the text's length plus the
+    /// scene's size, not their product.
     #[wasm_bindgen(js_name = applyParams)]
-    pub fn apply_params(&mut self, query: &str, hash: &str, keep: bool) -> String {
+    pub fn apply_params(&mut self, query: js_sys::JsString, hash: js_sys::JsString, keep: bool) -> String {
         self.drag = None;
-        let (decoded, only_view) = if keep {
-            match urlstate::encode_with_limit(&self.url_state(), &self.origin, urlstate::MAX_URL) {
-                // Each parameter on its own, on top of the state so far: a
-                // refused one is reported and the current value stays.
-                Ok(mut current) => {
-                    let mut decoded = urlstate::decode(&current, "");
-                    let mut problems = Vec::new();
-                    for part in hash.trim_start_matches(['#', '?']).split('&').filter(|p| !p.is_empty()) {
-                        let trial = urlstate::decode(&current, part);
-                        if trial.problems.is_empty() {
-                            if let Ok(next) = urlstate::encode_with_limit(&trial.state, &trial.origin, urlstate::MAX_URL) {
-                                current = next;
-                            }
-                            decoded = trial;
-                        } else {
-                            problems.extend(trial.problems);
-                        }
-                    }
-                    decoded.problems = problems;
-                    (decoded, false)
-                }
-                // Too large to go through a link: apply only what the text names.
-                Err(_) => (urlstate::decode("", hash), true),
+        let texts = self.text_of(&query, "the link", "链接").and_then(|q| Ok((q, self.text_of(&hash, "the link", "链接")?)));
+        let (query, hash) = match texts {
+            Ok(t) => t,
+            Err(e) => {
+                let msg = js_sys::Error::from(e).message();
+                return serde_json::json!([String::from(msg)]).to_string();
+            }
+        };
+        let current = self.current_link();
+        self.work.decodes += 1;
+        let decoded = if keep {
+            match &current {
+                Some(link) => urlstate::decode_over(link, &hash),
+                None => urlstate::decode_onto(&self.url_state(), &self.origin, &hash),
             }
         } else {
-            (self.decode_keeping_current(query, hash), false)
+            urlstate::decode_keeping(current.as_deref(), &query, &hash)
         };
-        let named = |key: &str| hash.trim_start_matches(['#', '?']).split('&').any(|kv| kv.split('=').next() == Some(key));
         let st = decoded.state;
-        let scene_keys = ["scene", "d", "n", "x", "q", "candidate", "similarity", "normalization", "temperature", "activation", "weight", "maxlen"];
-        if !only_view || scene_keys.iter().any(|k| named(k)) {
-            if let Ok(att) = st.scene.validate() {
-                if let Some(p) = presets::preset(&st.scene.name) {
-                    self.preset = p;
-                } else {
-                    self.preset = presets::blank(st.scene.dim().max(1));
-                }
-                self.origin = decoded.origin.clone();
-                self.install(st.scene, att);
+        if let Ok(att) = st.scene.validate() {
+            if let Some(p) = presets::preset(&st.scene.name) {
+                self.preset = p;
+            } else {
+                self.preset = presets::blank(st.scene.dim().max(1));
             }
+            self.origin = decoded.origin;
+            self.install(st.scene, att);
         }
-        let view_named = |k: &str| !only_view || named(k);
         if let Some(l) = st.lang {
-            if view_named("lang") {
-                self.lang = l;
-            }
+            self.lang = l;
         }
-        if view_named("step") {
+        let step = st.step.map(|s| s.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
+        if step != self.step {
             self.sum_progress = 1.0;
-            self.step = st.step.map(|s| s.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
         }
-        if view_named("theme") {
-            self.theme = st.theme;
-        }
-        if view_named("font") {
-            self.font_scale = st.font_scale;
-        }
-        if view_named("panels") {
-            self.panels = st.panels.unwrap_or_else(|| Panel::ALL.to_vec());
-        }
-        if view_named("embed") {
-            self.embed = st.embed;
-        }
-        if view_named("density") {
-            self.show_density = st.density;
-        }
-        if view_named("placement") {
-            self.placement = st.placement;
-        }
-        if view_named("view") {
-            self.layout = st.layout;
-        }
-        if view_named("tab") {
-            self.tab = st.tab;
-        }
+        self.step = step;
+        self.theme = st.theme;
+        self.font_scale = st.font_scale;
+        self.panels = st.panels.unwrap_or_else(|| Panel::ALL.to_vec());
+        self.embed = st.embed;
+        self.show_density = st.density;
+        self.placement = st.placement;
+        self.layout = st.layout;
+        self.tab = st.tab;
         // Lecture mode follows the step-through: a step named without a tab shows the steps tab.
+        let named = |key: &str| {
+            [query.as_str(), hash.as_str()]
+                .iter()
+                .flat_map(|t| t.trim_start_matches(['#', '?']).split('&'))
+                .any(|kv| kv.split('=').next() == Some(key))
+        };
         if named("step") && !named("tab") && self.step.is_some() {
             self.follow_step();
         }
@@ -1797,39 +1803,44 @@ impl App {
         serde_json::json!(msgs).to_string()
     }
 
-    /// Decodes a whole link (page load, hashchange). A parameter that is
-    /// refused keeps the value it has on screen now, not the default: a
-    /// bad edit of the address bar loses nothing. Each hash parameter is
-    /// tried without the others' faults by leaving it out once.
-    fn decode_keeping_current(&self, query: &str, hash: &str) -> urlstate::Decoded {
-        let first = urlstate::decode(query, hash);
-        if first.problems.is_empty() || hash.len() > urlstate::MAX_URL {
-            return first;
+    /// The state on screen as link text within [`urlstate::MAX_URL`], or
+    /// `None` when it is larger (a big edited LastN: known without writing
+    /// megabytes of text, each number taking at least two characters).
+    fn current_link(&mut self) -> Option<String> {
+        let (n, d) = (self.scene.items.len(), self.scene.dim());
+        if n.saturating_mul(d + 1).saturating_mul(2) > urlstate::MAX_URL && self.scene.items != self.origin.items {
+            return None;
         }
-        let parts: Vec<&str> = hash.trim_start_matches(['#', '?']).split('&').filter(|p| !p.is_empty()).collect();
-        if parts.len() > 64 {
-            return first;
-        }
-        let current = urlstate::encode_with_limit(&self.url_state(), &self.origin, urlstate::MAX_URL).ok();
-        let current_value = |key: &str| -> Option<String> {
-            current.as_deref()?.split('&').find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == key).map(|(_, v)| v.to_owned()))
+        self.work.encodes += 1;
+        urlstate::encode_with_limit(&self.url_state(), &self.origin, urlstate::MAX_URL).ok()
+    }
+
+    /// How often the expensive steps ran since the app was made, as JSON
+    /// `{installs, encodes, decodes, validations}` (validations counts every
+    /// scene validated on this thread): for tests that assert on work done.
+    #[wasm_bindgen(js_name = workJson)]
+    pub fn work_json(&self) -> String {
+        let w = self.work;
+        serde_json::json!({
+            "installs": w.installs, "encodes": w.encodes, "decodes": w.decodes,
+            "validations": crate::scene::validations(),
+        })
+        .to_string()
+    }
+
+    /// Text from JavaScript as a Rust string, or the refusal of a lone
+    /// surrogate (which the conversion would silently turn into U+FFFD):
+    /// every channel that takes text refuses it the same way.
+    fn text_of(&self, text: &js_sys::JsString, what: &str, what_zh: &str) -> Result<String, JsValue> {
+        let well_formed = match text.unchecked_ref::<JsText>().is_well_formed() {
+            Ok(ok) => ok,
+            // A browser without String.prototype.isWellFormed.
+            Err(_) => text.is_valid_utf16(),
         };
-        let mut kept: Vec<String> = Vec::with_capacity(parts.len());
-        for (i, part) in parts.iter().enumerate() {
-            let without: Vec<&str> = parts.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| *p).collect();
-            let fewer = urlstate::decode(query, &without.join("&")).problems.len() < first.problems.len();
-            if fewer {
-                // This parameter is at fault: keep what is on screen for its key.
-                let key = part.split('=').next().unwrap_or("");
-                if let Some(v) = current_value(key) {
-                    kept.push(format!("{key}={v}"));
-                }
-            } else {
-                kept.push((*part).to_owned());
-            }
+        if !well_formed {
+            return Err(self.fail(crate::errors::lone_surrogate(what, what_zh)));
         }
-        let fixed = urlstate::decode(query, &kept.join("&"));
-        urlstate::Decoded { state: fixed.state, origin: fixed.origin, problems: first.problems }
+        Ok(String::from(text))
     }
 
     // ------------------------------------------------------------ undo, redo, reset
@@ -1872,6 +1883,22 @@ impl App {
         self.history.can_redo()
     }
 
+    /// A sentence saying how many old undo steps were dropped to keep the
+    /// history within its memory budget since the last call, or "".
+    #[wasm_bindgen(js_name = historyNote)]
+    pub fn history_note(&mut self) -> String {
+        match self.history.take_dropped() {
+            0 => String::new(),
+            dropped => crate::scene_history::dropped_note(dropped, self.history.undo_steps(), self.lang),
+        }
+    }
+
+    /// Bytes the undo history holds now (at most 64 MiB).
+    #[wasm_bindgen(js_name = historyBytes)]
+    pub fn history_bytes(&self) -> f64 {
+        self.history.bytes() as f64
+    }
+
     fn restore(&mut self, s: Scene) -> bool {
         let Ok(att) = s.validate() else { return false };
         if s.name != self.scene.name {
@@ -1905,21 +1932,52 @@ impl App {
 
     /// Imports CSV/TSV item rows or a JSON scene (see `import::import_text`);
     /// returns a note saying what was imported, or throws naming the line
-    /// and column of the first problem and changes nothing.
+    /// and column of the first problem and changes nothing. A JSON state's
+    /// language, step and view options are applied too (checked first).
     #[wasm_bindgen(js_name = importText)]
-    pub fn import_text(&mut self, text: &str) -> Result<String, JsValue> {
-        let (scene, _att, en, zh) = crate::import::import_text(text, &self.scene).map_err(|e| self.fail(e))?;
+    pub fn import_text(&mut self, text: js_sys::JsString) -> Result<String, JsValue> {
+        let text = self.text_of(&text, "the imported text", "导入的文本")?;
+        let imported = crate::import::import_text_full(&text, &self.scene).map_err(|e| self.fail(e))?;
+        let extras = match &imported.view {
+            Some(view) => Some(self.state_extras(&serde_json::Value::Object(view.clone()), imported.scene.items.len())?),
+            None => None,
+        };
         self.history.commit(&self.scene);
+        let scene = imported.scene;
         let preset = presets::preset(&scene.name).unwrap_or_else(|| presets::blank(scene.dim().max(1)));
         self.replace_scene(preset, scene)?;
-        Ok(if self.lang == Lang::Zh { zh } else { en })
+        if let Some((view, lang, step)) = extras {
+            self.set_view_checked(view);
+            self.lang = lang;
+            self.step = step;
+        }
+        Ok(if self.lang == Lang::Zh { imported.zh } else { imported.en })
+    }
+
+    /// The language, step and view options of a state object, checked
+    /// together (`n` is the number of items the step is for).
+    fn state_extras(&self, v: &serde_json::Value, n: usize) -> Result<(ViewPatch, Lang, Option<usize>), JsValue> {
+        let view = crate::options::view_patch(v).map_err(|e| self.fail(e))?;
+        let lang = match v.get("lang") {
+            None => self.lang,
+            Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\""))))?,
+            Some(other) => return Err(self.fail(message("E_LANG", format!("lang must be \"en\" or \"zh\", not {other}"), format!("lang 必须是 \"en\" 或 \"zh\"，而不是 {other}")))),
+        };
+        let step = match v.get("step") {
+            None => self.step.map(|st| st.min(crate::lecture::steps_total(n) - 1)),
+            Some(serde_json::Value::Null) => None,
+            Some(x) => Some(parse_step(x, n).map_err(|e| self.fail(e))?),
+        };
+        Ok((view, lang, step))
     }
 
     /// Imports the Embedding Projector's two files: `vectors` (vectors.tsv)
     /// and `metadata` (metadata.tsv).
     #[wasm_bindgen(js_name = importProjector)]
-    pub fn import_projector(&mut self, vectors: &str, metadata: &str) -> Result<String, JsValue> {
-        let items = crate::import::parse_projector(vectors, metadata).map_err(|e| self.fail(e))?;
+    pub fn import_projector(&mut self, vectors: js_sys::JsString, metadata: js_sys::JsString) -> Result<String, JsValue> {
+        let vectors = self.text_of(&vectors, "vectors.tsv", "vectors.tsv ")?;
+        let metadata = self.text_of(&metadata, "metadata.tsv", "metadata.tsv ")?;
+        let items = crate::import::parse_projector(&vectors, &metadata).map_err(|e| self.fail(e))?;
         let n = items.len();
         let mut next = self.scene.clone();
         next.name = "imported".into();
@@ -1939,7 +1997,96 @@ impl App {
         Ok(if self.lang == Lang::Zh { note_zh } else { note_en })
     }
 
-    /// The scene as pretty JSON (importable again).
+    /// Refuses a file of `bytes` bytes before the page reads it, when it is
+    /// over the import limit (the message names the file and the limit).
+    #[wasm_bindgen(js_name = checkImportSize)]
+    pub fn check_import_size(&self, name: &str, bytes: f64) -> Result<(), JsValue> {
+        crate::import::check_size(name, bytes).map_err(|e| self.fail(e))
+    }
+
+    /// The pixel size `[width, height]` of a PNG export at `factor` ×
+    /// 1920 × 1080, or throws when `factor` is not a finite number from
+    /// 0.25 to 4.
+    #[wasm_bindgen(js_name = pngSize)]
+    pub fn png_size(&self, factor: f64) -> Result<Vec<u32>, JsValue> {
+        let (w, h) = crate::export::png_size(factor).map_err(|e| self.fail(e))?;
+        Ok(vec![w, h])
+    }
+
+    // ------------------------------------------------------------ last good scene
+
+    /// The state without the items, as JSON (see `snapshot::head`): the
+    /// scene's fields, `n`, `d`, the language, the step and the view options.
+    #[wasm_bindgen(js_name = snapshotHead)]
+    pub fn snapshot_head(&self) -> String {
+        let mut m = crate::snapshot::head(&self.scene);
+        m.insert("lang".into(), self.lang.code().into());
+        m.insert("step".into(), self.step.map_or(serde_json::Value::Null, |s| s.into()));
+        if let serde_json::Value::Object(view) = self.view_value() {
+            m.extend(view);
+        }
+        serde_json::Value::Object(m).to_string()
+    }
+
+    /// The items' labels as a JSON array.
+    #[wasm_bindgen(js_name = snapshotLabels)]
+    pub fn snapshot_labels(&self) -> String {
+        crate::snapshot::labels_json(&self.scene)
+    }
+
+    /// The items' vectors, row by row, as one `Float64Array` of n × d
+    /// numbers made in JavaScript memory (the wasm memory does not grow).
+    #[wasm_bindgen(js_name = snapshotValues)]
+    pub fn snapshot_values(&self) -> js_sys::Float64Array {
+        let d = self.scene.dim();
+        let out = js_sys::Float64Array::new_with_length((self.scene.items.len() * d) as u32);
+        for (i, it) in self.scene.items.iter().enumerate() {
+            out.subarray((i * d) as u32, ((i + 1) * d) as u32).copy_from(&it.vector);
+        }
+        out
+    }
+
+    /// Puts a saved state back (the three parts above): the scene, checked
+    /// as `din.setState` checks it, its language, step and view options.
+    /// Throws and changes nothing when the parts do not make a valid state.
+    #[wasm_bindgen(js_name = restoreSnapshot)]
+    pub fn restore_snapshot(&mut self, head: &str, labels: &str, values: &[f64]) -> Result<(), JsValue> {
+        let h = crate::scene::parse_state(head).map_err(|e| self.fail(e))?;
+        let (scene, att) = crate::snapshot::rebuild(&self.scene, &h, labels, values).map_err(|e| self.fail(e))?;
+        let (view, lang, step) = self.state_extras(&h, scene.items.len())?;
+        self.history.commit(&self.scene);
+        let preset = presets::preset(&scene.name).unwrap_or_else(|| presets::blank(scene.dim().max(1)));
+        self.preset = preset;
+        self.origin = scene.clone();
+        self.drag = None;
+        self.install(scene, att);
+        self.set_view_checked(view);
+        self.lang = lang;
+        self.step = step;
+        if self.selected >= self.scene.items.len() {
+            self.selected = 0;
+        }
+        Ok(())
+    }
+
+    /// What the page says about the last good scene, in the interface
+    /// language: `kind` is `offer` (the overlay), `restored` (after the
+    /// reload), `unsaved` (the overlay, nothing saved) or `nothing` (after
+    /// the reload, nothing saved); `info` is JSON `{scene, n, d, time, lost, failure}`.
+    #[wasm_bindgen(js_name = restoreNote)]
+    pub fn restore_note(&self, kind: &str, info: &str) -> String {
+        use crate::snapshot::NoteKind;
+        let kind = match kind {
+            "offer" => NoteKind::Offer,
+            "restored" => NoteKind::Restored,
+            "unsaved" => NoteKind::Unsaved,
+            _ => NoteKind::Nothing,
+        };
+        let v: serde_json::Value = serde_json::from_str(info).unwrap_or(serde_json::Value::Null);
+        crate::snapshot::note(kind, &crate::snapshot::SavedInfo::from_json(&v), self.lang)
+    }
+
+    /// The scene as pretty JSON (importable again).    /// The scene as pretty JSON (importable again).
     #[wasm_bindgen(js_name = sceneJson)]
     pub fn scene_json(&self) -> String {
         serde_json::to_string_pretty(&self.scene.to_json()).unwrap_or_default()

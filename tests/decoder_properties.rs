@@ -40,13 +40,15 @@ fn finite() -> BoxedStrategy<f64> {
     .boxed()
 }
 
-/// Any label of at most [`MAX_LABEL`] characters, any Unicode.
+/// Any label of at most [`MAX_LABEL`] characters, any Unicode but the
+/// control characters and noncharacters no label may hold.
 fn label() -> BoxedStrategy<String> {
+    let c = || any::<char>().prop_filter("a label character", |c| !din_viz::scene::is_label_control(*c));
     prop_oneof![
-        2 => vec(any::<char>(), 0..=MAX_LABEL).prop_map(String::from_iter),
+        2 => vec(c(), 0..=MAX_LABEL).prop_map(String::from_iter),
         1 => Just(String::new()),
         1 => "[a-z 中]{0,8}",
-        1 => vec(any::<char>(), MAX_LABEL..=MAX_LABEL).prop_map(String::from_iter),
+        1 => vec(c(), MAX_LABEL..=MAX_LABEL).prop_map(String::from_iter),
     ]
     .boxed()
 }
@@ -475,6 +477,11 @@ proptest! {
         match default_scene().with_patch_json(&broken) {
             Err(SceneError::Json { line, column, reason }) => {
                 let e = SceneError::Json { line, column, reason };
+                prop_assert!(line >= 1 && line <= broken.lines().count().max(1) + 1, "{e}");
+                prop_assert!(e.to_string().contains(&format!("line {line}, column {column}")), "{e}");
+            }
+            // The junk made a number that would become 0 (e.g. 5e-3240): refused where it is.
+            Err(e @ SceneError::Underflow { line, column, .. }) => {
                 prop_assert!(line >= 1 && line <= broken.lines().count().max(1) + 1, "{e}");
                 prop_assert!(e.to_string().contains(&format!("line {line}, column {column}")), "{e}");
             }

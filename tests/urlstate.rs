@@ -30,7 +30,8 @@ fn number() -> impl Strategy<Value = f64> {
 fn label() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => "[a-zA-Z0-9 ]{0,8}",
-        1 => vec(any::<char>(), 0..=MAX_LABEL).prop_map(String::from_iter),
+        1 => vec(any::<char>().prop_filter("a label character", |c| !din_viz::scene::is_label_control(*c)), 0..=MAX_LABEL)
+            .prop_map(String::from_iter),
         1 => select(vec!["why-din-works", "interest-intensity", "blank", "generated", "food", "news", "", "a:b;c,d=e&f%+"])
             .prop_map(str::to_owned),
     ]

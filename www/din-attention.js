@@ -30,6 +30,9 @@ export class DinAttention extends HTMLElement {
     this.widget = null;
     this.pending = null;
     this.ready = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject; });
+    // A failed start is shown in the element; `ready` still rejects for
+    // whoever awaits it, but is never an unhandled rejection.
+    this.ready.catch(() => {});
   }
 
   params() {
@@ -54,7 +57,8 @@ export class DinAttention extends HTMLElement {
     } catch (e) {
       const p = document.createElement('p');
       p.setAttribute('role', 'alert');
-      p.textContent = `The DIN attention widget could not start: ${e && e.message ? e.message : e}`;
+      const en = e && e.message ? e.message : String(e);
+      p.textContent = `The DIN attention widget could not start: ${en}${e && e.zh ? ` · DIN 注意力组件无法启动：${e.zh}` : ''}`;
       this.shadowRoot.append(p);
       this.rejectReady(e);
     }
@@ -82,7 +86,7 @@ export class DinAttention extends HTMLElement {
   get state() { return this.widget ? this.widget.state() : null; }
   set state(obj) {
     if (this.widget) this.widget.setState(obj);
-    else this.ready.then((api) => api.setState(obj));
+    else this.ready.then((api) => api.setState(obj)).catch((e) => this.widget?.say(e.message, 'error'));
   }
 }
 

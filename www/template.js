@@ -245,6 +245,7 @@ export const TEMPLATE = `
     <h2 id="fatal-title" data-i18n="fatal-title">Something went wrong inside the visualiser</h2>
     <p data-i18n="fatal-text">This is a bug, not something you did. The message below helps us fix it.</p>
     <pre id="fatal-message"></pre>
+    <p id="fatal-note" hidden></p>
     <div class="row">
       <button id="fatal-restore" type="button" data-i18n="restore" hidden>Restore the last good scene</button>
       <button id="fatal-reload" type="button" data-i18n="reload">Reload the page</button>

@@ -30,10 +30,84 @@ export function ready() {
     wasmReady = (async () => {
       if (typeof WebAssembly !== 'object') throw new Error('this browser cannot run WebAssembly');
       const source = await wasmSource;
-      await init(source === undefined ? undefined : { module_or_path: source });
+      if (source !== undefined) { await init({ module_or_path: source }); return; }
+      const loading = fetchWasm(new URL('../pkg/din_viz_bg.wasm', import.meta.url));
+      try {
+        await init({ module_or_path: loading.response });
+      } catch (e) {
+        // Compilation of a stream that failed reports it vaguely: say what failed.
+        throw loading.error() || e;
+      }
     })();
   }
   return wasmReady;
+}
+
+// ---------------------------------------------------------------- loading the wasm (issue 14)
+
+/** Seconds without a byte of the wasm before its download counts as stalled. */
+export const WASM_STALL_SECONDS = 15;
+
+/**
+ * Fetches the wasm module so that a failure says what failed: an HTTP
+ * error names the file and its status, and a download that stops (no data
+ * for WASM_STALL_SECONDS) is given up with a message instead of a page that
+ * loads forever. `response` resolves to a Response the glue compiles while
+ * it streams; `error()` is what went wrong, once something did.
+ */
+function fetchWasm(url) {
+  const name = url.pathname.split('/').slice(-2).join('/');
+  const controller = new AbortController();
+  let timer = 0;
+  let stalled = false;
+  let error = null;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { stalled = true; controller.abort(); }, WASM_STALL_SECONDS * 1000);
+  };
+  // The message in English, and in Chinese as `zh` (the page shows both before its strings exist).
+  const failed = (why, zh) => {
+    if (!error) { error = new Error(`the WebAssembly module ${name} ${why}`); error.zh = zh; }
+    return error;
+  };
+  const reason = (e) => (e && e.message ? e.message : String(e));
+  const response = (async () => {
+    arm();
+    let r;
+    try {
+      r = await fetch(url, { signal: controller.signal });
+    } catch (e) {
+      clearTimeout(timer);
+      throw stalled
+        ? failed(`did not start arriving within ${WASM_STALL_SECONDS} s`, `WebAssembly 模块 ${name} 在 ${WASM_STALL_SECONDS} 秒内没有开始下载`)
+        : failed(`could not be loaded (${reason(e)})`, `无法加载 WebAssembly 模块 ${name}（${reason(e)}）`);
+    }
+    if (!r.ok) {
+      clearTimeout(timer);
+      const status = `HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`;
+      throw failed(`could not be loaded (${status})`, `无法加载 WebAssembly 模块 ${name}（${status}）`);
+    }
+    if (!r.body) { clearTimeout(timer); return r; }
+    const reader = r.body.getReader();
+    const body = new ReadableStream({
+      async pull(c) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) { clearTimeout(timer); c.close(); return; }
+          arm();
+          c.enqueue(value);
+        } catch (e) {
+          clearTimeout(timer);
+          c.error(stalled
+            ? failed(`stopped arriving: no data for ${WASM_STALL_SECONDS} s`, `WebAssembly 模块 ${name} 停止传输：${WASM_STALL_SECONDS} 秒内没有收到数据`)
+            : failed(`could not be loaded (${reason(e)})`, `无法加载 WebAssembly 模块 ${name}（${reason(e)}）`));
+        }
+      },
+      cancel(why) { clearTimeout(timer); return reader.cancel(why); },
+    });
+    return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });
+  })();
+  return { response, error: () => error };
 }
 
 // A Rust panic poisons the module for every widget: each shows the overlay.
@@ -195,6 +269,10 @@ class Widget {
     this.ui.fatal.hidden = false;
     const canRestore = typeof this.options.restore === 'function' && this.options.canRestore?.();
     this.ui.fatalRestore.hidden = !canRestore;
+    // What Restore brings back (or that nothing could be saved), worded before the error.
+    const note = this.$('fatal-note');
+    note.textContent = this.options.restoreNote?.() || '';
+    note.hidden = !note.textContent;
     (canRestore ? this.ui.fatalRestore : this.ui.fatalReload).focus();
   }
 
@@ -211,7 +289,7 @@ class Widget {
 
   /**
    * Says `text` in the message line. An error stays until the field is
-   * fixed; a note (`info`) stays until the next change of the state (no
+   * fixed; a note (`info` or `note`) stays until the next change of the state (no
    * timer: what a reader or a test sees does not depend on how fast).
    */
   say(text, kind = 'info') {
@@ -446,6 +524,22 @@ class Widget {
       }
     });
     labIn.addEventListener('change', () => this.scheduleCommit(0));
+    labIn.addEventListener('blur', () => this.revertIfInvalid(labIn));
+    // A text field would silently drop the line breaks of pasted text: the
+    // pasted label goes to the core whole, which refuses control characters
+    // in labels on every channel, with a message; the field keeps its text.
+    labIn.addEventListener('paste', (e) => {
+      const pasted = e.clipboardData?.getData('text/plain');
+      if (pasted === undefined) return;
+      e.preventDefault();
+      const [a, b] = [labIn.selectionStart ?? labIn.value.length, labIn.selectionEnd ?? labIn.value.length];
+      const next = labIn.value.slice(0, a) + pasted + labIn.value.slice(b);
+      if (this.edit(labIn, () => app.setLabel(i, next))) {
+        labIn.value = next;
+        labIn.setSelectionRange(a + pasted.length, a + pasted.length);
+        if (this.ui.unitItem.options[i]) this.ui.unitItem.options[i].textContent = `x${i + 1} ${next}`;
+      }
+    });
     lab.append(labIn);
     tr.append(lab);
     for (let k = 0; k < d; k++) {
@@ -664,6 +758,9 @@ class Widget {
     const { ui } = this;
     ui.undo.disabled = !this.guard(() => this.app.canUndo());
     ui.redo.disabled = !this.guard(() => this.app.canRedo());
+    // Undo is bounded by memory: say when old steps had to be dropped.
+    const note = this.guard(() => this.app.historyNote());
+    if (note) this.say(note, 'note');
   }
 
   // ------------------------------------------------------------ captions, shares, explanations (issue 11 §2, §6)
@@ -872,6 +969,8 @@ class Widget {
     if (field.getAttribute('aria-invalid') === 'true') {
       field.removeAttribute('aria-invalid');
       field.removeAttribute('title');
+      // The table's fields too (a refused label): rewrite them from the scene.
+      this.table.version = -1;
       this.syncControls(null);
     }
   }
@@ -1312,7 +1411,14 @@ class Widget {
   }
 
   pngBlob(panel, factor) {
-    const c = this.renderCanvas(panel, 1920 * factor, 1080 * factor);
+    // The factor is checked (finite, 0.25 to 4) before anything is drawn.
+    let size;
+    try {
+      size = this.guard(() => this.app.pngSize(factor));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const c = this.renderCanvas(panel, size[0], size[1]);
     return new Promise((resolve, reject) => c.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
   }
 
@@ -1334,6 +1440,8 @@ class Widget {
     const list = [...files];
     if (list.length === 0) return false;
     if (list.length > 2) { this.say(this.t('import-too-many'), 'error'); return false; }
+    // A file over the import limit is refused before it is read.
+    for (const f of list) if (!this.edit(null, () => this.app.checkImportSize(f.name, f.size))) return false;
     const texts = await Promise.all(list.map((f) => f.text()));
     if (list.length === 2) {
       const isMeta = (f) => /meta/i.test(f.name);
@@ -1358,7 +1466,7 @@ class Widget {
     window.parent.postMessage({
       type: 'din-attention:key', key: e.key, code: e.code, action,
       altKey: e.altKey, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey,
-    }, '*');
+    }, embedderOrigin());
   }
 
   /** Step keys anywhere in the widget (but in fields and on the map) while stepping. */
@@ -1733,6 +1841,8 @@ class Widget {
         W.scheduleCommit(0);
         return note;
       },
+      /** How often the expensive steps ran ({installs, encodes, decodes, validations}): for tests that assert on work done. */
+      work: () => JSON.parse(W.guard(() => W.app.workJson())),
       /** Says `text` in the message line (`kind`: info or error). */
       say: (text, kind) => W.say(text, kind),
       /** The on-screen message (errors and notes). */
@@ -1741,6 +1851,21 @@ class Widget {
       _widget: W,
     };
   }
+}
+
+/**
+ * The origin of the page that embeds this frame, so that keys are posted
+ * to it only: `location.ancestorOrigins` (Chromium, Safari) or the
+ * referrer (Firefox). When it is unknown or opaque (a file:// deck, a
+ * sandboxed frame: origin "null", which postMessage cannot target) the
+ * message goes to any origin; it carries only the key that was pressed.
+ */
+function embedderOrigin() {
+  let origin = window.location.ancestorOrigins?.[0];
+  if (!origin && document.referrer) {
+    try { origin = new URL(document.referrer).origin; } catch { origin = undefined; }
+  }
+  return origin && origin !== 'null' ? origin : '*';
 }
 
 /**

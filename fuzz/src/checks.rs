@@ -102,7 +102,8 @@ pub fn state_json(data: &[u8]) {
         Ok(v) => v,
         Err(e) => {
             check_scene_error(&e, &text);
-            assert!(matches!(e, SceneError::Json { .. }), "{e:?} for {text:?}");
+            // Malformed JSON, a lone surrogate or a number that would become 0.
+            assert!(matches!(e, SceneError::Json { .. } | SceneError::LoneSurrogate { .. } | SceneError::Underflow { .. }), "{e:?} for {text:?}");
             return;
         }
     };
@@ -176,9 +177,12 @@ pub fn import(data: &[u8]) {
 /// The labels `metadata.tsv` gives, as `parse_projector` documents them:
 /// `None` when the file is empty or blank; otherwise the first column of
 /// every non-blank line, trimmed, without the header line (the first
-/// non-blank line, when it has a tab).
+/// non-blank line, when it has a tab). Labels with a control character are
+/// refused (checked by the caller's error branch).
 fn metadata_labels(metadata: &str) -> Option<Vec<String>> {
     let metadata = metadata.strip_prefix('\u{feff}').unwrap_or(metadata);
+    // Lines end in \n, \r\n or a lone \r.
+    let metadata = &metadata.replace("\r\n", "\n").replace('\r', "\n");
     if metadata.trim().is_empty() {
         return None;
     }

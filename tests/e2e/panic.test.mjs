@@ -48,7 +48,8 @@ test('a panic shows the overlay with its message', { skip: !existsSync(`${PANIC_
     await Promise.all([page.waitForEvent('load'), page.click('#fatal-restore')]);
     await page.waitForSelector('html[data-ready="true"]');
     assert.deepEqual(await page.evaluate(() => window.din.state()), good, 'the scene from before the panic is back');
-    assert.match(await page.textContent('#message'), /restored/);
+    // The page says exactly what came back (the scene, its size, when it was saved).
+    assert.match(await page.textContent('#message'), /^Restored the last good scene from before the error: "why-din-works", 9 items with d = 8, and its view settings, as saved at \d\d:\d\d:\d\d\.$/);
     assert.deepEqual(pageErrors, []);
   } finally {
     await browser.close();

@@ -7,9 +7,13 @@
 /* global Reveal */
 Reveal.initialize({ hash: true, controls: true, progress: true, center: false, width: 1100, height: 760 });
 
+// Only this deck's own iframes may drive it: a message from any other
+// window (another tab, a frame it did not embed) is ignored.
+const fromOwnFrame = (e) => [...document.querySelectorAll('iframe')].some((f) => f.contentWindow === e.source);
+
 window.addEventListener('message', (e) => {
   const m = e.data;
-  if (!m || m.type !== 'din-attention:key') return;
+  if (!m || m.type !== 'din-attention:key' || !fromOwnFrame(e)) return;
   if (m.action === 'next') Reveal.next();
   else if (m.action === 'prev') Reveal.prev();
   else if (m.key === 'Escape' || m.key === 'o') Reveal.toggleOverview();
