@@ -16,6 +16,10 @@ function bootError(text) {
   boot.hidden = false;
 }
 
+/** The shell's modules (widget.js imports the others), asked for again by whatFailed. */
+const WIDGET_MODULES = ['widget.js', 'template.js', 'wasm.js', 'util.js', 'alt.js', 'canvases.js', 'caption.js', 'controls.js',
+  'io.js', 'keys.js', 'lecture.js', 'pointer.js', 'steps.js', 'table.js', 'tip.js'];
+
 let urlTimer = 0;
 let lastWritten = null;
 
@@ -371,7 +375,7 @@ async function main() {
  * reported with its HTTP status; otherwise the import's own error.
  */
 async function whatFailed(e) {
-  for (const path of ['widget.js', 'template.js', '../pkg/din_viz.js']) {
+  for (const path of [...WIDGET_MODULES, '../pkg/din_viz.js']) {
     const url = new URL(path, import.meta.url);
     const name = url.pathname.split('/').slice(-2).join('/');
     let why = null;

@@ -1,0 +1,130 @@
+// canvases.js — the canvas host: sizes each visible canvas's backing store
+// from its box on screen (devicePixelRatio and any CSS transform, so charts
+// stay sharp in a scaled slide), draws in one requestAnimationFrame, redraws
+// when a box or the pixel ratio changes, and maps pointer positions to the
+// canvas's own CSS pixels. Which panels are visible is the view's.
+//
+// May depend on: util.js (CHARTS), wasm.js (poisoned, live); the widget
+// core (this.app, ui, shell, guard, say, checkSettled), lecture.js
+// (lectureFills, sizeLecturePanels), tip.js (placeTip).
+
+import { CHARTS } from './util.js';
+import { live, poisoned } from './wasm.js';
+
+export const Canvases = (Base) => class extends Base {
+  // ------------------------------------------------------------ drawing
+
+  /** Backing-store pixels per CSS pixel: dpr times any CSS transform scale (reveal.js). */
+  pixelRatio() {
+    const dpr = window.devicePixelRatio || 1;
+    const w = this.shell.offsetWidth;
+    const r = this.shell.getBoundingClientRect().width;
+    const zoom = w > 0 && r > 0 ? r / w : 1;
+    return dpr * zoom;
+  }
+
+  /** Backing store = the canvas's size on screen in device pixels (after any CSS transform). */
+  sizeCanvas(canvas, cssHeight) {
+    if (cssHeight !== null) canvas.style.height = `${cssHeight}px`;
+    const r = canvas.getBoundingClientRect();
+    this.drawnBoxes.set(canvas, `${r.width}x${r.height}`);
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(r.width * dpr));
+    const h = Math.max(1, Math.round(r.height * dpr));
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+  }
+
+  draw() {
+    this.drawPending = false;
+    if (this.broken || poisoned || !this.app) return;
+    const { ui, shell } = this;
+    const ratio = this.pixelRatio();
+    const fill = shell.hasAttribute('data-embed') || this.lectureFills();
+    const layout = JSON.parse(this.guard(() => this.app.layoutJson()));
+    this.sizeLecturePanels(fill);
+    const visible = (c) => !c.closest('[data-panel]').hidden;
+    this.drawnBoxes.clear();
+    if (visible(ui.bars)) this.sizeCanvas(ui.bars, fill ? null : layout.barsHeight);
+    if (visible(ui.heatmap)) this.sizeCanvas(ui.heatmap, fill ? null : layout.heatmapHeight);
+    if (visible(ui.map)) this.sizeCanvas(ui.map, null);
+    for (const c of [ui.steps, ui.qkv, ui.towers]) if (visible(c)) this.sizeCanvas(c, null);
+    if (visible(ui.unit)) this.sizeCanvas(ui.unit, fill ? null : this.guard(() => this.app.unitHeight(ui.unit.offsetWidth)));
+    try {
+      this.guard(() => this.app.render(ratio));
+    } catch (e) {
+      if (!this.broken) this.say(e.message, 'error');
+    }
+    if (this.tip) this.placeTip();
+    // A frame of the animation is not a complete draw: frame() waits for its end.
+    if (!this.animating) {
+      const waiters = this.frameWaiters;
+      this.frameWaiters = [];
+      waiters.forEach((w) => w());
+    }
+    this.checkSettled();
+  }
+
+  scheduleDraw() {
+    if (this.drawPending) return;
+    this.drawPending = true;
+    requestAnimationFrame(() => this.draw());
+  }
+
+  frame() {
+    return new Promise((resolve) => { this.frameWaiters.push(resolve); this.scheduleDraw(); });
+  }
+
+  /** Resolves once every change is on screen: at once if no draw (or animation) is pending, else after the next complete draw. */
+  drawn() {
+    return this.drawPending || this.animating ? this.frame() : Promise.resolve();
+  }
+
+  /** Whether a visible canvas's box on screen differs from the box the last draw sized it to. */
+  resized() {
+    return CHARTS.some((id) => {
+      const c = this.ui[id];
+      if (c.closest('[data-panel]').hidden) return false;
+      const r = c.getBoundingClientRect();
+      return this.drawnBoxes.get(c) !== `${r.width}x${r.height}`;
+    });
+  }
+
+  /**
+   * Redraws on any size change: ResizeObserver for layout, a cheap per-frame check for CSS transforms.
+   * A report that leaves every canvas's box as drawn (the first report after observe(), a change of
+   * the shell's height alone) needs no redraw.
+   */
+  observeSize() {
+    const ro = new ResizeObserver(() => { if (this.resized()) this.scheduleDraw(); });
+    ro.observe(this.shell);
+    for (const c of CHARTS) ro.observe(this.ui[c]);
+    let last = 0;
+    const watch = () => {
+      if (!live.has(this)) return;
+      // Hidden (a slide not shown, content-visibility): nothing to size now.
+      if (this.shell.checkVisibility && !this.shell.checkVisibility()) {
+        setTimeout(() => requestAnimationFrame(watch), 250);
+        return;
+      }
+      const r = this.pixelRatio();
+      if (Math.abs(r - last) > 1e-3) { last = r; this.scheduleDraw(); }
+      setTimeout(() => requestAnimationFrame(watch), 250);
+    };
+    watch();
+    const mq = () => {
+      const q = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+      q.addEventListener('change', () => { this.scheduleDraw(); mq(); }, { once: true });
+    };
+    mq();
+  }
+
+  /** Pointer position in CSS pixels of the canvas's own layout (undoes CSS transforms). */
+  local(canvas, e) {
+    const r = canvas.getBoundingClientRect();
+    const sx = canvas.offsetWidth > 0 && r.width > 0 ? canvas.offsetWidth / r.width : 1;
+    const sy = canvas.offsetHeight > 0 && r.height > 0 ? canvas.offsetHeight / r.height : 1;
+    // App multiplies layout pixels by its render scale (dpr × zoom) to get backing pixels.
+    return [(e.clientX - r.left) * sx, (e.clientY - r.top) * sy];
+  }
+};
