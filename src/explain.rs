@@ -460,6 +460,29 @@ pub fn category_shares(categories: &[Option<&'static Category>], att: &Attention
     Some(Shares { kind, rows })
 }
 
+/// Where a share's bar is drawn in its track, as `[left, width]` in
+/// percent of the track: from the left edge for shares, from the middle
+/// (either way) for signed sums. `length` is in `[-1, 1]`.
+///
+/// ```
+/// use din_viz::explain::bar_span;
+/// assert_eq!(bar_span(0.25, false), [0.0, 25.0]);
+/// assert_eq!(bar_span(-0.5, true), [25.0, 25.0]);
+/// assert_eq!(bar_span(0.5, true), [50.0, 25.0]);
+/// ```
+#[must_use]
+pub fn bar_span(length: f64, signed: bool) -> [f64; 2] {
+    let width = length.abs() * if signed { 50.0 } else { 100.0 };
+    let left = if !signed {
+        0.0
+    } else if length < 0.0 {
+        50.0 - width
+    } else {
+        50.0
+    };
+    [left, width]
+}
+
 /// The shares as the readout panel shows them (JSON for the page): a
 /// title, the two column heads, a note, and per row the name, the two
 /// numbers as printed and the two bar lengths in `[-1, 1]` of the row's
@@ -481,6 +504,7 @@ pub fn shares_json(shares: &Shares, lang: Lang) -> serde_json::Value {
         ShareKind::Sums => shares.rows.iter().map(|r| r.attention.abs().max(r.mean)).fold(0.0, f64::max),
     };
     let bar = |v: f64| if scale > 0.0 { (v / scale).clamp(-1.0, 1.0) } else { 0.0 };
+    let signed = shares.kind == ShareKind::Sums;
     let show = |v: f64| match shares.kind {
         ShareKind::Fractions => pct(v),
         ShareKind::Sums => fmt_num(v),
@@ -493,6 +517,7 @@ pub fn shares_json(shares: &Shares, lang: Lang) -> serde_json::Value {
                 "id": r.id, "name": lang.pick(r.en, r.zh), "count": r.count,
                 "attention": show(r.attention), "mean": show(r.mean),
                 "attentionBar": bar(r.attention), "meanBar": bar(r.mean),
+                "attentionSpan": bar_span(bar(r.attention), signed), "meanSpan": bar_span(bar(r.mean), signed),
             })
         })
         .collect();

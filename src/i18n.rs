@@ -130,7 +130,6 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("gen-d-aria", "dimension of the generated items", "生成物品的维度"),
     ("generate", "generate", "生成"),
     ("generated", "generated LastN", "生成的 LastN"),
-    ("generate-bad", "generate: n and d must be whole numbers", "生成：n 和 d 必须是整数"),
     ("gen-note", "Generate a long LastN (up to 10,000 items, d up to 256) of clustered, seeded vectors: long histories as in SIM.", "生成很长的 LastN（最多 10,000 个物品，d 最大 256），向量成簇、由固定种子生成：类似 SIM 中的长序列。"),
     ("inputs-aria", "Inputs", "输入"),
     ("results-aria", "Results", "结果"),

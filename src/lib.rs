@@ -35,11 +35,15 @@
 //!   its drawing with the map's key and labels.
 //! * [`steps`]: the step-through's policy: what each step reveals, the
 //!   products and running sums it draws, the setting it shows; pure.
+//! * [`controls`]: the rules the web shell shows and no longer repeats:
+//!   which settings apply, slider ranges, table cells' short numbers, the
+//!   key, panel and tab lists; pure.
 //! * `web` (wasm32 only): the thin wasm-bindgen layer the page talks to.
 
 pub mod attention;
 pub mod catalogue;
 pub mod clicks;
+pub mod controls;
 pub mod draw;
 pub mod either;
 pub mod errors;

@@ -816,8 +816,8 @@ impl App {
     }
 
     /// How the α of `what` was computed, as JSON `{title, lines}` in the
-    /// current language: `what` is `xK` (LastN item K, 1-based, as
-    /// [`App::map_hit`] names it) or `q`; `null` for anything else.
+    /// current language: `what` is `xK` (LastN item K, 1-based: the name
+    /// the page shows) or `q`; `null` for anything else.
     #[wasm_bindgen(js_name = explainJson)]
     pub fn explain_json(&self, what: &str) -> String {
         let e = match what {
@@ -1433,27 +1433,33 @@ impl App {
             .map_or(-1.0, |i| i as f64)
     }
 
-    /// What is under the pointer at CSS position (x, y) of the map: "q",
-    /// "x3" (1-based), or "" for nothing.
+    /// The LastN item under the pointer at CSS position (x, y) of the map,
+    /// 0-based (as [`App::bars_hit`] and [`App::qkv_hit`]), or -1 for none
+    /// (q under the pointer: -1 here, true from [`App::map_hit_query`]).
     #[wasm_bindgen(js_name = mapHit)]
-    pub fn map_hit(&self, x_css: f64, y_css: f64) -> String {
+    pub fn map_hit(&self, x_css: f64, y_css: f64) -> f64 {
         match self.hit(x_css, y_css) {
-            Some(Target::Query) => "q".to_owned(),
-            Some(Target::Item(i)) => format!("x{}", i + 1),
-            None => String::new(),
+            Some(Target::Item(i)) => i as f64,
+            _ => -1.0,
         }
+    }
+
+    /// Whether q is under the pointer at CSS position (x, y) of the map.
+    #[wasm_bindgen(js_name = mapHitQuery)]
+    pub fn map_hit_query(&self, x_css: f64, y_css: f64) -> bool {
+        matches!(self.hit(x_css, y_css), Some(Target::Query))
     }
 
     /// Starts a drag at CSS position (x, y) of the map if it hits q or an
     /// item; freezes the projection until [`App::map_pointer_up`]. Returns
-    /// what was grabbed, as [`App::map_hit`] does.
+    /// whether something was grabbed.
     #[wasm_bindgen(js_name = mapPointerDown)]
-    pub fn map_pointer_down(&mut self, x_css: f64, y_css: f64) -> String {
+    pub fn map_pointer_down(&mut self, x_css: f64, y_css: f64) -> bool {
         let target = self.hit(x_css, y_css);
         if let (Some(target), Some(lay)) = (target, self.map_layout.as_ref()) {
             self.drag = Some(Drag { target, basis: self.basis.clone(), view: lay.view });
         }
-        self.map_hit(x_css, y_css)
+        target.is_some()
     }
 
     /// Moves the dragged vector so that its projection is under the pointer
@@ -2214,6 +2220,10 @@ fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {
         )),
     }
 }
+
+// The rules the shell (www/) used to repeat, exported (issue 12).
+#[path = "web_shell.rs"]
+mod shell;
 
 /// Draws nothing and panics: exists only in builds with the `panic-trigger`
 /// feature, so tests can prove the page reports a panic.

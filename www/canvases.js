@@ -4,12 +4,11 @@
 // when a box or the pixel ratio changes, and maps pointer positions to the
 // canvas's own CSS pixels. Which panels are visible is the view's.
 //
-// May depend on: util.js (CHARTS), wasm.js (poisoned, live); the widget
+// May depend on: wasm.js (coreLists, poisoned, live); the widget
 // core (this.app, ui, shell, guard, say, checkSettled), lecture.js
 // (lectureFills, sizeLecturePanels), tip.js (placeTip).
 
-import { CHARTS } from './util.js';
-import { live, poisoned } from './wasm.js';
+import { coreLists, live, poisoned } from './wasm.js';
 
 export const Canvases = (Base) => class extends Base {
   // ------------------------------------------------------------ drawing
@@ -82,7 +81,7 @@ export const Canvases = (Base) => class extends Base {
 
   /** Whether a visible canvas's box on screen differs from the box the last draw sized it to. */
   resized() {
-    return CHARTS.some((id) => {
+    return coreLists().charts.some((id) => {
       const c = this.ui[id];
       if (c.closest('[data-panel]').hidden) return false;
       const r = c.getBoundingClientRect();
@@ -98,7 +97,7 @@ export const Canvases = (Base) => class extends Base {
   observeSize() {
     const ro = new ResizeObserver(() => { if (this.resized()) this.scheduleDraw(); });
     ro.observe(this.shell);
-    for (const c of CHARTS) ro.observe(this.ui[c]);
+    for (const c of coreLists().charts) ro.observe(this.ui[c]);
     let last = 0;
     const watch = () => {
       if (!live.has(this)) return;

@@ -80,14 +80,14 @@ export const Caption = (Base) => class extends Base {
       return e;
     };
     const signed = sh.kind === 'sums';
-    const bar = (value, length, cls) => {
+    // Each bar's place in its track ([left, width] in %) is the core's (explain::bar_span).
+    const bar = (value, [left, width], cls) => {
       const cell = el('span', `sh-cell ${cls}`, undefined, 'cell');
       const track = el('span', 'sh-bar');
       track.toggleAttribute('data-signed', signed);
       const fill = el('i');
-      const w = Math.abs(length) * (signed ? 50 : 100);
-      fill.style.width = `${w}%`;
-      fill.style.left = signed ? (length < 0 ? `${50 - w}%` : '50%') : '0';
+      fill.style.width = `${width}%`;
+      fill.style.left = `${left}%`;
       track.append(fill);
       cell.append(track, el('span', 'sh-num', value));
       return cell;
@@ -97,7 +97,7 @@ export const Caption = (Base) => class extends Base {
     const rows = sh.rows.map((r) => {
       const row = el('div', 'sh-row', undefined, 'row');
       row.dataset.id = r.id;
-      row.append(el('span', 'sh-name', r.name, 'rowheader'), bar(r.attention, r.attentionBar, 'att'), bar(r.mean, r.meanBar, 'mean'));
+      row.append(el('span', 'sh-name', r.name, 'rowheader'), bar(r.attention, r.attentionSpan, 'att'), bar(r.mean, r.meanSpan, 'mean'));
       return row;
     });
     ui.shares.dataset.kind = sh.kind;

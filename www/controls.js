@@ -82,9 +82,10 @@ export const Controls = (Base) => class extends Base {
 
   /** Puts the scene's numbers into every control except `except` (the one being used). */
   syncControls(except) {
-    const { ui, app, table } = this;
+    const { ui, app } = this;
     const s = JSON.parse(this.guard(() => app.summaryJson()));
-    const r = JSON.parse(this.guard(() => app.normsJson()));
+    // Which settings apply, their notes and q's slider ranges: the core's rules (controls::controls_json).
+    const c = JSON.parse(this.guard(() => app.controlsJson()));
     const d = s.query.length;
     const queryTexts = ui.query.querySelectorAll('input[type=text]');
     const queryRanges = ui.query.querySelectorAll('input[type=range]');
@@ -93,7 +94,7 @@ export const Controls = (Base) => class extends Base {
     const put = (el, prop, value) => { if (el[prop] !== value) el[prop] = value; };
     for (let k = 0; k < d && k < queryRanges.length; k++) {
       const v = s.query[k];
-      const lim = String(Math.max(2, Math.ceil(Math.abs(v))));
+      const lim = String(c.queryRange[k]);
       const range = queryRanges[k];
       put(range, 'min', `-${lim}`);
       put(range, 'max', lim);
@@ -103,37 +104,34 @@ export const Controls = (Base) => class extends Base {
     this.syncTable(except);
     ui.similarity.value = s.similarity;
     ui.normalization.value = s.normalization;
-    const unit = JSON.parse(this.guard(() => app.unitStatus()));
-    const usesUnit = s.similarity === 'unit' || s.similarity === 'authors';
-    for (const v of ['unit', 'authors']) ui.similarity.querySelector(`option[value="${v}"]`).disabled = !unit.ok;
+    for (const [v, ok] of Object.entries(c.similarityOptions)) ui.similarity.querySelector(`option[value="${v}"]`).disabled = !ok;
     // Every formula and note here comes from the Rust core (explain::settings_texts).
-    const texts = JSON.parse(this.guard(() => app.settingsTextsJson()));
-    ui.normNone.textContent = texts.normNone;
-    ui.weightRow.hidden = s.similarity !== 'unit';
+    ui.normNone.textContent = c.normalization.noneText;
+    ui.weightRow.hidden = !c.weight.shown;
     ui.weight.value = s.weight;
-    ui.weight.disabled = s.normalization === 'softmax';
-    ui.weightNote.textContent = texts.weightNote;
-    ui.weightNote.hidden = ui.weightRow.hidden || !texts.weightNote;
-    ui.unitNote.textContent = !unit.ok ? unit.reason : texts.unitNote;
+    ui.weight.disabled = !c.weight.enabled;
+    ui.weightNote.textContent = c.weight.note;
+    ui.weightNote.hidden = !c.weight.shown || !c.weight.note;
+    ui.unitNote.textContent = c.unitNote;
     ui.unitNote.hidden = !ui.unitNote.textContent;
-    ui.activationRow.hidden = !usesUnit;
+    ui.activationRow.hidden = !c.activation.shown;
     ui.activation.value = s.activation;
-    ui.maxlenRow.hidden = s.similarity !== 'authors';
-    ui.normalization.disabled = s.similarity === 'authors';
-    if (ui.maxlen !== except && ui.maxlen.getAttribute('aria-invalid') !== 'true') ui.maxlen.value = String(unit.paddedLen);
-    ui.padded.textContent = `${unit.padded} ${this.t('padded')}`;
+    ui.maxlenRow.hidden = !c.maxLen.shown;
+    ui.normalization.disabled = !c.normalization.enabled;
+    if (ui.maxlen !== except && ui.maxlen.getAttribute('aria-invalid') !== 'true') ui.maxlen.value = String(c.maxLen.value);
+    ui.padded.textContent = `${c.maxLen.padded} ${this.t('padded')}`;
     const tText = ui.temperatureText;
     if (tText !== except && tText.getAttribute('aria-invalid') !== 'true') tText.value = String(s.temperature);
     if (ui.temperatureRange !== except) ui.temperatureRange.value = String(s.temperature);
-    const soft = s.normalization === 'softmax' && s.similarity !== 'authors';
-    tText.disabled = !soft;
-    ui.temperatureRange.disabled = !soft;
-    ui.tempNote.textContent = texts.tempNote;
+    tText.disabled = !c.temperature.enabled;
+    ui.temperatureRange.disabled = !c.temperature.enabled;
+    ui.tempNote.textContent = c.temperature.note;
     if (ui.dim !== except) ui.dim.value = String(d);
-    // While the step-through is on, the readout shows what it has revealed.
-    ui.alphaSum.textContent = r.shown.alphaSum ? num(r.alphaSum) : '?';
-    ui.pooledNorm.textContent = r.shown.results ? num(r.pooledNorm) : '?';
-    ui.meanNorm.textContent = r.shown.results ? num(r.meanNorm) : '?';
+    // The readout's numbers as the charts write them; "?" until the step-through reveals them.
+    const r = JSON.parse(this.guard(() => app.readoutJson()));
+    ui.alphaSum.textContent = r.alphaSum;
+    ui.pooledNorm.textContent = r.pooledNorm;
+    ui.meanNorm.textContent = r.meanNorm;
     ui.readoutNote.textContent = r.note;
     ui.readoutNote.hidden = !r.note;
     ui.colorsNote.hidden = !this.guard(() => app.colorsRepeat());
@@ -201,4 +199,3 @@ export const Controls = (Base) => class extends Base {
   }
 };
 
-const num = (v) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(3));

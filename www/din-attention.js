@@ -12,23 +12,32 @@
 // fires `din-change` (detail: the state) whenever its state changes.
 // Several elements on one page are independent: one wasm module, separate
 // state and canvases, each in its own shadow root.
+//
+// Which attributes are URL keys is the core's list (urlstate::KEYS, through
+// coreLists()), known once the wasm module is loaded: the element watches
+// its attributes with a MutationObserver and, until the widget has started,
+// keeps the changes to apply them then.
+//
+// May depend on: widget.js (createWidget, ready, coreLists).
 
-import { createWidget } from './widget.js';
+import { createWidget, ready, coreLists } from './widget.js';
 
-const KEYS = ['v', 'scene', 'd', 'n', 'candidate', 'q', 'x', 'similarity', 'normalization', 'temperature', 'activation', 'weight',
-  'maxlen', 'step', 'lang', 'theme', 'font', 'panels', 'embed', 'density', 'placement', 'view', 'tab'];
+/** The link's keys, which are the element's attributes (after ready()). */
+const urlKeys = () => coreLists().url;
 
 /** One attribute value in URL form: only the characters that would end a parameter are escaped. */
 const escapeValue = (v) => v.replace(/%/g, '%25').replace(/&/g, '%26').replace(/#/g, '%23');
 
 export class DinAttention extends HTMLElement {
-  static get observedAttributes() { return KEYS; }
-
   constructor() {
     super();
     this.attachShadow({ mode: 'open' });
     this.widget = null;
-    this.pending = null;
+    // Attributes changed before the widget started: [name, value] in order.
+    this.pending = [];
+    // Every attribute change, in the order made; what is not a URL key is ignored.
+    this.observer = new MutationObserver((records) => this.changes(records));
+    this.observer.observe(this, { attributes: true, attributeOldValue: true });
     this.ready = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject; });
     // A failed start is shown in the element; `ready` still rejects for
     // whoever awaits it, but is never an unhandled rejection.
@@ -36,13 +45,17 @@ export class DinAttention extends HTMLElement {
   }
 
   params() {
-    return KEYS.filter((k) => this.hasAttribute(k)).map((k) => `${k}=${escapeValue(this.getAttribute(k))}`).join('&');
+    return urlKeys().filter((k) => this.hasAttribute(k)).map((k) => `${k}=${escapeValue(this.getAttribute(k))}`).join('&');
   }
 
   async connectedCallback() {
     if (this.widget || this.starting) return;
     this.starting = true;
     try {
+      await ready();
+      // The attributes as they are now are the start (params() below); later changes apply after it.
+      this.observer.takeRecords();
+      this.pending = [];
       const api = await createWidget(this.shadowRoot, {
         // Embedded by default (no page chrome); embed="0" shows the toolbar.
         params: `embed=1&${this.params()}`,
@@ -53,7 +66,10 @@ export class DinAttention extends HTMLElement {
       for (const k of Object.keys(api)) if (!(k in this) && k !== '_widget' && k !== 'root') this[k] = api[k];
       this.setAttribute('data-ready', 'true');
       this.resolveReady(api);
-      if (this.pending) { const p = this.pending; this.pending = null; api.applyParams(p); }
+      const changes = this.pending;
+      this.pending = [];
+      const text = changes.filter(([name]) => urlKeys().includes(name)).map(([name, value]) => `${name}=${escapeValue(value)}`).join('&');
+      if (text) api.applyParams(text);
     } catch (e) {
       const p = document.createElement('p');
       p.setAttribute('role', 'alert');
@@ -64,12 +80,15 @@ export class DinAttention extends HTMLElement {
     }
   }
 
-  attributeChangedCallback(name, old, value) {
-    if (old === value) return;
-    const text = value === null ? '' : `${name}=${escapeValue(value)}`;
-    if (!text) return;
-    if (this.widget) this.widget.applyParams(text);
-    else this.pending = this.pending ? `${this.pending}&${text}` : text;
+  changes(records) {
+    for (const r of records) this.attributeChanged(r.attributeName, r.oldValue, this.getAttribute(r.attributeName));
+  }
+
+  /** An attribute changed: a URL key applies at once (or once the widget has started); a removed one is ignored. */
+  attributeChanged(name, old, value) {
+    if (old === value || value === null) return;
+    if (!this.widget) { this.pending.push([name, value]); return; }
+    if (urlKeys().includes(name)) this.widget.applyParams(`${name}=${escapeValue(value)}`);
   }
 
   changed(burst) {

@@ -67,9 +67,8 @@ export const Io = (Base) => class extends Base {
     for (const f of list) if (!this.edit(null, () => this.app.checkImportSize(f.name, f.size))) return false;
     const texts = await Promise.all(list.map((f) => f.text()));
     if (list.length === 2) {
-      const isMeta = (f) => /meta/i.test(f.name);
-      const [vi, mi] = isMeta(list[0]) ? [1, 0] : [0, 1];
-      const note = this.edit(null, () => this.app.importProjector(texts[vi], texts[mi]), { rebuild: true, commit: true });
+      // The core tells vectors.tsv from metadata.tsv by their names.
+      const note = this.edit(null, () => this.app.importProjectorFiles(list[0].name, texts[0], list[1].name, texts[1]), { rebuild: true, commit: true });
       if (typeof note === 'string') this.say(note);
       return note;
     }

@@ -60,7 +60,6 @@ export const Keys = (Base) => class extends Base {
   }
 };
 
-
 /**
  * The origin of the page that embeds this frame, so that keys are posted
  * to it only: `location.ancestorOrigins` (Chromium, Safari) or the

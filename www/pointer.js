@@ -83,9 +83,10 @@ export const Pointer = (Base) => class extends Base {
       if (this.guard(() => app.isDragging())) {
         edit(null, () => app.mapPointerMove(x, y), { burst: true });
       } else if (e.pointerType === 'mouse' || e.pointerType === 'pen') {
-        const hit = this.guard(() => app.mapHit(x, y));
+        const i = this.guard(() => app.mapHit(x, y));
+        const hit = mapTarget(i, this.guard(() => app.mapHitQuery(x, y)));
         ui.map.style.cursor = hit ? 'grab' : 'default';
-        this.guard(() => app.setHighlight(hit.startsWith('x') ? Number(hit.slice(1)) - 1 : -1));
+        this.guard(() => app.setHighlight(i));
         this.scheduleDraw();
         if (hit) this.showTip(ui.map, hit, [x, y]);
         else if (this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
@@ -98,7 +99,7 @@ export const Pointer = (Base) => class extends Base {
         this.tapStart = null;
         if (moved < 10) {
           const [x, y] = this.local(ui.map, e);
-          const hit = this.guard(() => app.mapHit(x, y));
+          const hit = mapTarget(this.guard(() => app.mapHit(x, y)), this.guard(() => app.mapHitQuery(x, y)));
           if (hit) this.showTip(ui.map, hit, [x, y]);
           else this.hideTip();
         }
@@ -125,3 +126,9 @@ export const Pointer = (Base) => class extends Base {
     });
   }
 };
+
+/** The explanation's name of what is under the pointer on the map: "q", "xK" (the item's name on the page) or "" for nothing. */
+function mapTarget(item, query) {
+  if (query) return 'q';
+  return item >= 0 ? `x${item + 1}` : '';
+}

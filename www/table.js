@@ -36,6 +36,7 @@ export const Table = (Base) => class extends Base {
     if (table.count > 0 && itemsVersion !== table.version) {
       table.version = itemsVersion;
       const items = JSON.parse(this.guard(() => app.itemsJson(table.first, table.count)));
+      const shorts = JSON.parse(this.guard(() => app.cellTextsJson(table.first, table.count)));
       const rows = ui.itemsBody.querySelectorAll('tr:not(.spacer)');
       items.forEach((item, j) => {
         const row = rows[j];
@@ -46,7 +47,7 @@ export const Table = (Base) => class extends Base {
         if (inputs[0] !== except) put(inputs[0], 'value', item.label);
         item.vector.forEach((v, k) => {
           const inp = inputs[k + 1];
-          if (inp && inp !== except && inp.getAttribute('aria-invalid') !== 'true') showCell(inp, v, inp === document.activeElement);
+          if (inp && inp !== except && inp.getAttribute('aria-invalid') !== 'true') showCell(inp, v, shorts[j][k], inp === document.activeElement);
         });
       });
       this.syncNumberFields();
@@ -56,7 +57,7 @@ export const Table = (Base) => class extends Base {
   // The table renders only the rows in view (plus a margin), so a LastN of
   // 10,000 items keeps a few dozen rows in the DOM; spacer rows keep the
   // scroll height true. Rows are a fixed height (CSS: 36 px).
-  buildRow(i, item, d, color) {
+  buildRow(i, item, short, d, color) {
     const { app } = this;
     const tr = document.createElement('tr');
     tr.dataset.i = String(i);
@@ -109,7 +110,7 @@ export const Table = (Base) => class extends Base {
       inp.autocomplete = 'off';
       inp.spellcheck = false;
       inp.className = 'num';
-      showCell(inp, item.vector[k], false);
+      showCell(inp, item.vector[k], short[k], false);
       inp.setAttribute('aria-label', `x${i + 1} ${this.t('item-component')} ${k + 1}`);
       // Focus shows the exact value for editing; leaving shows the short form again.
       inp.addEventListener('focus', () => {
@@ -123,7 +124,8 @@ export const Table = (Base) => class extends Base {
       inp.addEventListener('blur', () => {
         if (inp.getAttribute('aria-invalid') === 'true') { this.revertIfInvalid(inp); return; }
         const now = JSON.parse(this.guard(() => app.itemsJson(i, 1)))[0];
-        if (now) showCell(inp, now.vector[k], false);
+        const short = JSON.parse(this.guard(() => app.cellTextsJson(i, 1)))[0];
+        if (now && short) showCell(inp, now.vector[k], short[k], false);
       });
       td.append(inp);
       tr.append(td);
@@ -165,7 +167,8 @@ export const Table = (Base) => class extends Base {
     table.count = count;
     table.version = -1;
     const items = JSON.parse(this.guard(() => this.app.itemsJson(start, count)));
-    const rows = items.map((item, j) => this.buildRow(start + j, item, table.d, this.guard(() => this.app.itemColor(start + j))));
+    const shorts = JSON.parse(this.guard(() => this.app.cellTextsJson(start, count)));
+    const rows = items.map((item, j) => this.buildRow(start + j, item, shorts[j], table.d, this.guard(() => this.app.itemColor(start + j))));
     const below = table.n - start - items.length;
     ui.itemsBody.replaceChildren(...(start > 0 ? [this.spacer(start)] : []), ...rows, ...(below > 0 ? [this.spacer(below)] : []));
     this.syncNumberFields();
@@ -190,7 +193,6 @@ export const Table = (Base) => class extends Base {
     if (ui.roundedNote.hidden === rounded) ui.roundedNote.hidden = !rounded;
   }
 
-
   /** Every visible table row's colour swatch, from the item's colour id in the current theme. */
   syncSwatches() {
     const rows = this.ui.itemsBody.querySelectorAll('tr:not(.spacer)');
@@ -213,15 +215,8 @@ export const Table = (Base) => class extends Base {
     ui.dimMinus.addEventListener('click', () => setDim(String(this.table.d - 1), null));
     ui.dimPlus.addEventListener('click', () => setDim(String(this.table.d + 1), null));
     ui.itemsBody.closest('.table-wrap').addEventListener('scroll', () => { if (this.table.n > 0) this.renderRows(); }, { passive: true });
-    ui.generate.addEventListener('click', () => {
-      const n = Number(ui.genN.value);
-      const d = Number(ui.genD.value);
-      const ok = Number.isInteger(n) && Number.isInteger(d);
-      edit(ui.genN, () => {
-        if (!ok) throw new Error(this.t('generate-bad'));
-        return app.generate(n, d);
-      }, { rebuild: true, commit: true });
-    });
+    // The core reads the two fields' text (whole numbers, in range).
+    ui.generate.addEventListener('click', () => edit(ui.genN, () => app.generateText(ui.genN.value, ui.genD.value), { rebuild: true, commit: true }));
     ui.addItem.addEventListener('click', () => {
       if (edit(null, () => app.addItem(), { rebuild: true, commit: true })) {
         const wrap = ui.itemsBody.closest('.table-wrap');
@@ -236,24 +231,16 @@ export const Table = (Base) => class extends Base {
 
 /**
  * A LastN table cell shows a short form of its number (at most 6
- * characters: 3 decimals below 1, then 2, 1, 0) so that the text fits the field: a field whose text overflows is
- * a scroll container, and a few thousand of them made Chromium's compositor
- * spend ~45 ms on every edit of q at n = 1,000, d = 64. The exact value is
- * kept in data-exact and shown while the field has focus.
+ * characters, written by the core: controls::cell_text) so that the text
+ * fits the field: a field whose text overflows is a scroll container, and a
+ * few thousand of them made Chromium's compositor spend ~45 ms on every
+ * edit of q at n = 1,000, d = 64. The exact value is kept in data-exact and
+ * shown while the field has focus.
  */
-function cellText(v) {
-  const exact = String(v);
-  if (exact.length <= 6) return exact;
-  const a = Math.abs(v);
-  if (a >= 1000 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
-  const digits = a < 1 ? 3 : a < 10 ? 2 : a < 100 ? 1 : 0;
-  return String(Number(v.toFixed(digits)));
-}
-
-function showCell(inp, v, focused) {
+function showCell(inp, v, short, focused) {
   const exact = String(v);
   if (inp.dataset.exact !== exact) inp.dataset.exact = exact;
-  const shown = focused ? exact : cellText(v);
+  const shown = focused ? exact : short;
   if (inp.value !== shown) inp.value = shown;
   inp.classList.toggle('rounded', shown !== exact);
 }

@@ -1,10 +1,9 @@
-// util.js — small helpers the widget's modules share: the lists of keys and
-// charts the shell handles, JSON text for the core, and whether a key event
-// belongs to a field. No state, no DOM of its own, no wasm.
+// util.js — small helpers the widget's modules share: the step keys, JSON
+// text for the core, and whether a key event belongs to a field. No state,
+// no DOM of its own, no wasm.
 //
 // May depend on: nothing.
 
-export const CHARTS = ['bars', 'map', 'heatmap', 'steps', 'unit', 'qkv', 'towers'];
 export const KEYS_NEXT = ['ArrowRight', ' ', 'PageDown'];
 export const KEYS_PREV = ['ArrowLeft', 'PageUp'];
 

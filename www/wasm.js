@@ -1,11 +1,11 @@
 // wasm.js — loading the WebAssembly module, once per page, and naming what
 // failed (an HTTP error, a stalled download) in English and Chinese. It also
-// keeps the set of live widgets, so that a Rust panic (the glue's
+// keeps the set of live widgets, gives the core's lists of keys and panels, so that a Rust panic (the glue's
 // `din-panic` event) shows the overlay in every widget of the page.
 //
 // May depend on: the generated pkg/din_viz.js only. No DOM of the widget.
 
-import init from '../pkg/din_viz.js';
+import init, { keysJson } from '../pkg/din_viz.js';
 
 let wasmSource;
 let wasmReady = null;
@@ -103,6 +103,18 @@ function fetchWasm(url) {
     return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });
   })();
   return { response, error: () => error };
+}
+
+let lists = null;
+
+/**
+ * The core's lists (controls::keys_json): `url` (the link's keys, which are
+ * the element's attributes), `panels`, `charts` (the panels that are a
+ * canvas) and `tabs`. Only once ready() has resolved.
+ */
+export function coreLists() {
+  if (!lists) lists = JSON.parse(keysJson());
+  return lists;
 }
 
 // A Rust panic poisons the module for every widget: each shows the overlay.

@@ -16,8 +16,8 @@
 
 import { App } from '../pkg/din_viz.js';
 import { TEMPLATE } from './template.js';
-import { ready, poisoned, live } from './wasm.js';
-import { CHARTS, toJson } from './util.js';
+import { ready, poisoned, live, coreLists } from './wasm.js';
+import { toJson } from './util.js';
 import { Alt } from './alt.js';
 import { Canvases } from './canvases.js';
 import { Caption } from './caption.js';
@@ -30,7 +30,7 @@ import { Steps } from './steps.js';
 import { Table } from './table.js';
 import { Tip } from './tip.js';
 
-export { setWasmSource, ready, WASM_STALL_SECONDS } from './wasm.js';
+export { setWasmSource, ready, coreLists, WASM_STALL_SECONDS } from './wasm.js';
 
 let stylesheet = null;
 /** CSS text for shadow roots (the bundles set it; the page links widget.css). */
@@ -116,7 +116,6 @@ class WidgetCore {
       this.ui[id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = $(id);
     }
   }
-
 
   // ------------------------------------------------------------ start
 
@@ -308,7 +307,7 @@ class WidgetCore {
       el.hidden = !order.has(p);
       el.style.order = order.has(p) ? String(order.get(p)) : '';
     }
-    const charts = v.panels.filter((p) => CHARTS.includes(p) || p === 'readout');
+    const charts = v.panels.filter((p) => coreLists().charts.includes(p) || p === 'readout');
     shell.dataset.charts = String(charts.length);
     shell.toggleAttribute('data-no-controls', !order.has('controls'));
     ui.density.checked = v.density;
@@ -416,19 +415,16 @@ class WidgetCore {
     return r.ok ? r.text : null;
   }
 
-  undo() {
-    this.stopSumAnimation();
-    clearTimeout(this.commitTimer);
-    this.commitPending = false;
-    if (this.guard(() => this.app.undo())) { this.rebuild(); this.syncHistory(); return true; }
-    return false;
-  }
+  undo() { return this.travel(() => this.app.undo()); }
 
-  redo() {
+  redo() { return this.travel(() => this.app.redo()); }
+
+  /** One undo or redo step (`move` says whether there was one); the commit a burst of edits was waiting for is cancelled. */
+  travel(move) {
     this.stopSumAnimation();
     clearTimeout(this.commitTimer);
     this.commitPending = false;
-    if (this.guard(() => this.app.redo())) { this.rebuild(); this.syncHistory(); return true; }
+    if (this.guard(move)) { this.rebuild(); this.syncHistory(); return true; }
     return false;
   }
 
