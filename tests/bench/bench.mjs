@@ -35,7 +35,7 @@
 // `panels=controls,bars` to time one panel).
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -170,7 +170,8 @@ async function openPage({ initScript = null } = {}) {
 function payload() {
   const files = {
     wasm: ['pkg/din_viz_bg.wasm'],
-    js: ['pkg/din_viz.js', 'www/app.js', 'www/widget.js', 'www/template.js'],
+    // The page's modules: every www/*.js but the element and the one-file builds' set-up.
+    js: ['pkg/din_viz.js', ...readdirSync(path.join(ROOT, 'www')).filter((f) => f.endsWith('.js') && !['din-attention.js', 'dist-setup.js'].includes(f)).sort().map((f) => `www/${f}`)],
     html: ['www/index.html'],
     css: ['www/widget.css', 'www/style.css'],
   };
@@ -549,7 +550,7 @@ function buildRows(r) {
     const p = r.payload;
     const pr = (label, x) => row(`payload: ${label}`, `${kb(x.raw)} raw, ${kb(x.gzip)} gzip`);
     pr('wasm (pkg/din_viz_bg.wasm)', p.wasm);
-    pr('JS (pkg/din_viz.js + www/app.js, widget.js, template.js)', p.js);
+    pr('JS (pkg/din_viz.js + the page\'s www/*.js modules)', p.js);
     pr('HTML (www/index.html)', p.html);
     pr('CSS (www/widget.css + style.css)', p.css);
     row('payload: total gzip (wasm + JS + HTML + CSS)', `${kb(p.total.gzip)} (raw ${kb(p.total.raw)})`, '≤ 150 KB', verdict(p.total.gzip, 150 * KB));
