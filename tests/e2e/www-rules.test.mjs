@@ -10,7 +10,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveAndLaunch, openWatchedPage, checkPage } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage, watchContext } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1, locale: 'en-US' };
 
@@ -104,8 +104,13 @@ pageTest('the Embedding Projector\'s two files import in either order (the core 
 });
 
 test('<din-attention>: the attributes are the core\'s URL keys, including those set before the widget started; others are ignored', async () => {
-  await checkPage(await openWatchedPage(browser, `${root}www/examples/element/index.html`, DESKTOP), async (page) => {
-    await page.waitForFunction(() => document.getElementById('left')?.hasAttribute('data-ready'));
+  const context = await browser.newContext(DESKTOP);
+  const problems = [];
+  await watchContext(context, problems);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${root}www/examples/element/index.html`);
+    await page.waitForFunction(() => document.querySelectorAll('din-attention[data-ready]').length >= 2);
     await page.evaluate(() => {
       const el = document.createElement('din-attention');
       el.id = 'late';
@@ -119,11 +124,14 @@ test('<din-attention>: the attributes are the core\'s URL keys, including those 
     });
     await page.waitForFunction(() => document.getElementById('late').hasAttribute('data-ready') && document.getElementById('late').state.candidate === 'news');
     await page.evaluate(() => document.getElementById('late').settled());
-    const message = await page.evaluate(() => document.getElementById('late').shadowRoot.querySelector('#message').textContent);
-    assert.equal(message, '', 'attributes that are not URL keys make no message');
+    const message = () => page.evaluate(() => document.getElementById('late').shadowRoot.querySelector('#message').textContent);
+    assert.equal(await message(), '', 'attributes that are not URL keys make no message');
     // A later attribute applies; a later non-key attribute is ignored.
     await page.evaluate(() => { const el = document.getElementById('late'); el.setAttribute('lang', 'zh'); el.setAttribute('aria-label', 'x'); });
     await page.waitForFunction(() => document.getElementById('late').state.lang === 'zh');
-    assert.equal(await page.evaluate(() => document.getElementById('late').shadowRoot.querySelector('#message').textContent), '');
-  });
+    assert.equal(await message(), '');
+    assert.deepEqual(problems, [], 'no console error or page error');
+  } finally {
+    await context.close();
+  }
 });
