@@ -3,7 +3,7 @@
 //! returned values, on the JS errors thrown, and on canvas pixels.
 #![cfg(target_arch = "wasm32")]
 
-use din_viz::draw::{item_color, POOLED_COLOR, QUERY_COLOR};
+use din_draw::draw::{item_color, POOLED_COLOR, QUERY_COLOR};
 use din_viz::web::{attend, App};
 use plotters::style::RGBColor;
 use wasm_bindgen::{JsCast, JsValue};
@@ -239,7 +239,7 @@ fn captions_shares_weight_form_and_explanations_come_from_the_numbers() {
     assert!(c["lines"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("keeps the food interest")), "{c}");
     let e = json(&a.explain_json("x1"));
     let last = e["lines"].as_array().unwrap().last().unwrap().as_str().unwrap().to_owned();
-    assert!(last.contains(&din_viz::explain::fmt_num(alpha[0])), "{last}");
+    assert!(last.contains(&din_core::explain::fmt_num(alpha[0])), "{last}");
     assert_eq!(a.explain_json("x99"), "null");
     assert_eq!(a.explain_json("nope"), "null");
     assert_eq!(json(&a.explain_json("q"))["title"], "q, the candidate item");

@@ -51,7 +51,7 @@ impl FromStr for Similarity {
     /// Parses `dot`, `cosine` or `scaled_dot`.
     ///
     /// ```
-    /// use din_viz::attention::Similarity;
+    /// use din_core::attention::Similarity;
     /// assert_eq!("cosine".parse::<Similarity>().unwrap(), Similarity::Cosine);
     /// assert!("euclid".parse::<Similarity>().is_err());
     /// ```
@@ -98,7 +98,7 @@ impl FromStr for Normalization {
     /// Parses `none` or `softmax`.
     ///
     /// ```
-    /// use din_viz::attention::Normalization;
+    /// use din_core::attention::Normalization;
     /// assert_eq!("softmax".parse::<Normalization>().unwrap(), Normalization::Softmax);
     /// assert!("sparsemax".parse::<Normalization>().is_err());
     /// ```
@@ -209,7 +209,7 @@ fn check_finite(what: &'static str, xs: &[f64]) -> Result<(), AttentionError> {
 /// `1e300` have a finite norm whenever the true norm is representable.
 ///
 /// ```
-/// use din_viz::attention::norm;
+/// use din_core::attention::norm;
 /// assert_eq!(norm(&[3.0, 4.0]), 5.0);
 /// assert_eq!(norm(&[3e300, 4e300]), 5e300);
 /// assert_eq!(norm(&[]), 0.0);
@@ -239,7 +239,7 @@ pub fn norm(v: &[f64]) -> f64 {
 /// product is too large for `f64` (e.g. two vectors of `1e200`).
 ///
 /// ```
-/// use din_viz::attention::{similarities, Similarity};
+/// use din_core::attention::{similarities, Similarity};
 /// let q = [1.0, 0.0];
 /// let keys = [2.0, 0.0, 0.0, 3.0]; // x_1 = (2, 0), x_2 = (0, 3)
 /// assert_eq!(similarities(&q, &keys, Similarity::Dot).unwrap(), vec![2.0, 0.0]);
@@ -326,7 +326,7 @@ fn check_shapes(query: &[f64], keys: &[f64]) -> Result<usize, AttentionError> {
 /// [`AttentionError::Overflow`] when `s_i / T` is infinite (a tiny `T`).
 ///
 /// ```
-/// use din_viz::attention::softmax;
+/// use din_core::attention::softmax;
 /// let a = softmax(&[0.0, 0.0], 1.0).unwrap();
 /// assert_eq!(a, vec![0.5, 0.5]);
 /// let a = softmax(&[1e300, 0.0], 1.0).unwrap();
@@ -362,7 +362,7 @@ pub fn softmax(scores: &[f64], temperature: f64) -> Result<Vec<f64>, AttentionEr
 /// Weighted sum `sum_i w_i x_i` of the rows of `keys` (each of length `d`).
 ///
 /// ```
-/// use din_viz::attention::weighted_sum;
+/// use din_core::attention::weighted_sum;
 /// let keys = [1.0, 0.0, 0.0, 2.0];
 /// assert_eq!(weighted_sum(&keys, 2, &[0.5, 0.25]), vec![0.5, 0.5]);
 /// ```
@@ -387,7 +387,7 @@ pub fn weighted_sum(keys: &[f64], d: usize, weights: &[f64]) -> Vec<f64> {
 /// Computed as `sum_i (x_i / n)` so it stays finite for entries near `f64::MAX`.
 ///
 /// ```
-/// use din_viz::attention::mean;
+/// use din_core::attention::mean;
 /// assert_eq!(mean(&[1.0, 2.0, 3.0, 4.0], 2), vec![2.0, 3.0]);
 /// assert_eq!(mean(&[], 3), vec![0.0, 0.0, 0.0]);
 /// ```
@@ -416,7 +416,7 @@ pub fn mean(keys: &[f64], d: usize) -> Vec<f64> {
 /// is too large to represent: every `Ok` result is finite.
 ///
 /// ```
-/// use din_viz::attention::{attend, Normalization, Similarity};
+/// use din_core::attention::{attend, Normalization, Similarity};
 /// // q matches x_1 exactly and is orthogonal to x_2.
 /// let q = [1.0, 0.0];
 /// let keys = [1.0, 0.0, 0.0, 1.0];
@@ -461,7 +461,7 @@ pub fn attend(
 /// for every such ranking keeps a single copy of the sort in the wasm module.
 ///
 /// ```
-/// use din_viz::attention::descending_order;
+/// use din_core::attention::descending_order;
 /// assert_eq!(descending_order(&[0.2, 0.5, 0.2, 0.1]), vec![1, 0, 2, 3]);
 /// ```
 #[must_use]
@@ -475,7 +475,7 @@ pub fn descending_order(values: &[f64]) -> Vec<usize> {
 /// (`"dot" | "cosine" | "scaled_dot"`, `"none" | "softmax"`), as the JS API takes them.
 ///
 /// ```
-/// use din_viz::attention::attend_named;
+/// use din_core::attention::attend_named;
 /// let a = attend_named(&[1.0], &[2.0, 4.0], "dot", "softmax", 2.0).unwrap();
 /// assert!((a.alpha[1] / a.alpha[0] - 1f64.exp()).abs() < 1e-12);
 /// let e = attend_named(&[1.0, 2.0], &[1.0; 7], "dot", "none", 1.0).unwrap_err();

@@ -209,13 +209,13 @@ impl Catalogue {
     /// none). Deterministic: the same scene always gives the same items.
     ///
     /// ```
-    /// use din_viz::catalogue::{Catalogue, Relation, Source};
-    /// let c = Catalogue::for_scene(&din_viz::presets::default_scene());
+    /// use din_core::catalogue::{Catalogue, Relation, Source};
+    /// let c = Catalogue::for_scene(&din_core::presets::default_scene());
     /// assert_eq!(c.source, Source::Categories);
     /// assert_eq!(c.entries.len(), 6 * 20);
     /// let news = c.groups.iter().find(|g| g.key == "news").unwrap();
     /// assert_eq!(news.relation, Relation::Untouched);
-    /// assert_eq!(c, Catalogue::for_scene(&din_viz::presets::default_scene()));
+    /// assert_eq!(c, Catalogue::for_scene(&din_core::presets::default_scene()));
     /// ```
     #[must_use]
     pub fn for_scene(scene: &Scene) -> Catalogue {
@@ -354,9 +354,9 @@ impl Catalogue {
     /// without the count, for a narrow key).
     ///
     /// ```
-    /// use din_viz::catalogue::Catalogue;
-    /// use din_viz::i18n::Lang;
-    /// let c = Catalogue::for_scene(&din_viz::presets::default_scene());
+    /// use din_core::catalogue::Catalogue;
+    /// use din_core::i18n::Lang;
+    /// let c = Catalogue::for_scene(&din_core::presets::default_scene());
     /// assert_eq!(c.describe(Lang::En, false), "catalogue, 20 per category:");
     /// assert_eq!(c.describe(Lang::Zh, false), "候选目录（每类 20 个）：");
     /// assert_eq!(c.describe(Lang::En, true), "catalogue:");
@@ -392,8 +392,8 @@ impl Colouring {
     /// The value this colouring takes for the candidate `query` and its attention result.
     ///
     /// ```
-    /// use din_viz::catalogue::Colouring;
-    /// let s = din_viz::presets::default_scene();
+    /// use din_core::catalogue::Colouring;
+    /// let s = din_core::presets::default_scene();
     /// let a = s.validate().unwrap();
     /// assert!((Colouring::SumAlpha.value(&s.query, &a) - 1.0).abs() < 1e-12);
     /// let qp: f64 = s.query.iter().zip(&a.pooled).map(|(q, p)| q * p).sum();
@@ -410,8 +410,8 @@ impl Colouring {
     /// What is coloured, for the legend (`narrow`: a shorter text).
     ///
     /// ```
-    /// use din_viz::catalogue::Colouring;
-    /// use din_viz::i18n::Lang;
+    /// use din_core::catalogue::Colouring;
+    /// use din_core::i18n::Lang;
     /// assert!(Colouring::SumAlpha.label(Lang::En, false).contains("Σα"));
     /// assert!(Colouring::QueryPooled.label(Lang::Zh, false).contains("softmax"));
     /// ```
@@ -444,8 +444,8 @@ impl Unscored {
     /// The sentence the map shows instead of a colour scale.
     ///
     /// ```
-    /// use din_viz::catalogue::Unscored;
-    /// use din_viz::i18n::Lang;
+    /// use din_core::catalogue::Unscored;
+    /// use din_core::i18n::Lang;
     /// assert!(Unscored::NoItems.message(Lang::En).contains("no LastN items"));
     /// assert!(Unscored::TooLong.message(Lang::Zh).contains("太长"));
     /// ```
@@ -485,7 +485,7 @@ impl ScoredCatalogue {
     /// equal, NaN for NaN.
     ///
     /// ```
-    /// let s = din_viz::catalogue::score(&din_viz::presets::default_scene());
+    /// let s = din_core::catalogue::score(&din_core::presets::default_scene());
     /// assert_eq!(s.fraction(s.min), 0.0);
     /// assert_eq!(s.fraction(s.max), 1.0);
     /// assert_eq!(s.fraction(s.max + 100.0), 1.0);
@@ -524,8 +524,8 @@ impl ScoredCatalogue {
     /// brightest and the darkest group.
     ///
     /// ```
-    /// use din_viz::i18n::Lang;
-    /// let s = din_viz::catalogue::score(&din_viz::presets::default_scene());
+    /// use din_core::i18n::Lang;
+    /// let s = din_core::catalogue::score(&din_core::presets::default_scene());
     /// let t = s.summary(Lang::En);
     /// assert!(t.starts_with("Catalogue of 120 candidates"), "{t}");
     /// assert!(t.contains("darkest: news") || t.contains("darkest: clothes") || t.contains("darkest: electronics"), "{t}");
@@ -546,7 +546,7 @@ impl ScoredCatalogue {
             Colouring::SumAlpha => "Σα",
             Colouring::QueryPooled => lang.pick("q · pooled", "q · 加权和"),
         };
-        let f = crate::draw::fmt_num;
+        let f = crate::explain::fmt_num;
         match lang {
             Lang::En => format!(
                 "Catalogue of {} candidates coloured by {what} from {} to {}; brightest: {} (mean {}), darkest: {} (mean {}).",
@@ -580,10 +580,10 @@ impl ScoredCatalogue {
 /// [`Colouring::QueryPooled`].
 ///
 /// ```
-/// use din_viz::catalogue::{score, Colouring};
-/// let mut s = din_viz::presets::default_scene(); // softmax: Σα = 1
+/// use din_core::catalogue::{score, Colouring};
+/// let mut s = din_core::presets::default_scene(); // softmax: Σα = 1
 /// assert_eq!(score(&s).colouring, Ok(Colouring::QueryPooled));
-/// s.normalization = din_viz::attention::Normalization::None;
+/// s.normalization = din_core::attention::Normalization::None;
 /// let c = score(&s);
 /// assert_eq!(c.colouring, Ok(Colouring::SumAlpha));
 /// // Each value is the Σα the readout would show with q = that item.
@@ -641,8 +641,8 @@ pub fn score(scene: &Scene) -> ScoredCatalogue {
 /// new field cannot be forgotten.
 ///
 /// ```
-/// use din_viz::catalogue::same_inputs;
-/// let a = din_viz::presets::default_scene();
+/// use din_core::catalogue::same_inputs;
+/// let a = din_core::presets::default_scene();
 /// let mut b = a.clone();
 /// b.query[0] += 1.0;
 /// b.candidate.clear();

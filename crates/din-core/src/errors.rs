@@ -198,16 +198,6 @@ fn zh_reason(reason: &str) -> String {
     }
 }
 
-impl Localized for crate::draw::DrawError {
-    fn code(&self) -> &'static str {
-        "E_DRAW"
-    }
-
-    fn zh(&self) -> String {
-        format!("绘图失败：{}", self.0)
-    }
-}
-
 /// A message made at the wasm boundary, in both languages, with its code.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {

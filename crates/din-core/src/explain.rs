@@ -31,7 +31,7 @@ use crate::unit::{Activation, WeightForm, AUTHORS_PAD_SCORE};
 /// and the minus sign `−`.
 ///
 /// ```
-/// use din_viz::explain::fmt_num;
+/// use din_core::explain::fmt_num;
 /// assert_eq!(fmt_num(0.125), "0.125");
 /// assert_eq!(fmt_num(1.0), "1");
 /// assert_eq!(fmt_num(-0.5), "−0.5");
@@ -116,10 +116,10 @@ pub fn score_symbol(scene: &Scene) -> &'static str {
 /// see [`alpha_formula`]).
 ///
 /// ```
-/// use din_viz::explain::score_formula;
-/// let mut s = din_viz::presets::default_scene();
+/// use din_core::explain::score_formula;
+/// let mut s = din_core::presets::default_scene();
 /// assert_eq!(score_formula(&s, "xᵢ"), "q·xᵢ");
-/// s.definition = din_viz::scene::Definition::Authors;
+/// s.definition = din_core::scene::Definition::Authors;
 /// assert_eq!(score_formula(&s, "kᵢ"), "unit(q, kᵢ)");
 /// ```
 #[must_use]
@@ -146,11 +146,11 @@ pub fn score_formula(scene: &Scene, x: &str) -> String {
 /// | authors' code | (always softmax) | `αᵢ = softmax(z/√d)ᵢ` |
 ///
 /// ```
-/// use din_viz::explain::alpha_formula;
-/// let mut s = din_viz::presets::default_scene();
+/// use din_core::explain::alpha_formula;
+/// let mut s = din_core::presets::default_scene();
 /// assert_eq!(alpha_formula(&s, "ᵢ"), "αᵢ = softmax(s)ᵢ");
-/// s.definition = din_viz::scene::Definition::Unit;
-/// s.normalization = din_viz::attention::Normalization::None;
+/// s.definition = din_core::scene::Definition::Unit;
+/// s.normalization = din_core::attention::Normalization::None;
 /// assert_eq!(alpha_formula(&s, "₃"), "α₃ = z₃");
 /// ```
 #[must_use]
@@ -175,8 +175,8 @@ pub fn alpha_formula(scene: &Scene, i: &str) -> String {
 /// The index is taken from `x` (`xᵢ` → `αᵢ`).
 ///
 /// ```
-/// use din_viz::explain::alpha_of;
-/// let s = din_viz::presets::default_scene();
+/// use din_core::explain::alpha_of;
+/// let s = din_core::presets::default_scene();
 /// assert_eq!(alpha_of(&s, "xᵢ"), "αᵢ = softmax(q·xᵢ)");
 /// ```
 #[must_use]
@@ -200,8 +200,8 @@ pub fn alpha_of(scene: &Scene, x: &str) -> String {
 /// (Eq. 3), no softmax" (the subtitle of the bars and of the lecture panels).
 ///
 /// ```
-/// use din_viz::{explain::definition_text, i18n::Lang};
-/// let s = din_viz::presets::preset("interest-intensity").unwrap().scene;
+/// use din_core::{explain::definition_text, i18n::Lang};
+/// let s = din_core::presets::preset("interest-intensity").unwrap().scene;
 /// assert_eq!(definition_text(&s, Lang::En), "paper's activation unit (Dice), α = z (the paper's Eq. 3), no softmax");
 /// ```
 #[must_use]
@@ -263,8 +263,8 @@ pub struct SettingsTexts {
 /// The settings panel's texts for `scene` (see [`SettingsTexts`]).
 ///
 /// ```
-/// use din_viz::{explain::settings_texts, i18n::Lang};
-/// let s = din_viz::presets::preset("interest-intensity").unwrap().scene;
+/// use din_core::{explain::settings_texts, i18n::Lang};
+/// let s = din_core::presets::preset("interest-intensity").unwrap().scene;
 /// assert_eq!(settings_texts(&s, Lang::En).norm_none, "none: α = z (the paper)");
 /// ```
 #[must_use]
@@ -347,7 +347,7 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
 /// have. All `None` for another scene or a preset without categories.
 ///
 /// ```
-/// use din_viz::{explain::item_categories, presets::preset};
+/// use din_core::{explain::item_categories, presets::preset};
 /// let p = preset("why-din-works").unwrap();
 /// let cats = item_categories(&p, &p.scene);
 /// assert_eq!(cats[0].unwrap().id, "food");
@@ -416,8 +416,8 @@ const OTHER: (&str, &str, &str) = ("other", "other items", "其他物品");
 /// [`ShareKind`]); `None` when no item has a category or LastN is empty.
 ///
 /// ```
-/// use din_viz::explain::{category_shares, item_categories, ShareKind};
-/// let p = din_viz::presets::preset("why-din-works").unwrap();
+/// use din_core::explain::{category_shares, item_categories, ShareKind};
+/// let p = din_core::presets::preset("why-din-works").unwrap();
 /// let a = p.scene.validate().unwrap();
 /// let s = category_shares(&item_categories(&p, &p.scene), &a).unwrap();
 /// assert_eq!(s.kind, ShareKind::Fractions);
@@ -655,7 +655,7 @@ impl Caption {
 /// `blank` preset) in `lang`; see [`Outcome::of`] for the rules.
 ///
 /// ```
-/// use din_viz::{explain::caption, i18n::Lang, presets::preset};
+/// use din_core::{explain::caption, i18n::Lang, presets::preset};
 /// let p = preset("why-din-works").unwrap();
 /// let c = caption(&p, &p.scene, &p.scene.validate().unwrap(), Lang::En);
 /// assert_eq!(c.key, "food");
@@ -871,12 +871,12 @@ fn dot_written(q: &[f64], x: &[f64], lang: Lang) -> String {
 /// [`fmt_num`], the score and α exactly as the charts print them.
 ///
 /// ```
-/// use din_viz::{explain::explain_item, i18n::Lang};
-/// let s = din_viz::presets::default_scene();
+/// use din_core::{explain::explain_item, i18n::Lang};
+/// let s = din_core::presets::default_scene();
 /// let a = s.validate().unwrap();
 /// let e = explain_item(&s, &a, 0, Lang::En).unwrap();
 /// assert!(e.lines[0].starts_with("s₁ = q·x₁ = 1×1.2 + 0.8×0.3"));
-/// assert!(e.lines.last().unwrap().contains(&din_viz::explain::fmt_num(a.alpha[0])));
+/// assert!(e.lines.last().unwrap().contains(&din_core::explain::fmt_num(a.alpha[0])));
 /// ```
 #[must_use]
 pub fn explain_item(scene: &Scene, att: &Attention, i: usize, lang: Lang) -> Option<ItemExplanation> {
@@ -1019,8 +1019,8 @@ pub fn explanation_json(e: &ItemExplanation) -> serde_json::Value {
 /// Every definition of alpha the page offers, for tests: each similarity,
 /// the unit with each activation and weight form, and the authors' code
 /// with each activation; to be combined with each normalization.
-#[cfg(test)]
-pub(crate) fn every_definition() -> Vec<(Definition, Similarity, Activation, WeightForm)> {
+#[cfg(any(test, feature = "test-support"))]
+pub fn every_definition() -> Vec<(Definition, Similarity, Activation, WeightForm)> {
     let mut out: Vec<_> = Similarity::ALL.into_iter().map(|s| (Definition::Similarity, s, Activation::Dice, WeightForm::Logit)).collect();
     for a in Activation::ALL {
         for w in WeightForm::ALL {
@@ -1034,8 +1034,8 @@ pub(crate) fn every_definition() -> Vec<(Definition, Similarity, Activation, Wei
 /// The weights a printed formula of [`alpha_formula`] (index `ᵢ`) gives
 /// for `scores`, computed here from the text alone, for tests that the
 /// label is the computation. Panics on a formula it does not know.
-#[cfg(test)]
-pub(crate) fn eval_alpha_formula(formula: &str, scene: &Scene, scores: &[f64]) -> Vec<f64> {
+#[cfg(any(test, feature = "test-support"))]
+pub fn eval_alpha_formula(formula: &str, scene: &Scene, scores: &[f64]) -> Vec<f64> {
     let softmax = |v: Vec<f64>, extra: usize, pad: f64| {
         let m = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let total: f64 = v.iter().map(|x| (x - m).exp()).sum::<f64>() + extra as f64 * (pad - m).exp();
@@ -1057,8 +1057,8 @@ pub(crate) fn eval_alpha_formula(formula: &str, scene: &Scene, scores: &[f64]) -
 
 /// The scores a printed formula of [`score_formula`] (item `xᵢ`) gives,
 /// computed from the text alone (see [`eval_alpha_formula`]).
-#[cfg(test)]
-pub(crate) fn eval_score_formula(formula: &str, scene: &Scene) -> Vec<f64> {
+#[cfg(any(test, feature = "test-support"))]
+pub fn eval_score_formula(formula: &str, scene: &Scene) -> Vec<f64> {
     let q = &scene.query;
     let dot = |x: &[f64]| q.iter().zip(x).map(|(a, b)| a * b).sum::<f64>();
     scene

@@ -66,10 +66,10 @@ fn push_columns(out: &mut String, name: &str, d: usize) {
 /// ([`formula_unguard`]), so the round trip is exact.
 ///
 /// ```
-/// use din_viz::export::items_csv;
-/// use din_viz::import::parse_items;
-/// use din_viz::presets::blank;
-/// use din_viz::scene::{numbered_colors, Item};
+/// use din_core::export::items_csv;
+/// use din_core::import::parse_items;
+/// use din_core::presets::blank;
+/// use din_core::scene::{numbered_colors, Item};
 /// let mut s = blank(2).scene;
 /// s.items = numbered_colors(vec![Item::new("ramen", &[0.5, -1.0]), Item::new("SUV, \"big\"", &[1e-7, 3.0])]);
 /// let csv = items_csv(&s);
@@ -114,7 +114,7 @@ fn is_formula_start(c: char) -> bool {
 /// `=`, `+`, `-` or `@` (or a full-width form of one).
 ///
 /// ```
-/// use din_viz::export::is_formula_like;
+/// use din_core::export::is_formula_like;
 /// for s in ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", " =1", "\u{a0}=1", "\u{200b}@x", "\n=1", "＝1"] {
 ///     assert!(is_formula_like(s), "{s:?}");
 /// }
@@ -149,7 +149,7 @@ fn is_guarded(s: &str) -> bool {
 /// one: the items CSV reads back to the very same labels.
 ///
 /// ```
-/// use din_viz::export::{formula_guard, formula_unguard};
+/// use din_core::export::{formula_guard, formula_unguard};
 /// assert_eq!(formula_guard("=1+1"), "'=1+1");
 /// assert_eq!(formula_guard(" @SUM(A1)"), "' @SUM(A1)");
 /// assert_eq!(formula_guard("'=1+1"), "''=1+1");
@@ -196,10 +196,10 @@ fn push_optional(out: &mut String, v: Option<&f64>) {
 /// formula gets a leading `'`.
 ///
 /// ```
-/// use din_viz::attention::Normalization;
-/// use din_viz::export::result_csv;
-/// use din_viz::presets::blank;
-/// use din_viz::scene::Item;
+/// use din_core::attention::Normalization;
+/// use din_core::export::result_csv;
+/// use din_core::presets::blank;
+/// use din_core::scene::Item;
 /// let mut s = blank(2).scene; // dot similarity
 /// s.normalization = Normalization::None;
 /// s.query = vec![1.0, 0.5];
@@ -251,7 +251,7 @@ pub const PNG_FACTOR_RANGE: (f64, f64) = (0.25, 4.0);
 /// when `factor` is not a finite number in [`PNG_FACTOR_RANGE`].
 ///
 /// ```
-/// use din_viz::export::png_size;
+/// use din_core::export::png_size;
 /// assert_eq!(png_size(1.0), Ok((1920, 1080)));
 /// assert_eq!(png_size(2.0), Ok((3840, 2160)));
 /// assert_eq!(png_size(0.001).unwrap_err().en, "exportPng: the factor 0.001 is out of range; use a number from 0.25 to 4 (480 × 270 to 7680 × 4320 pixels)");

@@ -17,7 +17,7 @@
 //! [`History::take_dropped`] says how many, so the page can tell the user.
 //!
 //! ```
-//! use din_viz::history::History;
+//! use din_core::history::History;
 //! let mut h = History::new(0, 1 << 20);
 //! // A slider moves 0 -> 1 -> 2 -> 3, then is released: one step.
 //! h.commit(&3);
@@ -119,7 +119,7 @@ impl<T: Undoable> History<T> {
     /// history). Committing an unchanged state does nothing.
     ///
     /// ```
-    /// use din_viz::history::History;
+    /// use din_core::history::History;
     /// let mut h = History::new("a", 1024);
     /// h.commit(&"a");
     /// assert!(!h.can_undo());
@@ -139,7 +139,7 @@ impl<T: Undoable> History<T> {
     /// Returns the state to show, or `None` when there is nothing to undo.
     ///
     /// ```
-    /// use din_viz::history::History;
+    /// use din_core::history::History;
     /// let mut h = History::new(1, 1024);
     /// assert_eq!(h.undo(&1), None);
     /// // An edit to 2 that was never committed is still undone to 1.
@@ -163,7 +163,7 @@ impl<T: Undoable> History<T> {
     /// stack, and `None` is returned.
     ///
     /// ```
-    /// use din_viz::history::History;
+    /// use din_core::history::History;
     /// let mut h = History::new('a', 1024);
     /// h.commit(&'b');
     /// assert_eq!(h.undo(&'b'), Some('a'));

@@ -32,12 +32,27 @@ impl Lang {
     /// Picks the string for this language.
     ///
     /// ```
-    /// use din_viz::i18n::Lang;
+    /// use din_core::i18n::Lang;
     /// assert_eq!(Lang::Zh.pick("weighted sum", "加权和"), "加权和");
     /// assert_eq!(Lang::En.pick("weighted sum", "加权和"), "weighted sum");
     /// ```
     #[must_use]
     pub fn pick(self, en: &'static str, zh: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
+    /// The formatted text in this language: the counterpart of
+    /// [`Lang::pick`] for texts made with `format!`.
+    ///
+    /// ```
+    /// use din_core::i18n::Lang;
+    /// assert_eq!(Lang::Zh.tr(format!("n = {}", 3), format!("共 {} 项", 3)), "共 3 项");
+    /// ```
+    #[must_use]
+    pub fn tr(self, en: String, zh: String) -> String {
         match self {
             Lang::En => en,
             Lang::Zh => zh,
@@ -51,7 +66,7 @@ impl FromStr for Lang {
     /// Parses `en` or `zh` (also `zh-CN`, `en-US` and the like).
     ///
     /// ```
-    /// use din_viz::i18n::Lang;
+    /// use din_core::i18n::Lang;
     /// assert_eq!("zh-CN".parse::<Lang>().unwrap(), Lang::Zh);
     /// assert!("fr".parse::<Lang>().is_err());
     /// ```
@@ -210,7 +225,7 @@ pub const PAGE: &[(&str, &str, &str)] = &[
 /// The page strings for `lang` as a JSON object `{key: text}`.
 ///
 /// ```
-/// use din_viz::i18n::{page_strings_json, Lang};
+/// use din_core::i18n::{page_strings_json, Lang};
 /// let v: serde_json::Value = serde_json::from_str(&page_strings_json(Lang::Zh)).unwrap();
 /// assert_eq!(v["pooled-h"], "加权和");
 /// ```

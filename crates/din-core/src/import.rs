@@ -402,7 +402,7 @@ fn is_number(f: &Field) -> bool {
 /// file's size before reading it, so a huge file is never loaded).
 ///
 /// ```
-/// use din_viz::import::check_size;
+/// use din_core::import::check_size;
 /// assert!(check_size("items.csv", 1000.0).is_ok());
 /// let e = check_size("huge.csv", 629145600.0).unwrap_err();
 /// assert_eq!(e.to_string(), "huge.csv has 629145600 bytes; at most 67108864 (64 MiB) can be imported");
@@ -771,7 +771,7 @@ fn parse_prepared_table(text: &str) -> Result<Table, ImportError> {
 /// then `d` numbers (see the module documentation for every rule).
 ///
 /// ```
-/// use din_viz::import::parse_items;
+/// use din_core::import::parse_items;
 /// let items = parse_items("label\tx1\tx2\nramen\t0.5\t1.2\n\"SUV, big\"\t-1\t3e-2\n").unwrap();
 /// assert_eq!(items.len(), 2);
 /// assert_eq!(items[1].label, "SUV, big");
@@ -802,7 +802,7 @@ pub fn parse_items(text: &str) -> Result<Vec<Item>, ImportError> {
 /// `item 1`, `item 2`, ...
 ///
 /// ```
-/// use din_viz::import::parse_projector;
+/// use din_core::import::parse_projector;
 /// let items = parse_projector("0.1\t0.2\n0.3\t0.4\n", "word\tcount\nramen\t3\nsushi\t5\n").unwrap();
 /// assert_eq!(items[1].label, "sushi");
 /// assert_eq!(items[1].vector, vec![0.3, 0.4]);
@@ -876,8 +876,8 @@ fn items_en(n: usize) -> String {
 /// imported, in English and in Chinese.
 ///
 /// ```
-/// use din_viz::import::import_text;
-/// use din_viz::presets::default_scene;
+/// use din_core::import::import_text;
+/// use din_core::presets::default_scene;
 /// let (s, att, en, zh) = import_text("name,a,b\nx,1,0\ny,0,1\n", &default_scene()).unwrap();
 /// assert_eq!(s.name, "imported");
 /// assert_eq!(s.query, vec![0.5, 0.5]);

@@ -27,7 +27,7 @@ impl Theme {
     /// The short name used in URLs and attributes.
     ///
     /// ```
-    /// use din_viz::options::Theme;
+    /// use din_core::options::Theme;
     /// assert_eq!(Theme::Contrast.name(), "contrast");
     /// assert_eq!("dark".parse::<Theme>(), Ok(Theme::Dark));
     /// assert!("neon".parse::<Theme>().is_err());
@@ -139,7 +139,7 @@ impl FromStr for Panel {
 /// at least one panel.
 ///
 /// ```
-/// use din_viz::options::{parse_panels, Panel};
+/// use din_core::options::{parse_panels, Panel};
 /// assert_eq!(parse_panels("map,bars"), Ok(vec![Panel::Map, Panel::Bars]));
 /// assert!(parse_panels("bars,bars").is_err());
 /// assert!(parse_panels("").is_err());
@@ -183,7 +183,7 @@ pub struct ViewPatch {
     /// `density`.
     pub density: Option<bool>,
     /// `placement`: `user-tower` or `ranking`.
-    pub placement: Option<crate::lecture::Placement>,
+    pub placement: Option<Placement>,
     /// `view`: `explore` or `lecture`.
     pub layout: Option<Layout>,
     /// `tab`: the lecture panel shown in lecture mode.
@@ -194,7 +194,7 @@ pub struct ViewPatch {
 /// element's `state` property); the other keys are the scene's.
 ///
 /// ```
-/// use din_viz::options::{view_patch, Panel, Theme};
+/// use din_core::options::{view_patch, Panel, Theme};
 /// let v = serde_json::json!({ "theme": "dark", "panels": ["bars", "map"], "font": 1.5 });
 /// let p = view_patch(&v).unwrap();
 /// assert_eq!(p.theme, Some(Theme::Dark));
@@ -238,8 +238,8 @@ pub fn view_patch(v: &serde_json::Value) -> Result<ViewPatch, Message> {
     }
     if let Some(x) = v.get("placement") {
         out.placement = Some(match x.as_str() {
-            Some("user-tower") => crate::lecture::Placement::UserTower,
-            Some("ranking") => crate::lecture::Placement::Ranking,
+            Some("user-tower") => Placement::UserTower,
+            Some("ranking") => Placement::Ranking,
             _ => return Err(bad("placement", "\"user-tower\" or \"ranking\"", " \"user-tower\" 或 \"ranking\"", x)),
         });
     }
@@ -272,7 +272,7 @@ pub const STATE_KEYS: [&str; 20] = [
 /// (`what` names it in the message: `state`, `scene JSON`).
 ///
 /// ```
-/// use din_viz::options::check_state_keys;
+/// use din_core::options::check_state_keys;
 /// assert!(check_state_keys(&serde_json::json!({ "theme": "dark", "query": [1] }), "state").is_ok());
 /// let e = check_state_keys(&serde_json::json!({ "colour": 1 }), "state").unwrap_err();
 /// assert!(e.en.starts_with("state: unknown key \"colour\"; the keys are scene, candidate"), "{}", e.en);
@@ -316,7 +316,7 @@ impl Layout {
     /// The short name used in URLs, attributes and states.
     ///
     /// ```
-    /// use din_viz::options::Layout;
+    /// use din_core::options::Layout;
     /// assert_eq!(Layout::Lecture.name(), "lecture");
     /// assert_eq!("explore".parse::<Layout>(), Ok(Layout::Explore));
     /// assert!("slides".parse::<Layout>().is_err());
@@ -357,7 +357,7 @@ impl Panel {
     /// True for the panels in [`TABS`].
     ///
     /// ```
-    /// use din_viz::options::Panel;
+    /// use din_core::options::Panel;
     /// let tabs: Vec<&str> = Panel::ALL.iter().filter(|p| p.is_tab()).map(|p| p.name()).collect();
     /// assert_eq!(tabs, ["heatmap", "steps", "unit", "qkv", "towers"]);
     /// ```
@@ -372,7 +372,7 @@ impl Panel {
 /// default order (no `panels` key).
 ///
 /// ```
-/// use din_viz::options::{tabs_for, Panel, TABS};
+/// use din_core::options::{tabs_for, Panel, TABS};
 /// assert_eq!(tabs_for(&Panel::ALL), TABS.to_vec());
 /// assert_eq!(tabs_for(&[Panel::Towers, Panel::Bars, Panel::Steps]), vec![Panel::Towers, Panel::Steps]);
 /// ```
@@ -391,7 +391,7 @@ pub const DEFAULT_TAB: Panel = Panel::Steps;
 /// Reads a tab name (`tab=qkv`): one of the panels that are tabs.
 ///
 /// ```
-/// use din_viz::options::{parse_tab, Panel};
+/// use din_core::options::{parse_tab, Panel};
 /// assert_eq!(parse_tab("qkv"), Ok(Panel::Qkv));
 /// assert_eq!(parse_tab("map").unwrap_err(), "\"map\" is not a tab: use heatmap, steps, unit, qkv or towers");
 /// ```
@@ -414,7 +414,7 @@ pub fn parse_tab(s: &str) -> Result<Panel, String> {
 /// first of [`tabs_for`], else none (no tab strip).
 ///
 /// ```
-/// use din_viz::options::{shown_tab, Panel};
+/// use din_core::options::{shown_tab, Panel};
 /// assert_eq!(shown_tab(Panel::Qkv, &Panel::ALL), Some(Panel::Qkv));
 /// assert_eq!(shown_tab(Panel::Qkv, &[Panel::Bars, Panel::Towers, Panel::Steps]), Some(Panel::Towers));
 /// assert_eq!(shown_tab(Panel::Qkv, &[Panel::Bars, Panel::Map]), None);
@@ -445,7 +445,7 @@ pub const LECTURE_MIN: (f64, f64) = (1000.0, 560.0);
 /// the text grows and the screen still holds everything. Between 0.8 and 2.
 ///
 /// ```
-/// use din_viz::options::lecture_zoom;
+/// use din_core::options::lecture_zoom;
 /// assert_eq!(lecture_zoom(1366.0, 768.0, 1.0), Some(1.0));
 /// assert_eq!(lecture_zoom(1920.0, 1080.0, 1.0), Some(1.405));
 /// assert_eq!(lecture_zoom(1366.0, 768.0, 1.3), Some(0.877));
@@ -543,4 +543,15 @@ mod tests {
         let long = "x".repeat(500);
         assert!(long.parse::<Theme>().unwrap_err().len() < 120);
     }
+}
+
+/// Where the attention over LastN is placed in the two-tower panel (deck
+/// p. 18): a view option (`placement=` in a link).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// In the user tower of a two-tower model: impossible, the user tower
+    /// never sees the candidate item.
+    UserTower,
+    /// In the ranking model, where LastN and the candidate meet.
+    Ranking,
 }

@@ -139,7 +139,7 @@ pub fn default_candidates() -> Vec<Candidate> {
 /// dot similarity, softmax with `T = 1`.
 ///
 /// ```
-/// let s = din_viz::presets::default_scene();
+/// let s = din_core::presets::default_scene();
 /// assert_eq!(s.dim(), 8);
 /// assert_eq!(s.items.len(), 9);
 /// assert!(s.validate().is_ok());
@@ -214,7 +214,7 @@ fn interest_intensity() -> Preset {
 /// The empty scene of dimension `d`: no items, `q = 0`.
 ///
 /// ```
-/// let p = din_viz::presets::blank(4);
+/// let p = din_core::presets::blank(4);
 /// assert_eq!(p.scene.query, vec![0.0; 4]);
 /// assert!(p.scene.items.is_empty());
 /// ```
@@ -239,7 +239,7 @@ pub const PRESET_IDS: [&str; 3] = ["why-din-works", "interest-intensity", "blank
 /// The built-in scene `id` (`blank` with `d = 8`).
 ///
 /// ```
-/// use din_viz::presets::preset;
+/// use din_core::presets::preset;
 /// assert_eq!(preset("interest-intensity").unwrap().scene.items.len(), 10);
 /// assert!(preset("nope").is_none());
 /// ```
@@ -266,7 +266,7 @@ pub fn preset(id: &str) -> Option<Preset> {
 /// with `query` filled in where the candidate sets it.
 ///
 /// ```
-/// use din_viz::presets::{preset, resolve_candidate};
+/// use din_core::presets::{preset, resolve_candidate};
 /// let p = preset("why-din-works");
 /// let patch = serde_json::json!({ "candidate": "news" });
 /// let out = resolve_candidate(&patch, p.as_ref(), 8).unwrap();
@@ -562,7 +562,7 @@ mod category_tests {
 /// Numbers are kept to 3 decimals, like edits in the page.
 ///
 /// ```
-/// use din_viz::presets::generated;
+/// use din_core::presets::generated;
 /// let s = generated(1000, 64, 7);
 /// assert_eq!(s.items.len(), 1000);
 /// assert_eq!(s.dim(), 64);

@@ -71,7 +71,7 @@ impl Basis {
     /// The basis for items given as `n * d` row-major numbers.
     ///
     /// ```
-    /// use din_viz::projection::{Basis, BasisKind};
+    /// use din_core::projection::{Basis, BasisKind};
     /// // Items spread along the 3rd axis most, then the 1st.
     /// let keys = [1.0, 0.0, 5.0,  -1.0, 0.0, -5.0,  0.0, 0.0, 0.0];
     /// let b = Basis::for_items(&keys, 3);
@@ -119,7 +119,7 @@ impl Basis {
     /// Projects `v` onto the two axes: `(u1 · v, u2 · v)`.
     ///
     /// ```
-    /// use din_viz::projection::Basis;
+    /// use din_core::projection::Basis;
     /// let b = Basis::for_items(&[], 3); // first two axes
     /// assert_eq!(b.project(&[4.0, 5.0, 6.0]), (4.0, 5.0));
     /// ```
@@ -134,7 +134,7 @@ impl Basis {
     /// `v` orthogonal to the plane is unchanged.
     ///
     /// ```
-    /// use din_viz::projection::Basis;
+    /// use din_core::projection::Basis;
     /// let b = Basis::for_items(&[], 3);
     /// assert_eq!(b.lift(&[1.0, 1.0, 7.0], (2.0, -1.0)), vec![2.0, -1.0, 7.0]);
     /// ```
@@ -200,7 +200,7 @@ impl View {
     /// equal scale on both axes, in the pixel rectangle `px`.
     ///
     /// ```
-    /// use din_viz::projection::View;
+    /// use din_core::projection::View;
     /// let v = View::fit(&[(1.0, 1.0), (-1.0, 0.5)], (0.0, 0.0, 200.0, 100.0));
     /// let (sx, sy) = ((v.x.1 - v.x.0) / 200.0, (v.y.1 - v.y.0) / 100.0);
     /// assert!((sx - sy).abs() < 1e-12);
@@ -243,7 +243,7 @@ impl View {
     /// Pixel to data point; the inverse of [`View::to_screen`].
     ///
     /// ```
-    /// use din_viz::projection::View;
+    /// use din_core::projection::View;
     /// let v = View { px: (10.0, 10.0, 110.0, 60.0), x: (-1.0, 1.0), y: (0.0, 1.0) };
     /// assert_eq!(v.to_data((60.0, 35.0)), (0.0, 0.5));
     /// assert_eq!(v.to_screen((0.0, 0.5)), (60.0, 35.0));

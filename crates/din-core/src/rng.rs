@@ -18,7 +18,7 @@
 /// two xor-shift-multiply rounds and a final xor-shift.
 ///
 /// ```
-/// use din_viz::rng::SplitMix64;
+/// use din_core::rng::SplitMix64;
 /// let mut s = SplitMix64::new(0);
 /// assert_eq!(s.next_u64(), 0xe220_a839_7b1d_cdaf); // reference output for seed 0
 /// assert_eq!(s.next_u64(), 0x6e78_9e6a_a1b9_65f4);
@@ -42,7 +42,7 @@ impl SplitMix64 {
     /// (all arithmetic modulo 2^64).
     ///
     /// ```
-    /// use din_viz::rng::SplitMix64;
+    /// use din_core::rng::SplitMix64;
     /// let mut s = SplitMix64::new(0);
     /// s.next_u64();
     /// s.next_u64();
@@ -63,7 +63,7 @@ impl SplitMix64 {
 /// `t = s1 << 17; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 45)`.
 ///
 /// ```
-/// use din_viz::rng::Rng;
+/// use din_core::rng::Rng;
 /// let mut a = Rng::new(42);
 /// let mut b = Rng::new(42);
 /// let xs: Vec<f64> = (0..5).map(|_| a.uniform()).collect();
@@ -83,7 +83,7 @@ impl Rng {
     /// (the seeding the xoshiro authors recommend; it never gives the all-zero state).
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut r = Rng::new(42);
     /// assert_eq!(r.next_u64(), 1_546_998_764_402_558_742);
     /// ```
@@ -98,7 +98,7 @@ impl Rng {
     /// xoshiro) is replaced by the state of `Rng::new(0)`.
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// // Reference outputs of xoshiro256** from the state (1, 2, 3, 4).
     /// let mut r = Rng::from_state([1, 2, 3, 4]);
     /// let out: Vec<u64> = (0..4).map(|_| r.next_u64()).collect();
@@ -115,7 +115,7 @@ impl Rng {
     /// The next 64 random bits.
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut r = Rng::new(1);
     /// assert_ne!(r.next_u64(), r.next_u64());
     /// ```
@@ -136,7 +136,7 @@ impl Rng {
     /// so every value is a multiple of `2^-53`.
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut r = Rng::new(42);
     /// assert_eq!(r.uniform(), 0.08386297105988216);
     /// let mean = (0..10_000).map(|_| r.uniform()).sum::<f64>() / 10_000.0;
@@ -149,7 +149,7 @@ impl Rng {
     /// Uniform `f64` in `[lo, hi)`: `lo + (hi - lo) * u` with `u` from [`Rng::uniform`].
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut r = Rng::new(7);
     /// assert!((0..1000).map(|_| r.range(-2.0, 3.0)).all(|x| (-2.0..3.0).contains(&x)));
     /// ```
@@ -161,7 +161,7 @@ impl Rng {
     /// `2^64 - (2^64 mod n)` are kept and reduced modulo `n`). Returns `0` when `n = 0`.
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut r = Rng::new(3);
     /// let mut seen = [0usize; 6];
     /// for _ in 0..6000 { seen[r.below(6) as usize] += 1; }
@@ -186,7 +186,7 @@ impl Rng {
     /// Uniform index in `0 .. n` as `usize` (see [`Rng::below`]); `0` when `n = 0`.
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut r = Rng::new(5);
     /// assert!((0..100).all(|_| r.index(3) < 3));
     /// ```
@@ -201,7 +201,7 @@ impl Rng {
     /// `t = 2 pi u2`; returns `r cos t` and keeps `r sin t` for the next call.
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut r = Rng::new(11);
     /// let xs: Vec<f64> = (0..20_000).map(|_| r.normal()).collect();
     /// let m = xs.iter().sum::<f64>() / xs.len() as f64;
@@ -224,7 +224,7 @@ impl Rng {
     /// Normal number with mean `mean` and standard deviation `sd`: `mean + sd * z`.
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut r = Rng::new(2);
     /// assert_eq!(r.gaussian(5.0, 0.0), 5.0);
     /// ```
@@ -236,7 +236,7 @@ impl Rng {
     /// swap element `i` with a uniform element of `0 ..= i`.
     ///
     /// ```
-    /// use din_viz::rng::Rng;
+    /// use din_core::rng::Rng;
     /// let mut xs: Vec<u32> = (0..10).collect();
     /// Rng::new(9).shuffle(&mut xs);
     /// let mut sorted = xs.clone();

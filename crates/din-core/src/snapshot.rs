@@ -29,8 +29,8 @@ use serde_json::{Map, Value};
 /// belongs to the scene but `items`), and `n` and `d`.
 ///
 /// ```
-/// use din_viz::presets::default_scene;
-/// use din_viz::snapshot::head;
+/// use din_core::presets::default_scene;
+/// use din_core::snapshot::head;
 /// let h = head(&default_scene());
 /// assert_eq!(h["scene"], "why-din-works");
 /// assert_eq!(h["n"], 9);
@@ -68,12 +68,12 @@ pub fn labels_json(scene: &Scene) -> String {
 /// and the result is validated.
 ///
 /// ```
-/// use din_viz::presets::default_scene;
-/// use din_viz::snapshot::{head, labels_json, rebuild};
+/// use din_core::presets::default_scene;
+/// use din_core::snapshot::{head, labels_json, rebuild};
 /// let s = default_scene();
 /// let values: Vec<f64> = s.items.iter().flat_map(|it| it.vector.clone()).collect();
 /// let h = serde_json::Value::Object(head(&s));
-/// let (back, _) = rebuild(&din_viz::presets::blank(3).scene, &h, &labels_json(&s), &values).unwrap();
+/// let (back, _) = rebuild(&din_core::presets::blank(3).scene, &h, &labels_json(&s), &values).unwrap();
 /// assert_eq!(back, s);
 /// assert!(rebuild(&s, &h, &labels_json(&s), &values[1..]).is_err());
 /// ```
@@ -178,8 +178,8 @@ fn count(n: usize, lang: Lang) -> String {
 /// The sentence the page shows about the last good scene.
 ///
 /// ```
-/// use din_viz::i18n::Lang;
-/// use din_viz::snapshot::{note, NoteKind, SavedInfo};
+/// use din_core::i18n::Lang;
+/// use din_core::snapshot::{note, NoteKind, SavedInfo};
 /// let info = SavedInfo { scene: "generated".into(), n: 10000, d: 256, time: "14:03:12".into(), ..Default::default() };
 /// assert_eq!(
 ///     note(NoteKind::Restored, &info, Lang::En),

@@ -25,7 +25,7 @@ use crate::unit::Activation;
 /// weight, the products, the weighted sum, the ranking model.
 ///
 /// ```
-/// assert_eq!(din_viz::steps::steps_total(9), 13);
+/// assert_eq!(din_core::steps::steps_total(9), 13);
 /// ```
 #[must_use]
 pub fn steps_total(n: usize) -> usize {
@@ -69,7 +69,7 @@ impl Reveal {
     /// `Σα`; from the weighted-sum step `n + 2` on, pooled and mean.
     ///
     /// ```
-    /// use din_viz::steps::Reveal;
+    /// use din_core::steps::Reveal;
     /// assert_eq!(Reveal::at(None, 9), Reveal::ALL);
     /// let r = Reveal::at(Some(0), 9);
     /// assert_eq!((r.alphas, r.alpha_sum, r.results), (0, false, false));
@@ -111,8 +111,8 @@ impl Default for Reveal {
 /// bad `i`).
 ///
 /// ```
-/// use din_viz::presets::default_scene;
-/// use din_viz::steps::product;
+/// use din_core::presets::default_scene;
+/// use din_core::steps::product;
 /// let s = default_scene();
 /// let a = s.attention().unwrap();
 /// let p = product(&s, &a, 0);
@@ -129,8 +129,8 @@ pub fn product(scene: &Scene, att: &Attention, i: usize) -> Vec<f64> {
 /// other as `t` runs from 0 to 1; at `t ≥ 1` it is exactly pooled.
 ///
 /// ```
-/// use din_viz::presets::default_scene;
-/// use din_viz::steps::partial_sum;
+/// use din_core::presets::default_scene;
+/// use din_core::steps::partial_sum;
 /// let s = default_scene();
 /// let a = s.attention().unwrap();
 /// assert_eq!(partial_sum(&s, &a, 1.0), a.pooled);
@@ -261,8 +261,8 @@ impl Settings {
 ///   the scene's caption asks to toggle: no setting of its own.
 ///
 /// ```
-/// use din_viz::presets::default_scene;
-/// use din_viz::steps::lecture_setting;
+/// use din_core::presets::default_scene;
+/// use din_core::steps::lecture_setting;
 /// let s = lecture_setting("why-din-works").unwrap();
 /// assert_eq!(s.temperature, 0.3);
 /// assert!(!s.matches(&default_scene()));
@@ -292,8 +292,8 @@ pub fn lecture_setting(scene_id: &str) -> Option<Settings> {
 /// to keep from now on.
 ///
 /// ```
-/// use din_viz::presets::default_scene;
-/// use din_viz::steps::{lecture_setting, switch_setting, Settings};
+/// use din_core::presets::default_scene;
+/// use din_core::steps::{lecture_setting, switch_setting, Settings};
 /// let s = default_scene();
 /// let lecture = lecture_setting("why-din-works");
 /// let (on, saved) = switch_setting(&s, lecture, None, true);

@@ -68,8 +68,7 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
 
-/// The `format` string of version 1 of the file format.
-pub const FORMAT: &str = "din-viz activation unit v1";
+pub use crate::unit_format::{FORMAT, MAX_UNIT_D, MAX_UNIT_WIDTH};
 
 /// `eps` in Dice's `p(s) = sigmoid((s - mean) / sqrt(var + eps))`.
 pub const DICE_EPS: f64 = 1e-8;
@@ -84,17 +83,11 @@ pub const MAX_LEN_LIMIT: usize = 100_000;
 /// Most samples [`ActivationUnit::activation_curve`] gives.
 pub const MAX_CURVE_SAMPLES: usize = 10_000;
 
-/// Largest `d` a unit file may declare.
-pub const MAX_UNIT_D: usize = 256;
-
-/// Largest number of units in one hidden layer of a unit file.
-pub const MAX_UNIT_WIDTH: usize = 4096;
-
 /// Logistic function `sigmoid(x) = 1 / (1 + e^-x)`, computed without overflow
 /// (as `e^x / (1 + e^x)` for `x < 0`).
 ///
 /// ```
-/// use din_viz::unit::sigmoid;
+/// use din_core::unit::sigmoid;
 /// assert_eq!(sigmoid(0.0), 0.5);
 /// assert!((sigmoid(2.0) - 0.8807970779778823).abs() < 1e-15);
 /// assert_eq!(sigmoid(-1000.0), 0.0);
@@ -128,7 +121,7 @@ impl Activation {
     /// The name used in files, the JS API and URLs: `sigmoid`, `prelu` or `dice`.
     ///
     /// ```
-    /// use din_viz::unit::Activation;
+    /// use din_core::unit::Activation;
     /// assert_eq!(Activation::PReLU.name(), "prelu");
     /// ```
     #[must_use]
@@ -147,7 +140,7 @@ impl FromStr for Activation {
     /// Parses `sigmoid`, `prelu` or `dice`.
     ///
     /// ```
-    /// use din_viz::unit::Activation;
+    /// use din_core::unit::Activation;
     /// assert_eq!("dice".parse::<Activation>().unwrap(), Activation::Dice);
     /// assert!("relu".parse::<Activation>().is_err());
     /// ```
@@ -186,7 +179,7 @@ impl WeightForm {
     /// The name used in the JS API, the JSON state and URLs: `z` or `sigmoid`.
     ///
     /// ```
-    /// use din_viz::unit::WeightForm;
+    /// use din_core::unit::WeightForm;
     /// assert_eq!(WeightForm::Logit.name(), "z");
     /// assert_eq!("sigmoid".parse::<WeightForm>().unwrap(), WeightForm::Sigmoid);
     /// assert!("relu".parse::<WeightForm>().is_err());
@@ -202,7 +195,7 @@ impl WeightForm {
     /// The weight of logit `z`: `z` itself, or `sigmoid(z)`.
     ///
     /// ```
-    /// use din_viz::unit::WeightForm;
+    /// use din_core::unit::WeightForm;
     /// assert_eq!(WeightForm::Logit.weight(-1.5), -1.5);
     /// assert_eq!(WeightForm::Sigmoid.weight(0.0), 0.5);
     /// ```
@@ -353,7 +346,7 @@ impl LayerParams {
     /// The activation these parameters belong to.
     ///
     /// ```
-    /// use din_viz::unit::{Activation, LayerParams};
+    /// use din_core::unit::{Activation, LayerParams};
     /// assert_eq!(LayerParams::Sigmoid.activation(), Activation::Sigmoid);
     /// ```
     #[must_use]
@@ -381,7 +374,7 @@ impl HiddenLayer {
     /// Number of units (outputs) of the layer.
     ///
     /// ```
-    /// use din_viz::unit::{HiddenLayer, LayerParams};
+    /// use din_core::unit::{HiddenLayer, LayerParams};
     /// let l = HiddenLayer { weight: vec![vec![1.0], vec![2.0]], bias: vec![0.0, 0.0], params: LayerParams::Sigmoid };
     /// assert_eq!(l.width(), 2);
     /// ```
@@ -397,7 +390,7 @@ impl HiddenLayer {
     /// A unit index out of range reads its parameters as 0 (mean 0, variance 1).
     ///
     /// ```
-    /// use din_viz::unit::{HiddenLayer, LayerParams};
+    /// use din_core::unit::{HiddenLayer, LayerParams};
     /// let l = HiddenLayer {
     ///     weight: vec![vec![1.0]], bias: vec![0.0],
     ///     params: LayerParams::PReLU { alpha: vec![0.25] },
@@ -428,7 +421,7 @@ impl HiddenLayer {
     /// unit `j`, or `None` when the layer is not Dice (or `j` is out of range).
     ///
     /// ```
-    /// use din_viz::unit::{HiddenLayer, LayerParams};
+    /// use din_core::unit::{HiddenLayer, LayerParams};
     /// let l = HiddenLayer {
     ///     weight: vec![vec![1.0]], bias: vec![0.0],
     ///     params: LayerParams::Dice { alpha: vec![0.1], mean: vec![1.0], var: vec![4.0] },
@@ -574,7 +567,7 @@ impl ActivationUnit {
     /// field names follow the file format (`layers[0].weight[2]`).
     ///
     /// ```
-    /// use din_viz::unit::{Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer};
+    /// use din_core::unit::{Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer};
     /// use serde_json::Value;
     /// let layer = HiddenLayer { weight: vec![vec![0.0; 4]], bias: vec![0.0], params: LayerParams::Sigmoid };
     /// let out = OutputLayer { weight: vec![2.0], bias: -1.0 };
@@ -660,7 +653,7 @@ impl ActivationUnit {
     /// or unknown field, and [`UnitError::UnknownActivation`].
     ///
     /// ```
-    /// use din_viz::unit::ActivationUnit;
+    /// use din_core::unit::ActivationUnit;
     /// let text = r#"{"format": "din-viz activation unit v1", "activation": "prelu", "d": 1,
     ///   "hidden": [1],
     ///   "layers": [{"weight": [[1, 0, 0, 0]], "bias": [0], "prelu_alpha": [0.5]},
@@ -762,7 +755,7 @@ impl ActivationUnit {
     /// back exactly the same numbers. `training` keys come out sorted.
     ///
     /// ```
-    /// use din_viz::unit::{Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer};
+    /// use din_core::unit::{Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer};
     /// use serde_json::Value;
     /// let layer = HiddenLayer { weight: vec![vec![0.1, 0.2, 0.3, 0.4]], bias: vec![0.5], params: LayerParams::Sigmoid };
     /// let u = ActivationUnit::new(Activation::Sigmoid, 1, vec![layer], OutputLayer { weight: vec![1.5], bias: -0.25 }, Value::Null).unwrap();
@@ -832,7 +825,7 @@ impl ActivationUnit {
     /// The hidden activation.
     ///
     /// ```
-    /// let u = din_viz::unit::ActivationUnit::from_json(
+    /// let u = din_core::unit::ActivationUnit::from_json(
     ///     r#"{"format": "din-viz activation unit v1", "activation": "sigmoid", "d": 1, "hidden": [],
     ///         "layers": [{"weight": [[0, 0, 0, 0]], "bias": [0]}]}"#).unwrap();
     /// assert_eq!(u.activation().name(), "sigmoid");
@@ -877,7 +870,7 @@ impl ActivationUnit {
     /// A number from the `training` metadata, e.g. `"auc_din"` or `"auc_mean"`.
     ///
     /// ```
-    /// use din_viz::unit::ActivationUnit;
+    /// use din_core::unit::ActivationUnit;
     /// let u = ActivationUnit::from_json(
     ///     r#"{"format": "din-viz activation unit v1", "activation": "sigmoid", "d": 1, "hidden": [],
     ///         "layers": [{"weight": [[0, 0, 0, 0]], "bias": [0]}], "training": {"auc_din": 0.75}}"#).unwrap();
@@ -924,8 +917,11 @@ impl ActivationUnit {
         (input, z)
     }
 
-    /// The logit of one pair with the input already checked.
-    pub(crate) fn logit_unchecked(&self, q: &[f64], x: &[f64]) -> f64 {
+    /// The logit of one pair with the input already checked (`q` and `x`
+    /// of the unit's `d`): the trainer's inner loop (din-train), which
+    /// builds its inputs itself. Untrusted input goes through
+    /// [`ActivationUnit::logits`].
+    pub fn logit_unchecked(&self, q: &[f64], x: &[f64]) -> f64 {
         self.forward(q, x, None).1
     }
 
@@ -938,7 +934,7 @@ impl ActivationUnit {
     /// [`UnitError::Overflow`] when a logit is not finite (huge inputs).
     ///
     /// ```
-    /// use din_viz::unit::ActivationUnit;
+    /// use din_core::unit::ActivationUnit;
     /// let u = ActivationUnit::from_json(
     ///     r#"{"format": "din-viz activation unit v1", "activation": "sigmoid", "d": 1, "hidden": [],
     ///         "layers": [{"weight": [[0, 0, 0, 1]], "bias": [0]}]}"#).unwrap();
@@ -969,7 +965,7 @@ impl ActivationUnit {
     /// As [`ActivationUnit::scores`].
     ///
     /// ```
-    /// use din_viz::unit::ActivationUnit;
+    /// use din_core::unit::ActivationUnit;
     /// let u = ActivationUnit::from_json(
     ///     r#"{"format": "din-viz activation unit v1", "activation": "sigmoid", "d": 1, "hidden": [],
     ///         "layers": [{"weight": [[0, 0, 0, 1]], "bias": [0]}]}"#).unwrap();
@@ -990,7 +986,7 @@ impl ActivationUnit {
     /// As [`ActivationUnit::scores`], and [`UnitError::OutputOverflow`].
     ///
     /// ```
-    /// use din_viz::unit::ActivationUnit;
+    /// use din_core::unit::ActivationUnit;
     /// let u = ActivationUnit::from_json(
     ///     r#"{"format": "din-viz activation unit v1", "activation": "sigmoid", "d": 1, "hidden": [],
     ///         "layers": [{"weight": [[0, 0, 0, 0]], "bias": [0]}]}"#).unwrap();
@@ -1031,7 +1027,7 @@ impl ActivationUnit {
     /// `max_len < n`; [`UnitError::MaxLenTooLarge`] above [`MAX_LEN_LIMIT`].
     ///
     /// ```
-    /// use din_viz::unit::ActivationUnit;
+    /// use din_core::unit::ActivationUnit;
     /// let u = ActivationUnit::from_json(
     ///     r#"{"format": "din-viz activation unit v1", "activation": "sigmoid", "d": 4, "hidden": [],
     ///         "layers": [{"weight": [[0,0,0,0, 0,0,0,0, 0,0,0,0, 1,1,1,1]], "bias": [0]}]}"#).unwrap();
@@ -1074,7 +1070,7 @@ impl ActivationUnit {
     /// [`UnitError::NonFiniteInput`]; [`UnitError::Overflow`].
     ///
     /// ```
-    /// use din_viz::unit::ActivationUnit;
+    /// use din_core::unit::ActivationUnit;
     /// let u = ActivationUnit::from_json(
     ///     r#"{"format": "din-viz activation unit v1", "activation": "prelu", "d": 1, "hidden": [1],
     ///         "layers": [{"weight": [[1, 1, 0, 0]], "bias": [0], "prelu_alpha": [0.5]},
@@ -1108,7 +1104,7 @@ impl ActivationUnit {
     /// are finite and `2 <= samples <=` [`MAX_CURVE_SAMPLES`].
     ///
     /// ```
-    /// use din_viz::unit::ActivationUnit;
+    /// use din_core::unit::ActivationUnit;
     /// let u = ActivationUnit::from_json(
     ///     r#"{"format": "din-viz activation unit v1", "activation": "prelu", "d": 1, "hidden": [1],
     ///         "layers": [{"weight": [[1, 0, 0, 0]], "bias": [0], "prelu_alpha": [0.5]},

@@ -59,7 +59,8 @@
 use crate::attention::{Normalization, Similarity};
 use crate::errors::{message, Localized, Message};
 use crate::i18n::Lang;
-use crate::lecture::{steps_total, Placement};
+use crate::options::Placement;
+use crate::steps::steps_total;
 use crate::options::{panels_text, parse_tab, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
 use crate::presets::{self, Preset, PRESET_IDS};
 use crate::scene::{fill_colors, parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
@@ -153,7 +154,7 @@ impl UrlState {
     /// that is a lecture panel.
     ///
     /// ```
-    /// use din_viz::urlstate::UrlState;
+    /// use din_core::urlstate::UrlState;
     /// let mut s = UrlState::default();
     /// assert!(s.validate().is_ok());
     /// s.font_scale = 5.0;
@@ -243,7 +244,7 @@ pub struct Decoded {
 /// and the exponent notation, without the leading zero.
 ///
 /// ```
-/// use din_viz::urlstate::format_number;
+/// use din_core::urlstate::format_number;
 /// assert_eq!(format_number(0.5), ".5");
 /// assert_eq!(format_number(-0.25), "-.25");
 /// assert_eq!(format_number(3.0), "3");
@@ -446,8 +447,8 @@ fn set_items(scene: &mut Scene, items: Vec<Item>) {
 /// in the order of [`KEYS`].
 ///
 /// ```
-/// use din_viz::presets::default_scene;
-/// use din_viz::urlstate::{decode, encode, UrlState};
+/// use din_core::presets::default_scene;
+/// use din_core::urlstate::{decode, encode, UrlState};
 /// let origin = default_scene();
 /// let mut state = UrlState::new(origin.clone());
 /// assert_eq!(encode(&state, &origin).unwrap(), "v=2&scene=why-din-works");
@@ -806,7 +807,7 @@ enum Edit {
 /// its last value, with a message saying so.
 ///
 /// ```
-/// use din_viz::urlstate::decode;
+/// use din_core::urlstate::decode;
 /// let r = decode("?scene=interest-intensity&candidate=phone&step=3", "#lang=zh");
 /// assert!(r.problems.is_empty());
 /// assert_eq!(r.state.scene.candidate, "phone");
@@ -849,7 +850,7 @@ fn too_long(total: usize, then_en: &str, then_zh: &str) -> Message {
 /// opens the default scene with a message, and nothing else of it is read.
 ///
 /// ```
-/// use din_viz::urlstate::decode_keeping;
+/// use din_core::urlstate::decode_keeping;
 /// let r = decode_keeping(Some("v=1&scene=why-din-works&temperature=.5"), "", "temperature=-1&theme=dark");
 /// assert_eq!(r.state.scene.temperature, 0.5);
 /// assert_eq!(r.problems.len(), 1);
@@ -877,7 +878,7 @@ pub fn decode_keeping(current: Option<&str>, query: &str, hash: &str) -> Decoded
 /// [`MAX_URL`] bytes is refused whole and nothing changes.
 ///
 /// ```
-/// use din_viz::urlstate::decode_over;
+/// use din_core::urlstate::decode_over;
 /// let now = "v=1&scene=why-din-works&candidate=news&temperature=.5&theme=dark";
 /// let r = decode_over(now, "temperature=-1&font=1.5");
 /// assert_eq!(r.state.scene.candidate, "news");

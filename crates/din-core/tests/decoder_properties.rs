@@ -14,12 +14,12 @@
 //! * (c) `parse_panels` and `Theme::from_str` never panic on any text, and
 //!   what they accept prints back to itself.
 
-use din_viz::attention::{Normalization, Similarity};
-use din_viz::errors::Localized;
-use din_viz::options::{panels_text, parse_panels, Panel, Theme};
-use din_viz::presets::default_scene;
-use din_viz::scene::{parse_state, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
-use din_viz::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
+use din_core::attention::{Normalization, Similarity};
+use din_core::errors::Localized;
+use din_core::options::{panels_text, parse_panels, Panel, Theme};
+use din_core::presets::default_scene;
+use din_core::scene::{parse_state, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
+use din_core::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -43,7 +43,7 @@ fn finite() -> BoxedStrategy<f64> {
 /// Any label of at most [`MAX_LABEL`] characters, any Unicode but the
 /// control characters and noncharacters no label may hold.
 fn label() -> BoxedStrategy<String> {
-    let c = || any::<char>().prop_filter("a label character", |c| !din_viz::scene::is_label_control(*c));
+    let c = || any::<char>().prop_filter("a label character", |c| !din_core::scene::is_label_control(*c));
     prop_oneof![
         2 => vec(c(), 0..=MAX_LABEL).prop_map(String::from_iter),
         1 => Just(String::new()),

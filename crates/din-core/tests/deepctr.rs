@@ -19,7 +19,7 @@
 //! `DIN_DEEPCTR_FIXTURE` at their files.
 #![cfg(not(target_arch = "wasm32"))]
 
-use din_viz::model::{DinModel, FeatureValue};
+use din_core::model::{DinModel, FeatureValue};
 use serde_json::Value;
 
 const TOLERANCE: f64 = 1e-5;
@@ -98,12 +98,12 @@ fn check(path: &str) {
 
 #[test]
 fn committed_deepctr_tensorflow_fixture_is_reproduced() {
-    check(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/deepctr_din_tf.json"));
+    check(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/deepctr_din_tf.json"));
 }
 
 #[test]
 fn committed_deepctr_torch_fixture_is_reproduced() {
-    check(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/deepctr_din_torch.json"));
+    check(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/deepctr_din_torch.json"));
 }
 
 /// Set by `make test-deepctr` to the file a fresh DeepCTR run wrote.

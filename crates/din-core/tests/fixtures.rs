@@ -1,4 +1,4 @@
-//! Checks `din_viz::attention` against reference values computed
+//! Checks `din_core::attention` against reference values computed
 //! independently with numpy (and cross-checked at 60 digits) by
 //! `tests/fixtures/gen_fixtures.py`, stored in `tests/fixtures/attention.json`.
 //!
@@ -6,13 +6,13 @@
 //! of that vector (so an all-zero exact vector must come back as exact
 //! zeros); the scalars to relative 1e-9.
 
-use din_viz::attention::attend_named;
+use din_core::attention::attend_named;
 use serde_json::Value;
 
 const TOL: f64 = 1e-9;
 
 fn fixtures() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/attention.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/attention.json");
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {path}: {e}; run `python3 tests/fixtures/gen_fixtures.py`"));
     let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid JSON: {e}"));

@@ -7,7 +7,7 @@
 //! the test's comment. The committed seed corpus (`fuzz/corpus-seed/`) is
 //! checked the same way.
 
-#[path = "../fuzz/src/checks.rs"]
+#[path = "../../../fuzz/src/checks.rs"]
 mod checks;
 
 use std::fs;
@@ -15,7 +15,7 @@ use std::path::Path;
 
 /// Every file of `fuzz/corpus-seed/<target>` passes `check`.
 fn seeds(target: &str, check: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus-seed").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus-seed").join(target);
     let mut count = 0;
     for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.expect("a directory entry").path();
@@ -45,11 +45,11 @@ fn seed_corpus_passes_every_check() {
 /// other message about untrusted text is.
 #[test]
 fn state_json_long_unknown_similarity_is_clipped() {
-    checks::state_json(include_bytes!("../fuzz/regressions/state_json/crash-d7ffe35d0daaf1bdb4dbd32c1e06a8d5055b8ec4"));
+    checks::state_json(include_bytes!("../../../fuzz/regressions/state_json/crash-d7ffe35d0daaf1bdb4dbd32c1e06a8d5055b8ec4"));
     for field in ["similarity", "normalization", "activation"] {
         let text = format!(r#"{{"{field}": "{}"}}"#, "x".repeat(10_000));
         checks::state_json(text.as_bytes());
-        let e = din_viz::presets::default_scene().with_patch_json(&text).unwrap_err().to_string();
+        let e = din_core::presets::default_scene().with_patch_json(&text).unwrap_err().to_string();
         assert!(e.contains(&format!("\"{}…\"", "x".repeat(40))) && e.len() < 200, "{e}");
     }
 }
@@ -61,8 +61,8 @@ fn state_json_long_unknown_similarity_is_clipped() {
 /// `import_text`: only the one leading BOM the format allows is dropped.
 #[test]
 fn import_two_byte_order_marks() {
-    checks::import(include_bytes!("../fuzz/regressions/import/crash-2c4389c3231c723df8b0a6a71bdd5387a889c28a"));
+    checks::import(include_bytes!("../../../fuzz/regressions/import/crash-2c4389c3231c723df8b0a6a71bdd5387a889c28a"));
     checks::import("\u{feff}\u{feff}a,1\n".as_bytes());
-    let (s, ..) = din_viz::import::import_text("\u{feff}\u{feff}a,1\n", &din_viz::presets::default_scene()).unwrap();
+    let (s, ..) = din_core::import::import_text("\u{feff}\u{feff}a,1\n", &din_core::presets::default_scene()).unwrap();
     assert_eq!(s.items[0].label, "\u{feff}a");
 }

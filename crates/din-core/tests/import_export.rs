@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Property tests of `din_viz::import` and `din_viz::export`.
+//! Property tests of `din_core::import` and `din_core::export`.
 //!
 //! * `items_csv` then `parse_items` gives back the items exactly, for any
 //!   labels (any Unicode, quotes, commas, line breaks, up to 200
@@ -10,12 +10,12 @@
 //!   `import_text` panic; what they accept respects the scene's limits,
 //!   and what they refuse names a line and column inside the text.
 
-use din_viz::errors::Localized;
-use din_viz::export::{items_csv, result_csv};
-use din_viz::i18n::Lang;
-use din_viz::import::{import_text, parse_items, parse_projector, ImportError};
-use din_viz::presets::{blank, default_scene};
-use din_viz::scene::{Item, Scene, MAX_D, MAX_LABEL, MAX_N};
+use din_core::errors::Localized;
+use din_core::export::{items_csv, result_csv};
+use din_core::i18n::Lang;
+use din_core::import::{import_text, parse_items, parse_projector, ImportError};
+use din_core::presets::{blank, default_scene};
+use din_core::scene::{Item, Scene, MAX_D, MAX_LABEL, MAX_N};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -34,7 +34,7 @@ const TRICKY: [char; 24] = [
 /// label may hold (they are dropped from the tricky ones: a label is one
 /// line of text, and every channel refuses the others).
 fn label() -> BoxedStrategy<String> {
-    let clean = |s: String| s.chars().filter(|c| !din_viz::scene::is_label_control(*c)).collect::<String>();
+    let clean = |s: String| s.chars().filter(|c| !din_core::scene::is_label_control(*c)).collect::<String>();
     prop_oneof![
         vec(any::<char>(), 0..=MAX_LABEL).prop_map(String::from_iter).prop_map(clean),
         vec(select(TRICKY.to_vec()), 0..=MAX_LABEL).prop_map(String::from_iter).prop_map(clean),
@@ -65,7 +65,7 @@ fn items(
 ) -> impl Strategy<Value = Vec<Item>> {
     d.prop_flat_map(move |d| {
         vec((label.clone(), vec(number.clone(), d)).prop_map(|(label, vector)| Item::new(&label, &vector)), n.clone())
-            .prop_map(din_viz::scene::numbered_colors)
+            .prop_map(din_core::scene::numbered_colors)
     })
 }
 
@@ -181,8 +181,8 @@ proptest! {
         prop_assert_eq!(records.len(), s.items.len() + 1);
         // ... with the formula guard's apostrophe before formula-like labels.
         for (r, it) in records.iter().skip(1).zip(&s.items) {
-            prop_assert_eq!(&r[0], &din_viz::export::formula_guard(&it.label).into_owned());
-            prop_assert!(!din_viz::export::is_formula_like(&r[0]), "{:?}", r[0]);
+            prop_assert_eq!(&r[0], &din_core::export::formula_guard(&it.label).into_owned());
+            prop_assert!(!din_core::export::is_formula_like(&r[0]), "{:?}", r[0]);
         }
     }
 
@@ -241,7 +241,7 @@ proptest! {
             prop_assert_eq!(r.len(), 4 + d);
             prop_assert_eq!(&r[0], "item");
             // Formula-like (also after leading blanks), or already in guarded form.
-            let like = din_viz::export::is_formula_like;
+            let like = din_core::export::is_formula_like;
             let formula = like(&it.label) || (it.label.starts_with('\'') && like(it.label.trim_start_matches('\'')));
             let want = if formula { format!("'{}", it.label) } else { it.label.clone() };
             prop_assert_eq!(&r[1], &want);

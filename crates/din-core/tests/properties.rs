@@ -1,13 +1,13 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Property tests of the pure core: `din_viz::attention` and `din_viz::scene`.
+//! Property tests of the pure core: `din_core::attention` and `din_core::scene`.
 //!
 //! The attention results are also compared with `reference`, a plain-loop
 //! implementation written here from the definitions (compensated sums,
 //! `hypot` norms), independent of the crate's nalgebra code.
 
-use din_viz::attention::{attend, softmax, Attention, AttentionError, Normalization, Similarity};
-use din_viz::presets::default_scene;
-use din_viz::scene::{parse_number, Item, Scene, SceneError};
+use din_core::attention::{attend, softmax, Attention, AttentionError, Normalization, Similarity};
+use din_core::presets::default_scene;
+use din_core::scene::{parse_number, Item, Scene, SceneError};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -676,7 +676,7 @@ proptest! {
             (Ok(v), Err(_)) => prop_assert!(false, "{:?} accepted as {} but is not a number", text, v),
             (Err(e), Ok(w)) => {
                 // Refused: beyond f64, or a number other than 0 that would become 0 (1e-400).
-                let underflow = w == 0.0 && matches!(e, SceneError::BadNumber { problem: din_viz::scene::NumberProblem::Underflow(_), .. });
+                let underflow = w == 0.0 && matches!(e, SceneError::BadNumber { problem: din_core::scene::NumberProblem::Underflow(_), .. });
                 prop_assert!(!w.is_finite() || underflow, "{:?} is the finite number {} but was refused: {}", text, w, e);
             }
             (Err(_), Err(_)) => {}
@@ -762,7 +762,7 @@ fn regression_cosine_of_vectors_longer_than_f64_max() {
     // (With x1 that long, |pooled| itself overflows, so attend() refuses;
     // the similarity alone must still be exact.)
     for (q, x) in [([1.0, 1.0], [1.7e308, 1.7e308]), ([1.7e308, 1.7e308], [1.0, 1.0])] {
-        let s = din_viz::attention::similarities(&q, &x, Similarity::Cosine).unwrap();
+        let s = din_core::attention::similarities(&q, &x, Similarity::Cosine).unwrap();
         assert!((s[0] - 1.0).abs() <= 1e-12, "cosine({q:?}, {x:?}) = {} instead of 1", s[0]);
     }
     let a = attend(&[1.7e308, 1.7e308], &[1.0, 1.0], Similarity::Cosine, Normalization::None, 1.0).unwrap();

@@ -1,10 +1,10 @@
-//! Native tests of the activation unit (`din_viz::unit`): hand-computed
+//! Native tests of the activation unit (`din_core::unit`): hand-computed
 //! values of a tiny unit for each activation, the loading errors, and the
 //! shipped weights in `weights/*.json`.
 
-use din_viz::presets::CATEGORIES;
-use din_viz::rng::Rng;
-use din_viz::unit::{sigmoid, Activation, ActivationUnit, UnitError, AUTHORS_PAD_SCORE};
+use din_core::presets::CATEGORIES;
+use din_core::rng::Rng;
+use din_core::unit::{sigmoid, Activation, ActivationUnit, UnitError, AUTHORS_PAD_SCORE};
 
 // ------------------------------------------------------------------ tiny unit
 //
@@ -260,7 +260,7 @@ fn loading_errors_name_the_field() {
 
 #[test]
 fn non_finite_weights_are_refused() {
-    use din_viz::unit::{HiddenLayer, LayerParams, OutputLayer};
+    use din_core::unit::{HiddenLayer, LayerParams, OutputLayer};
     let layer = HiddenLayer {
         weight: vec![vec![0.0; 8]],
         bias: vec![0.0],
@@ -320,7 +320,7 @@ fn activation_names() {
 // ------------------------------------------------------------------ shipped weights
 
 fn shipped(name: &str) -> (String, ActivationUnit) {
-    let path = format!("{}/weights/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../weights/{name}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}; run `make weights`"));
     let unit = ActivationUnit::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     (text, unit)

@@ -1,16 +1,17 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Property tests of `din_viz::urlstate`: every valid state survives a
+//! Property tests of `din_core::urlstate`: every valid state survives a
 //! link unchanged, and no input, however broken, panics or yields a state
 //! that does not validate.
 
-use din_viz::attention::{Normalization, Similarity};
-use din_viz::i18n::Lang;
-use din_viz::lecture::{steps_total, Placement};
-use din_viz::options::{Layout, Panel, Theme, FONT_SCALE_RANGE};
-use din_viz::presets::{blank, generated, preset};
-use din_viz::scene::{Definition, Item, Scene, MAX_LABEL};
-use din_viz::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
-use din_viz::urlstate::{decode, encode, encode_with_limit, UrlState, KEYS, MAX_LINK};
+use din_core::attention::{Normalization, Similarity};
+use din_core::i18n::Lang;
+use din_core::options::Placement;
+use din_core::steps::steps_total;
+use din_core::options::{Layout, Panel, Theme, FONT_SCALE_RANGE};
+use din_core::presets::{blank, generated, preset};
+use din_core::scene::{Definition, Item, Scene, MAX_LABEL};
+use din_core::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
+use din_core::urlstate::{decode, encode, encode_with_limit, UrlState, KEYS, MAX_LINK};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -30,7 +31,7 @@ fn number() -> impl Strategy<Value = f64> {
 fn label() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => "[a-zA-Z0-9 ]{0,8}",
-        1 => vec(any::<char>().prop_filter("a label character", |c| !din_viz::scene::is_label_control(*c)), 0..=MAX_LABEL)
+        1 => vec(any::<char>().prop_filter("a label character", |c| !din_core::scene::is_label_control(*c)), 0..=MAX_LABEL)
             .prop_map(String::from_iter),
         1 => select(vec!["why-din-works", "interest-intensity", "blank", "generated", "food", "news", "", "a:b;c,d=e&f%+"])
             .prop_map(str::to_owned),

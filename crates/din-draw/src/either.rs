@@ -137,7 +137,7 @@ mod tests {
     /// bars drawn straight to SVG: nothing is lost in forwarding.
     #[test]
     fn forwarding_changes_nothing() {
-        let scene = crate::presets::default_scene();
+        let scene = din_core::presets::default_scene();
         let att = scene.validate().unwrap();
         let st = Style::new(1.0);
         let mut direct = String::new();

@@ -18,14 +18,14 @@
 //! returns a small layout record in backend pixels for tests and hit
 //! testing. Rectangles are `(left, top, right, bottom)`.
 
-use crate::attention::{Attention, Normalization};
+use din_core::attention::{Attention, Normalization};
 use crate::draw::{
     arrow_shaped, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ArrowShape, DrawError, Style, LABEL_PX, TITLE_PX,
 };
-use crate::i18n::Lang;
+use din_core::i18n::Lang;
 use crate::textlayout::{clip_to, fit_clip, fit_px, inside_x, line, rect, sub, text_lines, tr, wrap};
-use crate::scene::{Definition, Scene};
-use crate::unit::WeightForm;
+use din_core::scene::{Definition, Scene};
+use din_core::unit::WeightForm;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -124,7 +124,7 @@ fn shared_limit(scene: &Scene, att: &Attention) -> f64 {
 /// The step-through's one colour limit, the same on every step: a nice
 /// number at or above every x_i, q, pooled, mean and α_i x_i it draws.
 fn steps_limit(scene: &Scene, att: &Attention) -> f64 {
-    let m = crate::steps::scale_max(scene, att);
+    let m = din_core::steps::scale_max(scene, att);
     if m > 0.0 { nice_ceil(m) } else { 1.0 }
 }
 
@@ -145,12 +145,12 @@ fn highlighted(st: &Style, i: usize) -> bool {
 
 /// Number of steps of [`draw_steps`] for `n` LastN items: the vectors,
 /// one step per weight, the products, the weighted sum, the ranking model
-/// (see [`crate::steps`]).
+/// (see [`din_core::steps`]).
 ///
 /// ```
-/// assert_eq!(din_viz::lecture::steps_total(9), 13);
+/// assert_eq!(din_draw::lecture::steps_total(9), 13);
 /// ```
-pub use crate::steps::steps_total;
+pub use din_core::steps::steps_total;
 
 /// Preferred CSS height of the build-up panel (light theme, font scale 1).
 #[must_use]
@@ -162,8 +162,8 @@ pub fn steps_height() -> f64 {
 /// scale: everything but the padding is text or sized for text.
 ///
 /// ```
-/// use din_viz::draw::Style;
-/// use din_viz::lecture::{steps_height, steps_height_for};
+/// use din_draw::draw::Style;
+/// use din_draw::lecture::{steps_height, steps_height_for};
 /// assert_eq!(steps_height_for(&Style::new(2.0)), steps_height());
 /// assert_eq!(steps_height_for(&Style::new(1.0).with_font_scale(1.5)), 12.0 + 428.0 * 1.5);
 /// ```
@@ -226,7 +226,7 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
         let k = sub(step);
         let s = fmt_num(at(&att.scores, step - 1));
         let a = fmt_num(at(&att.alpha, step - 1));
-        let weight = format!("{} = {a}", crate::explain::alpha_formula(scene, &k));
+        let weight = format!("{} = {a}", din_core::explain::alpha_formula(scene, &k));
         match (scene.definition, scene.normalization) {
             (Definition::Similarity, Normalization::None) => tr(
                 lang,
@@ -280,7 +280,7 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
 /// * step `n + 3`: the weighted sum fed to the ranking model.
 ///
 /// Every strip of every step is drawn on one diverging scale (see
-/// [`crate::steps::scale_max`]), stated on the panel. The caption at the
+/// [`din_core::steps::scale_max`]), stated on the panel. The caption at the
 /// top says what the step shows. Beyond [`MAX_SHOWN`] items the first 20
 /// are drawn and the panel says so.
 ///
@@ -298,7 +298,7 @@ pub fn draw_steps<DB: DrawingBackend>(
 
 /// [`draw_steps`] with the weighted-sum step `n + 2` caught at `progress`
 /// (0 to 1) of its animation: the sum strip shows the parts added so far
-/// ([`crate::steps::partial_sum`]) and the part being added is framed;
+/// ([`din_core::steps::partial_sum`]) and the part being added is framed;
 /// at 1 (and on every other step) it is [`draw_steps`].
 ///
 /// # Errors
@@ -323,9 +323,9 @@ pub fn draw_steps_at<DB: DrawingBackend>(
     let limit = steps_limit(scene, att);
     let amax = abs_max(&att.alpha);
     let alphas = step.min(n).min(shown);
-    let summing = step == crate::steps::sum_step(n);
+    let summing = step == din_core::steps::sum_step(n);
     let progress = if summing && progress.is_finite() { progress.clamp(0.0, 1.0) } else { 1.0 };
-    let adding = crate::steps::adding(n, progress);
+    let adding = din_core::steps::adding(n, progress);
 
     // Caption (two lines reserved so nothing jumps between steps) and settings.
     let cap_font = st.bold(16.0, &pal.text);
@@ -516,7 +516,7 @@ pub fn draw_steps_at<DB: DrawingBackend>(
         let split = r_x0 + ((r_x1 - r_x0) as f64 * 0.42).round() as i32;
         let (mean_c, pool_c) = (f64::from(r_x0 + split) / 2.0, f64::from(split + r_x1) / 2.0);
         // While the parts are being added, the sum strip shows them so far.
-        let sum_so_far = if progress < 1.0 { crate::steps::partial_sum(scene, att, progress) } else { att.pooled.clone() };
+        let sum_so_far = if progress < 1.0 { din_core::steps::partial_sum(scene, att, progress) } else { att.pooled.clone() };
         let cols = [
             (mean_c, lang.pick("average", "平均"), "(1/n) Σ xᵢ", &att.mean, pal.mean, 1.5, split - r_x0 - gap / 2),
             (pool_c, lang.pick("weighted sum", "加权和"), "Σ αᵢ xᵢ", &sum_so_far, pal.pooled, 2.5, r_x1 - split - gap / 2),
@@ -593,8 +593,8 @@ pub fn qkv_height(n: usize) -> f64 {
 /// `st`'s theme and font scale.
 ///
 /// ```
-/// use din_viz::draw::{Style, Theme};
-/// use din_viz::lecture::{qkv_height, qkv_height_for};
+/// use din_draw::draw::{Style, Theme};
+/// use din_draw::lecture::{qkv_height, qkv_height_for};
 /// assert_eq!(qkv_height_for(9, &Style::new(1.0)), qkv_height(9));
 /// assert!(qkv_height_for(9, &Style::new(1.0).with_theme(Theme::Contrast)) > qkv_height(9));
 /// ```
@@ -721,13 +721,13 @@ pub fn draw_qkv<DB: DrawingBackend>(
         (Definition::Unit, Normalization::None, WeightForm::Sigmoid) => ("sigmoid".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
         (Definition::Similarity, Normalization::None, _) => ("α = s".to_owned(), lang.pick("no softmax", "不做 softmax").to_owned()),
     };
-    let sym = crate::explain::score_symbol(scene);
+    let sym = din_core::explain::score_symbol(scene);
     let heads: [(i32, i32, &str, String); 7] = [
         (q_x0, q_x0 + side, lang.pick("Query", "查询 query"), lang.pick("candidate item q", "候选物品 q").to_owned()),
         (k_lx, k_x0 + sw, lang.pick("Keys", "键 key"), "kᵢ = xᵢ".to_owned()),
-        (s_x0, s_x0 + score_w, lang.pick("score", "分数"), format!("{sym}ᵢ = {}", crate::explain::score_formula(scene, "kᵢ"))),
+        (s_x0, s_x0 + score_w, lang.pick("score", "分数"), format!("{sym}ᵢ = {}", din_core::explain::score_formula(scene, "kᵢ"))),
         (n_x0, n_x0 + norm_w, &norm_name, norm_sub),
-        (a_x0, a_x0 + alpha_w, lang.pick("weight", "权重"), crate::explain::alpha_formula(scene, "ᵢ")),
+        (a_x0, a_x0 + alpha_w, lang.pick("weight", "权重"), din_core::explain::alpha_formula(scene, "ᵢ")),
         (v_x0, v_x0 + sw, lang.pick("Values", "值 value"), "vᵢ = xᵢ".to_owned()),
         (o_x0, o_x0 + side, lang.pick("Output", "输出 output"), "Σ αᵢ vᵢ".to_owned()),
     ];
@@ -908,15 +908,9 @@ pub fn draw_qkv<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------
 // Where attention can sit, deck p. 18.
 
-/// Where the attention over LastN is placed in [`draw_towers`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Placement {
-    /// In the user tower of a two-tower model: impossible, the user tower
-    /// never sees the candidate item.
-    UserTower,
-    /// In the ranking model, where LastN and the candidate meet.
-    Ranking,
-}
+/// Where the attention over LastN is placed in [`draw_towers`] (a view
+/// option: defined in din-core's `options`).
+pub use din_core::options::Placement;
 
 /// Preferred CSS height of the towers panel (light theme, font scale 1).
 #[must_use]
@@ -948,8 +942,8 @@ fn towers_stacked(width_css: f64, height_css: f64, st: &Style) -> bool {
 /// the models are stacked.
 ///
 /// ```
-/// use din_viz::draw::Style;
-/// use din_viz::lecture::{towers_height_at, towers_height_for};
+/// use din_draw::draw::Style;
+/// use din_draw::lecture::{towers_height_at, towers_height_for};
 /// let st = Style::new(1.0);
 /// assert_eq!(towers_height_at(900.0, &st), towers_height_for(&st));
 /// assert!(towers_height_at(370.0, &st) > 1.5 * towers_height_for(&st));
@@ -1475,7 +1469,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     let mut items = mini_lastn(area, &mut ink, scene, avg_l.0, avg_l.2, lr.y[5], st.tpx(22.0), (lx0, lx1), limit, st)?;
     up(&lr, lastn_c, 5, 4, pal.text)?;
     let att_label = lang.pick("attention", "注意力机制");
-    let att_formula = crate::explain::alpha_of(scene, "xᵢ");
+    let att_formula = din_core::explain::alpha_of(scene, "xᵢ");
     let mut attention: Rect = (0, 0, 0, 0);
     if !active {
         // The impossible path, greyed: attention beside the average, fed by q.
@@ -1586,7 +1580,7 @@ pub fn draw_towers<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::default_scene;
+    use din_core::presets::default_scene;
 
     use crate::textlayout::tests::svg;
 
@@ -1599,7 +1593,7 @@ mod tests {
     /// The default style, then larger fonts and the other themes: layouts
     /// must hold for all of them.
     fn styles() -> Vec<Style> {
-        use crate::options::Theme;
+        use din_core::options::Theme;
         vec![
             Style::new(1.0),
             Style::new(1.0).with_font_scale(1.5),
@@ -1655,7 +1649,7 @@ mod tests {
 
     #[test]
     fn any_size_and_shape_draws() {
-        use crate::options::Theme;
+        use din_core::options::Theme;
         let s = default_scene();
         let (d1, _) = s.with_dim(1).unwrap();
         let (d256, _) = s.with_dim(256).unwrap();
@@ -1739,7 +1733,7 @@ mod tests {
     fn products_and_the_sum_share_one_colour_scale() {
         use crate::palette::hex;
         let base = default_scene();
-        let setting = crate::steps::lecture_setting("why-din-works").unwrap();
+        let setting = din_core::steps::lecture_setting("why-din-works").unwrap();
         for s in [base.clone(), setting.applied_to(&base)] {
             let a = s.validate().unwrap();
             let n = s.items.len();
@@ -1784,7 +1778,7 @@ mod tests {
             let t = (k as f64 + 0.5) / n as f64;
             let (out, lay) = draw(t);
             assert_eq!(lay.adding, Some(k));
-            let want: Vec<String> = crate::steps::partial_sum(&s, &a, t).iter().map(|v| hex(pal.diverging(*v, lay.limit))).collect();
+            let want: Vec<String> = din_core::steps::partial_sum(&s, &a, t).iter().map(|v| hex(pal.diverging(*v, lay.limit))).collect();
             assert_eq!(strip_fills(&out, lay.pooled.unwrap()), want, "t = {t}");
         }
         let (out, lay) = draw(1.0);
@@ -1924,8 +1918,8 @@ mod tests {
     /// Also the step captions, the towers' formula and the bars' subtitle.
     #[test]
     fn every_formula_shown_is_the_one_computed() {
-        use crate::explain::{alpha_formula, eval_alpha_formula, eval_score_formula, every_definition, score_formula, score_symbol};
-        use crate::unit::WeightForm;
+        use din_core::explain::{alpha_formula, eval_alpha_formula, eval_score_formula, every_definition, score_formula, score_symbol};
+        use din_core::unit::WeightForm;
         for (def, sim, act, weight) in every_definition() {
             for norm in Normalization::ALL {
                 let mut s = default_scene();
@@ -1975,7 +1969,7 @@ mod tests {
                 // The towers' attention box and the bars' subtitle.
                 let mut tow = None;
                 let tout = svg(960, towers_height_for(&Style::new(1.0)) as u32, |root| tow = Some(draw_towers(root, &s, &a, Placement::Ranking, &Style::new(1.0)).unwrap()));
-                assert!(tow.is_some() && tout.contains(&crate::explain::alpha_of(&s, "xᵢ")), "{what}: towers");
+                assert!(tow.is_some() && tout.contains(&din_core::explain::alpha_of(&s, "xᵢ")), "{what}: towers");
                 let d = crate::draw::definition_text(&s, Lang::En);
                 let bout = svg(900, 400, |root| { crate::draw::draw_bars(root, &s, &a, &Style::new(1.0)).unwrap(); });
                 assert!(bout.replace("&apos;", "'").contains(&d), "{what}: bars subtitle {d}");
@@ -2052,7 +2046,7 @@ mod tests {
         let sizes = [(370.0, None), (340.0, None), (536.0, Some(600.0)), (640.0, Some(500.0)), (800.0, Some(860.0)), (900.0, Some(506.0)), (1280.0, Some(720.0))];
         let mut checked = 0;
         for lang in [Lang::En, Lang::Zh] {
-            for theme in [crate::options::Theme::Light, crate::options::Theme::Contrast] {
+            for theme in [din_core::options::Theme::Light, din_core::options::Theme::Contrast] {
                 for scale in [1.0, 2.0] {
                     let mut st = Style::new(scale).with_theme(theme);
                     st.lang = lang;

@@ -1,7 +1,7 @@
 //! The map's catalogue layer, its key and its labels (drawing only).
 //!
 //! * [`catalogue_points`] and [`draw_catalogue`]: the scored catalogue of
-//!   [`crate::catalogue`] as markers on the map, one shape per group
+//!   [`din_core::catalogue`] as markers on the map, one shape per group
 //!   ([`Marker`]), coloured by class on the theme's interest scale
 //!   ([`crate::palette::Palette::density`]).
 //! * [`map_frame`] and [`draw_key`]: where the plot ends and the key rows
@@ -16,10 +16,10 @@
 //! so the frame computed without a drawing area (for hit testing and the
 //! view) is the one drawn.
 
-use crate::catalogue::{Colouring, Relation, ScoredCatalogue};
-use crate::draw::{err, fmt_num, text, DrawError, Style};
-use crate::i18n::Lang;
-use crate::projection::{Basis, View};
+use din_core::catalogue::{Colouring, Relation, ScoredCatalogue};
+use crate::style::{err, fmt_num, text, DrawError, Style};
+use din_core::i18n::Lang;
+use din_core::projection::{Basis, View};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -578,7 +578,7 @@ pub fn draw_key<DB: DrawingBackend>(
                 Glyph::MeanToPooled => {
                     let (a, b) = ((gx + 5.0 * u, cy), (gx + 40.0 * u, cy));
                     area.draw(&Circle::new(p(a.0, a.1), (4.0 * u).round() as i32, pal.mean.stroke_width(st.stroke(2.0)))).map_err(err)?;
-                    crate::draw::arrow_shaped(area, (a.0 + 5.0 * u, cy), (b.0 - 5.0 * u, cy), pal.pooled, 2.0, false, ARROW_KEY, st)?;
+                    crate::style::arrow_shaped(area, (a.0 + 5.0 * u, cy), (b.0 - 5.0 * u, cy), pal.pooled, 2.0, false, ARROW_KEY, st)?;
                     area.draw(&Circle::new(p(b.0, b.1), (4.5 * u).round() as i32, pal.pooled.filled())).map_err(err)?;
                 }
                 Glyph::Scale => {
@@ -629,7 +629,7 @@ pub fn draw_key<DB: DrawingBackend>(
 }
 
 /// The small arrow of the key's mean → pooled glyph.
-const ARROW_KEY: crate::draw::ArrowShape = crate::draw::ArrowShape { head: 7.0, half_width: 0.5, dash: 4.0, shrink_head: true };
+const ARROW_KEY: crate::style::ArrowShape = crate::style::ArrowShape { head: 7.0, half_width: 0.5, dash: 4.0, shrink_head: true };
 
 // ---------------------------------------------------------------------------
 // Labels.
@@ -759,11 +759,11 @@ pub fn pooled_beyond(lang: Lang, norm: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attention::Normalization;
-    use crate::catalogue::score;
+    use din_core::attention::Normalization;
+    use din_core::catalogue::score;
     use crate::draw::{draw_map, MapLayout, Theme};
-    use crate::presets::preset;
-    use crate::scene::{Definition, Scene};
+    use din_core::presets::preset;
+    use din_core::scene::{Definition, Scene};
     use crate::textlayout::tests::svg;
 
     type R = (f64, f64, f64, f64);
@@ -784,9 +784,9 @@ mod tests {
             let p = preset(id).unwrap();
             for c in &p.candidates {
                 for (def, sim, norm) in [
-                    (Definition::Similarity, crate::attention::Similarity::Dot, Normalization::Softmax),
-                    (Definition::Similarity, crate::attention::Similarity::Cosine, Normalization::None),
-                    (Definition::Unit, crate::attention::Similarity::Dot, Normalization::None),
+                    (Definition::Similarity, din_core::attention::Similarity::Dot, Normalization::Softmax),
+                    (Definition::Similarity, din_core::attention::Similarity::Cosine, Normalization::None),
+                    (Definition::Unit, din_core::attention::Similarity::Dot, Normalization::None),
                 ] {
                     let mut s = p.scene.clone();
                     (s.query, s.candidate, s.definition, s.similarity, s.normalization) = (c.vector.clone(), c.id.to_owned(), def, sim, norm);

@@ -14,7 +14,7 @@
 //!   saturated item colours far apart, every stroke twice as wide and
 //!   every font 1.3 times as large.
 
-use crate::options::Theme;
+use din_core::options::Theme;
 use plotters::style::RGBColor;
 
 /// Classes of the map's interest scale ([`Palette::density`]).
@@ -48,7 +48,7 @@ pub struct Palette {
     pub pooled: RGBColor,
     /// The plain mean.
     pub mean: RGBColor,
-    /// The item colours: an item with colour id `c` ([`crate::scene::Item::color`])
+    /// The item colours: an item with colour id `c` ([`din_core::scene::Item::color`])
     /// gets `items[c % 12]` in every panel ([`Palette::item`]).
     pub items: [RGBColor; ITEM_COLORS],
     /// The diverging scale of vector components at −1, −½, 0, ½ and 1
@@ -208,8 +208,8 @@ pub static CONTRAST: Palette = Palette {
 /// The palette of `theme`.
 ///
 /// ```
-/// use din_viz::options::Theme;
-/// use din_viz::palette::palette;
+/// use din_core::options::Theme;
+/// use din_draw::palette::palette;
 /// use plotters::style::RGBColor;
 /// assert_eq!(palette(Theme::Light).background, RGBColor(255, 255, 255));
 /// assert_eq!(palette(Theme::Dark).background, RGBColor(0x1E, 0x21, 0x26));
@@ -235,11 +235,11 @@ fn interpolate<const N: usize>(positions: [f64; N], stops: &[RGBColor; N], t: f6
 }
 
 impl Palette {
-    /// The colour of colour id `color` (an item's [`crate::scene::Item::color`]):
+    /// The colour of colour id `color` (an item's [`din_core::scene::Item::color`]):
     /// `items[color % 12]`, so ids 12 apart share a colour.
     ///
     /// ```
-    /// use din_viz::palette::LIGHT;
+    /// use din_draw::palette::LIGHT;
     /// assert_eq!(LIGHT.item(0), LIGHT.item(12));
     /// assert_ne!(LIGHT.item(0), LIGHT.item(9));
     /// ```
@@ -251,7 +251,7 @@ impl Palette {
     /// The colour of LastN item `i` of `scene` (by its colour id; id `i`
     /// for an index past the end).
     #[must_use]
-    pub fn item_of(&self, scene: &crate::scene::Scene, i: usize) -> RGBColor {
+    pub fn item_of(&self, scene: &din_core::scene::Scene, i: usize) -> RGBColor {
         self.item(scene.items.get(i).map_or_else(|| u16::try_from(i).unwrap_or(u16::MAX), |it| it.color))
     }
 
@@ -275,7 +275,7 @@ impl Palette {
     /// for `t = 1`.
     ///
     /// ```
-    /// use din_viz::palette::LIGHT;
+    /// use din_draw::palette::LIGHT;
     /// assert_eq!(LIGHT.density(0.0), LIGHT.density[0]);
     /// assert_eq!(LIGHT.density(0.99), LIGHT.density[6]);
     /// assert_eq!(LIGHT.density(1.0), LIGHT.density[6]);
@@ -319,7 +319,7 @@ impl Palette {
 /// 2.3 is just noticeable; the item colours of a theme are at least 15 apart.
 ///
 /// ```
-/// use din_viz::palette::{delta_e, LIGHT};
+/// use din_draw::palette::{delta_e, LIGHT};
 /// assert_eq!(delta_e(LIGHT.items[0], LIGHT.items[0]), 0.0);
 /// assert!(delta_e(LIGHT.items[0], LIGHT.items[1]) > 15.0);
 /// ```
@@ -345,7 +345,7 @@ pub fn delta_e(a: RGBColor, b: RGBColor) -> f64 {
 /// `#rrggbb` of a colour.
 ///
 /// ```
-/// use din_viz::palette::hex;
+/// use din_draw::palette::hex;
 /// assert_eq!(hex(plotters::style::RGBColor(0xD5, 0x5E, 0x00)), "#d55e00");
 /// ```
 #[must_use]

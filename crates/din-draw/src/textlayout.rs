@@ -2,8 +2,8 @@
 //! Chinese, clipping with an ellipsis, fitting a font size, and small
 //! drawing shorthands. Widths come from [`crate::draw`]'s measurer.
 
-use crate::draw::{err, text, text_width, DrawError, Style};
-use crate::i18n::Lang;
+use crate::style::{err, text, text_width, DrawError, Style};
+use din_core::i18n::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -18,10 +18,7 @@ pub(crate) fn sub(k: usize) -> String {
 
 /// A formatted string in the interface language (the dynamic counterpart of [`Lang::pick`]).
 pub(crate) fn tr(lang: Lang, en: String, zh: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
+    lang.tr(en, zh)
 }
 
 pub(crate) fn rect<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, style: ShapeStyle) -> Result<(), DrawError> {

@@ -2,17 +2,17 @@
 //! each chart draws: the ground, the colours of text and lines, stroke
 //! widths, font sizes, WCAG contrast, and text that stays inside the chart.
 
-use crate::i18n::Lang;
+use din_core::i18n::Lang;
 use crate::draw::{
     bars_height_for, draw_bars, draw_heatmap, draw_map, fit_map_view, heatmap_height_for, Style, Theme, PALETTE, TITLE_PX,
 };
 use crate::lecture::{draw_qkv, draw_steps, draw_towers, qkv_height_for, steps_height_for, towers_height_for, Placement};
 use crate::palette::{palette, Palette, LIGHT};
-use crate::presets::default_scene;
-use crate::projection::Basis;
-use crate::scene::{shipped_unit, Scene};
+use din_core::presets::default_scene;
+use din_core::projection::Basis;
+use din_core::scene::{shipped_unit, Scene};
 use crate::textlayout::tests::svg;
-use crate::unit::Activation;
+use din_core::unit::Activation;
 use crate::unit_panel::{draw_unit, unit_height_for};
 use plotters::style::RGBColor;
 
@@ -106,7 +106,7 @@ fn charts(st: &Style, w_css: f64) -> Vec<(String, String, u32, u32)> {
         draw_heatmap(r, &s, &a, st).unwrap();
     });
     let mh = px(w_css * 0.7);
-    let catalogue = crate::catalogue::score(&s);
+    let catalogue = din_core::catalogue::score(&s);
     put("map", mh, &|r| {
         let view = fit_map_view(&s, &a, &b, w, mh, st, Some(&catalogue));
         draw_map(r, &s, &a, &b, Some(view), Some(&catalogue), st).unwrap();

@@ -1,6 +1,6 @@
 //! Inside the activation unit: the paper's Fig. 2 unit opened up for one
 //! LastN item `x_i` and the candidate `q` (din-notes.md section 2,
-//! definitions 2 and 3; the maths is [`crate::unit`]).
+//! definitions 2 and 3; the maths is [`din_core::unit`]).
 //!
 //! [`draw_unit`] draws, top to bottom on the left:
 //!
@@ -26,13 +26,13 @@
 //! record in backend pixels. It draws the unit's own trace
 //! ([`ActivationUnit::trace`]); it computes no attention itself.
 
-use crate::attention::{Normalization, Similarity};
+use din_core::attention::{Normalization, Similarity};
 use crate::draw::{arrow, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ticks, DrawError, Style, LABEL_PX, TITLE_PX};
-use crate::i18n::Lang;
+use din_core::i18n::Lang;
 use crate::textlayout::{clip_to, fit_clip, fit_px, line, rect, sub, text_lines, tr, wrap};
 pub use crate::lecture::Rect;
-use crate::scene::{Definition, Scene};
-use crate::unit::{Activation, ActivationUnit, LayerParams, UnitTrace, WeightForm};
+use din_core::scene::{Definition, Scene};
+use din_core::unit::{Activation, ActivationUnit, LayerParams, UnitTrace, WeightForm};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -75,7 +75,7 @@ pub struct UnitLayout {
 /// under the network and needs its own 360 px.
 ///
 /// ```
-/// use din_viz::unit_panel::unit_height;
+/// use din_draw::unit_panel::unit_height;
 /// assert_eq!(unit_height(2, 900.0), 520.0);
 /// assert_eq!(unit_height(2, 360.0), 880.0);
 /// ```
@@ -89,8 +89,8 @@ pub fn unit_height(hidden_layers: usize, width: f64) -> f64 {
 /// below which the curve goes under the network (640 CSS px at factor 1).
 ///
 /// ```
-/// use din_viz::draw::Style;
-/// use din_viz::unit_panel::{unit_height, unit_height_for};
+/// use din_draw::draw::Style;
+/// use din_draw::unit_panel::{unit_height, unit_height_for};
 /// assert_eq!(unit_height_for(2, 900.0, &Style::new(1.0)), unit_height(2, 900.0));
 /// let big = Style::new(1.0).with_font_scale(1.5);
 /// // 900 px is too narrow for side by side at 1.5 × the text: stacked.
@@ -732,7 +732,7 @@ fn draw_curve<DB: DrawingBackend>(
     let plot: Rect = (x0 + st.tpx(44.0), y + st.tpx(6.0), x1 - st.tpx(6.0), (y1 - st.tpx(36.0)).max(y + st.tpx(16.0)));
     let mut s_pts: Vec<f64> = lt.pre.iter().copied().filter(|v| v.is_finite()).collect();
     if let (Some(m), Some(v)) = (mean_j, var_j) {
-        let sd = (v + crate::unit::DICE_EPS).sqrt();
+        let sd = (v + din_core::unit::DICE_EPS).sqrt();
         s_pts.extend([m - 3.0 * sd, m + 3.0 * sd]);
     }
     let lo0 = s_pts.iter().copied().fold(-4.0_f64, f64::min).max(-MAX_S_RANGE);
@@ -813,8 +813,8 @@ fn draw_curve<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::default_scene;
-    use crate::scene::shipped_unit;
+    use din_core::presets::default_scene;
+    use din_core::scene::shipped_unit;
 
     fn svg<F: FnOnce(&DrawingArea<SVGBackend, Shift>)>(w: u32, h: u32, f: F) -> String {
         let mut out = String::new();
@@ -844,7 +844,7 @@ mod tests {
 
     /// The default style, then larger fonts and the other themes.
     fn styles() -> Vec<Style> {
-        use crate::options::Theme;
+        use din_core::options::Theme;
         vec![
             Style::new(1.0),
             Style::new(1.0).with_font_scale(1.5),
@@ -1040,7 +1040,7 @@ mod tests {
 
     #[test]
     fn any_size_and_scale_draws() {
-        use crate::options::Theme;
+        use din_core::options::Theme;
         let s = default_scene();
         for act in Activation::ALL {
             let u = shipped_unit(act).unwrap();

@@ -1,5 +1,5 @@
 //! The synthetic click data: users with a few interests among the six
-//! categories of [`crate::presets::CATEGORIES`], a LastN drawn from those
+//! categories of [`din_core::presets::CATEGORIES`], a LastN drawn from those
 //! interests, and candidates clicked far more often when they belong to an
 //! interest, the more so the larger the interest's share of the LastN.
 //!
@@ -19,13 +19,17 @@
 //! from its category differs (a noisy vector, or a uniform item of the
 //! category in the catalogue).
 //!
-//! Pure and deterministic: everything comes from [`crate::rng::Rng`].
+//! Pure and deterministic: everything comes from [`din_core::rng::Rng`].
 
-use crate::errors::Localized;
-use crate::presets::CATEGORIES;
-use crate::rng::Rng;
-use crate::unit::sigmoid;
+use din_core::errors::Localized;
+use din_core::presets::CATEGORIES;
+use din_core::rng::Rng;
+use din_core::unit::sigmoid;
 use std::fmt;
+
+/// The seed of `make weights` and of the in-page trainer's default (the
+/// paper's year).
+pub const SEED: u64 = 2018;
 
 /// Number of interest categories.
 pub const N_CATEGORIES: usize = CATEGORIES.len();
@@ -45,7 +49,7 @@ impl Interests {
     /// `k` strengths uniform in `[0.2, 1]`.
     ///
     /// ```
-    /// use din_viz::{clicks::Interests, rng::Rng};
+    /// use din_train::clicks::Interests; use din_core::rng::Rng;
     /// let i = Interests::draw(&mut Rng::new(1), 3);
     /// assert!((1..=3).contains(&i.categories.len()));
     /// assert!(i.strengths.iter().all(|w| (0.2..1.0).contains(w)));
@@ -111,11 +115,11 @@ impl ClickModel {
     /// `sigmoid(bias + interest [c in interests] + share share_c)`.
     ///
     /// ```
-    /// use din_viz::clicks::{ClickModel, Interests};
+    /// use din_train::clicks::{ClickModel, Interests};
     /// let m = ClickModel { bias: -4.0, interest: 4.0, share: 1.5 };
     /// let i = Interests { categories: vec![0], strengths: vec![1.0] };
-    /// assert_eq!(m.p_click(&i, 0, &[0, 0, 1, 1]), din_viz::unit::sigmoid(0.75));
-    /// assert_eq!(m.p_click(&i, 2, &[0, 0, 1, 1]), din_viz::unit::sigmoid(-4.0));
+    /// assert_eq!(m.p_click(&i, 0, &[0, 0, 1, 1]), din_core::unit::sigmoid(0.75));
+    /// assert_eq!(m.p_click(&i, 2, &[0, 0, 1, 1]), din_core::unit::sigmoid(-4.0));
     /// ```
     #[must_use]
     pub fn p_click(&self, interests: &Interests, category: usize, history_categories: &[usize]) -> f64 {
@@ -309,7 +313,7 @@ impl ClickData {
     /// As [`ClickDataConfig::check`].
     ///
     /// ```
-    /// use din_viz::clicks::{ClickData, ClickDataConfig};
+    /// use din_train::clicks::{ClickData, ClickDataConfig};
     /// let cfg = ClickDataConfig { users: 50, ..ClickDataConfig::default() };
     /// let a = ClickData::generate(&cfg, 7).unwrap();
     /// assert_eq!(a, ClickData::generate(&cfg, 7).unwrap());

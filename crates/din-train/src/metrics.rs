@@ -13,7 +13,7 @@
 /// positives or no negatives.
 ///
 /// ```
-/// use din_viz::metrics::auc;
+/// use din_train::metrics::auc;
 /// assert_eq!(auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]), Some(0.75));
 /// assert_eq!(auc(&[0.5, 0.5], &[false, true]), Some(0.5)); // a tie counts 1/2
 /// assert_eq!(auc(&[0.5], &[true]), None);
@@ -54,7 +54,7 @@ pub fn auc(scores: &[f64], labels: &[bool]) -> Option<f64> {
 /// probabilities, with `p` clamped to `[1e-12, 1 - 1e-12]`; `0` for no examples.
 ///
 /// ```
-/// use din_viz::metrics::log_loss;
+/// use din_train::metrics::log_loss;
 /// assert!((log_loss(&[0.5, 0.5], &[true, false]) - 2f64.ln()).abs() < 1e-15);
 /// ```
 #[must_use]
@@ -88,7 +88,7 @@ pub fn log_loss(p: &[f64], labels: &[bool]) -> f64 {
 /// click and a non-click.
 ///
 /// ```
-/// use din_viz::metrics::gauc;
+/// use din_train::metrics::gauc;
 /// // user 0: AUC 1 over 2 impressions; user 1: AUC 0.5 over 4; user 2: one class, left out
 /// let s = [0.9, 0.1, 0.3, 0.6, 0.4, 0.2, 0.5];
 /// let y = [true, false, true, false, true, false, true];
@@ -131,7 +131,7 @@ pub fn gauc(scores: &[f64], labels: &[bool], users: &[usize]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use din_core::rng::Rng;
 
     #[test]
     fn auc_by_brute_force() {

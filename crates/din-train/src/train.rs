@@ -2,14 +2,14 @@
 //!
 //! `make weights` (`src/bin/make_weights.rs`) calls [`train`] once per
 //! activation and writes `weights/{sigmoid,prelu,dice}.json`. Everything
-//! here is single-threaded, seeded by [`crate::rng::Rng`] and free of hash
+//! here is single-threaded, seeded by [`din_core::rng::Rng`] and free of hash
 //! maps and clocks, so the same configuration gives the same numbers, and
 //! the same file bytes, on every run.
 //!
 //! # The data ([`generate`])
 //!
 //! Items live in `d = 8` around the six category centroids of
-//! [`crate::presets::CATEGORIES`]: an item of category `c` is
+//! [`din_core::presets::CATEGORIES`]: an item of category `c` is
 //! `centroid_c + N(0, sigma^2 I)` with `sigma = 0.25`. Each example is one user:
 //!
 //! 1. `k` interests, `k` uniform in `{1, 2, 3}`, distinct categories drawn
@@ -31,7 +31,7 @@
 //!
 //! # The models ([`train`])
 //!
-//! * DIN: the activation unit `a(q, x_i)` ([`crate::unit`]) gives
+//! * DIN: the activation unit `a(q, x_i)` ([`din_core::unit`]) gives
 //!   `alpha_i = sigmoid(z_i)`; `pooled = sum_i alpha_i x_i` (no softmax);
 //!   an MLP reads `[pooled, q, pooled * q]` (24 numbers) through one ReLU
 //!   layer of 16 units to a logit, and `sigmoid(logit)` is the predicted
@@ -57,17 +57,18 @@
 use crate::clicks::{lastn_length, ClickModel, Interests};
 pub use crate::clicks::N_CATEGORIES;
 pub use crate::metrics::{auc, log_loss};
-use crate::presets::CATEGORIES;
-use crate::rng::Rng;
-use crate::unit::{sigmoid, Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer, UnitError, DICE_EPS};
+use din_core::presets::CATEGORIES;
+use din_core::rng::Rng;
+use din_core::unit::{sigmoid, Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer, UnitError, DICE_EPS};
 use serde_json::{json, Value};
 use std::fmt;
 
 /// Length of every item vector (the categories' `d`).
 pub const D: usize = 8;
 
-/// The seed `make weights` uses (the paper's year).
-pub const SEED: u64 = 2018;
+/// The seed `make weights` uses (the paper's year): one with the click
+/// data's, so the in-page trainer ([`crate::learn`]) starts from it too.
+pub use crate::clicks::SEED;
 
 pub use crate::learn::layers::DICE_MOMENTUM;
 use crate::learn::layers::{Act, Dense, Param, Stack};
@@ -101,7 +102,7 @@ impl Default for DataConfig {
     /// logit `-4 + 4 [interest] + 1.5 share`.
     ///
     /// ```
-    /// let c = din_viz::train::DataConfig::default();
+    /// let c = din_train::train::DataConfig::default();
     /// assert_eq!((c.n_min, c.n_max, c.examples), (5, 20, 100_000));
     /// ```
     fn default() -> Self {
@@ -156,7 +157,7 @@ fn noisy_item(rng: &mut Rng, category: usize, sd: f64) -> Vec<f64> {
 /// Same seed and configuration, same examples.
 ///
 /// ```
-/// use din_viz::train::{generate, DataConfig};
+/// use din_train::train::{generate, DataConfig};
 /// let cfg = DataConfig { examples: 20, ..DataConfig::default() };
 /// let a = generate(&cfg, 1);
 /// assert_eq!(a, generate(&cfg, 1));
@@ -224,7 +225,7 @@ impl TrainConfig {
     /// [`DataConfig::default`].
     ///
     /// ```
-    /// use din_viz::{train::TrainConfig, unit::Activation};
+    /// use din_train::train::TrainConfig; use din_core::unit::Activation;
     /// assert_eq!(TrainConfig::shipped(Activation::Dice).hidden, vec![16, 8]);
     /// ```
     #[must_use]
@@ -369,7 +370,7 @@ impl Model {
         match self.pooling {
             Pooling::Mean => {
                 for (e, ex) in batch.iter().enumerate() {
-                    let m = crate::attention::mean(&ex.history, D);
+                    let m = din_core::attention::mean(&ex.history, D);
                     pooled[e * D..(e + 1) * D].copy_from_slice(&m);
                 }
             }
@@ -465,9 +466,9 @@ impl Model {
                 (Pooling::Din, Some(unit)) => {
                     let alpha: Vec<f64> =
                         ex.history.chunks_exact(D).map(|x| sigmoid(unit.logit_unchecked(&ex.query, x))).collect();
-                    crate::attention::weighted_sum(&ex.history, D, &alpha)
+                    din_core::attention::weighted_sum(&ex.history, D, &alpha)
                 }
-                _ => crate::attention::mean(&ex.history, D),
+                _ => din_core::attention::mean(&ex.history, D),
             };
             mlp_input(&pooled, &ex.query, &mut u);
         }
@@ -508,7 +509,7 @@ fn round6(x: f64) -> f64 {
 /// [`TrainError::NoAuc`]; [`TrainError::Unit`].
 ///
 /// ```
-/// use din_viz::{train::{train, TrainConfig, DataConfig}, unit::Activation};
+/// use din_train::train::{train, TrainConfig, DataConfig}; use din_core::unit::Activation;
 /// let mut cfg = TrainConfig::shipped(Activation::PReLU);
 /// cfg.data = DataConfig { examples: 200, ..DataConfig::default() };
 /// cfg.epochs = 1;
@@ -618,9 +619,9 @@ pub struct Separation {
 /// `d` is not 8.
 ///
 /// ```
-/// use din_viz::train::category_separation;
-/// use din_viz::unit::ActivationUnit;
-/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/weights/dice.json")).unwrap();
+/// use din_train::train::category_separation;
+/// use din_core::unit::ActivationUnit;
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../weights/dice.json")).unwrap();
 /// let s = category_separation(&ActivationUnit::from_json(&text).unwrap());
 /// assert!(s.min_gap >= 0.2);
 /// ```

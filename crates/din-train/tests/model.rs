@@ -1,14 +1,14 @@
-//! Whole-model files (`din_viz::model`) never panic: random edits of a valid
+//! Whole-model files (`din_core::model`) never panic: random edits of a valid
 //! file (values replaced by other JSON, keys dropped, arrays cut or grown,
 //! bytes changed) either load, and then answer random queries without
 //! panicking, or give an error that names a field; the trainer's export
 //! loads back exactly.
 #![cfg(not(target_arch = "wasm32"))]
 
-use din_viz::errors::Localized;
-use din_viz::learn::{Trainer, TrainerConfig, Which};
-use din_viz::model::{DinModel, FeatureValue};
-use din_viz::rng::Rng;
+use din_core::errors::Localized;
+use din_train::learn::{Trainer, TrainerConfig, Which};
+use din_core::model::{DinModel, FeatureValue};
+use din_core::rng::Rng;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

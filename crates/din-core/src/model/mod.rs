@@ -346,6 +346,45 @@ pub struct DinModel {
     pub(crate) training: Value,
 }
 
+/// The parts of a [`DinModel`], for a trainer that builds one
+/// (din-train's `learn`): [`DinModel::from_parts`] takes them as they are,
+/// so a trainer must give shapes that agree (its network has them);
+/// untrusted files go through [`DinModel::from_json`], which checks all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelParts {
+    /// The item embeddings' size.
+    pub d: usize,
+    /// The category embeddings' size (0: none).
+    pub category_d: usize,
+    /// The categories.
+    pub categories: Vec<Category>,
+    /// The items.
+    pub items: Vec<Item>,
+    /// Other features.
+    pub features: Vec<Feature>,
+    /// DIN's attention or the plain average.
+    pub pooling: Pooling,
+    /// How the unit's output becomes a weight.
+    pub weight: WeightForm,
+    /// The activation unit (none for mean pooling).
+    pub unit: Option<Stack>,
+    /// The MLP's input blocks, in order.
+    pub input: Vec<Block>,
+    /// The MLP.
+    pub mlp: Stack,
+    /// The `training` object, kept as given.
+    pub training: Value,
+}
+
+impl DinModel {
+    /// A model from its parts, unchecked (see [`ModelParts`]).
+    #[must_use]
+    pub fn from_parts(p: ModelParts) -> Self {
+        let ModelParts { d, category_d, categories, items, features, pooling, weight, unit, input, mlp, training } = p;
+        DinModel { d, category_d, categories, items, features, pooling, weight, unit, input, mlp, training }
+    }
+}
+
 /// The attention of a model for one history and candidate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelAttention {

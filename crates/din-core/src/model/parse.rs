@@ -394,7 +394,7 @@ impl DinModel {
     /// `mlp.layers[1].weight: expected 1 x 16, got 1 x 15 (rows x columns)`.
     ///
     /// ```
-    /// use din_viz::model::DinModel;
+    /// use din_core::model::DinModel;
     /// let text = r#"{"format": "din-viz model v1", "d": 1,
     ///   "categories": [{"id": "food"}],
     ///   "items": [{"label": "a", "category": 0, "embedding": [1]},

@@ -1,4 +1,4 @@
-//! Trains the in-page trainer's two models (`din_viz::learn`) natively and
+//! Trains the in-page trainer's two models (`din_train::learn`) natively and
 //! prints the held-out AUC and GAUC of DIN and of average pooling against
 //! the step count and the wall time, for choosing defaults and for the
 //! speed budget (the page must show DIN ahead within 20 s in a Web Worker).
@@ -12,8 +12,8 @@
 //! unit (sigmoid|relu|prelu|dice), mlp (sigmoid|relu|prelu|dice).
 #![cfg_attr(target_arch = "wasm32", allow(unused))]
 
-use din_viz::learn::{Trainer, TrainerConfig, DEFAULT_STEPS};
-use din_viz::model::{Activation, WeightForm};
+use din_train::learn::{Trainer, TrainerConfig, DEFAULT_STEPS};
+use din_core::model::{Activation, WeightForm};
 use std::process::ExitCode;
 
 #[cfg(not(target_arch = "wasm32"))]

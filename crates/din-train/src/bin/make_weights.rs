@@ -1,5 +1,5 @@
 //! Trains the activation unit once per activation (sigmoid, PReLU, Dice)
-//! on the synthetic click data of `din_viz::train` and writes
+//! on the synthetic click data of `din_train::train` and writes
 //! `weights/sigmoid.json`, `weights/prelu.json` and `weights/dice.json`.
 //!
 //! ```text
@@ -8,7 +8,7 @@
 //! ```
 //!
 //! The files depend only on the seed and the configuration in
-//! `din_viz::train::TrainConfig::shipped`: two runs write the same bytes.
+//! `din_train::train::TrainConfig::shipped`: two runs write the same bytes.
 //! The table printed at the end (held-out AUC of DIN, of average pooling
 //! and of the true click probabilities; the unit's weights for category
 //! centroids of the same and of other categories, and the smallest
@@ -16,15 +16,15 @@
 //! no time goes into the files.
 #![cfg_attr(target_arch = "wasm32", allow(unused))]
 
-use din_viz::train::{category_separation, train, TrainConfig};
-use din_viz::unit::Activation;
+use din_train::train::{category_separation, train, TrainConfig};
+use din_core::unit::Activation;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let check = std::env::args().skip(1).any(|a| a == "--check");
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("weights");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../weights");
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("cannot create {}: {e}", dir.display());
         return ExitCode::FAILURE;

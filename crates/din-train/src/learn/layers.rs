@@ -9,8 +9,8 @@
 //! Single-threaded and deterministic: the arithmetic is done in one fixed
 //! order, so the same inputs give the same bits on every run.
 
-use crate::rng::Rng;
-use crate::unit::sigmoid;
+use din_core::rng::Rng;
+use din_core::unit::sigmoid;
 
 /// Momentum of Dice's running mean and variance.
 pub const DICE_MOMENTUM: f64 = 0.99;

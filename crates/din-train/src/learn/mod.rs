@@ -12,7 +12,7 @@
 //! in the same order, and minimise the mean log loss with Adam.
 //!
 //! ```
-//! use din_viz::learn::{Trainer, TrainerConfig, Which};
+//! use din_train::learn::{Trainer, TrainerConfig, Which};
 //! let mut cfg = TrainerConfig::default();
 //! cfg.data.users = 100;
 //! let mut t = Trainer::new(cfg).unwrap();
@@ -33,9 +33,9 @@ mod net;
 pub use crate::clicks::ConfigError;
 use crate::clicks::{number_in, whole_in, ClickData, ClickDataConfig, Impression};
 use crate::metrics::{auc, gauc, log_loss};
-use crate::model::{Activation, DinModel, FeatureValue, ModelError, Pooling, Prediction, WeightForm};
-use crate::presets::CATEGORIES;
-use crate::rng::Rng;
+use din_core::model::{Activation, DinModel, FeatureValue, ModelError, Pooling, Prediction, WeightForm};
+use din_core::presets::CATEGORIES;
+use din_core::rng::Rng;
 use net::{Net, Row, Shape};
 use serde_json::{json, Value};
 
@@ -82,7 +82,7 @@ impl Default for TrainerConfig {
     fn default() -> Self {
         TrainerConfig {
             data: ClickDataConfig::default(),
-            seed: crate::train::SEED,
+            seed: crate::clicks::SEED,
             d: 8,
             unit_hidden: vec![16, 8],
             unit_activation: Activation::Dice,
@@ -126,7 +126,7 @@ impl TrainerConfig {
     /// of the wrong type or out of range.
     ///
     /// ```
-    /// use din_viz::learn::TrainerConfig;
+    /// use din_train::learn::TrainerConfig;
     /// let c = TrainerConfig::default().patched(r#"{"users": 500, "stray": 0.2, "weight": "identity"}"#).unwrap();
     /// assert_eq!((c.data.users, c.data.stray, c.weight.name()), (500, 0.2, "identity"));
     /// let e = TrainerConfig::default().patched(r#"{"users": 5}"#).unwrap_err();
@@ -208,7 +208,7 @@ impl TrainerConfig {
             weight: self.weight,
             mlp_hidden: self.mlp_hidden.clone(),
             mlp_activation: self.mlp_activation,
-            dice_eps: crate::unit::DICE_EPS,
+            dice_eps: din_core::unit::DICE_EPS,
         }
     }
 }
@@ -455,7 +455,7 @@ impl Trainer {
             .collect()
     }
 
-    /// The model as it is now, in the [`crate::model`] format, with a
+    /// The model as it is now, in the [`din_core::model`] format, with a
     /// `training` object saying how it was made and how it does on the
     /// held-out users (from the last curve point).
     #[must_use]
@@ -499,7 +499,7 @@ impl Trainer {
         let Some(u) = self.data.users.get(user) else {
             return Err(ModelError::new(
                 "user",
-                crate::model::Problem::Range {
+                din_core::model::Problem::Range {
                     got: user.to_string(),
                     expected: format!("a user from 0 to {}", self.data.users.len() - 1),
                     expected_zh: format!("0 到 {} 之间的用户", self.data.users.len() - 1),
@@ -511,14 +511,14 @@ impl Trainer {
     }
 
     /// The learned item embeddings on their first two principal axes
-    /// ([`crate::projection::Basis::for_items`], the page map's PCA), one
+    /// ([`din_core::projection::Basis::for_items`], the page map's PCA), one
     /// point per item, for a map coloured by `data().item_categories`
     /// (the paper's Fig. 6), and the share of the variance the two axes keep.
     #[must_use]
     pub fn embedding_map(&self, which: Which) -> (Vec<(f64, f64)>, f64) {
         let emb = self.item_embeddings(which);
         let d = self.cfg.d;
-        let basis = crate::projection::Basis::for_items(&emb, d);
+        let basis = din_core::projection::Basis::for_items(&emb, d);
         (emb.chunks_exact(d).map(|row| basis.project(row)).collect(), basis.explained)
     }
 

@@ -2,12 +2,12 @@
 //! activation unit (DIN) or the plain average (baseline), and an MLP on
 //! `[pooled, candidate]` whose sigmoid is the click probability; the forward
 //! and backward passes of one mini-batch, Adam, and export to the
-//! [`crate::model`] format.
+//! [`din_core::model`] format.
 
 use super::layers::{Act, Cache, Dense, Param, Stack};
-use crate::model::{self, Activation, Block, DinModel, Layer, LayerParams, Pooling, WeightForm};
-use crate::rng::Rng;
-use crate::unit::sigmoid;
+use din_core::model::{self, Activation, Block, DinModel, Layer, ModelParts, LayerParams, Pooling, WeightForm};
+use din_core::rng::Rng;
+use din_core::unit::sigmoid;
 
 /// Standard deviation of the initial item embeddings.
 pub(crate) const EMBEDDING_INIT_SD: f64 = 0.1;
@@ -297,7 +297,7 @@ impl Net {
         self.forward(rows, false).p
     }
 
-    /// The network in the [`crate::model`] format.
+    /// The network in the [`din_core::model`] format.
     pub(crate) fn export(
         &self,
         labels: &[(String, String)],
@@ -313,11 +313,11 @@ impl Net {
                 embedding: self.emb.v[j * d..(j + 1) * d].to_vec(),
             })
             .collect();
-        let cats = crate::presets::CATEGORIES
+        let cats = din_core::presets::CATEGORIES
             .iter()
             .map(|c| model::Category { id: c.id.into(), en: c.en.into(), zh: c.zh.into(), embedding: Vec::new() })
             .collect();
-        DinModel {
+        DinModel::from_parts(ModelParts {
             d,
             category_d: 0,
             categories: cats,
@@ -330,7 +330,7 @@ impl Net {
             input: vec![Block::Pooled, Block::Candidate],
             mlp: export_stack(&self.mlp, self.shape.mlp_activation, self.shape.dice_eps),
             training,
-        }
+        })
     }
 }
 

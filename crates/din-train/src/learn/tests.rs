@@ -5,9 +5,9 @@
 use super::layers::{Act, Dense, Param};
 use super::net::{Net, Row, Shape};
 use super::*;
-use crate::errors::Localized;
-use crate::model::Activation;
-use crate::unit::sigmoid;
+use din_core::errors::Localized;
+use din_core::model::Activation;
+use din_core::unit::sigmoid;
 
 const ACTS: [Activation; 4] = [Activation::Sigmoid, Activation::Relu, Activation::PRelu, Activation::Dice];
 const FORMS: [WeightForm; 4] =
