@@ -300,6 +300,79 @@ impl App {
     }
 }
 
+/// [`App::map_hit`]'s number for the candidate q (items are 0, 1, 2, ...;
+/// nothing is -1).
+const HIT_QUERY: f64 = -2.0;
+
+// ---------------------------------------------------------------------------
+// Issue 12: the rules www/ used to repeat, decided in din-core and exported
+// here so the page only applies them.
+
+#[wasm_bindgen]
+impl App {
+    /// Which settings apply under the scene's definition of alpha and why,
+    /// as JSON `{unitOptions, normalization, temperature, weight,
+    /// activation, maxLen}`, each `{shown, enabled, why}` (`why` in the
+    /// interface language, "" when shown and enabled):
+    /// `din_core::controls::Controls`.
+    #[wasm_bindgen(js_name = controlsJson)]
+    pub fn controls_json(&self) -> String {
+        let trained = din_core::scene::shipped_unit(self.scene.activation).ok().map(|u| u.d());
+        din_core::controls::Controls::of(&self.scene, trained, self.lang).to_json().to_string()
+    }
+
+    /// `x` as every chart and readout prints it (`din_core::explain::fmt_num`:
+    /// at most 3 decimals, no trailing zeros, "−" for minus).
+    #[wasm_bindgen(js_name = formatNumber)]
+    pub fn format_number(x: f64) -> String {
+        din_core::explain::fmt_num(x)
+    }
+
+    /// The lists the page needs, as JSON `{url, state, panels, charts,
+    /// tabs}`: the link keys (the element's attributes), the state
+    /// object's keys, every panel, the canvas panels and lecture mode's tabs.
+    #[wasm_bindgen(js_name = keysJson)]
+    pub fn keys_json() -> String {
+        din_core::controls::keys_json()
+    }
+
+    /// Checks the "generate" fields as typed (whole numbers, n 0 to 10,000,
+    /// d 1 to 256); throws the message (`E_INVALID`, `E_TOO_LARGE`).
+    #[wasm_bindgen(js_name = checkGenerate)]
+    pub fn check_generate(&self, n_text: &str, d_text: &str) -> Result<(), JsValue> {
+        din_core::controls::check_generate(n_text, d_text).map(|_| ()).map_err(|e| self.fail(e))
+    }
+
+    /// Generates a LastN from the typed fields (as [`App::check_generate`]
+    /// checks them) and applies it as [`App::generate`] does.
+    #[wasm_bindgen(js_name = generateText)]
+    pub fn generate_text(&mut self, n_text: &str, d_text: &str) -> Result<(), JsValue> {
+        let (n, d) = din_core::controls::check_generate(n_text, d_text).map_err(|e| self.fail(e))?;
+        self.generate(n, d)
+    }
+
+    /// Which of two dropped files is the Projector's `vectors.tsv`:
+    /// `[vectors, metadata]` as indices 0/1 into (nameA, nameB).
+    #[wasm_bindgen(js_name = projectorOrder)]
+    pub fn projector_order(name_a: &str, name_b: &str) -> Vec<u32> {
+        din_core::controls::projector_order(name_a, name_b).iter().map(|&i| i as u32).collect()
+    }
+
+    /// The name the tooltips and [`App::explain_json`] use for a hit number
+    /// of [`App::map_hit`] or [`App::bars_hit`]: "x3" for item 2, "q" for
+    /// -2, "" for anything else.
+    #[wasm_bindgen(js_name = hitName)]
+    pub fn hit_name(&self, hit: f64) -> String {
+        if hit == HIT_QUERY {
+            "q".to_owned()
+        } else if hit >= 0.0 && hit.fract() == 0.0 && (hit as usize) < self.scene.items.len() {
+            format!("x{}", hit as usize + 1)
+        } else {
+            String::new()
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl App {
     /// Makes the app with the default scene, drawing into the three canvases
@@ -598,13 +671,7 @@ impl App {
     pub fn unit_status(&self) -> String {
         let d = self.scene.dim();
         let trained = din_core::scene::shipped_unit(self.scene.activation).map(|u| u.d()).unwrap_or(8);
-        let reason = if d == trained {
-            String::new()
-        } else if self.lang == Lang::Zh {
-            format!("激活单元针对 d = {trained} 训练；当前场景 d = {d}，无法使用。")
-        } else {
-            format!("The activation unit was trained for d = {trained}; this scene has d = {d}.")
-        };
+        let reason = din_core::controls::unit_unfit(d, trained, self.lang).unwrap_or_default();
         serde_json::json!({ "ok": d == trained, "reason": reason, "paddedLen": self.scene.padded_len(), "padded": self.scene.padded_len() - self.scene.items.len() }).to_string()
     }
 
@@ -647,13 +714,7 @@ impl App {
     /// Loads a generated LastN of `n` items in `d` dimensions (seeded,
     /// clustered; see `presets::generated`), for trying long histories.
     pub fn generate(&mut self, n: usize, d: usize) -> Result<(), JsValue> {
-        if n > MAX_N || d == 0 || d > din_core::scene::MAX_D {
-            return Err(self.fail(message(
-                "E_TOO_LARGE",
-                format!("generate: n must be 0 to {MAX_N} and d 1 to {} (got n = {n}, d = {d})", din_core::scene::MAX_D),
-                format!("生成：n 必须在 0 到 {MAX_N} 之间，d 在 1 到 {} 之间（现在 n = {n}，d = {d}）", din_core::scene::MAX_D),
-            )));
-        }
+        din_core::controls::check_generate_size(n, d).map_err(|e| self.fail(e))?;
         let mut scene = presets::generated(n, d, 2018);
         scene.copy_settings_from(&self.scene);
         self.replace_scene(presets::blank(d), scene)
@@ -1401,14 +1462,15 @@ impl App {
             .map_or(-1.0, |i| i as f64)
     }
 
-    /// What is under the pointer at CSS position (x, y) of the map: "q",
-    /// "x3" (1-based), or "" for nothing.
+    /// What is under the pointer at CSS position (x, y) of the map, numbered
+    /// as [`App::bars_hit`] numbers items: the LastN item (0-based), -2 for
+    /// the candidate q, or -1 for nothing ([`App::hit_name`] names it).
     #[wasm_bindgen(js_name = mapHit)]
-    pub fn map_hit(&self, x_css: f64, y_css: f64) -> String {
+    pub fn map_hit(&self, x_css: f64, y_css: f64) -> f64 {
         match self.hit(x_css, y_css) {
-            Some(Target::Query) => "q".to_owned(),
-            Some(Target::Item(i)) => format!("x{}", i + 1),
-            None => String::new(),
+            Some(Target::Query) => HIT_QUERY,
+            Some(Target::Item(i)) => i as f64,
+            None => -1.0,
         }
     }
 
@@ -1416,7 +1478,7 @@ impl App {
     /// item; freezes the projection until [`App::map_pointer_up`]. Returns
     /// what was grabbed, as [`App::map_hit`] does.
     #[wasm_bindgen(js_name = mapPointerDown)]
-    pub fn map_pointer_down(&mut self, x_css: f64, y_css: f64) -> String {
+    pub fn map_pointer_down(&mut self, x_css: f64, y_css: f64) -> f64 {
         let target = self.hit(x_css, y_css);
         if let (Some(target), Some(lay)) = (target, self.map_layout.as_ref()) {
             self.drag = Some(Drag { target, basis: self.basis.clone(), view: lay.view });

@@ -127,7 +127,11 @@ fn map_draws_q_where_it_says_and_drag_moves_it() {
     let (qx, qy) = (lay["query"][0].as_f64().unwrap(), lay["query"][1].as_f64().unwrap());
     assert!(near(pixel(&cs[2], qx, qy), rgb(QUERY_COLOR), 8), "q's diamond is drawn at its position");
     let before = json(&a.state_json());
-    assert_eq!(a.map_pointer_down(qx, qy), "q");
+    // Issue 12: hits are numbers as barsHit's are (q is -2, nothing -1).
+    assert_eq!(a.map_hit(qx, qy), -2.0);
+    assert_eq!(a.hit_name(-2.0), "q");
+    assert_eq!(a.map_hit(-50.0, -50.0), -1.0);
+    assert_eq!(a.map_pointer_down(qx, qy), -2.0);
     assert!(a.map_pointer_move(qx + 60.0, qy - 40.0).unwrap());
     a.render(1.0).unwrap();
     a.map_pointer_up();

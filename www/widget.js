@@ -1675,7 +1675,7 @@ class Widget {
       const [x, y] = this.local(ui.map, e);
       this.tapStart = e.pointerType === 'touch' ? [e.clientX, e.clientY] : null;
       const hit = this.guard(() => app.mapPointerDown(x, y));
-      if (hit) {
+      if (hit !== -1) {
         // A drag moves the point away from a hover explanation: it comes back on the next hover.
         if (this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
         ui.map.setPointerCapture(e.pointerId);
@@ -1689,10 +1689,10 @@ class Widget {
         edit(null, () => app.mapPointerMove(x, y), { burst: true });
       } else if (e.pointerType === 'mouse' || e.pointerType === 'pen') {
         const hit = this.guard(() => app.mapHit(x, y));
-        ui.map.style.cursor = hit ? 'grab' : 'default';
-        this.guard(() => app.setHighlight(hit.startsWith('x') ? Number(hit.slice(1)) - 1 : -1));
+        ui.map.style.cursor = hit !== -1 ? 'grab' : 'default';
+        this.guard(() => app.setHighlight(hit >= 0 ? hit : -1));
         this.scheduleDraw();
-        if (hit) this.showTip(ui.map, hit, [x, y]);
+        if (hit !== -1) this.showTip(ui.map, this.guard(() => app.hitName(hit)), [x, y]);
         else if (this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
       }
     });
@@ -1704,7 +1704,7 @@ class Widget {
         if (moved < 10) {
           const [x, y] = this.local(ui.map, e);
           const hit = this.guard(() => app.mapHit(x, y));
-          if (hit) this.showTip(ui.map, hit, [x, y]);
+          if (hit !== -1) this.showTip(ui.map, this.guard(() => app.hitName(hit)), [x, y]);
           else this.hideTip();
         }
       }

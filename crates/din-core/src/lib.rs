@@ -19,6 +19,8 @@
 //! * [`catalogue`]: the map's catalogue of candidate items scored by the
 //!   scene's own attention (the paper's Fig. 6).
 //! * [`steps`]: the step-through's policy.
+//! * [`controls`]: which settings apply and why, the key and panel lists,
+//!   the checks of "generate" and of the Projector's two files.
 //! * [`explain`]: every formula, the category shares, the outcome captions
 //!   and the per-item explanations, computed from the numbers.
 //! * [`i18n`], [`errors`]: English and Chinese strings, error codes.
@@ -31,6 +33,7 @@
 
 pub mod attention;
 pub mod catalogue;
+pub mod controls;
 pub mod errors;
 pub mod explain;
 pub mod export;
