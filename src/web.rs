@@ -206,9 +206,9 @@ pub struct App {
     /// the items and the settings, not on q (see `catalogue::same_inputs`).
     catalogue_cache: std::cell::RefCell<Option<(Scene, std::rc::Rc<ScoredCatalogue>)>>,
     map_background: Option<(MapBackground, HtmlCanvasElement)>,
-    /// [`App::items_version`] of the current items, once computed; cleared
-    /// wherever the scene is replaced by one with other items.
-    items_version: std::cell::Cell<Option<f64>>,
+    /// [`App::items_version`]: counts the changes of the LastN items
+    /// (labels, vectors, colour ids); bumped wherever they change.
+    items_generation: u64,
     /// Counts of expensive steps, for tests that assert on work done.
     work: Work,
 }
@@ -270,7 +270,7 @@ impl App {
         self.preset = preset;
         self.origin = scene.clone();
         self.scene = scene;
-        self.items_version.set(None);
+        self.items_generation += 1;
         self.att = att;
         self.drag = None;
         self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
@@ -418,7 +418,7 @@ impl App {
             show_density: true,
             catalogue_cache: std::cell::RefCell::new(None),
             map_background: None,
-            items_version: std::cell::Cell::new(None),
+            items_generation: 1,
             work: Work::default(),
         })
     }
@@ -445,7 +445,7 @@ impl App {
         self.scene = scene;
         self.att = att;
         if items_changed {
-            self.items_version.set(None);
+            self.items_generation += 1;
             if self.drag.is_none() {
                 self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
                 self.view = None;
@@ -560,25 +560,26 @@ impl App {
         if i >= self.scene.items.len() {
             return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
         }
-        let field = format!("label of x{}", i + 1);
         let field_zh = format!("x{} 的名称", i + 1);
-        let label = self.text_of(&label, &field, &field_zh)?;
-        let n = label.chars().count();
-        if n > MAX_LABEL {
-            return Err(self.fail(message("E_TOO_LARGE", format!("label of x{} has {n} characters; at most {MAX_LABEL} are allowed", i + 1), format!("x{} 的名称有 {n} 个字符；最多 {MAX_LABEL} 个", i + 1))));
-        }
-        if let Err(e) = din_core::scene::check_label(&field, &label) {
+        let label = self.text_of(&label, &format!("label of x{}", i + 1), &field_zh)?;
+        // The one rule of every channel (scene::check_label), with the
+        // field named in Chinese as the table shows it.
+        let next = self.scene.with_label(i, &label).map_err(|e| {
             let zh = match &e {
                 SceneError::BadLabel { code_point, position, .. } => format!(
                     "{field_zh}的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
                     din_core::scene::char_kind_zh(*code_point),
                     din_core::scene::LABEL_RULE_ZH
                 ),
+                SceneError::LabelTooLong { chars, .. } => format!("{field_zh}有 {chars} 个字符；最多 {MAX_LABEL} 个"),
                 other => other.zh(),
             };
-            return Err(self.fail(message(e.code(), e.to_string(), zh)));
-        }
-        self.scene.items[i].label = label;
+            self.fail(message(e.code(), e.to_string(), zh))
+        })?;
+        // Only a label changed: no new attention, projection or view, but
+        // the items' generation moves on so the table refreshes.
+        self.scene = next;
+        self.items_generation += 1;
         Ok(())
     }
 
@@ -739,31 +740,9 @@ impl App {
     /// colour ids) may have changed, so the page refreshes its table only then.
     #[wasm_bindgen(js_name = itemsVersion)]
     pub fn items_version(&self) -> f64 {
-        if let Some(v) = self.items_version.get() {
-            return v;
-        }
-        let v = self.hash_items();
-        self.items_version.set(Some(v));
-        v
-    }
-
-    fn hash_items(&self) -> f64 {
-        // FNV-1a over 64-bit words: a few milliseconds for 10,000 × 64,
-        // so it is kept until the items change.
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ self.scene.items.len() as u64;
-        for it in &self.scene.items {
-            for b in it.label.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(PRIME);
-            }
-            h = (h ^ 0xff).wrapping_mul(PRIME);
-            h = (h ^ u64::from(it.color)).wrapping_mul(PRIME);
-            for v in &it.vector {
-                h = (h ^ v.to_bits()).wrapping_mul(PRIME);
-            }
-        }
-        // 53 bits, exact in a JS number.
-        (h >> 11) as f64
+        // A generation counter, not a hash of the numbers: exact in a JS
+        // number up to 2^53 changes, and free to read.
+        self.items_generation as f64
     }
 
     /// Items `start .. start + count` (clamped) as JSON `[{label, vector, color}]`

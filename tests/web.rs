@@ -226,6 +226,27 @@ fn invalid_edits_change_nothing() {
     assert_eq!(json(&a.state_json())["query"][0], 2.5);
 }
 
+/// Issue 12: setLabel follows scene::check_label (a label too long is
+/// E_TOO_LARGE on every channel) and moves the items' generation on, so
+/// the table refreshes; a refused label changes nothing.
+#[wasm_bindgen_test]
+fn set_label_follows_the_scene_rule_and_moves_the_items_version() {
+    let (mut a, _) = app(600);
+    let code = |e: JsValue| js_sys::Reflect::get(&e, &JsValue::from_str("code")).unwrap().as_string();
+    let v0 = a.items_version();
+    a.set_label(0, js_sys::JsString::from("tea")).unwrap();
+    let v1 = a.items_version();
+    assert_ne!(v0, v1, "a renamed item is a new items version");
+    assert_eq!(json(&a.items_json(0, 1))[0]["label"], "tea");
+    let long = "a".repeat(201);
+    assert_eq!(code(a.set_label(0, js_sys::JsString::from(long.as_str())).unwrap_err()).as_deref(), Some("E_TOO_LARGE"));
+    let patch = format!(r#"{{"items": [{{"label": "{long}", "vector": [0,0,0,0,0,0,0,0]}}]}}"#);
+    assert_eq!(code(a.set_state_json(&patch).unwrap_err()).as_deref(), Some("E_TOO_LARGE"), "the same code as a state patch");
+    assert_eq!(code(a.set_label(0, js_sys::JsString::from("a\nb")).unwrap_err()).as_deref(), Some("E_LABEL_CONTROL"));
+    assert_eq!(a.items_version(), v1, "a refused label changes nothing");
+    assert_eq!(json(&a.items_json(0, 1))[0]["label"], "tea");
+}
+
 #[wasm_bindgen_test]
 fn captions_shares_weight_form_and_explanations_come_from_the_numbers() {
     let (mut a, _cs) = app(600);

@@ -142,6 +142,7 @@ impl Localized for SceneError {
             SceneError::BadLabel { .. } => "E_LABEL_CONTROL",
             SceneError::LoneSurrogate { .. } => "E_LONE_SURROGATE",
             SceneError::Underflow { .. } => "E_NUMBER_TOO_SMALL",
+            SceneError::LabelTooLong { .. } => "E_TOO_LARGE",
         }
     }
 
@@ -176,6 +177,9 @@ impl Localized for SceneError {
             }
             SceneError::Underflow { line, column, text } => {
                 format!("状态中的数 {text}（第 {line} 行，第 {column} 列）{}", crate::scene::UNDERFLOW_ZH)
+            }
+            SceneError::LabelTooLong { field, chars } => {
+                format!("{field} 有 {chars} 个字符；最多 {} 个", crate::scene::MAX_LABEL)
             }
         }
     }

@@ -245,6 +245,9 @@ pub enum SceneError {
     LoneSurrogate { line: usize, column: usize },
     /// JSON text writes a number so close to 0 that it would become 0.
     Underflow { line: usize, column: usize, text: String },
+    /// A label or name longer than [`MAX_LABEL`] characters (`E_TOO_LARGE`
+    /// on every channel: a patch, a link, `setLabel`).
+    LabelTooLong { field: String, chars: usize },
 }
 
 /// What is wrong with a number typed as text.
@@ -291,6 +294,9 @@ impl fmt::Display for SceneError {
             ),
             SceneError::TooLarge { field, got, max } => {
                 write!(f, "{field} has {got} entries; at most {max} are allowed")
+            }
+            SceneError::LabelTooLong { field, chars } => {
+                write!(f, "{field} has {chars} characters; at most {MAX_LABEL} are allowed")
             }
             SceneError::Attention(e) => write!(f, "{e}"),
             SceneError::Unit(e) => write!(f, "{e}"),
@@ -754,6 +760,33 @@ impl Scene {
         Ok((next, att))
     }
 
+    /// The new scene with LastN item `i` (0-based) renamed; the label follows
+    /// the one rule of every channel ([`check_label`]: at most
+    /// [`MAX_LABEL`] characters, one line of text). Only the label changes,
+    /// so the attention is not recomputed.
+    ///
+    /// ```
+    /// use din_core::presets::default_scene;
+    /// let s = default_scene();
+    /// assert_eq!(s.with_label(0, "tea").unwrap().items[0].label, "tea");
+    /// let long = "a".repeat(201);
+    /// let e = s.with_label(0, &long).unwrap_err();
+    /// assert_eq!(din_core::errors::Localized::code(&e), "E_TOO_LARGE");
+    /// ```
+    ///
+    /// # Errors
+    /// [`SceneError::NoSuch`] for a bad `i`; [`SceneError::LabelTooLong`]
+    /// or [`SceneError::BadLabel`] for a label that breaks the rule.
+    pub fn with_label(&self, i: usize, label: &str) -> Result<Scene, SceneError> {
+        if i >= self.items.len() {
+            return Err(SceneError::NoSuch { what: format!("item x{}", i + 1) });
+        }
+        check_label(&format!("label of x{}", i + 1), label)?;
+        let mut next = self.clone();
+        next.items[i].label = label.to_owned();
+        Ok(next)
+    }
+
     /// The new scene with an item appended; it gets the first colour id no
     /// other item has ([`first_unused_color`]).
     ///
@@ -775,15 +808,12 @@ impl Scene {
 /// characters, one line of text ([`label_control`]).
 ///
 /// # Errors
-/// [`SceneError::Invalid`] for a label too long, [`SceneError::BadLabel`]
+/// [`SceneError::LabelTooLong`] for a label too long, [`SceneError::BadLabel`]
 /// for a control character or noncharacter, naming `field`.
 pub fn check_label(field: &str, s: &str) -> Result<(), SceneError> {
     let n = s.chars().count();
     if n > MAX_LABEL {
-        return Err(SceneError::Invalid {
-            field: field.to_owned(),
-            reason: format!("has {n} characters; at most {MAX_LABEL} are allowed"),
-        });
+        return Err(SceneError::LabelTooLong { field: field.to_owned(), chars: n });
     }
     if let Some((position, c)) = label_control(s) {
         return Err(SceneError::BadLabel { field: field.to_owned(), code_point: u32::from(c), position });
