@@ -26,7 +26,7 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
 .PHONY: help serve build build-panic dist test test-native test-wasm test-node test-e2e install-build install-test \
-        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench fuzz \
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench fuzz check-arch \
         test-deepctr install-deepctr
 
 help:
@@ -96,9 +96,16 @@ test: install-test
 	@$(MAKE) --no-print-directory test-native test-deepctr test-wasm build build-panic dist test-node test-e2e
 	@echo "make test: every suite passed"
 
-test-native:
-	cargo test --all-targets
-	cargo test --doc
+test-native: check-arch
+	cargo test --workspace --all-targets
+	cargo test --workspace --doc
+
+# The layering the compiler cannot enforce (ARCHITECTURE.md): din-core's
+# dependency tree holds no plotters or web crate, the page's wasm crate does
+# not depend on din-train, and no crate has a cycle of modules (`use crate::`
+# edges).
+check-arch:
+	python3 tools/check_arch.py
 
 test-wasm:
 	$(WASM_PACK) test $(WASM_PACK_FLAGS) --headless --chrome
@@ -132,7 +139,7 @@ test-deepctr:
 	  fixtures="$$fixtures,target/deepctr/torch.json"; \
 	else echo "skipped: DeepCTR-Torch round trip: $(DEEPCTR_TORCH_PYTHON) cannot import deepctr_torch and torch (make install-deepctr)"; fi; \
 	if [ -n "$$fixtures" ]; then \
-	  DIN_DEEPCTR_FIXTURE="$${fixtures#,}" cargo test --test deepctr fresh_deepctr_run_is_reproduced -- --nocapture; fi
+	  DIN_DEEPCTR_FIXTURE="$${fixtures#,}" cargo test -p din-core --test deepctr fresh_deepctr_run_is_reproduced -- --nocapture; fi
 
 # The versions the round trip was made with (README, "DeepCTR models"):
 # TensorFlow from PyPI in a venv; PyTorch from Debian (PyPI's torch wheels
@@ -196,4 +203,4 @@ clean:
 
 # Retrains the activation units; rewrites weights/*.json byte for byte.
 weights:
-	cargo run --release --bin make_weights
+	cargo run --release -p din-train --bin make_weights

@@ -2,23 +2,23 @@
 //!
 //! It exports the stateless [`attend`] function and one opaque handle,
 //! [`App`], that owns the scene, its attention, the map's projection and
-//! the three canvases. Every method validates through [`crate::scene`] and
+//! the three canvases. Every method validates through [`din_core::scene`] and
 //! either applies the whole edit or returns a JS `Error` and changes
 //! nothing. Nothing here runs when the module is instantiated except
 //! installing the panic hook, so the package also works in Node.
 
-use crate::attention::{attend_named, Attention};
-use crate::catalogue::ScoredCatalogue;
-use crate::errors::{message, Localized, Message};
-use crate::draw::{self, BarsLayout, MapLayout, Style};
-use crate::i18n::Lang;
-use crate::presets::{self, Preset};
-use crate::projection::{Basis, View};
-use crate::either::Either;
-use crate::history::History;
-use crate::options::{Layout, Panel, Theme, ViewPatch};
-use crate::scene::{Scene, SceneError, MAX_LABEL, MAX_N};
-use crate::urlstate::{self, UrlState};
+use din_core::attention::{attend_named, Attention};
+use din_core::catalogue::ScoredCatalogue;
+use din_core::errors::{message, Localized, Message};
+use din_draw::draw::{self, BarsLayout, MapLayout, Style};
+use din_core::i18n::Lang;
+use din_core::presets::{self, Preset};
+use din_core::projection::{Basis, View};
+use din_draw::either::Either;
+use din_core::history::History;
+use din_core::options::{Layout, Panel, Theme, ViewPatch};
+use din_core::scene::{Scene, SceneError, MAX_LABEL, MAX_N};
+use din_core::urlstate::{self, UrlState};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use crate::canvas::Canvas;
@@ -181,11 +181,11 @@ pub struct App {
     /// How far the weighted-sum step's animation is (0 to 1; 1 = at rest).
     sum_progress: f64,
     /// The user's own settings, kept while the step-through shows its
-    /// lecture setting ([`crate::steps::lecture_setting`]); given back when
+    /// lecture setting ([`din_core::steps::lecture_setting`]); given back when
     /// it stops, or by [`App::use_step_setting`]`(false)`.
-    steps_saved: Option<crate::steps::Settings>,
-    qkv_rows: Vec<crate::lecture::Rect>,
-    placement: crate::lecture::Placement,
+    steps_saved: Option<din_core::steps::Settings>,
+    qkv_rows: Vec<din_draw::lecture::Rect>,
+    placement: din_draw::lecture::Placement,
     /// Lecture mode or the long page, and lecture mode's tab.
     layout: Layout,
     tab: Panel,
@@ -198,7 +198,7 @@ pub struct App {
     map_layout: Option<MapLayout>,
     bars_layout: Option<BarsLayout>,
     /// Where the step-through panel last put its strips (screen only).
-    steps_layout: Option<crate::lecture::StepsLayout>,
+    steps_layout: Option<din_draw::lecture::StepsLayout>,
     drag: Option<Drag>,
     /// The map's catalogue is shown (URL key and state field `density`).
     show_density: bool,
@@ -206,9 +206,9 @@ pub struct App {
     /// the items and the settings, not on q (see `catalogue::same_inputs`).
     catalogue_cache: std::cell::RefCell<Option<(Scene, std::rc::Rc<ScoredCatalogue>)>>,
     map_background: Option<(MapBackground, HtmlCanvasElement)>,
-    /// [`App::items_version`] of the current items, once computed; cleared
-    /// wherever the scene is replaced by one with other items.
-    items_version: std::cell::Cell<Option<f64>>,
+    /// [`App::items_version`]: counts the changes of the LastN items
+    /// (labels, vectors, colour ids); bumped wherever they change.
+    items_generation: u64,
     /// Counts of expensive steps, for tests that assert on work done.
     work: Work,
 }
@@ -270,7 +270,7 @@ impl App {
         self.preset = preset;
         self.origin = scene.clone();
         self.scene = scene;
-        self.items_version.set(None);
+        self.items_generation += 1;
         self.att = att;
         self.drag = None;
         self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
@@ -289,7 +289,7 @@ impl App {
     /// A tab panel that lecture mode does not show now: not drawn (it is
     /// drawn in the frame that shows it).
     fn hidden_tab(&self, p: Panel) -> bool {
-        self.layout == Layout::Lecture && p.is_tab() && crate::options::shown_tab(self.tab, &self.panels) != Some(p)
+        self.layout == Layout::Lecture && p.is_tab() && din_core::options::shown_tab(self.tab, &self.panels) != Some(p)
     }
 
     /// A JS `Error` with the message in the interface language and a `code` property.
@@ -297,6 +297,79 @@ impl App {
         let err = js_sys::Error::new(&e.message(self.lang));
         let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
         err.into()
+    }
+}
+
+/// [`App::map_hit`]'s number for the candidate q (items are 0, 1, 2, ...;
+/// nothing is -1).
+const HIT_QUERY: f64 = -2.0;
+
+// ---------------------------------------------------------------------------
+// Issue 12: the rules www/ used to repeat, decided in din-core and exported
+// here so the page only applies them.
+
+#[wasm_bindgen]
+impl App {
+    /// Which settings apply under the scene's definition of alpha and why,
+    /// as JSON `{unitOptions, normalization, temperature, weight,
+    /// activation, maxLen}`, each `{shown, enabled, why}` (`why` in the
+    /// interface language, "" when shown and enabled):
+    /// `din_core::controls::Controls`.
+    #[wasm_bindgen(js_name = controlsJson)]
+    pub fn controls_json(&self) -> String {
+        let trained = din_core::scene::shipped_unit(self.scene.activation).ok().map(|u| u.d());
+        din_core::controls::Controls::of(&self.scene, trained, self.lang).to_json().to_string()
+    }
+
+    /// `x` as every chart and readout prints it (`din_core::explain::fmt_num`:
+    /// at most 3 decimals, no trailing zeros, "−" for minus).
+    #[wasm_bindgen(js_name = formatNumber)]
+    pub fn format_number(x: f64) -> String {
+        din_core::explain::fmt_num(x)
+    }
+
+    /// The lists the page needs, as JSON `{url, state, panels, charts,
+    /// tabs}`: the link keys (the element's attributes), the state
+    /// object's keys, every panel, the canvas panels and lecture mode's tabs.
+    #[wasm_bindgen(js_name = keysJson)]
+    pub fn keys_json() -> String {
+        din_core::controls::keys_json()
+    }
+
+    /// Checks the "generate" fields as typed (whole numbers, n 0 to 10,000,
+    /// d 1 to 256); throws the message (`E_INVALID`, `E_TOO_LARGE`).
+    #[wasm_bindgen(js_name = checkGenerate)]
+    pub fn check_generate(&self, n_text: &str, d_text: &str) -> Result<(), JsValue> {
+        din_core::controls::check_generate(n_text, d_text).map(|_| ()).map_err(|e| self.fail(e))
+    }
+
+    /// Generates a LastN from the typed fields (as [`App::check_generate`]
+    /// checks them) and applies it as [`App::generate`] does.
+    #[wasm_bindgen(js_name = generateText)]
+    pub fn generate_text(&mut self, n_text: &str, d_text: &str) -> Result<(), JsValue> {
+        let (n, d) = din_core::controls::check_generate(n_text, d_text).map_err(|e| self.fail(e))?;
+        self.generate(n, d)
+    }
+
+    /// Which of two dropped files is the Projector's `vectors.tsv`:
+    /// `[vectors, metadata]` as indices 0/1 into (nameA, nameB).
+    #[wasm_bindgen(js_name = projectorOrder)]
+    pub fn projector_order(name_a: &str, name_b: &str) -> Vec<u32> {
+        din_core::controls::projector_order(name_a, name_b).iter().map(|&i| i as u32).collect()
+    }
+
+    /// The name the tooltips and [`App::explain_json`] use for a hit number
+    /// of [`App::map_hit`] or [`App::bars_hit`]: "x3" for item 2, "q" for
+    /// -2, "" for anything else.
+    #[wasm_bindgen(js_name = hitName)]
+    pub fn hit_name(&self, hit: f64) -> String {
+        if hit == HIT_QUERY {
+            "q".to_owned()
+        } else if hit >= 0.0 && hit.fract() == 0.0 && (hit as usize) < self.scene.items.len() {
+            format!("x{}", hit as usize + 1)
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -313,7 +386,7 @@ impl App {
         let basis = Basis::for_items(&scene.keys(), scene.dim());
         Ok(App {
             origin: scene.clone(),
-            history: History::new(scene.clone(), crate::scene_history::UNDO_BUDGET),
+            history: History::new(scene.clone(), din_core::scene_history::UNDO_BUDGET),
             theme: Theme::Light,
             font_scale: 1.0,
             panels: Panel::ALL.to_vec(),
@@ -329,9 +402,9 @@ impl App {
             sum_progress: 1.0,
             steps_saved: None,
             qkv_rows: Vec::new(),
-            placement: crate::lecture::Placement::Ranking,
+            placement: din_draw::lecture::Placement::Ranking,
             layout: Layout::Explore,
-            tab: crate::options::DEFAULT_TAB,
+            tab: din_core::options::DEFAULT_TAB,
             bars,
             heatmap,
             map,
@@ -345,7 +418,7 @@ impl App {
             show_density: true,
             catalogue_cache: std::cell::RefCell::new(None),
             map_background: None,
-            items_version: std::cell::Cell::new(None),
+            items_generation: 1,
             work: Work::default(),
         })
     }
@@ -356,7 +429,7 @@ impl App {
             scene.candidate.clear();
         }
         if let Some(step) = self.step {
-            self.step = Some(step.min(crate::lecture::steps_total(scene.items.len()) - 1));
+            self.step = Some(step.min(din_draw::lecture::steps_total(scene.items.len()) - 1));
         }
         self.install(scene, att);
     }
@@ -372,7 +445,7 @@ impl App {
         self.scene = scene;
         self.att = att;
         if items_changed {
-            self.items_version.set(None);
+            self.items_generation += 1;
             if self.drag.is_none() {
                 self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
                 self.view = None;
@@ -417,8 +490,8 @@ impl App {
         if self.drag.is_some() {
             self.drag = None;
         }
-        let v = crate::scene::parse_state(text).map_err(|e| self.fail(e))?;
-        crate::options::check_state_keys(&v, "state").map_err(|e| self.fail(e))?;
+        let v = din_core::scene::parse_state(text).map_err(|e| self.fail(e))?;
+        din_core::options::check_state_keys(&v, "state").map_err(|e| self.fail(e))?;
         // A named candidate without a query sets q, as `candidate=` in a link does.
         let named_preset = v.get("scene").and_then(|x| x.as_str()).and_then(presets::preset);
         let d = v
@@ -430,14 +503,14 @@ impl App {
             .map_or(self.scene.dim(), Vec::len);
         let v = presets::resolve_candidate(&v, Some(named_preset.as_ref().unwrap_or(&self.preset)), d).map_err(|e| self.fail(e))?;
         let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
-        let view = crate::options::view_patch(&v).map_err(|e| self.fail(e))?;
+        let view = din_core::options::view_patch(&v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
             None => self.lang,
             Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\""))))?,
             Some(other) => return Err(self.fail(message("E_LANG", format!("lang must be \"en\" or \"zh\", not {other}"), format!("lang 必须是 \"en\" 或 \"zh\"，而不是 {other}")))),
         };
         let step = match v.get("step") {
-            None => self.step.map(|st| st.min(crate::lecture::steps_total(s.items.len()) - 1)),
+            None => self.step.map(|st| st.min(din_draw::lecture::steps_total(s.items.len()) - 1)),
             Some(serde_json::Value::Null) => None,
             Some(x) => Some(parse_step(x, s.items.len()).map_err(|e| self.fail(e))?),
         };
@@ -487,25 +560,26 @@ impl App {
         if i >= self.scene.items.len() {
             return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
         }
-        let field = format!("label of x{}", i + 1);
         let field_zh = format!("x{} 的名称", i + 1);
-        let label = self.text_of(&label, &field, &field_zh)?;
-        let n = label.chars().count();
-        if n > MAX_LABEL {
-            return Err(self.fail(message("E_TOO_LARGE", format!("label of x{} has {n} characters; at most {MAX_LABEL} are allowed", i + 1), format!("x{} 的名称有 {n} 个字符；最多 {MAX_LABEL} 个", i + 1))));
-        }
-        if let Err(e) = crate::scene::check_label(&field, &label) {
+        let label = self.text_of(&label, &format!("label of x{}", i + 1), &field_zh)?;
+        // The one rule of every channel (scene::check_label), with the
+        // field named in Chinese as the table shows it.
+        let next = self.scene.with_label(i, &label).map_err(|e| {
             let zh = match &e {
                 SceneError::BadLabel { code_point, position, .. } => format!(
                     "{field_zh}的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
-                    crate::scene::char_kind_zh(*code_point),
-                    crate::scene::LABEL_RULE_ZH
+                    din_core::scene::char_kind_zh(*code_point),
+                    din_core::scene::LABEL_RULE_ZH
                 ),
+                SceneError::LabelTooLong { chars, .. } => format!("{field_zh}有 {chars} 个字符；最多 {MAX_LABEL} 个"),
                 other => other.zh(),
             };
-            return Err(self.fail(message(e.code(), e.to_string(), zh)));
-        }
-        self.scene.items[i].label = label;
+            self.fail(message(e.code(), e.to_string(), zh))
+        })?;
+        // Only a label changed: no new attention, projection or view, but
+        // the items' generation moves on so the table refreshes.
+        self.scene = next;
+        self.items_generation += 1;
         Ok(())
     }
 
@@ -586,7 +660,7 @@ impl App {
     /// Sets the padded length of the authors' variant from typed text.
     #[wasm_bindgen(js_name = setMaxLenText)]
     pub fn set_max_len_text(&mut self, text: &str) -> Result<(), JsValue> {
-        let v = crate::scene::parse_number("max length", text).map_err(|e| self.fail(e))?;
+        let v = din_core::scene::parse_number("max length", text).map_err(|e| self.fail(e))?;
         let patch = serde_json::json!({ "maxLen": v });
         let r = self.scene.with_patch(&patch);
         self.apply_result(r)
@@ -597,14 +671,8 @@ impl App {
     #[wasm_bindgen(js_name = unitStatus)]
     pub fn unit_status(&self) -> String {
         let d = self.scene.dim();
-        let trained = crate::scene::shipped_unit(self.scene.activation).map(|u| u.d()).unwrap_or(8);
-        let reason = if d == trained {
-            String::new()
-        } else if self.lang == Lang::Zh {
-            format!("激活单元针对 d = {trained} 训练；当前场景 d = {d}，无法使用。")
-        } else {
-            format!("The activation unit was trained for d = {trained}; this scene has d = {d}.")
-        };
+        let trained = din_core::scene::shipped_unit(self.scene.activation).map(|u| u.d()).unwrap_or(8);
+        let reason = din_core::controls::unit_unfit(d, trained, self.lang).unwrap_or_default();
         serde_json::json!({ "ok": d == trained, "reason": reason, "paddedLen": self.scene.padded_len(), "padded": self.scene.padded_len() - self.scene.items.len() }).to_string()
     }
 
@@ -619,7 +687,7 @@ impl App {
     /// Sets the temperature from typed text.
     #[wasm_bindgen(js_name = setTemperatureText)]
     pub fn set_temperature_text(&mut self, text: &str) -> Result<(), JsValue> {
-        let t = crate::scene::parse_number("temperature", text).map_err(|e| self.fail(e))?;
+        let t = din_core::scene::parse_number("temperature", text).map_err(|e| self.fail(e))?;
         if t <= 0.0 {
             return Err(self.fail(message("E_TEMPERATURE", format!("temperature is {t}: it must be greater than 0"), format!("温度 T 是 {t}：必须大于 0"))));
         }
@@ -647,13 +715,7 @@ impl App {
     /// Loads a generated LastN of `n` items in `d` dimensions (seeded,
     /// clustered; see `presets::generated`), for trying long histories.
     pub fn generate(&mut self, n: usize, d: usize) -> Result<(), JsValue> {
-        if n > MAX_N || d == 0 || d > crate::scene::MAX_D {
-            return Err(self.fail(message(
-                "E_TOO_LARGE",
-                format!("generate: n must be 0 to {MAX_N} and d 1 to {} (got n = {n}, d = {d})", crate::scene::MAX_D),
-                format!("生成：n 必须在 0 到 {MAX_N} 之间，d 在 1 到 {} 之间（现在 n = {n}，d = {d}）", crate::scene::MAX_D),
-            )));
-        }
+        din_core::controls::check_generate_size(n, d).map_err(|e| self.fail(e))?;
         let mut scene = presets::generated(n, d, 2018);
         scene.copy_settings_from(&self.scene);
         self.replace_scene(presets::blank(d), scene)
@@ -678,31 +740,9 @@ impl App {
     /// colour ids) may have changed, so the page refreshes its table only then.
     #[wasm_bindgen(js_name = itemsVersion)]
     pub fn items_version(&self) -> f64 {
-        if let Some(v) = self.items_version.get() {
-            return v;
-        }
-        let v = self.hash_items();
-        self.items_version.set(Some(v));
-        v
-    }
-
-    fn hash_items(&self) -> f64 {
-        // FNV-1a over 64-bit words: a few milliseconds for 10,000 × 64,
-        // so it is kept until the items change.
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ self.scene.items.len() as u64;
-        for it in &self.scene.items {
-            for b in it.label.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(PRIME);
-            }
-            h = (h ^ 0xff).wrapping_mul(PRIME);
-            h = (h ^ u64::from(it.color)).wrapping_mul(PRIME);
-            for v in &it.vector {
-                h = (h ^ v.to_bits()).wrapping_mul(PRIME);
-            }
-        }
-        // 53 bits, exact in a JS number.
-        (h >> 11) as f64
+        // A generation counter, not a hash of the numbers: exact in a JS
+        // number up to 2^53 changes, and free to read.
+        self.items_generation as f64
     }
 
     /// Items `start .. start + count` (clamped) as JSON `[{label, vector, color}]`
@@ -726,7 +766,7 @@ impl App {
     #[wasm_bindgen(js_name = normsJson)]
     pub fn norms_json(&self) -> String {
         let a = &self.att;
-        let r = crate::steps::Reveal::at(self.step, self.scene.items.len());
+        let r = din_core::steps::Reveal::at(self.step, self.scene.items.len());
         let note = if r.results { "" } else { self.lang.pick("step-through on: these appear at the weighted-sum step", "分步演示中：这些数在“加权和”一步显示") };
         serde_json::json!({
             "alphaSum": a.alpha_sum, "pooledNorm": a.pooled_norm, "meanNorm": a.mean_norm,
@@ -774,8 +814,8 @@ impl App {
     #[wasm_bindgen(js_name = loadScene)]
     pub fn load_scene(&mut self, id: &str, d: usize) -> Result<(), JsValue> {
         let p = if id == "blank" && d > 0 {
-            if d > crate::scene::MAX_D {
-                return Err(self.fail(message("E_TOO_LARGE", format!("d = {d} is too large; at most {}", crate::scene::MAX_D), format!("d = {d} 太大；最多 {}", crate::scene::MAX_D))));
+            if d > din_core::scene::MAX_D {
+                return Err(self.fail(message("E_TOO_LARGE", format!("d = {d} is too large; at most {}", din_core::scene::MAX_D), format!("d = {d} 太大；最多 {}", din_core::scene::MAX_D))));
             }
             presets::blank(d)
         } else {
@@ -794,13 +834,13 @@ impl App {
     /// on screen (`explain::caption`).
     #[wasm_bindgen(js_name = captionJson)]
     pub fn caption_json(&self) -> String {
-        let c = crate::explain::caption(&self.preset, &self.scene, &self.att, self.lang);
+        let c = din_core::explain::caption(&self.preset, &self.scene, &self.att, self.lang);
         serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines }).to_string()
     }
 
     /// The caption of [`App::caption_json`] as one text.
     pub fn caption(&self) -> String {
-        crate::explain::caption(&self.preset, &self.scene, &self.att, self.lang).text()
+        din_core::explain::caption(&self.preset, &self.scene, &self.att, self.lang).text()
     }
 
     /// The weight per interest category, attention beside the plain
@@ -808,41 +848,41 @@ impl App {
     /// `null` when the items have no categories.
     #[wasm_bindgen(js_name = sharesJson)]
     pub fn shares_json(&self) -> String {
-        let cats = crate::explain::item_categories(&self.preset, &self.scene);
-        match crate::explain::category_shares(&cats, &self.att) {
-            Some(sh) => crate::explain::shares_json(&sh, self.lang).to_string(),
+        let cats = din_core::explain::item_categories(&self.preset, &self.scene);
+        match din_core::explain::category_shares(&cats, &self.att) {
+            Some(sh) => din_core::explain::shares_json(&sh, self.lang).to_string(),
             None => "null".to_owned(),
         }
     }
 
     /// How the α of `what` was computed, as JSON `{title, lines}` in the
-    /// current language: `what` is `xK` (LastN item K, 1-based: the name
-    /// the page shows) or `q`; `null` for anything else.
+    /// current language: `what` is `xK` (LastN item K, 1-based, as
+    /// [`App::map_hit`] names it) or `q`; `null` for anything else.
     #[wasm_bindgen(js_name = explainJson)]
     pub fn explain_json(&self, what: &str) -> String {
         let e = match what {
-            "q" => Some(crate::explain::explain_query(&self.scene, &self.att, self.lang)),
+            "q" => Some(din_core::explain::explain_query(&self.scene, &self.att, self.lang)),
             _ => what
                 .strip_prefix('x')
                 .and_then(|k| k.parse::<usize>().ok())
                 .and_then(|k| k.checked_sub(1))
-                .and_then(|i| crate::explain::explain_item(&self.scene, &self.att, i, self.lang)),
+                .and_then(|i| din_core::explain::explain_item(&self.scene, &self.att, i, self.lang)),
         };
-        e.map_or_else(|| "null".to_owned(), |e| crate::explain::explanation_json(&e).to_string())
+        e.map_or_else(|| "null".to_owned(), |e| din_core::explain::explanation_json(&e).to_string())
     }
 
     /// The settings panel's texts that depend on the definition, as JSON
     /// `{normNone, tempNote, unitNote, weightNote}` (`explain::settings_texts`).
     #[wasm_bindgen(js_name = settingsTextsJson)]
     pub fn settings_texts_json(&self) -> String {
-        let t = crate::explain::settings_texts(&self.scene, self.lang);
+        let t = din_core::explain::settings_texts(&self.scene, self.lang);
         serde_json::json!({ "normNone": t.norm_none, "tempNote": t.temp_note, "unitNote": t.unit_note, "weightNote": t.weight_note }).to_string()
     }
 
     /// The page's strings in the current language, as JSON `{key: text}`.
     #[wasm_bindgen(js_name = pageStrings)]
     pub fn page_strings(&self) -> String {
-        crate::i18n::page_strings_json(self.lang)
+        din_core::i18n::page_strings_json(self.lang)
     }
 
     /// Sets the interface language (`en` or `zh`).
@@ -860,7 +900,7 @@ impl App {
     // ------------------------------------------------------------ step-through (issue 11 §3)
 
     /// Starts the step-through at step 0 (the toggle button). A built-in
-    /// scene with a lecture setting ([`crate::steps::lecture_setting`]) is
+    /// scene with a lecture setting ([`din_core::steps::lecture_setting`]) is
     /// switched to it, and the user's own settings are kept to be given
     /// back; returns whether the settings changed (the page then commits
     /// it as one undo step). Links and `setState({step})` never switch it.
@@ -888,7 +928,7 @@ impl App {
     /// lecture setting, when it is already on, or with nothing kept.
     #[wasm_bindgen(js_name = useStepSetting)]
     pub fn use_step_setting(&mut self, on: bool) -> Result<bool, JsValue> {
-        let (next, saved) = crate::steps::switch_setting(&self.scene, self.lecture_setting(), self.steps_saved, on);
+        let (next, saved) = din_core::steps::switch_setting(&self.scene, self.lecture_setting(), self.steps_saved, on);
         self.steps_saved = saved;
         let Some(next) = next else { return Ok(false) };
         let att = next.validate().map_err(|e| self.fail(e))?;
@@ -898,11 +938,11 @@ impl App {
 
     /// The lecture setting of the scene on screen (a built-in scene that
     /// has one, while its vectors are its own or edited, and its d fits).
-    fn lecture_setting(&self) -> Option<crate::steps::Settings> {
+    fn lecture_setting(&self) -> Option<din_core::steps::Settings> {
         if self.scene.name != self.preset.id {
             return None;
         }
-        crate::steps::lecture_setting(&self.scene.name)
+        din_core::steps::lecture_setting(&self.scene.name)
     }
 
     /// What the step-through panel says about its setting, as JSON
@@ -922,27 +962,25 @@ impl App {
         let lecture_text = lecture.map(|l| draw::definition_text(&l.applied_to(&self.scene), lang));
         let (note, action) = match (&lecture_text, applied, &saved) {
             (Some(_), true, Some(mine)) => (
-                crate::textlayout::tr(
-                    lang,
+                lang.tr(
                     format!("The step-through uses the lecture setting: {now}, so the weighted sum and the average differ clearly. Your setting ({mine}) comes back when it stops."),
                     format!("分步演示使用讲课设置：{now}，加权和与平均的差别清楚可见。结束演示后恢复你的设置（{mine}）。"),
                 ),
                 Some(tr_pick(lang, "use my setting", "改用我的设置")),
             ),
             (Some(_), true, None) => (
-                crate::textlayout::tr(lang, format!("The step-through uses: {now} (the lecture setting)."), format!("分步演示使用：{now}（讲课设置）。")),
+                lang.tr(format!("The step-through uses: {now} (the lecture setting)."), format!("分步演示使用：{now}（讲课设置）。")),
                 None,
             ),
             (Some(l), false, _) => (
-                crate::textlayout::tr(
-                    lang,
+                lang.tr(
                     format!("The step-through uses your setting: {now}. The lecture setting ({l}) shows the difference between the weighted sum and the average more clearly."),
                     format!("分步演示使用你的设置：{now}。讲课设置（{l}）能更清楚地显示加权和与平均的差别。"),
                 ),
                 Some(tr_pick(lang, "use the lecture setting", "使用讲课设置")),
             ),
             (None, _, _) => (
-                crate::textlayout::tr(lang, format!("The step-through uses: {now}."), format!("分步演示使用：{now}。")),
+                lang.tr(format!("The step-through uses: {now}."), format!("分步演示使用：{now}。")),
                 None,
             ),
         };
@@ -970,14 +1008,14 @@ impl App {
     /// Whether the step-through is on the weighted-sum step (`n + 2`).
     #[wasm_bindgen(js_name = onSumStep)]
     pub fn on_sum_step(&self) -> bool {
-        self.step == Some(crate::steps::sum_step(self.scene.items.len()))
+        self.step == Some(din_core::steps::sum_step(self.scene.items.len()))
     }
 
     /// Whether two items share a colour (more items than the theme's
     /// colours, or ids given so): the table then says how colours repeat.
     #[wasm_bindgen(js_name = colorsRepeat)]
     pub fn colors_repeat(&self) -> bool {
-        let k = crate::palette::ITEM_COLORS;
+        let k = din_draw::palette::ITEM_COLORS;
         let mut seen = vec![false; k];
         self.scene.items.iter().any(|it| std::mem::replace(&mut seen[usize::from(it.color) % k], true))
     }
@@ -1005,7 +1043,7 @@ impl App {
     /// Number of steps of the step-through: n + 4 (0 to n + 3).
     #[wasm_bindgen(js_name = stepsTotal)]
     pub fn steps_total(&self) -> usize {
-        crate::lecture::steps_total(self.scene.items.len())
+        din_draw::lecture::steps_total(self.scene.items.len())
     }
 
     /// Goes one step forward (or back with `forward = false`). Returns false,
@@ -1042,16 +1080,16 @@ impl App {
     /// The preferred CSS height of the "inside the unit" panel at CSS width `width_css`.
     #[wasm_bindgen(js_name = unitHeight)]
     pub fn unit_height(&self, width_css: f64) -> f64 {
-        let layers = crate::scene::shipped_unit(self.scene.activation).map_or(2, |u| u.hidden().len());
-        crate::unit_panel::unit_height_for(layers, width_css, &self.style(1.0))
+        let layers = din_core::scene::shipped_unit(self.scene.activation).map_or(2, |u| u.hidden().len());
+        din_draw::unit_panel::unit_height_for(layers, width_css, &self.style(1.0))
     }
 
     /// Where the LastN feature goes in the two-tower diagram: `user-tower` or `ranking`.
     #[wasm_bindgen(js_name = setPlacement)]
     pub fn set_placement(&mut self, placement: &str) -> Result<(), JsValue> {
         self.placement = match placement {
-            "user-tower" => crate::lecture::Placement::UserTower,
-            "ranking" => crate::lecture::Placement::Ranking,
+            "user-tower" => din_draw::lecture::Placement::UserTower,
+            "ranking" => din_draw::lecture::Placement::Ranking,
             other => return Err(self.fail(message("E_INVALID", format!("placement \"{other}\": use \"user-tower\" or \"ranking\""), format!("位置 \"{other}\"：请用 \"user-tower\" 或 \"ranking\"")))),
         };
         Ok(())
@@ -1079,7 +1117,7 @@ impl App {
     /// the colour of its colour id, the same in every panel.
     #[wasm_bindgen(js_name = itemColor)]
     pub fn item_color(&self, i: usize) -> String {
-        crate::palette::hex(crate::palette::palette(self.theme).item_of(&self.scene, i))
+        din_draw::palette::hex(din_draw::palette::palette(self.theme).item_of(&self.scene, i))
     }
 
     /// Draws every visible chart at pixel ratio `scale`. The canvases'
@@ -1096,7 +1134,7 @@ impl App {
             }
             let area = self.backend(&canvas)?.into_drawing_area();
             self.draw_panel(p, &area, &st, true)?;
-            area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+            area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))?;
         }
         Ok(())
     }
@@ -1115,7 +1153,7 @@ impl App {
         let st = self.style(scale);
         let area = self.backend(&canvas)?.into_drawing_area();
         self.draw_panel(p, &area, &st, true)?;
-        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))
+        area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))
     }
 
     /// Draws `panel` (a chart name, or `all` for every visible chart on one
@@ -1126,7 +1164,7 @@ impl App {
         let st = self.style(scale);
         let area = self.backend(&canvas)?.into_drawing_area();
         self.draw_target(panel, &area, &st)?;
-        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))
+        area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))
     }
 
     /// `panel` (as in [`App::render_to`]) as SVG text of `width` × `height`
@@ -1141,14 +1179,14 @@ impl App {
             let back: Back = Either::Right(SVGBackend::with_string(&mut out, (width, height)));
             let area = back.into_drawing_area();
             self.draw_target(panel, &area, &st)?;
-            area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+            area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))?;
         }
         Ok(out)
     }
 
     fn style(&self, scale: f64) -> Style {
         let mut st = Style::new(scale);
-        st.reveal = crate::steps::Reveal::at(self.step, self.scene.items.len());
+        st.reveal = din_core::steps::Reveal::at(self.step, self.scene.items.len());
         st.lang = self.lang;
         st.highlight = self.highlight;
         st.theme = self.theme;
@@ -1181,47 +1219,17 @@ impl App {
     /// scene, the definition of alpha and the three readout numbers, then
     /// the charts in a grid that suits a 16:9 page.
     fn draw_sheet(&mut self, area: &Area, st: &Style) -> Result<(), JsValue> {
-        let pal = crate::draw::palette(st.theme);
-        area.fill(&pal.background).map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
         let mut charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart()).collect();
         if charts.is_empty() {
             charts = vec![Panel::Bars, Panel::Map, Panel::Heatmap];
         }
-        let title_h = st.px(56.0 * st.font_scale);
-        let (head, body) = area.split_vertically(title_h);
-        let a = &self.att;
         let name = match self.preset.id {
             id if id == self.scene.name => self.lang.pick(self.preset.title_en, self.preset.title_zh).to_owned(),
             _ => self.scene.name.clone(),
         };
-        let title = format!("DIN · {name} — {}", draw::definition_text(&self.scene, self.lang));
-        let numbers = format!(
-            "Σα = {}    |{}| = {}    |{}| = {}",
-            draw::fmt_num(a.alpha_sum),
-            self.lang.pick("pooled", "加权和"),
-            draw::fmt_num(a.pooled_norm),
-            self.lang.pick("mean", "平均"),
-            draw::fmt_num(a.mean_norm)
-        );
-        let fs = 20.0 * st.font_scale;
-        head.draw(&Text::new(title, (st.px(12.0), st.px(8.0)), st.bold(fs, &pal.text)))
-            .map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
-        head.draw(&Text::new(numbers, (st.px(12.0), st.px(8.0) + st.px(fs * 1.3)), st.font(fs * 0.8, &pal.muted)))
-            .map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
-        let k = charts.len();
-        let (rows, cols) = match k {
-            1 => (1, 1),
-            2 => (1, 2),
-            3 => (1, 3),
-            4 => (2, 2),
-            5 | 6 => (2, 3),
-            _ => (2, 4),
-        };
-        let cells = body.split_evenly((rows, cols));
-        let gap = st.px(6.0);
+        let cells = din_draw::sheet::draw_sheet(area, &name, &self.scene, &self.att, self.lang, charts.len(), st).map_err(|e| self.fail(e))?;
         for (p, cell) in charts.into_iter().zip(cells.iter()) {
-            let inner = cell.margin(gap, gap, gap, gap);
-            self.draw_panel(p, &inner, st, false)?;
+            self.draw_panel(p, cell, st, false)?;
         }
         Ok(())
     }
@@ -1248,24 +1256,24 @@ impl App {
                 draw::draw_map(area, &self.scene, &self.att, &self.basis, Some(view), catalogue.as_deref(), st).map_err(|e| self.fail(e))?;
             }
             Panel::Steps => {
-                let lay = crate::lecture::draw_steps_at(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), self.sum_progress, st).map_err(|e| self.fail(e))?;
+                let lay = din_draw::lecture::draw_steps_at(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), self.sum_progress, st).map_err(|e| self.fail(e))?;
                 if screen {
                     self.steps_layout = Some(lay);
                 }
             }
             Panel::Qkv => {
-                let lay = crate::lecture::draw_qkv(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
+                let lay = din_draw::lecture::draw_qkv(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
                 if screen {
                     self.qkv_rows = lay.rows;
                 }
             }
             Panel::Towers => {
-                crate::lecture::draw_towers(area, &self.scene, &self.att, self.placement, st).map_err(|e| self.fail(e))?;
+                din_draw::lecture::draw_towers(area, &self.scene, &self.att, self.placement, st).map_err(|e| self.fail(e))?;
             }
             Panel::Unit => {
-                let unit = crate::scene::shipped_unit(self.scene.activation).map_err(|e| self.fail(e))?;
+                let unit = din_core::scene::shipped_unit(self.scene.activation).map_err(|e| self.fail(e))?;
                 let item = self.highlight.unwrap_or(self.selected);
-                crate::unit_panel::draw_unit(area, &self.scene, unit, item, st).map_err(|e| self.fail(e))?;
+                din_draw::unit_panel::draw_unit(area, &self.scene, unit, item, st).map_err(|e| self.fail(e))?;
             }
             Panel::Controls | Panel::Readout => {}
         }
@@ -1301,7 +1309,7 @@ impl App {
         front.prepainted = true;
         let area = Back::Left(target).into_drawing_area();
         let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), catalogue.as_deref(), &front).map_err(|e| self.fail(e))?;
-        area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+        area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))?;
         if self.drag.is_none() {
             self.view = Some(lay.view);
         }
@@ -1343,7 +1351,7 @@ impl App {
             image.set_height(key.size.1);
             let area = self.backend(&image)?.into_drawing_area();
             draw::draw_map_background(&area, &self.scene, basis, view, catalogue.map(|c| &**c), st).map_err(|e| self.fail(e))?;
-            area.present().map_err(|e| self.fail(crate::draw::DrawError(e.to_string())))?;
+            area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))?;
             self.map_background = Some((key, image));
         }
         if let Some((_, image)) = &self.map_background {
@@ -1361,11 +1369,11 @@ impl App {
         }
         let mut cache = self.catalogue_cache.borrow_mut();
         if let Some((k, c)) = cache.as_ref() {
-            if crate::catalogue::same_inputs(k, &self.scene) {
+            if din_core::catalogue::same_inputs(k, &self.scene) {
                 return Some(c.clone());
             }
         }
-        let c = std::rc::Rc::new(crate::catalogue::score(&self.scene));
+        let c = std::rc::Rc::new(din_core::catalogue::score(&self.scene));
         *cache = Some((self.scene.clone(), c.clone()));
         Some(c)
     }
@@ -1433,33 +1441,28 @@ impl App {
             .map_or(-1.0, |i| i as f64)
     }
 
-    /// The LastN item under the pointer at CSS position (x, y) of the map,
-    /// 0-based (as [`App::bars_hit`] and [`App::qkv_hit`]), or -1 for none
-    /// (q under the pointer: -1 here, true from [`App::map_hit_query`]).
+    /// What is under the pointer at CSS position (x, y) of the map, numbered
+    /// as [`App::bars_hit`] numbers items: the LastN item (0-based), -2 for
+    /// the candidate q, or -1 for nothing ([`App::hit_name`] names it).
     #[wasm_bindgen(js_name = mapHit)]
     pub fn map_hit(&self, x_css: f64, y_css: f64) -> f64 {
         match self.hit(x_css, y_css) {
+            Some(Target::Query) => HIT_QUERY,
             Some(Target::Item(i)) => i as f64,
-            _ => -1.0,
+            None => -1.0,
         }
-    }
-
-    /// Whether q is under the pointer at CSS position (x, y) of the map.
-    #[wasm_bindgen(js_name = mapHitQuery)]
-    pub fn map_hit_query(&self, x_css: f64, y_css: f64) -> bool {
-        matches!(self.hit(x_css, y_css), Some(Target::Query))
     }
 
     /// Starts a drag at CSS position (x, y) of the map if it hits q or an
     /// item; freezes the projection until [`App::map_pointer_up`]. Returns
-    /// whether something was grabbed.
+    /// what was grabbed, as [`App::map_hit`] does.
     #[wasm_bindgen(js_name = mapPointerDown)]
-    pub fn map_pointer_down(&mut self, x_css: f64, y_css: f64) -> bool {
+    pub fn map_pointer_down(&mut self, x_css: f64, y_css: f64) -> f64 {
         let target = self.hit(x_css, y_css);
         if let (Some(target), Some(lay)) = (target, self.map_layout.as_ref()) {
             self.drag = Some(Drag { target, basis: self.basis.clone(), view: lay.view });
         }
-        target.is_some()
+        self.map_hit(x_css, y_css)
     }
 
     /// Moves the dragged vector so that its projection is under the pointer
@@ -1581,19 +1584,19 @@ impl App {
                     .iter()
                     .map(|lab| {
                         let what = match lab.kind {
-                            crate::map_layers::LabelKind::Pooled => "pooled".to_owned(),
-                            crate::map_layers::LabelKind::Mean => "mean".to_owned(),
-                            crate::map_layers::LabelKind::Item(i) | crate::map_layers::LabelKind::Index(i) => format!("x{}", i + 1),
+                            din_draw::map_layers::LabelKind::Pooled => "pooled".to_owned(),
+                            din_draw::map_layers::LabelKind::Mean => "mean".to_owned(),
+                            din_draw::map_layers::LabelKind::Item(i) | din_draw::map_layers::LabelKind::Index(i) => format!("x{}", i + 1),
                         };
                         serde_json::json!({ "what": what, "text": lab.text, "rect": r(lab.rect), "inside": lab.inside })
                     })
                     .collect();
                 let legend = l.legend.as_ref().map(|g| {
                     serde_json::json!({ "min": g.min, "max": g.max, "bar": r(g.bar), "query": g.query_value, "queryX": g.query_x / s,
-                        "colouring": match g.colouring { crate::catalogue::Colouring::SumAlpha => "sum-alpha", crate::catalogue::Colouring::QueryPooled => "q-pooled" } })
+                        "colouring": match g.colouring { din_core::catalogue::Colouring::SumAlpha => "sum-alpha", din_core::catalogue::Colouring::QueryPooled => "q-pooled" } })
                 });
                 let catalogue: Vec<serde_json::Value> =
-                    l.catalogue.iter().map(|p| serde_json::json!({ "at": c(p.at), "group": p.group, "value": p.value, "color": crate::palette::hex(p.color) })).collect();
+                    l.catalogue.iter().map(|p| serde_json::json!({ "at": c(p.at), "group": p.group, "value": p.value, "color": din_draw::palette::hex(p.color) })).collect();
                 serde_json::json!({
                     "query": c(l.query), "items": items, "pooled": c(l.pooled), "mean": c(l.mean), "origin": origin,
                     "plot": r(l.view.px), "queryBox": r(l.query_box), "pooledBeyond": l.pooled_beyond, "labels": labels,
@@ -1625,8 +1628,8 @@ impl App {
     /// or throws and changes nothing.
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(&mut self, text: &str) -> Result<(), JsValue> {
-        let v = crate::scene::parse_state(text).map_err(|e| self.fail(e))?;
-        let view = crate::options::view_patch(&v).map_err(|e| self.fail(e))?;
+        let v = din_core::scene::parse_state(text).map_err(|e| self.fail(e))?;
+        let view = din_core::options::view_patch(&v).map_err(|e| self.fail(e))?;
         self.set_view_checked(view);
         Ok(())
     }
@@ -1661,30 +1664,30 @@ impl App {
     // ------------------------------------------------------------ lecture mode (issue 11 §5)
 
     /// Lecture mode's tab strip and layout as JSON `{tabs, shown, barsMin}`:
-    /// the tabs ([`crate::options::tabs_for`] the panels listed), the one
-    /// shown ([`crate::options::shown_tab`]; `null` when none is listed),
+    /// the tabs ([`din_core::options::tabs_for`] the panels listed), the one
+    /// shown ([`din_core::options::shown_tab`]; `null` when none is listed),
     /// and the least CSS height of the bar chart ([`draw::bars_min_height_for`]).
     #[wasm_bindgen(js_name = lectureJson)]
     pub fn lecture_json(&self) -> String {
-        let tabs: Vec<&str> = crate::options::tabs_for(&self.panels).iter().map(|p| p.name()).collect();
-        let shown = crate::options::shown_tab(self.tab, &self.panels).map(Panel::name);
+        let tabs: Vec<&str> = din_core::options::tabs_for(&self.panels).iter().map(|p| p.name()).collect();
+        let shown = din_core::options::shown_tab(self.tab, &self.panels).map(Panel::name);
         let bars_min = draw::bars_min_height_for(self.scene.items.len(), &self.style(1.0));
         serde_json::json!({ "tabs": tabs, "shown": shown, "barsMin": bars_min }).to_string()
     }
 
     /// The scale of lecture mode's one screen in a box of `w` × `h` CSS px
-    /// ([`crate::options::lecture_zoom`] at this text size), or 0 when the
+    /// ([`din_core::options::lecture_zoom`] at this text size), or 0 when the
     /// box is too small for one screen.
     #[wasm_bindgen(js_name = lectureZoom)]
     pub fn lecture_zoom(&self, w: f64, h: f64) -> f64 {
-        crate::options::lecture_zoom(w, h, self.style(1.0).text_factor()).unwrap_or(0.0)
+        din_core::options::lecture_zoom(w, h, self.style(1.0).text_factor()).unwrap_or(0.0)
     }
 
     /// The preferred CSS height of the towers panel at CSS width `width_css`
     /// (a narrow panel draws the two models one above the other).
     #[wasm_bindgen(js_name = towersHeight)]
     pub fn towers_height(&self, width_css: f64) -> f64 {
-        crate::lecture::towers_height_at(width_css, &self.style(1.0))
+        din_draw::lecture::towers_height_at(width_css, &self.style(1.0))
     }
 
     // ------------------------------------------------------------ URL state
@@ -1779,7 +1782,7 @@ impl App {
         if let Some(l) = st.lang {
             self.lang = l;
         }
-        let step = st.step.map(|s| s.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
+        let step = st.step.map(|s| s.min(din_draw::lecture::steps_total(self.scene.items.len()) - 1));
         if step != self.step {
             self.sum_progress = 1.0;
         }
@@ -1829,7 +1832,7 @@ impl App {
         let w = self.work;
         serde_json::json!({
             "installs": w.installs, "encodes": w.encodes, "decodes": w.decodes,
-            "validations": crate::scene::validations(),
+            "validations": din_core::scene::validations(),
         })
         .to_string()
     }
@@ -1844,7 +1847,7 @@ impl App {
             Err(_) => text.is_valid_utf16(),
         };
         if !well_formed {
-            return Err(self.fail(crate::errors::lone_surrogate(what, what_zh)));
+            return Err(self.fail(din_core::errors::lone_surrogate(what, what_zh)));
         }
         Ok(String::from(text))
     }
@@ -1895,7 +1898,7 @@ impl App {
     pub fn history_note(&mut self) -> String {
         match self.history.take_dropped() {
             0 => String::new(),
-            dropped => crate::scene_history::dropped_note(dropped, self.history.undo_steps(), self.lang),
+            dropped => din_core::scene_history::dropped_note(dropped, self.history.undo_steps(), self.lang),
         }
     }
 
@@ -1915,7 +1918,7 @@ impl App {
         self.drag = None;
         self.install(s, att);
         if let Some(step) = self.step {
-            self.step = Some(step.min(crate::lecture::steps_total(self.scene.items.len()) - 1));
+            self.step = Some(step.min(din_draw::lecture::steps_total(self.scene.items.len()) - 1));
         }
         if self.selected >= self.scene.items.len() {
             self.selected = 0;
@@ -1943,7 +1946,7 @@ impl App {
     #[wasm_bindgen(js_name = importText)]
     pub fn import_text(&mut self, text: js_sys::JsString) -> Result<String, JsValue> {
         let text = self.text_of(&text, "the imported text", "导入的文本")?;
-        let imported = crate::import::import_text_full(&text, &self.scene).map_err(|e| self.fail(e))?;
+        let imported = din_core::import::import_text_full(&text, &self.scene).map_err(|e| self.fail(e))?;
         let extras = match &imported.view {
             Some(view) => Some(self.state_extras(&serde_json::Value::Object(view.clone()), imported.scene.items.len())?),
             None => None,
@@ -1963,14 +1966,14 @@ impl App {
     /// The language, step and view options of a state object, checked
     /// together (`n` is the number of items the step is for).
     fn state_extras(&self, v: &serde_json::Value, n: usize) -> Result<(ViewPatch, Lang, Option<usize>), JsValue> {
-        let view = crate::options::view_patch(v).map_err(|e| self.fail(e))?;
+        let view = din_core::options::view_patch(v).map_err(|e| self.fail(e))?;
         let lang = match v.get("lang") {
             None => self.lang,
             Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\""))))?,
             Some(other) => return Err(self.fail(message("E_LANG", format!("lang must be \"en\" or \"zh\", not {other}"), format!("lang 必须是 \"en\" 或 \"zh\"，而不是 {other}")))),
         };
         let step = match v.get("step") {
-            None => self.step.map(|st| st.min(crate::lecture::steps_total(n) - 1)),
+            None => self.step.map(|st| st.min(din_draw::lecture::steps_total(n) - 1)),
             Some(serde_json::Value::Null) => None,
             Some(x) => Some(parse_step(x, n).map_err(|e| self.fail(e))?),
         };
@@ -1983,7 +1986,7 @@ impl App {
     pub fn import_projector(&mut self, vectors: js_sys::JsString, metadata: js_sys::JsString) -> Result<String, JsValue> {
         let vectors = self.text_of(&vectors, "vectors.tsv", "vectors.tsv ")?;
         let metadata = self.text_of(&metadata, "metadata.tsv", "metadata.tsv ")?;
-        let items = crate::import::parse_projector(&vectors, &metadata).map_err(|e| self.fail(e))?;
+        let items = din_core::import::parse_projector(&vectors, &metadata).map_err(|e| self.fail(e))?;
         let n = items.len();
         let mut next = self.scene.clone();
         next.name = "imported".into();
@@ -2007,7 +2010,7 @@ impl App {
     /// over the import limit (the message names the file and the limit).
     #[wasm_bindgen(js_name = checkImportSize)]
     pub fn check_import_size(&self, name: &str, bytes: f64) -> Result<(), JsValue> {
-        crate::import::check_size(name, bytes).map_err(|e| self.fail(e))
+        din_core::import::check_size(name, bytes).map_err(|e| self.fail(e))
     }
 
     /// The pixel size `[width, height]` of a PNG export at `factor` ×
@@ -2015,7 +2018,7 @@ impl App {
     /// 0.25 to 4.
     #[wasm_bindgen(js_name = pngSize)]
     pub fn png_size(&self, factor: f64) -> Result<Vec<u32>, JsValue> {
-        let (w, h) = crate::export::png_size(factor).map_err(|e| self.fail(e))?;
+        let (w, h) = din_core::export::png_size(factor).map_err(|e| self.fail(e))?;
         Ok(vec![w, h])
     }
 
@@ -2025,7 +2028,7 @@ impl App {
     /// scene's fields, `n`, `d`, the language, the step and the view options.
     #[wasm_bindgen(js_name = snapshotHead)]
     pub fn snapshot_head(&self) -> String {
-        let mut m = crate::snapshot::head(&self.scene);
+        let mut m = din_core::snapshot::head(&self.scene);
         m.insert("lang".into(), self.lang.code().into());
         m.insert("step".into(), self.step.map_or(serde_json::Value::Null, |s| s.into()));
         if let serde_json::Value::Object(view) = self.view_value() {
@@ -2037,7 +2040,7 @@ impl App {
     /// The items' labels as a JSON array.
     #[wasm_bindgen(js_name = snapshotLabels)]
     pub fn snapshot_labels(&self) -> String {
-        crate::snapshot::labels_json(&self.scene)
+        din_core::snapshot::labels_json(&self.scene)
     }
 
     /// The items' vectors, row by row, as one `Float64Array` of n × d
@@ -2057,8 +2060,8 @@ impl App {
     /// Throws and changes nothing when the parts do not make a valid state.
     #[wasm_bindgen(js_name = restoreSnapshot)]
     pub fn restore_snapshot(&mut self, head: &str, labels: &str, values: &[f64]) -> Result<(), JsValue> {
-        let h = crate::scene::parse_state(head).map_err(|e| self.fail(e))?;
-        let (scene, att) = crate::snapshot::rebuild(&self.scene, &h, labels, values).map_err(|e| self.fail(e))?;
+        let h = din_core::scene::parse_state(head).map_err(|e| self.fail(e))?;
+        let (scene, att) = din_core::snapshot::rebuild(&self.scene, &h, labels, values).map_err(|e| self.fail(e))?;
         let (view, lang, step) = self.state_extras(&h, scene.items.len())?;
         self.history.commit(&self.scene);
         let preset = presets::preset(&scene.name).unwrap_or_else(|| presets::blank(scene.dim().max(1)));
@@ -2081,7 +2084,7 @@ impl App {
     /// the reload, nothing saved); `info` is JSON `{scene, n, d, time, lost, failure}`.
     #[wasm_bindgen(js_name = restoreNote)]
     pub fn restore_note(&self, kind: &str, info: &str) -> String {
-        use crate::snapshot::NoteKind;
+        use din_core::snapshot::NoteKind;
         let kind = match kind {
             "offer" => NoteKind::Offer,
             "restored" => NoteKind::Restored,
@@ -2089,7 +2092,7 @@ impl App {
             _ => NoteKind::Nothing,
         };
         let v: serde_json::Value = serde_json::from_str(info).unwrap_or(serde_json::Value::Null);
-        crate::snapshot::note(kind, &crate::snapshot::SavedInfo::from_json(&v), self.lang)
+        din_core::snapshot::note(kind, &din_core::snapshot::SavedInfo::from_json(&v), self.lang)
     }
 
     /// The scene as pretty JSON (importable again).    /// The scene as pretty JSON (importable again).
@@ -2101,13 +2104,13 @@ impl App {
     /// CSV of every item's score and alpha and of q, pooled and mean.
     #[wasm_bindgen(js_name = resultCsv)]
     pub fn result_csv(&self) -> String {
-        crate::export::result_csv(&self.scene, &self.att)
+        din_core::export::result_csv(&self.scene, &self.att)
     }
 
     /// CSV of the LastN items (label, then the numbers), importable again.
     #[wasm_bindgen(js_name = itemsCsv)]
     pub fn items_csv(&self) -> String {
-        crate::export::items_csv(&self.scene)
+        din_core::export::items_csv(&self.scene)
     }
 
     // ------------------------------------------------------------ text alternative
@@ -2122,7 +2125,7 @@ impl App {
         let lang = self.lang;
         let n = s.items.len();
         // While the step-through is on, the text says no more than the charts do.
-        let reveal = crate::steps::Reveal::at(self.step, n);
+        let reveal = din_core::steps::Reveal::at(self.step, n);
         let top = draw::shown_rows_revealed(&a.alpha, &reveal);
         let hidden = "?".to_owned();
         let alpha_rows: Vec<Vec<String>> = top
@@ -2184,7 +2187,7 @@ impl App {
             None => map,
         };
         let step = match self.step {
-            Some(k) => crate::lecture::steps_caption(s, a, k.min(crate::lecture::steps_total(n) - 1), lang),
+            Some(k) => din_draw::lecture::steps_caption(s, a, k.min(din_draw::lecture::steps_total(n) - 1), lang),
             None => String::new(),
         };
         serde_json::json!({
@@ -2210,7 +2213,7 @@ fn tr_pick(lang: Lang, en: &'static str, zh: &'static str) -> String {
 }
 
 fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {
-    let total = crate::lecture::steps_total(n);
+    let total = din_draw::lecture::steps_total(n);
     match v.as_f64() {
         Some(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= (total - 1) as f64 => Ok(x as usize),
         _ => Err(message(
@@ -2221,7 +2224,7 @@ fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {
     }
 }
 
-// The rules the shell (www/) used to repeat, exported (issue 12).
+// The numbers the shell (www/) used to compute, exported (issue 12, the www side).
 #[path = "web_shell.rs"]
 mod shell;
 

@@ -3,7 +3,7 @@
 //! returned values, on the JS errors thrown, and on canvas pixels.
 #![cfg(target_arch = "wasm32")]
 
-use din_viz::draw::{item_color, POOLED_COLOR, QUERY_COLOR};
+use din_draw::draw::{item_color, POOLED_COLOR, QUERY_COLOR};
 use din_viz::web::{attend, App};
 use plotters::style::RGBColor;
 use wasm_bindgen::{JsCast, JsValue};
@@ -127,9 +127,11 @@ fn map_draws_q_where_it_says_and_drag_moves_it() {
     let (qx, qy) = (lay["query"][0].as_f64().unwrap(), lay["query"][1].as_f64().unwrap());
     assert!(near(pixel(&cs[2], qx, qy), rgb(QUERY_COLOR), 8), "q's diamond is drawn at its position");
     let before = json(&a.state_json());
-    assert!(a.map_hit_query(qx, qy), "q is under the pointer");
-    assert_eq!(a.map_hit(qx, qy), -1.0, "and no item");
-    assert!(a.map_pointer_down(qx, qy), "a drag of q starts");
+    // Issue 12: hits are numbers as barsHit's are (q is -2, nothing -1).
+    assert_eq!(a.map_hit(qx, qy), -2.0);
+    assert_eq!(a.hit_name(-2.0), "q");
+    assert_eq!(a.map_hit(-50.0, -50.0), -1.0);
+    assert_eq!(a.map_pointer_down(qx, qy), -2.0);
     assert!(a.map_pointer_move(qx + 60.0, qy - 40.0).unwrap());
     a.render(1.0).unwrap();
     a.map_pointer_up();
@@ -224,6 +226,27 @@ fn invalid_edits_change_nothing() {
     assert_eq!(json(&a.state_json())["query"][0], 2.5);
 }
 
+/// Issue 12: setLabel follows scene::check_label (a label too long is
+/// E_TOO_LARGE on every channel) and moves the items' generation on, so
+/// the table refreshes; a refused label changes nothing.
+#[wasm_bindgen_test]
+fn set_label_follows_the_scene_rule_and_moves_the_items_version() {
+    let (mut a, _) = app(600);
+    let code = |e: JsValue| js_sys::Reflect::get(&e, &JsValue::from_str("code")).unwrap().as_string();
+    let v0 = a.items_version();
+    a.set_label(0, js_sys::JsString::from("tea")).unwrap();
+    let v1 = a.items_version();
+    assert_ne!(v0, v1, "a renamed item is a new items version");
+    assert_eq!(json(&a.items_json(0, 1))[0]["label"], "tea");
+    let long = "a".repeat(201);
+    assert_eq!(code(a.set_label(0, js_sys::JsString::from(long.as_str())).unwrap_err()).as_deref(), Some("E_TOO_LARGE"));
+    let patch = format!(r#"{{"items": [{{"label": "{long}", "vector": [0,0,0,0,0,0,0,0]}}]}}"#);
+    assert_eq!(code(a.set_state_json(&patch).unwrap_err()).as_deref(), Some("E_TOO_LARGE"), "the same code as a state patch");
+    assert_eq!(code(a.set_label(0, js_sys::JsString::from("a\nb")).unwrap_err()).as_deref(), Some("E_LABEL_CONTROL"));
+    assert_eq!(a.items_version(), v1, "a refused label changes nothing");
+    assert_eq!(json(&a.items_json(0, 1))[0]["label"], "tea");
+}
+
 #[wasm_bindgen_test]
 fn captions_shares_weight_form_and_explanations_come_from_the_numbers() {
     let (mut a, _cs) = app(600);
@@ -241,7 +264,7 @@ fn captions_shares_weight_form_and_explanations_come_from_the_numbers() {
     assert!(c["lines"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("keeps the food interest")), "{c}");
     let e = json(&a.explain_json("x1"));
     let last = e["lines"].as_array().unwrap().last().unwrap().as_str().unwrap().to_owned();
-    assert!(last.contains(&din_viz::explain::fmt_num(alpha[0])), "{last}");
+    assert!(last.contains(&din_core::explain::fmt_num(alpha[0])), "{last}");
     assert_eq!(a.explain_json("x99"), "null");
     assert_eq!(a.explain_json("nope"), "null");
     assert_eq!(json(&a.explain_json("q"))["title"], "q, the candidate item");

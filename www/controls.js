@@ -5,10 +5,11 @@
 // readout numbers. It builds them from the App's summary and puts the
 // scene's values back into them after every change.
 //
-// May depend on: util.js; the widget core (this.app, ui, guard, edit, t,
+// May depend on: pkg/din_viz.js (App.formatNumber), util.js; the widget core (this.app, ui, guard, edit, t,
 // applyStrings, applyView, rebuild), table.js (buildTable, syncTable),
 // caption.js, tip.js, steps.js and lecture.js (their sync methods).
 
+import { App } from '../pkg/din_viz.js';
 import { toJson } from './util.js';
 
 export const Controls = (Base) => class extends Base {
@@ -84,8 +85,9 @@ export const Controls = (Base) => class extends Base {
   syncControls(except) {
     const { ui, app } = this;
     const s = JSON.parse(this.guard(() => app.summaryJson()));
-    // Which settings apply, their notes and q's slider ranges: the core's rules (controls::controls_json).
+    // Which settings apply (controls::Controls) and q's slider ranges: the core's rules.
     const c = JSON.parse(this.guard(() => app.controlsJson()));
+    const lims = JSON.parse(this.guard(() => app.queryRangeJson()));
     const d = s.query.length;
     const queryTexts = ui.query.querySelectorAll('input[type=text]');
     const queryRanges = ui.query.querySelectorAll('input[type=range]');
@@ -94,7 +96,7 @@ export const Controls = (Base) => class extends Base {
     const put = (el, prop, value) => { if (el[prop] !== value) el[prop] = value; };
     for (let k = 0; k < d && k < queryRanges.length; k++) {
       const v = s.query[k];
-      const lim = String(c.queryRange[k]);
+      const lim = String(lims[k]);
       const range = queryRanges[k];
       put(range, 'min', `-${lim}`);
       put(range, 'max', lim);
@@ -104,34 +106,36 @@ export const Controls = (Base) => class extends Base {
     this.syncTable(except);
     ui.similarity.value = s.similarity;
     ui.normalization.value = s.normalization;
-    for (const [v, ok] of Object.entries(c.similarityOptions)) ui.similarity.querySelector(`option[value="${v}"]`).disabled = !ok;
+    for (const v of ['unit', 'authors']) ui.similarity.querySelector(`option[value="${v}"]`).disabled = !c.unitOptions.enabled;
     // Every formula and note here comes from the Rust core (explain::settings_texts).
-    ui.normNone.textContent = c.normalization.noneText;
+    const texts = JSON.parse(this.guard(() => app.settingsTextsJson()));
+    const unit = JSON.parse(this.guard(() => app.unitStatus()));
+    ui.normNone.textContent = texts.normNone;
     ui.weightRow.hidden = !c.weight.shown;
     ui.weight.value = s.weight;
     ui.weight.disabled = !c.weight.enabled;
-    ui.weightNote.textContent = c.weight.note;
-    ui.weightNote.hidden = !c.weight.shown || !c.weight.note;
-    ui.unitNote.textContent = c.unitNote;
+    ui.weightNote.textContent = texts.weightNote;
+    ui.weightNote.hidden = !c.weight.shown || !texts.weightNote;
+    ui.unitNote.textContent = c.unitOptions.enabled ? texts.unitNote : c.unitOptions.why;
     ui.unitNote.hidden = !ui.unitNote.textContent;
     ui.activationRow.hidden = !c.activation.shown;
     ui.activation.value = s.activation;
     ui.maxlenRow.hidden = !c.maxLen.shown;
     ui.normalization.disabled = !c.normalization.enabled;
-    if (ui.maxlen !== except && ui.maxlen.getAttribute('aria-invalid') !== 'true') ui.maxlen.value = String(c.maxLen.value);
-    ui.padded.textContent = `${c.maxLen.padded} ${this.t('padded')}`;
+    if (ui.maxlen !== except && ui.maxlen.getAttribute('aria-invalid') !== 'true') ui.maxlen.value = String(unit.paddedLen);
+    ui.padded.textContent = `${unit.padded} ${this.t('padded')}`;
     const tText = ui.temperatureText;
     if (tText !== except && tText.getAttribute('aria-invalid') !== 'true') tText.value = String(s.temperature);
     if (ui.temperatureRange !== except) ui.temperatureRange.value = String(s.temperature);
     tText.disabled = !c.temperature.enabled;
     ui.temperatureRange.disabled = !c.temperature.enabled;
-    ui.tempNote.textContent = c.temperature.note;
+    ui.tempNote.textContent = texts.tempNote;
     if (ui.dim !== except) ui.dim.value = String(d);
     // The readout's numbers as the charts write them; "?" until the step-through reveals them.
-    const r = JSON.parse(this.guard(() => app.readoutJson()));
-    ui.alphaSum.textContent = r.alphaSum;
-    ui.pooledNorm.textContent = r.pooledNorm;
-    ui.meanNorm.textContent = r.meanNorm;
+    const r = JSON.parse(this.guard(() => app.normsJson()));
+    ui.alphaSum.textContent = r.shown.alphaSum ? App.formatNumber(r.alphaSum) : '?';
+    ui.pooledNorm.textContent = r.shown.results ? App.formatNumber(r.pooledNorm) : '?';
+    ui.meanNorm.textContent = r.shown.results ? App.formatNumber(r.meanNorm) : '?';
     ui.readoutNote.textContent = r.note;
     ui.readoutNote.hidden = !r.note;
     ui.colorsNote.hidden = !this.guard(() => app.colorsRepeat());

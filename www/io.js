@@ -3,9 +3,10 @@
 // state as a link. Every format is written and read by the Rust core; this
 // moves bytes and text between it and the browser.
 //
-// May depend on: util.js (ownsKeys); the widget core (this.app, ui, shell,
+// May depend on: pkg/din_viz.js (App.projectorOrder), util.js (ownsKeys); the widget core (this.app, ui, shell,
 // guard, edit, say, t).
 
+import { App } from '../pkg/din_viz.js';
 import { ownsKeys } from './util.js';
 
 export const Io = (Base) => class extends Base {
@@ -68,7 +69,8 @@ export const Io = (Base) => class extends Base {
     const texts = await Promise.all(list.map((f) => f.text()));
     if (list.length === 2) {
       // The core tells vectors.tsv from metadata.tsv by their names.
-      const note = this.edit(null, () => this.app.importProjectorFiles(list[0].name, texts[0], list[1].name, texts[1]), { rebuild: true, commit: true });
+      const [vi, mi] = App.projectorOrder(list[0].name, list[1].name);
+      const note = this.edit(null, () => this.app.importProjector(texts[vi], texts[mi]), { rebuild: true, commit: true });
       if (typeof note === 'string') this.say(note);
       return note;
     }

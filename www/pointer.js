@@ -70,7 +70,7 @@ export const Pointer = (Base) => class extends Base {
       const [x, y] = this.local(ui.map, e);
       this.tapStart = e.pointerType === 'touch' ? [e.clientX, e.clientY] : null;
       const hit = this.guard(() => app.mapPointerDown(x, y));
-      if (hit) {
+      if (hit !== -1) {
         // A drag moves the point away from a hover explanation: it comes back on the next hover.
         if (this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
         ui.map.setPointerCapture(e.pointerId);
@@ -83,10 +83,11 @@ export const Pointer = (Base) => class extends Base {
       if (this.guard(() => app.isDragging())) {
         edit(null, () => app.mapPointerMove(x, y), { burst: true });
       } else if (e.pointerType === 'mouse' || e.pointerType === 'pen') {
+        // mapHit: the item (0-based), -2 for q, -1 for nothing; hitName names it for the explanation.
         const i = this.guard(() => app.mapHit(x, y));
-        const hit = mapTarget(i, this.guard(() => app.mapHitQuery(x, y)));
+        const hit = i === -1 ? '' : this.guard(() => app.hitName(i));
         ui.map.style.cursor = hit ? 'grab' : 'default';
-        this.guard(() => app.setHighlight(i));
+        this.guard(() => app.setHighlight(i >= 0 ? i : -1));
         this.scheduleDraw();
         if (hit) this.showTip(ui.map, hit, [x, y]);
         else if (this.tip && this.tip.canvas === ui.map && this.tip.at) this.hideTip();
@@ -99,7 +100,8 @@ export const Pointer = (Base) => class extends Base {
         this.tapStart = null;
         if (moved < 10) {
           const [x, y] = this.local(ui.map, e);
-          const hit = mapTarget(this.guard(() => app.mapHit(x, y)), this.guard(() => app.mapHitQuery(x, y)));
+          const i = this.guard(() => app.mapHit(x, y));
+          const hit = i === -1 ? '' : this.guard(() => app.hitName(i));
           if (hit) this.showTip(ui.map, hit, [x, y]);
           else this.hideTip();
         }
@@ -126,9 +128,3 @@ export const Pointer = (Base) => class extends Base {
     });
   }
 };
-
-/** The explanation's name of what is under the pointer on the map: "q", "xK" (the item's name on the page) or "" for nothing. */
-function mapTarget(item, query) {
-  if (query) return 'q';
-  return item >= 0 ? `x${item + 1}` : '';
-}

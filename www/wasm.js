@@ -5,7 +5,7 @@
 //
 // May depend on: the generated pkg/din_viz.js only. No DOM of the widget.
 
-import init, { keysJson } from '../pkg/din_viz.js';
+import init, { App } from '../pkg/din_viz.js';
 
 let wasmSource;
 let wasmReady = null;
@@ -113,7 +113,7 @@ let lists = null;
  * canvas) and `tabs`. Only once ready() has resolved.
  */
 export function coreLists() {
-  if (!lists) lists = JSON.parse(keysJson());
+  if (!lists) lists = JSON.parse(App.keysJson());
   return lists;
 }
 

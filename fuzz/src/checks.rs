@@ -7,12 +7,12 @@
 //! `tests/fuzz_regressions.rs` includes this very file, so every input the
 //! fuzzer ever found is checked again, by the same code, in `cargo test`.
 
-use din_viz::errors::Localized;
-use din_viz::export::{items_csv, result_csv};
-use din_viz::import::{import_text, parse_items, parse_projector, ImportError, ImportErrorKind};
-use din_viz::presets::{blank, default_scene, preset};
-use din_viz::scene::{parse_state, Item, SceneError, MAX_D, MAX_LABEL, MAX_N};
-use din_viz::urlstate::{decode, encode_with_limit};
+use din_core::errors::Localized;
+use din_core::export::{items_csv, result_csv};
+use din_core::import::{import_text, parse_items, parse_projector, ImportError, ImportErrorKind};
+use din_core::presets::{blank, default_scene, preset};
+use din_core::scene::{parse_state, Item, SceneError, MAX_D, MAX_LABEL, MAX_N};
+use din_core::urlstate::{decode, encode_with_limit};
 
 /// Longest message allowed: every message quotes at most a short excerpt
 /// of untrusted text, so it never grows with the input.

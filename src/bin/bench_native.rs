@@ -1,4 +1,4 @@
-//! Native timing of `din_viz::attention::attend_named`, the function the
+//! Native timing of `din_core::attention::attend_named`, the function the
 //! wasm export `attend` wraps, for `make bench` to compare with the same
 //! call made from JavaScript (`tests/bench/bench.mjs`).
 //!
@@ -14,7 +14,7 @@
 //! Nothing here asserts on time.
 #![cfg_attr(target_arch = "wasm32", allow(unused))]
 
-use din_viz::attention::attend_named;
+use din_core::attention::attend_named;
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -147,7 +147,7 @@ fn main() -> ExitCode {
         args.n, args.d, args.runs
     );
     let json = serde_json::json!({
-        "function": "din_viz::attention::attend_named",
+        "function": "din_core::attention::attend_named",
         "n": args.n, "d": args.d, "k": args.k, "seed": args.seed,
         "similarity": similarity, "normalization": normalization, "temperature": temperature,
         "runs": args.runs, "warmup": args.warmup,

@@ -16,6 +16,25 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { serveAndLaunch, openWatchedPage, checkPage, changedPixels } from './harness.mjs';
 
+/**
+ * The number as the charts and the readout print it (a copy of
+ * explain::fmt_num, for the expectations; issue 12 made the readout use the
+ * core's formatter instead of toFixed(3)).
+ */
+function fmtNum(v) {
+  const a = Math.abs(v);
+  let s;
+  if (a !== 0 && !(a >= 0.001 && a < 10000)) {
+    const e = Math.floor(Math.log10(a));
+    const m = (v / 10 ** e).toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
+    s = `${m}e${e}`;
+  } else {
+    s = v.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
+    if (s === '-0') s = '0';
+  }
+  return s.replace(/-/g, '\u2212');
+}
+
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 };
@@ -144,9 +163,9 @@ pageTest('1. page loads: three drawn canvases, one alpha per item, Σα readout'
   const sum = r.alpha.reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(sum - r.alphaSum) < 1e-9, `alphaSum ${r.alphaSum} vs Σ alpha ${sum}`);
   if (st.normalization === 'softmax') assert.ok(Math.abs(r.alphaSum - 1) < 1e-9, 'softmax weights sum to 1');
-  assert.equal(await page.locator('#alpha-sum').textContent(), r.alphaSum.toFixed(3));
-  assert.equal(await page.locator('#pooled-norm').textContent(), r.pooledNorm.toFixed(3));
-  assert.equal(await page.locator('#mean-norm').textContent(), r.meanNorm.toFixed(3));
+  assert.equal(await page.locator('#alpha-sum').textContent(), fmtNum(r.alphaSum));
+  assert.equal(await page.locator('#pooled-norm').textContent(), fmtNum(r.pooledNorm));
+  assert.equal(await page.locator('#mean-norm').textContent(), fmtNum(r.meanNorm));
   // One query slider + text field per component, showing q.
   const d = st.query.length;
   assert.equal(await page.getByRole('slider', { name: /^q\d+$/ }).count(), d);
@@ -179,7 +198,7 @@ pageTest('2. keyboard on the q1 slider changes q1, alpha and the bars', async (p
   await frame(page);
   const changed = await changedPixels(page, 'bars', 'kb');
   assert.ok(changed > 200, `only ${changed} pixels of #bars changed`);
-  assert.equal(await page.locator('#alpha-sum').textContent(), now.result.alphaSum.toFixed(3));
+  assert.equal(await page.locator('#alpha-sum').textContent(), fmtNum(now.result.alphaSum));
   await checkBars(page);
   await slider.press('Home');
   now = await snapshot(page);
@@ -461,7 +480,7 @@ pageTest('7. din.setState refuses invalid scenes with an Error and applies a val
   assert.equal(await page.locator('#similarity').inputValue(), 'cosine');
   assert.equal(await page.locator('#normalization').inputValue(), 'none');
   assert.equal(await page.locator('#temperature-text').isDisabled(), true, 'T disabled without softmax');
-  assert.equal(await page.locator('#alpha-sum').textContent(), now.result.alphaSum.toFixed(3));
+  assert.equal(await page.locator('#alpha-sum').textContent(), fmtNum(now.result.alphaSum));
   await frame(page);
   const bars = await checkBars(page);
   assert.equal(bars.bars.length, 2);

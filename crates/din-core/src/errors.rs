@@ -1,0 +1,275 @@
+//! Error codes and messages in both interface languages.
+//!
+//! Every error the page can show has a stable code (`E_NUMBER_EMPTY`,
+//! `E_DIM_MISMATCH` ...) for scripts, and a message in English (the
+//! errors' `Display`) and in Chinese. Field names such as `q1` or
+//! `items[2].vector[3]` are identifiers and stay as they are.
+
+use crate::attention::AttentionError;
+use crate::i18n::Lang;
+use crate::scene::{NumberProblem, SceneError};
+use crate::unit::UnitError;
+
+/// An error that the page can show in either language.
+pub trait Localized: std::fmt::Display {
+    /// A stable code, e.g. `E_NUMBER_EMPTY`.
+    fn code(&self) -> &'static str;
+    /// The Chinese message.
+    fn zh(&self) -> String;
+    /// The message in `lang`.
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => self.zh(),
+        }
+    }
+}
+
+impl Localized for AttentionError {
+    fn code(&self) -> &'static str {
+        match self {
+            AttentionError::EmptyQuery => "E_EMPTY_QUERY",
+            AttentionError::KeysNotMultiple { .. } => "E_KEYS_SHAPE",
+            AttentionError::NonFinite { .. } => "E_NOT_FINITE",
+            AttentionError::UnknownSimilarity(_) => "E_UNKNOWN_SIMILARITY",
+            AttentionError::UnknownNormalization(_) => "E_UNKNOWN_NORMALIZATION",
+            AttentionError::BadTemperature(_) => "E_TEMPERATURE",
+            AttentionError::Overflow { .. } => "E_OVERFLOW",
+            AttentionError::OutputOverflow(_) => "E_OUTPUT_OVERFLOW",
+        }
+    }
+
+    fn zh(&self) -> String {
+        match self {
+            AttentionError::EmptyQuery => "q 为空：至少需要一个分量（d ≥ 1）".to_owned(),
+            AttentionError::KeysNotMultiple { len, d } => format!("keys 有 {len} 个数，不是 d = {d} 的倍数"),
+            AttentionError::NonFinite { what, index, value } => format!("{what}[{index}] 是 {value}，不是有限数"),
+            AttentionError::UnknownSimilarity(s) => {
+                format!("未知的相似度 \"{s}\"：请用 \"dot\"、\"cosine\" 或 \"scaled_dot\"")
+            }
+            AttentionError::UnknownNormalization(s) => format!("未知的归一化 \"{s}\"：请用 \"none\" 或 \"softmax\""),
+            AttentionError::BadTemperature(t) => format!("温度 T 是 {t}：softmax 需要大于 0 的有限温度"),
+            AttentionError::Overflow { key } => {
+                format!("q 与第 {} 个物品的相似度太大，无法表示（溢出）；请使用较小的数", key + 1)
+            }
+            AttentionError::OutputOverflow(what) => format!("{} 太大，无法表示（溢出）；请使用较小的数", zh_what(what)),
+        }
+    }
+}
+
+fn zh_what(what: &str) -> &str {
+    match what {
+        "the weighted sum (pooled)" => "加权和（pooled）",
+        "the sum of alpha" => "α 之和",
+        "|pooled|" => "|加权和|",
+        "|mean|" => "|平均|",
+        other => other,
+    }
+}
+
+impl Localized for UnitError {
+    fn code(&self) -> &'static str {
+        match self {
+            UnitError::WrongDim { .. } => "E_UNIT_DIM",
+            UnitError::Overflow { .. } => "E_OVERFLOW",
+            UnitError::OutputOverflow(_) => "E_OUTPUT_OVERFLOW",
+            UnitError::NonFiniteInput { .. } => "E_NOT_FINITE",
+            UnitError::KeysNotMultiple { .. } => "E_KEYS_SHAPE",
+            UnitError::MaxLenTooSmall { .. } | UnitError::MaxLenTooLarge { .. } => "E_MAX_LEN",
+            UnitError::UnknownActivation(_) => "E_UNKNOWN_ACTIVATION",
+            UnitError::UnknownWeightForm(_) => "E_UNKNOWN_WEIGHT",
+            _ => "E_UNIT",
+        }
+    }
+
+    fn zh(&self) -> String {
+        match self {
+            UnitError::WrongDim { trained, found } => format!("激活单元针对 d = {trained} 训练；当前场景 d = {found}"),
+            UnitError::Overflow { item } => format!("激活单元对第 {} 个物品的分数太大，无法表示（溢出）", item + 1),
+            UnitError::OutputOverflow(what) => format!("{} 太大，无法表示（溢出）；请使用较小的数", zh_what(what)),
+            UnitError::NonFiniteInput { what, index, value } => format!("{what}[{index}] 是 {value}，不是有限数"),
+            UnitError::KeysNotMultiple { len, d } => format!("keys 有 {len} 个数，不是 d = {d} 的倍数"),
+            UnitError::MaxLenTooSmall { max_len, n } => format!("最大长度是 {max_len}，但 LastN 有 {n} 个物品"),
+            UnitError::MaxLenTooLarge { max_len } => format!("最大长度 {max_len} 太大"),
+            UnitError::UnknownActivation(s) => format!("未知的激活函数 \"{s}\"：请用 \"sigmoid\"、\"prelu\" 或 \"dice\""),
+            UnitError::UnknownWeightForm(s) => format!("未知的权重形式 \"{s}\"：请用 \"z\"（论文：α = z）或 \"sigmoid\"（α = sigmoid(z)）"),
+            other => format!("激活单元出错：{other}"),
+        }
+    }
+}
+
+impl Localized for crate::presets::CandidateError {
+    fn code(&self) -> &'static str {
+        match self {
+            crate::presets::CandidateError::Unknown { .. } => "E_NO_SUCH",
+            crate::presets::CandidateError::Dimension { .. } => "E_DIM_MISMATCH",
+        }
+    }
+
+    fn zh(&self) -> String {
+        match self {
+            crate::presets::CandidateError::Unknown { id, scene, ids } if ids.is_empty() => {
+                format!("candidate：场景 \"{scene}\" 没有命名的候选物品，\"{id}\" 无法设置 q；请用 \"query\" 给出 q")
+            }
+            crate::presets::CandidateError::Unknown { id, scene, ids } => {
+                format!("candidate：场景 \"{scene}\" 没有候选物品 \"{id}\"；请用 {}", ids.join("、"))
+            }
+            crate::presets::CandidateError::Dimension { id, got, want } => {
+                format!("候选物品 \"{id}\" 的维度是 d = {got}，但场景的维度是 d = {want}")
+            }
+        }
+    }
+}
+
+impl Localized for SceneError {
+    fn code(&self) -> &'static str {
+        match self {
+            SceneError::BadNumber { problem, .. } => match problem {
+                NumberProblem::Empty => "E_NUMBER_EMPTY",
+                NumberProblem::NotANumber(_) => "E_NUMBER_NOT_A_NUMBER",
+                NumberProblem::Comma(_) => "E_NUMBER_COMMA",
+                NumberProblem::Overflow(_) => "E_NUMBER_TOO_LARGE",
+                NumberProblem::NotFinite(_) => "E_NUMBER_NOT_FINITE",
+                NumberProblem::Underflow(_) => "E_NUMBER_TOO_SMALL",
+            },
+            SceneError::Invalid { .. } => "E_INVALID",
+            SceneError::DimensionMismatch { .. } => "E_DIM_MISMATCH",
+            SceneError::TooLarge { .. } => "E_TOO_LARGE",
+            SceneError::Attention(e) => e.code(),
+            SceneError::Unit(e) => e.code(),
+            SceneError::Json { .. } => "E_JSON",
+            SceneError::NoSuch { .. } => "E_NO_SUCH",
+            SceneError::BadLabel { .. } => "E_LABEL_CONTROL",
+            SceneError::LoneSurrogate { .. } => "E_LONE_SURROGATE",
+            SceneError::Underflow { .. } => "E_NUMBER_TOO_SMALL",
+            SceneError::LabelTooLong { .. } => "E_TOO_LARGE",
+        }
+    }
+
+    fn zh(&self) -> String {
+        match self {
+            SceneError::BadNumber { field, problem } => match problem {
+                NumberProblem::Empty => format!("{field} 为空：请输入一个数，例如 0.5"),
+                NumberProblem::NotANumber(t) => format!("{field}：\"{t}\" 不是数；请输入 -1.25 或 3e-2 这样的数"),
+                NumberProblem::Comma(t) => {
+                    format!("{field}：\"{t}\" 用了逗号；请用小数点，例如 {}", t.replace(',', "."))
+                }
+                NumberProblem::Overflow(t) => format!("{field}：{t} 太大；数必须在 -1.7e308 到 1.7e308 之间"),
+                NumberProblem::NotFinite(t) => format!("{field}：\"{t}\" 不是有限数；请输入普通的数"),
+                NumberProblem::Underflow(t) => format!("{field}：{t} {}", crate::scene::UNDERFLOW_ZH),
+            },
+            SceneError::Invalid { field, reason } => format!("{field} 无效：{}", zh_reason(reason)),
+            SceneError::DimensionMismatch { field, got, want } => {
+                format!("{field} 有 {got} 个数，但场景中向量的维度是 d = {want}")
+            }
+            SceneError::TooLarge { field, got, max } => format!("{field} 有 {got} 项；最多允许 {max} 项"),
+            SceneError::Attention(e) => e.zh(),
+            SceneError::Unit(e) => e.zh(),
+            SceneError::Json { line, column, reason } => format!("状态不是合法的 JSON（第 {line} 行，第 {column} 列）：{reason}"),
+            SceneError::NoSuch { what } => format!("不存在：{what}"),
+            SceneError::BadLabel { field, code_point, position } => format!(
+                "{field} 的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
+                crate::scene::char_kind_zh(*code_point),
+                crate::scene::LABEL_RULE_ZH
+            ),
+            SceneError::LoneSurrogate { line, column } => {
+                format!("状态中有孤立的代理项（第 {line} 行，第 {column} 列）；{}", crate::scene::LONE_SURROGATE_ZH)
+            }
+            SceneError::Underflow { line, column, text } => {
+                format!("状态中的数 {text}（第 {line} 行，第 {column} 列）{}", crate::scene::UNDERFLOW_ZH)
+            }
+            SceneError::LabelTooLong { field, chars } => {
+                format!("{field} 有 {chars} 个字符；最多 {} 个", crate::scene::MAX_LABEL)
+            }
+        }
+    }
+}
+
+/// Chinese for the free-text reasons of [`SceneError::Invalid`]; the
+/// English reason is kept after a Chinese summary where no exact
+/// translation is known.
+fn zh_reason(reason: &str) -> String {
+    if reason.starts_with("cannot be 0") {
+        "不能为 0：q 和每个物品至少需要一个分量".to_owned()
+    } else if reason.contains("not a finite number") {
+        "不是有限数".to_owned()
+    } else if reason.starts_with("is empty") {
+        "为空：向量至少需要一个分量（d ≥ 1）".to_owned()
+    } else if reason.starts_with("must be") {
+        format!("类型或取值不对（{reason}）")
+    } else {
+        format!("取值不对（{reason}）")
+    }
+}
+
+/// A message made at the wasm boundary, in both languages, with its code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    /// Stable code.
+    pub code: &'static str,
+    /// English text.
+    pub en: String,
+    /// Chinese text.
+    pub zh: String,
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl Localized for Message {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    fn zh(&self) -> String {
+        self.zh.clone()
+    }
+}
+
+/// The refusal of text holding a lone surrogate (half of a UTF-16 pair,
+/// which JavaScript strings can hold and Rust strings cannot), naming what
+/// the text was in English and Chinese (`label of x3` / `x3 的名称`). Every
+/// channel that takes text from JavaScript refuses it the same way.
+#[must_use]
+pub fn lone_surrogate(what_en: &str, what_zh: &str) -> Message {
+    message(
+        "E_LONE_SURROGATE",
+        format!("{what_en} has a lone surrogate; {}", crate::scene::LONE_SURROGATE_EN),
+        format!("{what_zh}含有孤立的代理项；{}", crate::scene::LONE_SURROGATE_ZH),
+    )
+}
+
+/// Makes a [`Message`].
+#[must_use]
+pub fn message(code: &'static str, en: String, zh: String) -> Message {
+    Message { code, en, zh }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::parse_number;
+
+    #[test]
+    fn number_errors_in_both_languages() {
+        let e = parse_number("q1", "abc").unwrap_err();
+        assert_eq!(e.code(), "E_NUMBER_NOT_A_NUMBER");
+        assert!(e.message(Lang::En).contains("is not a number"));
+        assert!(e.message(Lang::Zh).contains("不是数"));
+        let e = parse_number("q1", "").unwrap_err();
+        assert_eq!(e.message(Lang::Zh), "q1 为空：请输入一个数，例如 0.5");
+    }
+
+    #[test]
+    fn dimension_errors_in_chinese() {
+        let s = crate::presets::default_scene();
+        let e = s.with_patch_json(r#"{"query": [1, 2]}"#).unwrap_err();
+        assert_eq!(e.code(), "E_DIM_MISMATCH");
+        assert_eq!(e.message(Lang::Zh), "query 有 2 个数，但场景中向量的维度是 d = 8");
+        let e = s.with_dim(0).unwrap_err();
+        assert!(e.message(Lang::Zh).contains("不能为 0"));
+    }
+}
