@@ -4,7 +4,7 @@
 
 use din_core::i18n::Lang;
 use crate::draw::{
-    bars_height_for, draw_bars, draw_heatmap, draw_map, fit_map_view, heatmap_height_for, Style, Theme, PALETTE, TITLE_PX,
+    bars_height_for, draw_bars, draw_heatmap, draw_map, fit_map_view, heatmap_height_for, Style, Theme, TITLE_PX,
 };
 use crate::lecture::{draw_qkv, draw_steps, draw_towers, qkv_height_for, steps_height_for, towers_height_for, Placement};
 use crate::palette::{palette, Palette, LIGHT};
