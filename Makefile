@@ -132,11 +132,11 @@ test-deepctr:
 	@fixtures=""; \
 	if $(DEEPCTR_PYTHON) -c 'import deepctr, tensorflow' >/dev/null 2>&1; then \
 	  $(DEEPCTR_PYTHON) tools/deepctr_roundtrip.py --backend tf --out target/deepctr/tf.json 2>&1 | grep -v -e '^20[0-9-]* [0-9:.]*: [IW] ' -e 'rebuild TensorFlow' -e 'check the latest version'; \
-	  fixtures="$$fixtures,target/deepctr/tf.json"; \
+	  fixtures="$$fixtures,$(CURDIR)/target/deepctr/tf.json"; \
 	else echo "skipped: DeepCTR (TensorFlow) round trip: $(DEEPCTR_PYTHON) cannot import deepctr and tensorflow (make install-deepctr)"; fi; \
 	if $(DEEPCTR_TORCH_PYTHON) -c 'import deepctr_torch, torch' >/dev/null 2>&1; then \
 	  $(DEEPCTR_TORCH_PYTHON) tools/deepctr_roundtrip.py --backend torch --out target/deepctr/torch.json | grep -v -e '^cpu$$' -e '^Train on'; \
-	  fixtures="$$fixtures,target/deepctr/torch.json"; \
+	  fixtures="$$fixtures,$(CURDIR)/target/deepctr/torch.json"; \
 	else echo "skipped: DeepCTR-Torch round trip: $(DEEPCTR_TORCH_PYTHON) cannot import deepctr_torch and torch (make install-deepctr)"; fi; \
 	if [ -n "$$fixtures" ]; then \
 	  DIN_DEEPCTR_FIXTURE="$${fixtures#,}" cargo test -p din-core --test deepctr fresh_deepctr_run_is_reproduced -- --nocapture; fi

@@ -43,20 +43,14 @@ const BARS_BOTTOM: f64 = 44.0;
 /// Top of the heatmap's rows (under the title, the subtitle and the column numbers), CSS px at text factor 1.
 const HEAT_TOP: f64 = 78.0;
 
-/// Preferred CSS height of the bar chart for `n` items (light theme, font scale 1).
-#[must_use]
-pub fn bars_height(n: usize) -> f64 {
-    bars_height_for(n, &Style::new(1.0))
-}
-
 /// Preferred CSS height of the bar chart for `n` items in `st`'s theme and
 /// font scale: the title, the rows and the axis grow with the text.
 ///
 /// ```
-/// use din_draw::draw::{bars_height, bars_height_for, Style, Theme};
-/// assert_eq!(bars_height_for(9, &Style::new(2.0)), bars_height(9));
-/// assert!(bars_height_for(9, &Style::new(1.0).with_font_scale(1.5)) > 1.4 * bars_height(9));
-/// assert!(bars_height_for(9, &Style::new(1.0).with_theme(Theme::Contrast)) > bars_height(9));
+/// use din_draw::draw::{bars_height_for, Style, Theme};
+/// assert_eq!(bars_height_for(9, &Style::new(2.0)), bars_height_for(9, &Style::new(1.0)));
+/// assert!(bars_height_for(9, &Style::new(1.0).with_font_scale(1.5)) > 1.4 * bars_height_for(9, &Style::new(1.0)));
+/// assert!(bars_height_for(9, &Style::new(1.0).with_theme(Theme::Contrast)) > bars_height_for(9, &Style::new(1.0)));
 /// ```
 #[must_use]
 pub fn bars_height_for(n: usize, st: &Style) -> f64 {

@@ -152,19 +152,13 @@ fn highlighted(st: &Style, i: usize) -> bool {
 /// ```
 pub use din_core::steps::steps_total;
 
-/// Preferred CSS height of the build-up panel (light theme, font scale 1).
-#[must_use]
-pub fn steps_height() -> f64 {
-    steps_height_for(&Style::new(1.0))
-}
-
 /// Preferred CSS height of the build-up panel in `st`'s theme and font
 /// scale: everything but the padding is text or sized for text.
 ///
 /// ```
 /// use din_draw::draw::Style;
-/// use din_draw::lecture::{steps_height, steps_height_for};
-/// assert_eq!(steps_height_for(&Style::new(2.0)), steps_height());
+/// use din_draw::lecture::{steps_height_for};
+/// assert_eq!(steps_height_for(&Style::new(2.0)), steps_height_for(&Style::new(1.0)));
 /// assert_eq!(steps_height_for(&Style::new(1.0).with_font_scale(1.5)), 12.0 + 428.0 * 1.5);
 /// ```
 #[must_use]
@@ -582,21 +576,14 @@ pub fn draw_steps_at<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------
 // Attention view, deck pp. 11-12.
 
-/// Preferred CSS height of the query/key/value panel for `n` items (light
-/// theme, font scale 1).
-#[must_use]
-pub fn qkv_height(n: usize) -> f64 {
-    qkv_height_for(n, &Style::new(1.0))
-}
-
 /// Preferred CSS height of the query/key/value panel for `n` items in
 /// `st`'s theme and font scale.
 ///
 /// ```
 /// use din_draw::draw::{Style, Theme};
-/// use din_draw::lecture::{qkv_height, qkv_height_for};
-/// assert_eq!(qkv_height_for(9, &Style::new(1.0)), qkv_height(9));
-/// assert!(qkv_height_for(9, &Style::new(1.0).with_theme(Theme::Contrast)) > qkv_height(9));
+/// use din_draw::lecture::qkv_height_for;
+/// assert!(qkv_height_for(9, &Style::new(1.0)) > qkv_height_for(4, &Style::new(1.0)));
+/// assert!(qkv_height_for(9, &Style::new(1.0).with_theme(Theme::Contrast)) > qkv_height_for(9, &Style::new(1.0)));
 /// ```
 #[must_use]
 pub fn qkv_height_for(n: usize, st: &Style) -> f64 {
@@ -911,12 +898,6 @@ pub fn draw_qkv<DB: DrawingBackend>(
 /// Where the attention over LastN is placed in [`draw_towers`] (a view
 /// option: defined in din-core's `options`).
 pub use din_core::options::Placement;
-
-/// Preferred CSS height of the towers panel (light theme, font scale 1).
-#[must_use]
-pub fn towers_height() -> f64 {
-    towers_height_for(&Style::new(1.0))
-}
 
 /// Preferred CSS height of the towers panel in `st`'s theme and font
 /// scale, with the two models side by side.
