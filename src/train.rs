@@ -838,7 +838,7 @@ pub fn category_separation(unit: &ActivationUnit) -> Separation {
 /// use din_viz::{train::category_separation_for, unit::{ActivationUnit, WeightForm}};
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/weights/prelu-z.json")).unwrap();
 /// let s = category_separation_for(&ActivationUnit::from_json(&text).unwrap(), WeightForm::Logit);
-/// assert!(s.mean_same > 0.5 && s.mean_other.abs() < 0.2);
+/// assert!(s.mean_same > 0.2 && s.mean_other.abs() < 0.05); // z near 0 for other categories
 /// ```
 #[must_use]
 pub fn category_separation_for(unit: &ActivationUnit, weight: WeightForm) -> Separation {
