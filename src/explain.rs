@@ -311,16 +311,21 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
             };
             tr(
                 lang,
-                format!("Input [q, x, q − x, q ⊙ x] → hidden layers → logit z; {shown}. The shipped units were trained with α = sigmoid(z) on synthetic clicks (make weights)."),
-                format!("输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；{shown}。内置的激活单元按 α = sigmoid(z) 在合成点击数据上训练（make weights）。"),
+                format!("Input [q, x, q − x, q ⊙ x] → hidden layers → logit z; {shown}. {}", unit_training_text(scene, lang)),
+                format!("输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；{shown}。{}", unit_training_text(scene, lang)),
             )
         }
-        Definition::Authors => lang
-            .pick(
-                "As in the authors' code: logits z of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length.",
-                "与作者代码相同：补齐位置的分数 z 设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。",
-            )
-            .to_owned(),
+        Definition::Authors => tr(
+            lang,
+            format!(
+                "As in the authors' code: logits z of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length. {}",
+                unit_training_text(scene, lang)
+            ),
+            format!(
+                "与作者代码相同：补齐位置的分数 z 设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。{}",
+                unit_training_text(scene, lang)
+            ),
+        ),
     };
     let weight_note = match (scene.definition, soft, scene.weight) {
         (Definition::Unit, false, WeightForm::Logit) => lang.pick(
@@ -336,6 +341,32 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
     }
     .to_owned();
     SettingsTexts { norm_none, temp_note, unit_note, weight_note }
+}
+
+/// Which training the activation unit on screen had ([`Scene::unit_form`]),
+/// in one sentence: the unit trained for the paper's α = z (with the
+/// activity penalty on |z|) or the one trained with α = sigmoid(z).
+///
+/// ```
+/// use din_viz::{explain::unit_training_text, i18n::Lang};
+/// let mut s = din_viz::presets::preset("interest-intensity").unwrap().scene;
+/// assert!(unit_training_text(&s, Lang::En).contains("trained for α = z"));
+/// s.weight = din_viz::unit::WeightForm::Sigmoid;
+/// assert!(unit_training_text(&s, Lang::En).contains("trained with α = sigmoid(z)"));
+/// ```
+#[must_use]
+pub fn unit_training_text(scene: &Scene, lang: Lang) -> String {
+    match scene.unit_form() {
+        WeightForm::Logit => lang.pick(
+            "This unit was trained for α = z on synthetic clicks, with a small penalty on |z| so that unrelated items get z near 0 (make weights).",
+            "这个激活单元按 α = z 在合成点击数据上训练，并对 |z| 加了小的惩罚，使不相关物品的 z 接近 0（make weights）。",
+        ),
+        WeightForm::Sigmoid => lang.pick(
+            "This unit was trained with α = sigmoid(z) on synthetic clicks (make weights).",
+            "这个激活单元按 α = sigmoid(z) 在合成点击数据上训练（make weights）。",
+        ),
+    }
+    .to_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -1071,7 +1102,7 @@ pub(crate) fn eval_score_formula(formula: &str, scene: &Scene) -> Vec<f64> {
                 let d = norm(q) * norm(&it.vector);
                 if d == 0.0 { 0.0 } else { dot(&it.vector) / d }
             }
-            "unit(q, xᵢ)" => crate::scene::shipped_unit(scene.activation).unwrap().scores(q, &it.vector).unwrap()[0],
+            "unit(q, xᵢ)" => scene.unit().unwrap().scores(q, &it.vector).unwrap()[0],
             other => panic!("unknown formula {other}"),
         })
         .collect()
@@ -1396,6 +1427,21 @@ mod tests {
                         assert!(st.unit_note.contains(shown), "{what}: {}", st.unit_note);
                         let d = definition_text(&s, Lang::En);
                         assert!(d.contains(if weight == WeightForm::Logit { "α = z" } else { "α = sigmoid(z)" }), "{what}: {d}");
+                    }
+                    // The note names the training of the unit the page computes with:
+                    // the α = z unit exactly for α = z without softmax.
+                    if def != Definition::Similarity {
+                        let trained = s.unit().unwrap().trained_weight();
+                        let z_unit = def == Definition::Unit && norm == Normalization::None && weight == WeightForm::Logit;
+                        assert_eq!(trained == WeightForm::Logit, z_unit, "{what}");
+                        for (lang, z_txt, sig_txt) in [
+                            (Lang::En, "trained for α = z", "trained with α = sigmoid(z)"),
+                            (Lang::Zh, "按 α = z 在合成点击数据上训练", "按 α = sigmoid(z) 在合成点击数据上训练"),
+                        ] {
+                            let note = settings_texts(&s, lang).unit_note;
+                            let (yes, no) = if z_unit { (z_txt, sig_txt) } else { (sig_txt, z_txt) };
+                            assert!(note.contains(yes) && !note.contains(no), "{what}: {note}");
+                        }
                     }
                     assert!(!settings_texts(&s, Lang::Zh).temp_note.is_empty());
                 }

@@ -597,7 +597,7 @@ impl App {
     #[wasm_bindgen(js_name = unitStatus)]
     pub fn unit_status(&self) -> String {
         let d = self.scene.dim();
-        let trained = crate::scene::shipped_unit(self.scene.activation).map(|u| u.d()).unwrap_or(8);
+        let trained = self.scene.unit().map(|u| u.d()).unwrap_or(8);
         let reason = if d == trained {
             String::new()
         } else if self.lang == Lang::Zh {
@@ -1042,7 +1042,7 @@ impl App {
     /// The preferred CSS height of the "inside the unit" panel at CSS width `width_css`.
     #[wasm_bindgen(js_name = unitHeight)]
     pub fn unit_height(&self, width_css: f64) -> f64 {
-        let layers = crate::scene::shipped_unit(self.scene.activation).map_or(2, |u| u.hidden().len());
+        let layers = self.scene.unit().map_or(2, |u| u.hidden().len());
         crate::unit_panel::unit_height_for(layers, width_css, &self.style(1.0))
     }
 
@@ -1263,7 +1263,7 @@ impl App {
                 crate::lecture::draw_towers(area, &self.scene, &self.att, self.placement, st).map_err(|e| self.fail(e))?;
             }
             Panel::Unit => {
-                let unit = crate::scene::shipped_unit(self.scene.activation).map_err(|e| self.fail(e))?;
+                let unit = self.scene.unit().map_err(|e| self.fail(e))?;
                 let item = self.highlight.unwrap_or(self.selected);
                 crate::unit_panel::draw_unit(area, &self.scene, unit, item, st).map_err(|e| self.fail(e))?;
             }
