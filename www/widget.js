@@ -171,6 +171,7 @@ class Widget {
       if (problems.length) this.say(problems.join(' · '), 'error');
       this.wire();
       this.wireLecture();
+      this.wireCaption();
       // The scene as opened (link, attributes) is where undo stops.
       this.guard(() => this.app.clearHistory());
       this.syncHistory();
@@ -691,7 +692,7 @@ class Widget {
         if (width !== box.width) {
           box.width = width;
           this.fitCaption();
-        } else if (height > box.height) {
+        } else if (height > box.height && !this.captionCompact()) {
           box.height = height;
           span.style.minHeight = `${height}px`;
         }
@@ -700,6 +701,7 @@ class Widget {
     const fresh = scene !== this.captionBox.scene;
     this.captionBox.scene = scene;
     span.dataset.key = c.key;
+    this.captionLead = c.lead || [];
     const lines = c.hint ? [c.hint, ...c.lines] : c.lines;
     if (span.textContent !== lines.join(' ')) {
       // One sentence a line (a space between, for the text as a whole); the hint first, muted.
@@ -707,7 +709,9 @@ class Widget {
       lines.forEach((line, i) => {
         if (i > 0) parts.push(' ');
         const p = document.createElement('span');
-        p.className = c.hint && i === 0 ? 'hint' : 'says';
+        const hint = c.hint && i === 0;
+        p.className = hint ? 'hint' : 'says';
+        if (!hint) p.dataset.k = String(c.hint ? i - 1 : i);
         p.textContent = line;
         parts.push(p);
       });
@@ -715,6 +719,7 @@ class Widget {
     }
     ui.caption.hidden = lines.length === 0;
     if (fresh) this.fitCaption();
+    else this.compactCaption();
   }
 
   /** The caption's box fits its text again (another scene, language or width). */
@@ -722,8 +727,104 @@ class Widget {
     const span = this.ui.caption.firstElementChild;
     if (!span) return;
     span.style.minHeight = '';
+    if (this.captionCompact()) {
+      this.captionBox.height = 0;
+      this.compactCaption();
+      return;
+    }
+    this.compactCaption();
     this.captionBox.height = span.offsetHeight;
     if (this.captionBox.height > 0) span.style.minHeight = `${this.captionBox.height}px`;
+  }
+
+  // ------------------------------------------------------------ lecture mode's two-line caption (polish after issue 11)
+  //
+  // On the lecture's one screen the caption is two lines under the scene
+  // picker, so that the map keeps the height: the sentences the Rust core
+  // ranks most telling (`lead`: the outcome first, the candidate's context
+  // last) that fit two lines, shown in their own order; the button beside
+  // it ("more") opens the whole caption, hint included, over the charts.
+
+  /** Whether the caption is the lecture's two-line one (lecture mode on one screen, not opened). */
+  captionCompact() { return this.lectureFills() && !this.ui.caption.hasAttribute('data-open'); }
+
+  /** Chooses the sentences of the two-line caption; elsewhere shows them all. */
+  compactCaption() {
+    const cap = this.ui.caption;
+    const span = cap.firstElementChild;
+    const more = this.$('caption-more');
+    if (!span) return;
+    const says = [...span.querySelectorAll('.says')];
+    const compact = this.captionCompact();
+    const label = this.t(cap.hasAttribute('data-open') ? 'caption-less' : 'caption-more');
+    if (more.textContent !== label) more.textContent = label;
+    span.toggleAttribute('data-clamp', false);
+    if (!compact || !span.isConnected) {
+      for (const s of says) s.removeAttribute('data-rest');
+      more.toggleAttribute('data-none', !cap.hasAttribute('data-open'));
+      return;
+    }
+    span.style.minHeight = '';
+    for (const s of says) s.setAttribute('data-rest', '');
+    // The box is as tall as the lecture's grid makes it (four lines): fill it.
+    const cs = getComputedStyle(cap);
+    const limit = cap.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom) + 1;
+    let shown = 0;
+    const order = this.captionLead.filter((k) => says[k]);
+    for (let i = 0; i < says.length; i++) if (!order.includes(i)) order.push(i);
+    for (const k of order) {
+      says[k].removeAttribute('data-rest');
+      if (span.offsetHeight <= limit) {
+        shown++;
+      } else if (shown === 0) {
+        // Not even the most telling sentence fits two lines: it is cut with "…", the button opens it.
+        span.toggleAttribute('data-clamp', true);
+        shown++;
+        break;
+      } else {
+        says[k].setAttribute('data-rest', '');
+      }
+    }
+    const hidden = span.hasAttribute('data-clamp') || span.querySelector('.hint') !== null || says.some((s) => s.hasAttribute('data-rest'));
+    more.toggleAttribute('data-none', !hidden);
+  }
+
+  /**
+   * On the lecture's one screen the scene picker heads the left column (the
+   * inputs), so that the caption beside the map and the bars' column keep
+   * their height; elsewhere it is in the band with the caption.
+   */
+  placeScenePicker() {
+    const row = this.ui.scene.closest('.row');
+    const band = this.shell.querySelector('.scene-band');
+    const controls = this.shell.querySelector('.controls');
+    if (this.lectureFills()) {
+      if (row.parentNode !== controls) controls.prepend(row);
+    } else if (row.parentNode !== band) {
+      band.prepend(row);
+    }
+  }
+
+  /** Opens (or closes) the whole caption over the lecture's screen. */
+  openCaption(open) {
+    const cap = this.ui.caption;
+    const more = this.$('caption-more');
+    cap.toggleAttribute('data-open', open);
+    more.setAttribute('aria-expanded', String(open));
+    this.fitCaption();
+  }
+
+  wireCaption() {
+    const more = this.$('caption-more');
+    more.addEventListener('click', () => this.openCaption(!this.ui.caption.hasAttribute('data-open')));
+    this.shell.querySelector('.scene-band').addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.ui.caption.hasAttribute('data-open')) {
+        this.openCaption(false);
+        more.focus();
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    });
   }
 
   /** The weight per interest category: attention beside the plain average (numbers and bar lengths from Rust). */
@@ -1138,8 +1239,15 @@ class Widget {
     const fit = zoom > 0;
     const z = String(fit ? zoom : 1);
     if (fit !== this.shell.hasAttribute('data-fit') || this.shell.style.getPropertyValue('--lecture-zoom') !== z) {
+      const refit = fit !== this.shell.hasAttribute('data-fit');
       this.shell.toggleAttribute('data-fit', fit);
       this.shell.style.setProperty('--lecture-zoom', z);
+      // On the lecture's one screen the scene picker heads the left column and the caption is compact; whole elsewhere.
+      if (refit) {
+        this.placeScenePicker();
+        if (!fit && this.ui.caption.hasAttribute('data-open')) this.openCaption(false);
+        else this.fitCaption();
+      }
       this.scheduleDraw();
     }
   }
