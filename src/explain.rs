@@ -642,7 +642,7 @@ pub struct Caption {
     /// The computed sentences.
     pub lines: Vec<String>,
     /// Indices into `lines`, most telling first: the order in which a
-    /// compact caption (lecture mode's two lines) keeps sentences. The
+    /// compact caption (lecture mode's four lines) keeps sentences. The
     /// outcome comes first (for a scene that teaches intensity, the
     /// intensity sentences), the candidate's context sentence last, as the
     /// candidate picker beside it already names the candidate.
@@ -1316,7 +1316,7 @@ mod tests {
         assert!(zh.contains("美妆物品得到") && !zh.contains("几乎相同"), "{zh}");
     }
 
-    /// Lecture mode's two-line caption keeps the sentences in `lead`'s
+    /// Lecture mode's compact caption keeps the sentences in `lead`'s
     /// order: every sentence once, the outcome first (the intensity
     /// sentence in the scene that teaches intensity), the candidate's
     /// context sentence last.

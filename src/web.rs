@@ -766,7 +766,7 @@ impl App {
     /// is not one), `hint` the scene's hint while its items are as loaded
     /// (or `null`), `lines` the outcome sentences computed from the numbers
     /// on screen (`explain::caption`), `lead` the indices of `lines`, most
-    /// telling first (what lecture mode's two-line caption keeps).
+    /// telling first (what the compact caption of lecture mode keeps).
     #[wasm_bindgen(js_name = captionJson)]
     pub fn caption_json(&self) -> String {
         let c = crate::explain::caption(&self.preset, &self.scene, &self.att, self.lang);

@@ -737,18 +737,19 @@ class Widget {
     if (this.captionBox.height > 0) span.style.minHeight = `${this.captionBox.height}px`;
   }
 
-  // ------------------------------------------------------------ lecture mode's two-line caption (polish after issue 11)
+  // ------------------------------------------------------------ the compact caption (polish after issue 11)
   //
-  // On the lecture's one screen the caption is two lines under the scene
-  // picker, so that the map keeps the height: the sentences the Rust core
-  // ranks most telling (`lead`: the outcome first, the candidate's context
-  // last) that fit two lines, shown in their own order; the button beside
-  // it ("more") opens the whole caption, hint included, over the charts.
+  // On the lecture's one screen (and on the long page in a wide, short
+  // window) the caption is a box of four lines, so that the map (the first
+  // screen's charts) keep the height: the sentences the Rust core ranks
+  // most telling (`lead`: the outcome first, the candidate's context last)
+  // that fit, shown in their own order; the button beside it ("more")
+  // opens the whole caption, hint included, over the charts.
 
-  /** Whether the caption is the lecture's two-line one (lecture mode on one screen, not opened). */
-  captionCompact() { return this.lectureFills() && !this.ui.caption.hasAttribute('data-open'); }
+  /** Whether the caption is the compact one (data-cap-compact, not opened). */
+  captionCompact() { return this.shell.hasAttribute('data-cap-compact') && !this.ui.caption.hasAttribute('data-open'); }
 
-  /** Chooses the sentences of the two-line caption; elsewhere shows them all. */
+  /** Chooses the sentences of the compact caption; elsewhere shows them all. */
   compactCaption() {
     const cap = this.ui.caption;
     const span = cap.firstElementChild;
@@ -777,7 +778,7 @@ class Widget {
       if (span.offsetHeight <= limit) {
         shown++;
       } else if (shown === 0) {
-        // Not even the most telling sentence fits two lines: it is cut with "…", the button opens it.
+        // Not even the most telling sentence fits the box: it is cut with "…", the button opens it.
         span.toggleAttribute('data-clamp', true);
         shown++;
         break;
@@ -1249,6 +1250,15 @@ class Widget {
         else this.fitCaption();
       }
       this.scheduleDraw();
+    }
+    // The caption is compact on the lecture's one screen, and on the long page in a wide, short
+    // window (1366 × 768), so that q, the bars and pooled vs mean stay on the first screen.
+    const short = !fit && !this.lectureOn() && this.host === this.shell && !this.shell.hasAttribute('data-embed')
+      && typeof matchMedia === 'function' && matchMedia('(min-width: 1250px) and (max-height: 900px)').matches;
+    if ((fit || short) !== this.shell.hasAttribute('data-cap-compact')) {
+      this.shell.toggleAttribute('data-cap-compact', fit || short);
+      if (!(fit || short) && this.ui.caption.hasAttribute('data-open')) this.openCaption(false);
+      else this.fitCaption();
     }
   }
 
