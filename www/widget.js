@@ -623,7 +623,7 @@ class Widget {
     }
     ui.scene.value = s.scene;
     this.syncCaption(`${s.scene} ${s.lang}`);
-    this.syncShares();
+    this.syncShares(r.shown.alphaSum);
     this.refreshTip();
     this.syncSteps();
     this.syncHistory();
@@ -828,8 +828,13 @@ class Widget {
     });
   }
 
-  /** The weight per interest category: attention beside the plain average (numbers and bar lengths from Rust). */
-  syncShares() {
+  /**
+   * The weight per interest category: attention beside the plain average
+   * (numbers and bar lengths from Rust). While the step-through has not
+   * revealed every α (`revealed` false), the attention column shows "?" as
+   * Σα does, so that it does not give the outcome away.
+   */
+  syncShares(revealed = true) {
     const { ui } = this;
     const sh = JSON.parse(this.guard(() => this.app.sharesJson()));
     ui.shares.hidden = !sh;
@@ -843,6 +848,7 @@ class Widget {
     };
     const signed = sh.kind === 'sums';
     const bar = (value, length, cls) => {
+      if (!revealed && cls === 'att') [value, length] = ['?', 0];
       const cell = el('span', `sh-cell ${cls}`, undefined, 'cell');
       const track = el('span', 'sh-bar');
       track.toggleAttribute('data-signed', signed);

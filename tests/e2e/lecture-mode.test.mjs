@@ -532,6 +532,9 @@ for (const viewport of SCREENS) {
               assert.ok(m.w >= 0.34 * m.vw && m.h >= 0.4 * m.vh,
                 `${what}: the map's plot is ${m.w.toFixed(0)}×${m.h.toFixed(0)} px of a ${m.vw}×${m.vh} screen (want ≥ 34% × 40%)`);
               await assertReadoutWhole(page, what);
+              // The step-through (at step 3, before every α is known) does not give the shares away: "?" as for Σα.
+              const att = await page.evaluate(() => [...document.querySelectorAll('#shares .sh-cell.att .sh-num')].map((e) => e.textContent));
+              assert.ok(att.length >= 2 && att.every((t) => (t === '?') === (step !== null)), `${what}: the attention shares read ${att}`);
               await assertCaptionReadable(page, what);
               const t = await page.evaluate(() => {
                 let least = Infinity;
