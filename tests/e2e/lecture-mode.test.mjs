@@ -527,6 +527,14 @@ for (const viewport of SCREENS) {
               await assertOneScreen(page, what);
               for (const [sel, part] of NAMED) await assertInside(page, sel, `${what}: ${part}`);
               await assertInside(page, '#steps', `${what}: steps tab`);
+              // The step-through's buttons on one line, inside the tab.
+              const sb = await page.evaluate(() => {
+                const tab = document.querySelector('[data-panel=steps]').getBoundingClientRect();
+                const bs = [...document.querySelectorAll('.step-buttons > *')].filter((e) => e.offsetWidth > 0 && e.textContent.trim() !== '').map((e) => e.getBoundingClientRect());
+                // On one line: every box's vertical extent shares a common band.
+                return { oneLine: Math.max(...bs.map((b) => b.top)) < Math.min(...bs.map((b) => b.bottom)), right: Math.max(...bs.map((b) => b.right)), tabRight: tab.right };
+              });
+              assert.ok(sb.oneLine && sb.right <= sb.tabRight, `${what}: the step buttons wrap or leave the tab ${JSON.stringify(sb)}`);
               const m = await mapPlot(page);
               assert.ok(m.right <= m.cw + 1 && m.bottom <= m.ch + 1, `${what}: the plot ${JSON.stringify(m)} lies outside its canvas`);
               assert.ok(m.w >= 0.34 * m.vw && m.h >= 0.4 * m.vh,
