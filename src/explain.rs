@@ -672,6 +672,12 @@ pub struct Caption {
     pub hint: Option<String>,
     /// The computed sentences.
     pub lines: Vec<String>,
+    /// Indices into `lines`, most telling first: the order in which a
+    /// compact caption (lecture mode's four lines) keeps sentences. The
+    /// outcome comes first (for a scene that teaches intensity, the
+    /// intensity sentences), the candidate's context sentence last, as the
+    /// candidate picker beside it already names the candidate.
+    pub lead: Vec<usize>,
 }
 
 impl Caption {
@@ -702,6 +708,8 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
     let hint = as_loaded.then(|| lang.pick(preset.caption_en, preset.caption_zh).to_owned());
     let cats = item_categories(preset, scene);
     let cat_name = |c: &Category| lang.pick(c.en, c.zh);
+    // Which line says what, for `lead`: the context, the weights, pooled vs mean, intensity.
+    let mut context = Vec::new();
     // The candidate and how many LastN items share its category.
     if let Some(k) = o.candidate {
         let c = &preset.candidates[k];
@@ -722,6 +730,7 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
                 ),
                 (false, _) => tr(lang, format!("The candidate is {} ({name}).", c.label), format!("候选物品是 {}（{name}）。", c.label)),
             };
+            context.push(lines.len());
             lines.push(line);
         }
     }
@@ -805,6 +814,7 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
         }
     };
     lines.push(weights);
+    let outcome_from = context.len();
     // The weighted sum against the plain average.
     if let Some((dist, mean, pooled)) = o.pooled_vs_mean {
         let line = if dist < CLOSE * mean {
@@ -823,6 +833,7 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
         lines.push(line);
     }
     // Intensity: Σα over the scene's candidates.
+    let intensity_from = lines.len();
     if let Some(it) = &o.intensity {
         let label = |k: usize| preset.candidates[k].label;
         if it.all_one {
@@ -870,8 +881,11 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
             }
         }
     }
+    let intensity = (intensity_from..lines.len()).collect::<Vec<_>>();
+    let outcome = (outcome_from..intensity_from).collect::<Vec<_>>();
+    let lead = if preset.teaches_intensity { [intensity, outcome, context] } else { [outcome, intensity, context] }.concat();
     let key = o.candidate.map_or(String::new(), |k| preset.candidates[k].id.to_owned());
-    Caption { key, hint, lines }
+    Caption { key, hint, lines, lead }
 }
 
 // ---------------------------------------------------------------------------
@@ -1331,6 +1345,40 @@ mod tests {
         assert!(text.contains("differs from the plain average") && text.contains("|pooled| = 1.146, |mean| = 0.764"), "{text}");
         let zh = caption(&p, &s, &a, Lang::Zh).text();
         assert!(zh.contains("美妆物品得到") && !zh.contains("几乎相同"), "{zh}");
+    }
+
+    /// Lecture mode's compact caption keeps the sentences in `lead`'s
+    /// order: every sentence once, the outcome first (the intensity
+    /// sentence in the scene that teaches intensity), the candidate's
+    /// context sentence last.
+    #[test]
+    fn caption_lead_puts_the_outcome_first_and_the_context_last() {
+        let mut seen_context = 0;
+        let mut seen_intensity_first = 0;
+        for (p, s, what) in every_case() {
+            let a = s.validate().unwrap();
+            for lang in [Lang::En, Lang::Zh] {
+                let c = caption(&p, &s, &a, lang);
+                let mut sorted = c.lead.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, (0..c.lines.len()).collect::<Vec<_>>(), "{what}: lead {:?} is not a permutation of the lines", c.lead);
+                let first = &c.lines[c.lead[0]];
+                let is_context = |l: &str| l.starts_with("The candidate is") || l.starts_with("候选物品是");
+                assert!(!is_context(first) || c.lines.len() == 1, "{what}: the context leads: {first}");
+                if let Some(k) = c.lines.iter().position(|l| is_context(l)) {
+                    assert_eq!(*c.lead.last().unwrap(), k, "{what}: the context sentence is kept last");
+                    seen_context += 1;
+                }
+                let intensity = |l: &str| l.starts_with("Σα = ") || l.starts_with("With softmax Σα = 1") || l.starts_with("此处 Σα") || l.starts_with("做 softmax 后");
+                if p.teaches_intensity && c.lines.iter().any(|l| intensity(l)) {
+                    assert!(intensity(first), "{what}: the intensity scene leads with intensity, not {first}");
+                    seen_intensity_first += 1;
+                } else if !p.teaches_intensity {
+                    assert!(!intensity(first), "{what}: {first}");
+                }
+            }
+        }
+        assert!(seen_context > 0 && seen_intensity_first > 0, "{seen_context} {seen_intensity_first}");
     }
 
     #[test]

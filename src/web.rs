@@ -788,14 +788,15 @@ impl App {
     }
 
     /// The caption of the scene on screen in the current language, as JSON
-    /// `{key, hint, lines}`: `key` is the named candidate's id (`""` when q
+    /// `{key, hint, lines, lead}`: `key` is the named candidate's id (`""` when q
     /// is not one), `hint` the scene's hint while its items are as loaded
     /// (or `null`), `lines` the outcome sentences computed from the numbers
-    /// on screen (`explain::caption`).
+    /// on screen (`explain::caption`), `lead` the indices of `lines`, most
+    /// telling first (what the compact caption of lecture mode keeps).
     #[wasm_bindgen(js_name = captionJson)]
     pub fn caption_json(&self) -> String {
         let c = crate::explain::caption(&self.preset, &self.scene, &self.att, self.lang);
-        serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines }).to_string()
+        serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines, "lead": c.lead }).to_string()
     }
 
     /// The caption of [`App::caption_json`] as one text.

@@ -245,6 +245,7 @@ class Widget {
       if (problems.length) this.say(problems.join(' · '), 'error');
       this.wire();
       this.wireLecture();
+      this.wireCaption();
       // The scene as opened (link, attributes) is where undo stops.
       this.guard(() => this.app.clearHistory());
       this.syncHistory();
@@ -716,7 +717,7 @@ class Widget {
     }
     ui.scene.value = s.scene;
     this.syncCaption(`${s.scene} ${s.lang}`);
-    this.syncShares();
+    this.syncShares(r.shown.alphaSum);
     this.refreshTip();
     this.syncSteps();
     this.syncHistory();
@@ -788,7 +789,7 @@ class Widget {
         if (width !== box.width) {
           box.width = width;
           this.fitCaption();
-        } else if (height > box.height) {
+        } else if (height > box.height && !this.captionCompact()) {
           box.height = height;
           span.style.minHeight = `${height}px`;
         }
@@ -797,6 +798,7 @@ class Widget {
     const fresh = scene !== this.captionBox.scene;
     this.captionBox.scene = scene;
     span.dataset.key = c.key;
+    this.captionLead = c.lead || [];
     const lines = c.hint ? [c.hint, ...c.lines] : c.lines;
     if (span.textContent !== lines.join(' ')) {
       // One sentence a line (a space between, for the text as a whole); the hint first, muted.
@@ -804,7 +806,9 @@ class Widget {
       lines.forEach((line, i) => {
         if (i > 0) parts.push(' ');
         const p = document.createElement('span');
-        p.className = c.hint && i === 0 ? 'hint' : 'says';
+        const hint = c.hint && i === 0;
+        p.className = hint ? 'hint' : 'says';
+        if (!hint) p.dataset.k = String(c.hint ? i - 1 : i);
         p.textContent = line;
         parts.push(p);
       });
@@ -812,6 +816,7 @@ class Widget {
     }
     ui.caption.hidden = lines.length === 0;
     if (fresh) this.fitCaption();
+    else this.compactCaption();
   }
 
   /** The caption's box fits its text again (another scene, language or width). */
@@ -819,12 +824,114 @@ class Widget {
     const span = this.ui.caption.firstElementChild;
     if (!span) return;
     span.style.minHeight = '';
+    if (this.captionCompact()) {
+      this.captionBox.height = 0;
+      this.compactCaption();
+      return;
+    }
+    this.compactCaption();
     this.captionBox.height = span.offsetHeight;
     if (this.captionBox.height > 0) span.style.minHeight = `${this.captionBox.height}px`;
   }
 
-  /** The weight per interest category: attention beside the plain average (numbers and bar lengths from Rust). */
-  syncShares() {
+  // ------------------------------------------------------------ the compact caption (polish after issue 11)
+  //
+  // On the lecture's one screen (and on the long page in a wide, short
+  // window) the caption is a box of four lines, so that the map (the first
+  // screen's charts) keep the height: the sentences the Rust core ranks
+  // most telling (`lead`: the outcome first, the candidate's context last)
+  // that fit, shown in their own order; the button beside it ("more")
+  // opens the whole caption, hint included, over the charts.
+
+  /** Whether the caption is the compact one (data-cap-compact, not opened). */
+  captionCompact() { return this.shell.hasAttribute('data-cap-compact') && !this.ui.caption.hasAttribute('data-open'); }
+
+  /** Chooses the sentences of the compact caption; elsewhere shows them all. */
+  compactCaption() {
+    const cap = this.ui.caption;
+    const span = cap.firstElementChild;
+    const more = this.$('caption-more');
+    if (!span) return;
+    const says = [...span.querySelectorAll('.says')];
+    const compact = this.captionCompact();
+    const label = this.t(cap.hasAttribute('data-open') ? 'caption-less' : 'caption-more');
+    if (more.textContent !== label) more.textContent = label;
+    span.toggleAttribute('data-clamp', false);
+    if (!compact || !span.isConnected) {
+      for (const s of says) s.removeAttribute('data-rest');
+      more.toggleAttribute('data-none', !cap.hasAttribute('data-open'));
+      return;
+    }
+    span.style.minHeight = '';
+    for (const s of says) s.setAttribute('data-rest', '');
+    // The box is as tall as the lecture's grid makes it (four lines): fill it.
+    const cs = getComputedStyle(cap);
+    const limit = cap.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom) + 1;
+    let shown = 0;
+    const order = this.captionLead.filter((k) => says[k]);
+    for (let i = 0; i < says.length; i++) if (!order.includes(i)) order.push(i);
+    for (const k of order) {
+      says[k].removeAttribute('data-rest');
+      if (span.offsetHeight <= limit) {
+        shown++;
+      } else if (shown === 0) {
+        // Not even the most telling sentence fits the box: it is cut with "…", the button opens it.
+        span.toggleAttribute('data-clamp', true);
+        shown++;
+        break;
+      } else {
+        says[k].setAttribute('data-rest', '');
+      }
+    }
+    const hidden = span.hasAttribute('data-clamp') || span.querySelector('.hint') !== null || says.some((s) => s.hasAttribute('data-rest'));
+    more.toggleAttribute('data-none', !hidden);
+  }
+
+  /**
+   * On the lecture's one screen the scene picker heads the left column (the
+   * inputs), so that the caption beside the map and the bars' column keep
+   * their height; elsewhere it is in the band with the caption.
+   */
+  placeScenePicker() {
+    const row = this.ui.scene.closest('.row');
+    const band = this.shell.querySelector('.scene-band');
+    const controls = this.shell.querySelector('.controls');
+    if (this.lectureFills()) {
+      if (row.parentNode !== controls) controls.prepend(row);
+    } else if (row.parentNode !== band) {
+      band.prepend(row);
+    }
+  }
+
+  /** Opens (or closes) the whole caption over the lecture's screen. */
+  openCaption(open) {
+    const cap = this.ui.caption;
+    const more = this.$('caption-more');
+    cap.toggleAttribute('data-open', open);
+    more.setAttribute('aria-expanded', String(open));
+    this.fitCaption();
+  }
+
+  wireCaption() {
+    const more = this.$('caption-more');
+    more.addEventListener('click', () => this.openCaption(!this.ui.caption.hasAttribute('data-open')));
+    this.shell.querySelector('.scene-band').addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.ui.caption.hasAttribute('data-open')) {
+        this.openCaption(false);
+        more.focus();
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    });
+  }
+
+  /**
+   * The weight per interest category: attention beside the plain average
+   * (numbers and bar lengths from Rust). While the step-through has not
+   * revealed every α (`revealed` false), the attention column shows "?" as
+   * Σα does, so that it does not give the outcome away.
+   */
+  syncShares(revealed = true) {
     const { ui } = this;
     const sh = JSON.parse(this.guard(() => this.app.sharesJson()));
     ui.shares.hidden = !sh;
@@ -838,6 +945,7 @@ class Widget {
     };
     const signed = sh.kind === 'sums';
     const bar = (value, length, cls) => {
+      if (!revealed && cls === 'att') [value, length] = ['?', 0];
       const cell = el('span', `sh-cell ${cls}`, undefined, 'cell');
       const track = el('span', 'sh-bar');
       track.toggleAttribute('data-signed', signed);
@@ -1237,9 +1345,25 @@ class Widget {
     const fit = zoom > 0;
     const z = String(fit ? zoom : 1);
     if (fit !== this.shell.hasAttribute('data-fit') || this.shell.style.getPropertyValue('--lecture-zoom') !== z) {
+      const refit = fit !== this.shell.hasAttribute('data-fit');
       this.shell.toggleAttribute('data-fit', fit);
       this.shell.style.setProperty('--lecture-zoom', z);
+      // On the lecture's one screen the scene picker heads the left column and the caption is compact; whole elsewhere.
+      if (refit) {
+        this.placeScenePicker();
+        if (!fit && this.ui.caption.hasAttribute('data-open')) this.openCaption(false);
+        else this.fitCaption();
+      }
       this.scheduleDraw();
+    }
+    // The caption is compact on the lecture's one screen, and on the long page in a wide, short
+    // window (1366 × 768), so that q, the bars and pooled vs mean stay on the first screen.
+    const short = !fit && !this.lectureOn() && this.host === this.shell && !this.shell.hasAttribute('data-embed')
+      && typeof matchMedia === 'function' && matchMedia('(min-width: 1250px) and (max-height: 900px)').matches;
+    if ((fit || short) !== this.shell.hasAttribute('data-cap-compact')) {
+      this.shell.toggleAttribute('data-cap-compact', fit || short);
+      if (!(fit || short) && this.ui.caption.hasAttribute('data-open')) this.openCaption(false);
+      else this.fitCaption();
     }
   }
 
