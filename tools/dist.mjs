@@ -9,7 +9,7 @@
 // DecompressionStream. Prints every size and fails if the one-file page
 // exceeds its 400 KB budget.
 
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,6 +37,21 @@ function byteText(bytes) {
   return out;
 }
 
+const TARGET = ['chrome100', 'firefox100', 'safari16'];
+
+/** CSS without comments and spaces (esbuild's minifier; same rules, same order). */
+async function minifyCss(text) {
+  return (await transform(text, { loader: 'css', minify: true, target: TARGET, charset: 'ascii', logLevel: 'warning' })).code;
+}
+
+/** Imports of .css files as their minified text (the element's shadow roots). */
+const cssText = {
+  name: 'css-text',
+  setup(b) {
+    b.onLoad({ filter: /\.css$/ }, async (args) => ({ contents: await minifyCss(readFileSync(args.path, 'utf8')), loader: 'text' }));
+  },
+};
+
 async function bundle(entry, encoding) {
   const r = await build({
     stdin: { contents: entry, resolveDir: join(ROOT, 'www'), sourcefile: 'dist-entry.js', loader: 'js' },
@@ -44,8 +59,8 @@ async function bundle(entry, encoding) {
     format: 'iife',
     minify: true,
     write: false,
-    target: ['chrome100', 'firefox100', 'safari16'],
-    loader: { '.css': 'text' },
+    target: TARGET,
+    plugins: [cssText],
     define: { __DIN_WASM__: encoding === 'base64' ? JSON.stringify(packed) : '""', __DIN_WASM_ENCODING__: JSON.stringify(encoding) },
     charset: 'ascii',
     logLevel: 'warning',
@@ -74,8 +89,8 @@ function csp(scriptHash) {
 const asciiHtml = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => `&#x${c.codePointAt(0).toString(16)};`);
 const asciiCss = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => `\\${c.codePointAt(0).toString(16)} `);
 
-function page(script) {
-  const css = asciiCss(readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + readFileSync(join(ROOT, 'www/style.css'), 'utf8'));
+async function page(script) {
+  const css = asciiCss(await minifyCss(readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + readFileSync(join(ROOT, 'www/style.css'), 'utf8')));
   let html = asciiHtml(readFileSync(join(ROOT, 'www/index.html'), 'utf8'));
   html = html.replace(/<link rel="(stylesheet|modulepreload|preload)"[^>]*>\n?/g, '');
   html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '');
@@ -102,9 +117,9 @@ mkdirSync(join(OUT, 'reveal/reveal/theme'), { recursive: true });
 
 const appScript = await bundle("import './dist-setup.js';\nimport './app.js';\n", 'bytes');
 if (/[^\x00-\x7f]/.test(appScript)) throw new Error('the page script is not ASCII');
-const html = page(appScript);
+const html = await page(appScript);
 writeFileSync(join(OUT, 'din-attention.html'), Buffer.from(html, 'latin1'));
-const elementScript = await bundle("import './dist-setup.js';\nimport './din-attention.js';\n", 'base64');
+const elementScript = await bundle("import './dist-setup.js';\nimport './dist-styles.js';\nimport './din-attention.js';\n", 'base64');
 writeFileSync(join(OUT, 'din-attention.js'), elementScript);
 
 writeFileSync(join(OUT, 'reveal/index.html'), deck('index.html'));

@@ -1,10 +1,10 @@
-// Set-up of the one-file builds (make dist): the wasm bytes and the widget's
-// CSS are inlined by the bundler, so the page needs no request at all and
-// opens from file:// (where modules and fetch of a .wasm are refused).
-// Imported before app.js / din-attention.js so it runs first.
+// Set-up of the one-file builds (make dist): the wasm bytes are inlined by
+// the bundler, so the page needs no request at all and opens from file://
+// (where modules and fetch of a .wasm are refused). Imported before app.js /
+// din-attention.js so it runs first. The element script also imports
+// dist-styles.js (the widget's CSS for its shadow roots).
 
-import { setWasmSource, setStyles } from './widget.js';
-import css from './widget.css';
+import { setWasmSource } from './widget.js';
 
 /**
  * The inlined module, raw-deflated. The one-file page carries it in a data
@@ -45,7 +45,6 @@ async function inflate(text, encoding) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-setStyles(css);
 // Replaced by the build (tools/dist.mjs): where the module is, and how it is written.
 /* global __DIN_WASM__, __DIN_WASM_ENCODING__ */
 const source = __DIN_WASM_ENCODING__ === 'base64' ? __DIN_WASM__ : document.getElementById('din-wasm').textContent;
