@@ -6,11 +6,13 @@
 //! weights`, read by `ActivationUnit::from_json`). Embedding their text put
 //! 48 KB of decimal digits into every build; this script reads them once at
 //! build time and writes `$OUT_DIR/shipped_weights.rs`: for each unit its
-//! shape, its numbers as the bits of each `f64` (the same values serde_json
-//! reads from the file, exactly) and its `training` object as JSON text.
-//! `scene::shipped_unit` builds the unit from that with
-//! `ActivationUnit::new`, and a test checks the result equals
-//! `ActivationUnit::from_json` of the file.
+//! shape, its numbers as the bits of an `f32` each (the file's `f64` rounded
+//! to nearest: about 7 significant digits, far finer than anything the page
+//! shows, and half the bytes of `f64` bits, which do not compress) and its
+//! `training` object as JSON text. `scene::shipped_unit` builds the unit from
+//! that with `ActivationUnit::new`, and a test checks the result equals
+//! `ActivationUnit::from_json` of the file with every number rounded to
+//! `f32`. User-imported units (`from_json` at run time) stay `f64`.
 //!
 //! A file this script does not recognise in every detail (a new field, a
 //! wrong shape, a number out of range) is embedded as text as before and
@@ -51,9 +53,9 @@ fn main() {
         match pack(&text, activation, variant) {
             Some(packed) => {
                 let name = ident.to_uppercase();
-                writeln!(out, "static {name}_NUMBERS: [u64; {}] = [", packed.numbers.len()).unwrap();
-                for chunk in packed.numbers.chunks(4) {
-                    let row: Vec<String> = chunk.iter().map(|x| format!("{:#018x}", x.to_bits())).collect();
+                writeln!(out, "static {name}_NUMBERS: [u32; {}] = [", packed.numbers.len()).unwrap();
+                for chunk in packed.numbers.chunks(8) {
+                    let row: Vec<String> = chunk.iter().map(|x| format!("{:#010x}", x.to_bits())).collect();
                     writeln!(out, "    {},", row.join(", ")).unwrap();
                 }
                 writeln!(out, "];\n").unwrap();
@@ -81,8 +83,8 @@ struct Packed {
     hidden: Vec<u64>,
     /// Per hidden layer: weight rows, bias, then the activation's
     /// parameters (prelu_alpha; or dice_alpha, dice_mean, dice_var); then
-    /// the output weight row and bias.
-    numbers: Vec<f64>,
+    /// the output weight row and bias; each rounded to the nearest `f32`.
+    numbers: Vec<f32>,
     /// The `training` object as JSON text, empty when there is none.
     training: String,
 }
@@ -152,7 +154,10 @@ fn pack(text: &str, expected: &str, variant: &'static str) -> Option<Packed> {
     Some(Packed { activation, d, hidden, numbers, training })
 }
 
-fn vector(v: &Value, len: u64) -> Option<Vec<f64>> {
+/// The numbers of `v` rounded to `f32`, if there are `len` and each is
+/// finite as an `f32` too (else the file is embedded as text).
+fn vector(v: &Value, len: u64) -> Option<Vec<f32>> {
     let xs = v.as_array()?.iter().map(Value::as_f64).collect::<Option<Vec<f64>>>()?;
+    let xs: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
     (xs.len() as u64 == len && xs.iter().all(|x| x.is_finite())).then_some(xs)
 }

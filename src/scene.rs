@@ -139,10 +139,12 @@ pub enum Definition {
 /// compile time and built once): [`shipped_unit_for`] with
 /// [`WeightForm::Sigmoid`].
 ///
-/// `build.rs` packs each file into its numbers (as `f64` bits) and its
-/// `training` object, which is 48 KB less in the wasm module than the
-/// files' text; the unit built from them equals
-/// [`ActivationUnit::from_json`] of the file (a test checks it).
+/// `build.rs` packs each file into its numbers (as `f32` bits: each of the
+/// file's `f64` rounded to the nearest `f32`, about 7 significant digits)
+/// and its `training` object, which is 62 KB less in the wasm module than
+/// the files' text; the unit built from them equals
+/// [`ActivationUnit::from_json`] of the file with every number rounded to
+/// `f32` (a test checks it). Imported units stay `f64`.
 ///
 /// # Errors
 /// A [`UnitError`] if the embedded file does not load (a build defect).
@@ -187,9 +189,9 @@ include!(concat!(env!("OUT_DIR"), "/shipped_weights.rs"));
 /// the biases and the activation's parameters, then the output weights and
 /// bias, in that order in `numbers`; `training` as JSON text (empty: none).
 #[allow(dead_code)] // unused when build.rs embeds every file as text
-fn unpack(activation: Activation, d: usize, hidden: &[usize], numbers: &[u64], training: &str) -> Result<ActivationUnit, UnitError> {
+fn unpack(activation: Activation, d: usize, hidden: &[usize], numbers: &[u32], training: &str) -> Result<ActivationUnit, UnitError> {
     use crate::unit::{HiddenLayer, LayerParams, OutputLayer};
-    let mut rest = numbers.iter().map(|&b| f64::from_bits(b));
+    let mut rest = numbers.iter().map(|&b| f64::from(f32::from_bits(b)));
     let mut take = |n: usize| -> Vec<f64> { rest.by_ref().take(n).collect() };
     let mut layers = Vec::with_capacity(hidden.len());
     let mut inputs = 4 * d;
@@ -1182,8 +1184,25 @@ mod tests {
             (Activation::PReLU, WeightForm::Logit, include_str!("../weights/prelu-z.json")),
             (Activation::Dice, WeightForm::Logit, include_str!("../weights/dice-z.json")),
         ];
+        // build.rs packs each number as the nearest f32 (half the bytes);
+        // the shipped unit is the file's unit with every number so rounded.
+        let round = |xs: &mut Vec<f64>| xs.iter_mut().for_each(|x| *x = f64::from(*x as f32));
         for (activation, trained, text) in files {
-            let from_file = ActivationUnit::from_json(text).unwrap();
+            let exact = ActivationUnit::from_json(text).unwrap();
+            let mut layers: Vec<crate::unit::HiddenLayer> = exact.layers().to_vec();
+            for l in &mut layers {
+                l.weight.iter_mut().for_each(|row| round(row));
+                round(&mut l.bias);
+                match &mut l.params {
+                    crate::unit::LayerParams::Sigmoid => {}
+                    crate::unit::LayerParams::PReLU { alpha } => round(alpha),
+                    crate::unit::LayerParams::Dice { alpha, mean, var } => [alpha, mean, var].into_iter().for_each(|v| round(v)),
+                }
+            }
+            let mut output = exact.output().clone();
+            round(&mut output.weight);
+            output.bias = f64::from(output.bias as f32);
+            let from_file = ActivationUnit::new(activation, exact.d(), layers, output, exact.training().clone()).unwrap();
             let shipped = shipped_unit_for(activation, trained).unwrap();
             assert_eq!(shipped.activation(), activation);
             // Each file says which weight form it was trained for (the
@@ -1192,7 +1211,11 @@ mod tests {
             if trained == WeightForm::Sigmoid {
                 assert!(std::ptr::eq(shipped, shipped_unit(activation).unwrap()));
             }
+            assert_ne!(exact, from_file, "{activation} {trained}: the rounding must be visible to this test");
             assert_eq!(*shipped, from_file, "{activation} {trained}");
+            // Within f32's precision of the trained numbers.
+            let (a, b) = (exact.scores(&[0.3; 8][..exact.d()], &[0.5; 16][..2 * exact.d()]).unwrap(), shipped.scores(&[0.3; 8][..exact.d()], &[0.5; 16][..2 * exact.d()]).unwrap());
+            assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-5), "{activation} {trained}: {a:?} vs {b:?}");
             // Bit for bit, not only ==: -0.0 and 0.0 compare equal.
             let bits = |u: &ActivationUnit| -> Vec<u64> {
                 let mut v = Vec::new();
