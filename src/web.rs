@@ -317,7 +317,7 @@ impl App {
     /// `din_core::controls::Controls`.
     #[wasm_bindgen(js_name = controlsJson)]
     pub fn controls_json(&self) -> String {
-        let trained = din_core::scene::shipped_unit(self.scene.activation).ok().map(|u| u.d());
+        let trained = self.scene.unit().ok().map(|u| u.d());
         din_core::controls::Controls::of(&self.scene, trained, self.lang).to_json().to_string()
     }
 
@@ -671,7 +671,7 @@ impl App {
     #[wasm_bindgen(js_name = unitStatus)]
     pub fn unit_status(&self) -> String {
         let d = self.scene.dim();
-        let trained = din_core::scene::shipped_unit(self.scene.activation).map(|u| u.d()).unwrap_or(8);
+        let trained = self.scene.unit().map(|u| u.d()).unwrap_or(8);
         let reason = din_core::controls::unit_unfit(d, trained, self.lang).unwrap_or_default();
         serde_json::json!({ "ok": d == trained, "reason": reason, "paddedLen": self.scene.padded_len(), "padded": self.scene.padded_len() - self.scene.items.len() }).to_string()
     }
@@ -828,14 +828,15 @@ impl App {
     }
 
     /// The caption of the scene on screen in the current language, as JSON
-    /// `{key, hint, lines}`: `key` is the named candidate's id (`""` when q
+    /// `{key, hint, lines, lead}`: `key` is the named candidate's id (`""` when q
     /// is not one), `hint` the scene's hint while its items are as loaded
     /// (or `null`), `lines` the outcome sentences computed from the numbers
-    /// on screen (`explain::caption`).
+    /// on screen (`explain::caption`), `lead` the indices of `lines`, most
+    /// telling first (what the compact caption of lecture mode keeps).
     #[wasm_bindgen(js_name = captionJson)]
     pub fn caption_json(&self) -> String {
         let c = din_core::explain::caption(&self.preset, &self.scene, &self.att, self.lang);
-        serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines }).to_string()
+        serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines, "lead": c.lead }).to_string()
     }
 
     /// The caption of [`App::caption_json`] as one text.
@@ -850,7 +851,10 @@ impl App {
     pub fn shares_json(&self) -> String {
         let cats = din_core::explain::item_categories(&self.preset, &self.scene);
         match din_core::explain::category_shares(&cats, &self.att) {
-            Some(sh) => din_core::explain::shares_json(&sh, self.lang).to_string(),
+            Some(sh) => {
+                let revealed = din_core::steps::Reveal::at(self.step, self.scene.items.len()).alpha_sum;
+                din_core::explain::shares_json(&sh, self.lang, revealed).to_string()
+            }
             None => "null".to_owned(),
         }
     }
@@ -1080,7 +1084,7 @@ impl App {
     /// The preferred CSS height of the "inside the unit" panel at CSS width `width_css`.
     #[wasm_bindgen(js_name = unitHeight)]
     pub fn unit_height(&self, width_css: f64) -> f64 {
-        let layers = din_core::scene::shipped_unit(self.scene.activation).map_or(2, |u| u.hidden().len());
+        let layers = self.scene.unit().map_or(2, |u| u.hidden().len());
         din_draw::unit_panel::unit_height_for(layers, width_css, &self.style(1.0))
     }
 
@@ -1271,7 +1275,7 @@ impl App {
                 din_draw::lecture::draw_towers(area, &self.scene, &self.att, self.placement, st).map_err(|e| self.fail(e))?;
             }
             Panel::Unit => {
-                let unit = din_core::scene::shipped_unit(self.scene.activation).map_err(|e| self.fail(e))?;
+                let unit = self.scene.unit().map_err(|e| self.fail(e))?;
                 let item = self.highlight.unwrap_or(self.selected);
                 din_draw::unit_panel::draw_unit(area, &self.scene, unit, item, st).map_err(|e| self.fail(e))?;
             }

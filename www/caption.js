@@ -1,9 +1,11 @@
 // caption.js — the caption over the charts (the scene's hint and the outcome
 // sentences) and the category shares, both as the Rust core writes them
-// (captionJson, sharesJson); this only lays them out and keeps the
-// caption's box from shrinking under the pointer.
+// (captionJson, sharesJson); this only lays them out, keeps the
+// caption's box from shrinking under the pointer and, on a short screen,
+// fills a four-line box with the sentences the core ranks first (`lead`),
+// the "more" button opening the whole caption.
 //
-// May depend on: the widget core (this.app, ui, guard).
+// May depend on: the widget core (this.app, ui, shell, $, t, guard).
 
 export const Caption = (Base) => class extends Base {
   // ------------------------------------------------------------ captions, shares, explanations (issue 11 §2, §6)
@@ -31,7 +33,7 @@ export const Caption = (Base) => class extends Base {
         if (width !== box.width) {
           box.width = width;
           this.fitCaption();
-        } else if (height > box.height) {
+        } else if (height > box.height && !this.captionCompact()) {
           box.height = height;
           span.style.minHeight = `${height}px`;
         }
@@ -40,6 +42,7 @@ export const Caption = (Base) => class extends Base {
     const fresh = scene !== this.captionBox.scene;
     this.captionBox.scene = scene;
     span.dataset.key = c.key;
+    this.captionLead = c.lead || [];
     const lines = c.hint ? [c.hint, ...c.lines] : c.lines;
     if (span.textContent !== lines.join(' ')) {
       // One sentence a line (a space between, for the text as a whole); the hint first, muted.
@@ -47,7 +50,9 @@ export const Caption = (Base) => class extends Base {
       lines.forEach((line, i) => {
         if (i > 0) parts.push(' ');
         const p = document.createElement('span');
-        p.className = c.hint && i === 0 ? 'hint' : 'says';
+        const hint = c.hint && i === 0;
+        p.className = hint ? 'hint' : 'says';
+        if (!hint) p.dataset.k = String(c.hint ? i - 1 : i);
         p.textContent = line;
         parts.push(p);
       });
@@ -55,6 +60,7 @@ export const Caption = (Base) => class extends Base {
     }
     ui.caption.hidden = lines.length === 0;
     if (fresh) this.fitCaption();
+    else this.compactCaption();
   }
 
   /** The caption's box fits its text again (another scene, language or width). */
@@ -62,11 +68,97 @@ export const Caption = (Base) => class extends Base {
     const span = this.ui.caption.firstElementChild;
     if (!span) return;
     span.style.minHeight = '';
+    if (this.captionCompact()) {
+      this.captionBox.height = 0;
+      this.compactCaption();
+      return;
+    }
+    this.compactCaption();
     this.captionBox.height = span.offsetHeight;
     if (this.captionBox.height > 0) span.style.minHeight = `${this.captionBox.height}px`;
   }
 
-  /** The weight per interest category: attention beside the plain average (numbers and bar lengths from Rust). */
+  // ------------------------------------------------------------ the compact caption (polish after issue 11)
+  //
+  // On the lecture's one screen (and on the long page in a wide, short
+  // window) the caption is a box of four lines, so that the map (the first
+  // screen's charts) keep the height: the sentences the Rust core ranks
+  // most telling (`lead`: the outcome first, the candidate's context last)
+  // that fit, shown in their own order; the button beside it ("more")
+  // opens the whole caption, hint included, over the charts.
+
+  /** Whether the caption is the compact one (data-cap-compact, not opened). */
+  captionCompact() { return this.shell.hasAttribute('data-cap-compact') && !this.ui.caption.hasAttribute('data-open'); }
+
+  /** Chooses the sentences of the compact caption; elsewhere shows them all. */
+  compactCaption() {
+    const cap = this.ui.caption;
+    const span = cap.firstElementChild;
+    const more = this.$('caption-more');
+    if (!span) return;
+    const says = [...span.querySelectorAll('.says')];
+    const compact = this.captionCompact();
+    const label = this.t(cap.hasAttribute('data-open') ? 'caption-less' : 'caption-more');
+    if (more.textContent !== label) more.textContent = label;
+    span.toggleAttribute('data-clamp', false);
+    if (!compact || !span.isConnected) {
+      for (const s of says) s.removeAttribute('data-rest');
+      more.toggleAttribute('data-none', !cap.hasAttribute('data-open'));
+      return;
+    }
+    span.style.minHeight = '';
+    for (const s of says) s.setAttribute('data-rest', '');
+    // The box is as tall as the lecture's grid makes it (four lines): fill it.
+    const cs = getComputedStyle(cap);
+    const limit = cap.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom) + 1;
+    let shown = 0;
+    const order = this.captionLead.filter((k) => says[k]);
+    for (let i = 0; i < says.length; i++) if (!order.includes(i)) order.push(i);
+    for (const k of order) {
+      says[k].removeAttribute('data-rest');
+      if (span.offsetHeight <= limit) {
+        shown++;
+      } else if (shown === 0) {
+        // Not even the most telling sentence fits the box: it is cut with "…", the button opens it.
+        span.toggleAttribute('data-clamp', true);
+        shown++;
+        break;
+      } else {
+        says[k].setAttribute('data-rest', '');
+      }
+    }
+    const hidden = span.hasAttribute('data-clamp') || span.querySelector('.hint') !== null || says.some((s) => s.hasAttribute('data-rest'));
+    more.toggleAttribute('data-none', !hidden);
+  }
+
+  /** Opens (or closes) the whole caption over the lecture's screen. */
+  openCaption(open) {
+    const cap = this.ui.caption;
+    const more = this.$('caption-more');
+    cap.toggleAttribute('data-open', open);
+    more.setAttribute('aria-expanded', String(open));
+    this.fitCaption();
+  }
+
+  wireCaption() {
+    const more = this.$('caption-more');
+    more.addEventListener('click', () => this.openCaption(!this.ui.caption.hasAttribute('data-open')));
+    this.shell.querySelector('.scene-band').addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.ui.caption.hasAttribute('data-open')) {
+        this.openCaption(false);
+        more.focus();
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    });
+  }
+
+  /**
+   * The weight per interest category: attention beside the plain average
+   * (numbers and bar lengths from Rust). While the step-through has not
+   * revealed every α, the core's attention column reads "?" (as Σα does),
+   * so that it does not give the outcome away.
+   */
   syncShares() {
     const { ui } = this;
     const sh = JSON.parse(this.guard(() => this.app.sharesJson()));

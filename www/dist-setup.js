@@ -1,13 +1,14 @@
-// Set-up of the one-file builds (make dist): the wasm bytes and the widget's
-// CSS are inlined by the bundler, so the page needs no request at all and
-// opens from file:// (where modules and fetch of a .wasm are refused).
-// Imported before app.js / din-attention.js so it runs first.
+// Set-up of the one-file builds (make dist): the wasm bytes are inlined by
+// the bundler, so the page needs no request at all and opens from file://
+// (where modules and fetch of a .wasm are refused). Imported before app.js /
+// din-attention.js so it runs first. The element script also imports
+// dist-styles.js (the widget's CSS for its shadow roots).
 
-import { setWasmSource, setStyles } from './widget.js';
-import css from './widget.css';
+import { setWasmSource } from './widget.js';
+import { lzmaDecode } from './lzma.js';
 
 /**
- * The inlined module, raw-deflated. The one-file page carries it in a data
+ * The inlined module, LZMA-compressed (lzma.js). The one-file page carries it in a data
  * block (<script type="application/x-din-wasm">, never executed) with one
  * character per byte: the page is windows-1252, so 27 bytes of 0x80-0x9f
  * arrive as other code points and are mapped back (a latin-1 reading, as in
@@ -39,13 +40,11 @@ function bytesOf(text, encoding) {
   return out.subarray(0, n);
 }
 
-/** Inflates the module with the browser's own DecompressionStream. */
+/** Decompresses the module (LZMA: a fifth smaller than deflate, which is all DecompressionStream offers). */
 async function inflate(text, encoding) {
-  const stream = new Blob([bytesOf(text, encoding)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  return lzmaDecode(bytesOf(text, encoding));
 }
 
-setStyles(css);
 // Replaced by the build (tools/dist.mjs): where the module is, and how it is written.
 /* global __DIN_WASM__, __DIN_WASM_ENCODING__ */
 const source = __DIN_WASM_ENCODING__ === 'base64' ? __DIN_WASM__ : document.getElementById('din-wasm').textContent;

@@ -1,10 +1,12 @@
 // lecture.js — lecture mode's DOM: one 16:9 screen (the layout is
 // widget.css's), the tab strip mirroring the App's tab, the readout moved
-// into the left column, the settings drawer, and the zoom the App computes
-// for the box the lecture fills.
+// into the left column, the settings drawer, the zoom the App computes
+// for the box the lecture fills, and where the scene picker goes and
+// whether the caption is compact on that screen (or a short, wide window).
 //
 // May depend on: util.js; the widget core (this.app, shell, host, $, guard,
-// edit, t, applyView), canvases.js (scheduleDraw).
+// edit, t, applyView), canvases.js (scheduleDraw), caption.js (fitCaption,
+// openCaption).
 
 import { toJson } from './util.js';
 
@@ -36,9 +38,41 @@ export const Lecture = (Base) => class extends Base {
     const fit = zoom > 0;
     const z = String(fit ? zoom : 1);
     if (fit !== this.shell.hasAttribute('data-fit') || this.shell.style.getPropertyValue('--lecture-zoom') !== z) {
+      const refit = fit !== this.shell.hasAttribute('data-fit');
       this.shell.toggleAttribute('data-fit', fit);
       this.shell.style.setProperty('--lecture-zoom', z);
+      // On the lecture's one screen the scene picker heads the left column and the caption is compact; whole elsewhere.
+      if (refit) {
+        this.placeScenePicker();
+        if (!fit && this.ui.caption.hasAttribute('data-open')) this.openCaption(false);
+        else this.fitCaption();
+      }
       this.scheduleDraw();
+    }
+    // The caption is compact on the lecture's one screen, and on the long page in a wide, short
+    // window (1366 × 768), so that q, the bars and pooled vs mean stay on the first screen.
+    const short = !fit && !this.lectureOn() && this.host === this.shell && !this.shell.hasAttribute('data-embed')
+      && typeof matchMedia === 'function' && matchMedia('(min-width: 1250px) and (max-height: 900px)').matches;
+    if ((fit || short) !== this.shell.hasAttribute('data-cap-compact')) {
+      this.shell.toggleAttribute('data-cap-compact', fit || short);
+      if (!(fit || short) && this.ui.caption.hasAttribute('data-open')) this.openCaption(false);
+      else this.fitCaption();
+    }
+  }
+
+  /**
+   * On the lecture's one screen the scene picker heads the left column (the
+   * inputs), so that the caption beside the map and the bars' column keep
+   * their height; elsewhere it is in the band with the caption.
+   */
+  placeScenePicker() {
+    const row = this.ui.scene.closest('.row');
+    const band = this.shell.querySelector('.scene-band');
+    const controls = this.shell.querySelector('.controls');
+    if (this.lectureFills()) {
+      if (row.parentNode !== controls) controls.prepend(row);
+    } else if (row.parentNode !== band) {
+      band.prepend(row);
     }
   }
 

@@ -85,6 +85,7 @@ export const TEMPLATE = `
       <select id="scene"></select>
     </label>
     <p id="caption" class="caption"></p>
+    <button id="caption-more" type="button" class="caption-more" aria-expanded="false" aria-controls="caption" data-i18n="caption-more" data-i18n-title="caption-more-title">more ▾</button>
   </div>
 
   <section class="controls" data-panel="controls" aria-label="Inputs" data-i18n-aria="inputs-aria">

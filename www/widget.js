@@ -144,6 +144,7 @@ class WidgetCore {
       this.wirePointer();
       this.wireKeys();
       this.wireLecture();
+      this.wireCaption();
       this.wireFatal();
       // The scene as opened (link, attributes) is where undo stops.
       this.guard(() => this.app.clearHistory());

@@ -43,6 +43,8 @@ const RULES = [
 const ALLOWED = [
   ['storage.js', 'Math.random().toString(36)', 'a random key naming this tab\'s record in IndexedDB, not a number shown'],
   ['canvases.js', 'Math.abs(r - last) > 1e-3', 'layout: whether the pixel ratio (devicePixelRatio × CSS zoom) changed'],
+  ['caption.js', 'parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)', 'layout: the compact caption box\'s height inside its CSS padding (computed style in px)'],
+  ['lzma.js', 'Math.imul(range >>> 11, prob)', 'the LZMA range decoder\'s 32-bit product (decompressing the inlined wasm module\'s bytes, not a number shown)'],
 ];
 
 /** Comments are prose: blanks them (keeping the lines) so that a sentence about maths does not count. */

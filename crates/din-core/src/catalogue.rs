@@ -139,7 +139,7 @@ fn attention_cost(scene: &Scene) -> f64 {
         Definition::Similarity => n * d,
         // Every other definition runs the activation unit once per item.
         _ => {
-            let unit = crate::scene::shipped_unit(scene.activation).map(|u| {
+            let unit = scene.unit().map(|u| {
                 let mut inputs = 4 * u.d();
                 let mut macs = 0;
                 for w in u.hidden() {
@@ -670,7 +670,7 @@ mod tests {
     use super::*;
     use crate::attention::{Normalization, Similarity};
     use crate::presets::{generated, preset};
-    use crate::unit::Activation;
+    use crate::unit::{Activation, WeightForm};
 
     /// Every definition of alpha the scene offers, with and without softmax
     /// where it has the choice: (name, scene).
@@ -688,8 +688,14 @@ mod tests {
                 for norm in [Normalization::None, Normalization::Softmax] {
                     let mut s = base.clone();
                     (s.definition, s.activation, s.normalization) = (Definition::Unit, act, norm);
-                    out.push((format!("unit {act:?} {norm:?}"), s));
+                    out.push((format!("unit {act:?} {norm:?} {:?}", s.weight), s));
                 }
+                // Both weight forms without softmax: α = z (the unit trained for it)
+                // and α = sigmoid(z) (the unit trained with it).
+                let mut s = base.clone();
+                (s.definition, s.activation, s.normalization) = (Definition::Unit, act, Normalization::None);
+                s.weight = if s.weight == WeightForm::Logit { WeightForm::Sigmoid } else { WeightForm::Logit };
+                out.push((format!("unit {act:?} None {:?}", s.weight), s));
                 let mut s = base.clone();
                 (s.definition, s.activation) = (Definition::Authors, act);
                 out.push((format!("authors {act:?}"), s));

@@ -311,16 +311,21 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
             };
             tr(
                 lang,
-                format!("Input [q, x, q − x, q ⊙ x] → hidden layers → logit z; {shown}. The shipped units were trained with α = sigmoid(z) on synthetic clicks (make weights)."),
-                format!("输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；{shown}。内置的激活单元按 α = sigmoid(z) 在合成点击数据上训练（make weights）。"),
+                format!("Input [q, x, q − x, q ⊙ x] → hidden layers → logit z; {shown}. {}", unit_training_text(scene, lang)),
+                format!("输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；{shown}。{}", unit_training_text(scene, lang)),
             )
         }
-        Definition::Authors => lang
-            .pick(
-                "As in the authors' code: logits z of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length.",
-                "与作者代码相同：补齐位置的分数 z 设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。",
-            )
-            .to_owned(),
+        Definition::Authors => tr(
+            lang,
+            format!(
+                "As in the authors' code: logits z of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length. {}",
+                unit_training_text(scene, lang)
+            ),
+            format!(
+                "与作者代码相同：补齐位置的分数 z 设为 −2³²+1，全部除以 √d，再在最大长度上做 softmax。{}",
+                unit_training_text(scene, lang)
+            ),
+        ),
     };
     let weight_note = match (scene.definition, soft, scene.weight) {
         (Definition::Unit, false, WeightForm::Logit) => lang.pick(
@@ -336,6 +341,32 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
     }
     .to_owned();
     SettingsTexts { norm_none, temp_note, unit_note, weight_note }
+}
+
+/// Which training the activation unit on screen had ([`Scene::unit_form`]),
+/// in one sentence: the unit trained for the paper's α = z (with the
+/// activity penalty on |z|) or the one trained with α = sigmoid(z).
+///
+/// ```
+/// use din_viz::{explain::unit_training_text, i18n::Lang};
+/// let mut s = din_viz::presets::preset("interest-intensity").unwrap().scene;
+/// assert!(unit_training_text(&s, Lang::En).contains("trained for α = z"));
+/// s.weight = din_viz::unit::WeightForm::Sigmoid;
+/// assert!(unit_training_text(&s, Lang::En).contains("trained with α = sigmoid(z)"));
+/// ```
+#[must_use]
+pub fn unit_training_text(scene: &Scene, lang: Lang) -> String {
+    match scene.unit_form() {
+        WeightForm::Logit => lang.pick(
+            "This unit was trained for α = z on synthetic clicks, with a small penalty on |z| so that unrelated items get z near 0 (make weights).",
+            "这个激活单元按 α = z 在合成点击数据上训练，并对 |z| 加了小的惩罚，使不相关物品的 z 接近 0（make weights）。",
+        ),
+        WeightForm::Sigmoid => lang.pick(
+            "This unit was trained with α = sigmoid(z) on synthetic clicks (make weights).",
+            "这个激活单元按 α = sigmoid(z) 在合成点击数据上训练（make weights）。",
+        ),
+    }
+    .to_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -487,8 +518,24 @@ pub fn bar_span(length: f64, signed: bool) -> [f64; 2] {
 /// title, the two column heads, a note, and per row the name, the two
 /// numbers as printed and the two bar lengths in `[-1, 1]` of the row's
 /// width (shares: the fraction itself; sums: over the largest magnitude).
+///
+/// `revealed` is false while the step-through has not revealed every α
+/// (`steps::Reveal::alpha_sum`): the attention column then reads "?" with
+/// an empty bar, as Σα does, so that the readout does not give the outcome
+/// away; the plain average's column is the same either way.
+///
+/// ```
+/// use din_core::explain::{category_shares, item_categories, shares_json};
+/// use din_core::i18n::Lang;
+/// let p = din_core::presets::preset("why-din-works").unwrap();
+/// let sh = category_shares(&item_categories(&p, &p.scene), &p.scene.validate().unwrap()).unwrap();
+/// let hidden = shares_json(&sh, Lang::En, false);
+/// assert_eq!(hidden["rows"][0]["attention"], "?");
+/// assert_eq!(hidden["rows"][0]["attentionSpan"][1], 0.0);
+/// assert_eq!(hidden["rows"][0]["mean"], shares_json(&sh, Lang::En, true)["rows"][0]["mean"]);
+/// ```
 #[must_use]
-pub fn shares_json(shares: &Shares, lang: Lang) -> serde_json::Value {
+pub fn shares_json(shares: &Shares, lang: Lang, revealed: bool) -> serde_json::Value {
     let (title, note) = match shares.kind {
         ShareKind::Fractions => (
             lang.pick("Share of the weight per interest", "各兴趣所占的权重"),
@@ -515,9 +562,9 @@ pub fn shares_json(shares: &Shares, lang: Lang) -> serde_json::Value {
         .map(|r| {
             serde_json::json!({
                 "id": r.id, "name": lang.pick(r.en, r.zh), "count": r.count,
-                "attention": show(r.attention), "mean": show(r.mean),
-                "attentionBar": bar(r.attention), "meanBar": bar(r.mean),
-                "attentionSpan": bar_span(bar(r.attention), signed), "meanSpan": bar_span(bar(r.mean), signed),
+                "attention": if revealed { show(r.attention) } else { "?".to_owned() }, "mean": show(r.mean),
+                "attentionBar": if revealed { bar(r.attention) } else { 0.0 }, "meanBar": bar(r.mean),
+                "attentionSpan": bar_span(if revealed { bar(r.attention) } else { 0.0 }, signed), "meanSpan": bar_span(bar(r.mean), signed),
             })
         })
         .collect();
@@ -666,6 +713,12 @@ pub struct Caption {
     pub hint: Option<String>,
     /// The computed sentences.
     pub lines: Vec<String>,
+    /// Indices into `lines`, most telling first: the order in which a
+    /// compact caption (lecture mode's four lines) keeps sentences. The
+    /// outcome comes first (for a scene that teaches intensity, the
+    /// intensity sentences), the candidate's context sentence last, as the
+    /// candidate picker beside it already names the candidate.
+    pub lead: Vec<usize>,
 }
 
 impl Caption {
@@ -696,6 +749,8 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
     let hint = as_loaded.then(|| lang.pick(preset.caption_en, preset.caption_zh).to_owned());
     let cats = item_categories(preset, scene);
     let cat_name = |c: &Category| lang.pick(c.en, c.zh);
+    // Which line says what, for `lead`: the context, the weights, pooled vs mean, intensity.
+    let mut context = Vec::new();
     // The candidate and how many LastN items share its category.
     if let Some(k) = o.candidate {
         let c = &preset.candidates[k];
@@ -716,6 +771,7 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
                 ),
                 (false, _) => tr(lang, format!("The candidate is {} ({name}).", c.label), format!("候选物品是 {}（{name}）。", c.label)),
             };
+            context.push(lines.len());
             lines.push(line);
         }
     }
@@ -799,6 +855,7 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
         }
     };
     lines.push(weights);
+    let outcome_from = context.len();
     // The weighted sum against the plain average.
     if let Some((dist, mean, pooled)) = o.pooled_vs_mean {
         let line = if dist < CLOSE * mean {
@@ -817,6 +874,7 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
         lines.push(line);
     }
     // Intensity: Σα over the scene's candidates.
+    let intensity_from = lines.len();
     if let Some(it) = &o.intensity {
         let label = |k: usize| preset.candidates[k].label;
         if it.all_one {
@@ -864,8 +922,11 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
             }
         }
     }
+    let intensity = (intensity_from..lines.len()).collect::<Vec<_>>();
+    let outcome = (outcome_from..intensity_from).collect::<Vec<_>>();
+    let lead = if preset.teaches_intensity { [intensity, outcome, context] } else { [outcome, intensity, context] }.concat();
     let key = o.candidate.map_or(String::new(), |k| preset.candidates[k].id.to_owned());
-    Caption { key, hint, lines }
+    Caption { key, hint, lines, lead }
 }
 
 // ---------------------------------------------------------------------------
@@ -1096,7 +1157,7 @@ pub fn eval_score_formula(formula: &str, scene: &Scene) -> Vec<f64> {
                 let d = norm(q) * norm(&it.vector);
                 if d == 0.0 { 0.0 } else { dot(&it.vector) / d }
             }
-            "unit(q, xᵢ)" => crate::scene::shipped_unit(scene.activation).unwrap().scores(q, &it.vector).unwrap()[0],
+            "unit(q, xᵢ)" => scene.unit().unwrap().scores(q, &it.vector).unwrap()[0],
             other => panic!("unknown formula {other}"),
         })
         .collect()
@@ -1327,6 +1388,40 @@ mod tests {
         assert!(zh.contains("美妆物品得到") && !zh.contains("几乎相同"), "{zh}");
     }
 
+    /// Lecture mode's compact caption keeps the sentences in `lead`'s
+    /// order: every sentence once, the outcome first (the intensity
+    /// sentence in the scene that teaches intensity), the candidate's
+    /// context sentence last.
+    #[test]
+    fn caption_lead_puts_the_outcome_first_and_the_context_last() {
+        let mut seen_context = 0;
+        let mut seen_intensity_first = 0;
+        for (p, s, what) in every_case() {
+            let a = s.validate().unwrap();
+            for lang in [Lang::En, Lang::Zh] {
+                let c = caption(&p, &s, &a, lang);
+                let mut sorted = c.lead.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, (0..c.lines.len()).collect::<Vec<_>>(), "{what}: lead {:?} is not a permutation of the lines", c.lead);
+                let first = &c.lines[c.lead[0]];
+                let is_context = |l: &str| l.starts_with("The candidate is") || l.starts_with("候选物品是");
+                assert!(!is_context(first) || c.lines.len() == 1, "{what}: the context leads: {first}");
+                if let Some(k) = c.lines.iter().position(|l| is_context(l)) {
+                    assert_eq!(*c.lead.last().unwrap(), k, "{what}: the context sentence is kept last");
+                    seen_context += 1;
+                }
+                let intensity = |l: &str| l.starts_with("Σα = ") || l.starts_with("With softmax Σα = 1") || l.starts_with("此处 Σα") || l.starts_with("做 softmax 后");
+                if p.teaches_intensity && c.lines.iter().any(|l| intensity(l)) {
+                    assert!(intensity(first), "{what}: the intensity scene leads with intensity, not {first}");
+                    seen_intensity_first += 1;
+                } else if !p.teaches_intensity {
+                    assert!(!intensity(first), "{what}: {first}");
+                }
+            }
+        }
+        assert!(seen_context > 0 && seen_intensity_first > 0, "{seen_context} {seen_intensity_first}");
+    }
+
     #[test]
     fn shares_add_up_and_compare_with_the_mean() {
         for (p, s, what) in every_case() {
@@ -1353,7 +1448,7 @@ mod tests {
                 }
             }
             for lang in [Lang::En, Lang::Zh] {
-                let j = shares_json(&sh, lang);
+                let j = shares_json(&sh, lang, true);
                 for (row, r) in j["rows"].as_array().unwrap().iter().zip(&sh.rows) {
                     for key in ["attentionBar", "meanBar"] {
                         let b = row[key].as_f64().unwrap();
@@ -1371,7 +1466,7 @@ mod tests {
         // The lecture's point in two numbers per category: food 1/3 in the mean, most of the weight in attention.
         let p = preset("why-din-works").unwrap();
         let a = p.scene.validate().unwrap();
-        let j = shares_json(&category_shares(&item_categories(&p, &p.scene), &a).unwrap(), Lang::Zh);
+        let j = shares_json(&category_shares(&item_categories(&p, &p.scene), &a).unwrap(), Lang::Zh, true);
         assert_eq!(j["rows"][0]["name"], "美食");
         assert_eq!(j["rows"][0]["mean"], "33%");
         // An item the preset does not have is counted as "other".
@@ -1421,6 +1516,21 @@ mod tests {
                         assert!(st.unit_note.contains(shown), "{what}: {}", st.unit_note);
                         let d = definition_text(&s, Lang::En);
                         assert!(d.contains(if weight == WeightForm::Logit { "α = z" } else { "α = sigmoid(z)" }), "{what}: {d}");
+                    }
+                    // The note names the training of the unit the page computes with:
+                    // the α = z unit exactly for α = z without softmax.
+                    if def != Definition::Similarity {
+                        let trained = s.unit().unwrap().trained_weight();
+                        let z_unit = def == Definition::Unit && norm == Normalization::None && weight == WeightForm::Logit;
+                        assert_eq!(trained == WeightForm::Logit, z_unit, "{what}");
+                        for (lang, z_txt, sig_txt) in [
+                            (Lang::En, "trained for α = z", "trained with α = sigmoid(z)"),
+                            (Lang::Zh, "按 α = z 在合成点击数据上训练", "按 α = sigmoid(z) 在合成点击数据上训练"),
+                        ] {
+                            let note = settings_texts(&s, lang).unit_note;
+                            let (yes, no) = if z_unit { (z_txt, sig_txt) } else { (sig_txt, z_txt) };
+                            assert!(note.contains(yes) && !note.contains(no), "{what}: {note}");
+                        }
                     }
                     assert!(!settings_texts(&s, Lang::Zh).temp_note.is_empty());
                 }

@@ -220,6 +220,10 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("shares-aria", "weight per interest: attention beside the plain average", "各兴趣的权重：注意力与简单平均对比"),
     ("tip-keys", "Point at, focus or tap a bar, a map point or a row to see how its α is computed; with a chart focused, ↑ ↓ go through the items and Esc hides the explanation.",
         "指向、聚焦或轻触条形、图中的点或一行，可以看到它的 α 是怎样算出来的；图表获得焦点后，用 ↑ ↓ 逐个查看，Esc 隐藏说明。"),
+    // The compact caption's button (polish after issue 11).
+    ("caption-more", "more ▾", "展开 ▾"),
+    ("caption-less", "less ▴", "收起 ▴"),
+    ("caption-more-title", "The whole caption: every sentence and the scene's hint (Esc closes it)", "完整的说明：所有句子和场景提示（Esc 关闭）"),
 ];
 
 /// The page strings for `lang` as a JSON object `{key: text}`.

@@ -454,10 +454,12 @@ mod tests {
             let (t, ph) = (run("tshirt", Normalization::None, WeightForm::Sigmoid), run("phone", Normalization::None, WeightForm::Sigmoid));
             assert!(ph.alpha_sum > 0.0 && t.alpha_sum >= 2.0 * ph.alpha_sum, "{act:?}: {} vs {}", t.alpha_sum, ph.alpha_sum);
             assert!(t.pooled_norm > ph.pooled_norm, "{act:?}");
-            // The paper's α = z of this unit: positive for the related items, negative for the others,
-            // so Σα is large for the T-shirt and below 0 for the phone (9 of 10 items unrelated).
+            // The paper's α = z, with the unit trained for it: positive for the related items, near 0
+            // for the others, so Σα and |pooled| are several times larger for the T-shirt (9 related
+            // items) than for the phone (1 related item).
             let (t, ph) = (run("tshirt", Normalization::None, WeightForm::Logit), run("phone", Normalization::None, WeightForm::Logit));
-            assert!(t.alpha_sum > 5.0 && ph.alpha_sum < 0.0, "{act:?}: {} vs {}", t.alpha_sum, ph.alpha_sum);
+            assert!(t.alpha_sum > 2.0 && t.alpha_sum > 3.0 * ph.alpha_sum.abs(), "{act:?}: {} vs {}", t.alpha_sum, ph.alpha_sum);
+            assert!(t.pooled_norm > 3.0 * ph.pooled_norm, "{act:?}: |pooled| {} vs {}", t.pooled_norm, ph.pooled_norm);
             for w in WeightForm::ALL {
                 let (t, ph) = (run("tshirt", Normalization::Softmax, w), run("phone", Normalization::Softmax, w));
                 assert!((t.alpha_sum - 1.0).abs() < 1e-12 && (ph.alpha_sum - 1.0).abs() < 1e-12);

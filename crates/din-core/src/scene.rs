@@ -134,36 +134,64 @@ pub enum Definition {
     Authors,
 }
 
-/// The shipped, trained activation unit for `activation` (`weights/*.json`,
-/// embedded at compile time and built once).
+/// The shipped, trained activation unit for `activation` trained with
+/// `alpha = sigmoid(z)` (`weights/{sigmoid,prelu,dice}.json`, embedded at
+/// compile time and built once): [`shipped_unit_for`] with
+/// [`WeightForm::Sigmoid`].
 ///
-/// `build.rs` packs each file into its numbers (as `f64` bits) and its
-/// `training` object, which is 48 KB less in the wasm module than the
-/// files' text; the unit built from them equals
-/// [`ActivationUnit::from_json`] of the file (a test checks it).
+/// `build.rs` packs each file into its numbers (as `f32` bits: each of the
+/// file's `f64` rounded to the nearest `f32`, about 7 significant digits)
+/// and its `training` object, which is 62 KB less in the wasm module than
+/// the files' text; the unit built from them equals
+/// [`ActivationUnit::from_json`] of the file with every number rounded to
+/// `f32` (a test checks it). Imported units stay `f64`.
 ///
 /// # Errors
 /// A [`UnitError`] if the embedded file does not load (a build defect).
 pub fn shipped_unit(activation: Activation) -> Result<&'static ActivationUnit, UnitError> {
-    static UNITS: [OnceLock<Result<ActivationUnit, UnitError>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let (slot, load): (_, fn() -> Result<ActivationUnit, UnitError>) = match activation {
-        Activation::Sigmoid => (&UNITS[0], load_sigmoid),
-        Activation::PReLU => (&UNITS[1], load_prelu),
-        Activation::Dice => (&UNITS[2], load_dice),
+    shipped_unit_for(activation, WeightForm::Sigmoid)
+}
+
+/// The shipped unit for `activation` trained for the weight form
+/// `trained`: with `alpha = sigmoid(z)` (`weights/dice.json` ...) or with
+/// the paper's `alpha = z` and a small activity penalty on `z`
+/// (`weights/dice-z.json` ...; `weights/README.md`). Which one a scene
+/// uses is [`Scene::unit_form`].
+///
+/// ```
+/// use din_viz::{scene::shipped_unit_for, unit::{Activation, WeightForm}};
+/// let z = shipped_unit_for(Activation::Dice, WeightForm::Logit).unwrap();
+/// assert_eq!(z.training()["weight"], "z");
+/// let s = shipped_unit_for(Activation::Dice, WeightForm::Sigmoid).unwrap();
+/// assert!(s.training().get("weight").is_none()); // trained with sigmoid(z)
+/// ```
+///
+/// # Errors
+/// A [`UnitError`] if the embedded file does not load (a build defect).
+pub fn shipped_unit_for(activation: Activation, trained: WeightForm) -> Result<&'static ActivationUnit, UnitError> {
+    type Slot = OnceLock<Result<ActivationUnit, UnitError>>;
+    static UNITS: [Slot; 6] = [Slot::new(), Slot::new(), Slot::new(), Slot::new(), Slot::new(), Slot::new()];
+    let (slot, load): (_, fn() -> Result<ActivationUnit, UnitError>) = match (activation, trained) {
+        (Activation::Sigmoid, WeightForm::Sigmoid) => (&UNITS[0], load_sigmoid),
+        (Activation::PReLU, WeightForm::Sigmoid) => (&UNITS[1], load_prelu),
+        (Activation::Dice, WeightForm::Sigmoid) => (&UNITS[2], load_dice),
+        (Activation::Sigmoid, WeightForm::Logit) => (&UNITS[3], load_sigmoid_z),
+        (Activation::PReLU, WeightForm::Logit) => (&UNITS[4], load_prelu_z),
+        (Activation::Dice, WeightForm::Logit) => (&UNITS[5], load_dice_z),
     };
     slot.get_or_init(load).as_ref().map_err(Clone::clone)
 }
 
-// `load_sigmoid`, `load_prelu` and `load_dice`, written by build.rs.
+// `load_sigmoid`, `load_prelu`, `load_dice` and their `_z` twins, written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/shipped_weights.rs"));
 
 /// A unit from build.rs's packed form: per hidden layer the weight rows,
 /// the biases and the activation's parameters, then the output weights and
 /// bias, in that order in `numbers`; `training` as JSON text (empty: none).
 #[allow(dead_code)] // unused when build.rs embeds every file as text
-fn unpack(activation: Activation, d: usize, hidden: &[usize], numbers: &[u64], training: &str) -> Result<ActivationUnit, UnitError> {
+fn unpack(activation: Activation, d: usize, hidden: &[usize], numbers: &[u32], training: &str) -> Result<ActivationUnit, UnitError> {
     use crate::unit::{HiddenLayer, LayerParams, OutputLayer};
-    let mut rest = numbers.iter().map(|&b| f64::from_bits(b));
+    let mut rest = numbers.iter().map(|&b| f64::from(f32::from_bits(b)));
     let mut take = |n: usize| -> Vec<f64> { rest.by_ref().take(n).collect() };
     let mut layers = Vec::with_capacity(hidden.len());
     let mut inputs = 4 * d;
@@ -410,6 +438,39 @@ impl Scene {
         k
     }
 
+    /// The weight form the activation unit on screen was trained for: the
+    /// paper's [`WeightForm::Logit`] (`alpha = z`) when the scene shows
+    /// `alpha = z` without softmax, else [`WeightForm::Sigmoid`] (the
+    /// project's variant, softmax and the authors' code keep the units
+    /// trained with `alpha = sigmoid(z)`). The similarity definitions
+    /// answer for the unit the "inside the unit" panel shows.
+    ///
+    /// ```
+    /// use din_viz::{attention::Normalization, scene::Definition, unit::WeightForm};
+    /// let mut s = din_viz::presets::preset("interest-intensity").unwrap().scene;
+    /// assert_eq!((s.definition, s.normalization, s.weight), (Definition::Unit, Normalization::None, WeightForm::Logit));
+    /// assert_eq!(s.unit_form(), WeightForm::Logit);
+    /// s.normalization = Normalization::Softmax;
+    /// assert_eq!(s.unit_form(), WeightForm::Sigmoid);
+    /// ```
+    #[must_use]
+    pub fn unit_form(&self) -> WeightForm {
+        match (self.definition, self.normalization, self.weight) {
+            (Definition::Authors, _, _) => WeightForm::Sigmoid,
+            (_, Normalization::None, WeightForm::Logit) => WeightForm::Logit,
+            _ => WeightForm::Sigmoid,
+        }
+    }
+
+    /// The shipped activation unit this scene uses: its activation, trained
+    /// for [`Scene::unit_form`].
+    ///
+    /// # Errors
+    /// A [`UnitError`] if the embedded file does not load (a build defect).
+    pub fn unit(&self) -> Result<&'static ActivationUnit, UnitError> {
+        shipped_unit_for(self.activation, self.unit_form())
+    }
+
     /// Computes the attention of this scene.
     ///
     /// # Errors
@@ -422,7 +483,7 @@ impl Scene {
                 Ok(attend(&self.query, &keys, self.similarity, self.normalization, self.temperature)?)
             }
             Definition::Unit => {
-                let unit = shipped_unit(self.activation)?;
+                let unit = self.unit()?;
                 let logits = unit.scores(&self.query, &keys)?;
                 let alpha = match self.normalization {
                     Normalization::None => logits.iter().map(|z| self.weight.weight(*z)).collect(),
@@ -431,7 +492,7 @@ impl Scene {
                 Ok(assemble(logits, alpha, &keys, self.dim())?)
             }
             Definition::Authors => {
-                let unit = shipped_unit(self.activation)?;
+                let unit = self.unit()?;
                 let a = unit.authors_alpha(&self.query, &keys, self.padded_len())?;
                 Ok(assemble(a.logits, a.alpha, &keys, self.dim())?)
             }
@@ -1146,14 +1207,45 @@ mod tests {
     #[test]
     fn shipped_units_equal_the_weight_files() {
         let files = [
-            (Activation::Sigmoid, include_str!("../../../weights/sigmoid.json")),
-            (Activation::PReLU, include_str!("../../../weights/prelu.json")),
-            (Activation::Dice, include_str!("../../../weights/dice.json")),
+            (Activation::Sigmoid, WeightForm::Sigmoid, include_str!("../../../weights/sigmoid.json")),
+            (Activation::PReLU, WeightForm::Sigmoid, include_str!("../../../weights/prelu.json")),
+            (Activation::Dice, WeightForm::Sigmoid, include_str!("../../../weights/dice.json")),
+            (Activation::Sigmoid, WeightForm::Logit, include_str!("../../../weights/sigmoid-z.json")),
+            (Activation::PReLU, WeightForm::Logit, include_str!("../../../weights/prelu-z.json")),
+            (Activation::Dice, WeightForm::Logit, include_str!("../../../weights/dice-z.json")),
         ];
-        for (activation, text) in files {
-            let from_file = ActivationUnit::from_json(text).unwrap();
-            let shipped = shipped_unit(activation).unwrap();
-            assert_eq!(*shipped, from_file, "{activation}");
+        // build.rs packs each number as the nearest f32 (half the bytes);
+        // the shipped unit is the file's unit with every number so rounded.
+        let round = |xs: &mut Vec<f64>| xs.iter_mut().for_each(|x| *x = f64::from(*x as f32));
+        for (activation, trained, text) in files {
+            let exact = ActivationUnit::from_json(text).unwrap();
+            let mut layers: Vec<crate::unit::HiddenLayer> = exact.layers().to_vec();
+            for l in &mut layers {
+                l.weight.iter_mut().for_each(|row| round(row));
+                round(&mut l.bias);
+                match &mut l.params {
+                    crate::unit::LayerParams::Sigmoid => {}
+                    crate::unit::LayerParams::PReLU { alpha } => round(alpha),
+                    crate::unit::LayerParams::Dice { alpha, mean, var } => [alpha, mean, var].into_iter().for_each(|v| round(v)),
+                }
+            }
+            let mut output = exact.output().clone();
+            round(&mut output.weight);
+            output.bias = f64::from(output.bias as f32);
+            let from_file = ActivationUnit::new(activation, exact.d(), layers, output, exact.training().clone()).unwrap();
+            let shipped = shipped_unit_for(activation, trained).unwrap();
+            assert_eq!(shipped.activation(), activation);
+            // Each file says which weight form it was trained for (the
+            // sigmoid files by having no "weight" key).
+            assert_eq!(shipped.training().get("weight").and_then(Value::as_str).unwrap_or("sigmoid"), trained.name());
+            if trained == WeightForm::Sigmoid {
+                assert!(std::ptr::eq(shipped, shipped_unit(activation).unwrap()));
+            }
+            assert_ne!(exact, from_file, "{activation} {trained}: the rounding must be visible to this test");
+            assert_eq!(*shipped, from_file, "{activation} {trained}");
+            // Within f32's precision of the trained numbers.
+            let (a, b) = (exact.scores(&[0.3; 8][..exact.d()], &[0.5; 16][..2 * exact.d()]).unwrap(), shipped.scores(&[0.3; 8][..exact.d()], &[0.5; 16][..2 * exact.d()]).unwrap());
+            assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-5), "{activation} {trained}: {a:?} vs {b:?}");
             // Bit for bit, not only ==: -0.0 and 0.0 compare equal.
             let bits = |u: &ActivationUnit| -> Vec<u64> {
                 let mut v = Vec::new();
@@ -1170,8 +1262,8 @@ mod tests {
                 v.push(u.output().bias.to_bits());
                 v
             };
-            assert_eq!(bits(shipped), bits(&from_file), "{activation}");
-            assert_eq!(shipped.to_json(), from_file.to_json(), "{activation}");
+            assert_eq!(bits(shipped), bits(&from_file), "{activation} {trained}");
+            assert_eq!(shipped.to_json(), from_file.to_json(), "{activation} {trained}");
         }
     }
 

@@ -882,6 +882,24 @@ impl ActivationUnit {
         self.training.get(key).and_then(Value::as_f64)
     }
 
+    /// The weight form the unit was trained for, from `training.weight`
+    /// (`"z"` or `"sigmoid"`); a file without that key was trained with
+    /// `alpha = sigmoid(z)`, as `weights/{sigmoid,prelu,dice}.json` were
+    /// (they predate the key and keep their bytes).
+    ///
+    /// ```
+    /// use din_viz::unit::{ActivationUnit, WeightForm};
+    /// let text = |t: &str| format!(r#"{{"format": "din-viz activation unit v1", "activation": "sigmoid", "d": 1,
+    ///     "hidden": [], "layers": [{{"weight": [[0, 0, 0, 0]], "bias": [0]}}]{t}}}"#);
+    /// assert_eq!(ActivationUnit::from_json(&text("")).unwrap().trained_weight(), WeightForm::Sigmoid);
+    /// let z = ActivationUnit::from_json(&text(r#", "training": {"weight": "z"}"#)).unwrap();
+    /// assert_eq!(z.trained_weight(), WeightForm::Logit);
+    /// ```
+    #[must_use]
+    pub fn trained_weight(&self) -> WeightForm {
+        self.training.get("weight").and_then(Value::as_str).and_then(|w| w.parse().ok()).unwrap_or(WeightForm::Sigmoid)
+    }
+
     /// Checks `q` and `keys` and returns `n`.
     fn check_inputs(&self, q: &[f64], keys: &[f64]) -> Result<usize, UnitError> {
         if q.len() != self.d {

@@ -122,6 +122,12 @@ pub(crate) fn reveal_note(lang: din_core::i18n::Lang) -> &'static str {
     lang.pick("step-through on: shown as the steps reveal it", "分步演示中：随步骤逐步显示")
 }
 
+/// [`reveal_note`] for a narrow line (the bar chart's footer beside the
+/// plain average's weight).
+pub(crate) fn reveal_note_short(lang: din_core::i18n::Lang) -> &'static str {
+    lang.pick("revealed step by step", "随步骤逐步显示")
+}
+
 /// Preferred CSS height of the heatmap for `n` items (light theme, font scale 1).
 #[must_use]
 pub fn heatmap_height(n: usize) -> f64 {
@@ -320,14 +326,31 @@ pub fn draw_bars<DB: DrawingBackend>(
     // Zero axis and the plain average's weight 1/n.
     let zx = zero_x.round() as i32;
     area.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], pal.axis.stroke_width(st.stroke(1.5)))).map_err(err)?;
+    // The footer: the plain average's weight on the right, never cut (its
+    // short form when the step-through's note shares a narrow line), and
+    // that note on the left in what is left (its short form if need be).
     let mean_font = st.font(13.0, &pal.mean);
-    let mean_note = format!("{} 1/n = {}", st.lang.pick("mean: every weight", "简单平均：每个权重都是"), fmt_num(uniform));
-    let half = if reveal.is_all() { w - 2 * pad } else { (w - 2 * pad) / 2 - st.px(6.0) };
-    let mean_note = crate::textlayout::clip_to(area, &mean_note, &mean_font, half);
+    let uniform = fmt_num(uniform);
+    let long = format!("{} 1/n = {uniform}", st.lang.pick("mean: every weight", "简单平均：每个权重都是"));
+    let short = format!("{} 1/n = {uniform}", st.lang.pick("mean:", "平均："));
+    let line = w - 2 * pad;
+    let gap = st.px(12.0);
+    let note_font = st.bold(13.0, &pal.muted);
+    let fits = |s: &str, font: &TextStyle<'_>, room: i32| text_width(area, s, font) <= room;
+    let note_min = text_width(area, reveal_note_short(st.lang), &note_font);
+    let mean_note = if reveal.is_all() {
+        if fits(&long, &mean_font, line) { long } else { short }
+    } else if fits(&long, &mean_font, line - gap - note_min) {
+        long
+    } else {
+        short
+    };
+    let mean_w = text_width(area, &mean_note, &mean_font);
     text(area, &mean_note, (w - pad, bottom + st.tpx(24.0)), mean_font, HPos::Right, VPos::Top)?;
     if !reveal.is_all() {
-        let note_font = st.bold(13.0, &pal.muted);
-        let note = crate::textlayout::clip_to(area, reveal_note(st.lang), &note_font, half);
+        let room = line - mean_w - gap;
+        let note = if fits(reveal_note(st.lang), &note_font, room) { reveal_note(st.lang) } else { reveal_note_short(st.lang) };
+        let note = crate::textlayout::clip_to(area, note, &note_font, room);
         text(area, &note, (pad, bottom + st.tpx(24.0)), note_font, HPos::Left, VPos::Top)?;
     }
     Ok(BarsLayout { zero_x, px_per_unit, bars, items: shown })
@@ -1019,6 +1042,45 @@ mod tests {
             draw_heatmap(root, &s, &a, &st).unwrap();
         });
         assert!(heat.contains(&cell(a.mean[0])) && !heat.contains("weighted-sum step"), "shown at the weighted sum");
+    }
+
+    /// Lecture mode's bar chart is about 460 CSS px wide: with the
+    /// step-through's note beside it, the plain average's weight 1/n was
+    /// cut to "mean: every weight 1/n = 0.1…". The number is printed whole
+    /// at every width, in both languages and every style; the note too
+    /// (or its short form) from lecture mode's width on.
+    #[test]
+    fn bars_footer_never_cuts_the_plain_average_weight() {
+        use din_core::steps::Reveal;
+        let s = default_scene();
+        let a = s.validate().unwrap();
+        let n = s.items.len();
+        for lang in [din_core::i18n::Lang::En, din_core::i18n::Lang::Zh] {
+            for st in styles(1.0) {
+                for w in [300, 340, 400, 460, 800] {
+                    for step in [None, Some(3)] {
+                        let mut st = st.clone();
+                        st.lang = lang;
+                        st.reveal = Reveal::at(step, n);
+                        let h = bars_height_for(n, &st) as u32;
+                        let out = svg(w, h, |root| {
+                            draw_bars(root, &s, &a, &st).unwrap();
+                        });
+                        let what = format!("{lang:?} width {w} step {step:?} text factor {}", st.text_factor());
+                        assert!(out.contains("1/n = 0.111"), "{what}: the plain average's weight is cut");
+                        if step.is_some() {
+                            let full = out.contains(reveal_note(lang));
+                            let short = out.contains(reveal_note_short(lang));
+                            // Whole at lecture mode's narrowest bars (about 460 CSS px) in the
+                            // default and projector styles; narrower or larger, it may end in "…".
+                            if w >= 460 && st.text_factor() <= 1.3 {
+                                assert!(full || short, "{what}: the step-through's note is cut");
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -364,8 +364,15 @@ fn key_sections(catalogue: Option<&ScoredCatalogue>, st: &Style) -> Vec<Vec<Sect
             Err(why) => out.push(vec![vec![(Glyph::None, why.message(lang).to_owned())]]),
         }
     }
+    // q's diamond is named once: beside its value on the colour scale when
+    // that is drawn, else here (one glyph less keeps the key a row shorter).
+    let named = out.len() > 1;
     let glyphs = |mp: &str, x: &str| -> Section {
-        vec![(Glyph::MeanToPooled, mp.to_owned()), (Glyph::Item, x.to_owned()), (Glyph::Query, "q".to_owned())]
+        let mut g = vec![(Glyph::MeanToPooled, mp.to_owned()), (Glyph::Item, x.to_owned())];
+        if !named {
+            g.push((Glyph::Query, "q".to_owned()));
+        }
+        g
     };
     out.push(vec![
         glyphs(
@@ -1011,6 +1018,41 @@ mod tests {
         let (out, lay, _) = map(&t, 900.0, 675.0, &Style::new(1.0));
         assert!(out.contains("near a LastN item") && out.contains("random vector"), "variations are named");
         assert!(!lay.catalogue.is_empty());
+    }
+
+    /// q's diamond is explained once: beside its value on the colour scale
+    /// when the catalogue is coloured, else in the glyph row (the second
+    /// "◆ q" took a key row of its own on lecture mode's projector map).
+    #[test]
+    fn the_key_names_q_once() {
+        let count = |sections: &[Vec<Section>]| -> Vec<usize> {
+            // Per layout variant (long and short texts), the number of q glyphs.
+            (0..2)
+                .map(|v| {
+                    sections
+                        .iter()
+                        .map(|alts| alts.get(v).or(alts.first()).map_or(0, |sec| sec.iter().filter(|(g, _)| matches!(g, Glyph::Query | Glyph::QueryValue)).count()))
+                        .sum()
+                })
+                .collect()
+        };
+        for id in ["why-din-works", "interest-intensity"] {
+            let s = preset(id).unwrap().scene;
+            let sc = score(&s);
+            for st in [Style::new(1.0), Style::new(1.0).with_theme(Theme::Contrast)] {
+                assert_eq!(count(&key_sections(Some(&sc), &st)), vec![1, 1], "{id}");
+            }
+        }
+        let st = Style::new(1.0);
+        let glyph_row = key_sections(None, &st);
+        assert_eq!(count(&glyph_row), vec![1, 1], "without a catalogue the glyph row names q");
+        assert!(glyph_row.last().unwrap()[0].iter().any(|(g, t)| matches!(g, Glyph::Query) && t == "q"));
+        // Lecture mode's projector map (612 × 600 CSS px of its 1366 × 768
+        // screen laid out larger): the key fits in five rows.
+        let s = preset("why-din-works").unwrap().scene;
+        let st = Style::new(1.0).with_theme(Theme::Contrast);
+        let (_, lay, _) = map(&s, 612.0, 600.0, &st);
+        assert!(lay.key.len() <= 5, "{} key rows: {:?}", lay.key.len(), lay.key);
     }
 
     #[test]

@@ -477,14 +477,24 @@ fn draw_network<DB: DrawingBackend>(
     };
     let big_px = fit_px(area, &a_txt, col_w, big, 12.0, true, st);
     let cap_font = st.font(12.5, &pal.muted);
-    let caption = match scene.weight {
-        WeightForm::Logit => lang.pick(
+    // What the shown weight form means, and which training this unit had
+    // (the page uses the unit trained for α = z only for α = z without softmax).
+    let caption = match (scene.weight, unit.trained_weight()) {
+        (WeightForm::Logit, WeightForm::Logit) => lang.pick(
+            "α = z: the paper's Eq. (3) uses the unit's output itself as the weight (DeepCTR's default); it can be negative. This unit was trained for α = z, with a small penalty on |z|: z > 0 means related, z near 0 unrelated.",
+            "α = z：论文公式 (3) 直接把激活单元的输出作为权重（DeepCTR 的默认设置），权重可以为负。这个激活单元按 α = z 训练，并对 |z| 加了小的惩罚：z > 0 表示相关，z 接近 0 表示不相关。",
+        ),
+        (WeightForm::Logit, WeightForm::Sigmoid) => lang.pick(
             "α = z: the paper's Eq. (3) uses the unit's output itself as the weight (DeepCTR's default); it can be negative. This unit was trained with α = sigmoid(z), so z > 0 means related, z < 0 unrelated.",
             "α = z：论文公式 (3) 直接把激活单元的输出作为权重（DeepCTR 的默认设置），权重可以为负。这个激活单元按 α = sigmoid(z) 训练，所以 z > 0 表示相关，z < 0 表示不相关。",
         ),
-        WeightForm::Sigmoid => lang.pick(
-            "α = sigmoid(z) is this project's variant (the paper uses α = z): each α is in (0, 1) and Σα keeps the intensity of interest.",
-            "α = sigmoid(z) 是本项目的变体（论文用 α = z）：每个 α 都在 (0, 1) 之间，Σα 保留兴趣强度。",
+        (WeightForm::Sigmoid, WeightForm::Sigmoid) => lang.pick(
+            "α = sigmoid(z) is this project's variant (the paper uses α = z): each α is in (0, 1) and Σα keeps the intensity of interest. This unit was trained with α = sigmoid(z).",
+            "α = sigmoid(z) 是本项目的变体（论文用 α = z）：每个 α 都在 (0, 1) 之间，Σα 保留兴趣强度。这个激活单元按 α = sigmoid(z) 训练。",
+        ),
+        (WeightForm::Sigmoid, WeightForm::Logit) => lang.pick(
+            "α = sigmoid(z) is this project's variant (the paper uses α = z): each α is in (0, 1). This unit was trained for α = z, so sigmoid(z) is near 0.5 for unrelated items.",
+            "α = sigmoid(z) 是本项目的变体（论文用 α = z）：每个 α 都在 (0, 1) 之间。这个激活单元按 α = z 训练，所以不相关物品的 sigmoid(z) 接近 0.5。",
         ),
     };
     let cap_lines = wrap(area, caption, &cap_font, col_w);

@@ -1,7 +1,9 @@
 //! Deterministic training of the activation unit on synthetic click data.
 //!
 //! `make weights` (`src/bin/make_weights.rs`) calls [`train`] once per
-//! activation and writes `weights/{sigmoid,prelu,dice}.json`. Everything
+//! activation and weight form and writes `weights/{sigmoid,prelu,dice}.json`
+//! (trained with `alpha = sigmoid(z)`) and `weights/{sigmoid,prelu,dice}-z.json`
+//! (trained with the paper's `alpha = z`, see below). Everything
 //! here is single-threaded, seeded by [`din_core::rng::Rng`] and free of hash
 //! maps and clocks, so the same configuration gives the same numbers, and
 //! the same file bytes, on every run.
@@ -31,8 +33,10 @@
 //!
 //! # The models ([`train`])
 //!
-//! * DIN: the activation unit `a(q, x_i)` ([`din_core::unit`]) gives
-//!   `alpha_i = sigmoid(z_i)`; `pooled = sum_i alpha_i x_i` (no softmax);
+//! * DIN: the activation unit `a(q, x_i)` ([`din_core::unit`]) gives the
+//!   logit `z_i` and the weight `alpha_i = sigmoid(z_i)` or, for the `-z`
+//!   files, `alpha_i = z_i` ([`TrainConfig::weight`]);
+//!   `pooled = sum_i alpha_i x_i` (no softmax);
 //!   an MLP reads `[pooled, q, pooled * q]` (24 numbers) through one ReLU
 //!   layer of 16 units to a logit, and `sigmoid(logit)` is the predicted
 //!   click probability.
@@ -53,13 +57,39 @@
 //! through, and tracks running averages (momentum 0.99) that the saved
 //! unit uses at inference. [`auc`] on the held-out part measures both
 //! models, DIN's through the exported [`ActivationUnit`] itself.
+//!
+//! # Training for `alpha = z`
+//!
+//! Two facts need handling when the weight is the logit itself:
+//!
+//! * **The sign of `z` is not identified.** The MLP reads `pooled`
+//!   linearly in its first layer, so negating the unit's output layer and
+//!   that layer's weights on `pooled` and `pooled * q` gives the same
+//!   model (and the same penalties). Worse, because the categories lie on
+//!   different axes, the MLP can undo a flip for one candidate category
+//!   alone: trained from the usual start, some categories ended with
+//!   `z > 0` for their own items and others with `z < 0`. The `-z` units
+//!   therefore start from sum pooling, the paper's base model: the output
+//!   bias starts at 1 ([`TrainConfig::logit_init`]), so every weight
+//!   starts near +1 and the MLP learns the meaning of `pooled` with
+//!   positive weights; related items then grow and stay positive for
+//!   every category. After training the convention "items of the
+//!   candidate's category get `z > 0`" (mean over the six category
+//!   centroids) is checked and, if needed, imposed by the exact flip
+//!   above (`training.sign_flipped` records it).
+//! * **Unrelated behaviours are nearly unconstrained.** Their `z` drifts
+//!   (slightly negative: a negative weight on the other items is a weak
+//!   proxy of the history's length, which the click's `share_c` divides
+//!   by). An L1 activity penalty `mu sum_i |z_i|`
+//!   ([`TrainConfig::activity_l1`], [`shipped_activity_l1`]) pulls them
+//!   to `z` near 0, as the paper's Fig. 5 shows unrelated behaviours.
 
 use crate::clicks::{lastn_length, ClickModel, Interests};
 pub use crate::clicks::N_CATEGORIES;
 pub use crate::metrics::{auc, log_loss};
 use din_core::presets::CATEGORIES;
 use din_core::rng::Rng;
-use din_core::unit::{sigmoid, Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer, UnitError, DICE_EPS};
+use din_core::unit::{sigmoid, Activation, ActivationUnit, HiddenLayer, LayerParams, OutputLayer, UnitError, WeightForm, DICE_EPS};
 use serde_json::{json, Value};
 use std::fmt;
 
@@ -210,6 +240,31 @@ pub struct TrainConfig {
     /// without it (its pooled vector has no scale to pin, and the penalty
     /// only lowers its AUC).
     pub mlp_weight_decay: f64,
+    /// How DIN turns the unit's logit `z_i` into the weight `alpha_i`
+    /// during training: `sigmoid(z_i)` (the first three shipped files) or
+    /// `z_i` itself, the paper's Eq. (3) (the `-z` files).
+    pub weight: WeightForm,
+    /// DIN only: an L2 activity penalty `lambda/2 sum_i z_i^2` per example
+    /// (added to its log loss, averaged over the mini-batch) on the unit's
+    /// logit of every LastN item. 0 turns it off (every shipped file: the
+    /// `alpha = z` files use [`TrainConfig::activity_l1`], which measured
+    /// better, see `weights/README.md`).
+    pub activity_l2: f64,
+    /// DIN only: the L1 activity penalty `mu sum_i |z_i|` per example
+    /// (added to its log loss, averaged over the mini-batch) on the unit's
+    /// logit of every LastN item. With `alpha = z` a behaviour that helps
+    /// the click little is left almost unconstrained by the loss, so its
+    /// `z` drifts; this penalty pulls a small `z` to 0 while it shrinks a
+    /// large one only by a constant, so an unrelated behaviour gets `z`
+    /// near 0, as the paper's Fig. 5 shows them. 0 turns it off (the
+    /// sigmoid files).
+    pub activity_l1: f64,
+    /// Initial bias of the unit's output layer, so `z` starts near this
+    /// value for every item. 0 for the sigmoid files; 1 for the
+    /// `alpha = z` files: the unit starts as sum pooling (every weight
+    /// about 1), the paper's base model, which fixes the sign of `z` for
+    /// every category alike (see `weights/README.md`).
+    pub logit_init: f64,
     /// Seed of the data and of the initialisation and shuffling.
     pub seed: u64,
     /// Fraction of the examples held out for the AUC.
@@ -238,10 +293,81 @@ impl TrainConfig {
             batch_size: 64,
             learning_rate: 0.002,
             mlp_weight_decay: 1e-3,
+            weight: WeightForm::Sigmoid,
+            activity_l2: 0.0,
+            activity_l1: 0.0,
+            logit_init: 0.0,
             seed: SEED,
             heldout_fraction: 0.2,
             data: DataConfig::default(),
         }
+    }
+
+    /// The configuration of the shipped unit for `activation` trained for
+    /// the weight form `weight`: [`TrainConfig::shipped`] for
+    /// [`WeightForm::Sigmoid`] (`weights/{activation}.json`); for the
+    /// paper's [`WeightForm::Logit`] (`weights/{activation}-z.json`) the
+    /// same with `alpha = z`, the L1 activity penalty
+    /// [`shipped_activity_l1`] and the output bias starting at 1.
+    ///
+    /// ```
+    /// use din_train::train::TrainConfig;
+    /// use din_core::unit::{Activation, WeightForm};
+    /// let z = TrainConfig::shipped_for(Activation::PReLU, WeightForm::Logit);
+    /// assert!(z.activity_l1 > 0.0 && z.logit_init == 1.0);
+    /// assert_eq!(TrainConfig::shipped_for(Activation::PReLU, WeightForm::Sigmoid), TrainConfig::shipped(Activation::PReLU));
+    /// ```
+    #[must_use]
+    pub fn shipped_for(activation: Activation, weight: WeightForm) -> Self {
+        match weight {
+            WeightForm::Sigmoid => TrainConfig::shipped(activation),
+            WeightForm::Logit => {
+                TrainConfig {
+                    weight,
+                    activity_l1: shipped_activity_l1(activation),
+                    logit_init: 1.0,
+                    ..TrainConfig::shipped(activation)
+                }
+            }
+        }
+    }
+}
+
+/// The L1 activity penalty `mu` of the shipped `alpha = z` unit for
+/// `activation` ([`TrainConfig::activity_l1`]), chosen by measurement (see
+/// `weights/README.md`, "Units for alpha = z"): 0.01 for sigmoid and Dice,
+/// 0.015 for PReLU, whose unrelated `z` at 0.01 stayed large enough that
+/// nine of them outweighed one related item in interest-intensity's
+/// catalogue.
+///
+/// ```
+/// use din_train::train::shipped_activity_l1;
+/// use din_core::unit::Activation;
+/// assert_eq!(shipped_activity_l1(Activation::Dice), 0.01);
+/// assert_eq!(shipped_activity_l1(Activation::PReLU), 0.015);
+/// ```
+#[must_use]
+pub fn shipped_activity_l1(activation: Activation) -> f64 {
+    match activation {
+        Activation::PReLU => 0.015,
+        Activation::Sigmoid | Activation::Dice => 0.01,
+    }
+}
+
+/// The file stem of the shipped unit for `activation` trained for
+/// `weight`: `dice` (`alpha = sigmoid(z)`) or `dice-z` (`alpha = z`).
+///
+/// ```
+/// use din_train::train::file_stem;
+/// use din_core::unit::{Activation, WeightForm};
+/// assert_eq!(file_stem(Activation::Dice, WeightForm::Sigmoid), "dice");
+/// assert_eq!(file_stem(Activation::PReLU, WeightForm::Logit), "prelu-z");
+/// ```
+#[must_use]
+pub fn file_stem(activation: Activation, weight: WeightForm) -> String {
+    match weight {
+        WeightForm::Sigmoid => activation.name().to_owned(),
+        WeightForm::Logit => format!("{}-z", activation.name()),
     }
 }
 
@@ -317,6 +443,11 @@ struct Model {
     mlp: Stack,
     t: i32,
     weight_decay: f64,
+    /// DIN's weight form in training.
+    form: WeightForm,
+    /// DIN's L2 and L1 activity penalties on the logits (0 for the baseline).
+    activity: f64,
+    activity_l1: f64,
 }
 
 fn mlp_input(pooled: &[f64], q: &[f64], out: &mut Vec<f64>) {
@@ -347,7 +478,11 @@ impl Model {
             layers.push(Dense::new(inp, h, act, rng));
             inp = h;
         }
-        layers.push(Dense::new(inp, 1, Act::Linear, rng));
+        let mut out = Dense::new(inp, 1, Act::Linear, rng);
+        if cfg.logit_init != 0.0 {
+            out.b.v[0] = cfg.logit_init;
+        }
+        layers.push(out);
         let unit = Stack { layers };
         let mlp = Stack {
             layers: vec![
@@ -358,7 +493,8 @@ impl Model {
         // The penalty only pins the scale of DIN's weights; the baseline has no
         // such scale to pin and trains better without it.
         let weight_decay = if pooling == Pooling::Din { cfg.mlp_weight_decay } else { 0.0 };
-        Model { pooling, unit, mlp, t: 0, weight_decay }
+        let (activity, activity_l1) = if pooling == Pooling::Din { (cfg.activity_l2, cfg.activity_l1) } else { (0.0, 0.0) };
+        Model { pooling, unit, mlp, t: 0, weight_decay, form: cfg.weight, activity, activity_l1 }
     }
 
     /// One Adam step on a mini-batch; returns the batch's summed log loss.
@@ -383,7 +519,10 @@ impl Model {
                     }
                 }
                 let (z, caches) = self.unit.forward(input, total, true);
-                let alpha: Vec<f64> = z.iter().map(|v| sigmoid(*v)).collect();
+                let alpha: Vec<f64> = match self.form {
+                    WeightForm::Sigmoid => z.iter().map(|v| sigmoid(*v)).collect(),
+                    WeightForm::Logit => z.clone(),
+                };
                 let mut row = 0;
                 for (e, ex) in batch.iter().enumerate() {
                     for x in ex.history.chunks_exact(D) {
@@ -393,7 +532,7 @@ impl Model {
                         row += 1;
                     }
                 }
-                unit_state = Some((alpha, caches, total));
+                unit_state = Some((z, alpha, caches, total));
             }
         }
         let mut u = Vec::with_capacity(b * 3 * D);
@@ -411,7 +550,7 @@ impl Model {
         }
         let need_u = self.pooling == Pooling::Din;
         let g_u = self.mlp.backward(&mlp_caches, g_o, need_u);
-        if let Some((alpha, caches, total)) = unit_state {
+        if let Some((z, alpha, caches, total)) = unit_state {
             let mut g_z = vec![0.0; total];
             let mut row = 0;
             for (e, ex) in batch.iter().enumerate() {
@@ -419,9 +558,27 @@ impl Model {
                 let g_pooled: Vec<f64> = (0..D).map(|k| gu[k] + gu[2 * D + k] * ex.query[k]).collect();
                 for x in ex.history.chunks_exact(D) {
                     let g_alpha: f64 = g_pooled.iter().zip(x).map(|(g, v)| g * v).sum();
-                    g_z[row] = g_alpha * alpha[row] * (1.0 - alpha[row]);
+                    g_z[row] = match self.form {
+                        WeightForm::Sigmoid => g_alpha * alpha[row] * (1.0 - alpha[row]),
+                        WeightForm::Logit => g_alpha,
+                    };
                     row += 1;
                 }
+            }
+            if self.activity > 0.0 {
+                // lambda/2 sum z^2 per example, averaged over the batch like the log loss.
+                for (g, v) in g_z.iter_mut().zip(&z) {
+                    *g += self.activity * v / b as f64;
+                }
+                loss += 0.5 * self.activity * z.iter().map(|v| v * v).sum::<f64>();
+            }
+            if self.activity_l1 > 0.0 {
+                // mu sum |z| per example, averaged over the batch (subgradient 0 at z = 0).
+                for (g, v) in g_z.iter_mut().zip(&z) {
+                    let sign = if *v > 0.0 { 1.0 } else if *v < 0.0 { -1.0 } else { 0.0 };
+                    *g += self.activity_l1 * sign / b as f64;
+                }
+                loss += self.activity_l1 * z.iter().map(|v| v.abs()).sum::<f64>();
             }
             self.unit.backward(&caches, g_z, false);
         }
@@ -436,6 +593,26 @@ impl Model {
             p.adam(lr, t);
         }
         loss
+    }
+
+    /// Negates DIN's logit and the ranking MLP's weights on `pooled` and on
+    /// `pooled * q`: the same model (every click probability keeps its
+    /// bits, as negation is exact), with every `z` of the opposite sign.
+    /// Under `alpha = z` the loss cannot tell the two apart (the MLP reads
+    /// `pooled` linearly in its first layer, and both penalties are even),
+    /// so [`train`] uses this to fix the sign convention.
+    fn flip_sign(&mut self) {
+        if let Some(out) = self.unit.layers.last_mut() {
+            out.w.v.iter_mut().chain(out.b.v.iter_mut()).for_each(|v| *v = -*v);
+        }
+        if let Some(first) = self.mlp.layers.first_mut() {
+            let inp = first.inp;
+            for row in first.w.v.chunks_exact_mut(inp) {
+                for k in (0..D).chain(2 * D..3 * D) {
+                    row[k] = -row[k];
+                }
+            }
+        }
     }
 
     /// The activation unit as an [`ActivationUnit`] (Dice with its running statistics).
@@ -465,7 +642,7 @@ impl Model {
             let pooled = match (self.pooling, unit) {
                 (Pooling::Din, Some(unit)) => {
                     let alpha: Vec<f64> =
-                        ex.history.chunks_exact(D).map(|x| sigmoid(unit.logit_unchecked(&ex.query, x))).collect();
+                        ex.history.chunks_exact(D).map(|x| self.form.weight(unit.logit_unchecked(&ex.query, x))).collect();
                     din_core::attention::weighted_sum(&ex.history, D, &alpha)
                 }
                 _ => din_core::attention::mean(&ex.history, D),
@@ -539,11 +716,22 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainOutcome, TrainError> {
 
     let mut results = Vec::with_capacity(2);
     let mut din_unit = None;
+    let mut sign_flipped = false;
     for (pooling, name) in [(Pooling::Din, "DIN"), (Pooling::Mean, "mean-pooling")] {
         // Same initialisation and shuffling stream for both models.
         let mut rng = Rng::new(cfg.seed ^ 0x005E_ED0F_D1A6);
         let mut model = Model::new(pooling, cfg, &mut rng);
         fit(&mut model, train_part, cfg, &mut rng, name)?;
+        if pooling == Pooling::Din && cfg.weight == WeightForm::Logit {
+            // The sign convention of alpha = z: a LastN item of the
+            // candidate's own category gets z > 0 (mean over the six
+            // category centroids).
+            let probe = model.export(cfg.activation, Value::Null)?;
+            if category_separation_for(&probe, WeightForm::Logit).mean_same < 0.0 {
+                model.flip_sign();
+                sign_flipped = true;
+            }
+        }
         let unit = match pooling {
             Pooling::Din => Some(model.export(cfg.activation, Value::Null)?),
             Pooling::Mean => None,
@@ -560,8 +748,8 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainOutcome, TrainError> {
     let Some((model, plain_unit)) = din_unit else {
         return Err(TrainError::BadConfig("no DIN model was trained".into()));
     };
-    let sep = category_separation(&plain_unit);
-    let training = json!({
+    let sep = category_separation_for(&plain_unit, cfg.weight);
+    let mut training = json!({
         "program": "cargo run --release --bin make_weights (src/train.rs)",
         "data": format!(
             "din-viz synthetic clicks v1: {} users, LastN {}..{} items from 1..{} interests, sigma {}, stray {}, click logit {} + {} [interest] + {} share",
@@ -586,6 +774,23 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainOutcome, TrainError> {
         "alpha_same_category": round6(sep.mean_same),
         "alpha_other_category": round6(sep.mean_other),
     });
+    // Only the alpha = z files say how they were trained for it: the
+    // sigmoid files keep the keys (and bytes) they were made with.
+    if cfg.weight == WeightForm::Logit {
+        if let Value::Object(t) = &mut training {
+            t.insert("weight".into(), json!(cfg.weight.name()));
+            t.insert("activity_l1".into(), json!(cfg.activity_l1));
+            if cfg.activity_l2 != 0.0 {
+                t.insert("activity_l2".into(), json!(cfg.activity_l2));
+            }
+            t.insert("logit_init".into(), json!(cfg.logit_init));
+            t.insert(
+                "sign_convention".into(),
+                json!("z > 0 for a LastN item of the candidate's category (mean over the six category centroids); fixed after training by negating the unit's output layer and the ranking MLP's weights on pooled and pooled * q, which leaves every prediction unchanged"),
+            );
+            t.insert("sign_flipped".into(), json!(sign_flipped));
+        }
+    }
     let unit = model.export(cfg.activation, training)?;
     Ok(TrainOutcome {
         unit,
@@ -616,7 +821,7 @@ pub struct Separation {
 /// The weights `alpha = sigmoid(z)` of `unit` for every pair of category
 /// centroids (item category, candidate category), their means on and off
 /// the diagonal, and the smallest same-minus-other gap. Zeros if the unit's
-/// `d` is not 8.
+/// `d` is not 8. [`category_separation_for`] with [`WeightForm::Sigmoid`].
 ///
 /// ```
 /// use din_train::train::category_separation;
@@ -627,11 +832,27 @@ pub struct Separation {
 /// ```
 #[must_use]
 pub fn category_separation(unit: &ActivationUnit) -> Separation {
+    category_separation_for(unit, WeightForm::Sigmoid)
+}
+
+/// [`category_separation`] with the weight form `weight`: for
+/// [`WeightForm::Logit`] the weights are the logits `z` themselves.
+///
+/// ```
+/// use din_train::train::category_separation_for;
+/// use din_core::unit::{ActivationUnit, WeightForm};
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../weights/prelu-z.json")).unwrap();
+/// let s = category_separation_for(&ActivationUnit::from_json(&text).unwrap(), WeightForm::Logit);
+/// assert!(s.mean_same > 0.2 && s.mean_other.abs() < 0.05); // z near 0 for other categories
+/// ```
+#[must_use]
+pub fn category_separation_for(unit: &ActivationUnit, weight: WeightForm) -> Separation {
     let k = N_CATEGORIES;
     let mut alpha = vec![vec![0.0; k]; k];
     for (c, item) in CATEGORIES.iter().enumerate() {
         for (c2, cand) in CATEGORIES.iter().enumerate() {
-            alpha[c][c2] = unit.weights(&cand.centroid, &item.centroid).ok().and_then(|w| w.first().copied()).unwrap_or(0.0);
+            alpha[c][c2] =
+                unit.scores(&cand.centroid, &item.centroid).ok().and_then(|z| z.first().copied()).map_or(0.0, |z| weight.weight(z));
         }
     }
     let mean_same = (0..k).map(|c| alpha[c][c]).sum::<f64>() / k as f64;
@@ -691,17 +912,36 @@ mod tests {
         assert!(own as f64 / all as f64 > 0.88);
     }
 
+    /// A copy of `model`'s parameters, weight form and activity penalties
+    /// with a fresh Adam state and no weight decay.
+    fn fresh(model: &Model) -> Model {
+        Model {
+            pooling: model.pooling,
+            unit: model.unit.clone(),
+            mlp: model.mlp.clone(),
+            t: 0,
+            weight_decay: 0.0,
+            form: model.form,
+            activity: model.activity,
+            activity_l1: model.activity_l1,
+        }
+    }
+
     /// Loss of a DIN model on a fixed batch, in training mode, without updating.
     fn din_loss(model: &Model, batch: &[&Example]) -> f64 {
-        let mut m = Model { pooling: model.pooling, unit: model.unit.clone(), mlp: model.mlp.clone(), t: 0, weight_decay: 0.0 };
+        let mut m = fresh(model);
         // A zero step size leaves the parameters unchanged.
         m.step(batch, 0.0)
     }
 
     #[test]
     fn gradients_match_finite_differences() {
-        for activation in Activation::ALL {
+        // Both weight forms; alpha = z with both activity penalties (they
+        // are differentiable away from z = 0, where no logit lands here).
+        let forms = [(WeightForm::Sigmoid, 0.0, 0.0), (WeightForm::Logit, 0.05, 0.03)];
+        for (activation, (form, l2, l1)) in Activation::ALL.into_iter().flat_map(|a| forms.map(|f| (a, f))) {
             let mut cfg = TrainConfig::shipped(activation);
+            (cfg.weight, cfg.activity_l2, cfg.activity_l1) = (form, l2, l1);
             cfg.hidden = vec![5, 3];
             cfg.mlp_hidden = 4;
             let data = generate(&DataConfig { examples: 6, n_min: 2, n_max: 4, ..DataConfig::default() }, 3);
@@ -718,7 +958,7 @@ mod tests {
             }
             // Analytic gradients: run forward/backward and read them before Adam.
             let analytic: Vec<Vec<f64>> = {
-                let mut m = Model { pooling: Pooling::Din, unit: model.unit.clone(), mlp: model.mlp.clone(), t: 0, weight_decay: 0.0 };
+                let mut m = fresh(&model);
                 grads_of(&mut m, &batch)
             };
             let b = batch.len() as f64;
@@ -727,18 +967,18 @@ mod tests {
                 for k in (0..g.len()).step_by(3) {
                     let h = 1e-6;
                     let plus = {
-                        let mut m = Model { pooling: Pooling::Din, unit: model.unit.clone(), mlp: model.mlp.clone(), t: 0, weight_decay: 0.0 };
+                        let mut m = fresh(&model);
                         m.unit.params_mut().into_iter().chain(m.mlp.params_mut()).nth(pi).unwrap().v[k] += h;
                         din_loss(&m, &batch)
                     };
                     let minus = {
-                        let mut m = Model { pooling: Pooling::Din, unit: model.unit.clone(), mlp: model.mlp.clone(), t: 0, weight_decay: 0.0 };
+                        let mut m = fresh(&model);
                         m.unit.params_mut().into_iter().chain(m.mlp.params_mut()).nth(pi).unwrap().v[k] -= h;
                         din_loss(&m, &batch)
                     };
                     let numeric = (plus - minus) / (2.0 * h) / b; // step() returns the summed loss
                     let tol = 1e-6 + 1e-4 * numeric.abs().max(g[k].abs());
-                    assert!((numeric - g[k]).abs() < tol, "{activation}: param {pi}[{k}] numeric {numeric} analytic {}", g[k]);
+                    assert!((numeric - g[k]).abs() < tol, "{activation} {form}: param {pi}[{k}] numeric {numeric} analytic {}", g[k]);
                     checked += 1;
                 }
             }

@@ -1,29 +1,54 @@
 //! Trains the activation unit once per activation (sigmoid, PReLU, Dice)
-//! on the synthetic click data of `din_train::train` and writes
-//! `weights/sigmoid.json`, `weights/prelu.json` and `weights/dice.json`.
+//! and weight form on the synthetic click data of `din_train::train` and
+//! writes `weights/{sigmoid,prelu,dice}.json` (trained with
+//! `alpha = sigmoid(z)`) and `weights/{sigmoid,prelu,dice}-z.json` (trained
+//! with the paper's `alpha = z` and a small activity penalty on `z`).
 //!
 //! ```text
-//! cargo run --release --bin make_weights           # train and write the files
+//! cargo run --release --bin make_weights             # train and write the six files
 //! cargo run --release --bin make_weights -- --check  # train and compare with the files
+//! cargo run --release --bin make_weights -- --only z # only the alpha = z files (or: --only sigmoid)
+//! cargo run --release --bin make_weights -- --activation prelu  # only that activation's files (combines with the others)
 //! ```
 //!
 //! The files depend only on the seed and the configuration in
-//! `din_train::train::TrainConfig::shipped`: two runs write the same bytes.
-//! The table printed at the end (held-out AUC of DIN, of average pooling
-//! and of the true click probabilities; the unit's weights for category
-//! centroids of the same and of other categories, and the smallest
-//! same-minus-other gap; training time of both models) is for the reader;
-//! no time goes into the files.
+//! `din_train::train::TrainConfig::shipped_for`: two runs write the same
+//! bytes. The table printed at the end (held-out AUC of DIN, of average
+//! pooling and of the true click probabilities; the unit's weights for
+//! category centroids of the same and of other categories, and the
+//! smallest same-minus-other gap; training time of both models) is for the
+//! reader; no time goes into the files.
 #![cfg_attr(target_arch = "wasm32", allow(unused))]
 
-use din_train::train::{category_separation, train, TrainConfig};
-use din_core::unit::Activation;
+use din_train::train::{category_separation_for, file_stem, train, TrainConfig};
+use din_core::unit::{Activation, WeightForm};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    let check = std::env::args().skip(1).any(|a| a == "--check");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let check = args.iter().any(|a| a == "--check");
+    let only = args.iter().position(|a| a == "--only").map(|i| args.get(i + 1).and_then(|w| w.parse::<WeightForm>().ok()));
+    let forms: Vec<WeightForm> = match only {
+        None => WeightForm::ALL.iter().rev().copied().collect(),
+        Some(Some(w)) => vec![w],
+        Some(None) => {
+            eprintln!("--only takes z or sigmoid");
+            return ExitCode::FAILURE;
+        }
+    };
+    // --activation prelu: only that activation's files.
+    let activations: Vec<Activation> = match args.iter().position(|a| a == "--activation") {
+        None => Activation::ALL.to_vec(),
+        Some(i) => match args.get(i + 1).and_then(|a| a.parse::<Activation>().ok()) {
+            Some(a) => vec![a],
+            None => {
+                eprintln!("--activation takes sigmoid, prelu or dice");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../weights");
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("cannot create {}: {e}", dir.display());
@@ -31,11 +56,15 @@ fn main() -> ExitCode {
     }
     let mut rows = Vec::new();
     let mut failed = false;
-    for activation in Activation::ALL {
-        let cfg = TrainConfig::shipped(activation);
+    for (weight, activation) in forms.iter().flat_map(|w| activations.iter().map(|a| (*w, *a))) {
+        let cfg = TrainConfig::shipped_for(activation, weight);
+        let stem = file_stem(activation, weight);
         eprintln!(
-            "training {activation}: hidden {:?}, {} examples, {} epochs ...",
-            cfg.hidden, cfg.data.examples, cfg.epochs
+            "training {stem} (alpha = {}): hidden {:?}, {} examples, {} epochs ...",
+            if weight == WeightForm::Logit { "z" } else { "sigmoid(z)" },
+            cfg.hidden,
+            cfg.data.examples,
+            cfg.epochs
         );
         let start = std::time::Instant::now();
         let out = match train(&cfg) {
@@ -46,8 +75,8 @@ fn main() -> ExitCode {
             }
         };
         let secs = start.elapsed().as_secs_f64();
-        let sep = category_separation(&out.unit);
-        let path = dir.join(format!("{}.json", activation.name()));
+        let sep = category_separation_for(&out.unit, weight);
+        let path = dir.join(format!("{stem}.json"));
         let text = out.unit.to_json();
         if check {
             match std::fs::read_to_string(&path) {
@@ -67,10 +96,10 @@ fn main() -> ExitCode {
         } else {
             eprintln!("wrote {}", path.display());
         }
-        rows.push((activation, out.auc_din, out.auc_mean, out.auc_oracle, sep.mean_same, sep.mean_other, sep.min_gap, secs));
+        rows.push((stem, out.auc_din, out.auc_mean, out.auc_oracle, sep.mean_same, sep.mean_other, sep.min_gap, secs));
     }
     println!();
-    println!("| activation | held-out AUC, DIN | held-out AUC, average pooling | AUC of the true click probability | mean alpha, same category | mean alpha, other category | smallest gap | train time |");
+    println!("| file | held-out AUC, DIN | held-out AUC, average pooling | AUC of the true click probability | mean alpha, same category | mean alpha, other category | smallest gap | train time |");
     println!("|---|---|---|---|---|---|---|---|");
     for (a, din, mean, oracle, same, other, gap, secs) in rows {
         println!("| {a} | {din:.4} | {mean:.4} | {oracle:.4} | {same:.3} | {other:.3} | {gap:.3} | {secs:.1} s |");
