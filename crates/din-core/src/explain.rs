@@ -348,10 +348,10 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
 /// activity penalty on |z|) or the one trained with α = sigmoid(z).
 ///
 /// ```
-/// use din_viz::{explain::unit_training_text, i18n::Lang};
-/// let mut s = din_viz::presets::preset("interest-intensity").unwrap().scene;
+/// use din_core::{explain::unit_training_text, i18n::Lang};
+/// let mut s = din_core::presets::preset("interest-intensity").unwrap().scene;
 /// assert!(unit_training_text(&s, Lang::En).contains("trained for α = z"));
-/// s.weight = din_viz::unit::WeightForm::Sigmoid;
+/// s.weight = din_core::unit::WeightForm::Sigmoid;
 /// assert!(unit_training_text(&s, Lang::En).contains("trained with α = sigmoid(z)"));
 /// ```
 #[must_use]

@@ -159,7 +159,7 @@ pub fn shipped_unit(activation: Activation) -> Result<&'static ActivationUnit, U
 /// uses is [`Scene::unit_form`].
 ///
 /// ```
-/// use din_viz::{scene::shipped_unit_for, unit::{Activation, WeightForm}};
+/// use din_core::{scene::shipped_unit_for, unit::{Activation, WeightForm}};
 /// let z = shipped_unit_for(Activation::Dice, WeightForm::Logit).unwrap();
 /// assert_eq!(z.training()["weight"], "z");
 /// let s = shipped_unit_for(Activation::Dice, WeightForm::Sigmoid).unwrap();
@@ -446,8 +446,8 @@ impl Scene {
     /// answer for the unit the "inside the unit" panel shows.
     ///
     /// ```
-    /// use din_viz::{attention::Normalization, scene::Definition, unit::WeightForm};
-    /// let mut s = din_viz::presets::preset("interest-intensity").unwrap().scene;
+    /// use din_core::{attention::Normalization, scene::Definition, unit::WeightForm};
+    /// let mut s = din_core::presets::preset("interest-intensity").unwrap().scene;
     /// assert_eq!((s.definition, s.normalization, s.weight), (Definition::Unit, Normalization::None, WeightForm::Logit));
     /// assert_eq!(s.unit_form(), WeightForm::Logit);
     /// s.normalization = Normalization::Softmax;

@@ -888,7 +888,7 @@ impl ActivationUnit {
     /// (they predate the key and keep their bytes).
     ///
     /// ```
-    /// use din_viz::unit::{ActivationUnit, WeightForm};
+    /// use din_core::unit::{ActivationUnit, WeightForm};
     /// let text = |t: &str| format!(r#"{{"format": "din-viz activation unit v1", "activation": "sigmoid", "d": 1,
     ///     "hidden": [], "layers": [{{"weight": [[0, 0, 0, 0]], "bias": [0]}}]{t}}}"#);
     /// assert_eq!(ActivationUnit::from_json(&text("")).unwrap().trained_weight(), WeightForm::Sigmoid);
