@@ -258,6 +258,15 @@ fn captions_shares_weight_form_and_explanations_come_from_the_numbers() {
     assert_eq!(sh["rows"][0]["id"], "food");
     assert_eq!(sh["rows"][0]["attention"], format!("{}%", (food * 100.0).round()).as_str());
     assert_eq!(sh["rows"][0]["mean"], "33%");
+    // Until the step-through reveals every α, the attention column reads "?" as Σα does (the plain average's stays).
+    a.set_step(3.0).unwrap();
+    let hidden = json(&a.shares_json());
+    assert_eq!(hidden["rows"][0]["attention"], "?");
+    assert_eq!(hidden["rows"][0]["attentionSpan"][1], 0.0);
+    assert_eq!(hidden["rows"][0]["mean"], "33%");
+    a.set_step(alpha.len() as f64).unwrap();
+    assert_eq!(json(&a.shares_json())["rows"][0]["attention"], sh["rows"][0]["attention"]);
+    a.set_step(-1.0).unwrap();
     // The caption names the candidate and keeps the food interest; x1's explanation ends in its α as printed.
     let c = json(&a.caption_json());
     assert_eq!(c["key"], "food");
