@@ -1,5 +1,11 @@
 //! The thin wasm-bindgen layer: the only module that touches JS or the DOM.
 //!
+//! Over 600 lines because `App` still holds the session state and its policy
+//! (URL apply, undo, setState) beside the canvas orchestration; the pure
+//! `Session` in din-core (issue 12, "Kept for now" in ARCHITECTURE.md) takes
+//! the policy out, and splitting the exports across files before that would
+//! move the same code twice.
+//!
 //! It exports the stateless [`attend`] function and one opaque handle,
 //! [`App`], that owns the scene, its attention, the map's projection and
 //! the three canvases. Every method validates through [`din_core::scene`] and

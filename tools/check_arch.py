@@ -11,6 +11,9 @@ run by `make test-native`.
    edges between them must form no cycle. Test code (files named
    `*tests.rs` and a file's trailing `#[cfg(test)] mod tests`) is left out:
    tests may look at any module.
+3. Size: a source file of a crate over 600 lines says why it is one file
+   ("Over 600 lines because ...") in its first 40 lines (www/ has the
+   same rule in tests/node/www-maths.test.mjs).
 
 Exits non-zero and names each breach. Needs only python3 and cargo.
 """
@@ -148,6 +151,24 @@ def cycles(graph):
     return out
 
 
+MAX_LINES = 600
+REASON = re.compile(r"over 600 lines because", re.I)
+
+
+def oversized(src):
+    """Source files of `src` over MAX_LINES lines with no reason at their top."""
+    out = []
+    for folder, _, files in os.walk(os.path.join(ROOT, src)):
+        for f in sorted(files):
+            if not f.endswith(".rs"):
+                continue
+            path = os.path.join(folder, f)
+            lines = open(path, encoding="utf-8").read().split("\n")
+            if len(lines) > MAX_LINES and not REASON.search("\n".join(lines[:40])):
+                out.append(f"{os.path.relpath(path, ROOT)} has {len(lines)} lines and no \"Over 600 lines because\" at its top")
+    return out
+
+
 def main():
     failures = []
     for package, (src, banned) in CRATES.items():
@@ -161,13 +182,14 @@ def main():
         for comp in cycles(graph):
             detail = "; ".join(f"{m} -> {', '.join(sorted(graph[m] & set(comp)))}" for m in comp)
             failures.append(f"{package}: module cycle {{{', '.join(comp)}}}: {detail}")
+        failures += oversized(src)
         n_edges = sum(len(v) for v in graph.values())
         print(f"check-arch: {package}: {len(graph)} modules, {n_edges} edges, forbidden: {', '.join(banned)}")
     if failures:
         for f in failures:
             print(f"check-arch: FAIL: {f}")
         return 1
-    print("check-arch: every crate keeps to its layer; no module cycle")
+    print(f"check-arch: every crate keeps to its layer; no module cycle; every file over {MAX_LINES} lines says why")
     return 0
 
 

@@ -1,5 +1,9 @@
 //! DIN attention maths: similarity, normalization, weighted sum and mean.
 //!
+//! Over 600 lines because its tests live here: the code is about 500 lines
+//! (one formula per public function, each with its doc-test) and the rest are
+//! the hand-worked unit tests.
+//!
 //! Conventions used throughout this module:
 //!
 //! * `q` is the candidate item's vector (the *query*), of length `d >= 1`.

@@ -1,5 +1,10 @@
 //! The candidate catalogue of the map: the paper's Fig. 6 made live.
 //!
+//! Over 600 lines because the catalogue's constructions (built-in and d = 8
+//! scenes, other generated scenes, anything else), its scoring and its
+//! colouring share one work budget (`BUDGET`, `per_group_for`) and private
+//! helpers; about 230 lines are its tests.
+//!
 //! Zhou et al. (KDD 2018, Fig. 6) draw real candidate goods (a t-SNE of
 //! item embeddings, shape = category) coloured by the click rate DIN
 //! predicts for one user: the user's interests light up, one bump per

@@ -1,5 +1,12 @@
 //! What the numbers on screen say, in words, English beside Chinese.
 //!
+//! Over 600 lines because it is the one place where the page's sentences and
+//! formulas are computed from the numbers, English beside Chinese; its four
+//! parts (formulas, shares, caption, item explanations) share the private
+//! writers `term`, `pct`, `sub`, `tr` and `item_name`, and about 430 lines
+//! are tests that recompute every sentence. A split into `explain/`
+//! submodules is listed under "Kept for now" in ARCHITECTURE.md.
+//!
 //! * Formulas: [`score_formula`], [`alpha_formula`], [`definition_text`],
 //!   [`settings_texts`] — every formula a panel or the settings print, one
 //!   function per formula, so that a label cannot say another thing than

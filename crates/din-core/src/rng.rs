@@ -1,6 +1,6 @@
 //! A small seeded pseudo-random number generator of our own.
 //!
-//! The training program (`src/train.rs`, `make weights`) must give the same
+//! The training program (`crates/din-train/src/train.rs`, `make weights`) must give the same
 //! bytes for the same seed on every run and must build for `wasm32`, where
 //! `rand`/`getrandom` do not build. So the crate carries its own generator:
 //!

@@ -1,4 +1,9 @@
 //! The paper's *activation unit*: a small trained network that gives the
+//!
+//! Over 600 lines because the unit's inference, its JSON file format (every
+//! field checked with its own error), the weight forms, the authors' variant
+//! and the per-item trace are one documented format (the module doc is its
+//! specification); its tests are mostly in tests/unit.rs.
 //! attention weight of one LastN item for one candidate (Zhou et al., KDD
 //! 2018, sec. 4.3 and Fig. 2; din-notes.md section 2, definitions 2 and 3).
 //!
@@ -29,7 +34,7 @@
 //! grows with the number of related items: the intensity of interest the
 //! paper keeps by not using softmax. [`ActivationUnit::weights`] and
 //! [`ActivationUnit::attend`] give the variant (the shipped units were
-//! trained with it, `src/train.rs`); a scene applies its form to the
+//! trained with it, `crates/din-train/src/train.rs`); a scene applies its form to the
 //! logits ([`crate::scene::Scene::attention`]). The authors' public code
 //! instead masks padded positions, scales by `1/sqrt(d)` and applies a
 //! softmax: [`ActivationUnit::authors_alpha`].
@@ -58,7 +63,7 @@
 //!
 //! Every number must be finite. Fields other than these are refused, and
 //! every error names the field, e.g. `layers[1].weight[3]`. The training
-//! program `src/bin/make_weights.rs` writes `training` with the seed, the
+//! program `crates/din-train/src/bin/make_weights.rs` writes `training` with the seed, the
 //! sizes, the optimiser and the held-out AUCs (`auc_din`, `auc_mean`).
 //!
 //! Everything here is pure: no web crate, no randomness, no I/O.

@@ -1,5 +1,10 @@
 //! The whole on-screen state as URL `key=value` parameters.
 //!
+//! Over 600 lines because each key's writer and reader are kept side by side
+//! so that they stay symmetric (tests/urlstate.rs round-trips every key); the
+//! key table in this doc is the link format's specification, and about 600
+//! lines are unit tests.
+//!
 //! The same parameters are read from the query string, from the hash (the
 //! hash wins per key) and from the custom element's attributes, so a link
 //! reproduces exactly what was on screen: the scene (candidate `q`, LastN

@@ -1,5 +1,9 @@
 //! The three charts, drawn with plotters on any `DrawingBackend`.
 //!
+//! Over 600 lines because the three charts share one layout vocabulary
+//! (frames, scales, label columns) that the hit tests read back from their
+//! layout records; about 190 lines are tests.
+//!
 //! The same functions draw to a `<canvas>` in the page (`src/canvas.rs`),
 //! to SVG in native tests, and to anything else plotters supports. They
 //! work in backend pixels: the caller passes the pixel ratio `scale`

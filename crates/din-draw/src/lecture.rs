@@ -1,5 +1,10 @@
 //! The lecture's pictures, made live from the scene's numbers.
 //!
+//! Over 600 lines because the three lecture panels (steps, query/key/value,
+//! towers) share the text-layout helpers and record types of its first
+//! sections; about 520 lines are tests. A split per panel is listed under
+//! "Kept for now" in ARCHITECTURE.md.
+//!
 //! * [`draw_steps`]: the build-up of deck pp. 4-10: the LastN vectors
 //!   `x_1..x_n` and the candidate `q`, the weights `α_i` appearing one by
 //!   one, `α_i × x_i`, the weighted sum next to the plain average, and the

@@ -1,5 +1,10 @@
 //! The map's catalogue layer, its key and its labels (drawing only).
 //!
+//! Over 600 lines because the catalogue layer, the key and the label
+//! placement share one conservative text-width estimate and the plot's frame,
+//! so the frame computed without a drawing area is the one drawn; about 300
+//! lines are tests.
+//!
 //! * [`catalogue_points`] and [`draw_catalogue`]: the scored catalogue of
 //!   [`din_core::catalogue`] as markers on the map, one shape per group
 //!   ([`Marker`]), coloured by class on the theme's interest scale

@@ -1,4 +1,8 @@
 //! Inside the activation unit: the paper's Fig. 2 unit opened up for one
+//!
+//! Over 600 lines because it is one panel drawn top to bottom (input strip,
+//! hidden layers, logit and weight, the activation curve) into one layout
+//! record; about 250 lines are tests.
 //! LastN item `x_i` and the candidate `q` (din-notes.md section 2,
 //! definitions 2 and 3; the maths is [`din_core::unit`]).
 //!

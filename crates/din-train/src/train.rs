@@ -1,5 +1,10 @@
 //! Deterministic training of the activation unit on synthetic click data.
 //!
+//! Over 600 lines because data generation, the two models and the training
+//! loop are one deterministic pipeline whose output (`make weights`, byte for
+//! byte) depends on the order of their random draws; about 150 lines are
+//! tests.
+//!
 //! `make weights` (`src/bin/make_weights.rs`) calls [`train`] once per
 //! activation and weight form and writes `weights/{sigmoid,prelu,dice}.json`
 //! (trained with `alpha = sigmoid(z)`) and `weights/{sigmoid,prelu,dice}-z.json`
