@@ -795,13 +795,15 @@ impl App {
     /// telling first (what the compact caption of lecture mode keeps).
     #[wasm_bindgen(js_name = captionJson)]
     pub fn caption_json(&self) -> String {
-        let c = crate::explain::caption(&self.preset, &self.scene, &self.att, self.lang);
+        let reveal = crate::steps::Reveal::at(self.step, self.scene.items.len());
+        let c = crate::explain::caption_revealed(&self.preset, &self.scene, &self.att, self.lang, &reveal);
         serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines, "lead": c.lead }).to_string()
     }
 
     /// The caption of [`App::caption_json`] as one text.
     pub fn caption(&self) -> String {
-        crate::explain::caption(&self.preset, &self.scene, &self.att, self.lang).text()
+        let reveal = crate::steps::Reveal::at(self.step, self.scene.items.len());
+        crate::explain::caption_revealed(&self.preset, &self.scene, &self.att, self.lang, &reveal).text()
     }
 
     /// The weight per interest category, attention beside the plain
