@@ -841,13 +841,15 @@ impl App {
     /// telling first (what the compact caption of lecture mode keeps).
     #[wasm_bindgen(js_name = captionJson)]
     pub fn caption_json(&self) -> String {
-        let c = din_core::explain::caption(&self.preset, &self.scene, &self.att, self.lang);
+        let reveal = din_core::steps::Reveal::at(self.step, self.scene.items.len());
+        let c = din_core::explain::caption_revealed(&self.preset, &self.scene, &self.att, self.lang, &reveal);
         serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines, "lead": c.lead }).to_string()
     }
 
     /// The caption of [`App::caption_json`] as one text.
     pub fn caption(&self) -> String {
-        din_core::explain::caption(&self.preset, &self.scene, &self.att, self.lang).text()
+        let reveal = din_core::steps::Reveal::at(self.step, self.scene.items.len());
+        din_core::explain::caption_revealed(&self.preset, &self.scene, &self.att, self.lang, &reveal).text()
     }
 
     /// The weight per interest category, attention beside the plain

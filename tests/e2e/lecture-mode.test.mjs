@@ -543,6 +543,14 @@ for (const viewport of SCREENS) {
               // The step-through (at step 3, before every α is known) does not give the shares away: "?" as for Σα.
               const att = await page.evaluate(() => [...document.querySelectorAll('#shares .sh-cell.att .sh-num')].map((e) => e.textContent));
               assert.ok(att.length >= 2 && att.every((t) => (t === '?') === (step !== null)), `${what}: the attention shares read ${att}`);
+              // Nor does the caption (it once said "food gets 68%" while the bars showed "?").
+              const cap = await page.evaluate(() => [...document.querySelectorAll('#caption .says')].map((e) => e.textContent).join(' '));
+              if (step !== null) {
+                assert.ok(!/%|α =|Σα =|\|pooled|\|加权和/.test(cap), `${what}: the caption gives the outcome away: ${cap}`);
+                assert.ok(/Step-through|分步演示/.test(cap), `${what}: the caption does not say what is held back: ${cap}`);
+              } else if (label === 'default') {
+                assert.ok(/%/.test(cap), `${what}: the caption has lost its shares: ${cap}`);
+              }
               await assertCaptionReadable(page, what);
               const t = await page.evaluate(() => {
                 let least = Infinity;

@@ -3,7 +3,7 @@
 //! Over 600 lines because it is the one place where the page's sentences and
 //! formulas are computed from the numbers, English beside Chinese; its four
 //! parts (formulas, shares, caption, item explanations) share the private
-//! writers `term`, `pct`, `sub`, `tr` and `item_name`, and about 430 lines
+//! writers `term`, `pct`, `sub`, `tr` and `item_name`, and about 460 lines
 //! are tests that recompute every sentence. A split into `explain/`
 //! submodules is listed under "Kept for now" in ARCHITECTURE.md.
 //!
@@ -749,6 +749,23 @@ impl Caption {
 /// ```
 #[must_use]
 pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> Caption {
+    caption_and_needs(preset, scene, att, lang).0
+}
+
+/// What a caption sentence states, and so which step of the step-through
+/// may show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Needs {
+    /// The candidate's context: no number of the computation.
+    Nothing,
+    /// Every α (and Σα).
+    Alphas,
+    /// The weighted sum and the mean.
+    Results,
+}
+
+/// [`caption`] and, per sentence, what it states.
+fn caption_and_needs(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> (Caption, Vec<Needs>) {
     let o = Outcome::of(preset, scene, att);
     let n = att.alpha.len();
     let mut lines = Vec::new();
@@ -863,6 +880,8 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
     };
     lines.push(weights);
     let outcome_from = context.len();
+    // The sentences that state pooled or mean.
+    let mut results = Vec::new();
     // The weighted sum against the plain average.
     if let Some((dist, mean, pooled)) = o.pooled_vs_mean {
         let line = if dist < CLOSE * mean {
@@ -878,6 +897,7 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
                 format!("加权和与简单平均不同：|加权和 − 平均| = {}（|加权和| = {}，|平均| = {}）。", fmt_num(dist), fmt_num(pooled), fmt_num(mean)),
             )
         };
+        results.push(lines.len());
         lines.push(line);
     }
     // Intensity: Σα over the scene's candidates.
@@ -921,6 +941,7 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
                 // The paper's intensity is also the length of the user vector.
                 let norm_of = |k: usize| it.norms.iter().find(|(j, _)| *j == k).map_or(0.0, |(_, v)| *v);
                 let list = sorted.iter().map(|(k, _)| format!("{} {}", label(*k), fmt_num(norm_of(*k)))).collect::<Vec<_>>().join(lang.pick(", ", "，"));
+                results.push(lines.len());
                 lines.push(tr(
                     lang,
                     format!("|pooled| = {} here; for the scene's candidates: {list}.", fmt_num(att.pooled_norm)),
@@ -931,9 +952,84 @@ pub fn caption(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang) -> C
     }
     let intensity = (intensity_from..lines.len()).collect::<Vec<_>>();
     let outcome = (outcome_from..intensity_from).collect::<Vec<_>>();
-    let lead = if preset.teaches_intensity { [intensity, outcome, context] } else { [outcome, intensity, context] }.concat();
+    let lead = if preset.teaches_intensity { [intensity, outcome, context.clone()] } else { [outcome, intensity, context.clone()] }.concat();
     let key = o.candidate.map_or(String::new(), |k| preset.candidates[k].id.to_owned());
-    Caption { key, hint, lines, lead }
+    let needs = (0..lines.len())
+        .map(|i| {
+            if context.contains(&i) {
+                Needs::Nothing
+            } else if results.contains(&i) {
+                Needs::Results
+            } else {
+                Needs::Alphas
+            }
+        })
+        .collect();
+    (Caption { key, hint, lines, lead }, needs)
+}
+
+/// The caption while the step-through has revealed only `reveal` of the
+/// numbers: no sentence states a number the charts still hide. The
+/// sentences about the weights (where the weight goes, Σα across the
+/// scene's candidates) wait until every α is shown, the one about the
+/// weighted sum against the plain average until pooled and mean are
+/// shown; the candidate's context always stays. A last sentence says what
+/// is held back and from which step it appears. With everything revealed
+/// (the step-through off, or at its end) this is [`caption`].
+///
+/// ```
+/// use din_core::{explain::{caption, caption_revealed}, i18n::Lang, presets::preset, steps::Reveal};
+/// let p = preset("why-din-works").unwrap();
+/// let att = p.scene.validate().unwrap();
+/// let n = p.scene.items.len();
+/// // At step 3 of 12 no outcome is given away, only what is held back.
+/// let c = caption_revealed(&p, &p.scene, &att, Lang::En, &Reveal::at(Some(3), n));
+/// assert!(!c.text().contains("keeps the food interest"), "{}", c.text());
+/// assert!(c.lines.last().unwrap().contains("step"), "{:?}", c.lines);
+/// // At the end of the step-through it is the whole caption.
+/// let end = caption_revealed(&p, &p.scene, &att, Lang::En, &Reveal::at(Some(n + 2), n));
+/// assert_eq!(end, caption(&p, &p.scene, &att, Lang::En));
+/// ```
+#[must_use]
+pub fn caption_revealed(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang, reveal: &crate::steps::Reveal) -> Caption {
+    let (full, needs) = caption_and_needs(preset, scene, att, lang);
+    if reveal.is_all() || (reveal.alpha_sum && reveal.results) {
+        return full;
+    }
+    let n = att.alpha.len();
+    let shown = |i: usize| match needs[i] {
+        Needs::Nothing => true,
+        Needs::Alphas => reveal.alpha_sum,
+        Needs::Results => reveal.results,
+    };
+    let mut index = vec![None; full.lines.len()];
+    let mut lines = Vec::new();
+    for (i, line) in full.lines.iter().enumerate() {
+        if shown(i) {
+            index[i] = Some(lines.len());
+            lines.push(line.clone());
+        }
+    }
+    let mut lead: Vec<usize> = full.lead.iter().filter_map(|&i| index.get(i).copied().flatten()).collect();
+    let all_alpha_step = n;
+    let results_step = n + 2;
+    let note = if reveal.alpha_sum {
+        tr(
+            lang,
+            format!("Step-through: what the weighted sum does is said at step {results_step}, when pooled and mean appear."),
+            format!("分步演示：加权和的结果在第 {results_step} 步（加权和与平均出现时）给出。"),
+        )
+    } else {
+        tr(
+            lang,
+            format!("Step-through: where the weight goes is said at step {all_alpha_step}, once every α is shown; pooled against the mean at step {results_step}."),
+            format!("分步演示：权重的去向在第 {all_alpha_step} 步（所有 α 都出现后）给出；加权和与平均的比较在第 {results_step} 步。"),
+        )
+    };
+    // The note leads: it is what the compact caption must not drop.
+    lead.insert(0, lines.len());
+    lines.push(note);
+    Caption { lines, lead, ..full }
 }
 
 // ---------------------------------------------------------------------------
@@ -1213,6 +1309,44 @@ mod tests {
         let g = crate::presets::generated(40, 8, 3);
         out.push((crate::presets::blank(8), g, "generated 40 x 8".into()));
         out
+    }
+
+    /// While the step-through hides numbers, the caption gives none of them
+    /// away: before every α is shown only the candidate's context and the
+    /// note remain (no α, share or Σα); pooled against the mean waits for
+    /// the weighted-sum step; from there on it is the whole caption.
+    #[test]
+    fn the_caption_follows_the_step_through() {
+        use crate::steps::{sum_step, Reveal};
+        for (p, s, what) in every_case() {
+            let Ok(a) = s.validate() else { panic!("{what}: invalid") };
+            let n = a.alpha.len();
+            for lang in [Lang::En, Lang::Zh] {
+                let full = caption(&p, &s, &a, lang);
+                for step in 0..=sum_step(n) + 1 {
+                    let c = caption_revealed(&p, &s, &a, lang, &Reveal::at(Some(step), n));
+                    if step >= sum_step(n) {
+                        assert_eq!(c, full, "{what} step {step}");
+                        continue;
+                    }
+                    let (note, kept) = c.lines.split_last().unwrap();
+                    assert!(note.contains(&sum_step(n).to_string()), "{what} step {step}: {note}");
+                    assert_eq!(c.lead[0], c.lines.len() - 1, "{what}: the note leads");
+                    let mut lead = c.lead.clone();
+                    lead.sort_unstable();
+                    assert_eq!(lead, (0..c.lines.len()).collect::<Vec<_>>(), "{what}: lead is a permutation");
+                    for line in kept {
+                        assert!(full.lines.contains(line), "{what} step {step}: {line}");
+                        for pooled in ["|pooled", "|加权和", "pooled −", "加权和 −", "close to the plain average", "接近简单平均"] {
+                            assert!(!line.contains(pooled), "{what} step {step}: {line}");
+                        }
+                        if step < n {
+                            assert!(!line.contains('α') && !line.contains('%'), "{what} step {step}: {line}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Checks every fact of the outcome against numbers recomputed here,

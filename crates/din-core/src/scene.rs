@@ -1226,12 +1226,12 @@ mod tests {
             let exact = ActivationUnit::from_json(text).unwrap();
             let mut layers: Vec<crate::unit::HiddenLayer> = exact.layers().to_vec();
             for l in &mut layers {
-                l.weight.iter_mut().for_each(|row| round(row));
+                l.weight.iter_mut().for_each(&round);
                 round(&mut l.bias);
                 match &mut l.params {
                     crate::unit::LayerParams::Sigmoid => {}
                     crate::unit::LayerParams::PReLU { alpha } => round(alpha),
-                    crate::unit::LayerParams::Dice { alpha, mean, var } => [alpha, mean, var].into_iter().for_each(|v| round(v)),
+                    crate::unit::LayerParams::Dice { alpha, mean, var } => [alpha, mean, var].into_iter().for_each(&round),
                 }
             }
             let mut output = exact.output().clone();

@@ -902,7 +902,9 @@ pub fn draw_map<DB: DrawingBackend>(
     area.draw(&PathElement::new(ring, pal.background.stroke_width(st.stroke(1.5)))).map_err(err)?;
     text(area, "q", p(q_text_x, qs.1 - k), q_font, HPos::Left, VPos::Center)?;
     // The key under the plot.
-    let query_value = catalogue.and_then(|sc| sc.colouring.ok()).map(|c| c.value(&scene.query, att));
+    // q's own value (its Σα or q · pooled) waits, like pooled, for the
+    // step-through's weighted-sum step.
+    let query_value = if reveal.results { catalogue.and_then(|sc| sc.colouring.ok()).map(|c| c.value(&scene.query, att)) } else { None };
     let legend = crate::map_layers::draw_key(area, &frame, catalogue, query_value, st)?;
     let catalogue_pts = catalogue.map(|sc| crate::map_layers::catalogue_points(sc, basis, &view, st)).unwrap_or_default();
     Ok(MapLayout {

@@ -212,7 +212,7 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
     let n = scene.items.len();
     let total = steps_total(n);
     // Steps count from 0 (nothing revealed), as the page's counter does.
-    let head = tr(lang, format!("Step {} of {}: ", step, total - 1), format!("第 {} 步（共 0–{} 步）：", step, total - 1));
+    let head = tr(lang, format!("Step {} of {}: ", step, total - 1), format!("第 {} 步 / {}：", step, total - 1));
     let body = if step == 0 {
         let xs = if n == 0 { String::new() } else { format!("x₁…x{}", sub(n)) };
         tr(
@@ -1812,7 +1812,7 @@ mod tests {
         let a = s.validate().unwrap();
         let n = s.items.len();
         let (out, _) = steps_svg(&s, &a, 0, &zh());
-        assert!(out.contains("第 0 步（共 0–12 步）") && out.contains("候选物品"));
+        assert!(out.contains("第 0 步 / 12：") && out.contains("候选物品"));
         let (out, _) = steps_svg(&s, &a, 3, &zh());
         assert!(out.contains("相似度(q, x₃)"));
         assert_eq!(alpha_labels(&out), 3);

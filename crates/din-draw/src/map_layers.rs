@@ -903,6 +903,24 @@ mod tests {
         assert!(d >= 40.0, "{d}");
     }
 
+    /// q's own value in the key (its Σα or q · pooled) is an outcome: while
+    /// the step-through has not reached the weighted sum it is not written.
+    #[test]
+    fn the_key_keeps_q_value_until_the_weighted_sum_step() {
+        let s = preset("why-din-works").unwrap().scene;
+        let n = s.items.len();
+        let a = s.validate().unwrap();
+        let want = format!("\nq = {}\n", fmt_num(s.query.iter().zip(&a.pooled).map(|(q, p)| q * p).sum()));
+        for (step, shown) in [(Some(0), false), (Some(3), false), (Some(n), false), (Some(din_core::steps::sum_step(n)), true), (None, true)] {
+            let mut st = Style::new(1.0);
+            st.reveal = din_core::steps::Reveal::at(step, n);
+            let (out, lay, _) = map(&s, 668.0, 501.0, &st);
+            assert_eq!(out.contains(&want), shown, "step {step:?}: {want:?}");
+            assert_eq!(out.contains("\nq = "), shown, "step {step:?}");
+            assert_eq!(lay.legend.is_some(), shown, "step {step:?}");
+        }
+    }
+
     #[test]
     fn catalogue_colours_follow_the_scores_and_the_legend_shows_their_range() {
         for (name, s) in scenes() {
