@@ -5,16 +5,17 @@
 //   dist/din-attention.js    the <din-attention> element as one classic script
 //   dist/reveal/             the reveal.js example deck, offline, using both
 //
-// The wasm is LZMA-compressed (the `xz` command, Debian's xz-utils) and
-// inlined as byte text (the page) or base64 (the element script); the
-// bundles decompress it with www/lzma.js. Prints every size and fails if
+// The wasm and the widget's markup (www/template.js) are LZMA-compressed
+// (the `xz` command, Debian's xz-utils) and inlined as byte text (the page)
+// or base64 (the element script); the bundles decompress them with
+// www/lzma.js (the markup is then not in the script a second time). Prints every size and fails if
 // the one-file page exceeds its 400 KB budget.
 
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 
@@ -42,6 +43,8 @@ function lzma(bytes) {
 
 const compressed = lzma(wasm);
 const packed = compressed.toString('base64');
+const { TEMPLATE } = await import(pathToFileURL(join(ROOT, 'www/template.js')).href);
+const markup = lzma(Buffer.from(TEMPLATE, 'utf8'));
 
 /**
  * The compressed module as text with one character per byte, for a data
@@ -63,6 +66,22 @@ async function minifyCss(text) {
   return (await transform(text, { loader: 'css', minify: true, target: TARGET, charset: 'ascii', logLevel: 'warning' })).code;
 }
 
+/**
+ * template.js without its markup: the bundles carry it compressed
+ * (`markup`) and dist-setup.js sets it before any widget starts.
+ */
+const emptyTemplate = {
+  name: 'empty-template',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]www[\\/]template\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const out = text.replace(/export let TEMPLATE = `[^`]*`;/, "export let TEMPLATE = '';");
+      if (out === text) throw new Error('www/template.js changed shape: its markup was not left out of the bundle');
+      return { contents: out, loader: 'js' };
+    });
+  },
+};
+
 /** Imports of .css files as their minified text (the element's shadow roots). */
 const cssText = {
   name: 'css-text',
@@ -79,8 +98,12 @@ async function bundle(entry, encoding) {
     minify: true,
     write: false,
     target: TARGET,
-    plugins: [cssText],
-    define: { __DIN_WASM__: encoding === 'base64' ? JSON.stringify(packed) : '""', __DIN_WASM_ENCODING__: JSON.stringify(encoding) },
+    plugins: [cssText, emptyTemplate],
+    define: {
+      __DIN_WASM__: encoding === 'base64' ? JSON.stringify(packed) : '""',
+      __DIN_TEMPLATE__: encoding === 'base64' ? JSON.stringify(markup.toString('base64')) : '""',
+      __DIN_WASM_ENCODING__: JSON.stringify(encoding),
+    },
     charset: 'ascii',
     logLevel: 'warning',
     logOverride: { 'empty-import-meta': 'silent' },
@@ -113,7 +136,7 @@ async function page(script) {
   let html = asciiHtml(readFileSync(join(ROOT, 'www/index.html'), 'utf8'));
   html = html.replace(/<link rel="(stylesheet|modulepreload|preload)"[^>]*>\n?/g, '');
   html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '');
-  html = html.replace(/<script type="module" src="app.js"><\/script>/, () => `<script type="application/x-din-wasm" id="din-wasm">${byteText(compressed)}</script>\n<script>${script}</script>`);
+  html = html.replace(/<script type="module" src="app.js"><\/script>/, () => `<script type="application/x-din-template" id="din-template">${byteText(markup)}</script>\n<script type="application/x-din-wasm" id="din-wasm">${byteText(compressed)}</script>\n<script>${script}</script>`);
   html = html.replace('</head>', () => `<style>${css}</style>\n</head>`);
   html = html.replace('<meta charset="utf-8">', () => `<meta charset="windows-1252">\n<meta http-equiv="Content-Security-Policy" content="${csp(sha256(script))}">`);
   if (!html.includes(script)) throw new Error('index.html changed shape: the app script was not inlined');
@@ -151,6 +174,7 @@ const rows = [
   ['dist/din-attention.html', statSync(join(OUT, 'din-attention.html')).size],
   ['dist/din-attention.js', statSync(join(OUT, 'din-attention.js')).size],
   ['  of which wasm (LZMA)', compressed.length],
+  ['  of which markup (LZMA)', markup.length],
   ['  wasm (raw deflate, for comparison)', deflateRawSync(wasm, { level: 9 }).length],
   ['  wasm uncompressed', wasm.length],
 ];

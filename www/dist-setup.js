@@ -1,10 +1,13 @@
 // Set-up of the one-file builds (make dist): the wasm bytes are inlined by
 // the bundler, so the page needs no request at all and opens from file://
 // (where modules and fetch of a .wasm are refused). Imported before app.js /
-// din-attention.js so it runs first. The element script also imports
-// dist-styles.js (the widget's CSS for its shadow roots).
+// din-attention.js so it runs first. The widget's markup (template.js) is
+// inlined the same way, LZMA-compressed, and set before any widget starts.
+// The element script also imports dist-styles.js (the widget's CSS for its
+// shadow roots).
 
 import { setWasmSource } from './widget.js';
+import { setTemplate } from './template.js';
 import { lzmaDecode } from './lzma.js';
 
 /**
@@ -45,7 +48,12 @@ async function inflate(text, encoding) {
   return lzmaDecode(bytesOf(text, encoding));
 }
 
-// Replaced by the build (tools/dist.mjs): where the module is, and how it is written.
-/* global __DIN_WASM__, __DIN_WASM_ENCODING__ */
-const source = __DIN_WASM_ENCODING__ === 'base64' ? __DIN_WASM__ : document.getElementById('din-wasm').textContent;
-setWasmSource(inflate(source, __DIN_WASM_ENCODING__));
+// Replaced by the build (tools/dist.mjs): where the module and the markup
+// are, and how they are written.
+/* global __DIN_WASM__, __DIN_TEMPLATE__, __DIN_WASM_ENCODING__ */
+const inPage = (id) => document.getElementById(id).textContent;
+const base64 = __DIN_WASM_ENCODING__ === 'base64';
+// The markup first, at once: app.js and din-attention.js build widgets from it.
+const markup = lzmaDecode(bytesOf(base64 ? __DIN_TEMPLATE__ : inPage('din-template'), __DIN_WASM_ENCODING__));
+setTemplate(new TextDecoder().decode(markup));
+setWasmSource(inflate(base64 ? __DIN_WASM__ : inPage('din-wasm'), __DIN_WASM_ENCODING__));

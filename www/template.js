@@ -2,8 +2,11 @@
 // <din-attention> element (inside its shadow root) and the one-file build.
 // It holds no user data: every label and number is put in later as text.
 // Visible words come from the Rust string table through data-i18n keys.
+// The one-file builds (tools/dist.mjs) ship it LZMA-compressed beside the
+// wasm instead of as script text; dist-setup.js decodes it and hands it to
+// setTemplate before any widget starts.
 
-export const TEMPLATE = `
+export let TEMPLATE = `
 <div class="din-toolbar" data-chrome role="toolbar" aria-label="Tools" data-i18n-aria="tools-aria">
   <button id="lang" type="button" class="lang" data-i18n="lang-toggle" data-i18n-aria="lang-toggle-aria">中文</button>
   <button id="view-toggle" type="button" class="view-toggle" aria-pressed="false" data-i18n="lecture-mode" data-i18n-title="lecture-mode-title">Lecture mode</button>
@@ -254,3 +257,6 @@ export const TEMPLATE = `
   </div>
 </div>
 `;
+
+/** Replaces the markup (the one-file builds' decoded copy; see above). */
+export function setTemplate(text) { TEMPLATE = text; }
