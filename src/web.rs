@@ -15,16 +15,15 @@
 
 use din_core::attention::{attend_named, Attention};
 use din_core::catalogue::ScoredCatalogue;
-use din_core::errors::{message, Localized, Message};
+use din_core::errors::{message, Localized};
 use din_draw::draw::{self, BarsLayout, MapLayout, Style};
 use din_core::i18n::Lang;
-use din_core::presets::{self, Preset};
+use din_core::presets;
 use din_core::projection::{Basis, View};
 use din_draw::either::Either;
-use din_core::history::History;
-use din_core::options::{Layout, Panel, Theme, ViewPatch};
-use din_core::scene::{Scene, SceneError, MAX_LABEL, MAX_N};
-use din_core::urlstate::{self, UrlState};
+use din_core::session::Session;
+use din_core::options::{Layout, Panel, Theme};
+use din_core::scene::Scene;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use crate::canvas::Canvas;
@@ -165,69 +164,32 @@ type Area<'a> = DrawingArea<Back<'a>, Shift>;
 // `options::STATE_KEYS`, which the JSON import checks too.
 
 
-/// The page's handle: owns the scene and the three canvases.
+/// The page's handle: the pure [`Session`] (scene, history, view options,
+/// step-through and their policy) and the three canvases with what was
+/// last drawn on them.
 #[wasm_bindgen]
 pub struct App {
-    scene: Scene,
-    /// The scene as it was loaded (preset, generated or imported), before
-    /// edits: what "reset scene" returns to and what links are relative to.
-    origin: Scene,
-    history: History<Scene>,
-    theme: Theme,
-    font_scale: f64,
-    panels: Vec<Panel>,
-    embed: bool,
-    att: Attention,
-    basis: Basis,
-    preset: Preset,
-    lang: Lang,
-    step: Option<usize>,
-    highlight: Option<usize>,
-    selected: usize,
-    /// How far the weighted-sum step's animation is (0 to 1; 1 = at rest).
-    sum_progress: f64,
-    /// The user's own settings, kept while the step-through shows its
-    /// lecture setting ([`din_core::steps::lecture_setting`]); given back when
-    /// it stops, or by [`App::use_step_setting`]`(false)`.
-    steps_saved: Option<din_core::steps::Settings>,
+    s: Session,
     qkv_rows: Vec<din_draw::lecture::Rect>,
-    placement: din_draw::lecture::Placement,
-    /// Lecture mode or the long page, and lecture mode's tab.
-    layout: Layout,
-    tab: Panel,
     bars: HtmlCanvasElement,
     heatmap: HtmlCanvasElement,
     map: HtmlCanvasElement,
     extra: Vec<(String, HtmlCanvasElement)>,
     scale: f64,
-    view: Option<View>,
+    /// The map's view, fitted for [`Session::view_generation`] `view_for`
+    /// (a newer generation means: fit afresh).
+    view_fit: Option<View>,
+    view_for: u64,
     map_layout: Option<MapLayout>,
     bars_layout: Option<BarsLayout>,
     /// Where the step-through panel last put its strips (screen only).
     steps_layout: Option<din_draw::lecture::StepsLayout>,
-    drag: Option<Drag>,
-    /// The map's catalogue is shown (URL key and state field `density`).
-    show_density: bool,
+    /// The drag's geometry; the drag is on while [`Session::dragging`].
+    drag_geometry: Option<Drag>,
     /// The scored catalogue and the scene it was scored for; it depends on
     /// the items and the settings, not on q (see `catalogue::same_inputs`).
     catalogue_cache: std::cell::RefCell<Option<(Scene, std::rc::Rc<ScoredCatalogue>)>>,
     map_background: Option<(MapBackground, HtmlCanvasElement)>,
-    /// [`App::items_version`]: counts the changes of the LastN items
-    /// (labels, vectors, colour ids); bumped wherever they change.
-    items_generation: u64,
-    /// Counts of expensive steps, for tests that assert on work done.
-    work: Work,
-}
-
-/// How often the expensive steps ran (see [`App::work_json`]).
-#[derive(Clone, Copy, Debug, Default)]
-struct Work {
-    /// Scenes put on screen.
-    installs: u32,
-    /// States written as link text.
-    encodes: u32,
-    /// Link texts read.
-    decodes: u32,
 }
 
 /// What the map's cached background image was drawn for. The catalogue is
@@ -262,45 +224,18 @@ impl MapBackground {
     }
 }
 
-fn rounded(v: f64) -> f64 {
-    let r = (v * 1000.0).round() / 1000.0;
-    if r == 0.0 { 0.0 } else { r }
-}
+use din_core::session::rounded;
 
 impl App {
-    /// Replaces the whole scene (a built-in or generated one): validates it,
-    /// resets the drag, the projection and the view, and restarts a running
-    /// step-through at step 0.
-    fn replace_scene(&mut self, preset: Preset, scene: Scene) -> Result<(), JsValue> {
-        let att = scene.validate().map_err(|e| self.fail(e))?;
-        self.preset = preset;
-        self.origin = scene.clone();
-        self.scene = scene;
-        self.items_generation += 1;
-        self.att = att;
-        self.drag = None;
-        self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-        self.view = None;
-        if self.step.is_some() {
-            self.step = Some(0);
-        }
-        Ok(())
-    }
-
-    /// Lecture mode shows the step-through's tab while stepping.
-    fn follow_step(&mut self) {
-        self.tab = Panel::Steps;
-    }
-
     /// A tab panel that lecture mode does not show now: not drawn (it is
     /// drawn in the frame that shows it).
     fn hidden_tab(&self, p: Panel) -> bool {
-        self.layout == Layout::Lecture && p.is_tab() && din_core::options::shown_tab(self.tab, &self.panels) != Some(p)
+        self.s.layout == Layout::Lecture && p.is_tab() && din_core::options::shown_tab(self.s.tab, &self.s.panels) != Some(p)
     }
 
     /// A JS `Error` with the message in the interface language and a `code` property.
     fn fail<E: Localized>(&self, e: E) -> JsValue {
-        let err = js_sys::Error::new(&e.message(self.lang));
+        let err = js_sys::Error::new(&e.message(self.s.lang));
         let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
         err.into()
     }
@@ -323,8 +258,8 @@ impl App {
     /// `din_core::controls::Controls`.
     #[wasm_bindgen(js_name = controlsJson)]
     pub fn controls_json(&self) -> String {
-        let trained = self.scene.unit().ok().map(|u| u.d());
-        din_core::controls::Controls::of(&self.scene, trained, self.lang).to_json().to_string()
+        let trained = self.s.scene.unit().ok().map(|u| u.d());
+        din_core::controls::Controls::of(&self.s.scene, trained, self.s.lang).to_json().to_string()
     }
 
     /// `x` as every chart and readout prints it (`din_core::explain::fmt_num`:
@@ -353,8 +288,7 @@ impl App {
     /// checks them) and applies it as [`App::generate`] does.
     #[wasm_bindgen(js_name = generateText)]
     pub fn generate_text(&mut self, n_text: &str, d_text: &str) -> Result<(), JsValue> {
-        let (n, d) = din_core::controls::check_generate(n_text, d_text).map_err(|e| self.fail(e))?;
-        self.generate(n, d)
+        self.s.generate_text(n_text, d_text).map_err(|e| self.fail(e))
     }
 
     /// Which of two dropped files is the Projector's `vectors.tsv`:
@@ -371,7 +305,7 @@ impl App {
     pub fn hit_name(&self, hit: f64) -> String {
         if hit == HIT_QUERY {
             "q".to_owned()
-        } else if hit >= 0.0 && hit.fract() == 0.0 && (hit as usize) < self.scene.items.len() {
+        } else if hit >= 0.0 && hit.fract() == 0.0 && (hit as usize) < self.s.scene.items.len() {
             format!("x{}", hit as usize + 1)
         } else {
             String::new()
@@ -386,103 +320,58 @@ impl App {
     #[wasm_bindgen(constructor)]
     pub fn new(bars: HtmlCanvasElement, heatmap: HtmlCanvasElement, map: HtmlCanvasElement) -> Result<App, JsValue> {
         draw::set_text_measure(measure_text);
-        let preset = presets::preset("why-din-works").ok_or_else(|| JsValue::from_str("the default scene is missing"))?;
-        let scene = preset.scene.clone();
-        let att = scene.validate().map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let basis = Basis::for_items(&scene.keys(), scene.dim());
+        let s = Session::new();
         Ok(App {
-            origin: scene.clone(),
-            history: History::new(scene.clone(), din_core::scene_history::UNDO_BUDGET),
-            theme: Theme::Light,
-            font_scale: 1.0,
-            panels: Panel::ALL.to_vec(),
-            embed: false,
-            scene,
-            att,
-            basis,
-            preset,
-            lang: Lang::En,
-            step: None,
-            highlight: None,
-            selected: 0,
-            sum_progress: 1.0,
-            steps_saved: None,
+            view_for: s.view_generation,
+            s,
             qkv_rows: Vec::new(),
-            placement: din_draw::lecture::Placement::Ranking,
-            layout: Layout::Explore,
-            tab: din_core::options::DEFAULT_TAB,
             bars,
             heatmap,
             map,
             extra: Vec::new(),
             scale: 1.0,
-            view: None,
+            view_fit: None,
             map_layout: None,
             bars_layout: None,
             steps_layout: None,
-            drag: None,
-            show_density: true,
+            drag_geometry: None,
             catalogue_cache: std::cell::RefCell::new(None),
             map_background: None,
-            items_generation: 1,
-            work: Work::default(),
         })
     }
 
-    fn apply(&mut self, mut scene: Scene, att: Attention) {
-        if scene.query != self.scene.query && scene.candidate == self.scene.candidate {
-            // q was edited: it is no longer the named candidate.
-            scene.candidate.clear();
-        }
-        if let Some(step) = self.step {
-            self.step = Some(step.min(din_draw::lecture::steps_total(scene.items.len()) - 1));
-        }
-        self.install(scene, att);
+    /// The map's view while it is still the one fitted for the items.
+    fn view(&self) -> Option<View> {
+        if self.view_for == self.s.view_generation { self.view_fit } else { None }
     }
 
-    /// Puts a validated scene and its attention on screen. When its items
-    /// differ from the current ones, the items version is forgotten and,
-    /// unless a drag is in progress (it keeps its frozen projection until
-    /// the pointer is released), the projection is recomputed and the view
-    /// fitted afresh.
-    fn install(&mut self, scene: Scene, att: Attention) {
-        self.work.installs += 1;
-        let items_changed = scene.items != self.scene.items;
-        self.scene = scene;
-        self.att = att;
-        if items_changed {
-            self.items_generation += 1;
-            if self.drag.is_none() {
-                self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-                self.view = None;
-            }
-        }
+    /// Keeps `view` as the map's view for the items as they are.
+    fn set_view_fit(&mut self, view: Option<View>) {
+        self.view_fit = view;
+        self.view_for = self.s.view_generation;
     }
 
-    fn apply_result(&mut self, r: Result<(Scene, Attention), SceneError>) -> Result<(), JsValue> {
-        let (s, a) = r.map_err(|e| self.fail(e))?;
-        self.apply(s, a);
-        Ok(())
+    /// The drag in progress, if any.
+    fn drag(&self) -> Option<&Drag> {
+        if self.s.dragging { self.drag_geometry.as_ref() } else { None }
     }
+
+
+
+
+
+
 
     /// The scene as JSON: `{scene, query, items: [{label, vector}], similarity, normalization, temperature}`.
     #[wasm_bindgen(js_name = stateJson)]
     pub fn state_json(&self) -> String {
-        let mut v = self.scene.to_json();
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("lang".into(), self.lang.code().into());
-            obj.insert("step".into(), self.step.map_or(serde_json::Value::Null, |s| s.into()));
-            if let serde_json::Value::Object(view) = self.view_value() {
-                obj.extend(view);
-            }
-        }
-        v.to_string()
+        self.s.state_json()
     }
 
     /// The attention as JSON: `{alpha, pooled, mean, scores, alphaSum, pooledNorm, meanNorm}`.
     #[wasm_bindgen(js_name = resultJson)]
     pub fn result_json(&self) -> String {
-        let a = &self.att;
+        let a = &self.s.att;
         serde_json::json!({
             "alpha": a.alpha, "pooled": a.pooled, "mean": a.mean, "scores": a.scores,
             "alphaSum": a.alpha_sum, "pooledNorm": a.pooled_norm, "meanNorm": a.mean_norm,
@@ -493,224 +382,110 @@ impl App {
     /// Applies a (partial) state given as JSON text, or throws and changes nothing.
     #[wasm_bindgen(js_name = setStateJson)]
     pub fn set_state_json(&mut self, text: &str) -> Result<(), JsValue> {
-        if self.drag.is_some() {
-            self.drag = None;
-        }
-        let v = din_core::scene::parse_state(text).map_err(|e| self.fail(e))?;
-        din_core::options::check_state_keys(&v, "state").map_err(|e| self.fail(e))?;
-        // A named candidate without a query sets q, as `candidate=` in a link does.
-        let named_preset = v.get("scene").and_then(|x| x.as_str()).and_then(presets::preset);
-        let d = v
-            .get("items")
-            .and_then(|x| x.as_array())
-            .and_then(|a| a.first())
-            .and_then(|it| it.get("vector"))
-            .and_then(|x| x.as_array())
-            .map_or(self.scene.dim(), Vec::len);
-        let v = presets::resolve_candidate(&v, Some(named_preset.as_ref().unwrap_or(&self.preset)), d).map_err(|e| self.fail(e))?;
-        let (s, a) = self.scene.with_patch(&v).map_err(|e| self.fail(e))?;
-        let view = din_core::options::view_patch(&v).map_err(|e| self.fail(e))?;
-        let lang = match v.get("lang") {
-            None => self.lang,
-            Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\""))))?,
-            Some(other) => return Err(self.fail(message("E_LANG", format!("lang must be \"en\" or \"zh\", not {other}"), format!("lang 必须是 \"en\" 或 \"zh\"，而不是 {other}")))),
-        };
-        let step = match v.get("step") {
-            None => self.step.map(|st| st.min(din_draw::lecture::steps_total(s.items.len()) - 1)),
-            Some(serde_json::Value::Null) => None,
-            Some(x) => Some(parse_step(x, s.items.len()).map_err(|e| self.fail(e))?),
-        };
-        if s.name != self.scene.name {
-            if let Some(p) = presets::preset(&s.name) {
-                self.preset = p;
-            }
-        }
-        self.install(s, a);
-        self.lang = lang;
-        let stepping = step.is_some() && v.get("step").is_some_and(|x| !x.is_null());
-        self.step = step;
-        let tab_given = view.tab.is_some();
-        self.sum_progress = 1.0;
-        self.set_view_checked(view);
-        if stepping && !tab_given {
-            self.follow_step();
-        }
-        Ok(())
+        self.s.set_state_json(text).map_err(|e| self.fail(e))
     }
 
     /// Sets `q[k]` from typed text (parsed and validated in Rust).
     #[wasm_bindgen(js_name = setQueryText)]
     pub fn set_query_text(&mut self, k: usize, text: &str) -> Result<(), JsValue> {
-        let r = self.scene.with_query_component(k, text);
-        self.apply_result(r)
+        self.s.set_query_text(k, text).map_err(|e| self.fail(e))
     }
 
     /// Sets `q[k]` to a number (from a slider).
     #[wasm_bindgen(js_name = setQueryValue)]
     pub fn set_query_value(&mut self, k: usize, value: f64) -> Result<(), JsValue> {
-        let r = self.scene.with_query_value(k, value);
-        self.apply_result(r)
+        self.s.set_query_value(k, value).map_err(|e| self.fail(e))
     }
 
     /// Sets component `k` of item `i` from typed text.
     #[wasm_bindgen(js_name = setItemText)]
     pub fn set_item_text(&mut self, i: usize, k: usize, text: &str) -> Result<(), JsValue> {
-        let r = self.scene.with_item_component(i, k, text);
-        self.apply_result(r)
+        self.s.set_item_text(i, k, text).map_err(|e| self.fail(e))
     }
 
     /// Renames item `i`. The label follows the rules of every channel:
     /// at most 200 characters, one line of text, no lone surrogate.
     #[wasm_bindgen(js_name = setLabel)]
     pub fn set_label(&mut self, i: usize, label: js_sys::JsString) -> Result<(), JsValue> {
-        if i >= self.scene.items.len() {
-            return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
-        }
-        let field_zh = format!("x{} 的名称", i + 1);
-        let label = self.text_of(&label, &format!("label of x{}", i + 1), &field_zh)?;
-        // The one rule of every channel (scene::check_label), with the
-        // field named in Chinese as the table shows it.
-        let next = self.scene.with_label(i, &label).map_err(|e| {
-            let zh = match &e {
-                SceneError::BadLabel { code_point, position, .. } => format!(
-                    "{field_zh}的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
-                    din_core::scene::char_kind_zh(*code_point),
-                    din_core::scene::LABEL_RULE_ZH
-                ),
-                SceneError::LabelTooLong { chars, .. } => format!("{field_zh}有 {chars} 个字符；最多 {MAX_LABEL} 个"),
-                other => other.zh(),
-            };
-            self.fail(message(e.code(), e.to_string(), zh))
-        })?;
-        // Only a label changed: no new attention, projection or view, but
-        // the items' generation moves on so the table refreshes.
-        self.scene = next;
-        self.items_generation += 1;
-        Ok(())
+        self.s.check_item(i).map_err(|e| self.fail(e))?;
+        let label = self.text_of(&label, &format!("label of x{}", i + 1), &format!("x{} 的名称", i + 1))?;
+        self.s.set_label(i, &label).map_err(|e| self.fail(e))
     }
 
     /// Appends an item: a copy of candidate `q` nudged off it, so it is
     /// visible on the map and clearly gets weight (label "item k").
     #[wasm_bindgen(js_name = addItem)]
     pub fn add_item(&mut self) -> Result<(), JsValue> {
-        if self.scene.items.len() >= MAX_N {
-            return Err(self.fail(message("E_TOO_LARGE", format!("the LastN already has {MAX_N} items, the most allowed"), format!("LastN 已有 {MAX_N} 个物品，已达上限"))));
-        }
-        let k = self.scene.items.len() + 1;
-        let vector: Vec<f64> = self.scene.query.iter().enumerate().map(|(j, v)| rounded(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
-        // The new item gets the first colour no item has (colours stay with their items).
-        let r = self.scene.with_item_added(&format!("item {k}"), &vector);
-        self.apply_result(r)
+        self.s.add_item().map_err(|e| self.fail(e))
     }
 
     /// Removes item `i`.
     #[wasm_bindgen(js_name = removeItem)]
     pub fn remove_item(&mut self, i: usize) -> Result<(), JsValue> {
-        if i >= self.scene.items.len() {
-            return Err(self.fail(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1))));
-        }
-        // Every other item keeps its colour id.
-        let r = self.scene.without_item(i);
-        self.apply_result(r)
+        self.s.remove_item(i).map_err(|e| self.fail(e))
     }
 
     /// Changes d from typed text; returns a sentence saying what was kept.
     #[wasm_bindgen(js_name = setDimText)]
     pub fn set_dim_text(&mut self, text: &str) -> Result<String, JsValue> {
-        let t = text.trim();
-        let d: usize = t.parse().map_err(|_| {
-            let shown: String = t.chars().take(20).collect();
-            self.fail(if t.is_empty() {
-                message("E_NUMBER_EMPTY", "d is empty: type a whole number from 1 to 256".into(), "d 为空：请输入 1 到 256 的整数".into())
-            } else {
-                message(
-                    "E_NUMBER_NOT_A_NUMBER",
-                    format!("d: \"{shown}\" is not a whole number from 1 to 256"),
-                    format!("d：\"{shown}\" 不是 1 到 256 的整数"),
-                )
-            })
-        })?;
-        let (s, msg) = self.scene.with_dim(d).map_err(|e| self.fail(e))?;
-        let att = s.validate().map_err(|e| self.fail(e))?;
-        self.apply(s, att);
-        self.basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-        self.view = None;
-        Ok(msg)
+        self.s.set_dim_text(text).map_err(|e| self.fail(e))
     }
 
     /// Sets the similarity by name.
     #[wasm_bindgen(js_name = setSimilarity)]
     pub fn set_similarity(&mut self, name: &str) -> Result<(), JsValue> {
-        let patch = serde_json::json!({ "similarity": name });
-        let r = self.scene.with_patch(&patch);
-        self.apply_result(r)
+        self.s.set_setting("similarity", name).map_err(|e| self.fail(e))
     }
 
     /// Sets the activation of the unit: `sigmoid`, `prelu` or `dice`.
     #[wasm_bindgen(js_name = setActivation)]
     pub fn set_activation(&mut self, name: &str) -> Result<(), JsValue> {
-        let patch = serde_json::json!({ "activation": name });
-        let r = self.scene.with_patch(&patch);
-        self.apply_result(r)
+        self.s.set_setting("activation", name).map_err(|e| self.fail(e))
     }
 
     /// Sets the activation unit's weight without softmax: `z` (the paper's
     /// Eq. 3) or `sigmoid` (this project's variant).
     #[wasm_bindgen(js_name = setWeight)]
     pub fn set_weight(&mut self, name: &str) -> Result<(), JsValue> {
-        let patch = serde_json::json!({ "weight": name });
-        let r = self.scene.with_patch(&patch);
-        self.apply_result(r)
+        self.s.set_setting("weight", name).map_err(|e| self.fail(e))
     }
 
     /// Sets the padded length of the authors' variant from typed text.
     #[wasm_bindgen(js_name = setMaxLenText)]
     pub fn set_max_len_text(&mut self, text: &str) -> Result<(), JsValue> {
-        let v = din_core::scene::parse_number("max length", text).map_err(|e| self.fail(e))?;
-        let patch = serde_json::json!({ "maxLen": v });
-        let r = self.scene.with_patch(&patch);
-        self.apply_result(r)
+        self.s.set_max_len_text(text).map_err(|e| self.fail(e))
     }
 
     /// Whether the activation unit fits the scene (it was trained for d = 8),
     /// and if not, why: JSON `{ok, reason}` in the current language.
     #[wasm_bindgen(js_name = unitStatus)]
     pub fn unit_status(&self) -> String {
-        let d = self.scene.dim();
-        let trained = self.scene.unit().map(|u| u.d()).unwrap_or(8);
-        let reason = din_core::controls::unit_unfit(d, trained, self.lang).unwrap_or_default();
-        serde_json::json!({ "ok": d == trained, "reason": reason, "paddedLen": self.scene.padded_len(), "padded": self.scene.padded_len() - self.scene.items.len() }).to_string()
+        let d = self.s.scene.dim();
+        let trained = self.s.scene.unit().map(|u| u.d()).unwrap_or(8);
+        let reason = din_core::controls::unit_unfit(d, trained, self.s.lang).unwrap_or_default();
+        serde_json::json!({ "ok": d == trained, "reason": reason, "paddedLen": self.s.scene.padded_len(), "padded": self.s.scene.padded_len() - self.s.scene.items.len() }).to_string()
     }
 
     /// Sets the normalization by name.
     #[wasm_bindgen(js_name = setNormalization)]
     pub fn set_normalization(&mut self, name: &str) -> Result<(), JsValue> {
-        let patch = serde_json::json!({ "normalization": name });
-        let r = self.scene.with_patch(&patch);
-        self.apply_result(r)
+        self.s.set_setting("normalization", name).map_err(|e| self.fail(e))
     }
 
     /// Sets the temperature from typed text.
     #[wasm_bindgen(js_name = setTemperatureText)]
     pub fn set_temperature_text(&mut self, text: &str) -> Result<(), JsValue> {
-        let t = din_core::scene::parse_number("temperature", text).map_err(|e| self.fail(e))?;
-        if t <= 0.0 {
-            return Err(self.fail(message("E_TEMPERATURE", format!("temperature is {t}: it must be greater than 0"), format!("温度 T 是 {t}：必须大于 0"))));
-        }
-        let mut next = self.scene.clone();
-        next.temperature = t;
-        let att = next.validate().map_err(|e| self.fail(e))?;
-        self.apply(next, att);
-        Ok(())
+        self.s.set_temperature_text(text).map_err(|e| self.fail(e))
     }
 
     /// The scene's named candidates as JSON `[{id, label, fits}]` (`fits`
     /// is false where the candidate's d differs from the scene's).
     #[wasm_bindgen(js_name = candidatesJson)]
     pub fn candidates_json(&self) -> String {
-        let d = self.scene.dim();
+        let d = self.s.scene.dim();
         let v: Vec<serde_json::Value> = self
-            .preset
+            .s
+            .preset()
             .candidates
             .iter()
             .map(|c| serde_json::json!({ "id": c.id, "label": c.label, "fits": c.vector.len() == d }))
@@ -721,10 +496,7 @@ impl App {
     /// Loads a generated LastN of `n` items in `d` dimensions (seeded,
     /// clustered; see `presets::generated`), for trying long histories.
     pub fn generate(&mut self, n: usize, d: usize) -> Result<(), JsValue> {
-        din_core::controls::check_generate_size(n, d).map_err(|e| self.fail(e))?;
-        let mut scene = presets::generated(n, d, 2018);
-        scene.copy_settings_from(&self.scene);
-        self.replace_scene(presets::blank(d), scene)
+        self.s.generate(n, d).map_err(|e| self.fail(e))
     }
 
     /// The state without the items (cheap for a long LastN), as JSON:
@@ -732,14 +504,7 @@ impl App {
     /// normalization, temperature, lang, step, n, d}`.
     #[wasm_bindgen(js_name = summaryJson)]
     pub fn summary_json(&self) -> String {
-        let s = &self.scene;
-        serde_json::json!({
-            "scene": s.name, "candidate": s.candidate, "query": s.query,
-            "similarity": s.similarity_name(), "activation": s.activation.name(), "weight": s.weight.name(), "maxLen": s.max_len,
-            "normalization": s.normalization.name(), "temperature": s.temperature,
-            "lang": self.lang.code(), "step": self.step, "n": s.items.len(), "d": s.dim(),
-        })
-        .to_string()
+        self.s.summary_json()
     }
 
     /// A number that changes whenever the LastN items (labels, vectors or
@@ -748,17 +513,17 @@ impl App {
     pub fn items_version(&self) -> f64 {
         // A generation counter, not a hash of the numbers: exact in a JS
         // number up to 2^53 changes, and free to read.
-        self.items_generation as f64
+        self.s.items_generation as f64
     }
 
     /// Items `start .. start + count` (clamped) as JSON `[{label, vector, color}]`
     /// (`color` is the colour id).
     #[wasm_bindgen(js_name = itemsJson)]
     pub fn items_json(&self, start: usize, count: usize) -> String {
-        let n = self.scene.items.len();
+        let n = self.s.scene.items.len();
         let a = start.min(n);
         let b = a.saturating_add(count).min(n);
-        let v: Vec<serde_json::Value> = self.scene.items[a..b]
+        let v: Vec<serde_json::Value> = self.s.scene.items[a..b]
             .iter()
             .map(|it| serde_json::json!({ "label": it.label, "vector": it.vector, "color": it.color }))
             .collect();
@@ -771,9 +536,9 @@ impl App {
     /// the others as "?" with `note`, in the interface language).
     #[wasm_bindgen(js_name = normsJson)]
     pub fn norms_json(&self) -> String {
-        let a = &self.att;
-        let r = din_core::steps::Reveal::at(self.step, self.scene.items.len());
-        let note = if r.results { "" } else { self.lang.pick("step-through on: these appear at the weighted-sum step", "分步演示中：这些数在“加权和”一步显示") };
+        let a = &self.s.att;
+        let r = din_core::steps::Reveal::at(self.s.step, self.s.scene.items.len());
+        let note = if r.results { "" } else { self.s.lang.pick("step-through on: these appear at the weighted-sum step", "分步演示中：这些数在“加权和”一步显示") };
         serde_json::json!({
             "alphaSum": a.alpha_sum, "pooledNorm": a.pooled_norm, "meanNorm": a.mean_norm,
             "shown": { "alphaSum": r.alpha_sum, "results": r.results }, "note": note,
@@ -784,24 +549,7 @@ impl App {
     /// Makes the named candidate `id` the query.
     #[wasm_bindgen(js_name = chooseCandidate)]
     pub fn choose_candidate(&mut self, id: &str) -> Result<(), JsValue> {
-        let c = self
-            .preset
-            .candidate(id)
-            .ok_or_else(|| self.fail(message("E_NO_SUCH", format!("candidate: the scene \"{}\" has no candidate \"{id}\"", self.preset.id), format!("candidate：场景 \"{}\" 没有候选物品 \"{id}\"", self.preset.id))))?;
-        if c.vector.len() != self.scene.dim() {
-            return Err(self.fail(message(
-                "E_DIM_MISMATCH",
-                format!("candidate \"{}\" has d = {}, but the scene has d = {}", c.label, c.vector.len(), self.scene.dim()),
-                format!("候选物品 \"{}\" 的维度是 d = {}，但场景的维度是 d = {}", c.label, c.vector.len(), self.scene.dim()),
-            )));
-        }
-        let mut next = self.scene.clone();
-        next.query = c.vector.clone();
-        next.candidate = c.id.to_owned();
-        let att = next.validate().map_err(|e| self.fail(e))?;
-        self.scene = next;
-        self.att = att;
-        Ok(())
+        self.s.choose_candidate(id).map_err(|e| self.fail(e))
     }
 
     /// The built-in scenes as JSON `[{id, title}]` in the current language.
@@ -810,7 +558,7 @@ impl App {
         let v: Vec<serde_json::Value> = presets::PRESET_IDS
             .iter()
             .filter_map(|id| presets::preset(id))
-            .map(|p| serde_json::json!({ "id": p.id, "title": self.lang.pick(p.title_en, p.title_zh) }))
+            .map(|p| serde_json::json!({ "id": p.id, "title": self.s.lang.pick(p.title_en, p.title_zh) }))
             .collect();
         serde_json::Value::Array(v).to_string()
     }
@@ -819,18 +567,7 @@ impl App {
     /// (`d` is used by `blank` only; 0 keeps 8).
     #[wasm_bindgen(js_name = loadScene)]
     pub fn load_scene(&mut self, id: &str, d: usize) -> Result<(), JsValue> {
-        let p = if id == "blank" && d > 0 {
-            if d > din_core::scene::MAX_D {
-                return Err(self.fail(message("E_TOO_LARGE", format!("d = {d} is too large; at most {}", din_core::scene::MAX_D), format!("d = {d} 太大；最多 {}", din_core::scene::MAX_D))));
-            }
-            presets::blank(d)
-        } else {
-            presets::preset(id).ok_or_else(|| {
-                self.fail(message("E_NO_SUCH", format!("scene: there is no built-in scene \"{id}\"; use {}", presets::PRESET_IDS.join(", ")), format!("scene：没有内置场景 \"{id}\"；可用 {}", presets::PRESET_IDS.join("、"))))
-            })?
-        };
-        let scene = p.scene.clone();
-        self.replace_scene(p, scene)
+        self.s.load_scene(id, d).map_err(|e| self.fail(e))
     }
 
     /// The caption of the scene on screen in the current language, as JSON
@@ -841,15 +578,15 @@ impl App {
     /// telling first (what the compact caption of lecture mode keeps).
     #[wasm_bindgen(js_name = captionJson)]
     pub fn caption_json(&self) -> String {
-        let reveal = din_core::steps::Reveal::at(self.step, self.scene.items.len());
-        let c = din_core::explain::caption_revealed(&self.preset, &self.scene, &self.att, self.lang, &reveal);
+        let reveal = din_core::steps::Reveal::at(self.s.step, self.s.scene.items.len());
+        let c = din_core::explain::caption_revealed(&self.s.preset(), &self.s.scene, &self.s.att, self.s.lang, &reveal);
         serde_json::json!({ "key": c.key, "hint": c.hint, "lines": c.lines, "lead": c.lead }).to_string()
     }
 
     /// The caption of [`App::caption_json`] as one text.
     pub fn caption(&self) -> String {
-        let reveal = din_core::steps::Reveal::at(self.step, self.scene.items.len());
-        din_core::explain::caption_revealed(&self.preset, &self.scene, &self.att, self.lang, &reveal).text()
+        let reveal = din_core::steps::Reveal::at(self.s.step, self.s.scene.items.len());
+        din_core::explain::caption_revealed(&self.s.preset(), &self.s.scene, &self.s.att, self.s.lang, &reveal).text()
     }
 
     /// The weight per interest category, attention beside the plain
@@ -857,11 +594,11 @@ impl App {
     /// `null` when the items have no categories.
     #[wasm_bindgen(js_name = sharesJson)]
     pub fn shares_json(&self) -> String {
-        let cats = din_core::explain::item_categories(&self.preset, &self.scene);
-        match din_core::explain::category_shares(&cats, &self.att) {
+        let cats = din_core::explain::item_categories(&self.s.preset(), &self.s.scene);
+        match din_core::explain::category_shares(&cats, &self.s.att) {
             Some(sh) => {
-                let revealed = din_core::steps::Reveal::at(self.step, self.scene.items.len()).alpha_sum;
-                din_core::explain::shares_json(&sh, self.lang, revealed).to_string()
+                let revealed = din_core::steps::Reveal::at(self.s.step, self.s.scene.items.len()).alpha_sum;
+                din_core::explain::shares_json(&sh, self.s.lang, revealed).to_string()
             }
             None => "null".to_owned(),
         }
@@ -873,12 +610,12 @@ impl App {
     #[wasm_bindgen(js_name = explainJson)]
     pub fn explain_json(&self, what: &str) -> String {
         let e = match what {
-            "q" => Some(din_core::explain::explain_query(&self.scene, &self.att, self.lang)),
+            "q" => Some(din_core::explain::explain_query(&self.s.scene, &self.s.att, self.s.lang)),
             _ => what
                 .strip_prefix('x')
                 .and_then(|k| k.parse::<usize>().ok())
                 .and_then(|k| k.checked_sub(1))
-                .and_then(|i| din_core::explain::explain_item(&self.scene, &self.att, i, self.lang)),
+                .and_then(|i| din_core::explain::explain_item(&self.s.scene, &self.s.att, i, self.s.lang)),
         };
         e.map_or_else(|| "null".to_owned(), |e| din_core::explain::explanation_json(&e).to_string())
     }
@@ -887,26 +624,25 @@ impl App {
     /// `{normNone, tempNote, unitNote, weightNote}` (`explain::settings_texts`).
     #[wasm_bindgen(js_name = settingsTextsJson)]
     pub fn settings_texts_json(&self) -> String {
-        let t = din_core::explain::settings_texts(&self.scene, self.lang);
+        let t = din_core::explain::settings_texts(&self.s.scene, self.s.lang);
         serde_json::json!({ "normNone": t.norm_none, "tempNote": t.temp_note, "unitNote": t.unit_note, "weightNote": t.weight_note }).to_string()
     }
 
     /// The page's strings in the current language, as JSON `{key: text}`.
     #[wasm_bindgen(js_name = pageStrings)]
     pub fn page_strings(&self) -> String {
-        din_core::i18n::page_strings_json(self.lang)
+        din_core::i18n::page_strings_json(self.s.lang)
     }
 
     /// Sets the interface language (`en` or `zh`).
     #[wasm_bindgen(js_name = setLang)]
     pub fn set_lang(&mut self, code: &str) -> Result<(), JsValue> {
-        self.lang = code.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{code}\"，请用 \"en\" 或 \"zh\""))))?;
-        Ok(())
+        self.s.set_lang(code).map_err(|e| self.fail(e))
     }
 
     /// The interface language code.
     pub fn lang(&self) -> String {
-        self.lang.code().to_owned()
+        self.s.lang.code().to_owned()
     }
 
     // ------------------------------------------------------------ step-through (issue 11 §3)
@@ -918,9 +654,7 @@ impl App {
     /// it as one undo step). Links and `setState({step})` never switch it.
     #[wasm_bindgen(js_name = startSteps)]
     pub fn start_steps(&mut self) -> Result<bool, JsValue> {
-        self.step = Some(0);
-        self.sum_progress = 1.0;
-        self.use_step_setting(true)
+        self.s.start_steps().map_err(|e| self.fail(e))
     }
 
     /// Stops the step-through (the toggle button). If the settings are
@@ -928,10 +662,7 @@ impl App {
     /// returns whether the settings changed.
     #[wasm_bindgen(js_name = stopSteps)]
     pub fn stop_steps(&mut self) -> Result<bool, JsValue> {
-        let back = self.use_step_setting(false)?;
-        self.step = None;
-        self.sum_progress = 1.0;
-        Ok(back)
+        self.s.stop_steps().map_err(|e| self.fail(e))
     }
 
     /// Switches to the scene's lecture setting (`on`, keeping the user's
@@ -940,21 +671,13 @@ impl App {
     /// lecture setting, when it is already on, or with nothing kept.
     #[wasm_bindgen(js_name = useStepSetting)]
     pub fn use_step_setting(&mut self, on: bool) -> Result<bool, JsValue> {
-        let (next, saved) = din_core::steps::switch_setting(&self.scene, self.lecture_setting(), self.steps_saved, on);
-        self.steps_saved = saved;
-        let Some(next) = next else { return Ok(false) };
-        let att = next.validate().map_err(|e| self.fail(e))?;
-        self.apply(next, att);
-        Ok(true)
+        self.s.use_step_setting(on).map_err(|e| self.fail(e))
     }
 
     /// The lecture setting of the scene on screen (a built-in scene that
     /// has one, while its vectors are its own or edited, and its d fits).
     fn lecture_setting(&self) -> Option<din_core::steps::Settings> {
-        if self.scene.name != self.preset.id {
-            return None;
-        }
-        din_core::steps::lecture_setting(&self.scene.name)
+        self.s.lecture_setting()
     }
 
     /// What the step-through panel says about its setting, as JSON
@@ -966,12 +689,12 @@ impl App {
     /// interface language.
     #[wasm_bindgen(js_name = stepSettingJson)]
     pub fn step_setting_json(&self) -> String {
-        let lang = self.lang;
-        let now = draw::definition_text(&self.scene, lang);
+        let lang = self.s.lang;
+        let now = draw::definition_text(&self.s.scene, lang);
         let lecture = self.lecture_setting();
-        let applied = lecture.is_some_and(|l| l.matches(&self.scene));
-        let saved = if applied { self.steps_saved.map(|s| draw::definition_text(&s.applied_to(&self.scene), lang)) } else { None };
-        let lecture_text = lecture.map(|l| draw::definition_text(&l.applied_to(&self.scene), lang));
+        let applied = lecture.is_some_and(|l| l.matches(&self.s.scene));
+        let saved = if applied { self.s.steps_saved.map(|s| draw::definition_text(&s.applied_to(&self.s.scene), lang)) } else { None };
+        let lecture_text = lecture.map(|l| draw::definition_text(&l.applied_to(&self.s.scene), lang));
         let (note, action) = match (&lecture_text, applied, &saved) {
             (Some(_), true, Some(mine)) => (
                 lang.tr(
@@ -1008,19 +731,19 @@ impl App {
     /// reduced motion; every other way onto the step is at rest.
     #[wasm_bindgen(js_name = setSumProgress)]
     pub fn set_sum_progress(&mut self, t: f64) {
-        self.sum_progress = if t.is_finite() { t.clamp(0.0, 1.0) } else { 1.0 };
+        self.s.set_sum_progress(t);
     }
 
     /// The animation's progress (1 = at rest).
     #[wasm_bindgen(js_name = sumProgress)]
     pub fn sum_progress(&self) -> f64 {
-        self.sum_progress
+        self.s.sum_progress
     }
 
     /// Whether the step-through is on the weighted-sum step (`n + 2`).
     #[wasm_bindgen(js_name = onSumStep)]
     pub fn on_sum_step(&self) -> bool {
-        self.step == Some(din_core::steps::sum_step(self.scene.items.len()))
+        self.s.on_sum_step()
     }
 
     /// Whether two items share a colour (more items than the theme's
@@ -1029,33 +752,24 @@ impl App {
     pub fn colors_repeat(&self) -> bool {
         let k = din_draw::palette::ITEM_COLORS;
         let mut seen = vec![false; k];
-        self.scene.items.iter().any(|it| std::mem::replace(&mut seen[usize::from(it.color) % k], true))
+        self.s.scene.items.iter().any(|it| std::mem::replace(&mut seen[usize::from(it.color) % k], true))
     }
 
     /// Turns the step-through on at `step` (clamped), or off with a negative number.
     #[wasm_bindgen(js_name = setStep)]
     pub fn set_step(&mut self, step: f64) -> Result<(), JsValue> {
-        self.sum_progress = 1.0;
-        self.step = if step < 0.0 {
-            None
-        } else {
-            Some(parse_step(&serde_json::json!(step), self.scene.items.len()).map_err(|e| self.fail(e))?)
-        };
-        if self.step.is_some() {
-            self.follow_step();
-        }
-        Ok(())
+        self.s.set_step(step).map_err(|e| self.fail(e))
     }
 
     /// The step (0-based), or -1 when the step-through is off.
     pub fn step(&self) -> f64 {
-        self.step.map_or(-1.0, |s| s as f64)
+        self.s.step.map_or(-1.0, |s| s as f64)
     }
 
     /// Number of steps of the step-through: n + 4 (0 to n + 3).
     #[wasm_bindgen(js_name = stepsTotal)]
     pub fn steps_total(&self) -> usize {
-        din_draw::lecture::steps_total(self.scene.items.len())
+        self.s.steps_total()
     }
 
     /// Goes one step forward (or back with `forward = false`). Returns false,
@@ -1063,48 +777,32 @@ impl App {
     /// the key on to the slide deck.
     #[wasm_bindgen(js_name = stepBy)]
     pub fn step_by(&mut self, forward: bool) -> bool {
-        let Some(s) = self.step else { return false };
-        self.sum_progress = 1.0;
-        let last = self.steps_total() - 1;
-        match (forward, s) {
-            (true, s) if s < last => self.step = Some(s + 1),
-            (false, s) if s > 0 => self.step = Some(s - 1),
-            _ => return false,
-        }
-        self.follow_step();
-        true
+        self.s.step_by(forward)
     }
 
     /// Highlights LastN item `i` (0-based) in every panel; a negative number clears it.
     #[wasm_bindgen(js_name = setHighlight)]
     pub fn set_highlight(&mut self, i: f64) {
-        self.highlight = (i >= 0.0 && (i as usize) < self.scene.items.len()).then_some(i as usize);
+        self.s.set_highlight(i);
     }
 
     /// Selects LastN item `i` (0-based) for the "inside the unit" panel.
     #[wasm_bindgen(js_name = selectItem)]
     pub fn select_item(&mut self, i: f64) {
-        if i >= 0.0 && (i as usize) < self.scene.items.len() {
-            self.selected = i as usize;
-        }
+        self.s.select_item(i);
     }
 
     /// The preferred CSS height of the "inside the unit" panel at CSS width `width_css`.
     #[wasm_bindgen(js_name = unitHeight)]
     pub fn unit_height(&self, width_css: f64) -> f64 {
-        let layers = self.scene.unit().map_or(2, |u| u.hidden().len());
+        let layers = self.s.scene.unit().map_or(2, |u| u.hidden().len());
         din_draw::unit_panel::unit_height_for(layers, width_css, &self.style(1.0))
     }
 
     /// Where the LastN feature goes in the two-tower diagram: `user-tower` or `ranking`.
     #[wasm_bindgen(js_name = setPlacement)]
     pub fn set_placement(&mut self, placement: &str) -> Result<(), JsValue> {
-        self.placement = match placement {
-            "user-tower" => din_draw::lecture::Placement::UserTower,
-            "ranking" => din_draw::lecture::Placement::Ranking,
-            other => return Err(self.fail(message("E_INVALID", format!("placement \"{other}\": use \"user-tower\" or \"ranking\""), format!("位置 \"{other}\"：请用 \"user-tower\" 或 \"ranking\"")))),
-        };
-        Ok(())
+        self.s.set_placement(placement).map_err(|e| self.fail(e))
     }
 
     /// Attaches an extra panel canvas: `steps`, `qkv` or `towers`.
@@ -1120,7 +818,7 @@ impl App {
     /// Layout facts for the page: preferred CSS heights of the bar chart and heatmap.
     #[wasm_bindgen(js_name = layoutJson)]
     pub fn layout_json(&self) -> String {
-        let n = self.scene.items.len();
+        let n = self.s.scene.items.len();
         let st = self.style(1.0);
         serde_json::json!({ "barsHeight": draw::bars_height_for(n, &st), "heatmapHeight": draw::heatmap_height_for(n, &st) }).to_string()
     }
@@ -1129,7 +827,7 @@ impl App {
     /// the colour of its colour id, the same in every panel.
     #[wasm_bindgen(js_name = itemColor)]
     pub fn item_color(&self, i: usize) -> String {
-        din_draw::palette::hex(din_draw::palette::palette(self.theme).item_of(&self.scene, i))
+        din_draw::palette::hex(din_draw::palette::palette(self.s.theme).item_of(&self.s.scene, i))
     }
 
     /// Draws every visible chart at pixel ratio `scale`. The canvases'
@@ -1137,7 +835,7 @@ impl App {
     pub fn render(&mut self, scale: f64) -> Result<(), JsValue> {
         self.scale = scale;
         let st = self.style(scale);
-        let charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart() && !self.hidden_tab(*p)).collect();
+        let charts: Vec<Panel> = self.s.panels.iter().copied().filter(|p| p.is_chart() && !self.hidden_tab(*p)).collect();
         for p in charts {
             let Some(canvas) = self.canvas_for(p) else { continue };
             if p == Panel::Map {
@@ -1157,7 +855,7 @@ impl App {
     #[wasm_bindgen(js_name = renderPanel)]
     pub fn render_panel(&mut self, panel: &str, scale: f64) -> Result<(), JsValue> {
         let Ok(p) = panel.parse::<Panel>() else { return Ok(()) };
-        if !p.is_chart() || !self.panels.contains(&p) || p == Panel::Map {
+        if !p.is_chart() || !self.s.panels.contains(&p) || p == Panel::Map {
             return Ok(());
         }
         let Some(canvas) = self.canvas_for(p) else { return Ok(()) };
@@ -1198,11 +896,11 @@ impl App {
 
     fn style(&self, scale: f64) -> Style {
         let mut st = Style::new(scale);
-        st.reveal = din_core::steps::Reveal::at(self.step, self.scene.items.len());
-        st.lang = self.lang;
-        st.highlight = self.highlight;
-        st.theme = self.theme;
-        st.font_scale = self.font_scale;
+        st.reveal = din_core::steps::Reveal::at(self.s.step, self.s.scene.items.len());
+        st.lang = self.s.lang;
+        st.highlight = self.s.highlight;
+        st.theme = self.s.theme;
+        st.font_scale = self.s.font_scale;
         st
     }
 
@@ -1231,15 +929,15 @@ impl App {
     /// scene, the definition of alpha and the three readout numbers, then
     /// the charts in a grid that suits a 16:9 page.
     fn draw_sheet(&mut self, area: &Area, st: &Style) -> Result<(), JsValue> {
-        let mut charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart()).collect();
+        let mut charts: Vec<Panel> = self.s.panels.iter().copied().filter(|p| p.is_chart()).collect();
         if charts.is_empty() {
             charts = vec![Panel::Bars, Panel::Map, Panel::Heatmap];
         }
-        let name = match self.preset.id {
-            id if id == self.scene.name => self.lang.pick(self.preset.title_en, self.preset.title_zh).to_owned(),
-            _ => self.scene.name.clone(),
+        let name = match self.s.preset().id {
+            id if id == self.s.scene.name => self.s.lang.pick(self.s.preset().title_en, self.s.preset().title_zh).to_owned(),
+            _ => self.s.scene.name.clone(),
         };
-        let cells = din_draw::sheet::draw_sheet(area, &name, &self.scene, &self.att, self.lang, charts.len(), st).map_err(|e| self.fail(e))?;
+        let cells = din_draw::sheet::draw_sheet(area, &name, &self.s.scene, &self.s.att, self.s.lang, charts.len(), st).map_err(|e| self.fail(e))?;
         for (p, cell) in charts.into_iter().zip(cells.iter()) {
             self.draw_panel(p, cell, st, false)?;
         }
@@ -1252,40 +950,40 @@ impl App {
     fn draw_panel(&mut self, p: Panel, area: &Area, st: &Style, screen: bool) -> Result<(), JsValue> {
         match p {
             Panel::Bars => {
-                let lay = draw::draw_bars(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
+                let lay = draw::draw_bars(area, &self.s.scene, &self.s.att, st).map_err(|e| self.fail(e))?;
                 if screen {
                     self.bars_layout = Some(lay);
                 }
             }
             Panel::Heatmap => {
-                draw::draw_heatmap(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
+                draw::draw_heatmap(area, &self.s.scene, &self.s.att, st).map_err(|e| self.fail(e))?;
             }
             Panel::Map => {
                 // The page's own map canvas is drawn by render_map.
                 let (w, h) = area.dim_in_pixel();
                 let catalogue = self.catalogue();
-                let view = draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st, catalogue.as_deref());
-                draw::draw_map(area, &self.scene, &self.att, &self.basis, Some(view), catalogue.as_deref(), st).map_err(|e| self.fail(e))?;
+                let view = draw::fit_map_view(&self.s.scene, &self.s.att, &self.s.basis, w, h, st, catalogue.as_deref());
+                draw::draw_map(area, &self.s.scene, &self.s.att, &self.s.basis, Some(view), catalogue.as_deref(), st).map_err(|e| self.fail(e))?;
             }
             Panel::Steps => {
-                let lay = din_draw::lecture::draw_steps_at(area, &self.scene, &self.att, self.step.unwrap_or(usize::MAX), self.sum_progress, st).map_err(|e| self.fail(e))?;
+                let lay = din_draw::lecture::draw_steps_at(area, &self.s.scene, &self.s.att, self.s.step.unwrap_or(usize::MAX), self.s.sum_progress, st).map_err(|e| self.fail(e))?;
                 if screen {
                     self.steps_layout = Some(lay);
                 }
             }
             Panel::Qkv => {
-                let lay = din_draw::lecture::draw_qkv(area, &self.scene, &self.att, st).map_err(|e| self.fail(e))?;
+                let lay = din_draw::lecture::draw_qkv(area, &self.s.scene, &self.s.att, st).map_err(|e| self.fail(e))?;
                 if screen {
                     self.qkv_rows = lay.rows;
                 }
             }
             Panel::Towers => {
-                din_draw::lecture::draw_towers(area, &self.scene, &self.att, self.placement, st).map_err(|e| self.fail(e))?;
+                din_draw::lecture::draw_towers(area, &self.s.scene, &self.s.att, self.s.placement, st).map_err(|e| self.fail(e))?;
             }
             Panel::Unit => {
-                let unit = self.scene.unit().map_err(|e| self.fail(e))?;
-                let item = self.highlight.unwrap_or(self.selected);
-                din_draw::unit_panel::draw_unit(area, &self.scene, unit, item, st).map_err(|e| self.fail(e))?;
+                let unit = self.s.scene.unit().map_err(|e| self.fail(e))?;
+                let item = self.s.highlight.unwrap_or(self.s.selected);
+                din_draw::unit_panel::draw_unit(area, &self.s.scene, unit, item, st).map_err(|e| self.fail(e))?;
             }
             Panel::Controls | Panel::Readout => {}
         }
@@ -1306,13 +1004,13 @@ impl App {
         let (w, h) = (canvas.width(), canvas.height());
         let catalogue = self.catalogue();
         let rect = draw::map_plot_rect(w, h, st, catalogue.as_deref());
-        let (basis, view) = match &self.drag {
+        let (basis, view) = match self.drag() {
             Some(d) => (d.basis.clone(), d.view),
             None => {
                 let v = self
                     .sticky_view(rect, catalogue.as_deref())
-                    .unwrap_or_else(|| draw::fit_map_view(&self.scene, &self.att, &self.basis, w, h, st, catalogue.as_deref()));
-                (self.basis.clone(), v)
+                    .unwrap_or_else(|| draw::fit_map_view(&self.s.scene, &self.s.att, &self.s.basis, w, h, st, catalogue.as_deref()));
+                (self.s.basis.clone(), v)
             }
         };
         let target = self.canvas(canvas)?;
@@ -1320,10 +1018,10 @@ impl App {
         let mut front = st.clone();
         front.prepainted = true;
         let area = Back::Left(target).into_drawing_area();
-        let lay = draw::draw_map(&area, &self.scene, &self.att, &basis, Some(view), catalogue.as_deref(), &front).map_err(|e| self.fail(e))?;
+        let lay = draw::draw_map(&area, &self.s.scene, &self.s.att, &basis, Some(view), catalogue.as_deref(), &front).map_err(|e| self.fail(e))?;
         area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))?;
-        if self.drag.is_none() {
-            self.view = Some(lay.view);
+        if self.drag().is_none() {
+            self.set_view_fit(Some(lay.view));
         }
         self.map_layout = Some(lay);
         Ok(())
@@ -1362,7 +1060,7 @@ impl App {
             image.set_width(key.size.0);
             image.set_height(key.size.1);
             let area = self.backend(&image)?.into_drawing_area();
-            draw::draw_map_background(&area, &self.scene, basis, view, catalogue.map(|c| &**c), st).map_err(|e| self.fail(e))?;
+            draw::draw_map_background(&area, &self.s.scene, basis, view, catalogue.map(|c| &**c), st).map_err(|e| self.fail(e))?;
             area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))?;
             self.map_background = Some((key, image));
         }
@@ -1376,35 +1074,35 @@ impl App {
     /// recomputed only when the items or the settings change (not when
     /// only q moves: each catalogue item is its own query).
     fn catalogue(&self) -> Option<std::rc::Rc<ScoredCatalogue>> {
-        if !self.show_density {
+        if !self.s.show_density {
             return None;
         }
         let mut cache = self.catalogue_cache.borrow_mut();
         if let Some((k, c)) = cache.as_ref() {
-            if din_core::catalogue::same_inputs(k, &self.scene) {
+            if din_core::catalogue::same_inputs(k, &self.s.scene) {
                 return Some(c.clone());
             }
         }
-        let c = std::rc::Rc::new(din_core::catalogue::score(&self.scene));
-        *cache = Some((self.scene.clone(), c.clone()));
+        let c = std::rc::Rc::new(din_core::catalogue::score(&self.s.scene));
+        *cache = Some((self.s.scene.clone(), c.clone()));
         Some(c)
     }
 
     /// Shows or hides the map's catalogue of candidate items (paper Fig. 6).
     #[wasm_bindgen(js_name = setDensity)]
     pub fn set_density(&mut self, on: bool) {
-        self.show_density = on;
+        self.s.show_density = on;
     }
 
     /// Keeps the previous view while every point is still inside it and the
     /// points still fill a fair part of it, so the map does not zoom at every
     /// slider tick or jump when a drag ends; refits otherwise.
     fn sticky_view(&self, rect: (f64, f64, f64, f64), catalogue: Option<&ScoredCatalogue>) -> Option<View> {
-        let old = self.view?;
+        let old = self.view()?;
         if old.px != rect {
             return None;
         }
-        let pts = draw::map_fit_points(&self.scene, &self.att, &self.basis, catalogue);
+        let pts = draw::map_fit_points(&self.s.scene, &self.s.att, &self.s.basis, catalogue);
         let fit = View::fit(&pts, rect);
         let inside = pts.iter().all(|&(x, y)| x > old.x.0 && x < old.x.1 && y > old.y.0 && y < old.y.1);
         let too_big = (fit.x.1 - fit.x.0) < 0.4 * (old.x.1 - old.x.0);
@@ -1472,7 +1170,8 @@ impl App {
     pub fn map_pointer_down(&mut self, x_css: f64, y_css: f64) -> f64 {
         let target = self.hit(x_css, y_css);
         if let (Some(target), Some(lay)) = (target, self.map_layout.as_ref()) {
-            self.drag = Some(Drag { target, basis: self.basis.clone(), view: lay.view });
+            self.drag_geometry = Some(Drag { target, basis: self.s.basis.clone(), view: lay.view });
+            self.s.begin_drag();
         }
         self.map_hit(x_css, y_css)
     }
@@ -1482,60 +1181,59 @@ impl App {
     /// false when no drag is in progress.
     #[wasm_bindgen(js_name = mapPointerMove)]
     pub fn map_pointer_move(&mut self, x_css: f64, y_css: f64) -> Result<bool, JsValue> {
-        let Some(drag) = &self.drag else { return Ok(false) };
+        let Some(drag) = self.drag() else { return Ok(false) };
         let target = drag.view.to_data((x_css * self.scale, y_css * self.scale));
         let current = match drag.target {
-            Target::Query => &self.scene.query,
-            Target::Item(i) => match self.scene.items.get(i) {
+            Target::Query => &self.s.scene.query,
+            Target::Item(i) => match self.s.scene.items.get(i) {
                 Some(it) => &it.vector,
                 None => return Ok(false),
             },
         };
         let moved: Vec<f64> = drag.basis.lift(current, target).into_iter().map(rounded).collect();
-        let mut next = self.scene.clone();
+        let mut next = self.s.scene.clone();
         match drag.target {
             Target::Query => next.query = moved,
             Target::Item(i) => next.items[i].vector = moved,
         }
         let att = next.validate().map_err(|e| self.fail(e))?;
-        self.apply(next, att);
+        self.s.apply(next, att);
         Ok(true)
     }
 
     /// Ends a drag and lets the projection follow the new items.
     #[wasm_bindgen(js_name = mapPointerUp)]
     pub fn map_pointer_up(&mut self) {
-        if let Some(drag) = self.drag.take() {
-            let basis = Basis::for_items(&self.scene.keys(), self.scene.dim());
-            if basis == drag.basis {
+        let drag = self.drag_geometry.take();
+        if let (Some(drag), true) = (drag, self.s.dragging) {
+            if self.s.end_drag(&drag.basis) {
                 // Same ground: keep the view the drag used, so nothing jumps on release.
-                self.view = Some(drag.view);
+                self.set_view_fit(Some(drag.view));
             }
-            self.basis = basis;
         }
     }
 
     /// True while a drag is in progress.
     #[wasm_bindgen(js_name = isDragging)]
     pub fn is_dragging(&self) -> bool {
-        self.drag.is_some()
+        self.drag().is_some()
     }
 
     /// Moves q on the map by (dx, dy) steps (arrow keys): one step is 1/40
     /// of the visible width, rounded to a tidy number; numbers kept to 3 decimals.
     #[wasm_bindgen(js_name = nudgeQuery)]
     pub fn nudge_query(&mut self, dx: f64, dy: f64) -> Result<(), JsValue> {
-        let Some(view) = self.view else { return Ok(()) };
+        let Some(view) = self.view() else { return Ok(()) };
         let raw = (view.x.1 - view.x.0) / 40.0;
         let mag = 10f64.powf(raw.log10().floor());
         let step = if raw / mag < 2.0 { mag } else if raw / mag < 5.0 { 2.0 * mag } else { 5.0 * mag };
-        let (px, py) = self.basis.project(&self.scene.query);
+        let (px, py) = self.s.basis.project(&self.s.scene.query);
         let moved: Vec<f64> =
-            self.basis.lift(&self.scene.query, (px + dx * step, py + dy * step)).into_iter().map(rounded).collect();
-        let mut next = self.scene.clone();
+            self.s.basis.lift(&self.s.scene.query, (px + dx * step, py + dy * step)).into_iter().map(rounded).collect();
+        let mut next = self.s.scene.clone();
         next.query = moved;
         let att = next.validate().map_err(|e| self.fail(e))?;
-        self.apply(next, att);
+        self.s.apply(next, att);
         Ok(())
     }
 
@@ -1551,7 +1249,7 @@ impl App {
             Some(l) => serde_json::json!({
                 "step": l.step, "shown": l.shown, "alphas": l.alphas, "items": l.items, "query": l.query,
                 "pooled": l.pooled, "mean": l.mean, "ranking": l.ranking, "limit": l.limit, "adding": l.adding,
-                "progress": self.sum_progress,
+                "progress": self.s.sum_progress,
             })
             .to_string(),
             None => "null".to_owned(),
@@ -1628,50 +1326,17 @@ impl App {
     }
 
     fn view_value(&self) -> serde_json::Value {
-        let panels: Vec<&str> = self.panels.iter().map(|p| p.name()).collect();
-        serde_json::json!({
-            "theme": self.theme.name(), "font": self.font_scale, "panels": panels, "embed": self.embed,
-            "density": self.show_density, "placement": urlstate::placement_name(self.placement),
-            "view": self.layout.name(), "tab": self.tab.name(),
-        })
+        self.s.view_value()
     }
 
     /// Sets view options from JSON (any of the keys of [`App::view_json`]),
     /// or throws and changes nothing.
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(&mut self, text: &str) -> Result<(), JsValue> {
-        let v = din_core::scene::parse_state(text).map_err(|e| self.fail(e))?;
-        let view = din_core::options::view_patch(&v).map_err(|e| self.fail(e))?;
-        self.set_view_checked(view);
-        Ok(())
+        self.s.set_view(text).map_err(|e| self.fail(e))
     }
 
-    fn set_view_checked(&mut self, v: ViewPatch) {
-        if let Some(t) = v.theme {
-            self.theme = t;
-        }
-        if let Some(f) = v.font {
-            self.font_scale = f;
-        }
-        if let Some(p) = v.panels {
-            self.panels = p;
-        }
-        if let Some(e) = v.embed {
-            self.embed = e;
-        }
-        if let Some(d) = v.density {
-            self.show_density = d;
-        }
-        if let Some(p) = v.placement {
-            self.placement = p;
-        }
-        if let Some(l) = v.layout {
-            self.layout = l;
-        }
-        if let Some(t) = v.tab {
-            self.tab = t;
-        }
-    }
+
 
     // ------------------------------------------------------------ lecture mode (issue 11 §5)
 
@@ -1681,9 +1346,9 @@ impl App {
     /// and the least CSS height of the bar chart ([`draw::bars_min_height_for`]).
     #[wasm_bindgen(js_name = lectureJson)]
     pub fn lecture_json(&self) -> String {
-        let tabs: Vec<&str> = din_core::options::tabs_for(&self.panels).iter().map(|p| p.name()).collect();
-        let shown = din_core::options::shown_tab(self.tab, &self.panels).map(Panel::name);
-        let bars_min = draw::bars_min_height_for(self.scene.items.len(), &self.style(1.0));
+        let tabs: Vec<&str> = din_core::options::tabs_for(&self.s.panels).iter().map(|p| p.name()).collect();
+        let shown = din_core::options::shown_tab(self.s.tab, &self.s.panels).map(Panel::name);
+        let bars_min = draw::bars_min_height_for(self.s.scene.items.len(), &self.style(1.0));
         serde_json::json!({ "tabs": tabs, "shown": shown, "barsMin": bars_min }).to_string()
     }
 
@@ -1704,49 +1369,14 @@ impl App {
 
     // ------------------------------------------------------------ URL state
 
-    fn url_state(&self) -> UrlState {
-        UrlState {
-            scene: self.scene.clone(),
-            step: self.step,
-            lang: Some(self.lang),
-            theme: self.theme,
-            font_scale: self.font_scale,
-            panels: (self.panels != Panel::ALL).then(|| self.panels.clone()),
-            embed: self.embed,
-            density: self.show_density,
-            placement: self.placement,
-            layout: self.layout,
-            tab: self.tab,
-        }
-    }
+
 
     /// The state as URL parameters, as JSON `{ok: true, text}`, or
     /// `{ok: false, len, max, message}` when the scene is too large for a
     /// link (the message suggests the JSON export).
     #[wasm_bindgen(js_name = urlState)]
     pub fn url_state_json(&self) -> String {
-        // Edited items go into the link with at least two characters per
-        // number: a large edited LastN is known to be too long without
-        // writing megabytes of text on every edit.
-        let n = self.scene.items.len();
-        let d = self.scene.dim();
-        let surely_too_long = n.saturating_mul(d + 1).saturating_mul(2) > urlstate::MAX_LINK && self.scene.items != self.origin.items;
-        let encoded = if surely_too_long {
-            Err(urlstate::TooLarge { len: n.saturating_mul(d + 1).saturating_mul(2), max: urlstate::MAX_LINK })
-        } else {
-            urlstate::encode(&self.url_state(), &self.origin)
-        };
-        match encoded {
-            Ok(text) => serde_json::json!({ "ok": true, "text": text }).to_string(),
-            Err(e) => {
-                let (en, zh) = (
-                    format!("This scene ({n} items, d = {d}) is too large for a link (links hold at most {} characters): it is not in the address bar. Save it as a JSON scene instead.", e.max),
-                    format!("当前场景（{n} 个物品，d = {d}）太大，无法放进链接（链接最多 {} 个字符），地址栏中没有保存它。请导出 JSON 场景。", e.max),
-                );
-                let text = if self.lang == Lang::Zh { zh } else { en };
-                serde_json::json!({ "ok": false, "len": e.len, "max": e.max, "message": text }).to_string()
-            }
-        }
+        self.s.url_state_json()
     }
 
     /// Applies URL parameters (`query` and `hash`, the hash winning per
@@ -1762,7 +1392,7 @@ impl App {
     /// scene's size, not their product.
     #[wasm_bindgen(js_name = applyParams)]
     pub fn apply_params(&mut self, query: js_sys::JsString, hash: js_sys::JsString, keep: bool) -> String {
-        self.drag = None;
+        self.s.dragging = false;
         let texts = self.text_of(&query, "the link", "链接").and_then(|q| Ok((q, self.text_of(&hash, "the link", "链接")?)));
         let (query, hash) = match texts {
             Ok(t) => t,
@@ -1771,77 +1401,17 @@ impl App {
                 return serde_json::json!([String::from(msg)]).to_string();
             }
         };
-        let current = self.current_link();
-        self.work.decodes += 1;
-        let decoded = if keep {
-            match &current {
-                Some(link) => urlstate::decode_over(link, &hash),
-                None => urlstate::decode_onto(&self.url_state(), &self.origin, &hash),
-            }
-        } else {
-            urlstate::decode_keeping(current.as_deref(), &query, &hash)
-        };
-        let st = decoded.state;
-        if let Ok(att) = st.scene.validate() {
-            if let Some(p) = presets::preset(&st.scene.name) {
-                self.preset = p;
-            } else {
-                self.preset = presets::blank(st.scene.dim().max(1));
-            }
-            self.origin = decoded.origin;
-            self.install(st.scene, att);
-        }
-        if let Some(l) = st.lang {
-            self.lang = l;
-        }
-        let step = st.step.map(|s| s.min(din_draw::lecture::steps_total(self.scene.items.len()) - 1));
-        if step != self.step {
-            self.sum_progress = 1.0;
-        }
-        self.step = step;
-        self.theme = st.theme;
-        self.font_scale = st.font_scale;
-        self.panels = st.panels.unwrap_or_else(|| Panel::ALL.to_vec());
-        self.embed = st.embed;
-        self.show_density = st.density;
-        self.placement = st.placement;
-        self.layout = st.layout;
-        self.tab = st.tab;
-        // Lecture mode follows the step-through: a step named without a tab shows the steps tab.
-        let named = |key: &str| {
-            [query.as_str(), hash.as_str()]
-                .iter()
-                .flat_map(|t| t.trim_start_matches(['#', '?']).split('&'))
-                .any(|kv| kv.split('=').next() == Some(key))
-        };
-        if named("step") && !named("tab") && self.step.is_some() {
-            self.follow_step();
-        }
-        if self.selected >= self.scene.items.len() {
-            self.selected = 0;
-        }
-        let msgs: Vec<String> = decoded.problems.iter().map(|m| m.message(self.lang)).collect();
-        serde_json::json!(msgs).to_string()
+        serde_json::json!(self.s.apply_params(&query, &hash, keep)).to_string()
     }
 
-    /// The state on screen as link text within [`urlstate::MAX_URL`], or
-    /// `None` when it is larger (a big edited LastN: known without writing
-    /// megabytes of text, each number taking at least two characters).
-    fn current_link(&mut self) -> Option<String> {
-        let (n, d) = (self.scene.items.len(), self.scene.dim());
-        if n.saturating_mul(d + 1).saturating_mul(2) > urlstate::MAX_URL && self.scene.items != self.origin.items {
-            return None;
-        }
-        self.work.encodes += 1;
-        urlstate::encode_with_limit(&self.url_state(), &self.origin, urlstate::MAX_URL).ok()
-    }
+
 
     /// How often the expensive steps ran since the app was made, as JSON
     /// `{installs, encodes, decodes, validations}` (validations counts every
     /// scene validated on this thread): for tests that assert on work done.
     #[wasm_bindgen(js_name = workJson)]
     pub fn work_json(&self) -> String {
-        let w = self.work;
+        let w = self.s.work;
         serde_json::json!({
             "installs": w.installs, "encodes": w.encodes, "decodes": w.decodes,
             "validations": din_core::scene::validations(),
@@ -1870,83 +1440,53 @@ impl App {
     /// (after the page has applied its link on load).
     #[wasm_bindgen(js_name = clearHistory)]
     pub fn clear_history(&mut self) {
-        self.history.reset(self.scene.clone());
+        self.s.clear_history();
     }
 
     /// Ends an undo step: the scene as it is now becomes one step of history.
     pub fn commit(&mut self) {
-        self.history.commit(&self.scene);
+        self.s.commit();
     }
 
     /// Goes back one step; false when there is nothing to undo.
     pub fn undo(&mut self) -> bool {
-        match self.history.undo(&self.scene) {
-            Some(s) => self.restore(s),
-            None => false,
-        }
+        self.s.undo()
     }
 
     /// Goes forward one step; false when there is nothing to redo.
     pub fn redo(&mut self) -> bool {
-        match self.history.redo(&self.scene) {
-            Some(s) => self.restore(s),
-            None => false,
-        }
+        self.s.redo()
     }
 
     #[wasm_bindgen(js_name = canUndo)]
     pub fn can_undo(&self) -> bool {
-        self.history.can_undo() || self.scene != *self.history.committed()
+        self.s.can_undo()
     }
 
     #[wasm_bindgen(js_name = canRedo)]
     pub fn can_redo(&self) -> bool {
-        self.history.can_redo()
+        self.s.can_redo()
     }
 
     /// A sentence saying how many old undo steps were dropped to keep the
     /// history within its memory budget since the last call, or "".
     #[wasm_bindgen(js_name = historyNote)]
     pub fn history_note(&mut self) -> String {
-        match self.history.take_dropped() {
-            0 => String::new(),
-            dropped => din_core::scene_history::dropped_note(dropped, self.history.undo_steps(), self.lang),
-        }
+        self.s.history_note()
     }
 
     /// Bytes the undo history holds now (at most 64 MiB).
     #[wasm_bindgen(js_name = historyBytes)]
     pub fn history_bytes(&self) -> f64 {
-        self.history.bytes() as f64
+        self.s.history.bytes() as f64
     }
 
-    fn restore(&mut self, s: Scene) -> bool {
-        let Ok(att) = s.validate() else { return false };
-        if s.name != self.scene.name {
-            if let Some(p) = presets::preset(&s.name) {
-                self.preset = p;
-            }
-        }
-        self.drag = None;
-        self.install(s, att);
-        if let Some(step) = self.step {
-            self.step = Some(step.min(din_draw::lecture::steps_total(self.scene.items.len()) - 1));
-        }
-        if self.selected >= self.scene.items.len() {
-            self.selected = 0;
-        }
-        true
-    }
+
 
     /// Back to the scene as it was loaded (undoable).
     #[wasm_bindgen(js_name = resetScene)]
     pub fn reset_scene(&mut self) -> Result<(), JsValue> {
-        self.history.commit(&self.scene);
-        let origin = self.origin.clone();
-        if !self.restore(origin) {
-            return Err(self.fail(message("E_INVALID", "the scene could not be reset".into(), "无法重置场景".into())));
-        }
-        Ok(())
+        self.s.reset_scene().map_err(|e| self.fail(e))
     }
 
     // ------------------------------------------------------------ import and export
@@ -1958,39 +1498,10 @@ impl App {
     #[wasm_bindgen(js_name = importText)]
     pub fn import_text(&mut self, text: js_sys::JsString) -> Result<String, JsValue> {
         let text = self.text_of(&text, "the imported text", "导入的文本")?;
-        let imported = din_core::import::import_text_full(&text, &self.scene).map_err(|e| self.fail(e))?;
-        let extras = match &imported.view {
-            Some(view) => Some(self.state_extras(&serde_json::Value::Object(view.clone()), imported.scene.items.len())?),
-            None => None,
-        };
-        self.history.commit(&self.scene);
-        let scene = imported.scene;
-        let preset = presets::preset(&scene.name).unwrap_or_else(|| presets::blank(scene.dim().max(1)));
-        self.replace_scene(preset, scene)?;
-        if let Some((view, lang, step)) = extras {
-            self.set_view_checked(view);
-            self.lang = lang;
-            self.step = step;
-        }
-        Ok(if self.lang == Lang::Zh { imported.zh } else { imported.en })
+        self.s.import_text(&text).map_err(|e| self.fail(e))
     }
 
-    /// The language, step and view options of a state object, checked
-    /// together (`n` is the number of items the step is for).
-    fn state_extras(&self, v: &serde_json::Value, n: usize) -> Result<(ViewPatch, Lang, Option<usize>), JsValue> {
-        let view = din_core::options::view_patch(v).map_err(|e| self.fail(e))?;
-        let lang = match v.get("lang") {
-            None => self.lang,
-            Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| self.fail(message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\""))))?,
-            Some(other) => return Err(self.fail(message("E_LANG", format!("lang must be \"en\" or \"zh\", not {other}"), format!("lang 必须是 \"en\" 或 \"zh\"，而不是 {other}")))),
-        };
-        let step = match v.get("step") {
-            None => self.step.map(|st| st.min(din_draw::lecture::steps_total(n) - 1)),
-            Some(serde_json::Value::Null) => None,
-            Some(x) => Some(parse_step(x, n).map_err(|e| self.fail(e))?),
-        };
-        Ok((view, lang, step))
-    }
+
 
     /// Imports the Embedding Projector's two files: `vectors` (vectors.tsv)
     /// and `metadata` (metadata.tsv).
@@ -1998,24 +1509,7 @@ impl App {
     pub fn import_projector(&mut self, vectors: js_sys::JsString, metadata: js_sys::JsString) -> Result<String, JsValue> {
         let vectors = self.text_of(&vectors, "vectors.tsv", "vectors.tsv ")?;
         let metadata = self.text_of(&metadata, "metadata.tsv", "metadata.tsv ")?;
-        let items = din_core::import::parse_projector(&vectors, &metadata).map_err(|e| self.fail(e))?;
-        let n = items.len();
-        let mut next = self.scene.clone();
-        next.name = "imported".into();
-        next.candidate.clear();
-        let d = items.first().map_or(0, |it| it.vector.len());
-        let mut note_en = format!("Imported {n} items with d = {d} from vectors.tsv and metadata.tsv.");
-        let mut note_zh = format!("已从 vectors.tsv 和 metadata.tsv 导入 {n} 个物品，d = {d}。");
-        if next.query.len() != d && n > 0 {
-            next.query = (0..d).map(|k| rounded(items.iter().map(|it| it.vector[k]).sum::<f64>() / n as f64)).collect();
-            note_en.push_str(" q was set to the items' mean (its d differed).");
-            note_zh.push_str(" q 的维度不同，已设为这些物品的平均。");
-        }
-        next.items = items;
-        next.validate().map_err(|e| self.fail(e))?;
-        self.history.commit(&self.scene);
-        self.replace_scene(presets::blank(d.max(1)), next)?;
-        Ok(if self.lang == Lang::Zh { note_zh } else { note_en })
+        self.s.import_projector(&vectors, &metadata).map_err(|e| self.fail(e))
     }
 
     /// Refuses a file of `bytes` bytes before the page reads it, when it is
@@ -2040,28 +1534,22 @@ impl App {
     /// scene's fields, `n`, `d`, the language, the step and the view options.
     #[wasm_bindgen(js_name = snapshotHead)]
     pub fn snapshot_head(&self) -> String {
-        let mut m = din_core::snapshot::head(&self.scene);
-        m.insert("lang".into(), self.lang.code().into());
-        m.insert("step".into(), self.step.map_or(serde_json::Value::Null, |s| s.into()));
-        if let serde_json::Value::Object(view) = self.view_value() {
-            m.extend(view);
-        }
-        serde_json::Value::Object(m).to_string()
+        self.s.snapshot_head()
     }
 
     /// The items' labels as a JSON array.
     #[wasm_bindgen(js_name = snapshotLabels)]
     pub fn snapshot_labels(&self) -> String {
-        din_core::snapshot::labels_json(&self.scene)
+        din_core::snapshot::labels_json(&self.s.scene)
     }
 
     /// The items' vectors, row by row, as one `Float64Array` of n × d
     /// numbers made in JavaScript memory (the wasm memory does not grow).
     #[wasm_bindgen(js_name = snapshotValues)]
     pub fn snapshot_values(&self) -> js_sys::Float64Array {
-        let d = self.scene.dim();
-        let out = js_sys::Float64Array::new_with_length((self.scene.items.len() * d) as u32);
-        for (i, it) in self.scene.items.iter().enumerate() {
+        let d = self.s.scene.dim();
+        let out = js_sys::Float64Array::new_with_length((self.s.scene.items.len() * d) as u32);
+        for (i, it) in self.s.scene.items.iter().enumerate() {
             out.subarray((i * d) as u32, ((i + 1) * d) as u32).copy_from(&it.vector);
         }
         out
@@ -2072,22 +1560,7 @@ impl App {
     /// Throws and changes nothing when the parts do not make a valid state.
     #[wasm_bindgen(js_name = restoreSnapshot)]
     pub fn restore_snapshot(&mut self, head: &str, labels: &str, values: &[f64]) -> Result<(), JsValue> {
-        let h = din_core::scene::parse_state(head).map_err(|e| self.fail(e))?;
-        let (scene, att) = din_core::snapshot::rebuild(&self.scene, &h, labels, values).map_err(|e| self.fail(e))?;
-        let (view, lang, step) = self.state_extras(&h, scene.items.len())?;
-        self.history.commit(&self.scene);
-        let preset = presets::preset(&scene.name).unwrap_or_else(|| presets::blank(scene.dim().max(1)));
-        self.preset = preset;
-        self.origin = scene.clone();
-        self.drag = None;
-        self.install(scene, att);
-        self.set_view_checked(view);
-        self.lang = lang;
-        self.step = step;
-        if self.selected >= self.scene.items.len() {
-            self.selected = 0;
-        }
-        Ok(())
+        self.s.restore_snapshot(head, labels, values).map_err(|e| self.fail(e))
     }
 
     /// What the page says about the last good scene, in the interface
@@ -2104,25 +1577,25 @@ impl App {
             _ => NoteKind::Nothing,
         };
         let v: serde_json::Value = serde_json::from_str(info).unwrap_or(serde_json::Value::Null);
-        din_core::snapshot::note(kind, &din_core::snapshot::SavedInfo::from_json(&v), self.lang)
+        din_core::snapshot::note(kind, &din_core::snapshot::SavedInfo::from_json(&v), self.s.lang)
     }
 
     /// The scene as pretty JSON (importable again).    /// The scene as pretty JSON (importable again).
     #[wasm_bindgen(js_name = sceneJson)]
     pub fn scene_json(&self) -> String {
-        serde_json::to_string_pretty(&self.scene.to_json()).unwrap_or_default()
+        serde_json::to_string_pretty(&self.s.scene.to_json()).unwrap_or_default()
     }
 
     /// CSV of every item's score and alpha and of q, pooled and mean.
     #[wasm_bindgen(js_name = resultCsv)]
     pub fn result_csv(&self) -> String {
-        din_core::export::result_csv(&self.scene, &self.att)
+        din_core::export::result_csv(&self.s.scene, &self.s.att)
     }
 
     /// CSV of the LastN items (label, then the numbers), importable again.
     #[wasm_bindgen(js_name = itemsCsv)]
     pub fn items_csv(&self) -> String {
-        din_core::export::items_csv(&self.scene)
+        din_core::export::items_csv(&self.s.scene)
     }
 
     // ------------------------------------------------------------ text alternative
@@ -2132,12 +1605,12 @@ impl App {
     /// of the top items; q, pooled and mean by component).
     #[wasm_bindgen(js_name = altJson)]
     pub fn alt_json(&self) -> String {
-        let s = &self.scene;
-        let a = &self.att;
-        let lang = self.lang;
+        let s = &self.s.scene;
+        let a = &self.s.att;
+        let lang = self.s.lang;
         let n = s.items.len();
         // While the step-through is on, the text says no more than the charts do.
-        let reveal = din_core::steps::Reveal::at(self.step, n);
+        let reveal = din_core::steps::Reveal::at(self.s.step, n);
         let top = draw::shown_rows_revealed(&a.alpha, &reveal);
         let hidden = "?".to_owned();
         let alpha_rows: Vec<Vec<String>> = top
@@ -2198,7 +1671,7 @@ impl App {
             Some(c) => format!("{map} {}", c.summary(lang)),
             None => map,
         };
-        let step = match self.step {
+        let step = match self.s.step {
             Some(k) => din_draw::lecture::steps_caption(s, a, k.min(din_draw::lecture::steps_total(n) - 1), lang),
             None => String::new(),
         };
@@ -2224,17 +1697,6 @@ fn tr_pick(lang: Lang, en: &'static str, zh: &'static str) -> String {
     lang.pick(en, zh).to_owned()
 }
 
-fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {
-    let total = din_draw::lecture::steps_total(n);
-    match v.as_f64() {
-        Some(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= (total - 1) as f64 => Ok(x as usize),
-        _ => Err(message(
-            "E_STEP",
-            format!("step must be a whole number from 0 to {}, not {v}", total - 1),
-            format!("step 必须是 0 到 {} 的整数，而不是 {v}", total - 1),
-        )),
-    }
-}
 
 // The numbers the shell (www/) used to compute, exported (issue 12, the www side).
 #[path = "web_shell.rs"]

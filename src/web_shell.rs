@@ -15,7 +15,7 @@ impl App {
     /// `k` runs from `-lim` to `lim` ([`din_core::controls::query_range`]).
     #[wasm_bindgen(js_name = queryRangeJson)]
     pub fn query_range_json(&self) -> String {
-        let lims: Vec<f64> = self.scene.query.iter().map(|&v| din_core::controls::query_range(v)).collect();
+        let lims: Vec<f64> = self.s.scene.query.iter().map(|&v| din_core::controls::query_range(v)).collect();
         serde_json::to_string(&lims).unwrap_or_else(|_| "[]".to_owned())
     }
 
@@ -24,6 +24,6 @@ impl App {
     /// ([`din_core::controls::cell_text`]).
     #[wasm_bindgen(js_name = cellTextsJson)]
     pub fn cell_texts_json(&self, start: usize, count: usize) -> String {
-        din_core::controls::cell_texts_json(&self.scene, start, count)
+        din_core::controls::cell_texts_json(&self.s.scene, start, count)
     }
 }

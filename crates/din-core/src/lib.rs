@@ -47,6 +47,7 @@ pub mod projection;
 pub mod rng;
 pub mod scene;
 pub mod scene_history;
+pub mod session;
 pub mod snapshot;
 pub mod steps;
 pub mod unit;

@@ -868,6 +868,44 @@ impl Scene {
         let att = next.validate()?;
         Ok((next, att))
     }
+
+    /// The new scene with the temperature `t` (every other setting kept).
+    ///
+    /// # Errors
+    /// As [`Scene::validate`] (a temperature must be finite and above 0).
+    pub fn with_temperature(&self, t: f64) -> Result<(Scene, Attention), SceneError> {
+        let mut next = self.clone();
+        next.temperature = t;
+        let att = next.validate()?;
+        Ok((next, att))
+    }
+
+    /// The new scene named `name` with `items` in place of the LastN (an
+    /// import): no named candidate; when the items' d differs from q's, q
+    /// becomes the items' mean rounded to 3 decimals. Returns whether q was
+    /// so replaced.
+    ///
+    /// # Errors
+    /// As [`Scene::validate`].
+    pub fn with_items_imported(&self, name: &str, items: Vec<Item>) -> Result<(Scene, Attention, bool), SceneError> {
+        let mut next = self.clone();
+        next.name = name.into();
+        next.candidate.clear();
+        let n = items.len();
+        let d = items.first().map_or(0, |it| it.vector.len());
+        let mean_q = next.query.len() != d && n > 0;
+        if mean_q {
+            next.query = (0..d)
+                .map(|k| {
+                    let r = (items.iter().map(|it| it.vector.get(k).copied().unwrap_or(0.0)).sum::<f64>() / n as f64 * 1000.0).round() / 1000.0;
+                    if r == 0.0 { 0.0 } else { r }
+                })
+                .collect();
+        }
+        next.items = items;
+        let att = next.validate()?;
+        Ok((next, att, mean_q))
+    }
 }
 
 /// Checks a label (or a scene or candidate name): at most [`MAX_LABEL`]
