@@ -10,6 +10,7 @@
 
 mod edits;
 mod link;
+mod read;
 #[cfg(test)]
 mod tests;
 
