@@ -30,6 +30,8 @@
 //! * [`urlstate`], [`history`], [`scene_history`]: the whole state as link
 //!   parameters, undo/redo, and undo steps of a scene as patches.
 //! * [`snapshot`]: the last good scene in parts, for the panic overlay.
+//! * [`session`]: the page's state without its canvases and every policy
+//!   that changes it (edits, setState, links, undo, reset, imports).
 
 pub mod attention;
 pub mod catalogue;
