@@ -236,6 +236,22 @@ mod tests {
         assert_eq!(e.message(Lang::Zh), "q1 为空：请输入一个数，例如 0.5");
     }
 
+    /// No Chinese text is derived by matching English text: the reasons
+    /// are typed (`i18n::Reason`, `i18n::Quantity`) and render both
+    /// languages themselves.
+    #[test]
+    fn no_translation_by_matching_english() {
+        let src = include_str!("errors.rs");
+        let code = &src[..src.find("#[cfg(test)]").unwrap_or(src.len())];
+        for banned in ["fn zh_reason", "fn zh_what", "reason.starts_with", "reason.contains", "what: &str"] {
+            assert!(!code.contains(banned), "errors.rs still has {banned}");
+        }
+        let e = crate::presets::default_scene().with_patch_json(r#"{"temperature": -1}"#).unwrap_err();
+        assert_eq!(e.code(), "E_INVALID");
+        assert_eq!(e.message(Lang::En), "temperature is -1: it must be a finite number greater than 0");
+        assert_eq!(e.message(Lang::Zh), "temperature 无效：是 -1：必须是大于 0 的有限数");
+    }
+
     #[test]
     fn dimension_errors_in_chinese() {
         let s = crate::presets::default_scene();
