@@ -21,6 +21,7 @@
 
 use nalgebra::{DVector, DVectorView};
 use std::fmt;
+use crate::i18n::{Lang, Quantity};
 use std::str::FromStr;
 
 /// How the similarity `s_i` of the query and key `i` is measured.
@@ -140,7 +141,7 @@ pub enum AttentionError {
     Overflow { key: usize },
     /// A result (pooled, its norm, the mean's norm or the sum of alpha) is
     /// too large to represent.
-    OutputOverflow(&'static str),
+    OutputOverflow(Quantity),
 }
 
 impl fmt::Display for AttentionError {
@@ -171,9 +172,7 @@ impl fmt::Display for AttentionError {
                 "the similarity of the query and key {} is too large to represent (overflow); use smaller numbers",
                 key + 1
             ),
-            AttentionError::OutputOverflow(what) => {
-                write!(f, "{what} is too large to represent (overflow); use smaller numbers")
-            }
+            AttentionError::OutputOverflow(what) => f.write_str(&what.overflow(Lang::En)),
         }
     }
 }
@@ -445,13 +444,13 @@ pub fn attend(
     };
     let pooled = weighted_sum(keys, d, &alpha);
     if pooled.iter().any(|v| !v.is_finite()) {
-        return Err(AttentionError::OutputOverflow("the weighted sum (pooled)"));
+        return Err(AttentionError::OutputOverflow(Quantity::Pooled));
     }
     let mean = mean(keys, d);
     let alpha_sum: f64 = alpha.iter().sum();
     let pooled_norm = norm(&pooled);
     let mean_norm = norm(&mean);
-    for (value, what) in [(alpha_sum, "the sum of alpha"), (pooled_norm, "|pooled|"), (mean_norm, "|mean|")] {
+    for (value, what) in [(alpha_sum, Quantity::AlphaSum), (pooled_norm, Quantity::PooledNorm), (mean_norm, Quantity::MeanNorm)] {
         if !value.is_finite() {
             return Err(AttentionError::OutputOverflow(what));
         }
@@ -579,7 +578,7 @@ mod tests {
         assert_eq!(e(attend_named(&[1e200, 1e200], &[1e200, 1e200], "dot", "none", 1.0)), Overflow { key: 0 });
         assert_eq!(e(attend_named(&[1.0], &[1e300], "dot", "softmax", 1e-300)), Overflow { key: 0 });
         assert!(matches!(e(attend_named(&[1.3e8, 0.0], &[1e150, 1e150], "dot", "none", 1.0)), OutputOverflow(_)));
-        assert!(matches!(e(attend_named(&[1e308], &[0.9, 0.9], "dot", "none", 1.0)), OutputOverflow("the sum of alpha")));
+        assert!(matches!(e(attend_named(&[1e308], &[0.9, 0.9], "dot", "none", 1.0)), OutputOverflow(Quantity::AlphaSum)));
     }
 
     #[test]

@@ -52,18 +52,8 @@ impl Localized for AttentionError {
             AttentionError::Overflow { key } => {
                 format!("q 与第 {} 个物品的相似度太大，无法表示（溢出）；请使用较小的数", key + 1)
             }
-            AttentionError::OutputOverflow(what) => format!("{} 太大，无法表示（溢出）；请使用较小的数", zh_what(what)),
+            AttentionError::OutputOverflow(what) => what.overflow(Lang::Zh),
         }
-    }
-}
-
-fn zh_what(what: &str) -> &str {
-    match what {
-        "the weighted sum (pooled)" => "加权和（pooled）",
-        "the sum of alpha" => "α 之和",
-        "|pooled|" => "|加权和|",
-        "|mean|" => "|平均|",
-        other => other,
     }
 }
 
@@ -86,7 +76,7 @@ impl Localized for UnitError {
         match self {
             UnitError::WrongDim { trained, found } => format!("激活单元针对 d = {trained} 训练；当前场景 d = {found}"),
             UnitError::Overflow { item } => format!("激活单元对第 {} 个物品的分数太大，无法表示（溢出）", item + 1),
-            UnitError::OutputOverflow(what) => format!("{} 太大，无法表示（溢出）；请使用较小的数", zh_what(what)),
+            UnitError::OutputOverflow(what) => what.overflow(Lang::Zh),
             UnitError::NonFiniteInput { what, index, value } => format!("{what}[{index}] 是 {value}，不是有限数"),
             UnitError::KeysNotMultiple { len, d } => format!("keys 有 {len} 个数，不是 d = {d} 的倍数"),
             UnitError::MaxLenTooSmall { max_len, n } => format!("最大长度是 {max_len}，但 LastN 有 {n} 个物品"),
@@ -158,7 +148,7 @@ impl Localized for SceneError {
                 NumberProblem::NotFinite(t) => format!("{field}：\"{t}\" 不是有限数；请输入普通的数"),
                 NumberProblem::Underflow(t) => format!("{field}：{t} {}", crate::scene::UNDERFLOW_ZH),
             },
-            SceneError::Invalid { field, reason } => format!("{field} 无效：{}", zh_reason(reason)),
+            SceneError::Invalid { field, reason } => format!("{field} 无效：{}", reason.text(Lang::Zh)),
             SceneError::DimensionMismatch { field, got, want } => {
                 format!("{field} 有 {got} 个数，但场景中向量的维度是 d = {want}")
             }
@@ -182,23 +172,6 @@ impl Localized for SceneError {
                 format!("{field} 有 {chars} 个字符；最多 {} 个", crate::scene::MAX_LABEL)
             }
         }
-    }
-}
-
-/// Chinese for the free-text reasons of [`SceneError::Invalid`]; the
-/// English reason is kept after a Chinese summary where no exact
-/// translation is known.
-fn zh_reason(reason: &str) -> String {
-    if reason.starts_with("cannot be 0") {
-        "不能为 0：q 和每个物品至少需要一个分量".to_owned()
-    } else if reason.contains("not a finite number") {
-        "不是有限数".to_owned()
-    } else if reason.starts_with("is empty") {
-        "为空：向量至少需要一个分量（d ≥ 1）".to_owned()
-    } else if reason.starts_with("must be") {
-        format!("类型或取值不对（{reason}）")
-    } else {
-        format!("取值不对（{reason}）")
     }
 }
 
@@ -261,6 +234,22 @@ mod tests {
         assert!(e.message(Lang::Zh).contains("不是数"));
         let e = parse_number("q1", "").unwrap_err();
         assert_eq!(e.message(Lang::Zh), "q1 为空：请输入一个数，例如 0.5");
+    }
+
+    /// No Chinese text is derived by matching English text: the reasons
+    /// are typed (`i18n::Reason`, `i18n::Quantity`) and render both
+    /// languages themselves.
+    #[test]
+    fn no_translation_by_matching_english() {
+        let src = include_str!("errors.rs");
+        let code = &src[..src.find("#[cfg(test)]").unwrap_or(src.len())];
+        for banned in ["fn zh_reason", "fn zh_what", "reason.starts_with", "reason.contains", "what: &str"] {
+            assert!(!code.contains(banned), "errors.rs still has {banned}");
+        }
+        let e = crate::presets::default_scene().with_patch_json(r#"{"temperature": -1}"#).unwrap_err();
+        assert_eq!(e.code(), "E_INVALID");
+        assert_eq!(e.message(Lang::En), "temperature is -1: it must be a finite number greater than 0");
+        assert_eq!(e.message(Lang::Zh), "temperature 无效：是 -1：必须是大于 0 的有限数");
     }
 
     #[test]

@@ -78,14 +78,6 @@ fn sub(k: usize) -> String {
     k.to_string().chars().map(|c| c.to_digit(10).and_then(|d| char::from_u32(0x2080 + d)).unwrap_or(c)).collect()
 }
 
-/// The formatted text for `lang`.
-fn tr(lang: Lang, en: String, zh: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
 /// An item's name in sentences: `x₄ lipstick 口红` (or `x₄` without a label).
 fn item_name(scene: &Scene, i: usize) -> String {
     let label = scene.items.get(i).map_or("", |it| it.label.trim());
@@ -316,14 +308,12 @@ pub fn settings_texts(scene: &Scene, lang: Lang) -> SettingsTexts {
                 (false, WeightForm::Logit) => lang.pick("shown: α = z, as in the paper's Eq. (3)", "当前：α = z，与论文公式 (3) 相同"),
                 (false, WeightForm::Sigmoid) => lang.pick("shown: α = sigmoid(z), this project's variant", "当前：α = sigmoid(z)，本项目的变体"),
             };
-            tr(
-                lang,
+            lang.tr(
                 format!("Input [q, x, q − x, q ⊙ x] → hidden layers → logit z; {shown}. {}", unit_training_text(scene, lang)),
                 format!("输入 [q, x, q − x, q ⊙ x] → 隐藏层 → 分数 z；{shown}。{}", unit_training_text(scene, lang)),
             )
         }
-        Definition::Authors => tr(
-            lang,
+        Definition::Authors => lang.tr(
             format!(
                 "As in the authors' code: logits z of padded slots masked to −2³²+1, all divided by √d, then softmax over the max length. {}",
                 unit_training_text(scene, lang)
@@ -783,17 +773,15 @@ fn caption_and_needs(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang
             let count = cats.iter().filter(|x| x.is_some_and(|x| x.id == cat.id)).count();
             let known = cats.iter().all(Option::is_some);
             let line = match (known, count) {
-                (true, 0) => tr(
-                    lang,
+                (true, 0) => lang.tr(
                     format!("The candidate is {} ({name}); none of the {n} LastN items is {name}.", c.label),
                     format!("候选物品是 {}（{name}）；LastN 的 {n} 个物品中没有{name}。", c.label),
                 ),
-                (true, k) => tr(
-                    lang,
+                (true, k) => lang.tr(
                     format!("The candidate is {} ({name}); {k} of the {n} LastN items are {name}.", c.label),
                     format!("候选物品是 {}（{name}）；LastN 的 {n} 个物品中有 {k} 个是{name}。", c.label),
                 ),
-                (false, _) => tr(lang, format!("The candidate is {} ({name}).", c.label), format!("候选物品是 {}（{name}）。", c.label)),
+                (false, _) => lang.tr(format!("The candidate is {} ({name}).", c.label), format!("候选物品是 {}（{name}）。", c.label)),
             };
             context.push(lines.len());
             lines.push(line);
@@ -803,14 +791,12 @@ fn caption_and_needs(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang
     // Where the weight goes.
     let weights = match &o.weights {
         Weights::Empty => lang.pick("The LastN is empty: there are no weights.", "LastN 为空：没有权重。").to_owned(),
-        Weights::Single => tr(
-            lang,
+        Weights::Single => lang.tr(
             format!("One LastN item, {}: α = {}.", item_name(scene, 0), fmt_num(att.alpha[0])),
             format!("只有一个 LastN 物品 {}：α = {}。", item_name(scene, 0), fmt_num(att.alpha[0])),
         ),
         Weights::Zero => lang.pick("Every weight is 0: the weighted sum is the zero vector.", "所有权重都是 0：加权和是零向量。").to_owned(),
-        Weights::Flat { top, share } => tr(
-            lang,
+        Weights::Flat { top, share } => lang.tr(
             format!(
                 "The weights are nearly flat: no item gets twice the plain average's share 1/n = {} (the largest, {}, gets {}).",
                 pct(1.0 / n as f64),
@@ -828,27 +814,23 @@ fn caption_and_needs(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang
             let r = share_row(*k).map_or((OTHER.1, OTHER.2, 0.0), |r| (r.en, r.zh, r.mean));
             let name = lang.pick(r.0, r.1);
             if *share > 0.5 {
-                tr(
-                    lang,
+                lang.tr(
                     format!("The {name} items get {} of the weight (in the plain average {}): the weighted sum keeps the {name} interest.", pct(*share), pct(r.2)),
                     format!("{name}物品得到 {} 的权重（简单平均中为 {}）：加权和保留了{name}兴趣。", pct(*share), pct(r.2)),
                 )
             } else {
-                tr(
-                    lang,
+                lang.tr(
                     format!("The {name} items get the largest share of the weight, {} (in the plain average {}), but less than half.", pct(*share), pct(r.2)),
                     format!("{name}物品得到的权重最多，占 {}（简单平均中为 {}），但不到一半。", pct(*share), pct(r.2)),
                 )
             }
         }
-        Weights::Focused { category: None, top, share } => tr(
-            lang,
+        Weights::Focused { category: None, top, share } => lang.tr(
             format!("{} gets the largest weight: {} of Σα (the plain average gives each item {}).", item_name(scene, *top), pct(*share), pct(1.0 / n as f64)),
             format!("{} 的权重最大：占 Σα 的 {}（简单平均给每个物品 {}）。", item_name(scene, *top), pct(*share), pct(1.0 / n as f64)),
         ),
         Weights::Signed { negative, lowest, category, top } => {
-            let first = tr(
-                lang,
+            let first = lang.tr(
                 format!(
                     "{negative} of the {n} weights are negative (the lowest: {}, α = {}), so the weighted sum subtracts those items.",
                     item_name(scene, *lowest),
@@ -863,14 +845,12 @@ fn caption_and_needs(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang
             let second = match category.and_then(|(k, v)| share_row(k).map(|r| (r, v))) {
                 Some((r, v)) => {
                     let name = lang.pick(r.en, r.zh);
-                    tr(
-                        lang,
+                    lang.tr(
                         format!(" The {name} items get the largest sum of weights, Σα = {}.", fmt_num(v)),
                         format!("{name}物品的权重之和最大，Σα = {}。", fmt_num(v)),
                     )
                 }
-                None => tr(
-                    lang,
+                None => lang.tr(
                     format!(" The largest weight: {}, α = {}.", item_name(scene, *top), fmt_num(att.alpha[*top])),
                     format!("最大的权重：{}，α = {}。", item_name(scene, *top), fmt_num(att.alpha[*top])),
                 ),
@@ -885,14 +865,12 @@ fn caption_and_needs(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang
     // The weighted sum against the plain average.
     if let Some((dist, mean, pooled)) = o.pooled_vs_mean {
         let line = if dist < CLOSE * mean {
-            tr(
-                lang,
+            lang.tr(
                 format!("The weighted sum is close to the plain average: |pooled − mean| = {} is under a fifth of |mean| = {}.", fmt_num(dist), fmt_num(mean)),
                 format!("加权和接近简单平均：|加权和 − 平均| = {}，不到 |平均| = {} 的五分之一。", fmt_num(dist), fmt_num(mean)),
             )
         } else {
-            tr(
-                lang,
+            lang.tr(
                 format!("The weighted sum differs from the plain average: |pooled − mean| = {} (|pooled| = {}, |mean| = {}).", fmt_num(dist), fmt_num(pooled), fmt_num(mean)),
                 format!("加权和与简单平均不同：|加权和 − 平均| = {}（|加权和| = {}，|平均| = {}）。", fmt_num(dist), fmt_num(pooled), fmt_num(mean)),
             )
@@ -920,18 +898,15 @@ fn caption_and_needs(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang
             let list = sorted.iter().map(|(k, v)| format!("{} {}", label(*k), fmt_num(*v))).collect::<Vec<_>>().join(lang.pick(", ", "，"));
             let rank = it.current.and_then(|c| sorted.iter().position(|(k, _)| *k == c));
             let line = match rank {
-                Some(0) => tr(
-                    lang,
+                Some(0) => lang.tr(
                     format!("Σα = {} is the largest of the scene's candidates ({list}): the strongest interest.", fmt_num(att.alpha_sum)),
                     format!("Σα = {} 是本场景候选物品中最大的（{list}）：兴趣最强。", fmt_num(att.alpha_sum)),
                 ),
-                Some(r) if r + 1 == sorted.len() => tr(
-                    lang,
+                Some(r) if r + 1 == sorted.len() => lang.tr(
                     format!("Σα = {} is the smallest of the scene's candidates ({list}): the weakest interest.", fmt_num(att.alpha_sum)),
                     format!("Σα = {} 是本场景候选物品中最小的（{list}）：兴趣最弱。", fmt_num(att.alpha_sum)),
                 ),
-                _ => tr(
-                    lang,
+                _ => lang.tr(
                     format!("Σα = {} here; the scene's candidates give {list}.", fmt_num(att.alpha_sum)),
                     format!("此处 Σα = {}；本场景的候选物品分别为 {list}。", fmt_num(att.alpha_sum)),
                 ),
@@ -942,8 +917,7 @@ fn caption_and_needs(preset: &Preset, scene: &Scene, att: &Attention, lang: Lang
                 let norm_of = |k: usize| it.norms.iter().find(|(j, _)| *j == k).map_or(0.0, |(_, v)| *v);
                 let list = sorted.iter().map(|(k, _)| format!("{} {}", label(*k), fmt_num(norm_of(*k)))).collect::<Vec<_>>().join(lang.pick(", ", "，"));
                 results.push(lines.len());
-                lines.push(tr(
-                    lang,
+                lines.push(lang.tr(
                     format!("|pooled| = {} here; for the scene's candidates: {list}.", fmt_num(att.pooled_norm)),
                     format!("此处 |加权和| = {}；本场景的候选物品分别为 {list}。", fmt_num(att.pooled_norm)),
                 ));
@@ -1014,14 +988,12 @@ pub fn caption_revealed(preset: &Preset, scene: &Scene, att: &Attention, lang: L
     let all_alpha_step = n;
     let results_step = n + 2;
     let note = if reveal.alpha_sum {
-        tr(
-            lang,
+        lang.tr(
             format!("Step-through: what the weighted sum does is said at step {results_step}, when pooled and mean appear."),
             format!("分步演示：加权和的结果在第 {results_step} 步（加权和与平均出现时）给出。"),
         )
     } else {
-        tr(
-            lang,
+        lang.tr(
             format!("Step-through: where the weight goes is said at step {all_alpha_step}, once every α is shown; pooled against the mean at step {results_step}."),
             format!("分步演示：权重的去向在第 {all_alpha_step} 步（所有 α 都出现后）给出；加权和与平均的比较在第 {results_step} 步。"),
         )
@@ -1051,7 +1023,7 @@ fn dot_written(q: &[f64], x: &[f64], lang: Lang) -> String {
     if q.len() <= 8 {
         q.iter().zip(x).map(|(a, b)| format!("{}×{}", term(*a), term(*b))).collect::<Vec<_>>().join(" + ")
     } else {
-        tr(lang, format!("a sum of {} products", q.len()), format!("{} 个乘积之和", q.len()))
+        lang.tr(format!("a sum of {} products", q.len()), format!("{} 个乘积之和", q.len()))
     }
 }
 
@@ -1094,8 +1066,7 @@ pub fn explain_item(scene: &Scene, att: &Attention, i: usize, lang: Lang) -> Opt
                 lines.push(format!("s{k} = q·x{k}/√d = {} / √{d} = {}", fmt_num(dot), fmt_num(s_i)));
             }
         },
-        Definition::Unit | Definition::Authors => lines.push(tr(
-            lang,
+        Definition::Unit | Definition::Authors => lines.push(lang.tr(
             format!("z{k} = unit(q, x{k}) = {}: the activation unit's logit for the input [q, x{k}, q − x{k}, q ⊙ x{k}]", fmt_num(s_i)),
             format!("z{k} = unit(q, x{k}) = {}：激活单元对输入 [q, x{k}, q − x{k}, q ⊙ x{k}] 给出的分数", fmt_num(s_i)),
         )),
@@ -1109,12 +1080,11 @@ pub fn explain_item(scene: &Scene, att: &Attention, i: usize, lang: Lang) -> Opt
         // exp(s₃ − m), or exp((s₃ − m)/T) with a temperature.
         let exponent = |x: &str| if t == 1.0 { format!("{x} − m") } else { format!("({x} − m)/T") };
         let extra = if padded > 0 {
-            tr(lang, format!(" over {} slots ({padded} padded, masked)", scores.len() + padded), format!("，共 {} 个位置（{padded} 个补齐位置被掩码）", scores.len() + padded))
+            lang.tr(format!(" over {} slots ({padded} padded, masked)", scores.len() + padded), format!("，共 {} 个位置（{padded} 个补齐位置被掩码）", scores.len() + padded))
         } else {
             String::new()
         };
-        tr(
-            lang,
+        lang.tr(
             format!(
                 "α{k} = exp({}) / Σⱼ exp({}) = {} / {} = {}, with m = max = {}{}{extra}",
                 exponent(&arg),
@@ -1146,27 +1116,23 @@ pub fn explain_item(scene: &Scene, att: &Attention, i: usize, lang: Lang) -> Opt
             lines.push(softmax_line(scaled, 1.0, "/√d", padded, AUTHORS_PAD_SCORE * scale));
         }
         (_, Normalization::Softmax) => lines.push(softmax_line(att.scores.clone(), scene.temperature, "", 0, 0.0)),
-        (Definition::Similarity, Normalization::None) => lines.push(tr(
-            lang,
+        (Definition::Similarity, Normalization::None) => lines.push(lang.tr(
             format!("α{k} = s{k} = {} (no softmax)", fmt_num(a_i)),
             format!("α{k} = s{k} = {}（不做 softmax）", fmt_num(a_i)),
         )),
         (Definition::Unit, Normalization::None) => lines.push(match scene.weight {
-            WeightForm::Logit => tr(
-                lang,
+            WeightForm::Logit => lang.tr(
                 format!("α{k} = z{k} = {} (the paper: the unit's output is the weight; no softmax)", fmt_num(a_i)),
                 format!("α{k} = z{k} = {}（论文：激活单元的输出就是权重；不做 softmax）", fmt_num(a_i)),
             ),
-            WeightForm::Sigmoid => tr(
-                lang,
+            WeightForm::Sigmoid => lang.tr(
                 format!("α{k} = sigmoid(z{k}) = 1 / (1 + e^(−{})) = {} (no softmax)", term(s_i), fmt_num(a_i)),
                 format!("α{k} = sigmoid(z{k}) = 1 / (1 + e^(−{})) = {}（不做 softmax）", term(s_i), fmt_num(a_i)),
             ),
         }),
     }
     let n = scene.items.len();
-    lines.push(tr(
-        lang,
+    lines.push(lang.tr(
         format!("α{k} = {} · the plain average gives each item 1/n = {}", fmt_num(a_i), fmt_num(1.0 / n as f64)),
         format!("α{k} = {} · 简单平均给每个物品 1/n = {}", fmt_num(a_i), fmt_num(1.0 / n as f64)),
     ));

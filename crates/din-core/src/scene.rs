@@ -20,6 +20,7 @@ use crate::unit::{Activation, ActivationUnit, UnitError, WeightForm};
 use std::sync::OnceLock;
 use serde_json::{Map, Value};
 use std::fmt;
+use crate::i18n::{Expected, JsonType, Quantity, Reason};
 
 /// Largest number of components a vector may have.
 pub const MAX_D: usize = 256;
@@ -257,7 +258,7 @@ pub enum SceneError {
     /// The text typed into a number field is not a usable number.
     BadNumber { field: String, problem: NumberProblem },
     /// A state field has the wrong type or value.
-    Invalid { field: String, reason: String },
+    Invalid { field: String, reason: Reason },
     /// The vectors do not all have the same length.
     DimensionMismatch { field: String, got: usize, want: usize },
     /// A size limit was exceeded.
@@ -368,12 +369,12 @@ impl From<AttentionError> for SceneError {
 fn assemble(scores: Vec<f64>, alpha: Vec<f64>, keys: &[f64], d: usize) -> Result<Attention, AttentionError> {
     let pooled = weighted_sum(keys, d, &alpha);
     if pooled.iter().any(|v| !v.is_finite()) {
-        return Err(AttentionError::OutputOverflow("the weighted sum (pooled)"));
+        return Err(AttentionError::OutputOverflow(Quantity::Pooled));
     }
     let mean = mean(keys, d);
     let alpha_sum: f64 = alpha.iter().sum();
     let (pooled_norm, mean_norm) = (norm(&pooled), norm(&mean));
-    for (value, what) in [(alpha_sum, "the sum of alpha"), (pooled_norm, "|pooled|"), (mean_norm, "|mean|")] {
+    for (value, what) in [(alpha_sum, Quantity::AlphaSum), (pooled_norm, Quantity::PooledNorm), (mean_norm, Quantity::MeanNorm)] {
         if !value.is_finite() {
             return Err(AttentionError::OutputOverflow(what));
         }
@@ -544,7 +545,7 @@ impl Scene {
         if d == 0 {
             return Err(SceneError::Invalid {
                 field: "query".into(),
-                reason: "is empty: a vector needs at least one component (d >= 1)".into(),
+                reason: Reason::EmptyVector,
             });
         }
         if d > MAX_D {
@@ -567,7 +568,7 @@ impl Scene {
         if !self.temperature.is_finite() || self.temperature <= 0.0 {
             return Err(SceneError::Invalid {
                 field: "temperature".into(),
-                reason: format!("is {}: it must be a finite number greater than 0", self.temperature),
+                reason: Reason::Temperature(self.temperature),
             });
         }
         if self.max_len > crate::unit::MAX_LEN_LIMIT {
@@ -631,7 +632,7 @@ impl Scene {
     pub fn with_patch(&self, patch: &Value) -> Result<(Scene, Attention), SceneError> {
         let obj = patch.as_object().ok_or_else(|| SceneError::Invalid {
             field: "state".into(),
-            reason: format!("must be an object like {{\"query\": [...], \"items\": [...]}}, not {}", type_name(patch)),
+            reason: Reason::NotObject(type_name(patch)),
         })?;
         let mut next = self.clone();
         for (key, slot) in [("scene", &mut next.name), ("candidate", &mut next.candidate)] {
@@ -639,7 +640,7 @@ impl Scene {
                 *slot = match v {
                     Value::String(s) => s.clone(),
                     Value::Null => String::new(),
-                    other => return Err(wrong_type(key, "a string", other)),
+                    other => return Err(wrong_type(key, Expected::String, other)),
                 };
             }
         }
@@ -670,28 +671,25 @@ impl Scene {
             });
         }
         if let Some(v) = obj.get("similarity") {
-            let s = v.as_str().ok_or_else(|| wrong_type("similarity", "a string", v))?;
+            let s = v.as_str().ok_or_else(|| wrong_type("similarity", Expected::String, v))?;
             match s {
                 "unit" => next.definition = Definition::Unit,
                 "authors" => next.definition = Definition::Authors,
                 other => {
                     next.similarity = other.parse().map_err(|_| SceneError::Invalid {
                         field: "similarity".into(),
-                        reason: format!(
-                            "\"{}\" is unknown: use \"dot\", \"cosine\", \"scaled_dot\", \"unit\" (the paper's activation unit) or \"authors\"",
-                            clip(other)
-                        ),
+                        reason: Reason::UnknownSimilarity(clip(other)),
                     })?;
                     next.definition = Definition::Similarity;
                 }
             }
         }
         if let Some(v) = obj.get("activation") {
-            let s = v.as_str().ok_or_else(|| wrong_type("activation", "a string", v))?;
+            let s = v.as_str().ok_or_else(|| wrong_type("activation", Expected::String, v))?;
             next.activation = s.parse().map_err(|_| UnitError::UnknownActivation(clip(s)))?;
         }
         if let Some(v) = obj.get("weight") {
-            let s = v.as_str().ok_or_else(|| wrong_type("weight", "a string", v))?;
+            let s = v.as_str().ok_or_else(|| wrong_type("weight", Expected::String, v))?;
             next.weight = s.parse().map_err(|_| UnitError::UnknownWeightForm(clip(s)))?;
         }
         if let Some(v) = obj.get("maxLen") {
@@ -699,13 +697,13 @@ impl Scene {
             if x < 0.0 || x.fract() != 0.0 || x > crate::unit::MAX_LEN_LIMIT as f64 {
                 return Err(SceneError::Invalid {
                     field: "maxLen".into(),
-                    reason: format!("must be a whole number from 0 to {}, not {x}", crate::unit::MAX_LEN_LIMIT),
+                    reason: Reason::MaxLen { value: x, limit: crate::unit::MAX_LEN_LIMIT },
                 });
             }
             next.max_len = x as usize;
         }
         if let Some(v) = obj.get("normalization") {
-            let s = v.as_str().ok_or_else(|| wrong_type("normalization", "a string", v))?;
+            let s = v.as_str().ok_or_else(|| wrong_type("normalization", Expected::String, v))?;
             next.normalization = s.parse().map_err(|_| AttentionError::UnknownNormalization(clip(s)))?;
         }
         if let Some(v) = obj.get("temperature") {
@@ -734,7 +732,7 @@ impl Scene {
         if d == 0 {
             return Err(SceneError::Invalid {
                 field: "d".into(),
-                reason: "cannot be 0: q and every item need at least one component".into(),
+                reason: Reason::ZeroDim,
             });
         }
         if d > MAX_D {
@@ -929,7 +927,7 @@ fn check_vector(field: &str, v: &[f64]) -> Result<(), SceneError> {
     match v.iter().position(|x| !x.is_finite()) {
         Some(k) => Err(SceneError::Invalid {
             field: format!("{field}[{k}]"),
-            reason: format!("is {}, not a finite number", v[k]),
+            reason: Reason::NotFinite(v[k].to_string()),
         }),
         None => Ok(()),
     }
@@ -945,19 +943,19 @@ fn clip(s: &str) -> String {
     out
 }
 
-fn type_name(v: &Value) -> &'static str {
+fn type_name(v: &Value) -> JsonType {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Value::Null => JsonType::Null,
+        Value::Bool(_) => JsonType::Boolean,
+        Value::Number(_) => JsonType::Number,
+        Value::String(_) => JsonType::String,
+        Value::Array(_) => JsonType::Array,
+        Value::Object(_) => JsonType::Object,
     }
 }
 
-fn wrong_type(field: &str, want: &str, got: &Value) -> SceneError {
-    SceneError::Invalid { field: field.to_owned(), reason: format!("must be {want}, not {}", type_name(got)) }
+fn wrong_type(field: &str, want: Expected, got: &Value) -> SceneError {
+    SceneError::Invalid { field: field.to_owned(), reason: Reason::WrongType { want, got: type_name(got) } }
 }
 
 /// Parses the JSON text of a (partial) state.
@@ -997,25 +995,25 @@ fn decode_number(field: &str, v: &Value) -> Result<f64, SceneError> {
     match v {
         Value::Number(n) => n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| SceneError::Invalid {
             field: field.to_owned(),
-            reason: "is out of the range of a 64-bit float".into(),
+            reason: Reason::OutOfRange,
         }),
         Value::String(s) if matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => {
-            Err(SceneError::Invalid { field: field.to_owned(), reason: format!("is {s}, not a finite number") })
+            Err(SceneError::Invalid { field: field.to_owned(), reason: Reason::NotFinite(s.clone()) })
         }
         Value::Null => Err(SceneError::Invalid {
             field: field.to_owned(),
-            reason: "is null, not a finite number".into(),
+            reason: Reason::NotFinite("null".into()),
         }),
-        other => Err(wrong_type(field, "a finite number", other)),
+        other => Err(wrong_type(field, Expected::FiniteNumber, other)),
     }
 }
 
 fn decode_vector(field: &str, v: &Value) -> Result<Vec<f64>, SceneError> {
-    let arr = v.as_array().ok_or_else(|| wrong_type(field, "an array of numbers", v))?;
+    let arr = v.as_array().ok_or_else(|| wrong_type(field, Expected::NumberArray, v))?;
     if arr.is_empty() {
         return Err(SceneError::Invalid {
             field: field.to_owned(),
-            reason: "is empty: a vector needs at least one component (d >= 1)".into(),
+            reason: Reason::EmptyVector,
         });
     }
     if arr.len() > MAX_D {
@@ -1028,7 +1026,7 @@ fn decode_vector(field: &str, v: &Value) -> Result<Vec<f64>, SceneError> {
 }
 
 fn decode_items(v: &Value) -> Result<Vec<Item>, SceneError> {
-    let arr = v.as_array().ok_or_else(|| wrong_type("items", "an array of {label, vector} objects", v))?;
+    let arr = v.as_array().ok_or_else(|| wrong_type("items", Expected::ItemArray, v))?;
     if arr.len() > MAX_N {
         return Err(SceneError::TooLarge { field: "items".into(), got: arr.len(), max: MAX_N });
     }
@@ -1037,17 +1035,17 @@ fn decode_items(v: &Value) -> Result<Vec<Item>, SceneError> {
     for (i, it) in arr.iter().enumerate() {
         let field = format!("items[{i}]");
         let obj: &Map<String, Value> =
-            it.as_object().ok_or_else(|| wrong_type(&field, "an object {label, vector}", it))?;
+            it.as_object().ok_or_else(|| wrong_type(&field, Expected::ItemObject, it))?;
         let label = match obj.get("label") {
             None | Some(Value::Null) => format!("x{}", i + 1),
             Some(Value::String(s)) => s.clone(),
-            Some(other) => return Err(wrong_type(&format!("{field}.label"), "a string", other)),
+            Some(other) => return Err(wrong_type(&format!("{field}.label"), Expected::String, other)),
         };
         check_label(&format!("{field}.label"), &label)?;
         let vector = match obj.get("vector") {
             Some(v) => decode_vector(&format!("{field}.vector"), v)?,
             None => {
-                return Err(SceneError::Invalid { field: format!("{field}.vector"), reason: "is missing".into() })
+                return Err(SceneError::Invalid { field: format!("{field}.vector"), reason: Reason::Missing })
             }
         };
         let color = match obj.get("color") {
@@ -1065,7 +1063,7 @@ fn decode_items(v: &Value) -> Result<Vec<Item>, SceneError> {
 fn decode_color(field: &str, v: &Value) -> Result<u16, SceneError> {
     let bad = || SceneError::Invalid {
         field: field.to_owned(),
-        reason: format!("must be a whole number from 0 to {} (a colour id), not {v}", u16::MAX),
+        reason: Reason::ColorId(v.to_string()),
     };
     let x = v.as_f64().ok_or_else(bad)?;
     if x.fract() != 0.0 || !(0.0..=f64::from(u16::MAX)).contains(&x) {

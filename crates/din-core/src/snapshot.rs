@@ -21,7 +21,7 @@
 //! could be saved.
 
 use crate::attention::Attention;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Reason};
 use crate::scene::{Item, Scene, SceneError};
 use serde_json::{Map, Value};
 
@@ -81,19 +81,19 @@ pub fn labels_json(scene: &Scene) -> String {
 /// # Errors
 /// A [`SceneError`] naming what does not fit (`items`) or the refused field.
 pub fn rebuild(current: &Scene, head: &Value, labels: &str, values: &[f64]) -> Result<(Scene, Attention), SceneError> {
-    let bad = |reason: String| SceneError::Invalid { field: "items".into(), reason };
-    let obj = head.as_object().ok_or_else(|| bad("come without the scene they belong to".into()))?;
-    let labels: Vec<String> = serde_json::from_str(labels).map_err(|e| bad(format!("have labels that are not a JSON list of text: {e}")))?;
+    let bad = |reason: Reason| SceneError::Invalid { field: "items".into(), reason };
+    let obj = head.as_object().ok_or_else(|| bad(Reason::ItemsWithoutScene))?;
+    let labels: Vec<String> = serde_json::from_str(labels).map_err(|e| bad(Reason::ItemLabels(e.to_string())))?;
     let d = obj.get("query").and_then(Value::as_array).map_or(0, Vec::len);
     if d == 0 || labels.len().checked_mul(d) != Some(values.len()) {
-        return Err(bad(format!("have {} numbers, not {} labels × d = {d}", values.len(), labels.len())));
+        return Err(bad(Reason::ItemCount { values: values.len(), labels: labels.len(), d }));
     }
     // Item::new, so that a field Item gains later gets its default here.
     let mut items: Vec<Item> = labels.iter().zip(values.chunks(d)).map(|(label, v)| Item::new(label, v)).collect();
     // Colour ids: as saved, or 0, 1, 2, … for a snapshot without them.
     let colors: Vec<u16> = match obj.get("colors").and_then(Value::as_array) {
-        Some(a) if a.len() == items.len() => a.iter().map(|c| c.as_u64().and_then(|c| u16::try_from(c).ok())).collect::<Option<_>>().ok_or_else(|| bad("have colour ids that are not whole numbers from 0 to 65535".into()))?,
-        Some(_) => return Err(bad("have a number of colour ids that is not their number".into())),
+        Some(a) if a.len() == items.len() => a.iter().map(|c| c.as_u64().and_then(|c| u16::try_from(c).ok())).collect::<Option<_>>().ok_or_else(|| bad(Reason::ItemColorIds))?,
+        Some(_) => return Err(bad(Reason::ItemColorCount)),
         None => (0..items.len()).map(|i| u16::try_from(i).unwrap_or(u16::MAX)).collect(),
     };
     for (it, c) in items.iter_mut().zip(colors) {

@@ -72,6 +72,7 @@ use crate::attention::{mean as plain_mean, norm, weighted_sum, Attention};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
+use crate::i18n::{Lang, Quantity};
 
 pub use crate::unit_format::{FORMAT, MAX_UNIT_D, MAX_UNIT_WIDTH};
 
@@ -273,7 +274,7 @@ pub enum UnitError {
     /// The logit of LastN item `item` (0-based) is too large to represent.
     Overflow { item: usize },
     /// A result (pooled vector, a norm, the sum of alpha) is too large to represent.
-    OutputOverflow(&'static str),
+    OutputOverflow(Quantity),
     /// [`ActivationUnit::activation_curve`] was asked for a unit that does not exist.
     NoSuchUnit { layer: usize, unit: usize },
     /// [`ActivationUnit::activation_curve`] was given an unusable range or sample count.
@@ -322,9 +323,7 @@ impl fmt::Display for UnitError {
                 "the activation unit's score for LastN item {} is too large to represent (overflow); use smaller numbers",
                 item + 1
             ),
-            UnitError::OutputOverflow(what) => {
-                write!(f, "{what} is too large to represent (overflow); use smaller numbers")
-            }
+            UnitError::OutputOverflow(what) => f.write_str(&what.overflow(Lang::En)),
             UnitError::NoSuchUnit { layer, unit } => write!(
                 f,
                 "the activation unit has no hidden unit {unit} in hidden layer {layer} (both count from 0)"
@@ -1023,13 +1022,13 @@ impl ActivationUnit {
         let alpha: Vec<f64> = scores.iter().copied().map(sigmoid).collect();
         let pooled = weighted_sum(keys, self.d, &alpha);
         if pooled.iter().any(|v| !v.is_finite()) {
-            return Err(UnitError::OutputOverflow("the weighted sum (pooled)"));
+            return Err(UnitError::OutputOverflow(Quantity::Pooled));
         }
         let mean = plain_mean(keys, self.d);
         let alpha_sum: f64 = alpha.iter().sum();
         let pooled_norm = norm(&pooled);
         let mean_norm = norm(&mean);
-        for (value, what) in [(pooled_norm, "|pooled|"), (mean_norm, "|mean|")] {
+        for (value, what) in [(pooled_norm, Quantity::PooledNorm), (mean_norm, Quantity::MeanNorm)] {
             if !value.is_finite() {
                 return Err(UnitError::OutputOverflow(what));
             }

@@ -28,7 +28,7 @@ use crate::draw::{
     arrow_shaped, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ArrowShape, DrawError, Style, LABEL_PX, TITLE_PX,
 };
 use din_core::i18n::Lang;
-use crate::textlayout::{clip_to, fit_clip, fit_px, inside_x, line, rect, sub, text_lines, tr, wrap};
+use crate::textlayout::{clip_to, fit_clip, fit_px, inside_x, line, rect, sub, text_lines, wrap};
 use din_core::scene::{Definition, Scene};
 use din_core::unit::WeightForm;
 use plotters::coord::Shift;
@@ -138,7 +138,7 @@ fn settings_line(scene: &Scene, lang: Lang) -> String {
 }
 
 fn first_shown(n: usize, lang: Lang) -> String {
-    tr(lang, format!("(first {MAX_SHOWN} of {n} shown)"), format!("（显示前 {MAX_SHOWN} 个，共 {n} 个）"))
+    lang.tr(format!("(first {MAX_SHOWN} of {n} shown)"), format!("（显示前 {MAX_SHOWN} 个，共 {n} 个）"))
 }
 
 fn highlighted(st: &Style, i: usize) -> bool {
@@ -212,11 +212,10 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
     let n = scene.items.len();
     let total = steps_total(n);
     // Steps count from 0 (nothing revealed), as the page's counter does.
-    let head = tr(lang, format!("Step {} of {}: ", step, total - 1), format!("第 {} 步 / {}：", step, total - 1));
+    let head = lang.tr(format!("Step {} of {}: ", step, total - 1), format!("第 {} 步 / {}：", step, total - 1));
     let body = if step == 0 {
         let xs = if n == 0 { String::new() } else { format!("x₁…x{}", sub(n)) };
-        tr(
-            lang,
+        lang.tr(
             format!("the user's LastN vectors {xs} and the candidate item's vector q"),
             format!("用户行为序列 LastN 的向量 {xs}，候选物品的向量 q"),
         )
@@ -227,18 +226,15 @@ pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) ->
         let a = fmt_num(at(&att.alpha, step - 1));
         let weight = format!("{} = {a}", din_core::explain::alpha_formula(scene, &k));
         match (scene.definition, scene.normalization) {
-            (Definition::Similarity, Normalization::None) => tr(
-                lang,
+            (Definition::Similarity, Normalization::None) => lang.tr(
                 format!("weight α{k} = s{k} = similarity(q, x{k}) = {a}"),
                 format!("权重 α{k} = s{k} = 相似度(q, x{k}) = {a}"),
             ),
-            (Definition::Similarity, Normalization::Softmax) => tr(
-                lang,
+            (Definition::Similarity, Normalization::Softmax) => lang.tr(
                 format!("s{k} = similarity(q, x{k}) = {s}; weight {weight}"),
                 format!("s{k} = 相似度(q, x{k}) = {s}；权重 {weight}"),
             ),
-            _ => tr(
-                lang,
+            _ => lang.tr(
                 format!("z{k} = unit(q, x{k}) = {s}; weight {weight}"),
                 format!("z{k} = unit(q, x{k}) = {s}；权重 {weight}"),
             ),
@@ -334,8 +330,7 @@ pub fn draw_steps_at<DB: DrawingBackend>(
     let mut info = format!(
         "{} · {}",
         settings_line(scene, lang),
-        tr(
-            lang,
+        lang.tr(
             format!("cells: components 1…d, colour −{0} (blue) … {0} (red)", fmt_num(limit)),
             format!("格子：分量 1…d，颜色 −{0}（蓝）… {0}（红）", fmt_num(limit)),
         )
@@ -706,7 +701,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     let (norm_name, norm_sub) = match (scene.definition, scene.normalization, scene.weight) {
         (Definition::Authors, ..) => (
             "softmax".to_owned(),
-            tr(lang, format!("{} of {} masked", scene.padded_len() - n, scene.padded_len()), format!("{} 个中 {} 个被掩码", scene.padded_len(), scene.padded_len() - n)),
+            lang.tr(format!("{} of {} masked", scene.padded_len() - n, scene.padded_len()), format!("{} 个中 {} 个被掩码", scene.padded_len(), scene.padded_len() - n)),
         ),
         (_, Normalization::Softmax, _) => ("softmax".to_owned(), format!("T = {}", fmt_num(scene.temperature))),
         (Definition::Unit, Normalization::None, WeightForm::Logit) => ("α = z".to_owned(), lang.pick("paper, no softmax", "论文，不做 softmax").to_owned()),
@@ -1188,7 +1183,7 @@ fn mini_lastn<DB: DrawingBackend>(
     let label = if n == 0 {
         st.lang.pick("LastN: empty", "LastN：空").to_owned()
     } else {
-        tr(st.lang, format!("LastN x₁…x{}", sub(n)), format!("用户行为序列 LastN x₁…x{}", sub(n)))
+        st.lang.tr(format!("LastN x₁…x{}", sub(n)), format!("用户行为序列 LastN x₁…x{}", sub(n)))
     };
     // Wider than the strips if need be, but within its room.
     let c = (x0 + x1) / 2;

@@ -3,7 +3,6 @@
 //! drawing shorthands. Widths come from [`crate::draw`]'s measurer.
 
 use crate::style::{err, text, text_width, DrawError, Style};
-use din_core::i18n::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -14,11 +13,6 @@ pub type Rect = (i32, i32, i32, i32);
 /// `k` in Unicode subscript digits (`12` → `₁₂`).
 pub(crate) fn sub(k: usize) -> String {
     k.to_string().chars().map(|c| c.to_digit(10).and_then(|d| char::from_u32(0x2080 + d)).unwrap_or(c)).collect()
-}
-
-/// A formatted string in the interface language (the dynamic counterpart of [`Lang::pick`]).
-pub(crate) fn tr(lang: Lang, en: String, zh: String) -> String {
-    lang.tr(en, zh)
 }
 
 pub(crate) fn rect<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: Rect, style: ShapeStyle) -> Result<(), DrawError> {

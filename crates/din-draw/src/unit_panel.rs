@@ -33,7 +33,7 @@
 use din_core::attention::{Normalization, Similarity};
 use crate::draw::{arrow, dashed_line, err, fmt_num, item_label, nice_ceil, text, text_width, ticks, DrawError, Style, LABEL_PX, TITLE_PX};
 use din_core::i18n::Lang;
-use crate::textlayout::{clip_to, fit_clip, fit_px, line, rect, sub, text_lines, tr, wrap};
+use crate::textlayout::{clip_to, fit_clip, fit_px, line, rect, sub, text_lines, wrap};
 pub use crate::lecture::Rect;
 use din_core::scene::{Definition, Scene};
 use din_core::unit::{Activation, ActivationUnit, LayerParams, UnitTrace, WeightForm};
@@ -285,8 +285,7 @@ pub fn draw_unit<DB: DrawingBackend>(
             .to_owned()
         } else {
             let (td, sd) = (unit.d(), scene.dim());
-            tr(
-                lang,
+            lang.tr(
                 format!("The activation unit was trained for d = {td}; this scene has d = {sd}. Set d = {td} to look inside it."),
                 format!("激活单元针对 d = {td} 训练；当前场景 d = {sd}。请把 d 设为 {td} 再查看。"),
             )
@@ -300,12 +299,12 @@ pub fn draw_unit<DB: DrawingBackend>(
     let sw = st.tpx(12.0);
     let room = w - 2 * pad - sw - st.tpx(6.0);
     let name = format!("x{sub_i} {}", item_label(scene, item));
-    let full = tr(lang, format!("{title} for {name}"), format!("{title}：{name}"));
+    let full = lang.tr(format!("{title} for {name}"), format!("{title}：{name}"));
     let head = if text_width(area, &full, &tfont) <= room {
         full
     } else {
         // Narrow: the item first, so that clipping takes the generic words.
-        let short = tr(lang, format!("{name} · activation unit"), format!("{name} · 激活单元"));
+        let short = lang.tr(format!("{name} · activation unit"), format!("{name} · 激活单元"));
         clip_to(area, &short, &tfont, room)
     };
     if st.highlight == Some(item) {
@@ -318,8 +317,7 @@ pub fn draw_unit<DB: DrawingBackend>(
     let hidden: Vec<String> = unit.hidden().iter().map(usize::to_string).collect();
     let hidden = if hidden.is_empty() { lang.pick("none", "无").to_owned() } else { hidden.join(" → ") };
     let an = activation_name(act);
-    let info = tr(
-        lang,
+    let info = lang.tr(
         format!("{an} units · hidden layers {hidden} · trained for d = {}", unit.d()),
         format!("{an} 激活 · 隐藏层 {hidden} · 针对 d = {} 训练", unit.d()),
     );
@@ -327,7 +325,7 @@ pub fn draw_unit<DB: DrawingBackend>(
     let info = if text_width(area, &info, &ifont) <= w - 2 * pad {
         info
     } else {
-        let short = tr(lang, format!("{an} units · hidden layers {hidden}"), format!("{an} 激活 · 隐藏层 {hidden}"));
+        let short = lang.tr(format!("{an} units · hidden layers {hidden}"), format!("{an} 激活 · 隐藏层 {hidden}"));
         clip_to(area, &short, &ifont, w - 2 * pad)
     };
     text(area, &info, (pad, pad + st.tpx(26.0)), ifont, HPos::Left, VPos::Top)?;
@@ -335,8 +333,7 @@ pub fn draw_unit<DB: DrawingBackend>(
     let trace = match unit.trace(&scene.query, x) {
         Ok(t) => t,
         Err(e) => {
-            let msg = tr(
-                lang,
+            let msg = lang.tr(
                 format!("The activation unit cannot score this item: {e}."),
                 "激活单元无法计算这个物品：数值过大或不是有限数，请改用较小的数。".to_owned(),
             );
@@ -386,8 +383,7 @@ fn form_text(scene: &Scene) -> &'static str {
 fn page_note(scene: &Scene, lang: Lang) -> Option<String> {
     let form = form_text(scene);
     match scene.definition {
-        Definition::Authors => Some(tr(
-            lang,
+        Definition::Authors => Some(lang.tr(
             format!(
                 "Note: with the authors' code the page's α is normalized across items: z/√d, then softmax over all {} positions (padded slots masked), not {form}.",
                 scene.padded_len()
@@ -401,8 +397,7 @@ fn page_note(scene: &Scene, lang: Lang) -> Option<String> {
             Normalization::None => None,
             Normalization::Softmax => {
                 let t = fmt_num(scene.temperature);
-                Some(tr(
-                    lang,
+                Some(lang.tr(
                     format!("Note: softmax is on, so the page's α is normalized across items: softmax of z/T over the n items (T = {t}), not {form}."),
                     format!("注意：已开启 softmax，页面上的 α 在物品之间归一化：对 n 个物品的 z/T 做 softmax（T = {t}），而不是 {form}。"),
                 ))
@@ -411,13 +406,11 @@ fn page_note(scene: &Scene, lang: Lang) -> Option<String> {
         Definition::Similarity => {
             let sim = sim_name(scene.similarity, lang);
             Some(match scene.normalization {
-                Normalization::None => tr(
-                    lang,
+                Normalization::None => lang.tr(
                     format!("Note: the page's α now comes from the {sim} similarity, not from this unit."),
                     format!("注意：页面上的 α 目前来自{sim}相似度，而不是这个激活单元。"),
                 ),
-                Normalization::Softmax => tr(
-                    lang,
+                Normalization::Softmax => lang.tr(
                     format!("Note: the page's α now comes from the {sim} similarity with softmax across items, not from this unit."),
                     format!("注意：页面上的 α 目前来自{sim}相似度，并在物品之间做 softmax，而不是这个激活单元。"),
                 ),
@@ -533,8 +526,7 @@ fn draw_network<DB: DrawingBackend>(
     let in_limit = limit_of(input_vals);
     let mut y = y0;
     let legend_left = mini_legend(area, x1, y + label_h / 2 - st.tpx(3.0), in_limit, st)?;
-    let in_label = tr(
-        lang,
+    let in_label = lang.tr(
         format!("input h₀: 4d = {} numbers", 4 * d),
         format!("输入 h₀：4d = {} 个数", 4 * d),
     );
@@ -544,9 +536,9 @@ fn draw_network<DB: DrawingBackend>(
     let input = strip_rect(y + seg_h, 4 * d);
     let segs: [(String, RGBColor, Option<RGBColor>); 4] = [
         (lang.pick("q", "候选物品 q").to_owned(), pal.query, Some(pal.query)),
-        (tr(lang, format!("x{s}"), format!("行为 x{s}")), pal.text, Some(pal.item_of(scene, item))),
-        (tr(lang, format!("q − x{s}"), format!("差 q − x{s}")), pal.text, None),
-        (tr(lang, format!("q ⊙ x{s}"), format!("积 q ⊙ x{s}")), pal.text, None),
+        (lang.tr(format!("x{s}"), format!("行为 x{s}")), pal.text, Some(pal.item_of(scene, item))),
+        (lang.tr(format!("q − x{s}"), format!("差 q − x{s}")), pal.text, None),
+        (lang.tr(format!("q ⊙ x{s}"), format!("积 q ⊙ x{s}")), pal.text, None),
     ];
     let seg_w = f64::from(input.2 - input.0) / 4.0;
     for (k, (name, color, bar)) in segs.iter().enumerate() {
@@ -586,8 +578,7 @@ fn draw_network<DB: DrawingBackend>(
         let ly = top + label_h / 2 - st.tpx(3.0);
         let legend_left = mini_legend(area, x1, ly, limit, st)?;
         let width = lt.post.len();
-        let name = tr(
-            lang,
+        let name = lang.tr(
             format!("hidden layer {} · {width} units · {an}", l + 1),
             format!("隐藏层 {} · {width} 个单元 · {an}", l + 1),
         );
@@ -600,7 +591,7 @@ fn draw_network<DB: DrawingBackend>(
             let (a, b) = (edges.get(j).copied().unwrap_or(sr.0), edges.get(j + 1).copied().unwrap_or(sr.2));
             let o = st.tpx(2.0);
             rect(area, (a - o, sr.1 - o, b.max(a + 1) + o, sr.3 + o), pal.text.stroke_width(st.stroke(2.5)))?;
-            let mark = tr(lang, format!("unit {}", j + 1), format!("单元 {}", j + 1));
+            let mark = lang.tr(format!("unit {}", j + 1), format!("单元 {}", j + 1));
             let mx = ((a + b) / 2).min(x1 - st.tpx(24.0)).max(x0 + st.tpx(24.0));
             text(area, &mark, (mx, sr.3 + st.tpx(4.0)), st.bold(11.5, &pal.text), HPos::Center, VPos::Top)?;
             formula_left = f64::from(mx) > cx;
@@ -620,7 +611,7 @@ fn draw_network<DB: DrawingBackend>(
     let (z_txt, a_txt) = if st.reveal.is_all() || st.reveal.alpha(item) {
         (z_txt, a_txt)
     } else {
-        (format!("z{s} = ?"), tr(lang, format!("α{s} = ? (at step {})", item + 1), format!("α{s} = ?（第 {} 步显示）", item + 1)))
+        (format!("z{s} = ?"), lang.tr(format!("α{s} = ? (at step {})", item + 1), format!("α{s} = ?（第 {} 步显示）", item + 1)))
     };
     let z_font = st.bold(big_px, &pal.text);
     let z_txt = clip_to(area, &z_txt, &z_font, col_w);
@@ -668,13 +659,12 @@ fn draw_curve<DB: DrawingBackend>(
     let title = lang.pick("activation f(s) of hidden layer 1", "隐藏层 1 的激活函数 f(s)");
     let (title, tfont) = fit_clip(area, title, w, LABEL_PX, 10.0, true, &pal.text, st);
     text(area, &title, (x0, y0), tfont, HPos::Left, VPos::Top)?;
-    let mut info = tr(
-        lang,
+    let mut info = lang.tr(
         format!("unit {u} of {width} (largest |h| in layer 1): {}, {}", eq("s", s_now), eq("f(s)", f_now)),
         format!("单元 {u} / {width}（第 1 层中 |h| 最大）：{}，{}", eq("s", s_now), eq("f(s)", f_now)),
     );
     if let Some(p) = p_now {
-        info.push_str(&tr(lang, format!(", {}", eq("p(s)", p)), format!("，{}", eq("p(s)", p))));
+        info.push_str(&lang.tr(format!(", {}", eq("p(s)", p)), format!("，{}", eq("p(s)", p))));
     }
     let (a_j, mean_j, var_j) = match &layer.params {
         LayerParams::Sigmoid => (None, None, None),
@@ -685,16 +675,14 @@ fn draw_curve<DB: DrawingBackend>(
         Activation::Sigmoid => lang.pick("f(s)\u{a0}=\u{a0}1\u{a0}/\u{a0}(1\u{a0}+\u{a0}exp(−s)), the same for every unit.", "f(s)\u{a0}=\u{a0}1\u{a0}/\u{a0}(1\u{a0}+\u{a0}exp(−s))，每个单元都相同。").to_owned(),
         Activation::PReLU => {
             let a = eq("a", a_j.unwrap_or(0.0));
-            tr(
-                lang,
+            lang.tr(
                 format!("PReLU with unit {u}'s slope {a}: {PRELU_F}."),
                 format!("PReLU，使用单元 {u} 的斜率 {a}：s\u{a0}>\u{a0}0 时 f(s)\u{a0}=\u{a0}s，否则 f(s)\u{a0}=\u{a0}a·s。"),
             )
         }
         Activation::Dice => {
             let (a, m, v) = (eq("a", a_j.unwrap_or(0.0)), eq("E[s]", mean_j.unwrap_or(0.0)), eq("Var[s]", var_j.unwrap_or(1.0)));
-            tr(
-                lang,
+            lang.tr(
                 format!("Dice with unit {u}'s {a}, {m}, {v}: {DICE_F}."),
                 format!("Dice，使用单元 {u} 的 {a}、{m}、{v}：{DICE_F}。"),
             )
@@ -719,7 +707,7 @@ fn draw_curve<DB: DrawingBackend>(
         if p_now.is_some() {
             v.push((lang.pick("p(s), Dice's gate", "p(s)，Dice 的门控").to_owned(), pal.gate));
         }
-        v.push((tr(lang, format!("unit {u} now"), format!("单元 {u} 当前值")), item_color));
+        v.push((lang.tr(format!("unit {u} now"), format!("单元 {u} 当前值")), item_color));
         v
     };
     let mut ly = ly;

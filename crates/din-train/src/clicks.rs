@@ -13,7 +13,7 @@
 //!   a click label), and whole users are held out.
 //!
 //! Both call the same steps in the same order ([`Interests::draw`],
-//! [`lastn_length`], [`Interests::history_category`], a uniform candidate
+//! [`lastn_length`], [`Interests::last_n_category`], a uniform candidate
 //! category, [`ClickModel::p_click`], one uniform draw for the label), so a
 //! change of the generator is a change of both; only how an item is drawn
 //! from its category differs (a noisy vector, or a uniform item of the
@@ -67,7 +67,7 @@ impl Interests {
     /// The category of one LastN click: with probability `stray` a uniform
     /// category (people click outside their interests too), else interest
     /// `j` with probability `strength_j / sum of strengths`.
-    pub fn history_category(&self, rng: &mut Rng, stray: f64) -> usize {
+    pub fn last_n_category(&self, rng: &mut Rng, stray: f64) -> usize {
         if rng.uniform() < stray {
             return rng.index(N_CATEGORIES);
         }
@@ -122,9 +122,9 @@ impl ClickModel {
     /// assert_eq!(m.p_click(&i, 2, &[0, 0, 1, 1]), din_core::unit::sigmoid(-4.0));
     /// ```
     #[must_use]
-    pub fn p_click(&self, interests: &Interests, category: usize, history_categories: &[usize]) -> f64 {
-        let n = history_categories.len().max(1);
-        let share = history_categories.iter().filter(|c| **c == category).count() as f64 / n as f64;
+    pub fn p_click(&self, interests: &Interests, category: usize, last_n_categories: &[usize]) -> f64 {
+        let n = last_n_categories.len().max(1);
+        let share = last_n_categories.iter().filter(|c| **c == category).count() as f64 / n as f64;
         let is_interest = if interests.contains(category) { 1.0 } else { 0.0 };
         sigmoid(self.bias + self.interest * is_interest + self.share * share)
     }
@@ -338,7 +338,7 @@ impl ClickData {
             let mut lastn = Vec::with_capacity(n);
             let mut cats = Vec::with_capacity(n);
             for _ in 0..n {
-                let c = interests.history_category(&mut rng, cfg.stray);
+                let c = interests.last_n_category(&mut rng, cfg.stray);
                 let pool = &by_category[c];
                 lastn.push(pool[rng.index(pool.len())]);
                 cats.push(c);

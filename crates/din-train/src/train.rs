@@ -31,7 +31,7 @@
 //!    the fraction of the LastN items of category `c`. So a candidate of
 //!    one of the user's interests is clicked far more often (about 0.02
 //!    against 0.5 to 0.8), and more often the larger its share of the
-//!    history: the *intensity* of interest that the paper keeps by not
+//!    LastN: the *intensity* of interest that the paper keeps by not
 //!    normalising the weights (sec. 4.3).
 //!
 //! 100 000 examples; the first 80 % train, the last 20 % are held out.
@@ -84,7 +84,7 @@
 //!   above (`training.sign_flipped` records it).
 //! * **Unrelated behaviours are nearly unconstrained.** Their `z` drifts
 //!   (slightly negative: a negative weight on the other items is a weak
-//!   proxy of the history's length, which the click's `share_c` divides
+//!   proxy of the LastN's length, which the click's `share_c` divides
 //!   by). An L1 activity penalty `mu sum_i |z_i|`
 //!   ([`TrainConfig::activity_l1`], [`shipped_activity_l1`]) pulls them
 //!   to `z` near 0, as the paper's Fig. 5 shows unrelated behaviours.
@@ -161,9 +161,9 @@ pub struct Example {
     /// The user's interest categories (indices into `CATEGORIES`).
     pub interests: Vec<usize>,
     /// LastN vectors, `n * D` numbers, row `i` is item `i`.
-    pub history: Vec<f64>,
+    pub last_n: Vec<f64>,
     /// Category of each LastN item.
-    pub history_categories: Vec<usize>,
+    pub last_n_categories: Vec<usize>,
     /// Candidate vector `q`, length `D`.
     pub query: Vec<f64>,
     /// Candidate's category.
@@ -178,7 +178,7 @@ impl Example {
     /// Number of LastN items.
     #[must_use]
     pub fn n(&self) -> usize {
-        self.history.len() / D
+        self.last_n.len() / D
     }
 }
 
@@ -206,18 +206,18 @@ pub fn generate(cfg: &DataConfig, seed: u64) -> Vec<Example> {
         .map(|_| {
             let interests = Interests::draw(&mut rng, cfg.max_interests);
             let n = lastn_length(&mut rng, cfg.n_min, cfg.n_max);
-            let mut history = Vec::with_capacity(n * D);
-            let mut history_categories = Vec::with_capacity(n);
+            let mut last_n = Vec::with_capacity(n * D);
+            let mut last_n_categories = Vec::with_capacity(n);
             for _ in 0..n {
-                let cat = interests.history_category(&mut rng, cfg.stray);
-                history.extend(noisy_item(&mut rng, cat, cfg.noise_sd));
-                history_categories.push(cat);
+                let cat = interests.last_n_category(&mut rng, cfg.stray);
+                last_n.extend(noisy_item(&mut rng, cat, cfg.noise_sd));
+                last_n_categories.push(cat);
             }
             let query_category = rng.index(N_CATEGORIES);
             let query = noisy_item(&mut rng, query_category, cfg.noise_sd);
-            let p_click = click.p_click(&interests, query_category, &history_categories);
+            let p_click = click.p_click(&interests, query_category, &last_n_categories);
             let click = rng.uniform() < p_click;
-            Example { interests: interests.categories, history, history_categories, query, query_category, p_click, click }
+            Example { interests: interests.categories, last_n, last_n_categories, query, query_category, p_click, click }
         })
         .collect()
 }
@@ -511,7 +511,7 @@ impl Model {
         match self.pooling {
             Pooling::Mean => {
                 for (e, ex) in batch.iter().enumerate() {
-                    let m = din_core::attention::mean(&ex.history, D);
+                    let m = din_core::attention::mean(&ex.last_n, D);
                     pooled[e * D..(e + 1) * D].copy_from_slice(&m);
                 }
             }
@@ -519,7 +519,7 @@ impl Model {
                 let total: usize = batch.iter().map(|e| e.n()).sum();
                 let mut input = Vec::with_capacity(total * 4 * D);
                 for ex in batch {
-                    for x in ex.history.chunks_exact(D) {
+                    for x in ex.last_n.chunks_exact(D) {
                         pair_input(&ex.query, x, &mut input);
                     }
                 }
@@ -530,7 +530,7 @@ impl Model {
                 };
                 let mut row = 0;
                 for (e, ex) in batch.iter().enumerate() {
-                    for x in ex.history.chunks_exact(D) {
+                    for x in ex.last_n.chunks_exact(D) {
                         for k in 0..D {
                             pooled[e * D + k] += alpha[row] * x[k];
                         }
@@ -561,7 +561,7 @@ impl Model {
             for (e, ex) in batch.iter().enumerate() {
                 let gu = &g_u[e * 3 * D..(e + 1) * 3 * D];
                 let g_pooled: Vec<f64> = (0..D).map(|k| gu[k] + gu[2 * D + k] * ex.query[k]).collect();
-                for x in ex.history.chunks_exact(D) {
+                for x in ex.last_n.chunks_exact(D) {
                     let g_alpha: f64 = g_pooled.iter().zip(x).map(|(g, v)| g * v).sum();
                     g_z[row] = match self.form {
                         WeightForm::Sigmoid => g_alpha * alpha[row] * (1.0 - alpha[row]),
@@ -647,10 +647,10 @@ impl Model {
             let pooled = match (self.pooling, unit) {
                 (Pooling::Din, Some(unit)) => {
                     let alpha: Vec<f64> =
-                        ex.history.chunks_exact(D).map(|x| self.form.weight(unit.logit_unchecked(&ex.query, x))).collect();
-                    din_core::attention::weighted_sum(&ex.history, D, &alpha)
+                        ex.last_n.chunks_exact(D).map(|x| self.form.weight(unit.logit_unchecked(&ex.query, x))).collect();
+                    din_core::attention::weighted_sum(&ex.last_n, D, &alpha)
                 }
-                _ => din_core::attention::mean(&ex.history, D),
+                _ => din_core::attention::mean(&ex.last_n, D),
             };
             mlp_input(&pooled, &ex.query, &mut u);
         }
@@ -886,7 +886,7 @@ mod tests {
         let mut clicks_out = (0.0, 0.0);
         for e in &data {
             assert!((1..=3).contains(&e.interests.len()));
-            assert_eq!(e.history_categories.len(), e.n());
+            assert_eq!(e.last_n_categories.len(), e.n());
             if e.interests.contains(&e.query_category) {
                 clicks_in.0 += f64::from(u8::from(e.click));
                 clicks_in.1 += 1.0;
@@ -898,12 +898,12 @@ mod tests {
         let (rate_in, rate_out) = (clicks_in.0 / clicks_in.1, clicks_out.0 / clicks_out.1);
         assert!(rate_in > 0.5 && rate_out < 0.05, "{rate_in} {rate_out}");
         // Intensity: among candidates of an interest, a larger share of the
-        // history means more clicks.
+        // LastN means more clicks.
         let rate = |lo: f64, hi: f64| {
             let sel: Vec<&Example> = data
                 .iter()
                 .filter(|e| {
-                    let share = e.history_categories.iter().filter(|c| **c == e.query_category).count() as f64
+                    let share = e.last_n_categories.iter().filter(|c| **c == e.query_category).count() as f64
                         / e.n() as f64;
                     e.interests.contains(&e.query_category) && share >= lo && share < hi
                 })
@@ -912,7 +912,7 @@ mod tests {
         };
         assert!(rate(0.6, 1.01) > rate(0.0, 0.3) + 0.1);
         // Most LastN items come from the user's interests.
-        let own: usize = data.iter().map(|e| e.history_categories.iter().filter(|c| e.interests.contains(c)).count()).sum();
+        let own: usize = data.iter().map(|e| e.last_n_categories.iter().filter(|c| e.interests.contains(c)).count()).sum();
         let all: usize = data.iter().map(Example::n).sum();
         assert!(own as f64 / all as f64 > 0.88);
     }

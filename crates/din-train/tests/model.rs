@@ -147,12 +147,12 @@ fn exercise(m: &DinModel, rng: &mut Rng) {
     let n_items = m.items().len();
     for _ in 0..4 {
         let len = rng.index(6);
-        let history: Vec<usize> = (0..len).map(|_| rng.index(n_items + 2)).collect();
+        let last_n: Vec<usize> = (0..len).map(|_| rng.index(n_items + 2)).collect();
         let candidate = rng.index(n_items + 2);
         let features =
             [("user", FeatureValue::Sparse(rng.index(3))), ("price", FeatureValue::Dense(vec![0.5; rng.index(3)]))];
         let k = rng.index(3);
-        match m.predict(&history, candidate, &features[..k]) {
+        match m.predict(&last_n, candidate, &features[..k]) {
             Ok(p) => assert!(p.ctr.is_finite() && (0.0..=1.0).contains(&p.ctr)),
             Err(e) => assert!(!e.to_string().is_empty() && !e.zh().is_empty() && e.code().starts_with('E')),
         }
