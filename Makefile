@@ -162,7 +162,7 @@ install-deepctr:
 # target/ that this target fills from PyPI; `make test` never needs it.
 BENCH_VENV := target/bench-venv
 
-bench: build tools-browsers bench-venv size-report
+bench: dist tools-browsers bench-venv size-report
 	cargo run --release --bin bench_native -- --json target/bench-native.json
 	BENCH_PYTHON=$(CURDIR)/$(BENCH_VENV)/bin/python node tests/bench/bench.mjs
 
@@ -180,7 +180,7 @@ size-report: build
 	@command -v twiggy >/dev/null || cargo install twiggy
 	@mkdir -p target/size-report
 	twiggy top -n 40 $(NAMED_WASM) > target/size-report/top.txt
-	twiggy dominators -d 4 -r 80 $(NAMED_WASM) > target/size-report/dominators.txt
+	twiggy dominators -d 2 -r 80 $(NAMED_WASM) > target/size-report/dominators.txt
 	twiggy top -n 100000 -f csv $(NAMED_WASM) > target/size-report/top.csv
 	python3 tools/size_report.py target/size-report/top.csv pkg/din_viz_bg.wasm
 
