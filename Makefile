@@ -26,7 +26,7 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
 .PHONY: help serve build build-panic dist test test-native test-wasm test-node test-e2e install-build install-test \
-        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench fuzz check-arch \
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench bench-venv size-report fuzz check-arch \
         test-deepctr install-deepctr
 
 help:
@@ -34,7 +34,8 @@ help:
 	@echo "make test    run every test suite (installs browsers and drivers if missing)"
 	@echo "make build   build pkg/ (release, optimised)"
 	@echo "make dist    one-file offline builds: dist/din-attention.html, dist/din-attention.js, dist/reveal/"
-	@echo "make bench   speed, size and memory figures (not part of make test)"
+	@echo "make bench   speed, size and memory figures, matplotlib peer (not part of make test)"
+	@echo "make size-report   twiggy top/dominators of the release wasm, by crate"
 	@echo "make fuzz    fuzz the decoders for FUZZ_TIME seconds per target (nightly toolchain)"
 
 # ---------------------------------------------------------------- installs
@@ -157,9 +158,31 @@ install-deepctr:
 
 # Speed, size and memory: prints one table with the budgets and writes
 # target/bench.json (never part of `make test`; never fails on a time).
-bench: build tools-browsers
+# The matplotlib peer (tests/bench/peer_matplotlib.py) runs in a venv under
+# target/ that this target fills from PyPI; `make test` never needs it.
+BENCH_VENV := target/bench-venv
+
+bench: dist tools-browsers bench-venv size-report
 	cargo run --release --bin bench_native -- --json target/bench-native.json
-	node tests/bench/bench.mjs
+	BENCH_PYTHON=$(CURDIR)/$(BENCH_VENV)/bin/python node tests/bench/bench.mjs
+
+bench-venv:
+	@if ! $(BENCH_VENV)/bin/python -c 'import matplotlib, numpy' >/dev/null 2>&1; then \
+	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install --quiet matplotlib numpy; fi
+
+# What the release wasm is made of (twiggy from crates.io): the largest
+# items and the dominator tree, written to target/size-report/ and
+# summarised by crate on stdout (tools/size_report.py). twiggy reads the
+# module cargo built (it still has function names); pkg/ ships it stripped.
+NAMED_WASM := target/wasm32-unknown-unknown/release/din_viz.wasm
+
+size-report: build
+	@command -v twiggy >/dev/null || cargo install twiggy
+	@mkdir -p target/size-report
+	twiggy top -n 40 $(NAMED_WASM) > target/size-report/top.txt
+	twiggy dominators -d 2 -r 80 $(NAMED_WASM) > target/size-report/dominators.txt
+	twiggy top -n 100000 -f csv $(NAMED_WASM) > target/size-report/top.csv
+	python3 tools/size_report.py target/size-report/top.csv pkg/din_viz_bg.wasm
 
 # ---------------------------------------------------------------- fuzz
 
