@@ -1135,9 +1135,23 @@ impl App {
     /// Draws every visible chart at pixel ratio `scale`. The canvases'
     /// backing stores must already be sized to CSS size times `scale`.
     pub fn render(&mut self, scale: f64) -> Result<(), JsValue> {
+        self.render_charts(scale, |_| true)
+    }
+
+    /// Draws only the visible charts named in `panels` (comma-separated,
+    /// e.g. `bars,map`) at pixel ratio `scale`: the page leaves out the
+    /// panels outside the viewport and draws them when they scroll into
+    /// view (www/visibility.js). Unknown names are ignored.
+    #[wasm_bindgen(js_name = renderOnly)]
+    pub fn render_only(&mut self, scale: f64, panels: &str) -> Result<(), JsValue> {
+        let wanted: Vec<Panel> = panels.split(',').filter_map(|n| n.trim().parse::<Panel>().ok()).collect();
+        self.render_charts(scale, |p| wanted.contains(&p))
+    }
+
+    fn render_charts(&mut self, scale: f64, wanted: impl Fn(Panel) -> bool) -> Result<(), JsValue> {
         self.scale = scale;
         let st = self.style(scale);
-        let charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart() && !self.hidden_tab(*p)).collect();
+        let charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart() && !self.hidden_tab(*p) && wanted(*p)).collect();
         for p in charts {
             let Some(canvas) = self.canvas_for(p) else { continue };
             if p == Panel::Map {
