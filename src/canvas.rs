@@ -242,6 +242,22 @@ impl DrawingBackend for Canvas {
         Ok((m.width().ceil().max(0.0) as u32, style.size().ceil().max(0.0) as u32))
     }
 
+    /// RGB pixels (din-draw's cells, see `din_draw::cells`) put at `pos`
+    /// with one `putImageData`: the bytes are made RGBA in wasm memory and
+    /// copied once, instead of one fill per cell.
+    fn blit_bitmap(&mut self, pos: BackendCoord, (w, h): (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<CanvasError>> {
+        let n = (w as usize) * (h as usize);
+        if n == 0 || src.len() < n * 3 {
+            return Ok(());
+        }
+        let mut rgba = Vec::with_capacity(n * 4);
+        for px in src[..n * 3].chunks_exact(3) {
+            rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
+        }
+        let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&rgba), w, h).map_err(|e| fail(&e))?;
+        self.ctx.put_image_data(&image, f64::from(pos.0), f64::from(pos.1)).map_err(|e| fail(&e))
+    }
+
     fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result<(), DrawingErrorKind<CanvasError>> {
         let color = style.color();
         if color.alpha <= 0.0 {

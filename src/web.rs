@@ -1150,7 +1150,9 @@ impl App {
 
     fn render_charts(&mut self, scale: f64, wanted: impl Fn(Panel) -> bool) -> Result<(), JsValue> {
         self.scale = scale;
-        let st = self.style(scale);
+        let mut st = self.style(scale);
+        // The page's canvases take cells as one bitmap per region (din_draw::cells).
+        st.bitmap_cells = true;
         let charts: Vec<Panel> = self.panels.iter().copied().filter(|p| p.is_chart() && !self.hidden_tab(*p) && wanted(*p)).collect();
         for p in charts {
             let Some(canvas) = self.canvas_for(p) else { continue };
@@ -1176,7 +1178,8 @@ impl App {
         }
         let Some(canvas) = self.canvas_for(p) else { return Ok(()) };
         self.scale = scale;
-        let st = self.style(scale);
+        let mut st = self.style(scale);
+        st.bitmap_cells = true;
         let area = self.backend(&canvas)?.into_drawing_area();
         self.draw_panel(p, &area, &st, true)?;
         area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))

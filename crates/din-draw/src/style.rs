@@ -110,6 +110,10 @@ pub struct Style {
     /// What the charts may show while the step-through is on (see
     /// [`din_core::steps::Reveal`]); everything by default.
     pub reveal: din_core::steps::Reveal,
+    /// Cells (heatmap, lecture strips) go to the backend as one bitmap per
+    /// region instead of one rectangle each ([`crate::cells::Cells`]); the
+    /// page's canvases turn it on, SVG export leaves it off.
+    pub bitmap_cells: bool,
 }
 
 impl Style {
@@ -127,6 +131,7 @@ impl Style {
             font_scale: 1.0,
             prepainted: false,
             reveal: din_core::steps::Reveal::ALL,
+            bitmap_cells: false,
         }
     }
 
