@@ -103,9 +103,7 @@ pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
     if n <= ALL_ROWS {
         return (0..n).collect();
     }
-    let mut idx = din_core::attention::descending_order(alpha);
-    idx.truncate(TOP_ROWS);
-    idx
+    din_core::attention::top_k_descending(alpha, TOP_ROWS)
 }
 
 /// The rows a row chart shows while the step-through has revealed only
