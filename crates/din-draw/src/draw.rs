@@ -491,7 +491,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             }
             let extra_end = if end >= n { gap } else { 0 };
             let y_end = (top as f64 + row_h * (end + 1) as f64).round() as i32 + extra_end;
-            cells.begin(area, (col_x[0], y0, col_x[d], y_end), pal.background)?;
+            cells.begin(area, (col_x[0], y0, col_x[d], y_end), (end + 1 - r) * d, pal.background)?;
             run_last = Some(end);
         }
         if hidden_row(r) {

@@ -108,7 +108,7 @@ fn strip<DB: DrawingBackend>(
     // when there are more cells than pixels): one bitmap for all of them.
     let end = (0..d).map(|k| edge(k + 1).max(edge(k) + 1)).max().unwrap_or(start);
     let mut cells = crate::cells::Cells::new(st);
-    cells.begin(area, if vertical { (x0, start, x1, end) } else { (start, y0, end, y1) }, pal.background)?;
+    cells.begin(area, if vertical { (x0, start, x1, end) } else { (start, y0, end, y1) }, d, pal.background)?;
     for (k, val) in v.iter().enumerate() {
         let a = edge(k);
         let b = edge(k + 1).max(a + 1);
