@@ -22,10 +22,19 @@ use crate::style::{err, DrawError, Style};
 /// page's 8-cell strips and 80-cell heatmap runs were slower as bitmaps).
 pub const MIN_BITMAP_CELLS: usize = 256;
 
+/// A bitmap costs per pixel (made RGBA, copied, composited), a rectangle
+/// per call: regions with more backend pixels per cell than this stay
+/// rectangles ([`Style::bitmap_max_pixels_per_cell`]). Measured: the
+/// heatmap of n = 1,000, d = 64 at 1440 px wide, dpr 2 (about 1,000
+/// pixels per cell) took 66-81 ms per update with all panels visible as a
+/// bitmap, 38-44 ms as rectangles.
+pub const MAX_PIXELS_PER_CELL: usize = 16;
+
 /// The pending cells of one region: `(x0, y0, x1, y1)` in the area's
 /// pixels (right and bottom exclusive), RGB bytes row by row.
 pub struct Cells {
     bitmap: bool,
+    max_pixels_per_cell: usize,
     region: Option<(i32, i32, i32, i32)>,
     rgb: Vec<u8>,
 }
@@ -58,7 +67,7 @@ impl Cells {
     /// Cells drawn as a bitmap when `st.bitmap_cells`, else as rectangles.
     #[must_use]
     pub fn new(st: &Style) -> Self {
-        Cells { bitmap: st.bitmap_cells, region: None, rgb: Vec::new() }
+        Cells { bitmap: st.bitmap_cells, max_pixels_per_cell: st.bitmap_max_pixels_per_cell, region: None, rgb: Vec::new() }
     }
 
     /// Starts a region `(x0, y0, x1, y1)` of about `count` cells (flushing
@@ -68,11 +77,11 @@ impl Cells {
     /// call queued before it, which costs more than a few dozen fills.
     pub fn begin<DB: DrawingBackend>(&mut self, area: &DrawingArea<DB, Shift>, region: (i32, i32, i32, i32), count: usize, ground: RGBColor) -> Result<(), DrawError> {
         self.flush(area)?;
-        if !self.bitmap || count < MIN_BITMAP_CELLS {
-            return Ok(());
-        }
         let (x0, y0, x1, y1) = region;
         let (w, h) = ((x1 - x0).max(0) as usize, (y1 - y0).max(0) as usize);
+        if !self.bitmap || count < MIN_BITMAP_CELLS || w * h > count.saturating_mul(self.max_pixels_per_cell) {
+            return Ok(());
+        }
         self.rgb.clear();
         self.rgb.reserve(w * h * 3);
         for _ in 0..w * h {
@@ -200,6 +209,7 @@ mod tests {
         let att = scene.validate().unwrap();
         let mut st = Style::new(2.0);
         st.bitmap_cells = bitmap;
+        st.bitmap_max_pixels_per_cell = usize::MAX;
         st.highlight = highlight;
         let out = Rc::new(RefCell::new(Pixels { px: vec![[0; 3]; (W * H) as usize], ..Pixels::default() }));
         let area = Raster { w: W, h: H, out: out.clone() }.into_drawing_area();
@@ -228,6 +238,7 @@ mod tests {
         let run = |bitmap: bool| {
             let mut st = Style::new(2.0);
             st.bitmap_cells = bitmap;
+            st.bitmap_max_pixels_per_cell = usize::MAX;
             let out = Rc::new(RefCell::new(Pixels { px: vec![[0; 3]; (W * H) as usize], ..Pixels::default() }));
             let area = Raster { w: W, h: H, out: out.clone() }.into_drawing_area();
             f(&area, &st);
@@ -279,6 +290,20 @@ mod tests {
                 assert!(b.blits >= 1 && r.rects - b.rects >= 30 * 64, "{} blits, {} vs {} rectangles", b.blits, b.rects, r.rects);
             }
         }
+    }
+
+    #[test]
+    fn a_region_with_many_pixels_per_cell_stays_rectangles() {
+        // The page's rule: at most MAX_PIXELS_PER_CELL pixels per cell.
+        let scene = din_core::presets::generated(1000, 64, 3);
+        let att = scene.validate().unwrap();
+        let mut st = Style::new(2.0);
+        st.bitmap_cells = true;
+        let out = Rc::new(RefCell::new(Pixels { px: vec![[0; 3]; (W * H) as usize], ..Pixels::default() }));
+        let area = Raster { w: W, h: H, out: out.clone() }.into_drawing_area();
+        crate::draw::draw_heatmap(&area, &scene, &att, &st).unwrap();
+        drop(area);
+        assert_eq!(out.borrow().blits, 0, "1,920 cells on about 500,000 pixels: rectangles");
     }
 
     #[test]

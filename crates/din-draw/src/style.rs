@@ -114,6 +114,9 @@ pub struct Style {
     /// region instead of one rectangle each ([`crate::cells::Cells`]); the
     /// page's canvases turn it on, SVG export leaves it off.
     pub bitmap_cells: bool,
+    /// With `bitmap_cells`, a region goes out as a bitmap only if it has at
+    /// most this many backend pixels per cell (see [`crate::cells`]).
+    pub bitmap_max_pixels_per_cell: usize,
 }
 
 impl Style {
@@ -132,6 +135,7 @@ impl Style {
             prepainted: false,
             reveal: din_core::steps::Reveal::ALL,
             bitmap_cells: false,
+            bitmap_max_pixels_per_cell: crate::cells::MAX_PIXELS_PER_CELL,
         }
     }
 
