@@ -22,13 +22,7 @@ use crate::style::{err, DrawError, Style};
 /// page's 8-cell strips and 80-cell heatmap runs were slower as bitmaps).
 pub const MIN_BITMAP_CELLS: usize = 256;
 
-/// A bitmap costs per pixel (made RGBA, copied, composited), a rectangle
-/// per call: regions with more backend pixels per cell than this stay
-/// rectangles ([`Style::bitmap_max_pixels_per_cell`]). Measured: the
-/// heatmap of n = 1,000, d = 64 at 1440 px wide, dpr 2 (about 1,000
-/// pixels per cell) took 66-81 ms per update with all panels visible as a
-/// bitmap, 38-44 ms as rectangles.
-pub const MAX_PIXELS_PER_CELL: usize = 16;
+pub use crate::style::MAX_PIXELS_PER_CELL;
 
 /// The pending cells of one region: `(x0, y0, x1, y1)` in the area's
 /// pixels (right and bottom exclusive), RGB bytes row by row.
