@@ -12,13 +12,92 @@
 //!
 //! A backend is made afresh for every draw, so its remembered state starts
 //! empty and cannot go stale between frames.
+//!
+//! The colour and font strings themselves are made once per page, not per
+//! set: a per-thread table keeps each colour's and each font's JS string
+//! (a `JsValue`), which is handed to the context's setter as it is, so a
+//! set costs no formatting in Rust and no `TextDecoder` call in JS.
 
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontTransform};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// A failed call on the canvas context, with the browser's message.
+#[wasm_bindgen]
+extern "C" {
+    /// A 2-D context seen through its three string properties, set with a
+    /// JS string already made (see [`colour_value`], [`font_value`]).
+    type StyleTarget;
+    #[wasm_bindgen(method, setter = fillStyle)]
+    fn set_fill_value(this: &StyleTarget, value: &JsValue);
+    #[wasm_bindgen(method, setter = strokeStyle)]
+    fn set_stroke_value(this: &StyleTarget, value: &JsValue);
+    #[wasm_bindgen(method, setter = font)]
+    fn set_font_value(this: &StyleTarget, value: &JsValue);
+}
+
+fn target(ctx: &CanvasRenderingContext2d) -> &StyleTarget {
+    ctx.unchecked_ref::<StyleTarget>()
+}
+
+/// Entries kept per table at most (a page uses a few hundred colours; a
+/// long session of theme and scale changes cannot grow it without bound).
+const TABLE_MAX: usize = 4096;
+
+/// One font of the font table: its parts and its CSS text as a JS string.
+struct FontEntry {
+    style: String,
+    size: u64,
+    family: String,
+    value: JsValue,
+}
+
+thread_local! {
+    static COLOURS: RefCell<HashMap<(u8, u8, u8, u64), JsValue>> = RefCell::new(HashMap::new());
+    static FONTS: RefCell<Vec<FontEntry>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The JS string of colour `c` (made once, then looked up).
+fn colour_value(c: BackendColor) -> JsValue {
+    let key = (c.rgb.0, c.rgb.1, c.rgb.2, c.alpha.to_bits());
+    COLOURS.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some(v) = t.get(&key) {
+            return v.clone();
+        }
+        if t.len() >= TABLE_MAX {
+            t.clear();
+        }
+        let v = JsValue::from_str(&css_color(c));
+        t.insert(key, v.clone());
+        v
+    })
+}
+
+/// A text style's font: its number in the font table (None once the table
+/// is full) and its CSS text as a JS string, made once, then looked up
+/// without allocating.
+fn font_value<S: BackendTextStyle>(style: &S) -> (Option<usize>, JsValue) {
+    let family = style.family();
+    let font_style = style.style();
+    let size = style.size().to_bits();
+    FONTS.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some(i) = t.iter().position(|e| e.size == size && e.style == font_style.as_str() && e.family == family.as_str()) {
+            return (Some(i), t[i].value.clone());
+        }
+        let value = JsValue::from_str(&css_font(style));
+        if t.len() >= TABLE_MAX {
+            return (None, value);
+        }
+        t.push(FontEntry { style: font_style.as_str().to_owned(), size, family: family.as_str().to_owned(), value: value.clone() });
+        (Some(t.len() - 1), value)
+    })
+}
+
 #[derive(Debug)]
 pub struct CanvasError(String);
 
@@ -65,7 +144,8 @@ pub struct Canvas {
     fill: Option<BackendColor>,
     stroke: Option<BackendColor>,
     line_width: Option<u32>,
-    font: String,
+    /// The font set on the context: its number in the font table and its value.
+    font: Option<(Option<usize>, JsValue)>,
     align: &'static str,
     baseline: &'static str,
 }
@@ -75,7 +155,7 @@ impl Canvas {
     #[must_use]
     pub fn new(canvas: HtmlCanvasElement) -> Option<Canvas> {
         let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-        Some(Canvas { canvas, ctx, fill: None, stroke: None, line_width: None, font: String::new(), align: "", baseline: "" })
+        Some(Canvas { canvas, ctx, fill: None, stroke: None, line_width: None, font: None, align: "", baseline: "" })
     }
 
     /// The 2-D context, for callers that draw an image under the chart.
@@ -86,7 +166,7 @@ impl Canvas {
 
     fn set_fill(&mut self, c: BackendColor) {
         if !same(self.fill, c) {
-            self.ctx.set_fill_style_str(&css_color(c));
+            target(&self.ctx).set_fill_value(&colour_value(c));
             self.fill = Some(c);
         }
     }
@@ -94,7 +174,7 @@ impl Canvas {
     fn set_stroke<S: BackendStyle>(&mut self, style: &S) {
         let c = style.color();
         if !same(self.stroke, c) {
-            self.ctx.set_stroke_style_str(&css_color(c));
+            target(&self.ctx).set_stroke_value(&colour_value(c));
             self.stroke = Some(c);
         }
         let w = style.stroke_width();
@@ -105,10 +185,10 @@ impl Canvas {
     }
 
     fn set_font<S: BackendTextStyle>(&mut self, style: &S) {
-        let font = css_font(style);
-        if font != self.font {
-            self.ctx.set_font(&font);
-            self.font = font;
+        let (id, value) = font_value(style);
+        if id.is_none() || self.font.as_ref().map(|f| f.0) != Some(id) {
+            target(&self.ctx).set_font_value(&value);
+            self.font = Some((id, value));
         }
     }
 
@@ -232,14 +312,35 @@ impl DrawingBackend for Canvas {
     }
 
     fn estimate_text_size<S: BackendTextStyle>(&self, text: &str, style: &S) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
-        let font = css_font(style);
-        self.ctx.set_font(&font);
+        let (id, value) = font_value(style);
+        let current = self.font.as_ref().filter(|f| f.0.is_some() && f.0 == id);
+        if current.is_none() {
+            target(&self.ctx).set_font_value(&value);
+        }
         let m = self.ctx.measure_text(text).map_err(|e| fail(&e))?;
         // Put back the font the cache believes is set.
-        if !self.font.is_empty() && self.font != font {
-            self.ctx.set_font(&self.font);
+        if current.is_none() {
+            if let Some((_, set)) = &self.font {
+                target(&self.ctx).set_font_value(set);
+            }
         }
         Ok((m.width().ceil().max(0.0) as u32, style.size().ceil().max(0.0) as u32))
+    }
+
+    /// RGB pixels (din-draw's cells, see `din_draw::cells`) put at `pos`
+    /// with one `putImageData`: the bytes are made RGBA in wasm memory and
+    /// copied once, instead of one fill per cell.
+    fn blit_bitmap(&mut self, pos: BackendCoord, (w, h): (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<CanvasError>> {
+        let n = (w as usize) * (h as usize);
+        if n == 0 || src.len() < n * 3 {
+            return Ok(());
+        }
+        let mut rgba = Vec::with_capacity(n * 4);
+        for px in src[..n * 3].chunks_exact(3) {
+            rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
+        }
+        let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&rgba), w, h).map_err(|e| fail(&e))?;
+        self.ctx.put_image_data(&image, f64::from(pos.0), f64::from(pos.1)).map_err(|e| fail(&e))
     }
 
     fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result<(), DrawingErrorKind<CanvasError>> {

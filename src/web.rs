@@ -353,9 +353,25 @@ impl App {
     /// Draws every visible chart at pixel ratio `scale`. The canvases'
     /// backing stores must already be sized to CSS size times `scale`.
     pub fn render(&mut self, scale: f64) -> Result<(), JsValue> {
+        self.render_charts(scale, |_| true)
+    }
+
+    /// Draws only the visible charts named in `panels` (comma-separated,
+    /// e.g. `bars,map`) at pixel ratio `scale`: the page leaves out the
+    /// panels outside the viewport and draws them when they scroll into
+    /// view (www/visibility.js). Unknown names are ignored.
+    #[wasm_bindgen(js_name = renderOnly)]
+    pub fn render_only(&mut self, scale: f64, panels: &str) -> Result<(), JsValue> {
+        let wanted: Vec<Panel> = panels.split(',').filter_map(|n| n.trim().parse::<Panel>().ok()).collect();
+        self.render_charts(scale, |p| wanted.contains(&p))
+    }
+
+    fn render_charts(&mut self, scale: f64, wanted: impl Fn(Panel) -> bool) -> Result<(), JsValue> {
         self.scale = scale;
-        let st = self.style(scale);
-        let charts: Vec<Panel> = self.s.panels.iter().copied().filter(|p| p.is_chart() && !self.hidden_tab(*p)).collect();
+        let mut st = self.style(scale);
+        // The page's canvases take cells as one bitmap per region (din_draw::cells).
+        st.bitmap_cells = true;
+        let charts: Vec<Panel> = self.s.panels.iter().copied().filter(|p| p.is_chart() && !self.hidden_tab(*p) && wanted(*p)).collect();
         for p in charts {
             let Some(canvas) = self.canvas_for(p) else { continue };
             if p == Panel::Map {
@@ -380,7 +396,8 @@ impl App {
         }
         let Some(canvas) = self.canvas_for(p) else { return Ok(()) };
         self.scale = scale;
-        let st = self.style(scale);
+        let mut st = self.style(scale);
+        st.bitmap_cells = true;
         let area = self.backend(&canvas)?.into_drawing_area();
         self.draw_panel(p, &area, &st, true)?;
         area.present().map_err(|e| self.fail(din_draw::draw::DrawError(e.to_string())))

@@ -198,6 +198,34 @@ fn heatmap_uses_the_shared_diverging_scale() {
     assert!(has((33, 102, 172)), "dark blue for -1.2 on the colour bar");
 }
 
+/// The page's canvases get the heatmap's and the strips' cells as bitmaps
+/// (one putImageData per run of rows, din_draw::cells); renderTo draws
+/// every cell as a rectangle. Both must give the same pixels (a cell's
+/// colour is checked natively: din_draw::cells's tests).
+#[wasm_bindgen_test]
+fn cells_as_bitmaps_give_the_rectangles_pixels() {
+    for (n, d) in [(10, 8), (200, 32)] {
+        let (mut a, cs) = app(900);
+        if n != 10 {
+            a.generate(n, d).unwrap();
+        }
+        let steps = canvas(900, 500);
+        a.attach("steps", steps.clone()).unwrap();
+        a.render(2.0).unwrap();
+        for (panel, c) in [("heatmap", &cs[1]), ("steps", &steps)] {
+            let fresh = canvas(c.width(), c.height());
+            a.render_to(panel, fresh.clone(), 2.0).unwrap();
+            let read = |c: &HtmlCanvasElement| {
+                let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+                ctx.get_image_data(0.0, 0.0, f64::from(c.width()), f64::from(c.height())).unwrap().data().0
+            };
+            let (x, y) = (read(c), read(&fresh));
+            let differ = x.chunks_exact(4).zip(y.chunks_exact(4)).filter(|(p, q)| p != q).count();
+            assert_eq!(differ, 0, "{panel} at n = {n}: {differ} pixels differ between bitmap cells and rectangles");
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 fn invalid_edits_change_nothing() {
     let (mut a, _cs) = app(600);

@@ -21,7 +21,7 @@ function bootError(text) {
 
 /** The shell's modules (widget.js imports the others), asked for again by whatFailed. */
 const WIDGET_MODULES = ['widget.js', 'template.js', 'wasm.js', 'util.js', 'alt.js', 'canvases.js', 'caption.js', 'controls.js',
-  'io.js', 'keys.js', 'lecture.js', 'pointer.js', 'steps.js', 'table.js', 'tip.js', 'storage.js'];
+  'io.js', 'keys.js', 'lecture.js', 'pointer.js', 'steps.js', 'table.js', 'tip.js', 'visibility.js', 'storage.js'];
 
 let urlTimer = 0;
 let lastWritten = null;

@@ -4,9 +4,13 @@
 // when a box or the pixel ratio changes, and maps pointer positions to the
 // canvas's own CSS pixels. Which panels are visible is the view's.
 //
+// Charts outside the viewport are left stale and drawn when they come
+// into view (visibility.js).
+//
 // May depend on: wasm.js (coreLists, poisoned, live); the widget
 // core (this.app, ui, shell, guard, say, checkSettled), lecture.js
-// (lectureFills, sizeLecturePanels), tip.js (placeTip).
+// (lectureFills, sizeLecturePanels), tip.js (placeTip), visibility.js
+// (isOffscreen, markStale, markFresh).
 
 import { coreLists, live, poisoned } from './wasm.js';
 
@@ -22,9 +26,16 @@ export const Canvases = (Base) => class extends Base {
     return dpr * zoom;
   }
 
+  /** Sets the canvas's CSS height (null: the stylesheet's) without touching its backing store. */
+  setCssHeight(canvas, cssHeight) {
+    if (cssHeight !== null) {
+      const h = `${cssHeight}px`;
+      if (canvas.style.height !== h) canvas.style.height = h;
+    }
+  }
+
   /** Backing store = the canvas's size on screen in device pixels (after any CSS transform). */
-  sizeCanvas(canvas, cssHeight) {
-    if (cssHeight !== null) canvas.style.height = `${cssHeight}px`;
+  sizeCanvas(canvas) {
     const r = canvas.getBoundingClientRect();
     this.drawnBoxes.set(canvas, `${r.width}x${r.height}`);
     const dpr = window.devicePixelRatio || 1;
@@ -37,23 +48,7 @@ export const Canvases = (Base) => class extends Base {
   draw() {
     this.drawPending = false;
     if (this.broken || poisoned || !this.app) return;
-    const { ui, shell } = this;
-    const ratio = this.pixelRatio();
-    const fill = shell.hasAttribute('data-embed') || this.lectureFills();
-    const layout = JSON.parse(this.guard(() => this.app.layoutJson()));
-    this.sizeLecturePanels(fill);
-    const visible = (c) => !c.closest('[data-panel]').hidden;
-    this.drawnBoxes.clear();
-    if (visible(ui.bars)) this.sizeCanvas(ui.bars, fill ? null : layout.barsHeight);
-    if (visible(ui.heatmap)) this.sizeCanvas(ui.heatmap, fill ? null : layout.heatmapHeight);
-    if (visible(ui.map)) this.sizeCanvas(ui.map, null);
-    for (const c of [ui.steps, ui.qkv, ui.towers]) if (visible(c)) this.sizeCanvas(c, null);
-    if (visible(ui.unit)) this.sizeCanvas(ui.unit, fill ? null : this.guard(() => this.app.unitHeight(ui.unit.offsetWidth)));
-    try {
-      this.guard(() => this.app.render(ratio));
-    } catch (e) {
-      if (!this.broken) this.say(e.message, 'error');
-    }
+    this.paintCharts(null);
     if (this.tip) this.placeTip();
     // A frame of the animation is not a complete draw: frame() waits for its end.
     if (!this.animating) {
@@ -62,6 +57,45 @@ export const Canvases = (Base) => class extends Base {
       waiters.forEach((w) => w());
     }
     this.checkSettled();
+  }
+
+  /**
+   * Sizes and draws the shown charts: those in `only` (a Set of chart ids, the
+   * stale ones coming into view), or, for null, every chart near the viewport;
+   * a shown chart left out is marked stale (visibility.js). Every shown
+   * chart's CSS height is set either way, so the page's layout never waits
+   * for a draw.
+   */
+  paintCharts(only) {
+    const { ui, shell } = this;
+    const ratio = this.pixelRatio();
+    const fill = shell.hasAttribute('data-embed') || this.lectureFills();
+    const layout = JSON.parse(this.guard(() => this.app.layoutJson()));
+    this.sizeLecturePanels(fill);
+    const heights = {
+      bars: fill ? null : layout.barsHeight,
+      heatmap: fill ? null : layout.heatmapHeight,
+    };
+    const drawn = [];
+    for (const id of coreLists().charts) {
+      const c = ui[id];
+      if (c.closest('[data-panel]').hidden) continue;
+      if (id === 'unit') heights.unit = fill ? null : this.guard(() => this.app.unitHeight(c.offsetWidth));
+      this.setCssHeight(c, heights[id] ?? null);
+      if (only ? !only.has(id) : this.isOffscreen(id)) {
+        if (!only) this.markStale(id);
+        continue;
+      }
+      this.sizeCanvas(c);
+      this.markFresh(id);
+      drawn.push(id);
+    }
+    if (!drawn.length) return;
+    try {
+      this.guard(() => this.app.renderOnly(ratio, drawn.join(',')));
+    } catch (e) {
+      if (!this.broken) this.say(e.message, 'error');
+    }
   }
 
   scheduleDraw() {
@@ -83,7 +117,7 @@ export const Canvases = (Base) => class extends Base {
   resized() {
     return coreLists().charts.some((id) => {
       const c = this.ui[id];
-      if (c.closest('[data-panel]').hidden) return false;
+      if (c.closest('[data-panel]').hidden || this.stale.has(id)) return false;
       const r = c.getBoundingClientRect();
       return this.drawnBoxes.get(c) !== `${r.width}x${r.height}`;
     });

@@ -85,8 +85,9 @@ export const Controls = (Base) => class extends Base {
   syncControls(except) {
     const { ui, app } = this;
     const s = JSON.parse(this.guard(() => app.summaryJson()));
-    // Which settings apply (controls::Controls) and q's slider ranges: the core's rules.
-    const c = JSON.parse(this.guard(() => app.controlsJson()));
+    // A q field being used changes q alone: the items' table, the settings
+    // and their notes stay as they are, only q's fields and the readouts move.
+    const qOnly = except !== null && except !== undefined && ui.query.contains(except);
     const lims = JSON.parse(this.guard(() => app.queryRangeJson()));
     const d = s.query.length;
     const queryTexts = ui.query.querySelectorAll('input[type=text]');
@@ -103,6 +104,38 @@ export const Controls = (Base) => class extends Base {
       if (range !== except) put(range, 'value', String(v));
       if (queryTexts[k] !== except && queryTexts[k].getAttribute('aria-invalid') !== 'true') put(queryTexts[k], 'value', String(v));
     }
+    if (!qOnly) this.syncSettings(s, except);
+    // The readout's numbers as the charts write them; "?" until the step-through reveals them.
+    const r = JSON.parse(this.guard(() => app.normsJson()));
+    ui.alphaSum.textContent = r.shown.alphaSum ? App.formatNumber(r.alphaSum) : '?';
+    ui.pooledNorm.textContent = r.shown.results ? App.formatNumber(r.pooledNorm) : '?';
+    ui.meanNorm.textContent = r.shown.results ? App.formatNumber(r.meanNorm) : '?';
+    ui.readoutNote.textContent = r.note;
+    ui.readoutNote.hidden = !r.note;
+    ui.colorsNote.hidden = !this.guard(() => app.colorsRepeat());
+    ui.candidate.value = s.candidate || '';
+    if (ui.candidate.value !== (s.candidate || '')) ui.candidate.value = '';
+    if (![...ui.scene.options].some((o) => o.value === s.scene)) {
+      const o = document.createElement('option');
+      o.value = s.scene;
+      o.textContent = s.scene === 'generated' ? this.t('generated') : s.scene;
+      ui.scene.append(o);
+    }
+    ui.scene.value = s.scene;
+    this.syncCaption(`${s.scene} ${s.lang}`);
+    this.syncShares();
+    this.refreshTip();
+    this.syncSteps();
+    this.syncHistory();
+    this.syncLecture();
+  }
+
+  /** The items' table and the settings' controls and notes for the summary `s` (not `except`, the control being used). */
+  syncSettings(s, except) {
+    const { ui, app } = this;
+    const d = s.query.length;
+    // Which settings apply (controls::Controls): the core's rules.
+    const c = JSON.parse(this.guard(() => app.controlsJson()));
     this.syncTable(except);
     ui.similarity.value = s.similarity;
     ui.normalization.value = s.normalization;
@@ -131,29 +164,6 @@ export const Controls = (Base) => class extends Base {
     ui.temperatureRange.disabled = !c.temperature.enabled;
     ui.tempNote.textContent = texts.tempNote;
     if (ui.dim !== except) ui.dim.value = String(d);
-    // The readout's numbers as the charts write them; "?" until the step-through reveals them.
-    const r = JSON.parse(this.guard(() => app.normsJson()));
-    ui.alphaSum.textContent = r.shown.alphaSum ? App.formatNumber(r.alphaSum) : '?';
-    ui.pooledNorm.textContent = r.shown.results ? App.formatNumber(r.pooledNorm) : '?';
-    ui.meanNorm.textContent = r.shown.results ? App.formatNumber(r.meanNorm) : '?';
-    ui.readoutNote.textContent = r.note;
-    ui.readoutNote.hidden = !r.note;
-    ui.colorsNote.hidden = !this.guard(() => app.colorsRepeat());
-    ui.candidate.value = s.candidate || '';
-    if (ui.candidate.value !== (s.candidate || '')) ui.candidate.value = '';
-    if (![...ui.scene.options].some((o) => o.value === s.scene)) {
-      const o = document.createElement('option');
-      o.value = s.scene;
-      o.textContent = s.scene === 'generated' ? this.t('generated') : s.scene;
-      ui.scene.append(o);
-    }
-    ui.scene.value = s.scene;
-    this.syncCaption(`${s.scene} ${s.lang}`);
-    this.syncShares();
-    this.refreshTip();
-    this.syncSteps();
-    this.syncHistory();
-    this.syncLecture();
   }
 
   syncHistory() {

@@ -29,6 +29,7 @@ import { Pointer } from './pointer.js';
 import { Steps } from './steps.js';
 import { Table } from './table.js';
 import { Tip } from './tip.js';
+import { Visibility } from './visibility.js';
 
 export { setWasmSource, ready, coreLists, WASM_STALL_SECONDS } from './wasm.js';
 
@@ -91,6 +92,9 @@ class WidgetCore {
     this.frameWaiters = [];
     // Each visible canvas's box on screen (CSS px) when the last draw sized it.
     this.drawnBoxes = new Map();
+    // Charts outside the viewport and charts not drawn since the scene changed (visibility.js).
+    this.offscreen = new Set();
+    this.stale = new Set();
     this.strings = {};
     this.table = { n: 0, d: 0, first: -1, count: 0, version: -1 };
     this.commitTimer = 0;
@@ -159,6 +163,7 @@ class WidgetCore {
     // counted for 600 px; count them again for its real height.
     this.renderRows();
     this.observeSize();
+    this.observeVisibility();
     await this.frame();
   }
 
@@ -456,12 +461,16 @@ class WidgetCore {
        */
       settled: () => W.settled(),
       /** Where bars, map points and the step-through strips were last drawn (for tests and tools). */
-      layout: () => ({
-        bars: JSON.parse(W.guard(() => W.app.barsLayoutJson())),
-        map: JSON.parse(W.guard(() => W.app.mapLayoutJson())),
-        steps: JSON.parse(W.guard(() => W.app.stepsLayoutJson())),
-        qkv: JSON.parse(W.guard(() => W.app.qkvRowsJson())),
-      }),
+      layout: () => {
+        // Layouts are of the last draw: a chart left stale off-screen is drawn first.
+        W.drawStale(['bars', 'map', 'steps', 'qkv']);
+        return {
+          bars: JSON.parse(W.guard(() => W.app.barsLayoutJson())),
+          map: JSON.parse(W.guard(() => W.app.mapLayoutJson())),
+          steps: JSON.parse(W.guard(() => W.app.stepsLayoutJson())),
+          qkv: JSON.parse(W.guard(() => W.app.qkvRowsJson())),
+        };
+      },
       /** The state as `key=value` URL text, or null if the scene is too large for a link. */
       link: () => W.link(),
       /** Applies URL-format text on top of the current state (or from scratch with fresh = true); returns the problems. */
@@ -503,4 +512,4 @@ class WidgetCore {
 }
 
 /** The widget: the core with every job's module mixed in. */
-class Widget extends Keys(Pointer(Io(Lecture(Canvases(Alt(Tip(Caption(Steps(Table(Controls(WidgetCore))))))))))) {}
+class Widget extends Keys(Pointer(Io(Lecture(Visibility(Canvases(Alt(Tip(Caption(Steps(Table(Controls(WidgetCore)))))))))))) {}

@@ -640,8 +640,8 @@ impl Outcome {
         let cats = item_categories(preset, scene);
         let shares = category_shares(&cats, att);
         let total: f64 = att.alpha.iter().sum();
-        let order = crate::attention::descending_order(&att.alpha);
-        let top = order.first().copied().unwrap_or(0);
+        // The largest and the smallest weight: two picks, not a sort of every item.
+        let top = crate::attention::top_k_descending(&att.alpha, 1).first().copied().unwrap_or(0);
         let negative = att.alpha.iter().filter(|a| **a < 0.0).count();
         let best_category = |sh: &Option<Shares>| -> Option<(usize, f64)> {
             let s = sh.as_ref()?;
@@ -657,7 +657,7 @@ impl Outcome {
         } else if n == 1 {
             Weights::Single
         } else if negative > 0 {
-            let lowest = order.last().copied().unwrap_or(0);
+            let lowest = crate::attention::last_in_descending_order(&att.alpha).unwrap_or(0);
             Weights::Signed { negative, lowest, category: best_category(&shares), top }
         } else if total <= 0.0 {
             Weights::Zero

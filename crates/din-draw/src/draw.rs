@@ -103,9 +103,7 @@ pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
     if n <= ALL_ROWS {
         return (0..n).collect();
     }
-    let mut idx = din_core::attention::descending_order(alpha);
-    idx.truncate(TOP_ROWS);
-    idx
+    din_core::attention::top_k_descending(alpha, TOP_ROWS)
 }
 
 /// The rows a row chart shows while the step-through has revealed only
@@ -467,31 +465,61 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let show_values = col_w >= st.tpx_f(44.0) && row_h >= st.tpx_f(20.0);
     let show_labels = row_h >= st.tpx_f(13.0);
     let mut row_y = Vec::with_capacity(rows.len());
+    // The cells go out as bitmaps (crate::cells): one region per run of
+    // rows, flushed before anything is drawn over a row (a highlight, a
+    // frame, a note, the values), so every stroke covers the same cells as
+    // when each cell was its own rectangle.
+    let mut cells = crate::cells::Cells::new(st);
+    let mut run_last: Option<usize> = None;
+    let mut values: Vec<((i32, i32), f64)> = Vec::new();
     for (r, (label, vec, color)) in rows.iter().enumerate() {
         let extra = if r >= n { gap } else { 0 };
         let y0 = (top as f64 + row_h * r as f64).round() as i32 + extra;
         let y1 = (top as f64 + row_h * (r + 1) as f64).round() as i32 + extra;
         row_y.push(y0);
+        let over = hidden_row(r) || (r < n && st.highlight == Some(shown[r])) || r >= n;
+        if run_last.is_none_or(|l| r > l) {
+            // A new run: from this row to the last row with nothing drawn over it.
+            let mut end = r;
+            while end + 1 < rows.len() {
+                let e = end + 1;
+                let e_over = hidden_row(e) || (e < n && st.highlight == Some(shown[e])) || e >= n;
+                if e == n || over || e_over {
+                    break;
+                }
+                end = e;
+            }
+            let extra_end = if end >= n { gap } else { 0 };
+            let y_end = (top as f64 + row_h * (end + 1) as f64).round() as i32 + extra_end;
+            cells.begin(area, (col_x[0], y0, col_x[d], y_end), (end + 1 - r) * d, pal.background)?;
+            run_last = Some(end);
+        }
         if hidden_row(r) {
             // Pooled and mean before the step-through's weighted-sum step:
             // grey cells and a note, no numbers.
-            area.draw(&Rectangle::new([(col_x[0], y0), (col_x[d], y1)], pal.computed.filled())).map_err(err)?;
-            if r == n + 2 {
-                // Centred on the line between the two grey rows, drawn over both.
-                let note = st.lang.pick("pooled and mean appear at the weighted-sum step", "加权和与平均在“加权和”一步显示");
-                let nfont = st.bold(13.0, &pal.muted);
-                let note = crate::textlayout::clip_to(area, note, &nfont, col_x[d] - col_x[0] - st.px(8.0));
-                text(area, &note, ((col_x[0] + col_x[d]) / 2, y0), nfont, HPos::Center, VPos::Center)?;
+            cells.fill(area, (col_x[0], y0, col_x[d], y1), pal.computed)?;
+        } else {
+            for (k, v) in vec.iter().enumerate() {
+                cells.fill(area, (col_x[k], y0, col_x[k + 1], y1), pal.diverging(*v, limit))?;
             }
         }
-        for (k, v) in vec.iter().enumerate().filter(|_| !hidden_row(r)) {
-            let c = pal.diverging(*v, limit);
-            area.draw(&Rectangle::new([(col_x[k], y0), (col_x[k + 1], y1)], c.filled())).map_err(err)?;
-            if show_values {
-                let tc = pal.cell_text(*v, limit);
-                let cx = ((col_x[k] + col_x[k + 1]) / 2, (y0 + y1) / 2);
-                text(area, &fmt_num(*v), cx, st.font(12.0, &tc), HPos::Center, VPos::Center)?;
+        if over {
+            cells.flush(area)?;
+            run_last = None;
+            // Values stay inside their cells: drawn once their run is on the area.
+            for (at, v) in values.drain(..) {
+                text(area, &fmt_num(v), at, st.font(12.0, &pal.cell_text(v, limit)), HPos::Center, VPos::Center)?;
             }
+        }
+        if hidden_row(r) && r == n + 2 {
+            // Centred on the line between the two grey rows, drawn over both.
+            let note = st.lang.pick("pooled and mean appear at the weighted-sum step", "加权和与平均在“加权和”一步显示");
+            let nfont = st.bold(13.0, &pal.muted);
+            let note = crate::textlayout::clip_to(area, note, &nfont, col_x[d] - col_x[0] - st.px(8.0));
+            text(area, &note, ((col_x[0] + col_x[d]) / 2, y0), nfont, HPos::Center, VPos::Center)?;
+        }
+        for (k, v) in vec.iter().enumerate().filter(|_| !hidden_row(r) && show_values) {
+            values.push((((col_x[k] + col_x[k + 1]) / 2, (y0 + y1) / 2), *v));
         }
         if show_labels {
             let yc = (y0 + y1) / 2;
@@ -508,6 +536,10 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             // Frame the three special rows so they read as results.
             area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.stroke_width(st.stroke(1.5)))).map_err(err)?;
         }
+    }
+    cells.flush(area)?;
+    for (at, v) in values {
+        text(area, &fmt_num(v), at, st.font(12.0, &pal.cell_text(v, limit)), HPos::Center, VPos::Center)?;
     }
     // Thin lines in the ground colour between cells.
     if col_w >= 6.0 * st.scale {

@@ -103,13 +103,19 @@ fn strip<DB: DrawingBackend>(
     let (x0, y0, x1, y1) = r;
     let span = f64::from(if vertical { y1 - y0 } else { x1 - x0 });
     let start = if vertical { y0 } else { x0 };
+    let edge = |k: usize| start + (span * k as f64 / d as f64).round() as i32;
+    // The cells tile the strip (the last may overhang it by a pixel or so
+    // when there are more cells than pixels): one bitmap for all of them.
+    let end = (0..d).map(|k| edge(k + 1).max(edge(k) + 1)).max().unwrap_or(start);
+    let mut cells = crate::cells::Cells::new(st);
+    cells.begin(area, if vertical { (x0, start, x1, end) } else { (start, y0, end, y1) }, d, pal.background)?;
     for (k, val) in v.iter().enumerate() {
-        let a = start + (span * k as f64 / d as f64).round() as i32;
-        let b = (start + (span * (k + 1) as f64 / d as f64).round() as i32).max(a + 1);
+        let a = edge(k);
+        let b = edge(k + 1).max(a + 1);
         let cell = if vertical { (x0, a, x1, b) } else { (a, y0, b, y1) };
-        rect(area, cell, pal.diverging(val * factor, limit).filled())?;
+        cells.fill(area, cell, pal.diverging(val * factor, limit))?;
     }
-    Ok(())
+    cells.flush(area)
 }
 
 /// The colour limit shared by every strip of a panel (and the heatmap):

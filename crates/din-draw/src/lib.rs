@@ -13,7 +13,9 @@
 //!   two-tower and inside-the-unit panels.
 //! * [`sheet`]: the export sheet's title and grid.
 //! * [`either`]: one backend type over two.
+//! * [`cells`]: coloured cells as one bitmap per region.
 
+pub mod cells;
 pub mod draw;
 pub mod either;
 pub mod lecture;

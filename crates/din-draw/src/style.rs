@@ -84,6 +84,15 @@ pub fn item_color_hex_for(color: u16, theme: Theme) -> String {
 /// and explanations: [`din_core::explain::fmt_num`]).
 pub use din_core::explain::fmt_num;
 
+/// A bitmap costs per pixel (made RGBA, copied, composited), a rectangle
+/// per call: regions with more backend pixels per cell than this stay
+/// rectangles ([`Style::bitmap_max_pixels_per_cell`], used by `cells`). Measured: the
+/// heatmap of n = 1,000, d = 64 at 1440 px wide, dpr 2 (about 1,000
+/// pixels per cell) took 66-81 ms per update with all panels visible as a
+/// bitmap, 38-44 ms as rectangles.
+pub const MAX_PIXELS_PER_CELL: usize = 16;
+
+
 /// Pixel ratio, theme and fonts: lengths are CSS pixels multiplied by
 /// `scale`; font sizes (and the room laid out for text) are also
 /// multiplied by [`Style::text_factor`]; stroke widths by the theme's
@@ -110,6 +119,13 @@ pub struct Style {
     /// What the charts may show while the step-through is on (see
     /// [`din_core::steps::Reveal`]); everything by default.
     pub reveal: din_core::steps::Reveal,
+    /// Cells (heatmap, lecture strips) go to the backend as one bitmap per
+    /// region instead of one rectangle each ([`crate::cells::Cells`]); the
+    /// page's canvases turn it on, SVG export leaves it off.
+    pub bitmap_cells: bool,
+    /// With `bitmap_cells`, a region goes out as a bitmap only if it has at
+    /// most this many backend pixels per cell (see [`crate::cells`]).
+    pub bitmap_max_pixels_per_cell: usize,
 }
 
 impl Style {
@@ -127,6 +143,8 @@ impl Style {
             font_scale: 1.0,
             prepainted: false,
             reveal: din_core::steps::Reveal::ALL,
+            bitmap_cells: false,
+            bitmap_max_pixels_per_cell: MAX_PIXELS_PER_CELL,
         }
     }
 

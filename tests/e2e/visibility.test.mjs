@@ -1,0 +1,129 @@
+// End-to-end tests of "update" (README, issue 15): an edit draws only the
+// charts near the viewport; a chart outside it is left stale, is never
+// painted while stale, and is drawn before it is painted when it scrolls
+// into view, with the pixels of a fresh full draw of the same scene.
+//
+// Run from the repository root after `make build`:
+//   node --test tests/e2e/visibility.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveAndLaunch, openWatchedPage, checkPage } from './harness.mjs';
+
+// A short viewport, so that the lower charts are well outside the observer's margin.
+const SHORT = { viewport: { width: 1280, height: 500 }, deviceScaleFactor: 1 };
+
+let base = '';
+let browser = null;
+serveAndLaunch((s) => ({ browser, base } = s));
+
+/** A digest of canvas `id`'s pixels read with the prototype's own getImageData (no fresh draw first). */
+const rawPixels = (page, id) => page.evaluate((id) => {
+  const c = document.getElementById(id);
+  const ctx = c.getContext('2d');
+  const d = CanvasRenderingContext2D.prototype.getImageData.call(ctx, 0, 0, c.width, c.height).data;
+  let h = 2166136261;
+  for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+  return `${c.width}x${c.height}:${h}`;
+}, id);
+
+/** Moves q1 by a visible amount through the public API and waits for the frame. */
+async function editQuery(page) {
+  await page.evaluate(async () => {
+    const q = window.din.state().query.slice();
+    q[0] = q[0] > 0 ? q[0] - 0.9 : q[0] + 0.9;
+    window.din.setState({ query: q });
+    await window.din.frame();
+  });
+}
+
+/** The charts shown on the page whose canvas is stale after an edit, in page order. */
+const staleCharts = (page) => page.evaluate(() => [...document.querySelectorAll('.chart canvas[data-stale]')]
+  .filter((c) => !c.closest('[data-panel]').hidden).map((c) => c.id));
+
+test('an edit leaves off-screen charts stale; scrolled into view, one is drawn before it is painted, as a fresh page draws it', async () => {
+  const opened = await openWatchedPage(browser, `${base}index.html#scene=why-din-works`, SHORT);
+  await checkPage(opened, async (page) => {
+    // The observer's first report marks what is outside the viewport; an edit then leaves those stale.
+    const lower = await page.evaluate(() => [...document.querySelectorAll('.chart canvas')]
+      .filter((c) => !c.closest('[data-panel]').hidden && c.getBoundingClientRect().top > 2.5 * innerHeight).map((c) => c.id));
+    assert.ok(lower.length > 0, 'some shown chart starts far below a 500 px viewport');
+    const before = {};
+    for (const id of lower) before[id] = await rawPixels(page, id);
+    // The observer has reported them outside the viewport (its first report follows the first frame).
+    await page.waitForFunction((ids) => ids.every((id) => document.getElementById(id).hasAttribute('data-offscreen')), lower);
+    await editQuery(page);
+    await page.waitForFunction((ids) => ids.every((id) => document.getElementById(id).hasAttribute('data-stale')), lower);
+    const stale = await staleCharts(page);
+    for (const id of lower) assert.ok(stale.includes(id), `#${id} (off-screen) is stale after the edit, not drawn`);
+    // Not drawn: its pixels are still those of the scene before the edit.
+    for (const id of lower) assert.equal(await rawPixels(page, id), before[id], `#${id} was not redrawn off-screen`);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.chart canvas[data-stale]')).visibility), 'hidden',
+      'a stale chart is not painted');
+    // Pick one whose pixels the edit changes (its q-dependent part), scroll it into view and watch
+    // every frame until it is drawn: in each, it is either not painted (stale, hidden) or current.
+    const link = await page.evaluate(() => window.din.link());
+    const fresh = await openWatchedPage(browser, `${base}index.html#${link}`, SHORT);
+    let target = null;
+    const reference = {};
+    await checkPage(fresh, async (p2) => {
+      for (const id of lower) {
+        await p2.locator(`#${id}`).evaluate((c) => c.scrollIntoView({ block: 'center' }));
+        await p2.waitForFunction((id) => !document.getElementById(id).hasAttribute('data-stale'), id);
+        await p2.evaluate(() => window.din.frame());
+        reference[id] = await rawPixels(p2, id);
+      }
+    });
+    target = lower.find((id) => reference[id] !== before[id]);
+    assert.ok(target, `the edit of q changes one of the lower charts (${lower.join(', ')})`);
+    const frames = await page.evaluate((id) => new Promise((resolve) => {
+      const c = document.getElementById(id);
+      const ctx = c.getContext('2d');
+      const digest = () => {
+        const d = CanvasRenderingContext2D.prototype.getImageData.call(ctx, 0, 0, c.width, c.height).data;
+        let h = 2166136261;
+        for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+        return `${c.width}x${c.height}:${h}`;
+      };
+      const seen = [];
+      const check = () => {
+        // Runs as the frame's last script before its paint: record what that paint shows.
+        const hidden = getComputedStyle(c).visibility === 'hidden';
+        seen.push(hidden ? 'hidden' : digest());
+        // (A bound on frames, not time: a chart never drawn fails below instead of hanging.)
+        if (!hidden || seen.length >= 240) resolve(seen); else requestAnimationFrame(check);
+      };
+      c.scrollIntoView({ block: 'center' });
+      requestAnimationFrame(check);
+    }), target);
+    assert.ok(frames.length >= 1);
+    if (process.env.DIN_DEBUG) console.log(target, frames);
+    for (const f of frames) {
+      assert.ok(f === 'hidden' || f === reference[target], `a frame painted #${target} neither hidden nor current: ${frames.join(' | ')}`);
+    }
+    assert.equal(frames[frames.length - 1], reference[target], `#${target} in view has a fresh page's pixels`);
+  });
+});
+
+test('reading an off-screen stale chart\'s pixels (toDataURL) draws it first', async () => {
+  const opened = await openWatchedPage(browser, `${base}index.html#scene=why-din-works`, SHORT);
+  await checkPage(opened, async (page) => {
+    const lower = await page.evaluate(() => [...document.querySelectorAll('.chart canvas')]
+      .filter((c) => !c.closest('[data-panel]').hidden && c.getBoundingClientRect().top > 2.5 * innerHeight).map((c) => c.id));
+    assert.ok(lower.length > 0);
+    await page.waitForFunction((ids) => ids.every((id) => document.getElementById(id).hasAttribute('data-offscreen')), lower);
+    await editQuery(page);
+    await page.waitForFunction((ids) => ids.some((id) => document.getElementById(id).hasAttribute('data-stale')), lower);
+    const id = await page.evaluate(() => document.querySelector('.chart canvas[data-stale]').id);
+    const url = await page.evaluate((id) => document.getElementById(id).toDataURL(), id);
+    assert.equal(await page.evaluate((id) => document.getElementById(id).hasAttribute('data-stale'), id), false, 'the read drew it');
+    const link = await page.evaluate(() => window.din.link());
+    const fresh = await openWatchedPage(browser, `${base}index.html#${link}`, SHORT);
+    let ref = null;
+    await checkPage(fresh, async (p2) => {
+      await p2.waitForFunction((id) => !document.getElementById(id).hasAttribute('data-stale'), id);
+      ref = await p2.evaluate((id) => document.getElementById(id).toDataURL(), id);
+    });
+    assert.equal(url, ref, `#${id} read off-screen equals a fresh page's draw`);
+  });
+});
