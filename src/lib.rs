@@ -15,7 +15,8 @@
 //! * `din-train` (not a dependency: the trainer never enters the page's
 //!   wasm): `make weights` and the step-wise trainer.
 //! * `web` (wasm32 only): the `App` the page talks to; `canvas`: the
-//!   plotters backend over a 2D canvas.
+//!   plotters backend over a 2D canvas; `web_train`: the train panel's
+//!   drawing (the training itself runs in the `din-train-web` worker).
 
 pub use din_core;
 pub use din_draw;
@@ -24,3 +25,5 @@ pub use din_draw;
 pub mod canvas;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+#[cfg(target_arch = "wasm32")]
+pub mod web_train;

@@ -57,7 +57,7 @@ thread_local! {
 }
 
 /// Measures text with a canvas's `measureText` (no DOM layout), for [`draw::set_text_measure`].
-fn measure_text(text: &str, font: &str) -> Option<f64> {
+pub(crate) fn measure_text(text: &str, font: &str) -> Option<f64> {
     MEASURE_CTX.with(|ctx| {
         let ctx = ctx.as_ref()?;
         ctx.set_font(font);

@@ -19,6 +19,8 @@
 //! * [`catalogue`]: the map's catalogue of candidate items scored by the
 //!   scene's own attention (the paper's Fig. 6).
 //! * [`steps`]: the step-through's policy.
+//! * [`train_view`]: the train worker's view (curves, learned attention,
+//!   embedding map) read for the train panel's charts.
 //! * [`controls`]: which settings apply and why, the key and panel lists,
 //!   the checks of "generate" and of the Projector's two files.
 //! * [`explain`]: every formula, the category shares, the outcome captions
@@ -52,6 +54,7 @@ pub mod scene_history;
 pub mod session;
 pub mod snapshot;
 pub mod steps;
+pub mod train_view;
 pub mod unit;
 mod unit_format;
 pub mod urlstate;

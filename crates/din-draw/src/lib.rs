@@ -12,6 +12,7 @@
 //! * [`lecture`], [`unit_panel`]: the step-through, query/key/value,
 //!   two-tower and inside-the-unit panels.
 //! * [`sheet`]: the export sheet's title and grid.
+//! * [`train`]: the train panel's curves, learned attention and embedding map.
 //! * [`either`]: one backend type over two.
 //! * [`cells`]: coloured cells as one bitmap per region.
 
@@ -24,6 +25,7 @@ pub mod palette;
 pub mod sheet;
 pub mod style;
 pub mod textlayout;
+pub mod train;
 #[cfg(test)]
 mod theme_tests;
 pub mod unit_panel;

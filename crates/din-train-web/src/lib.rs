@@ -141,6 +141,7 @@ impl TrainSession {
                     "candidate": self.candidate,
                     "candidate_label": label(self.candidate),
                     "candidate_category": data.item_categories[self.candidate],
+                    "lastn": lastn,
                     "interests": data.users[self.user].interests.categories,
                     "labels": lastn.iter().map(|j| label(*j)).collect::<Vec<_>>(),
                     "categories": lastn.iter().map(|j| data.item_categories[*j]).collect::<Vec<_>>(),
@@ -326,5 +327,27 @@ mod tests {
         let text = s.export("din").unwrap();
         let m = din_core::model::DinModel::from_json(&text).unwrap();
         assert_eq!(m.items().len(), s.trainer().data().item_categories.len());
+        // The imported model shows the attention the trainer shows, to the bit.
+        let view = s.view();
+        let again: Value = serde_json::from_str(&din_core::train_view::with_model(&view.to_string(), &m).unwrap()).unwrap();
+        assert_eq!(again["attention"]["din"], view["attention"]["din"]);
+        assert_eq!(again["attention"]["ctr_din"], view["attention"]["ctr_din"]);
+        assert_eq!(again["map"]["points"].as_array().unwrap().len(), m.items().len());
+        assert_eq!(again["curves"], view["curves"]);
+    }
+
+    #[test]
+    fn a_model_with_too_few_items_is_refused_naming_the_field() {
+        let s = TrainSession::new(SMALL).unwrap();
+        let full = s.export("din").unwrap();
+        // A model of another trainer with 12 items (the smallest catalogue).
+        let small = TrainSession::new(r#"{"users": 200, "items": 12}"#).unwrap();
+        let m = din_core::model::DinModel::from_json(&small.export("din").unwrap()).unwrap();
+        let mut view = s.view();
+        view["attention"]["lastn"] = json!([0, 1, 500]);
+        let e = din_core::train_view::with_model(&view.to_string(), &m).unwrap_err();
+        assert_eq!(e.field, "attention.lastn[2]");
+        assert!(e.to_string().contains("0 to 11"), "{e}");
+        assert!(din_core::model::DinModel::from_json(&full).is_ok());
     }
 }

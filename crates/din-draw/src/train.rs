@@ -1,0 +1,316 @@
+//! The train panel's three charts, drawn from the train worker's view
+//! ([`din_core::train_view::TrainView`]): the curves (training loss, and
+//! held-out AUC and GAUC of DIN and of average pooling on the same axes),
+//! the learned attention of one user's LastN for one candidate (DIN's
+//! weights against average pooling's 1/n), and the learned item embeddings
+//! on their first two principal axes, coloured by category (the paper's
+//! Fig. 6). Generic over plotters' `DrawingBackend`.
+
+use crate::style::{err, text, DrawError, Style, LABEL_PX};
+use din_core::i18n::Lang;
+use din_core::train_view::TrainView;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+const SMALL_PX: f64 = 12.0;
+
+fn words(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    lang.pick(en, zh)
+}
+
+fn fmt3(x: f64) -> String {
+    if x.is_finite() { format!("{x:.3}") } else { "–".to_owned() }
+}
+
+/// One plot of the curves: `series` as (values, colour, dashed, legend).
+#[allow(clippy::type_complexity)]
+fn plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    title: &str,
+    xs: &[f64],
+    series: &[(Vec<f64>, RGBColor, bool, String)],
+    floor: Option<(f64, f64)>,
+) -> Result<(), DrawError> {
+    let pal = st.palette();
+    let x_hi = xs.iter().copied().filter(|x| x.is_finite()).fold(1.0_f64, f64::max);
+    let (mut lo, mut hi) = TrainView::bounds(series.iter().flat_map(|s| s.0.iter().copied())).unwrap_or((0.0, 1.0));
+    if let Some((a, b)) = floor {
+        lo = lo.min(a);
+        hi = hi.max(b);
+    }
+    if hi - lo < 1e-6 {
+        hi = lo + 0.05;
+    }
+    let pad = (hi - lo) * 0.08;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, st.font(LABEL_PX, &pal.text))
+        .margin(st.px(8.0))
+        .x_label_area_size(st.tpx(26.0))
+        .y_label_area_size(st.tpx(48.0))
+        .build_cartesian_2d(0.0..x_hi, (lo - pad)..(hi + pad))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(pal.grid)
+        .bold_line_style(pal.grid)
+        .axis_style(pal.axis)
+        .label_style(st.font(SMALL_PX, &pal.muted))
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.2}"))
+        .draw()
+        .map_err(err)?;
+    for (ys, colour, dashed, name) in series {
+        let pts: Vec<(f64, f64)> = xs.iter().zip(ys).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| (*x, *y)).collect();
+        let style = ShapeStyle::from(colour).stroke_width(st.stroke(2.0));
+        // Dashed: every other segment between consecutive points.
+        let s = if *dashed {
+            chart
+                .draw_series(pts.windows(2).step_by(2).map(|w| PathElement::new(vec![w[0], w[1]], style)))
+                .map_err(err)?
+        } else {
+            chart.draw_series(std::iter::once(PathElement::new(pts, style))).map_err(err)?
+        };
+        let c = *colour;
+        let w = st.stroke(2.0);
+        let len = st.px(18.0);
+        s.label(name.clone()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], ShapeStyle::from(c).stroke_width(w)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(pal.background.mix(0.85))
+        .border_style(pal.axis)
+        .label_font(st.font(SMALL_PX, &pal.text))
+        .draw()
+        .map_err(err)
+}
+
+/// The curves: training log loss above, held-out AUC and GAUC below, DIN in
+/// the weighted-sum colour and average pooling in the plain-average colour
+/// (GAUC dashed). The x axis is mini-batches trained.
+///
+/// # Errors
+/// A [`DrawError`] from the backend.
+pub fn draw_train_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &TrainView, st: &Style) -> Result<(), DrawError> {
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
+    let lang = st.lang;
+    let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 as i32 * 2 / 5);
+    let xs: Vec<f64> = view.curves.iter().map(|p| p.steps).collect();
+    let c = &view.curves;
+    let din = words(lang, "DIN", "DIN");
+    let avg = words(lang, "average", "平均池化");
+    plot(
+        &top,
+        st,
+        words(lang, "training log loss", "训练对数损失"),
+        &xs,
+        &[
+            (c.iter().map(|p| p.loss_din).collect(), pal.pooled, false, din.to_owned()),
+            (c.iter().map(|p| p.loss_mean).collect(), pal.mean, false, avg.to_owned()),
+        ],
+        None,
+    )?;
+    let last = c.last();
+    let title = match last {
+        Some(p) => format!(
+            "{} · {} {} · DIN {} · {} {}",
+            words(lang, "held-out AUC and GAUC", "留出集 AUC 与 GAUC"),
+            words(lang, "step", "步"),
+            view.steps,
+            fmt3(p.auc_din),
+            avg,
+            fmt3(p.auc_mean)
+        ),
+        None => words(lang, "held-out AUC and GAUC", "留出集 AUC 与 GAUC").to_owned(),
+    };
+    plot(
+        &bottom,
+        st,
+        &title,
+        &xs,
+        &[
+            (c.iter().map(|p| p.auc_din).collect(), pal.pooled, false, format!("{din} AUC")),
+            (c.iter().map(|p| p.auc_mean).collect(), pal.mean, false, format!("{avg} AUC")),
+            (c.iter().map(|p| p.gauc_din).collect(), pal.pooled, true, format!("{din} GAUC")),
+            (c.iter().map(|p| p.gauc_mean).collect(), pal.mean, true, format!("{avg} GAUC")),
+        ],
+        Some((0.5, 0.5)),
+    )
+}
+
+/// The learned attention: one row per LastN item (its label, coloured by
+/// category), DIN's weight as a bar and average pooling's 1/n as a tick.
+///
+/// # Errors
+/// A [`DrawError`] from the backend.
+pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &TrainView, st: &Style) -> Result<(), DrawError> {
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
+    let lang = st.lang;
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let Some(a) = &view.attention else {
+        return text(area, words(lang, "no attention yet", "暂无注意力"), (w / 2, h / 2), st.font(LABEL_PX, &pal.muted), HPos::Center, VPos::Center);
+    };
+    let title = format!(
+        "{} {}{} · {} {} · CTR DIN {} / {} {}",
+        words(lang, "user", "用户"),
+        a.user,
+        if a.heldout { words(lang, " (held out)", "（留出）") } else { "" },
+        words(lang, "candidate", "候选"),
+        a.candidate.text(lang),
+        fmt3(a.ctr_din),
+        words(lang, "average", "平均池化"),
+        fmt3(a.ctr_mean),
+    );
+    text(area, &title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
+    let top = st.px(8.0) + st.tpx(24.0);
+    let legend_h = st.tpx(22.0);
+    let n = a.labels.len().max(1) as i32;
+    let row = ((h - top - legend_h) / n).max(1);
+    let label_w = st.tpx(110.0);
+    let x0 = st.px(8.0) + label_w;
+    let bar_w = (w - x0 - st.px(56.0)).max(1);
+    let max = a.din.iter().chain(&a.mean).copied().filter(|x| x.is_finite()).fold(1e-9_f64, f64::max);
+    let x_of = |v: f64| x0 + ((v.max(0.0) / max) * f64::from(bar_w)).round() as i32;
+    for (i, l) in a.labels.iter().enumerate() {
+        let y = top + row * i as i32;
+        let colour = pal.item(a.categories[i] as u16);
+        let same = a.categories[i] == a.candidate_category;
+        let font = if same { st.bold(SMALL_PX, &colour) } else { st.font(SMALL_PX, &colour) };
+        text(area, l.text(lang), (x0 - st.px(6.0), y + row / 2), font, HPos::Right, VPos::Center)?;
+        let v = a.din[i];
+        if v.is_finite() {
+            let pad = (row / 6).min(st.px(3.0));
+            area.draw(&Rectangle::new([(x0, y + pad), (x_of(v), y + row - pad)], colour.filled())).map_err(err)?;
+            if row >= st.tpx(13.0) {
+                text(area, &fmt3(v), (x_of(v) + st.px(4.0), y + row / 2), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
+            }
+        }
+        let m = a.mean[i];
+        if m.is_finite() {
+            area.draw(&PathElement::new(vec![(x_of(m), y), (x_of(m), y + row)], ShapeStyle::from(&pal.mean).stroke_width(st.stroke(2.0))))
+                .map_err(err)?;
+        }
+    }
+    let y = h - legend_h / 2;
+    area.draw(&Rectangle::new([(x0, y - st.px(5.0)), (x0 + st.px(14.0), y + st.px(5.0))], pal.pooled.filled())).map_err(err)?;
+    text(area, words(lang, "DIN α (bar)", "DIN 的 α（条）"), (x0 + st.px(20.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
+    let x1 = x0 + st.tpx(130.0);
+    area.draw(&PathElement::new(vec![(x1, y - st.px(7.0)), (x1, y + st.px(7.0))], ShapeStyle::from(&pal.mean).stroke_width(st.stroke(2.0))))
+        .map_err(err)?;
+    text(area, words(lang, "average 1/n (tick)", "平均池化 1/n（竖线）"), (x1 + st.px(8.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)
+}
+
+/// The learned item embeddings of DIN on their first two principal axes,
+/// one dot per item coloured by its category, with a key of the categories.
+///
+/// # Errors
+/// A [`DrawError`] from the backend.
+pub fn draw_train_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &TrainView, st: &Style) -> Result<(), DrawError> {
+    let pal = st.palette();
+    area.fill(&pal.background).map_err(err)?;
+    let lang = st.lang;
+    let title = format!(
+        "{} · {} {:.0}%",
+        words(lang, "learned item embeddings (PCA)", "学到的物品嵌入（PCA）"),
+        words(lang, "variance kept", "保留方差"),
+        if view.explained.is_finite() { view.explained * 100.0 } else { 0.0 }
+    );
+    let (xlo, xhi) = TrainView::bounds(view.map.iter().map(|p| p.0)).unwrap_or((-1.0, 1.0));
+    let (ylo, yhi) = TrainView::bounds(view.map.iter().map(|p| p.1)).unwrap_or((-1.0, 1.0));
+    let span = (xhi - xlo).max(yhi - ylo).max(1e-9) * 0.55;
+    let (cx, cy) = ((xlo + xhi) / 2.0, (ylo + yhi) / 2.0);
+    let key_w = st.tpx(100.0);
+    let (plot_area, key) = area.split_horizontally(area.dim_in_pixel().0 as i32 - key_w);
+    let mut chart = ChartBuilder::on(&plot_area)
+        .caption(title, st.font(LABEL_PX, &pal.text))
+        .margin(st.px(8.0))
+        .build_cartesian_2d((cx - span)..(cx + span), (cy - span)..(cy + span))
+        .map_err(err)?;
+    chart.configure_mesh().disable_mesh().axis_style(pal.axis).x_labels(0).y_labels(0).draw().map_err(err)?;
+    let r = st.px(3.5).max(1);
+    chart
+        .draw_series(
+            view.map
+                .iter()
+                .filter(|p| p.0.is_finite() && p.1.is_finite())
+                .map(|p| Circle::new((p.0, p.1), r, pal.item(p.2 as u16).filled())),
+        )
+        .map_err(err)?;
+    let row = st.tpx(20.0);
+    for (i, name) in view.category_names.iter().enumerate() {
+        let y = st.tpx(36.0) + row * i as i32;
+        key.draw(&Circle::new((st.px(10.0), y), r + 1, pal.item(i as u16).filled())).map_err(err)?;
+        text(&key, name.text(lang), (st.px(20.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> TrainView {
+        TrainView::from_json(
+            r#"{"steps": 40, "curves": [
+              {"steps": 0, "train_loss_din": null, "train_loss_mean": null, "din": {"auc": 0.5, "gauc": 0.5}, "mean": {"auc": 0.5, "gauc": 0.5}},
+              {"steps": 40, "train_loss_din": 0.6, "train_loss_mean": 0.62, "din": {"auc": 0.7, "gauc": 0.66}, "mean": {"auc": 0.6, "gauc": 0.58}}],
+             "oracle": {"auc": 0.8},
+             "attention": {"user": 1, "heldout": true, "candidate": 0, "candidate_label": {"en": "food 1", "zh": "美食 1"},
+               "candidate_category": 0, "labels": [{"en": "food 2", "zh": "美食 2"}, {"en": "cars 1", "zh": "汽车 1"}],
+               "categories": [0, 1], "din": [0.9, 0.1], "mean": [0.5, 0.5], "ctr_din": 0.3, "ctr_mean": 0.2},
+             "map": {"explained": 0.5, "points": [[0, 1, 0], [1, 0, 1], [0.5, 0.5, 1]]},
+             "category_names": [{"en": "food", "zh": "美食"}, {"en": "cars", "zh": "汽车"}]}"#,
+        )
+        .unwrap()
+    }
+
+    fn svg(chart: u8, lang: Lang) -> String {
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (640, 400)).into_drawing_area();
+            let mut st = Style::new(1.0);
+            st.lang = lang;
+            match chart {
+                0 => draw_train_curves(&area, &view(), &st),
+                1 => draw_train_attention(&area, &view(), &st),
+                _ => draw_train_map(&area, &view(), &st),
+            }
+            .unwrap();
+            area.present().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn curves_draw_both_models_in_their_colours_with_the_last_aucs() {
+        let s = svg(0, Lang::En);
+        let pal = Style::new(1.0).palette();
+        for c in [pal.pooled, pal.mean] {
+            assert!(s.contains(&crate::palette::hex(c).to_ascii_uppercase()) || s.contains(&crate::palette::hex(c)), "colour {c:?}");
+        }
+        assert!(s.contains("DIN 0.700") && s.contains("average 0.600"), "title with the last AUCs");
+        assert!(svg(0, Lang::Zh).contains("留出集"));
+    }
+
+    #[test]
+    fn attention_draws_one_bar_per_item_and_the_ctrs() {
+        let s = svg(1, Lang::En);
+        assert!(s.contains("food 2") && s.contains("cars 1") && s.contains("0.900"));
+        assert!(s.contains("CTR DIN 0.300"));
+        assert!(svg(1, Lang::Zh).contains("汽车 1"));
+    }
+
+    #[test]
+    fn map_draws_one_dot_per_item_and_the_key() {
+        let s = svg(2, Lang::En);
+        assert_eq!(s.matches("<circle").count(), 3 + 2, "three items and two key dots");
+        assert!(s.contains("variance kept 50%") && s.contains("cars"));
+    }
+}

@@ -1,0 +1,66 @@
+//! The train panel's exports: the main thread only draws. The train
+//! worker (`www/train-worker.js`, the separate `din-train-web` module)
+//! trains and sends its view as JSON text; these functions read it with
+//! [`din_core::train_view`] and draw one of the panel's charts with
+//! [`din_draw::train`] on a canvas. Model files read with
+//! [`din_core::model`] are checked here too, so a bad file is refused with
+//! the field named before anything on screen changes.
+
+use crate::canvas::Canvas;
+use din_core::errors::Localized;
+use din_core::i18n::Lang;
+use din_core::model::DinModel;
+use din_core::options::Theme;
+use din_core::train_view::TrainView;
+use din_draw::draw::Style;
+use plotters::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+fn error(en: &str, zh: &str, code: &str) -> JsValue {
+    let err = js_sys::Error::new(en);
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("zh"), &JsValue::from_str(zh));
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(code));
+    err.into()
+}
+
+/// Draws `chart` (`"curves"`, `"attention"` or `"map"`) of the worker's
+/// view `view_json` on `canvas` (already sized by the page) in `lang`
+/// (`en`/`zh`) and `theme`, at pixel ratio `scale`.
+#[wasm_bindgen(js_name = drawTrain)]
+pub fn draw_train(chart: &str, canvas: HtmlCanvasElement, view_json: &str, lang: &str, theme: &str, scale: f64) -> Result<(), JsValue> {
+    din_draw::draw::set_text_measure(crate::web::measure_text);
+    let view = TrainView::from_json(view_json).map_err(|e| error(&e, &e, "E_TRAIN_VIEW"))?;
+    let mut st = Style::new(scale);
+    st.lang = lang.parse::<Lang>().unwrap_or(Lang::En);
+    st.theme = theme.parse::<Theme>().unwrap_or(Theme::Light);
+    let back = Canvas::new(canvas).ok_or_else(|| error("the canvas has no 2-D context", "画布没有 2D 绘图上下文", "E_CANVAS"))?;
+    let area = back.into_drawing_area();
+    let drawn = match chart {
+        "curves" => din_draw::train::draw_train_curves(&area, &view, &st),
+        "attention" => din_draw::train::draw_train_attention(&area, &view, &st),
+        "map" => din_draw::train::draw_train_map(&area, &view, &st),
+        _ => {
+            return Err(error(
+                &format!("chart \"{chart}\": expected \"curves\", \"attention\" or \"map\""),
+                &format!("图表 \"{chart}\"：应为 \"curves\"、\"attention\" 或 \"map\""),
+                "E_INVALID",
+            ))
+        }
+    };
+    drawn.map_err(|e| error(&e.0, &e.0, "E_DRAW"))?;
+    area.present().map_err(|e| error(&e.to_string(), &e.to_string(), "E_DRAW"))
+}
+
+/// Reads the model file `model_text` ([`din_core::model`]'s format,
+/// `weights/README.md`) and returns the worker's view `view_json` with the
+/// attention and the embedding map made by that model
+/// ([`din_core::train_view::with_model`]). A bad file, or one that does not
+/// fit the view (fewer items than the LastN refers to), is an `Error` whose
+/// message names the field and the expected shape (`zh`: in Chinese); the
+/// caller then changes nothing on screen.
+#[wasm_bindgen(js_name = importModelView)]
+pub fn import_model_view(model_text: &str, view_json: &str) -> Result<String, JsValue> {
+    let model = DinModel::from_json(model_text).map_err(|e| error(&e.to_string(), &e.zh(), e.code()))?;
+    din_core::train_view::with_model(view_json, &model).map_err(|e| error(&e.to_string(), &e.zh(), e.code()))
+}
