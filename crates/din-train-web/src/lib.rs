@@ -50,12 +50,38 @@ impl TrainSession {
     /// # Errors
     /// A [`Refusal`] naming the bad setting.
     pub fn new(settings: &str) -> Result<Self, Refusal> {
-        let cfg = TrainerConfig::default().patched(settings)?;
+        let cfg = TrainerConfig::default().patched(&Self::typed(settings)?)?;
         let mut trainer = Trainer::new(cfg)?;
         trainer.evaluate();
         let user = trainer.data().train_users.min(trainer.data().users.len().saturating_sub(1));
         let candidate = Self::default_candidate(&trainer, user);
         Ok(TrainSession { trainer, user, candidate })
+    }
+
+    /// The page's knobs are text fields: a numeric setting given as text
+    /// is read as people type numbers ([`din_core::scene::parse_number`],
+    /// naming the setting when it is not one); `lastn` (the longest LastN)
+    /// sets `n_max` and lowers `n_min` to it when needed.
+    fn typed(settings: &str) -> Result<String, Refusal> {
+        let Ok(Value::Object(mut o)) = serde_json::from_str::<Value>(settings) else {
+            return Ok(settings.to_owned()); // patched() names the problem
+        };
+        for (k, v) in o.iter_mut() {
+            if let (Value::String(text), false) = (&*v, matches!(k.as_str(), "weight" | "unit_activation" | "mlp_activation")) {
+                let x = din_core::scene::parse_number(k, text)?;
+                *v = if x.fract() == 0.0 && x >= 0.0 && x <= 9.0e15 { json!(x as u64) } else { json!(x) };
+            }
+        }
+        if let Some(l) = o.remove("lastn") {
+            let n_min = TrainerConfig::default().data.n_min as u64;
+            if let Some(n) = l.as_u64() {
+                if !o.contains_key("n_min") {
+                    o.insert("n_min".into(), json!(n_min.min(n.max(1))));
+                }
+            }
+            o.insert("n_max".into(), l);
+        }
+        Ok(Value::Object(o).to_string())
     }
 
     fn default_candidate(t: &Trainer, user: usize) -> usize {
@@ -283,6 +309,17 @@ mod tests {
             s.view()
         };
         assert_ne!(other["curves"][1], v["curves"][4]);
+    }
+
+    #[test]
+    fn text_knobs_are_read_as_numbers_and_named_when_not() {
+        let s = TrainSession::new(r#"{"users": "300", "stray": "0.1", "learning_rate": "0.02", "lastn": "3"}"#).unwrap();
+        let c = s.trainer().config();
+        assert_eq!((c.data.users, c.data.stray, c.learning_rate, c.data.n_min, c.data.n_max), (300, 0.1, 0.02, 3, 3));
+        let e = TrainSession::new(r#"{"users": "many"}"#).err().unwrap();
+        assert!(e.en.contains("users"), "{e:?}");
+        let e = TrainSession::new(r#"{"users": "2.5"}"#).err().unwrap();
+        assert!(e.en.contains("users") && e.en.contains("whole"), "{e:?}");
     }
 
     #[test]
