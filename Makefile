@@ -75,8 +75,11 @@ install-test: install-build tools-browsers
 
 # ---------------------------------------------------------------- build
 
+# pkg/ is the page's wasm; pkg-train/ the train panel's Web Worker module
+# (crates/din-train-web: din-train's trainer, which pkg/ never contains).
 build: install-build
 	$(WASM_PACK) build $(WASM_PACK_FLAGS) --target web --release --no-pack --out-dir pkg
+	$(WASM_PACK) build $(WASM_PACK_FLAGS) crates/din-train-web --target web --release --no-pack --out-dir ../../pkg-train
 
 # A test-only build whose debugPanic() export panics, for the e2e panic test.
 build-panic: install-build
@@ -222,7 +225,7 @@ fixtures:
 	python3 tests/fixtures/gen_fixtures.py
 
 clean:
-	rm -rf pkg dist target/wasm32-unknown-unknown tests/e2e/out
+	rm -rf pkg pkg-train dist target/wasm32-unknown-unknown tests/e2e/out
 
 # Retrains the activation units; rewrites weights/*.json byte for byte.
 weights:

@@ -135,6 +135,11 @@ async function page(script) {
   const css = asciiCss(await minifyCss(readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + readFileSync(join(ROOT, 'www/style.css'), 'utf8')));
   let html = asciiHtml(readFileSync(join(ROOT, 'www/index.html'), 'utf8'));
   html = html.replace(/<link rel="(stylesheet|modulepreload|preload)"[^>]*>\n?/g, '');
+  // The train panel needs its Web Worker and second wasm module (pkg-train/),
+  // which a one-file page cannot load: the offline builds leave it out.
+  const withoutTrain = html.replace(/<section id="train"[\s\S]*?<\/section>\n\n/, '');
+  if (withoutTrain === html) throw new Error('index.html changed shape: the train section was not found');
+  html = withoutTrain;
   html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '');
   html = html.replace(/<script type="module" src="app.js"><\/script>/, () => `<script type="application/x-din-template" id="din-template">${byteText(markup)}</script>\n<script type="application/x-din-wasm" id="din-wasm">${byteText(compressed)}</script>\n<script>${script}</script>`);
   html = html.replace('</head>', () => `<style>${css}</style>\n</head>`);

@@ -8,7 +8,8 @@
 // scene, for the panic overlay's Restore) are imported in main(), so that a
 // file that cannot be loaded is named on the page (see whatFailed).
 //
-// May depend on: widget.js (createWidget and its API), storage.js.
+// May depend on: widget.js (createWidget and its API), storage.js, train.js
+// (the train panel below the widget).
 
 const boot = document.getElementById('boot');
 const mount = document.getElementById('din');
@@ -80,7 +81,7 @@ let chromeKey = null;
 
 /** The page around the widget follows its language, embed mode and layout; redone only when one changes. */
 function chrome(w) {
-  const key = `${w.guard(() => w.app.lang())}|${w.view().embed}|${w.view().view}`;
+  const key = `${w.guard(() => w.app.lang())}|${w.view().embed}|${w.view().view}|${w.view().theme}`;
   if (key === chromeKey) return;
   chromeKey = key;
   // Embed mode hides the page's own header and footer too.
@@ -90,7 +91,12 @@ function chrome(w) {
   document.documentElement.lang = w.guard(() => w.app.lang()) === 'zh' ? 'zh-CN' : 'en';
   document.title = `${w.t('title')} — DIN`;
   for (const el of document.querySelectorAll('[data-page-i18n]')) el.textContent = w.t(el.dataset.pageI18n);
+  for (const el of document.querySelectorAll('[data-page-i18n-aria]')) el.setAttribute('aria-label', w.t(el.dataset.pageI18nAria));
+  train?.refresh();
 }
+
+/** The train panel (train.js), once mounted. */
+let train = null;
 
 async function main() {
   let api;
@@ -136,6 +142,23 @@ async function main() {
   }
   // (An opaque origin, e.g. a sandboxed frame, has no storage at all.)
   try { if (typeof indexedDB === 'object') storage.forgetOldTabs().catch(() => {}); } catch { /* no storage */ }
+  // The train panel (issue 13) is the page's, below the widget; its worker
+  // starts only when the panel comes near the screen.
+  const section = document.getElementById('train');
+  if (section) {
+    const seen = new IntersectionObserver(async (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      seen.disconnect();
+      try {
+        const { mountTrain } = await import('./train.js');
+        train = mountTrain(w, section);
+        window.dinTrain = train;
+      } catch (e) {
+        w.say(e.message, 'error');
+      }
+    }, { rootMargin: '200px' });
+    seen.observe(section);
+  }
   chrome(w);
   window.addEventListener('hashchange', () => {
     if (`${pageBase()}${location.hash}` === lastWritten) return;

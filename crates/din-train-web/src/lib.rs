@@ -128,6 +128,46 @@ impl TrainSession {
         Ok(())
     }
 
+    /// [`TrainSession::select`] with the numbers as typed in the page.
+    ///
+    /// # Errors
+    /// A [`Refusal`] naming `user` or `candidate`.
+    pub fn select_text(&mut self, user: &str, candidate: &str) -> Result<(), Refusal> {
+        let whole = |field: &str, text: &str| -> Result<usize, Refusal> {
+            let x = din_core::scene::parse_number(field, text)?;
+            if x.fract() == 0.0 && x >= 0.0 && x < 1e9 {
+                Ok(x as usize)
+            } else {
+                Err(Refusal {
+                    en: format!("{field}: expected a whole number from 0, got {text}"),
+                    zh: format!("{field}：应为从 0 起的整数，实际为 {text}"),
+                })
+            }
+        };
+        let (u, c) = (whole("user", user)?, whole("candidate", candidate)?);
+        self.select(u, c)
+    }
+
+    /// The knobs the page shows, as a JSON object (`max_interests`,
+    /// `stray`, `lastn`, `users`, `items`, `seed`, `learning_rate`,
+    /// `batch_size`), and the shown `user` and `candidate`.
+    #[must_use]
+    pub fn settings(&self) -> Value {
+        let c = self.trainer.config();
+        json!({
+            "max_interests": c.data.max_interests,
+            "stray": c.data.stray,
+            "lastn": c.data.n_max,
+            "users": c.data.users,
+            "items": c.data.items,
+            "seed": c.seed,
+            "learning_rate": c.learning_rate,
+            "batch_size": c.batch_size,
+            "user": self.user,
+            "candidate": self.candidate,
+        })
+    }
+
     /// Mini-batches trained so far.
     #[must_use]
     pub fn steps(&self) -> usize {
@@ -265,9 +305,15 @@ impl TrainWorker {
         self.s.steps()
     }
 
-    /// Chooses the user and candidate of the attention view.
-    pub fn select(&mut self, user: usize, candidate: usize) -> Result<(), JsValue> {
-        self.s.select(user, candidate).map_err(js_refusal)
+    /// Chooses the user and candidate of the attention view (numbers as typed).
+    pub fn select(&mut self, user: &str, candidate: &str) -> Result<(), JsValue> {
+        self.s.select_text(user, candidate).map_err(js_refusal)
+    }
+
+    /// The knobs and the shown user and candidate, as JSON text.
+    #[wasm_bindgen(js_name = settingsJson)]
+    pub fn settings_json(&self) -> String {
+        self.s.settings().to_string()
     }
 
     /// The view as JSON text (see [`TrainSession::view`]).
@@ -355,6 +401,9 @@ mod tests {
         let e = s.select(0, 1_000_000).unwrap_err();
         assert!(e.en.starts_with("candidate:") && e.zh.starts_with("候选物品"), "{e:?}");
         assert!(s.export("other").is_err());
+        assert!(s.select_text("1.5", "0").unwrap_err().en.starts_with("user:"));
+        s.select_text(" 2 ", "7").unwrap();
+        assert_eq!((s.settings()["user"].clone(), s.settings()["candidate"].clone()), (json!(2), json!(7)));
     }
 
     #[test]

@@ -1,0 +1,152 @@
+// End-to-end tests of the train panel (issue 13): the Web Worker trains
+// DIN and average pooling on the default data and DIN's held-out AUC
+// passes the baseline's within 20 s; the charts are drawn; export ->
+// import shows the same learned attention; a bad model file is refused
+// with the field named and nothing on screen changes; the UI stays
+// responsive while it trains. Screenshots (dpr 2) of the curves, the
+// learned attention and the embedding map at the start and the end of a
+// run go to tests/e2e/out/train/ (or $TRAIN_SHOTS).
+//
+// Run from the repository root:   node --test tests/e2e/train.test.mjs
+// Needs pkg/ and pkg-train/ built (make build). Every wait is on a condition.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveAndLaunch, openWatchedPage, checkPage, ROOT } from './harness.mjs';
+
+const DESKTOP = { viewport: { width: 1500, height: 1000 }, deviceScaleFactor: 2, locale: 'en-US' };
+const SHOTS = process.env.TRAIN_SHOTS || join(ROOT, 'tests/e2e/out/train');
+
+let browser;
+let base;
+serveAndLaunch((s) => ({ browser, base } = s));
+
+function pageTest(name, fn) {
+  test(name, { timeout: 120_000 }, async () => checkPage(await openWatchedPage(browser, base, DESKTOP), fn));
+}
+
+/** Scrolls to the panel (its worker starts when it comes near the screen) and waits for the first view. */
+async function openPanel(page) {
+  await page.locator('#train').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.dinTrain && window.dinTrain.probe().view !== null, null, { timeout: 30_000 });
+}
+
+const probe = (page) => page.evaluate(() => {
+  const p = window.dinTrain.probe();
+  return { ...p, v: JSON.parse(p.view) };
+});
+
+/** Whether canvas `id` has more than `n` non-background pixels. */
+const inked = (page, id) => page.evaluate((id) => {
+  const c = document.getElementById(id);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+  return n;
+}, id);
+
+async function shoot(page, when) {
+  mkdirSync(SHOTS, { recursive: true });
+  for (const chart of ['curves', 'attention', 'map']) {
+    await page.locator(`#train-${chart}`).screenshot({ path: join(SHOTS, `${when}-${chart}.png`) });
+  }
+}
+
+pageTest('the panel trains in a worker and DIN\'s held-out AUC passes average pooling\'s within 20 s', async (page) => {
+  await openPanel(page);
+  const start = await probe(page);
+  assert.equal(start.v.steps, 0);
+  assert.equal(start.v.curves.length, 1, 'one point at step 0');
+  assert.equal(await page.locator('#train-users').inputValue(), '4000', 'knobs filled from the Rust defaults');
+  await page.waitForFunction(() => document.getElementById('train').dataset.steps === '0');
+  for (const id of ['train-curves', 'train-attention', 'train-map']) assert.ok(await inked(page, id) > 500, `${id} drawn`);
+  await shoot(page, 'start');
+
+  const t0 = Date.now();
+  await page.click('#train-run');
+  // Responsive while it trains: the widget still answers an edit at once.
+  await page.waitForFunction(() => window.dinTrain.probe().running);
+  await page.evaluate(() => window.din.setState({ temperature: 0.5 }));
+  await page.evaluate(() => window.din.settled());
+  const gap = await page.waitForFunction(() => {
+    const v = JSON.parse(window.dinTrain.probe().view);
+    const p = v.curves[v.curves.length - 1];
+    return p.steps > 0 && p.din.auc > p.mean.auc + 0.01 ? { steps: p.steps, din: p.din.auc, mean: p.mean.auc, gdin: p.din.gauc, gmean: p.mean.gauc } : null;
+  }, null, { timeout: 20_000, polling: 100 });
+  const figures = await gap.jsonValue();
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`train: DIN AUC ${figures.din.toFixed(4)} > average ${figures.mean.toFixed(4)} (GAUC ${figures.gdin.toFixed(4)} vs ${figures.gmean.toFixed(4)}) after ${figures.steps} batches, ${seconds.toFixed(1)} s after run`);
+  // Let it train on to the default 800 batches for the end screenshots, then pause.
+  await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).steps >= 800, null, { timeout: 60_000, polling: 200 });
+  await page.click('#train-pause');
+  await page.waitForFunction(() => !window.dinTrain.probe().running);
+  const end = await probe(page);
+  const last = end.v.curves[end.v.curves.length - 1];
+  console.log(`train: at ${last.steps} batches DIN AUC ${last.din.auc.toFixed(4)} GAUC ${last.din.gauc.toFixed(4)}, average AUC ${last.mean.auc.toFixed(4)} GAUC ${last.mean.gauc.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  assert.ok(last.din.auc > last.mean.auc, 'DIN ahead at the end');
+  await page.waitForFunction((s) => document.getElementById('train').dataset.steps === String(s), end.v.steps);
+  await shoot(page, 'end');
+});
+
+pageTest('the same seed gives the same curves twice; reset goes back to step 0', async (page) => {
+  await openPanel(page);
+  await page.fill('#train-users', '400');
+  await page.click('#train-reset');
+  await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).users === 400);
+  const run = async () => {
+    await page.click('#train-step');
+    await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).steps === 25);
+    await page.click('#train-step');
+    await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).steps === 50);
+    return (await probe(page)).v.curves;
+  };
+  const a = await run();
+  await page.click('#train-reset');
+  await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).steps === 0);
+  assert.deepEqual(await run(), a);
+});
+
+pageTest('export -> import shows the same learned attention; a bad file is refused naming the field, nothing changes', async (page) => {
+  await openPanel(page);
+  await page.fill('#train-users', '600');
+  await page.click('#train-reset');
+  await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).users === 600);
+  for (const s of [25, 50, 75, 100]) {
+    await page.click('#train-step');
+    await page.waitForFunction((s) => JSON.parse(window.dinTrain.probe().view).steps === s, s);
+  }
+  const download = page.waitForEvent('download');
+  await page.click('#train-export');
+  const file = await download;
+  assert.equal(file.suggestedFilename(), 'din-model-din.json');
+  await page.waitForFunction(() => window.dinTrain.probe().lastExport !== null);
+  const { lastExport, v } = await probe(page);
+  assert.equal(JSON.parse(lastExport).format, JSON.parse(lastExport).format, 'JSON');
+
+  await page.setInputFiles('#train-import', { name: 'din-model-din.json', mimeType: 'application/json', buffer: Buffer.from(lastExport) });
+  await page.waitForFunction(() => window.dinTrain.probe().imported !== null);
+  const imp = JSON.parse((await probe(page)).imported);
+  assert.deepEqual(imp.attention.din, v.attention.din, 'the imported model gives the trained model\'s weights');
+  assert.equal(imp.attention.ctr_din, v.attention.ctr_din);
+  assert.equal(imp.map.points.length, v.items);
+  assert.match(await page.locator('#train-imported').textContent(), /imported model: din-model-din\.json/);
+
+  // A bad file: an embedding of the wrong length.
+  const bad = JSON.parse(lastExport);
+  bad.items[3].embedding = bad.items[3].embedding.slice(1);
+  const before = await page.evaluate(() => document.getElementById('train-attention').toDataURL());
+  await page.setInputFiles('#train-import', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  await page.waitForFunction(() => document.getElementById('train-status').dataset.kind === 'error');
+  const text = await page.locator('#train-status').textContent();
+  assert.match(text, /^bad\.json: items\[3\]\.embedding/, text);
+  assert.match(text, /\d/, 'the expected length is named');
+  assert.equal(JSON.parse((await probe(page)).imported).attention.ctr_din, imp.attention.ctr_din, 'the imported model stays');
+  assert.equal(await page.evaluate(() => document.getElementById('train-attention').toDataURL()), before, 'nothing on screen changed');
+
+  // The message follows the language.
+  await page.click('#lang');
+  await page.waitForFunction(() => document.getElementById('train-title').textContent.includes('DIN 与平均池化'));
+  assert.match(await page.locator('#train-status').textContent(), /^bad\.json：/);
+});

@@ -1,0 +1,142 @@
+// train.js — the page's train panel (issue 13): the knobs, run / pause /
+// step / reset, the three charts, and model export and import. The
+// training runs in a Web Worker (train-worker.js, with its own wasm
+// module); this main-thread module only moves text and draws: every view
+// the worker sends is drawn by the page's wasm (drawTrain, plotters), once
+// per animation frame at most. Numbers typed in the knobs go to the worker
+// as text and are read (or refused, naming the field) in Rust; an imported
+// model file is read and checked by the page's wasm (importModelView), and
+// a refused one changes nothing on screen.
+//
+// May depend on: pkg/din_viz.js (drawTrain, importModelView), the widget's
+// language and theme (w.t, w.app.lang(), w.view()).
+
+import { drawTrain, importModelView } from '../pkg/din_viz.js';
+
+const KNOBS = ['max_interests', 'stray', 'lastn', 'users', 'items', 'seed', 'learning_rate', 'batch_size'];
+const CHARTS = ['curves', 'attention', 'map'];
+
+export function mountTrain(w, section) {
+  const $ = (id) => section.querySelector(`#${id}`);
+  const status = $('train-status');
+  const note = $('train-imported');
+  let worker = null;
+  let view = null;          // the worker's latest view (JSON text)
+  let imported = null;      // {name, view}: an imported model's attention and map
+  let running = false;
+  let filled = false;       // knobs filled from the worker's settings once
+  let frame = 0;
+  let lastExport = null;
+  let message = null;       // {en, zh} or {key}
+
+  const lang = () => w.guard(() => w.app.lang());
+  function showMessage() {
+    if (!message) { status.textContent = ''; delete status.dataset.kind; return; }
+    status.textContent = message.key ? w.t(message.key) : (lang() === 'zh' ? message.zh : message.en);
+    status.dataset.kind = message.kind || 'info';
+  }
+  function say(m) { message = m; showMessage(); }
+
+  function buttons() {
+    $('train-run').disabled = running || !view;
+    $('train-pause').disabled = !running;
+    $('train-step').disabled = running || !view;
+    $('train-export').disabled = !view;
+    section.toggleAttribute('data-running', running);
+  }
+
+  function draw() {
+    frame = 0;
+    if (!view || section.hidden) return;
+    const dpr = window.devicePixelRatio || 1;
+    const theme = w.view().theme;
+    for (const chart of CHARTS) {
+      const c = $(`train-${chart}`);
+      const wpx = Math.max(1, Math.round(c.clientWidth * dpr));
+      const hpx = Math.max(1, Math.round(c.clientHeight * dpr));
+      if (c.width !== wpx) c.width = wpx;
+      if (c.height !== hpx) c.height = hpx;
+      const text = imported && chart !== 'curves' ? imported.view : view;
+      try {
+        drawTrain(chart, c, text, lang(), theme, dpr);
+      } catch (e) {
+        say({ en: e.message, zh: e.zh || e.message, kind: 'error' });
+      }
+    }
+    section.dataset.steps = JSON.parse(view).steps;
+    note.hidden = !imported;
+    if (imported) note.textContent = `${w.t('train-imported')} ${imported.name}`;
+  }
+  function schedule() { if (!frame) frame = requestAnimationFrame(draw); }
+
+  function knobs() {
+    const s = {};
+    for (const k of KNOBS) s[k] = $(`train-${k}`).value;
+    return s;
+  }
+
+  function start() {
+    worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
+    worker.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'loaded') { worker.postMessage({ type: 'init', settings: knobs() }); return; }
+      if (m.type === 'view') {
+        view = m.view;
+        running = m.running;
+        const s = JSON.parse(m.settings);
+        if (!filled) {
+          filled = true;
+          for (const k of KNOBS) $(`train-${k}`).value = String(s[k]);
+        }
+        $('train-user').value = String(s.user);
+        $('train-candidate').value = String(s.candidate);
+        buttons();
+        schedule();
+      } else if (m.type === 'model') {
+        lastExport = m.text;
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(new Blob([m.text], { type: 'application/json' }));
+        a.download = `din-model-${m.which}.json`;
+        section.append(a);
+        a.click();
+        a.remove();
+        URL.revokeObjectURL(a.href);
+        say({ key: 'train-exported' });
+      } else if (m.type === 'error') {
+        say({ en: m.en, zh: m.zh, kind: 'error' });
+      }
+    };
+    worker.onerror = (e) => say({ en: e.message || 'the train worker failed', zh: e.message || '训练线程出错', kind: 'error' });
+  }
+
+  const send = (msg) => { message = null; imported = null; worker.postMessage(msg); };
+  $('train-run').addEventListener('click', () => send({ type: 'run' }));
+  $('train-pause').addEventListener('click', () => worker.postMessage({ type: 'pause' }));
+  $('train-step').addEventListener('click', () => send({ type: 'step' }));
+  $('train-reset').addEventListener('click', () => send({ type: 'init', settings: knobs() }));
+  $('train-show').addEventListener('click', () => send({ type: 'select', user: $('train-user').value, candidate: $('train-candidate').value }));
+  $('train-export').addEventListener('click', () => worker.postMessage({ type: 'export', which: 'din' }));
+  $('train-import').addEventListener('change', async (e) => {
+    const file = e.target.files && e.target.files[0];
+    e.target.value = '';
+    if (!file || !view) return;
+    const text = await file.text();
+    try {
+      imported = { name: file.name, view: importModelView(text, view) };
+      say(null);
+      schedule();
+    } catch (err) {
+      say({ en: `${file.name}: ${err.message}`, zh: `${file.name}：${err.zh || err.message}`, kind: 'error' });
+    }
+  });
+  window.addEventListener('resize', schedule);
+  buttons();
+  start();
+
+  return {
+    /** The language or theme changed: redraw, and the message in the new language. */
+    refresh() { showMessage(); schedule(); },
+    /** For tests: the latest view, the last exported model, the imported one. */
+    probe: () => ({ view, running, lastExport, imported: imported && imported.view }),
+  };
+}
