@@ -69,8 +69,10 @@ export function mountTrain(w, section) {
   }
   function schedule() { if (!frame) frame = requestAnimationFrame(draw); }
 
+  /** The knobs as typed; none before the worker's defaults have filled them (the first trainer). */
   function knobs() {
     const s = {};
+    if (!filled) return s;
     for (const k of KNOBS) s[k] = $(`train-${k}`).value;
     return s;
   }

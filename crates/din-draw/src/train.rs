@@ -23,7 +23,58 @@ fn fmt3(x: f64) -> String {
     if x.is_finite() { format!("{x:.3}") } else { "–".to_owned() }
 }
 
-/// One plot of the curves: `series` as (values, colour, dashed, legend).
+/// Pixel mapping of a plot box: data `x in 0..x_hi`, `y in lo..hi`.
+struct Frame {
+    left: i32,
+    top: i32,
+    right: i32,
+    bottom: i32,
+    x_hi: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Frame {
+    fn at(&self, x: f64, y: f64) -> (i32, i32) {
+        let fx = (x / self.x_hi).clamp(0.0, 1.0);
+        let fy = ((y - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0);
+        (
+            self.left + (fx * f64::from(self.right - self.left)).round() as i32,
+            self.bottom - (fy * f64::from(self.bottom - self.top)).round() as i32,
+        )
+    }
+}
+
+/// Round tick values in `lo..=hi`, about `n` of them.
+fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let raw = (hi - lo) / n.max(1) as f64;
+    if !(raw.is_finite() && raw > 0.0) {
+        return vec![lo];
+    }
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let mut out = Vec::new();
+    let mut t = (lo / step).ceil() * step;
+    while t <= hi + step * 1e-9 && out.len() < 50 {
+        out.push(t);
+        t += step;
+    }
+    out
+}
+
+fn fmt_tick(t: f64, step: f64) -> String {
+    // The fewest decimals that write the step exactly (0.025: 3).
+    let digits = (0..6).find(|d| {
+        let x = step * 10f64.powi(*d);
+        (x - x.round()).abs() < 1e-6 * x.abs().max(1.0)
+    });
+    let digits = digits.unwrap_or(6) as usize;
+    format!("{t:.digits$}")
+}
+
+/// One plot of the curves: `series` as (values, colour, dashed, legend),
+/// drawn with its own axes and key (text through [`text`], so the page's
+/// canvas measures nothing in the DOM).
 #[allow(clippy::type_complexity)]
 fn plot<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -34,6 +85,8 @@ fn plot<DB: DrawingBackend>(
     floor: Option<(f64, f64)>,
 ) -> Result<(), DrawError> {
     let pal = st.palette();
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
     let x_hi = xs.iter().copied().filter(|x| x.is_finite()).fold(1.0_f64, f64::max);
     let (mut lo, mut hi) = TrainView::bounds(series.iter().flat_map(|s| s.0.iter().copied())).unwrap_or((0.0, 1.0));
     if let Some((a, b)) = floor {
@@ -44,49 +97,66 @@ fn plot<DB: DrawingBackend>(
         hi = lo + 0.05;
     }
     let pad = (hi - lo) * 0.08;
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, st.font(LABEL_PX, &pal.text))
-        .margin(st.px(8.0))
-        .x_label_area_size(st.tpx(26.0))
-        .y_label_area_size(st.tpx(48.0))
-        .build_cartesian_2d(0.0..x_hi, (lo - pad)..(hi + pad))
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(pal.grid)
-        .bold_line_style(pal.grid)
-        .axis_style(pal.axis)
-        .label_style(st.font(SMALL_PX, &pal.muted))
-        .x_labels(6)
-        .y_labels(5)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.2}"))
-        .draw()
-        .map_err(err)?;
-    for (ys, colour, dashed, name) in series {
-        let pts: Vec<(f64, f64)> = xs.iter().zip(ys).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| (*x, *y)).collect();
-        let style = ShapeStyle::from(colour).stroke_width(st.stroke(2.0));
-        // Dashed: every other segment between consecutive points.
-        let s = if *dashed {
-            chart
-                .draw_series(pts.windows(2).step_by(2).map(|w| PathElement::new(vec![w[0], w[1]], style)))
-                .map_err(err)?
-        } else {
-            chart.draw_series(std::iter::once(PathElement::new(pts, style))).map_err(err)?
-        };
-        let c = *colour;
-        let w = st.stroke(2.0);
-        let len = st.px(18.0);
-        s.label(name.clone()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], ShapeStyle::from(c).stroke_width(w)));
+    let f = Frame {
+        left: st.px(8.0) + st.tpx(44.0),
+        top: st.px(8.0) + st.tpx(24.0),
+        right: w - st.px(12.0),
+        bottom: h - st.tpx(22.0) - st.px(6.0),
+        x_hi,
+        lo: lo - pad,
+        hi: hi + pad,
+    };
+    text(area, title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
+    let yt = ticks(f.lo, f.hi, 5);
+    let ystep = if yt.len() > 1 { yt[1] - yt[0] } else { 1.0 };
+    for t in &yt {
+        let (_, y) = f.at(0.0, *t);
+        area.draw(&PathElement::new(vec![(f.left, y), (f.right, y)], ShapeStyle::from(&pal.grid).stroke_width(1))).map_err(err)?;
+        text(area, &fmt_tick(*t, ystep), (f.left - st.px(4.0), y), st.font(SMALL_PX, &pal.muted), HPos::Right, VPos::Center)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(pal.background.mix(0.85))
-        .border_style(pal.axis)
-        .label_font(st.font(SMALL_PX, &pal.text))
-        .draw()
-        .map_err(err)
+    let xt = ticks(0.0, x_hi, 5);
+    let xstep = if xt.len() > 1 { xt[1] - xt[0] } else { 1.0 };
+    for t in &xt {
+        let (x, _) = f.at(*t, f.lo);
+        text(area, &fmt_tick(*t, xstep), (x, f.bottom + st.px(4.0)), st.font(SMALL_PX, &pal.muted), HPos::Center, VPos::Top)?;
+    }
+    let axis = ShapeStyle::from(&pal.axis).stroke_width(st.stroke(1.0));
+    area.draw(&PathElement::new(vec![(f.left, f.top), (f.left, f.bottom), (f.right, f.bottom)], axis)).map_err(err)?;
+    for (ys, colour, dashed, _) in series {
+        let pts: Vec<(i32, i32)> =
+            xs.iter().zip(ys).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| f.at(*x, *y)).collect();
+        let style = ShapeStyle::from(colour).stroke_width(st.stroke(2.0));
+        if *dashed {
+            // Dashed: every other segment between consecutive points.
+            for seg in pts.windows(2).step_by(2) {
+                area.draw(&PathElement::new(vec![seg[0], seg[1]], style)).map_err(err)?;
+            }
+        } else if pts.len() > 1 {
+            area.draw(&PathElement::new(pts, style)).map_err(err)?;
+        } else if let Some(p) = pts.first() {
+            area.draw(&Circle::new(*p, st.px(2.5), colour.filled())).map_err(err)?;
+        }
+    }
+    // The key, one row per series, at the plot's lower right.
+    let row = st.tpx(17.0);
+    let key_w = st.tpx(130.0);
+    let x0 = f.right - key_w;
+    let y0 = f.bottom - row * series.len() as i32 - st.px(6.0);
+    area.draw(&Rectangle::new([(x0 - st.px(6.0), y0 - st.px(4.0)), (f.right - st.px(2.0), f.bottom - st.px(4.0))], pal.background.mix(0.85).filled()))
+        .map_err(err)?;
+    for (i, (_, colour, dashed, name)) in series.iter().enumerate() {
+        let y = y0 + row * i as i32 + row / 2;
+        let style = ShapeStyle::from(colour).stroke_width(st.stroke(2.0));
+        let len = st.px(20.0);
+        if *dashed {
+            area.draw(&PathElement::new(vec![(x0, y), (x0 + len / 3, y)], style)).map_err(err)?;
+            area.draw(&PathElement::new(vec![(x0 + 2 * len / 3, y), (x0 + len, y)], style)).map_err(err)?;
+        } else {
+            area.draw(&PathElement::new(vec![(x0, y), (x0 + len, y)], style)).map_err(err)?;
+        }
+        text(area, name, (x0 + len + st.px(6.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
+    }
+    Ok(())
 }
 
 /// The curves: training log loss above, held-out AUC and GAUC below, DIN in
@@ -227,27 +297,31 @@ pub fn draw_train_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &
     let span = (xhi - xlo).max(yhi - ylo).max(1e-9) * 0.55;
     let (cx, cy) = ((xlo + xhi) / 2.0, (ylo + yhi) / 2.0);
     let key_w = st.tpx(100.0);
-    let (plot_area, key) = area.split_horizontally(area.dim_in_pixel().0 as i32 - key_w);
-    let mut chart = ChartBuilder::on(&plot_area)
-        .caption(title, st.font(LABEL_PX, &pal.text))
-        .margin(st.px(8.0))
-        .build_cartesian_2d((cx - span)..(cx + span), (cy - span)..(cy + span))
-        .map_err(err)?;
-    chart.configure_mesh().disable_mesh().axis_style(pal.axis).x_labels(0).y_labels(0).draw().map_err(err)?;
-    let r = st.px(3.5).max(1);
-    chart
-        .draw_series(
-            view.map
-                .iter()
-                .filter(|p| p.0.is_finite() && p.1.is_finite())
-                .map(|p| Circle::new((p.0, p.1), r, pal.item(p.2 as u16).filled())),
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    text(area, &title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
+    let top = st.px(8.0) + st.tpx(24.0);
+    let size = (w - key_w - st.px(16.0)).min(h - top - st.px(8.0)).max(1);
+    let (left, bottom) = (st.px(8.0), top + size);
+    let at = |x: f64, y: f64| {
+        (
+            left + (((x - (cx - span)) / (2.0 * span)) * f64::from(size)).round() as i32,
+            bottom - (((y - (cy - span)) / (2.0 * span)) * f64::from(size)).round() as i32,
         )
+    };
+    area.draw(&Rectangle::new([(left, top), (left + size, bottom)], ShapeStyle::from(&pal.axis).stroke_width(st.stroke(1.0))))
         .map_err(err)?;
+    let r = st.px(3.5).max(1);
+    for p in view.map.iter().filter(|p| p.0.is_finite() && p.1.is_finite()) {
+        area.draw(&Circle::new(at(p.0, p.1), r, pal.item(p.2 as u16).filled())).map_err(err)?;
+    }
+    let key = area.clone();
+    let kx = left + size + st.px(10.0);
     let row = st.tpx(20.0);
     for (i, name) in view.category_names.iter().enumerate() {
         let y = st.tpx(36.0) + row * i as i32;
-        key.draw(&Circle::new((st.px(10.0), y), r + 1, pal.item(i as u16).filled())).map_err(err)?;
-        text(&key, name.text(lang), (st.px(20.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
+        key.draw(&Circle::new((kx + st.px(4.0), y), r + 1, pal.item(i as u16).filled())).map_err(err)?;
+        text(&key, name.text(lang), (kx + st.px(14.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
     }
     Ok(())
 }
@@ -305,6 +379,14 @@ mod tests {
         assert!(s.contains("food 2") && s.contains("cars 1") && s.contains("0.900"));
         assert!(s.contains("CTR DIN 0.300"));
         assert!(svg(1, Lang::Zh).contains("汽车 1"));
+    }
+
+    #[test]
+    fn ticks_are_round_and_written_exactly() {
+        assert_eq!(ticks(0.0, 800.0, 5), vec![0.0, 200.0, 400.0, 600.0, 800.0]);
+        let t = ticks(0.46, 0.74, 5);
+        assert_eq!((t.len(), fmt_tick(t[0], t[1] - t[0])), (3, "0.5".to_owned()));
+        assert_eq!(fmt_tick(0.125, 0.025), "0.125");
     }
 
     #[test]
