@@ -5,7 +5,9 @@ run by `make test-native`.
 1. Dependencies: `cargo tree -e normal` of each crate may not contain the
    crates its layer forbids (din-core: no plotters and no web crate;
    din-draw and din-train: no web crate; din-train no plotters; the page's
-   wasm crate din-viz: not din-train, so the trainer never enters the page).
+   wasm crate din-viz: not din-train nor din-train-web, so the trainer
+   never enters the page; din-train-web, the worker's wasm: no plotters,
+   no din-draw, no web-sys/js-sys, only wasm-bindgen).
 2. Module cycles: inside each crate, the modules (top-level files or
    folders of src/) and the `use crate::x` / `crate::x::` / `super::x`
    edges between them must form no cycle. Test code (files named
@@ -30,7 +32,8 @@ CRATES = {
     "din-core": ("crates/din-core/src", ["plotters", "plotters-backend", "din-draw", "din-train"] + WEB),
     "din-draw": ("crates/din-draw/src", ["din-train"] + WEB),
     "din-train": ("crates/din-train/src", ["plotters", "plotters-backend", "din-draw"] + WEB),
-    "din-viz": ("src", ["din-train"]),
+    "din-train-web": ("crates/din-train-web/src", ["plotters", "plotters-backend", "din-draw", "web-sys", "js-sys"]),
+    "din-viz": ("src", ["din-train", "din-train-web"]),
 }
 
 

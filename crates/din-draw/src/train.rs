@@ -83,6 +83,7 @@ fn plot<DB: DrawingBackend>(
     xs: &[f64],
     series: &[(Vec<f64>, RGBColor, bool, String)],
     floor: Option<(f64, f64)>,
+    key_top: bool,
 ) -> Result<(), DrawError> {
     let pal = st.palette();
     let (w, h) = area.dim_in_pixel();
@@ -137,12 +138,14 @@ fn plot<DB: DrawingBackend>(
             area.draw(&Circle::new(*p, st.px(2.5), colour.filled())).map_err(err)?;
         }
     }
-    // The key, one row per series, at the plot's lower right.
+    // The key, one row per series, at the plot's upper right (falling
+    // curves) or lower right (rising ones), where the lines are not.
     let row = st.tpx(17.0);
     let key_w = st.tpx(130.0);
     let x0 = f.right - key_w;
-    let y0 = f.bottom - row * series.len() as i32 - st.px(6.0);
-    area.draw(&Rectangle::new([(x0 - st.px(6.0), y0 - st.px(4.0)), (f.right - st.px(2.0), f.bottom - st.px(4.0))], pal.background.mix(0.85).filled()))
+    let y0 = if key_top { f.top + st.px(6.0) } else { f.bottom - row * series.len() as i32 - st.px(6.0) };
+    let y1 = y0 + row * series.len() as i32 + st.px(2.0);
+    area.draw(&Rectangle::new([(x0 - st.px(6.0), y0 - st.px(4.0)), (f.right - st.px(2.0), y1)], pal.background.mix(0.85).filled()))
         .map_err(err)?;
     for (i, (_, colour, dashed, name)) in series.iter().enumerate() {
         let y = y0 + row * i as i32 + row / 2;
@@ -184,6 +187,7 @@ pub fn draw_train_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view
             (c.iter().map(|p| p.loss_mean).collect(), pal.mean, false, avg.to_owned()),
         ],
         None,
+        true,
     )?;
     let last = c.last();
     let title = match last {
@@ -210,6 +214,7 @@ pub fn draw_train_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view
             (c.iter().map(|p| p.gauc_mean).collect(), pal.mean, true, format!("{avg} GAUC")),
         ],
         Some((0.5, 0.5)),
+        false,
     )
 }
 
@@ -228,18 +233,17 @@ pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v
         return text(area, words(lang, "no attention yet", "暂无注意力"), (w / 2, h / 2), st.font(LABEL_PX, &pal.muted), HPos::Center, VPos::Center);
     };
     let title = format!(
-        "{} {}{} · {} {} · CTR DIN {} / {} {}",
+        "{} {}{} · {} {}",
         words(lang, "user", "用户"),
         a.user,
         if a.heldout { words(lang, " (held out)", "（留出）") } else { "" },
         words(lang, "candidate", "候选"),
         a.candidate.text(lang),
-        fmt3(a.ctr_din),
-        words(lang, "average", "平均池化"),
-        fmt3(a.ctr_mean),
     );
+    let ctr = format!("CTR DIN {} · {} {}", fmt3(a.ctr_din), words(lang, "average", "平均池化"), fmt3(a.ctr_mean));
     text(area, &title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
-    let top = st.px(8.0) + st.tpx(24.0);
+    text(area, &ctr, (st.px(8.0), st.px(6.0) + st.tpx(21.0)), st.font(SMALL_PX, &pal.muted), HPos::Left, VPos::Top)?;
+    let top = st.px(8.0) + st.tpx(42.0);
     let legend_h = st.tpx(22.0);
     let n = a.labels.len().max(1) as i32;
     let row = ((h - top - legend_h) / n).max(1);
@@ -269,8 +273,9 @@ pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v
         }
     }
     let y = h - legend_h / 2;
-    area.draw(&Rectangle::new([(x0, y - st.px(5.0)), (x0 + st.px(14.0), y + st.px(5.0))], pal.pooled.filled())).map_err(err)?;
-    text(area, words(lang, "DIN α (bar)", "DIN 的 α（条）"), (x0 + st.px(20.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
+    area.draw(&Rectangle::new([(x0, y - st.px(5.0)), (x0 + st.px(14.0), y + st.px(5.0))], pal.item(a.candidate_category as u16).filled()))
+        .map_err(err)?;
+    text(area, words(lang, "DIN α (bars)", "DIN 的 α（条）"), (x0 + st.px(20.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
     let x1 = x0 + st.tpx(130.0);
     area.draw(&PathElement::new(vec![(x1, y - st.px(7.0)), (x1, y + st.px(7.0))], ShapeStyle::from(&pal.mean).stroke_width(st.stroke(2.0))))
         .map_err(err)?;

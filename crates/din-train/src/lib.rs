@@ -1,7 +1,7 @@
 //! # din-train
 //!
 //! din-viz's trainers, on din-core only (no plotters, no web crate; builds
-//! for wasm32 for the coming Web Worker, but the page's wasm never links it):
+//! for wasm32 for the train worker, crates/din-train-web; the page's wasm never links it):
 //!
 //! * [`clicks`]: the synthetic click data's steps (interests, LastN, click
 //!   probability) and the catalogue dataset.
