@@ -2,14 +2,12 @@
 //! worker (`www/train-worker.js`, the separate `din-train-web` module)
 //! trains and sends its view as JSON text; these functions read it with
 //! [`din_core::train_view`] and draw one of the panel's charts with
-//! [`din_draw::train`] on a canvas. Model files read with
-//! [`din_core::model`] are checked here too, so a bad file is refused with
-//! the field named before anything on screen changes.
+//! [`din_draw::train`] on a canvas. (Model files are read in the worker,
+//! which has din-core's model format anyway: the page's wasm stays
+//! without it.)
 
 use crate::canvas::Canvas;
-use din_core::errors::Localized;
 use din_core::i18n::Lang;
-use din_core::model::DinModel;
 use din_core::options::Theme;
 use din_core::train_view::TrainView;
 use din_draw::draw::Style;
@@ -52,15 +50,3 @@ pub fn draw_train(chart: &str, canvas: HtmlCanvasElement, view_json: &str, lang:
     area.present().map_err(|e| error(&e.to_string(), &e.to_string(), "E_DRAW"))
 }
 
-/// Reads the model file `model_text` ([`din_core::model`]'s format,
-/// `weights/README.md`) and returns the worker's view `view_json` with the
-/// attention and the embedding map made by that model
-/// ([`din_core::train_view::with_model`]). A bad file, or one that does not
-/// fit the view (fewer items than the LastN refers to), is an `Error` whose
-/// message names the field and the expected shape (`zh`: in Chinese); the
-/// caller then changes nothing on screen.
-#[wasm_bindgen(js_name = importModelView)]
-pub fn import_model_view(model_text: &str, view_json: &str) -> Result<String, JsValue> {
-    let model = DinModel::from_json(model_text).map_err(|e| error(&e.to_string(), &e.zh(), e.code()))?;
-    din_core::train_view::with_model(view_json, &model).map_err(|e| error(&e.to_string(), &e.zh(), e.code()))
-}

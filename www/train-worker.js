@@ -7,8 +7,10 @@
 //   {type: 'step', batches}       one chunk of mini-batches, then a view
 //   {type: 'select', user, candidate}
 //   {type: 'export', which}       'din' or 'mean'
+//   {type: 'import', name, text}  a model file: the view made by it
 // Messages out: {type: 'view', view (JSON text), settings (JSON text),
-// running}, {type: 'model', which, text}, {type: 'error', en, zh}.
+// running}, {type: 'model', which, text}, {type: 'imported', name, view},
+// {type: 'error', en, zh, name?} (name: the refused file's).
 // A refused init keeps the trainer that was there.
 //
 // May depend on: pkg-train/din_train_web.js only.
@@ -69,6 +71,13 @@ self.onmessage = async (e) => {
     else if (m.type === 'step') { running = false; trainer.step(CHUNK); sendView(); }
     else if (m.type === 'select') { trainer.select(String(m.user), String(m.candidate)); sendView(); }
     else if (m.type === 'export') post('model', { which: m.which, text: trainer.exportModel(m.which) });
+    else if (m.type === 'import') {
+      try {
+        post('imported', { name: m.name, view: trainer.importedViewJson(m.text) });
+      } catch (err) {
+        post('error', { name: m.name, en: err.message, zh: err.zh || err.message });
+      }
+    }
   } catch (err) {
     fail(err);
   }

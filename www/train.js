@@ -5,13 +5,13 @@
 // the worker sends is drawn by the page's wasm (drawTrain, plotters), once
 // per animation frame at most. Numbers typed in the knobs go to the worker
 // as text and are read (or refused, naming the field) in Rust; an imported
-// model file is read and checked by the page's wasm (importModelView), and
-// a refused one changes nothing on screen.
+// model file goes to the worker too, which reads and checks it in Rust and
+// sends the view it makes; a refused one changes nothing on screen.
 //
-// May depend on: pkg/din_viz.js (drawTrain, importModelView), the widget's
-// language and theme (w.t, w.app.lang(), w.view()).
+// May depend on: pkg/din_viz.js (drawTrain), train-worker.js (by URL), the
+// widget's language and theme (w.t, w.app.lang(), w.view()).
 
-import { drawTrain, importModelView } from '../pkg/din_viz.js';
+import { drawTrain } from '../pkg/din_viz.js';
 
 const KNOBS = ['max_interests', 'stray', 'lastn', 'users', 'items', 'seed', 'learning_rate', 'batch_size'];
 const CHARTS = ['curves', 'attention', 'map'];
@@ -104,8 +104,13 @@ export function mountTrain(w, section) {
         a.remove();
         URL.revokeObjectURL(a.href);
         say({ key: 'train-exported' });
+      } else if (m.type === 'imported') {
+        imported = { name: m.name, view: m.view };
+        say(null);
+        schedule();
       } else if (m.type === 'error') {
-        say({ en: m.en, zh: m.zh, kind: 'error' });
+        if (m.name) say({ en: `${m.name}: ${m.en}`, zh: `${m.name}：${m.zh}`, kind: 'error' });
+        else say({ en: m.en, zh: m.zh, kind: 'error' });
       }
     };
     worker.onerror = (e) => say({ en: e.message || 'the train worker failed', zh: e.message || '训练线程出错', kind: 'error' });
@@ -122,14 +127,7 @@ export function mountTrain(w, section) {
     const file = e.target.files && e.target.files[0];
     e.target.value = '';
     if (!file || !view) return;
-    const text = await file.text();
-    try {
-      imported = { name: file.name, view: importModelView(text, view) };
-      say(null);
-      schedule();
-    } catch (err) {
-      say({ en: `${file.name}: ${err.message}`, zh: `${file.name}：${err.zh || err.message}`, kind: 'error' });
-    }
+    worker.postMessage({ type: 'import', name: file.name, text: await file.text() });
   });
   window.addEventListener('resize', schedule);
   buttons();

@@ -237,6 +237,19 @@ impl TrainSession {
         })
     }
 
+    /// The view with its attention and map made by the model file
+    /// `model_text` ([`din_core::train_view::with_model`]): the same user
+    /// and candidate, the model's own labels, categories and embeddings.
+    ///
+    /// # Errors
+    /// A [`Refusal`] naming the field of a bad file and its expected shape
+    /// (din-core's [`din_core::model::ModelError`]), or the LastN item the
+    /// model does not have.
+    pub fn imported_view(&self, model_text: &str) -> Result<String, Refusal> {
+        let model = din_core::model::DinModel::from_json(model_text)?;
+        Ok(din_core::train_view::with_model(&self.view().to_string(), &model)?)
+    }
+
     /// The model `which` (`"din"` or `"mean"`) in din-core's model format
     /// (`weights/README.md`), as JSON text.
     ///
@@ -320,6 +333,14 @@ impl TrainWorker {
     #[wasm_bindgen(js_name = viewJson)]
     pub fn view_json(&self) -> String {
         self.s.view().to_string()
+    }
+
+    /// The view made by an imported model file (see
+    /// [`TrainSession::imported_view`]); an `Error` naming the field of a
+    /// bad file.
+    #[wasm_bindgen(js_name = importedViewJson)]
+    pub fn imported_view_json(&self, model_text: &str) -> Result<String, JsValue> {
+        self.s.imported_view(model_text).map_err(js_refusal)
     }
 
     /// The model `"din"` or `"mean"` as a model file (JSON text).
@@ -415,7 +436,7 @@ mod tests {
         assert_eq!(m.items().len(), s.trainer().data().item_categories.len());
         // The imported model shows the attention the trainer shows, to the bit.
         let view = s.view();
-        let again: Value = serde_json::from_str(&din_core::train_view::with_model(&view.to_string(), &m).unwrap()).unwrap();
+        let again: Value = serde_json::from_str(&s.imported_view(&text).unwrap()).unwrap();
         assert_eq!(again["attention"]["din"], view["attention"]["din"]);
         assert_eq!(again["attention"]["ctr_din"], view["attention"]["ctr_din"]);
         assert_eq!(again["map"]["points"].as_array().unwrap().len(), m.items().len());
@@ -435,5 +456,9 @@ mod tests {
         assert_eq!(e.field, "attention.lastn[2]");
         assert!(e.to_string().contains("0 to 11"), "{e}");
         assert!(din_core::model::DinModel::from_json(&full).is_ok());
+        let mut bad: Value = serde_json::from_str(&full).unwrap();
+        bad["items"][3]["embedding"] = json!([1.0]);
+        let e = s.imported_view(&bad.to_string()).unwrap_err();
+        assert!(e.en.starts_with("items[3].embedding"), "{e:?}");
     }
 }
