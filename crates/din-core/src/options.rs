@@ -4,6 +4,7 @@
 //! They travel in the URL, in the custom element's attributes and in
 //! `din.state()`, so they parse from and print to the same short names.
 
+use crate::i18n::clip;
 use crate::errors::{message, Message};
 use std::fmt;
 use std::str::FromStr;
@@ -467,13 +468,6 @@ pub fn lecture_zoom(w: f64, h: f64, text_factor: f64) -> Option<f64> {
 pub const FONT_SCALE_RANGE: (f64, f64) = (0.75, 2.0);
 
 /// At most 40 characters of untrusted text, for messages.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

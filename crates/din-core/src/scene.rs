@@ -15,6 +15,7 @@
 //!
 //! Limits: `1 <= d <= 256`, `n <= 10_000`, labels of at most 200 characters.
 
+use crate::i18n::clip;
 use crate::attention::{attend, mean, norm, softmax, weighted_sum, Attention, AttentionError, Normalization, Similarity};
 use crate::unit::{Activation, ActivationUnit, UnitError, WeightForm};
 use std::sync::OnceLock;
@@ -935,13 +936,6 @@ fn check_vector(field: &str, v: &[f64]) -> Result<(), SceneError> {
 
 /// At most 40 characters of untrusted text, for messages (a longer text
 /// ends in `…`), so a refusal never repeats a whole field back.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().nth(40).is_some() {
-        out.push('…');
-    }
-    out
-}
 
 fn type_name(v: &Value) -> JsonType {
     match v {

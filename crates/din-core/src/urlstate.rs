@@ -61,6 +61,7 @@
 //! without `v` (typed by hand, or the custom element's attributes) is read
 //! as the current version.
 
+use crate::i18n::clip;
 use crate::attention::{Normalization, Similarity};
 use crate::errors::{message, Localized, Message};
 use crate::i18n::Lang;
@@ -362,13 +363,6 @@ fn decode_text(what: &str, raw: &str) -> Result<String, Message> {
 }
 
 /// At most 40 characters of untrusted text, for messages.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().nth(40).is_some() {
-        out.push('…');
-    }
-    out
-}
 
 fn localized(e: &SceneError) -> Message {
     message(e.code(), e.to_string(), e.zh())
