@@ -365,7 +365,7 @@ mod tests {
         let given = Refusal::UnknownPanel { given: crate::i18n::clip(&"z".repeat(50)), choices: names };
         assert_eq!("z".repeat(50).parse::<crate::options::Panel>().err(), Some(given.message(Lang::En)));
         assert_eq!(given.code(), "E_INVALID");
-        assert!(given.message(Lang::Zh).starts_with(&format!("未知的面板 \"{}…\"：请用 bars、", "z".repeat(40))), "{}", given.message(Lang::Zh));
+        assert!(given.message(Lang::Zh).starts_with(&format!("未知的面板 \"{}…\"：请用 controls、readout、bars、", "z".repeat(40))), "{}", given.message(Lang::Zh));
         let all = [
             Refusal::NotAttachable("x".into()),
             Refusal::NotAChart("controls".into()),
