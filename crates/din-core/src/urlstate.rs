@@ -608,10 +608,7 @@ fn write_link(state: &UrlState, origin: &Scene) -> String {
 /// The URL name of a placement: `user-tower` or `ranking`.
 #[must_use]
 pub fn placement_name(p: Placement) -> &'static str {
-    match p {
-        Placement::UserTower => "user-tower",
-        Placement::Ranking => "ranking",
-    }
+    p.name()
 }
 
 // ---------------------------------------------------------------------------
@@ -1513,10 +1510,9 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
     if let Some(d) = p.read("density", problems, |raw| flag("density", &text("density")(raw)?)) {
         state.density = d;
     }
-    if let Some(pl) = p.read("placement", problems, |raw| match text("placement")(raw)?.as_str() {
-        "user-tower" => Ok(Placement::UserTower),
-        "ranking" => Ok(Placement::Ranking),
-        other => Err(unknown_name("placement", other, "user-tower or ranking", "user-tower 或 ranking")),
+    if let Some(pl) = p.read("placement", problems, |raw| {
+        let t = text("placement")(raw)?;
+        Placement::from_name(&t).ok_or_else(|| unknown_name("placement", &t, "user-tower or ranking", "user-tower 或 ranking"))
     }) {
         state.placement = pl;
     }
