@@ -990,9 +990,9 @@ impl App {
             "alphaHead": [lang.pick("item", "物品"), lang.pick("label", "名称"), lang.pick("similarity", "相似度"), "α"],
             "alphaRows": alpha_rows,
             "vectorsCaption": if reveal.results {
-                lang.pick("q, the weighted sum (pooled) and the mean, by component", "q、加权和与平均，按分量")
+                lang.pick("q, pooled (weighted sum) and mean (plain average), by component", "q、加权和与平均，按分量")
             } else {
-                lang.pick("q, the weighted sum (pooled) and the mean, by component (step-through on: pooled and mean appear at the weighted-sum step)", "q、加权和与平均，按分量（分步演示中：加权和与平均在“加权和”一步出现）")
+                lang.pick("q, pooled (weighted sum) and mean (plain average), by component (step-through on: pooled and mean appear at the weighted-sum step)", "q、加权和与平均，按分量（分步演示中：加权和与平均在“加权和”一步出现）")
             },
             "vectorsHead": vec_head,
             "vectorsRows": vec_rows,

@@ -307,7 +307,7 @@ pub fn draw_qkv<DB: DrawingBackend>(
     rect(area, output, pal.pooled.stroke_width(st.stroke(2.5)))?;
     let oc = (output.0 + output.2) / 2;
     let ofont = st.bold(12.0, &pal.pooled);
-    let olines = wrap(area, lang.pick("= pooled, the weighted sum", "= 加权和"), &ofont, side + pad);
+    let olines = wrap(area, lang.pick("= pooled (weighted sum)", "= 加权和"), &ofont, side + pad);
     let olines = &olines[..olines.len().min(2)];
     for (k, l) in olines.iter().enumerate() {
         let lx = inside_x(area, l, &ofont, oc, pad / 2);

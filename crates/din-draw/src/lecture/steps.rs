@@ -363,8 +363,8 @@ pub fn draw_steps_at<DB: DrawingBackend>(
         // While the parts are being added, the sum strip shows them so far.
         let sum_so_far = if progress < 1.0 { din_core::steps::partial_sum(scene, att, progress) } else { att.pooled.clone() };
         let cols = [
-            (mean_c, lang.pick("average", "平均"), "(1/n) Σ xᵢ", &att.mean, pal.mean, 1.5, split - r_x0 - gap / 2),
-            (pool_c, lang.pick("weighted sum", "加权和"), "Σ αᵢ xᵢ", &sum_so_far, pal.pooled, 2.5, r_x1 - split - gap / 2),
+            (mean_c, lang.pick("mean", "平均"), "(1/n) Σ xᵢ", &att.mean, pal.mean, 1.5, split - r_x0 - gap / 2),
+            (pool_c, lang.pick("pooled", "加权和"), "Σ αᵢ xᵢ", &sum_so_far, pal.pooled, 2.5, r_x1 - split - gap / 2),
         ];
         for (k, (c, label, name, v, color, width, col_w)) in cols.into_iter().enumerate() {
             let (label, lfont) = fit_clip(area, label, col_w, LABEL_PX, 9.0, true, &color, st);

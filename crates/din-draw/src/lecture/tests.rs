@@ -224,7 +224,8 @@ fn steps_products_sum_and_ranking() {
     assert!(lay.pooled.is_none());
     let (out, lay) = steps_svg(&s, &a, n + 2, &st);
     assert!(lay.pooled.is_some() && lay.mean.is_some() && lay.ranking.is_none());
-    assert!(out.contains("weighted sum") && out.contains("average"));
+    // The strips are named pooled and mean; the caption says what they are.
+    assert!(out.contains("weighted sum") && out.contains("\npooled\n") && out.contains("\nmean\n") && !out.contains("\naverage\n"), "{out}");
     assert!(!out.contains("ranking model"));
     let (out, lay) = steps_svg(&s, &a, n + 3, &st);
     assert!(lay.ranking.is_some());

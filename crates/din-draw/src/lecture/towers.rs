@@ -267,7 +267,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     let results = st.reveal.results;
     let in_split = (lastn_c + item_c) / 2;
     let iy = lr.c(3) + st.tpx(8.0);
-    let (mean_l, mean_label) = labelled_strip(area, &mut ink, (lastn_c, iy), sw_l, results.then_some(att.mean.as_slice()), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, (chip_l.2 + gap, in_split - gap / 2), lr.b(2) + 2, st)?;
+    let (mean_l, mean_label) = labelled_strip(area, &mut ink, (lastn_c, iy), sw_l, results.then_some(att.mean.as_slice()), limit, lang.pick("LastN mean", "LastN 平均"), pal.mean, 2.0, (chip_l.2 + gap, in_split - gap / 2), lr.b(2) + 2, st)?;
     let (q_l, q_label) = labelled_strip(area, &mut ink, (item_c, iy), sw_i, Some(&scene.query), limit, lang.pick("candidate item q", "候选物品 q"), pal.query, 2.0, (in_split + gap / 2, lx1), lr.b(2) + 2, st)?;
     up(&lr, feat_c, 3, 2, pal.text)?;
     for (x, label) in [(lastn_c, mean_label), (item_c, q_label)] {
@@ -276,7 +276,7 @@ pub fn draw_towers<DB: DrawingBackend>(
     // Average (and, for UserTower, the impossible attention) under LastN.
     let box_w = ((ux1 - ux0) * 2 / 5).min(st.tpx(140.0));
     let avg_l: Rect = (lastn_c - box_w / 2, lr.y[4], lastn_c + box_w / 2, lr.b(4));
-    node(area, &mut ink, avg_l, &[(lang.pick("average", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
+    node(area, &mut ink, avg_l, &[(lang.pick("mean", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
     up(&lr, lastn_c, 4, 3, pal.mean)?;
     let mut items = mini_lastn(area, &mut ink, scene, avg_l.0, avg_l.2, lr.y[5], st.tpx(22.0), (lx0, lx1), limit, st)?;
     up(&lr, lastn_c, 5, 4, pal.text)?;
@@ -342,11 +342,11 @@ pub fn draw_towers<DB: DrawingBackend>(
     let mut pooled = None;
     let l_label: Rect;
     if active {
-        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, results.then_some(att.pooled.as_slice()), limit, lang.pick("weighted sum", "加权和"), pal.pooled, 2.5, l_room, rr.b(2) + 2, st)?;
+        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, results.then_some(att.pooled.as_slice()), limit, lang.pick("pooled", "加权和"), pal.pooled, 2.5, l_room, rr.b(2) + 2, st)?;
         pooled = Some(r.0);
         l_label = r.1;
     } else {
-        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, results.then_some(att.mean.as_slice()), limit, lang.pick("LastN average", "LastN 平均"), pal.mean, 2.0, l_room, rr.b(2) + 2, st)?;
+        let r = labelled_strip(area, &mut ink, (l_c, ry), sw_r, results.then_some(att.mean.as_slice()), limit, lang.pick("LastN mean", "LastN 平均"), pal.mean, 2.0, l_room, rr.b(2) + 2, st)?;
         mean.push(r.0);
         l_label = r.1;
     }
@@ -367,7 +367,7 @@ pub fn draw_towers<DB: DrawingBackend>(
         small_arrow(area, from, to, pal.query, 2.0, false, 8.0, st)?;
         label_at(area, &mut ink, "q", (((from.0 + to.0) / 2.0).round() as i32 + st.tpx(6.0), ((from.1 + to.1) / 2.0).round() as i32 + st.tpx(4.0)), st.bold(13.0, &pal.query), HPos::Left, VPos::Top)?;
     } else {
-        node(area, &mut ink, r4, &[(lang.pick("average", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
+        node(area, &mut ink, r4, &[(lang.pick("mean", "平均"), st.bold(13.0, &pal.mean)), ("(1/n) Σ xᵢ", small(pal.muted))], pal.mean.stroke_width(st.stroke(1.5)), pal.background, false, st)?;
         up(&rr, l_c, 4, 3, pal.mean)?;
     }
     items.extend(mini_lastn(area, &mut ink, scene, r4.0, r4.2, rr.y[5], st.tpx(22.0), (rx0, rx1), limit, st)?);
