@@ -16,7 +16,7 @@
 
 use din_core::attention::{attend_named, Attention};
 use din_core::catalogue::ScoredCatalogue;
-use din_core::errors::{message, Localized};
+use din_core::errors::{Localized, Refusal, TextSource};
 use din_draw::draw::{self, BarsLayout, MapLayout, Style};
 
 use din_core::projection::{Basis, View};
@@ -328,7 +328,7 @@ impl App {
     /// Attaches an extra panel canvas: `steps`, `qkv` or `towers`.
     pub fn attach(&mut self, panel: &str, canvas: HtmlCanvasElement) -> Result<(), JsValue> {
         if !["steps", "qkv", "towers", "unit"].contains(&panel) {
-            return Err(self.fail(message("E_INVALID", format!("unknown panel \"{panel}\""), format!("未知的面板 \"{panel}\""))));
+            return Err(self.fail(Refusal::NotAttachable(din_core::i18n::clip(panel))));
         }
         self.extra.retain(|(p, _)| p != panel);
         self.extra.push((panel.to_owned(), canvas));
@@ -418,7 +418,7 @@ impl App {
     /// user units, drawn by plotters' SVG backend with the same code as the canvas.
     pub fn svg(&mut self, panel: &str, width: u32, height: u32) -> Result<String, JsValue> {
         if width == 0 || height == 0 || width > 8192 || height > 8192 {
-            return Err(self.fail(message("E_INVALID", format!("SVG size {width} × {height}: each side must be 1 to 8192"), format!("SVG 尺寸 {width} × {height}：每边必须在 1 到 8192 之间"))));
+            return Err(self.fail(Refusal::SvgSize { width, height }));
         }
         let st = self.style(1.0);
         let mut out = String::new();
@@ -455,9 +455,11 @@ impl App {
         if panel == "all" {
             return self.draw_sheet(area, st);
         }
-        let p: Panel = panel.parse().map_err(|e: String| self.fail(message("E_INVALID", e.clone(), format!("未知的面板 \"{panel}\""))))?;
+        let p: Panel = panel.parse().map_err(|_: String| {
+            self.fail(Refusal::UnknownPanel { given: din_core::i18n::clip(panel), choices: Panel::ALL.map(Panel::name).to_vec() })
+        })?;
         if !p.is_chart() {
-            return Err(self.fail(message("E_INVALID", format!("panel \"{panel}\" is not a chart"), format!("面板 \"{panel}\" 不是图表"))));
+            return Err(self.fail(Refusal::NotAChart(panel.to_owned())));
         }
         self.draw_panel(p, area, st, false)
     }
@@ -532,7 +534,7 @@ impl App {
     }
 
     fn canvas(&self, c: &HtmlCanvasElement) -> Result<Canvas, JsValue> {
-        Canvas::new(c.clone()).ok_or_else(|| self.fail(message("E_CANVAS", "the canvas has no 2-D context".into(), "画布没有 2D 绘图上下文".into())))
+        Canvas::new(c.clone()).ok_or_else(|| self.fail(Refusal::NoContext))
     }
 
     /// Draws the page's map canvas. Its layout (the view, the points) is
@@ -592,7 +594,7 @@ impl App {
                     .and_then(|w| w.document())
                     .and_then(|d| d.create_element("canvas").ok())
                     .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-                    .ok_or_else(|| self.fail(message("E_CANVAS", "could not make an off-screen canvas".into(), "无法创建离屏画布".into())))?,
+                    .ok_or_else(|| self.fail(Refusal::NoOffscreenCanvas))?,
             };
             image.set_width(key.size.0);
             image.set_height(key.size.1);
@@ -881,14 +883,14 @@ impl App {
     /// Text from JavaScript as a Rust string, or the refusal of a lone
     /// surrogate (which the conversion would silently turn into U+FFFD):
     /// every channel that takes text refuses it the same way.
-    fn text_of(&self, text: &js_sys::JsString, what: &str, what_zh: &str) -> Result<String, JsValue> {
+    fn text_of(&self, text: &js_sys::JsString, what: TextSource) -> Result<String, JsValue> {
         let well_formed = match text.unchecked_ref::<JsText>().is_well_formed() {
             Ok(ok) => ok,
             // A browser without String.prototype.isWellFormed.
             Err(_) => text.is_valid_utf16(),
         };
         if !well_formed {
-            return Err(self.fail(din_core::errors::lone_surrogate(what, what_zh)));
+            return Err(self.fail(Refusal::LoneSurrogate(what)));
         }
         Ok(String::from(text))
     }
@@ -988,9 +990,9 @@ impl App {
             "alphaHead": [lang.pick("item", "物品"), lang.pick("label", "名称"), lang.pick("similarity", "相似度"), "α"],
             "alphaRows": alpha_rows,
             "vectorsCaption": if reveal.results {
-                lang.pick("q, the weighted sum (pooled) and the mean, by component", "q、加权和与平均，按分量")
+                lang.pick("q, pooled (weighted sum) and mean (plain average), by component", "q、加权和与平均，按分量")
             } else {
-                lang.pick("q, the weighted sum (pooled) and the mean, by component (step-through on: pooled and mean appear at the weighted-sum step)", "q、加权和与平均，按分量（分步演示中：加权和与平均在“加权和”一步出现）")
+                lang.pick("q, pooled (weighted sum) and mean (plain average), by component (step-through on: pooled and mean appear at the weighted-sum step)", "q、加权和与平均，按分量（分步演示中：加权和与平均在“加权和”一步出现）")
             },
             "vectorsHead": vec_head,
             "vectorsRows": vec_rows,

@@ -9,6 +9,7 @@
 //! scatter the API.
 
 use super::App;
+use din_core::errors::TextSource;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -54,7 +55,7 @@ impl App {
     #[wasm_bindgen(js_name = setLabel)]
     pub fn set_label(&mut self, i: usize, label: js_sys::JsString) -> Result<(), JsValue> {
         self.s.check_item(i).map_err(|e| self.fail(e))?;
-        let label = self.text_of(&label, &format!("label of x{}", i + 1), &format!("x{} 的名称", i + 1))?;
+        let label = self.text_of(&label, TextSource::Label(i))?;
         self.s.set_label(i, &label).map_err(|e| self.fail(e))
     }
 
@@ -384,7 +385,7 @@ impl App {
     #[wasm_bindgen(js_name = applyParams)]
     pub fn apply_params(&mut self, query: js_sys::JsString, hash: js_sys::JsString, keep: bool) -> String {
         self.s.dragging = false;
-        let texts = self.text_of(&query, "the link", "链接").and_then(|q| Ok((q, self.text_of(&hash, "the link", "链接")?)));
+        let texts = self.text_of(&query, TextSource::Link).and_then(|q| Ok((q, self.text_of(&hash, TextSource::Link)?)));
         let (query, hash) = match texts {
             Ok(t) => t,
             Err(e) => {
@@ -452,7 +453,7 @@ impl App {
     /// language, step and view options are applied too (checked first).
     #[wasm_bindgen(js_name = importText)]
     pub fn import_text(&mut self, text: js_sys::JsString) -> Result<String, JsValue> {
-        let text = self.text_of(&text, "the imported text", "导入的文本")?;
+        let text = self.text_of(&text, TextSource::ImportedText)?;
         self.s.import_text(&text).map_err(|e| self.fail(e))
     }
 
@@ -460,8 +461,8 @@ impl App {
     /// and `metadata` (metadata.tsv).
     #[wasm_bindgen(js_name = importProjector)]
     pub fn import_projector(&mut self, vectors: js_sys::JsString, metadata: js_sys::JsString) -> Result<String, JsValue> {
-        let vectors = self.text_of(&vectors, "vectors.tsv", "vectors.tsv ")?;
-        let metadata = self.text_of(&metadata, "metadata.tsv", "metadata.tsv ")?;
+        let vectors = self.text_of(&vectors, TextSource::ProjectorVectors)?;
+        let metadata = self.text_of(&metadata, TextSource::ProjectorMetadata)?;
         self.s.import_projector(&vectors, &metadata).map_err(|e| self.fail(e))
     }
 

@@ -442,9 +442,29 @@ pub fn attend(
         Normalization::None => scores.clone(),
         Normalization::Softmax => softmax(&scores, temperature)?,
     };
+    pool(scores, alpha, keys, d).map_err(AttentionError::OutputOverflow)
+}
+
+/// The attention result from the scores and the weights, the one assembly
+/// every definition of alpha uses (similarity, the activation unit, the
+/// authors' code): `pooled = Σ αᵢ xᵢ`, the plain `mean`, `Σα` and both
+/// norms, each checked finite; the error names the first quantity that
+/// overflowed.
+///
+/// ```
+/// use din_core::attention::pool;
+/// use din_core::i18n::Quantity;
+/// let a = pool(vec![0.0, 0.0], vec![0.25, 0.75], &[1.0, 0.0, 0.0, 1.0], 2).unwrap();
+/// assert_eq!((a.pooled, a.mean, a.alpha_sum), (vec![0.25, 0.75], vec![0.5, 0.5], 1.0));
+/// assert_eq!(pool(vec![0.0], vec![2.0], &[1e308], 1).unwrap_err(), Quantity::Pooled);
+/// ```
+///
+/// # Errors
+/// The [`Quantity`] that is not finite.
+pub fn pool(scores: Vec<f64>, alpha: Vec<f64>, keys: &[f64], d: usize) -> Result<Attention, Quantity> {
     let pooled = weighted_sum(keys, d, &alpha);
     if pooled.iter().any(|v| !v.is_finite()) {
-        return Err(AttentionError::OutputOverflow(Quantity::Pooled));
+        return Err(Quantity::Pooled);
     }
     let mean = mean(keys, d);
     let alpha_sum: f64 = alpha.iter().sum();
@@ -452,7 +472,7 @@ pub fn attend(
     let mean_norm = norm(&mean);
     for (value, what) in [(alpha_sum, Quantity::AlphaSum), (pooled_norm, Quantity::PooledNorm), (mean_norm, Quantity::MeanNorm)] {
         if !value.is_finite() {
-            return Err(AttentionError::OutputOverflow(what));
+            return Err(what);
         }
     }
     Ok(Attention { scores, alpha, pooled, mean, alpha_sum, pooled_norm, mean_norm })

@@ -32,7 +32,7 @@ use crate::attention::Attention;
 use crate::i18n::Lang;
 use crate::presets::CATEGORIES;
 use crate::rng::Rng;
-use crate::scene::{Definition, Scene};
+use crate::scene::{round3, Definition, Scene};
 
 /// Items per group when the scene is small enough (the paper's figure has 100).
 pub const PER_GROUP: usize = 20;
@@ -122,10 +122,6 @@ pub struct Catalogue {
 /// the built-in ones and the generated one (see [`crate::presets::generated`]).
 const CATEGORY_SCENES: [&str; 3] = ["why-din-works", "interest-intensity", "generated"];
 
-fn round3(v: f64) -> f64 {
-    let r = (v * 1000.0).round() / 1000.0;
-    if r == 0.0 { 0.0 } else { r }
-}
 
 fn dist2(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()

@@ -202,17 +202,110 @@ impl Localized for Message {
     }
 }
 
-/// The refusal of text holding a lone surrogate (half of a UTF-16 pair,
-/// which JavaScript strings can hold and Rust strings cannot), naming what
-/// the text was in English and Chinese (`label of x3` / `x3 的名称`). Every
-/// channel that takes text from JavaScript refuses it the same way.
-#[must_use]
-pub fn lone_surrogate(what_en: &str, what_zh: &str) -> Message {
-    message(
-        "E_LONE_SURROGATE",
-        format!("{what_en} has a lone surrogate; {}", crate::scene::LONE_SURROGATE_EN),
-        format!("{what_zh}含有孤立的代理项；{}", crate::scene::LONE_SURROGATE_ZH),
-    )
+/// Text that came from JavaScript, named in a [`Refusal::LoneSurrogate`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextSource {
+    /// The label typed for item `i` (0-based; shown as `x{i+1}`).
+    Label(usize),
+    /// A link's query or hash (`applyParams`).
+    Link,
+    /// Text to import (CSV, TSV or a JSON scene).
+    ImportedText,
+    /// The Embedding Projector's `vectors.tsv`.
+    ProjectorVectors,
+    /// The Embedding Projector's `metadata.tsv`.
+    ProjectorMetadata,
+}
+
+impl TextSource {
+    /// What the text was, in `lang` (`label of x3` / `x3 的名称`).
+    #[must_use]
+    pub fn text(self, lang: Lang) -> String {
+        match self {
+            TextSource::Label(i) => lang.tr(format!("label of x{}", i + 1), format!("x{} 的名称", i + 1)),
+            TextSource::Link => lang.pick("the link", "链接").to_owned(),
+            TextSource::ImportedText => lang.pick("the imported text", "导入的文本").to_owned(),
+            TextSource::ProjectorVectors => lang.pick("vectors.tsv", "vectors.tsv ").to_owned(),
+            TextSource::ProjectorMetadata => lang.pick("metadata.tsv", "metadata.tsv ").to_owned(),
+        }
+    }
+}
+
+/// A refusal made at the wasm boundary (the page's `App`), typed so that
+/// its English and Chinese texts are written here, beside every other
+/// error's, and the wasm layer writes no text of its own.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// `attach` was given a panel that has no canvas of its own.
+    NotAttachable(String),
+    /// A panel name that is not one of `choices`.
+    UnknownPanel {
+        /// The name given (clipped for display).
+        given: String,
+        /// The names that would do.
+        choices: Vec<&'static str>,
+    },
+    /// A panel that is not a chart (it has nothing to draw or export).
+    NotAChart(String),
+    /// An SVG size with a side of 0 or over 8192.
+    SvgSize {
+        /// Width asked for.
+        width: u32,
+        /// Height asked for.
+        height: u32,
+    },
+    /// A canvas without a 2-D context.
+    NoContext,
+    /// The off-screen canvas could not be made.
+    NoOffscreenCanvas,
+    /// Text holding a lone surrogate (half of a UTF-16 pair, which
+    /// JavaScript strings can hold and Rust strings cannot). Every channel
+    /// that takes text from JavaScript refuses it the same way.
+    LoneSurrogate(TextSource),
+}
+
+impl Refusal {
+    fn text(&self, lang: Lang) -> String {
+        match self {
+            Refusal::NotAttachable(p) => lang.tr(format!("unknown panel \"{p}\""), format!("未知的面板 \"{p}\"")),
+            Refusal::UnknownPanel { given, choices } => lang.tr(
+                format!("unknown panel \"{given}\": use {}", choices.join(", ")),
+                format!("未知的面板 \"{given}\"：请用 {}", choices.join("、")),
+            ),
+            Refusal::NotAChart(p) => lang.tr(format!("panel \"{p}\" is not a chart"), format!("面板 \"{p}\" 不是图表")),
+            Refusal::SvgSize { width, height } => lang.tr(
+                format!("SVG size {width} × {height}: each side must be 1 to 8192"),
+                format!("SVG 尺寸 {width} × {height}：每边必须在 1 到 8192 之间"),
+            ),
+            Refusal::NoContext => lang.pick("the canvas has no 2-D context", "画布没有 2D 绘图上下文").to_owned(),
+            Refusal::NoOffscreenCanvas => lang.pick("could not make an off-screen canvas", "无法创建离屏画布").to_owned(),
+            Refusal::LoneSurrogate(what) => lang.tr(
+                format!("{} has a lone surrogate; {}", what.text(Lang::En), crate::scene::LONE_SURROGATE_EN),
+                format!("{}含有孤立的代理项；{}", what.text(Lang::Zh), crate::scene::LONE_SURROGATE_ZH),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    /// The English text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl Localized for Refusal {
+    fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotAttachable(_) | Refusal::UnknownPanel { .. } | Refusal::NotAChart(_) | Refusal::SvgSize { .. } => "E_INVALID",
+            Refusal::NoContext | Refusal::NoOffscreenCanvas => "E_CANVAS",
+            Refusal::LoneSurrogate(_) => "E_LONE_SURROGATE",
+        }
+    }
+
+    fn zh(&self) -> String {
+        self.text(Lang::Zh)
+    }
 }
 
 /// Makes a [`Message`].
@@ -250,6 +343,43 @@ mod tests {
         assert_eq!(e.code(), "E_INVALID");
         assert_eq!(e.message(Lang::En), "temperature is -1: it must be a finite number greater than 0");
         assert_eq!(e.message(Lang::Zh), "temperature 无效：是 -1：必须是大于 0 的有限数");
+    }
+
+    /// The wasm layer's refusals keep the texts they had when it wrote
+    /// them inline, and each has both languages.
+    #[test]
+    fn boundary_refusals_in_both_languages() {
+        let e = Refusal::LoneSurrogate(TextSource::Label(0));
+        assert_eq!(e.code(), "E_LONE_SURROGATE");
+        assert_eq!(
+            e.message(Lang::En),
+            "label of x1 has a lone surrogate; it is half of a UTF-16 character pair, not a character; remove it or complete the pair"
+        );
+        assert_eq!(e.message(Lang::Zh), format!("x1 的名称含有孤立的代理项；{}", crate::scene::LONE_SURROGATE_ZH));
+        assert!(Refusal::LoneSurrogate(TextSource::Link).message(Lang::En).starts_with("the link has a lone surrogate; "));
+        let e = Refusal::SvgSize { width: 0, height: 10 };
+        assert_eq!((e.code(), e.message(Lang::En).as_str()), ("E_INVALID", "SVG size 0 × 10: each side must be 1 to 8192"));
+        assert_eq!(e.message(Lang::Zh), "SVG 尺寸 0 × 10：每边必须在 1 到 8192 之间");
+        // The English text is the panel parser's own.
+        let names = crate::options::Panel::ALL.map(|p| p.name()).to_vec();
+        let given = Refusal::UnknownPanel { given: crate::i18n::clip(&"z".repeat(50)), choices: names };
+        assert_eq!("z".repeat(50).parse::<crate::options::Panel>().err(), Some(given.message(Lang::En)));
+        assert_eq!(given.code(), "E_INVALID");
+        assert!(given.message(Lang::Zh).starts_with(&format!("未知的面板 \"{}…\"：请用 controls、readout、bars、", "z".repeat(40))), "{}", given.message(Lang::Zh));
+        let all = [
+            Refusal::NotAttachable("x".into()),
+            Refusal::NotAChart("controls".into()),
+            Refusal::NoContext,
+            Refusal::NoOffscreenCanvas,
+            Refusal::LoneSurrogate(TextSource::ImportedText),
+            Refusal::LoneSurrogate(TextSource::ProjectorVectors),
+            Refusal::LoneSurrogate(TextSource::ProjectorMetadata),
+        ];
+        for e in all {
+            let (en, zh) = (e.message(Lang::En), e.message(Lang::Zh));
+            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e:?}: {zh}");
+            assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e:?}: {en}");
+        }
     }
 
     #[test]

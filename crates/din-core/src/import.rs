@@ -48,7 +48,7 @@
 
 use crate::attention::{mean, Attention};
 use crate::errors::Localized;
-use crate::scene::{parse_number, parse_state, Definition, Item, NumberProblem, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
+use crate::scene::{round3, parse_number, parse_state, Definition, Item, NumberProblem, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -846,18 +846,6 @@ pub fn parse_projector(vectors: &str, metadata: &str) -> Result<Vec<Item>, Impor
     Ok(items)
 }
 
-fn round3(v: f64) -> f64 {
-    let scaled = v * 1000.0;
-    if !scaled.is_finite() {
-        return v;
-    }
-    let r = scaled.round() / 1000.0;
-    if r == 0.0 {
-        0.0
-    } else {
-        r
-    }
-}
 
 fn items_en(n: usize) -> String {
     plural(n, "item", "items")

@@ -4,6 +4,7 @@
 //! They travel in the URL, in the custom element's attributes and in
 //! `din.state()`, so they parse from and print to the same short names.
 
+use crate::i18n::clip;
 use crate::errors::{message, Message};
 use std::fmt;
 use std::str::FromStr;
@@ -237,10 +238,9 @@ pub fn view_patch(v: &serde_json::Value) -> Result<ViewPatch, Message> {
         }
     }
     if let Some(x) = v.get("placement") {
-        out.placement = Some(match x.as_str() {
-            Some("user-tower") => Placement::UserTower,
-            Some("ranking") => Placement::Ranking,
-            _ => return Err(bad("placement", "\"user-tower\" or \"ranking\"", " \"user-tower\" 或 \"ranking\"", x)),
+        out.placement = Some(match x.as_str().and_then(Placement::from_name) {
+            Some(p) => p,
+            None => return Err(bad("placement", "\"user-tower\" or \"ranking\"", " \"user-tower\" 或 \"ranking\"", x)),
         });
     }
     // Lecture mode (issue 11 §5).
@@ -467,13 +467,6 @@ pub fn lecture_zoom(w: f64, h: f64, text_factor: f64) -> Option<f64> {
 pub const FONT_SCALE_RANGE: (f64, f64) = (0.75, 2.0);
 
 /// At most 40 characters of untrusted text, for messages.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -554,4 +547,30 @@ pub enum Placement {
     UserTower,
     /// In the ranking model, where LastN and the candidate meet.
     Ranking,
+}
+
+impl Placement {
+    /// Its name in links, state and attributes: `user-tower` or `ranking`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Placement::UserTower => "user-tower",
+            Placement::Ranking => "ranking",
+        }
+    }
+
+    /// The one parser of a placement's name, used by the link codec,
+    /// `setState`/`setView` and `setPlacement` alike (each names the
+    /// field in its own refusal).
+    ///
+    /// ```
+    /// use din_core::options::Placement;
+    /// assert_eq!(Placement::from_name("user-tower"), Some(Placement::UserTower));
+    /// assert_eq!(Placement::from_name(Placement::Ranking.name()), Some(Placement::Ranking));
+    /// assert_eq!(Placement::from_name("Ranking"), None);
+    /// ```
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<Placement> {
+        [Placement::UserTower, Placement::Ranking].into_iter().find(|p| p.name() == s)
+    }
 }

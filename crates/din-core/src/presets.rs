@@ -583,10 +583,7 @@ pub fn generated(n: usize, d: usize, seed: u64) -> Scene {
     let in_categories = d == categories[0].centroid.len();
     let (k, noise) = if in_categories { (categories.len(), 0.25) } else { (d.min(6), 0.35) };
     let mut rng = crate::rng::Rng::new(seed);
-    let round = |v: f64| {
-        let r = (v * 1000.0).round() / 1000.0;
-        if r == 0.0 { 0.0 } else { r }
-    };
+    let round = crate::scene::round3;
     let centre = |c: usize| -> Vec<f64> {
         if in_categories {
             categories[c].centroid.to_vec()

@@ -15,12 +15,13 @@
 //!
 //! Limits: `1 <= d <= 256`, `n <= 10_000`, labels of at most 200 characters.
 
-use crate::attention::{attend, mean, norm, softmax, weighted_sum, Attention, AttentionError, Normalization, Similarity};
+use crate::i18n::clip;
+use crate::attention::{attend, softmax, Attention, AttentionError, Normalization, Similarity};
 use crate::unit::{Activation, ActivationUnit, UnitError, WeightForm};
 use std::sync::OnceLock;
 use serde_json::{Map, Value};
 use std::fmt;
-use crate::i18n::{Expected, JsonType, Quantity, Reason};
+use crate::i18n::{Expected, JsonType, Reason};
 
 /// Largest number of components a vector may have.
 pub const MAX_D: usize = 256;
@@ -367,19 +368,7 @@ impl From<AttentionError> for SceneError {
 
 /// Attention from logits and weights: pooled, mean and the norms, all checked finite.
 fn assemble(scores: Vec<f64>, alpha: Vec<f64>, keys: &[f64], d: usize) -> Result<Attention, AttentionError> {
-    let pooled = weighted_sum(keys, d, &alpha);
-    if pooled.iter().any(|v| !v.is_finite()) {
-        return Err(AttentionError::OutputOverflow(Quantity::Pooled));
-    }
-    let mean = mean(keys, d);
-    let alpha_sum: f64 = alpha.iter().sum();
-    let (pooled_norm, mean_norm) = (norm(&pooled), norm(&mean));
-    for (value, what) in [(alpha_sum, Quantity::AlphaSum), (pooled_norm, Quantity::PooledNorm), (mean_norm, Quantity::MeanNorm)] {
-        if !value.is_finite() {
-            return Err(AttentionError::OutputOverflow(what));
-        }
-    }
-    Ok(Attention { scores, alpha, pooled, mean, alpha_sum, pooled_norm, mean_norm })
+    crate::attention::pool(scores, alpha, keys, d).map_err(AttentionError::OutputOverflow)
 }
 
 /// Parses a number typed by a person, explaining any refusal.
@@ -894,10 +883,7 @@ impl Scene {
         let mean_q = next.query.len() != d && n > 0;
         if mean_q {
             next.query = (0..d)
-                .map(|k| {
-                    let r = (items.iter().map(|it| it.vector.get(k).copied().unwrap_or(0.0)).sum::<f64>() / n as f64 * 1000.0).round() / 1000.0;
-                    if r == 0.0 { 0.0 } else { r }
-                })
+                .map(|k| round3(items.iter().map(|it| it.vector.get(k).copied().unwrap_or(0.0)).sum::<f64>() / n as f64))
                 .collect();
         }
         next.items = items;
@@ -935,12 +921,26 @@ fn check_vector(field: &str, v: &[f64]) -> Result<(), SceneError> {
 
 /// At most 40 characters of untrusted text, for messages (a longer text
 /// ends in `…`), so a refusal never repeats a whole field back.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().nth(40).is_some() {
-        out.push('…');
+
+/// `v` rounded to 3 decimals, without a negative zero: the one rounding
+/// of every number the page makes up (generated and imported items, q set
+/// to the items' mean, the catalogue, readouts). A value too large to
+/// scale stays as it is.
+///
+/// ```
+/// use din_core::scene::round3;
+/// assert_eq!(round3(0.12345), 0.123);
+/// assert_eq!(round3(-0.0004).to_bits(), 0.0_f64.to_bits());
+/// assert_eq!(round3(1e306), 1e306);
+/// ```
+#[must_use]
+pub fn round3(v: f64) -> f64 {
+    let scaled = v * 1000.0;
+    if !scaled.is_finite() {
+        return v;
     }
-    out
+    let r = scaled.round() / 1000.0;
+    if r == 0.0 { 0.0 } else { r }
 }
 
 fn type_name(v: &Value) -> JsonType {

@@ -68,7 +68,7 @@
 //!
 //! Everything here is pure: no web crate, no randomness, no I/O.
 
-use crate::attention::{mean as plain_mean, norm, weighted_sum, Attention};
+use crate::attention::Attention;
 use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
@@ -1020,20 +1020,8 @@ impl ActivationUnit {
     pub fn attend(&self, q: &[f64], keys: &[f64]) -> Result<Attention, UnitError> {
         let scores = self.scores(q, keys)?;
         let alpha: Vec<f64> = scores.iter().copied().map(sigmoid).collect();
-        let pooled = weighted_sum(keys, self.d, &alpha);
-        if pooled.iter().any(|v| !v.is_finite()) {
-            return Err(UnitError::OutputOverflow(Quantity::Pooled));
-        }
-        let mean = plain_mean(keys, self.d);
-        let alpha_sum: f64 = alpha.iter().sum();
-        let pooled_norm = norm(&pooled);
-        let mean_norm = norm(&mean);
-        for (value, what) in [(pooled_norm, Quantity::PooledNorm), (mean_norm, Quantity::MeanNorm)] {
-            if !value.is_finite() {
-                return Err(UnitError::OutputOverflow(what));
-            }
-        }
-        Ok(Attention { scores, alpha, pooled, mean, alpha_sum, pooled_norm, mean_norm })
+        // Σα of sigmoids is at most n: pool's check of it never fires here.
+        crate::attention::pool(scores, alpha, keys, self.d).map_err(UnitError::OutputOverflow)
     }
 
     /// The authors' code variant (DeepInterestNetwork, din/model.py): the

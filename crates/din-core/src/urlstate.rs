@@ -61,6 +61,7 @@
 //! without `v` (typed by hand, or the custom element's attributes) is read
 //! as the current version.
 
+use crate::i18n::clip;
 use crate::attention::{Normalization, Similarity};
 use crate::errors::{message, Localized, Message};
 use crate::i18n::Lang;
@@ -362,13 +363,6 @@ fn decode_text(what: &str, raw: &str) -> Result<String, Message> {
 }
 
 /// At most 40 characters of untrusted text, for messages.
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().nth(40).is_some() {
-        out.push('…');
-    }
-    out
-}
 
 fn localized(e: &SceneError) -> Message {
     message(e.code(), e.to_string(), e.zh())
@@ -614,10 +608,7 @@ fn write_link(state: &UrlState, origin: &Scene) -> String {
 /// The URL name of a placement: `user-tower` or `ranking`.
 #[must_use]
 pub fn placement_name(p: Placement) -> &'static str {
-    match p {
-        Placement::UserTower => "user-tower",
-        Placement::Ranking => "ranking",
-    }
+    p.name()
 }
 
 // ---------------------------------------------------------------------------
@@ -1519,10 +1510,9 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
     if let Some(d) = p.read("density", problems, |raw| flag("density", &text("density")(raw)?)) {
         state.density = d;
     }
-    if let Some(pl) = p.read("placement", problems, |raw| match text("placement")(raw)?.as_str() {
-        "user-tower" => Ok(Placement::UserTower),
-        "ranking" => Ok(Placement::Ranking),
-        other => Err(unknown_name("placement", other, "user-tower or ranking", "user-tower 或 ranking")),
+    if let Some(pl) = p.read("placement", problems, |raw| {
+        let t = text("placement")(raw)?;
+        Placement::from_name(&t).ok_or_else(|| unknown_name("placement", &t, "user-tower or ranking", "user-tower 或 ranking"))
     }) {
         state.placement = pl;
     }

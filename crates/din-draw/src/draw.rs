@@ -333,7 +333,7 @@ pub fn draw_bars<DB: DrawingBackend>(
     // that note on the left in what is left (its short form if need be).
     let mean_font = st.font(13.0, &pal.mean);
     let uniform = fmt_num(uniform);
-    let long = format!("{} 1/n = {uniform}", st.lang.pick("mean: every weight", "简单平均：每个权重都是"));
+    let long = format!("{} 1/n = {uniform}", st.lang.pick("mean: every weight", "平均：每个权重都是"));
     let short = format!("{} 1/n = {uniform}", st.lang.pick("mean:", "平均："));
     let line = w - 2 * pad;
     let gap = st.px(12.0);

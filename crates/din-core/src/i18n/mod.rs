@@ -86,6 +86,24 @@ impl FromStr for Lang {
     }
 }
 
+/// User text shown inside a message: its first 40 characters, then `…`
+/// when there were more (the one rule for every message that quotes what
+/// was typed).
+///
+/// ```
+/// use din_core::i18n::clip;
+/// assert_eq!(clip("bars"), "bars");
+/// assert_eq!(clip(&"x".repeat(41)), format!("{}…", "x".repeat(40)));
+/// ```
+#[must_use]
+pub fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// The page strings for `lang` as a JSON object `{key: text}`.
 ///
 /// ```

@@ -214,7 +214,7 @@ impl Quantity {
     #[must_use]
     pub fn text(self, lang: Lang) -> &'static str {
         match self {
-            Quantity::Pooled => lang.pick("the weighted sum (pooled)", "加权和（pooled）"),
+            Quantity::Pooled => lang.pick("pooled (the weighted sum)", "加权和（pooled）"),
             Quantity::AlphaSum => lang.pick("the sum of alpha", "α 之和"),
             Quantity::PooledNorm => lang.pick("|pooled|", "|加权和|"),
             Quantity::MeanNorm => lang.pick("|mean|", "|平均|"),
@@ -300,7 +300,7 @@ mod tests {
         assert_eq!(Reason::NotFinite("NaN".into()).text(Lang::Zh), "是 NaN，不是有限数");
         assert_eq!(
             Quantity::Pooled.overflow(Lang::En),
-            "the weighted sum (pooled) is too large to represent (overflow); use smaller numbers"
+            "pooled (the weighted sum) is too large to represent (overflow); use smaller numbers"
         );
         assert_eq!(Quantity::Pooled.overflow(Lang::Zh), "加权和（pooled） 太大，无法表示（溢出）；请使用较小的数");
     }

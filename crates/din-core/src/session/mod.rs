@@ -141,12 +141,9 @@ pub fn refusal<E: Localized>(e: E) -> Message {
     message(e.code(), e.to_string(), e.zh())
 }
 
-/// `v` rounded to 3 decimals, without a negative zero.
-#[must_use]
-pub fn rounded(v: f64) -> f64 {
-    let r = (v * 1000.0).round() / 1000.0;
-    if r == 0.0 { 0.0 } else { r }
-}
+/// `v` rounded to 3 decimals, without a negative zero (the one rounding,
+/// [`crate::scene::round3`], under the name the wasm layer uses).
+pub use crate::scene::round3 as rounded;
 
 impl Default for Session {
     fn default() -> Self {
@@ -421,10 +418,9 @@ impl Session {
 
     /// Sets the placement by name: `user-tower` or `ranking`.
     pub fn set_placement(&mut self, placement: &str) -> Result<(), Message> {
-        self.placement = match placement {
-            "user-tower" => Placement::UserTower,
-            "ranking" => Placement::Ranking,
-            other => return Err(message("E_INVALID", format!("placement \"{other}\": use \"user-tower\" or \"ranking\""), format!("位置 \"{other}\"：请用 \"user-tower\" 或 \"ranking\""))),
+        self.placement = match Placement::from_name(placement) {
+            Some(p) => p,
+            None => return Err(message("E_INVALID", format!("placement \"{placement}\": use \"user-tower\" or \"ranking\""), format!("位置 \"{placement}\"：请用 \"user-tower\" 或 \"ranking\""))),
         };
         Ok(())
     }
