@@ -9,7 +9,9 @@
 // (the `xz` command, Debian's xz-utils) and inlined as byte text (the page)
 // or base64 (the element script); the bundles decompress them with
 // www/lzma.js (the markup is then not in the script a second time). Prints every size and fails if
-// the one-file page exceeds its 400 KB budget.
+// the one-file page exceeds its budget (430 KiB; it was 400 KiB until the
+// page gained the catalogue layer, the bitmap cells and the train charts, see
+// README "Speed and size"; issue 15 is bringing the wasm back down).
 
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -21,7 +23,7 @@ import { spawnSync } from 'node:child_process';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist');
-const LIMIT = 400 * 1024;
+const LIMIT = 430 * 1024;
 
 const wasm = readFileSync(join(ROOT, 'pkg/din_viz_bg.wasm'));
 
