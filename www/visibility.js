@@ -4,9 +4,11 @@
 // stale chart is drawn before anything shows or reads its pixels:
 //   - when it comes near the viewport, in the observer's callback;
 //   - while stale it is not painted at all (`data-stale` makes it
-//     `visibility: hidden`, widget.css), so a scroll the compositor moves
-//     before the callback runs shows an empty box for at most one frame,
-//     never an old picture;
+//     `opacity: 0`, widget.css: unlike `visibility: hidden` it keeps the
+//     chart focusable and under the pointer), so a scroll the compositor
+//     moves before the callback runs shows an empty box for at most one
+//     frame, never an old picture;
+//   - when it takes focus (Tab, a click), at once;
 //   - a script that reads its pixels (toDataURL, toBlob, getImageData)
 //     gets a fresh draw first.
 // Panels not shown at all (`panels=`, lecture mode's other tabs) are hidden
@@ -49,13 +51,24 @@ export const Visibility = (Base) => class extends Base {
     for (const [c] of byCanvas) {
       io.observe(c);
       this.guardReads(c);
+      c.addEventListener('focus', () => this.drawStale([byCanvas.get(c)]));
     }
     this.visibilityObserver = io;
   }
 
-  /** Whether an update leaves chart `id` out (it is outside the viewport's margin). */
+  /**
+   * Whether an update leaves chart `id` out (it is outside the viewport's
+   * margin). The observer reports a scroll a task or more after it
+   * happens, so its set is checked against where the chart is now: a chart
+   * the set still calls outside but a scroll has brought into view is drawn
+   * (else it would be hidden as stale under the pointer, which loses its
+   * hover, until the report comes).
+   */
   isOffscreen(id) {
-    return this.offscreen ? this.offscreen.has(id) : false;
+    if (!this.offscreen || !this.offscreen.has(id)) return false;
+    const r = this.ui[id].getBoundingClientRect();
+    const h = window.innerHeight || 0;
+    return r.bottom < -h * 0.5 || r.top > h * 1.5;
   }
 
   markStale(id) {

@@ -689,6 +689,8 @@ const ZH_ALLOWED = new Set([
   'PageDown', 'PageUp', 'Ctrl', 'Shift', 'Esc',
   // the library whose default the paper's weight α = z is
   'DeepCTR',
+  // the train panel: metric and optimiser names, and the browser API the trainer runs in
+  'AUC', 'GAUC', 'Adam', 'Web', 'Worker',
   // file formats and tools named in the import/export panel
   'PNG', 'SVG', 'JSON', 'CSV', 'TSV', 'Embedding', 'Projector', 'vectors', 'tsv', 'metadata',
   // mathematical names

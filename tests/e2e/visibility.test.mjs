@@ -58,7 +58,7 @@ test('an edit leaves off-screen charts stale; scrolled into view, one is drawn b
     for (const id of lower) assert.ok(stale.includes(id), `#${id} (off-screen) is stale after the edit, not drawn`);
     // Not drawn: its pixels are still those of the scene before the edit.
     for (const id of lower) assert.equal(await rawPixels(page, id), before[id], `#${id} was not redrawn off-screen`);
-    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.chart canvas[data-stale]')).visibility), 'hidden',
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.chart canvas[data-stale]')).opacity), '0',
       'a stale chart is not painted');
     // Pick one whose pixels the edit changes (its q-dependent part), scroll it into view and watch
     // every frame until it is drawn: in each, it is either not painted (stale, hidden) or current.
@@ -88,7 +88,7 @@ test('an edit leaves off-screen charts stale; scrolled into view, one is drawn b
       const seen = [];
       const check = () => {
         // Runs as the frame's last script before its paint: record what that paint shows.
-        const hidden = getComputedStyle(c).visibility === 'hidden';
+        const hidden = getComputedStyle(c).opacity === '0';
         seen.push(hidden ? 'hidden' : digest());
         // (A bound on frames, not time: a chart never drawn fails below instead of hanging.)
         if (!hidden || seen.length >= 240) resolve(seen); else requestAnimationFrame(check);
@@ -102,6 +102,18 @@ test('an edit leaves off-screen charts stale; scrolled into view, one is drawn b
       assert.ok(f === 'hidden' || f === reference[target], `a frame painted #${target} neither hidden nor current: ${frames.join(' | ')}`);
     }
     assert.equal(frames[frames.length - 1], reference[target], `#${target} in view has a fresh page's pixels`);
+    // A stale chart is still there for the keyboard and the pointer: one that takes focus (tabindex) is drawn by it at once.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction((ids) => ids.some((id) => document.getElementById(id).hasAttribute('data-offscreen')), lower);
+    await editQuery(page);
+    const staleNow = await page.waitForFunction((ids) => ids.find((id) => document.getElementById(id).hasAttribute('data-stale') && document.getElementById(id).tabIndex >= 0), lower);
+    const id = await staleNow.jsonValue();
+    const focused = await page.evaluate((id) => {
+      const c = document.getElementById(id);
+      c.focus({ preventScroll: true });
+      return [document.activeElement === c, c.hasAttribute('data-stale')];
+    }, id);
+    assert.deepEqual(focused, [true, false], `stale #${id} takes focus and is drawn by it`);
   });
 });
 
