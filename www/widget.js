@@ -501,6 +501,8 @@ class WidgetCore {
       },
       /** How often the expensive steps ran ({installs, encodes, decodes, validations}): for tests that assert on work done. */
       work: () => JSON.parse(W.guard(() => W.app.workJson())),
+      /** Bytes the undo history holds (it keeps up to 64 MiB of steps by design): for tests that tell it from a leak. */
+      historyBytes: () => W.guard(() => W.app.historyBytes()),
       /** Says `text` in the message line (`kind`: info or error). */
       say: (text, kind) => W.say(text, kind),
       /** The on-screen message (errors and notes). */
