@@ -223,7 +223,7 @@ impl MapBackground {
     }
 }
 
-use din_core::session::rounded;
+use din_core::scene::round3;
 
 impl App {
     /// A tab panel that lecture mode does not show now: not drawn (it is
@@ -723,7 +723,7 @@ impl App {
                 None => return Ok(false),
             },
         };
-        let moved: Vec<f64> = drag.basis.lift(current, target).into_iter().map(rounded).collect();
+        let moved: Vec<f64> = drag.basis.lift(current, target).into_iter().map(round3).collect();
         let mut next = self.s.scene.clone();
         match drag.target {
             Target::Query => next.query = moved,
@@ -762,7 +762,7 @@ impl App {
         let step = if raw / mag < 2.0 { mag } else if raw / mag < 5.0 { 2.0 * mag } else { 5.0 * mag };
         let (px, py) = self.s.basis.project(&self.s.scene.query);
         let moved: Vec<f64> =
-            self.s.basis.lift(&self.s.scene.query, (px + dx * step, py + dy * step)).into_iter().map(rounded).collect();
+            self.s.basis.lift(&self.s.scene.query, (px + dx * step, py + dy * step)).into_iter().map(round3).collect();
         let mut next = self.s.scene.clone();
         next.query = moved;
         let att = next.validate().map_err(|e| self.fail(e))?;

@@ -89,10 +89,7 @@ impl Group {
     /// The group's name in `lang`.
     #[must_use]
     pub fn name(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
+        lang.pick(&self.en, &self.zh)
     }
 }
 

@@ -39,10 +39,7 @@ impl Label {
     /// The text in `lang`.
     #[must_use]
     pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
+        lang.pick(&self.en, &self.zh)
     }
 }
 

@@ -35,15 +35,18 @@ impl Lang {
         }
     }
 
-    /// Picks the string for this language.
+    /// Picks the text for this language (literals, or the `en`/`zh` fields
+    /// of a bilingual name).
     ///
     /// ```
     /// use din_core::i18n::Lang;
     /// assert_eq!(Lang::Zh.pick("weighted sum", "加权和"), "加权和");
     /// assert_eq!(Lang::En.pick("weighted sum", "加权和"), "weighted sum");
+    /// let (en, zh) = (String::from("food"), String::from("美食"));
+    /// assert_eq!(Lang::Zh.pick(en.as_str(), zh.as_str()), "美食");
     /// ```
     #[must_use]
-    pub fn pick(self, en: &'static str, zh: &'static str) -> &'static str {
+    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
         match self {
             Lang::En => en,
             Lang::Zh => zh,

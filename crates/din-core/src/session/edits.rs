@@ -3,7 +3,8 @@
 //! LastN, an import) and then [`Session::apply`] or
 //! [`Session::replace_scene`].
 
-use super::{parse_step, refusal, rounded, Session, Source};
+use super::{parse_step, refusal, Session, Source};
+use crate::scene::round3;
 use crate::errors::{message, Localized, Message};
 use crate::i18n::Lang;
 use crate::options::ViewPatch;
@@ -70,7 +71,7 @@ impl Session {
             return Err(message("E_TOO_LARGE", format!("the LastN already has {MAX_N} items, the most allowed"), format!("LastN 已有 {MAX_N} 个物品，已达上限")));
         }
         let k = self.scene.items.len() + 1;
-        let vector: Vec<f64> = self.scene.query.iter().enumerate().map(|(j, v)| rounded(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
+        let vector: Vec<f64> = self.scene.query.iter().enumerate().map(|(j, v)| round3(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
         // The new item gets the first colour no item has (colours stay with their items).
         let r = self.scene.with_item_added(&format!("item {k}"), &vector);
         self.apply_result(r)

@@ -143,7 +143,6 @@ pub fn refusal<E: Localized>(e: E) -> Message {
 
 /// `v` rounded to 3 decimals, without a negative zero (the one rounding,
 /// [`crate::scene::round3`], under the name the wasm layer uses).
-pub use crate::scene::round3 as rounded;
 
 impl Default for Session {
     fn default() -> Self {

@@ -4,6 +4,7 @@
 use super::*;
 use super::link::names_key;
 use crate::options::{Layout, Panel, Theme};
+use crate::scene::round3;
 
 fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).expect("valid JSON")
@@ -363,6 +364,6 @@ fn highlight_and_selection_stay_within_the_items() {
 
 #[test]
 fn rounded_has_three_decimals_and_no_negative_zero() {
-    assert_eq!(rounded(0.12345), 0.123);
-    assert!(rounded(-0.0001).is_sign_positive());
+    assert_eq!(round3(0.12345), 0.123);
+    assert!(round3(-0.0001).is_sign_positive());
 }
