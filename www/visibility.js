@@ -19,8 +19,9 @@
 
 import { coreLists, live } from './wasm.js';
 
-/** How far outside the viewport a chart is still drawn on update (so a scroll rarely meets a stale one). */
-const MARGIN = '50% 0px 50% 0px';
+/** How far above and below the viewport a chart is still drawn on update, as a share of its height (so a scroll rarely meets a stale one). */
+const MARGIN_SHARE = 0.5;
+const MARGIN = `${MARGIN_SHARE * 100}% 0px ${MARGIN_SHARE * 100}% 0px`;
 
 export const Visibility = (Base) => class extends Base {
   /** Watches the chart canvases; until its first report every chart counts as in view. */
@@ -68,7 +69,7 @@ export const Visibility = (Base) => class extends Base {
     if (!this.offscreen || !this.offscreen.has(id)) return false;
     const r = this.ui[id].getBoundingClientRect();
     const h = window.innerHeight || 0;
-    return r.bottom < -h * 0.5 || r.top > h * 1.5;
+    return r.bottom < -h * MARGIN_SHARE || r.top > h * (1 + MARGIN_SHARE);
   }
 
   markStale(id) {
