@@ -29,6 +29,11 @@
 //             10,000 edits of q.
 //   first load  gzip -9 of the files every start-up load downloaded before
 //             its first complete draw (from the Resource Timing entries).
+//   train     the default page's update while the train panel's Web Worker
+//             trains (issue 13: the worker does the work, the main thread
+//             only draws), and with that panel on screen the frame
+//             intervals (requestAnimationFrame over 3 s), the share of wall
+//             time the main thread is busy, and the worker's batches/s.
 //   peer      tests/bench/peer_matplotlib.py (matplotlib, Agg) redrawing the
 //             same three charts per edit for the same scenes, run after the
 //             browser has closed; the table gives page / peer per scene.
@@ -36,7 +41,7 @@
 // Environment: CHROMIUM (browser binary), BENCH_UPDATES (default 200),
 // BENCH_SCENE_CAP_S (default 60), BENCH_ONLY (comma list of
 // payload,compute,startup,memory,update,peer), BENCH_SCENES (comma list of
-// n10,lecture,n200,n1000,n10000,all; n200 only when named), BENCH_PYTHON (the
+// n10,lecture,n200,n1000,n10000,all,train; n200 only when named), BENCH_PYTHON (the
 // matplotlib peer's Python), BENCH_PEER_EDITS (default 20), BENCH_HASH (a hash for every page opened, e.g.
 // `panels=controls,bars` to time one panel).
 
@@ -422,7 +427,47 @@ const SCENES = [
   { id: 'n1000', label: 'n = 1,000, d = 64', n: 1000, d: 64, budget: 10, seed: 1000 },
   { id: 'n10000', label: 'n = 10,000, d = 64', n: 10000, d: 64, budget: 10, seed: 10000 },
   { id: 'all', label: 'all seven panels visible (viewport as tall as the page), n = 10, d = 8', n: 10, d: 8, budget: null, tall: true },
+  // Issue 13: the page stays responsive while the train panel's Web Worker
+  // trains (the worker does the work; the main thread only draws the curves).
+  { id: 'train', label: 'default page while the train panel trains (worker running), n = 10, d = 8', n: 10, d: 8, budget: null, train: true },
 ];
+
+/**
+ * Starts the train panel's worker and waits until it has trained 25 batches;
+ * then measures, with the panel on screen, the main
+ * thread's frame intervals (requestAnimationFrame) and its busy share
+ * (TaskDuration / wall), over `spanMs`. Leaves the worker running and the page scrolled to the top.
+ */
+async function trainRunning(page, cdp, spanMs = 3000) {
+  // The panel mounts (and starts its worker) when it is first scrolled to.
+  await page.evaluate(() => document.getElementById('train').scrollIntoView());
+  await page.waitForFunction(() => window.dinTrain && window.dinTrain.probe().view !== null, null, { timeout: 60_000, polling: 50 });
+  await page.evaluate(() => document.getElementById('train-run').click());
+  await page.waitForFunction(() => window.dinTrain.probe().running && JSON.parse(window.dinTrain.probe().view).steps >= 25, null, { timeout: 60_000, polling: 50 });
+  const a = await metrics(cdp);
+  const frames = await page.evaluate((spanMs) => new Promise((resolve) => {
+    const times = [];
+    const steps0 = JSON.parse(window.dinTrain.probe().view).steps;
+    const t0 = performance.now();
+    const tick = (t) => {
+      times.push(t);
+      if (t - t0 < spanMs) requestAnimationFrame(tick);
+      else resolve({ times, batches: JSON.parse(window.dinTrain.probe().view).steps - steps0, wall: performance.now() - t0 });
+    };
+    requestAnimationFrame(tick);
+  }), spanMs);
+  const b = await metrics(cdp);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const gaps = frames.times.slice(1).map((t, i) => t - frames.times[i]);
+  return {
+    frames: gaps.length,
+    frameMedian: median(gaps),
+    frameP95: quantile(gaps, 0.95),
+    frameMax: Math.max(...gaps),
+    busyShare: (b.TaskDuration - a.TaskDuration) / frames.wall,
+    batchesPerSecond: frames.batches / (frames.wall / 1000),
+  };
+}
 
 /** Applies a scene in the page and waits for its first complete draw. */
 function applyScene(page, scene) {
@@ -492,6 +537,13 @@ async function updateScene(scene) {
 
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
+    if (scene.train) {
+      try {
+        result.training = await within(trainRunning(page, cdp), SCENE_CAP_MS, 'starting the train worker');
+      } catch (e) {
+        return { ...result, error: e.message.split('\n')[0] };
+      }
+    }
     const edit = (i) => page.evaluate(async (delta) => {
       const r = document.querySelector('#query input[type=range]');
       r.value = String(r.valueAsNumber + delta);
@@ -567,7 +619,7 @@ const PEER_PYTHON = process.env.BENCH_PYTHON
 
 /** Runs tests/bench/peer_matplotlib.py on the page's scenes (after the browser is closed, so they do not share the CPU). */
 function peer() {
-  const ids = SCENES.filter((sc) => !sc.optional && !sc.tall).map((sc) => sc.id).join(',');
+  const ids = SCENES.filter((sc) => !sc.optional && !sc.tall && !sc.train).map((sc) => sc.id).join(',');
   const out = execFileSync(PEER_PYTHON, [path.join(ROOT, 'tests', 'bench', 'peer_matplotlib.py'), '--scenes', ids, '--edits', process.env.BENCH_PEER_EDITS || '20'], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 20,
   });
@@ -592,6 +644,11 @@ function buildRows(r) {
       else {
         const fig = `median ${ms(s.median)}, p95 ${ms(s.p95)} (${s.updates} updates${s.capped ? `, capped at ${SCENE_CAP_MS / 1000} s` : ''})`;
         row(name, fig, s.budget ? `≤ ${s.budget} ms (median)` : '', verdict(s.median, s.budget));
+      }
+      const t = s.training;
+      if (t) {
+        row('train panel on screen while the worker trains: frame interval', `median ${ms(t.frameMedian, 1)}, p95 ${ms(t.frameP95, 1)}, longest ${ms(t.frameMax, 1)} (${t.frames} frames)`);
+        row('train panel on screen while the worker trains: main thread busy', `${(100 * t.busyShare).toFixed(1)} % of wall time; worker ${t.batchesPerSecond.toFixed(0)} batches/s`);
       }
     }
   }
