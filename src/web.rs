@@ -185,9 +185,11 @@ pub struct App {
     steps_layout: Option<din_draw::lecture::StepsLayout>,
     /// The drag's geometry; the drag is on while [`Session::dragging`].
     drag_geometry: Option<Drag>,
-    /// The scored catalogue and the scene it was scored for; it depends on
-    /// the items and the settings, not on q (see `catalogue::same_inputs`).
-    catalogue_cache: std::cell::RefCell<Option<(Scene, std::rc::Rc<ScoredCatalogue>)>>,
+    /// The scored catalogue, the items' generation and the scene (its
+    /// items left out) it was scored for; it depends on the items and the
+    /// settings, not on q (see `catalogue::same_inputs`). The generation
+    /// stands for the items, so an edit of q compares no n × d numbers.
+    catalogue_cache: std::cell::RefCell<Option<(u64, Scene, std::rc::Rc<ScoredCatalogue>)>>,
     map_background: Option<(MapBackground, HtmlCanvasElement)>,
 }
 
@@ -617,13 +619,15 @@ impl App {
             return None;
         }
         let mut cache = self.catalogue_cache.borrow_mut();
-        if let Some((k, c)) = cache.as_ref() {
-            if din_core::catalogue::same_inputs(k, &self.s.scene) {
+        if let Some((generation, k, c)) = cache.as_ref() {
+            if *generation == self.s.items_generation && din_core::catalogue::same_settings(k, &self.s.scene) {
                 return Some(c.clone());
             }
         }
         let c = std::rc::Rc::new(din_core::catalogue::score(&self.s.scene));
-        *cache = Some((self.s.scene.clone(), c.clone()));
+        let mut key = self.s.scene.clone();
+        key.items = Vec::new();
+        *cache = Some((self.s.items_generation, key, c.clone()));
         Some(c)
     }
 

@@ -650,7 +650,26 @@ pub fn score(scene: &Scene) -> ScoredCatalogue {
 /// ```
 #[must_use]
 pub fn same_inputs(a: &Scene, b: &Scene) -> bool {
-    let Scene { name, candidate: _, query: _, items, similarity, normalization, temperature, definition, activation, weight, max_len } = a;
+    same_settings(a, b) && a.items == b.items
+}
+
+/// [`same_inputs`] but for the items: the caller knows by other means (a
+/// generation counter) whether the items are the same, and comparing n × d
+/// numbers on every edit of q is what it saves.
+///
+/// ```
+/// use din_core::catalogue::same_settings;
+/// use din_core::presets::preset;
+/// let a = preset("why-din-works").unwrap().scene;
+/// let mut b = a.clone();
+/// b.items.clear();
+/// assert!(same_settings(&a, &b));
+/// b.temperature = 2.0;
+/// assert!(!same_settings(&a, &b));
+/// ```
+#[must_use]
+pub fn same_settings(a: &Scene, b: &Scene) -> bool {
+    let Scene { name, candidate: _, query: _, items: _, similarity, normalization, temperature, definition, activation, weight, max_len } = a;
     *name == b.name
         && *similarity == b.similarity
         && *normalization == b.normalization
@@ -660,7 +679,6 @@ pub fn same_inputs(a: &Scene, b: &Scene) -> bool {
         && *weight == b.weight
         && *max_len == b.max_len
         && a.query.len() == b.query.len()
-        && *items == b.items
 }
 
 #[cfg(test)]

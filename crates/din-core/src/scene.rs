@@ -472,26 +472,60 @@ impl Scene {
     /// Overflow of a similarity or a result; for the activation unit, a
     /// scene whose `d` is not the unit's (8).
     pub fn attention(&self) -> Result<Attention, SceneError> {
-        let keys = self.keys();
+        self.attention_of(&self.query, &self.keys())
+    }
+
+    /// The attention of this scene's settings for `query` against `keys`
+    /// (this scene's [`Scene::keys`], which a caller that edits q many
+    /// times keeps instead of flattening the LastN on every edit).
+    fn attention_of(&self, query: &[f64], keys: &[f64]) -> Result<Attention, SceneError> {
         match self.definition {
             Definition::Similarity => {
-                Ok(attend(&self.query, &keys, self.similarity, self.normalization, self.temperature)?)
+                Ok(attend(query, keys, self.similarity, self.normalization, self.temperature)?)
             }
             Definition::Unit => {
                 let unit = self.unit()?;
-                let logits = unit.scores(&self.query, &keys)?;
+                let logits = unit.scores(query, keys)?;
                 let alpha = match self.normalization {
                     Normalization::None => logits.iter().map(|z| self.weight.weight(*z)).collect(),
                     Normalization::Softmax => softmax(&logits, self.temperature)?,
                 };
-                Ok(assemble(logits, alpha, &keys, self.dim())?)
+                Ok(assemble(logits, alpha, keys, self.dim())?)
             }
             Definition::Authors => {
                 let unit = self.unit()?;
-                let a = unit.authors_alpha(&self.query, &keys, self.padded_len())?;
-                Ok(assemble(a.logits, a.alpha, &keys, self.dim())?)
+                let a = unit.authors_alpha(query, keys, self.padded_len())?;
+                Ok(assemble(a.logits, a.alpha, keys, self.dim())?)
             }
         }
+    }
+
+    /// The q of [`Scene::with_query_value`] and its attention, without
+    /// copying the scene: for a valid scene whose flattened LastN is `keys`
+    /// (its [`Scene::keys`]), `Ok((q, att))` here is exactly
+    /// `with_query_value(k, value)`'s scene's q and attention, and an error
+    /// the same error (a property test checks both). Only q changes, so only
+    /// q is checked; the LastN was checked when the scene was made.
+    ///
+    /// ```
+    /// use din_core::presets;
+    /// let s = presets::preset("why-din-works").unwrap().scene;
+    /// let (q, att) = s.query_edit(0, 0.5, &s.keys()).unwrap();
+    /// let (next, want) = s.with_query_value(0, 0.5).unwrap();
+    /// assert_eq!((q, att), (next.query, want));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Scene::with_query_value`].
+    pub fn query_edit(&self, k: usize, value: f64, keys: &[f64]) -> Result<(Vec<f64>, Attention), SceneError> {
+        if k >= self.dim() {
+            return Err(SceneError::NoSuch { what: format!("component q{} (d = {})", k + 1, self.dim()) });
+        }
+        let mut query = self.query.clone();
+        query[k] = value;
+        check_vector("query", &query)?;
+        let att = self.attention_of(&query, keys)?;
+        Ok((query, att))
     }
 
     /// Takes the attention settings (definition, similarity, activation,

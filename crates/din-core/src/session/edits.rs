@@ -25,14 +25,13 @@ impl Session {
 
     /// Sets `q[k]` from typed text.
     pub fn set_query_text(&mut self, k: usize, text: &str) -> Result<(), Message> {
-        let r = self.scene.with_query_component(k, text);
-        self.apply_result(r)
+        let v = crate::scene::parse_number(&format!("q{}", k + 1), text).map_err(refusal)?;
+        self.edit_query(k, v)
     }
 
     /// Sets `q[k]` to a number (a slider).
     pub fn set_query_value(&mut self, k: usize, value: f64) -> Result<(), Message> {
-        let r = self.scene.with_query_value(k, value);
-        self.apply_result(r)
+        self.edit_query(k, value)
     }
 
     /// Sets component `k` of item `i` from typed text.

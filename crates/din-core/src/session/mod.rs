@@ -132,6 +132,9 @@ pub struct Session {
     /// [`Session::end_drag`] (the shim holds the drag's geometry). Every
     /// change that replaces the scene from outside ends it.
     pub dragging: bool,
+    /// The LastN flattened ([`Scene::keys`]) for the items of generation
+    /// `.0`: an edit of q reuses it instead of copying n × d numbers.
+    keys_cache: (u64, Vec<f64>),
     /// Counts of expensive steps.
     pub work: Work,
 }
@@ -185,6 +188,7 @@ impl Session {
             items_generation: 1,
             view_generation: 0,
             dragging: false,
+            keys_cache: (0, Vec::new()),
             work: Work::default(),
         }
     }
@@ -258,6 +262,26 @@ impl Session {
                 self.refit();
             }
         }
+    }
+
+    /// Sets `q[k]` to `value` without copying the scene: the LastN is
+    /// unchanged, so its flattened keys are reused (rebuilt only when the
+    /// items' generation moved) and no item is compared or checked again.
+    /// The same result as applying [`Scene::with_query_value`] (a test
+    /// checks it).
+    pub fn edit_query(&mut self, k: usize, value: f64) -> Result<(), Message> {
+        if self.keys_cache.0 != self.items_generation || self.keys_cache.1.len() != self.scene.items.len() * self.scene.dim() {
+            self.keys_cache = (self.items_generation, self.scene.keys());
+        }
+        let (query, att) = self.scene.query_edit(k, value, &self.keys_cache.1).map_err(refusal)?;
+        self.work.installs += 1;
+        if query != self.scene.query {
+            // q was edited: it is no longer the named candidate.
+            self.scene.candidate.clear();
+        }
+        self.scene.query = query;
+        self.att = att;
+        Ok(())
     }
 
     /// Applies an edit's result or returns its refusal.

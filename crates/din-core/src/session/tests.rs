@@ -367,3 +367,45 @@ fn rounded_has_three_decimals_and_no_negative_zero() {
     assert_eq!(round3(0.12345), 0.123);
     assert!(round3(-0.0001).is_sign_positive());
 }
+
+/// The fast q edit (reused keys, no copy of the scene) gives what applying
+/// `Scene::with_query_value` gives, for every definition, for refused
+/// values, and after the items changed (the kept keys follow them).
+#[test]
+fn editing_q_in_place_is_the_scene_edit() {
+    let definitions = ["dot", "cosine", "scaled_dot", "unit", "authors"];
+    let values = [0.25, -3.5, 1e-3, 40.0, f64::NAN, f64::INFINITY, 1e300];
+    for (round, sim) in definitions.iter().enumerate() {
+        let mut s = Session::new();
+        s.set_state_json(&format!(r#"{{"similarity":"{sim}","normalization":"softmax"}}"#)).unwrap();
+        for (j, &v) in values.iter().enumerate() {
+            let k = (round + j) % s.scene.dim();
+            let want = s.scene.with_query_value(k, v);
+            let before = (s.scene.clone(), s.att.clone());
+            let got = s.set_query_value(k, v);
+            match want {
+                Ok((scene, att)) => {
+                    assert!(got.is_ok(), "{sim} q{k} = {v}");
+                    assert_eq!(s.scene.query, scene.query);
+                    assert_eq!(s.att, att, "{sim} q{k} = {v}");
+                    assert!(s.scene.candidate.is_empty() || s.scene.query == before.0.query);
+                }
+                Err(e) => {
+                    let m = got.expect_err("refused like the scene edit");
+                    assert_eq!(m.code(), e.code(), "{sim} q{k} = {v}");
+                    assert_eq!((s.scene.clone(), s.att.clone()), before, "a refused edit changes nothing");
+                }
+            }
+            // Change an item now and then: the next q edit must see it.
+            if j % 2 == 1 {
+                s.set_item_text(j % s.scene.items.len(), k, "0.75").unwrap();
+            }
+        }
+        assert_eq!(Ok(s.att.clone()), s.scene.validate(), "{sim}: what is on screen is the scene's attention");
+    }
+    // Past d: refused, naming the component.
+    let mut s = Session::new();
+    let d = s.scene.dim();
+    assert_eq!(s.set_query_value(d, 1.0).unwrap_err().code(), "E_NO_SUCH");
+    assert_eq!(s.set_query_text(0, "abc").unwrap_err().code(), "E_NUMBER_NOT_A_NUMBER");
+}
