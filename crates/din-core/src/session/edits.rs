@@ -1,7 +1,9 @@
 //! The session's edits: every change of the scene goes through a
 //! `Scene::with_*` edit (or a whole new scene: a preset, a generated
 //! LastN, an import) and then [`Session::apply`] or
-//! [`Session::replace_scene`].
+//! [`Session::replace_scene`]; an edit of q, the slider's hot path,
+//! through [`Session::edit_query`] (`Scene::query_edit`, the same result
+//! without a copy of the scene).
 
 use super::{parse_step, refusal, Session, Source};
 use crate::scene::round3;
