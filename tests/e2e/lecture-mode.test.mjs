@@ -260,7 +260,7 @@ for (const viewport of SCREENS) {
     await checkPage(await open('view=lecture&lang=zh', viewport), async (page) => {
       await frame(page);
       const tabs = await page.locator('#lecture-tabs button').evaluateAll((bs) => bs.map((b) => b.dataset.tab));
-      assert.deepEqual(tabs, TABS, 'the lecture order: steps, Q/K/V, towers, the unit, the vectors');
+      assert.deepEqual(tabs, [...TABS, 'train'], 'the lecture order: steps, Q/K/V, towers, the unit, the vectors, then the page\'s train panel');
       const place = await box(page, '[data-panel=steps]');
       for (const tab of TABS) {
         await page.locator(`#lecture-tabs button[data-tab=${tab}]`).click();

@@ -6,7 +6,7 @@
 //! on their first two principal axes, coloured by category (the paper's
 //! Fig. 6). Generic over plotters' `DrawingBackend`.
 
-use crate::style::{err, fmt_num, text, ticks, DrawError, Style, LABEL_PX};
+use crate::style::{dashed_line, err, fmt_num, text, ticks, DrawError, Style, LABEL_PX};
 use din_core::train_view::TrainView;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -69,22 +69,30 @@ fn plot<DB: DrawingBackend>(
         hi = lo + 0.05;
     }
     let pad = (hi - lo) * 0.08;
+    // The key: beside the plot when the chart is wide enough (the lines'
+    // latest points stay in view), else over the plot's emptier corner.
+    let row = st.tpx(17.0);
+    let key_w = st.tpx(130.0);
+    let key_beside = w >= 4 * key_w;
     let f = Frame {
         left: st.px(8.0) + st.tpx(44.0),
         top: st.px(8.0) + st.tpx(24.0),
-        right: w - st.px(12.0),
+        right: w - st.px(12.0) - if key_beside { key_w + st.px(8.0) } else { 0 },
         bottom: h - st.tpx(22.0) - st.px(6.0),
         x_hi,
         lo: lo - pad,
         hi: hi + pad,
     };
     text(area, title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
-    for t in ticks(f.lo, f.hi, 5.0) {
+    // As many ticks as the plot has room for, like the other charts' axes.
+    let y_target = (f64::from(f.bottom - f.top) / st.tpx_f(28.0)).clamp(2.0, 6.0);
+    let x_target = (f64::from(f.right - f.left) / st.tpx_f(80.0)).clamp(2.0, 8.0);
+    for t in ticks(f.lo, f.hi, y_target) {
         let (_, y) = f.at(0.0, t);
         area.draw(&PathElement::new(vec![(f.left, y), (f.right, y)], ShapeStyle::from(&pal.grid).stroke_width(1))).map_err(err)?;
         text(area, &fmt_num(t), (f.left - st.px(4.0), y), st.font(SMALL_PX, &pal.muted), HPos::Right, VPos::Center)?;
     }
-    for t in ticks(0.0, x_hi, 5.0) {
+    for t in ticks(0.0, x_hi, x_target) {
         let (x, _) = f.at(t, f.lo);
         text(area, &fmt_num(t), (x, f.bottom + st.px(4.0)), st.font(SMALL_PX, &pal.muted), HPos::Center, VPos::Top)?;
     }
@@ -94,10 +102,9 @@ fn plot<DB: DrawingBackend>(
         let pts: Vec<(i32, i32)> =
             xs.iter().zip(ys).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| f.at(*x, *y)).collect();
         let style = ShapeStyle::from(colour).stroke_width(st.stroke(2.0));
-        if *dashed {
-            // Dashed: every other segment between consecutive points.
-            for seg in pts.windows(2).step_by(2) {
-                area.draw(&PathElement::new(vec![seg[0], seg[1]], style)).map_err(err)?;
+        if *dashed && pts.len() > 1 {
+            for seg in pts.windows(2) {
+                dashed_line(area, seg[0], seg[1], 6.0 * st.scale, style)?;
             }
         } else if pts.len() > 1 {
             area.draw(&PathElement::new(pts, style)).map_err(err)?;
@@ -105,15 +112,15 @@ fn plot<DB: DrawingBackend>(
             area.draw(&Circle::new(*p, st.px(2.5), colour.filled())).map_err(err)?;
         }
     }
-    // The key, one row per series, at the plot's upper right (falling
-    // curves) or lower right (rising ones), where the lines are not.
-    let row = st.tpx(17.0);
-    let key_w = st.tpx(130.0);
-    let x0 = f.right - key_w;
+    // The key, one row per series, beside the plot or at its upper right
+    // (falling curves) or lower right (rising ones), where the lines are not.
+    let x0 = if key_beside { f.right + st.px(14.0) } else { f.right - key_w };
     let y0 = if key_top { f.top + st.px(6.0) } else { f.bottom - row * series.len() as i32 - st.px(6.0) };
     let y1 = y0 + row * series.len() as i32 + st.px(2.0);
-    area.draw(&Rectangle::new([(x0 - st.px(6.0), y0 - st.px(4.0)), (f.right - st.px(2.0), y1)], pal.background.mix(0.85).filled()))
-        .map_err(err)?;
+    if !key_beside {
+        area.draw(&Rectangle::new([(x0 - st.px(6.0), y0 - st.px(4.0)), (f.right - st.px(2.0), y1)], pal.background.mix(0.85).filled()))
+            .map_err(err)?;
+    }
     for (i, (_, colour, dashed, name)) in series.iter().enumerate() {
         let y = y0 + row * i as i32 + row / 2;
         let style = ShapeStyle::from(colour).stroke_width(st.stroke(2.0));
