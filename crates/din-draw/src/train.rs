@@ -6,6 +6,7 @@
 //! on their first two principal axes, coloured by category (the paper's
 //! Fig. 6). Generic over plotters' `DrawingBackend`.
 
+use crate::textlayout::fit_clip;
 use crate::style::{dashed_line, err, fmt_num, text, ticks, DrawError, Style, LABEL_PX};
 use din_core::train_view::TrainView;
 use plotters::coord::Shift;
@@ -13,6 +14,15 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 const SMALL_PX: f64 = 12.0;
+
+/// A chart's title at its top left, in the label size or smaller (down to
+/// 10 px, then shortened) so that it fits a narrow canvas (a phone).
+fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, st: &Style) -> Result<(), DrawError> {
+    let pal = st.palette();
+    let max_w = area.dim_in_pixel().0 as i32 - st.px(16.0);
+    let (s, font) = fit_clip(area, s, max_w, LABEL_PX, 10.0, false, &pal.text, st);
+    text(area, &s, (st.px(8.0), st.px(6.0)), font, HPos::Left, VPos::Top)
+}
 
 /// A number as every chart writes it ([`fmt_num`]), or "–" for one the
 /// worker has not measured yet (null in its view: the AUCs before the
@@ -50,7 +60,7 @@ impl Frame {
 fn plot<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     st: &Style,
-    title: &str,
+    name: &str,
     xs: &[f64],
     series: &[(Vec<f64>, RGBColor, bool, String)],
     floor: Option<(f64, f64)>,
@@ -83,7 +93,7 @@ fn plot<DB: DrawingBackend>(
         lo: lo - pad,
         hi: hi + pad,
     };
-    text(area, title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
+    title(area, name, st)?;
     // As many ticks as the plot has room for, like the other charts' axes.
     let y_target = (f64::from(f.bottom - f.top) / st.tpx_f(28.0)).clamp(2.0, 6.0);
     let x_target = (f64::from(f.right - f.left) / st.tpx_f(80.0)).clamp(2.0, 8.0);
@@ -164,7 +174,7 @@ pub fn draw_train_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view
         true,
     )?;
     let last = c.last();
-    let title = match last {
+    let heading = match last {
         Some(p) => format!(
             "{} · {} {} · DIN {} · {} {}",
             lang.pick("held-out AUC and GAUC", "留出集 AUC 与 GAUC"),
@@ -179,7 +189,7 @@ pub fn draw_train_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view
     plot(
         &bottom,
         st,
-        &title,
+        &heading,
         &xs,
         &[
             (c.iter().map(|p| p.auc_din).collect(), pal.pooled, false, format!("{din} AUC")),
@@ -206,7 +216,7 @@ pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v
     let Some(a) = &view.attention else {
         return text(area, lang.pick("no attention yet", "暂无注意力"), (w / 2, h / 2), st.font(LABEL_PX, &pal.muted), HPos::Center, VPos::Center);
     };
-    let title = format!(
+    let heading = format!(
         "{} {}{} · {} {}",
         lang.pick("user", "用户"),
         a.user,
@@ -215,7 +225,7 @@ pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v
         a.candidate.text(lang),
     );
     let ctr = format!("CTR DIN {} · {} {}", num(a.ctr_din), lang.pick("average", "平均池化"), num(a.ctr_mean));
-    text(area, &title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
+    title(area, &heading, st)?;
     text(area, &ctr, (st.px(8.0), st.px(6.0) + st.tpx(21.0)), st.font(SMALL_PX, &pal.muted), HPos::Left, VPos::Top)?;
     let top = st.px(8.0) + st.tpx(42.0);
     let legend_h = st.tpx(22.0);
@@ -247,6 +257,8 @@ pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v
         }
     }
     let y = h - legend_h / 2;
+    // The key starts under the bars, or at the left edge when the canvas is too narrow for it there (a phone).
+    let x0 = if x0 + st.tpx(290.0) > w { st.px(8.0) } else { x0 };
     area.draw(&Rectangle::new([(x0, y - st.px(5.0)), (x0 + st.px(14.0), y + st.px(5.0))], pal.item(a.candidate_category as u16).filled()))
         .map_err(err)?;
     text(area, lang.pick("DIN α (bars)", "DIN 的 α（条）"), (x0 + st.px(20.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
@@ -265,7 +277,7 @@ pub fn draw_train_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &
     let pal = st.palette();
     area.fill(&pal.background).map_err(err)?;
     let lang = st.lang;
-    let title = format!(
+    let heading = format!(
         "{} · {} {:.0}%",
         lang.pick("learned item embeddings (PCA)", "学到的物品嵌入（PCA）"),
         lang.pick("variance kept", "保留方差"),
@@ -278,7 +290,7 @@ pub fn draw_train_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &
     let key_w = st.tpx(100.0);
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    text(area, &title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
+    title(area, &heading, st)?;
     let top = st.px(8.0) + st.tpx(24.0);
     let size = (w - key_w - st.px(16.0)).min(h - top - st.px(8.0)).max(1);
     let (left, bottom) = (st.px(8.0), top + size);
