@@ -59,9 +59,9 @@ export function mountTrain(w, section) {
       const c = $(`train-${chart}`);
       // The box on screen, after lecture mode's CSS scale, so that the charts stay sharp and their text grows with it.
       const r = c.getBoundingClientRect();
-      const zoom = c.clientWidth > 0 && r.width > 0 ? r.width / c.clientWidth : 1;
-      const wpx = Math.max(1, Math.round(r.width * dpr));
-      const hpx = Math.max(1, Math.round(r.height * dpr));
+      const zoom = c.offsetWidth > 0 && r.width > 0 ? r.width / c.offsetWidth : 1;
+      const wpx = Math.max(1, Math.round(c.clientWidth * zoom * dpr));
+      const hpx = Math.max(1, Math.round(c.clientHeight * zoom * dpr));
       if (c.width !== wpx) c.width = wpx;
       if (c.height !== hpx) c.height = hpx;
       const text = imported && chart !== 'curves' ? imported.view : view;
