@@ -191,6 +191,10 @@ pub struct App {
     /// stands for the items, so an edit of q compares no n × d numbers.
     catalogue_cache: std::cell::RefCell<Option<(u64, Scene, std::rc::Rc<ScoredCatalogue>)>>,
     map_background: Option<(MapBackground, HtmlCanvasElement)>,
+    /// Whether the page hosts the train panel (issue 13), so that lecture
+    /// mode offers it as a tab: the page with its worker says so
+    /// (`setTrainTab`); the one-file page and the custom element do not.
+    train_tab: bool,
 }
 
 /// What the map's cached background image was drawn for. The catalogue is
@@ -231,7 +235,7 @@ impl App {
     /// A tab panel that lecture mode does not show now: not drawn (it is
     /// drawn in the frame that shows it).
     fn hidden_tab(&self, p: Panel) -> bool {
-        self.s.layout == Layout::Lecture && p.is_tab() && din_core::options::shown_tab(self.s.tab, &self.s.panels) != Some(p)
+        self.s.layout == Layout::Lecture && p.is_tab() && din_core::options::shown_tab(self.s.tab, &self.s.panels, self.train_tab) != Some(p)
     }
 
     /// A JS `Error` with the message in the interface language and a `code` property.
@@ -292,6 +296,7 @@ impl App {
             drag_geometry: None,
             catalogue_cache: std::cell::RefCell::new(None),
             map_background: None,
+            train_tab: false,
         })
     }
 
@@ -526,7 +531,7 @@ impl App {
                 let item = self.s.highlight.unwrap_or(self.s.selected);
                 din_draw::unit_panel::draw_unit(area, &self.s.scene, unit, item, st).map_err(|e| self.fail(e))?;
             }
-            Panel::Controls | Panel::Readout => {}
+            Panel::Controls | Panel::Readout | Panel::Train => {}
         }
         Ok(())
     }
@@ -863,10 +868,19 @@ impl App {
     /// and the least CSS height of the bar chart ([`draw::bars_min_height_for`]).
     #[wasm_bindgen(js_name = lectureJson)]
     pub fn lecture_json(&self) -> String {
-        let tabs: Vec<&str> = din_core::options::tabs_for(&self.s.panels).iter().map(|p| p.name()).collect();
-        let shown = din_core::options::shown_tab(self.s.tab, &self.s.panels).map(Panel::name);
+        let tabs: Vec<&str> = din_core::options::tabs_for(&self.s.panels, self.train_tab).iter().map(|p| p.name()).collect();
+        let shown = din_core::options::shown_tab(self.s.tab, &self.s.panels, self.train_tab).map(Panel::name);
         let bars_min = draw::bars_min_height_for(self.s.scene.items.len(), &self.style(1.0));
         serde_json::json!({ "tabs": tabs, "shown": shown, "barsMin": bars_min }).to_string()
+    }
+
+    /// The page hosts the train panel (its worker can run): lecture mode
+    /// offers the `train` tab ([`din_core::options::tabs_for`]). Not part
+    /// of the state: a link with `tab=train` shows the first tab where the
+    /// page has no train panel, and keeps its `tab`.
+    #[wasm_bindgen(js_name = setTrainTab)]
+    pub fn set_train_tab(&mut self, on: bool) {
+        self.train_tab = on;
     }
 
     /// The scale of lecture mode's one screen in a box of `w` × `h` CSS px

@@ -113,7 +113,11 @@ async function main() {
     // A page may carry its opening state in <meta name="din-state"> (a
     // srcdoc copy has no URL of its own); the query and the hash win over it.
     const preset = document.querySelector('meta[name="din-state"]')?.content || '';
+    // The train panel is lecture mode's train tab too, where this page has it and can run its worker
+    // (the one-file page has neither: no tab).
+    const trainSection = typeof Worker === 'function' ? document.getElementById('train') : null;
     api = await createWidget(mount, {
+      train: trainSection,
       params: [preset, location.search.replace(/^\?/, '')].filter(Boolean).join('&'),
       hash: location.hash,
       page: true,
@@ -145,7 +149,7 @@ async function main() {
   // The train panel (issue 13) is the page's, below the widget; its worker
   // starts only when the panel comes near the screen.
   const section = document.getElementById('train');
-  if (section) {
+  if (section && typeof Worker === 'function') {
     const seen = new IntersectionObserver(async (entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       seen.disconnect();

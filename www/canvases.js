@@ -82,6 +82,11 @@ export const Canvases = (Base) => class extends Base {
       if (c.closest('[data-panel]').hidden) continue;
       if (id === 'unit') heights.unit = fill ? null : this.guard(() => this.app.unitHeight(c.offsetWidth));
       this.setCssHeight(c, heights[id] ?? null);
+      // Not rendered at all (lecture mode's train tab covers the lecture's screen): drawn when it shows.
+      if (!only && !c.getClientRects().length) {
+        this.markStale(id);
+        continue;
+      }
       if (only ? !only.has(id) : this.isOffscreen(id)) {
         if (!only) this.markStale(id);
         continue;

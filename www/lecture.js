@@ -1,6 +1,6 @@
 // lecture.js — lecture mode's DOM: one 16:9 screen (the layout is
 // widget.css's), the tab strip mirroring the App's tab, the readout moved
-// into the left column, the settings drawer, the zoom the App computes
+// into the left column, the page's train panel moved in as the train tab, the settings drawer, the zoom the App computes
 // for the box the lecture fills, and where the scene picker goes and
 // whether the caption is compact on that screen (or a short, wide window).
 //
@@ -125,9 +125,33 @@ export const Lecture = (Base) => class extends Base {
     const charts = shell.querySelector('.charts');
     if (lecture && readout.parentNode !== controls) controls.insertBefore(readout, controls.querySelector('[data-part=settings]'));
     if (!lecture && readout.parentNode !== charts) charts.insertBefore(readout, charts.querySelector('[data-panel=bars]'));
+    this.placeTrain(lecture);
     this.lectureTabs = '';
     this.fitLecture();
     this.syncLecture();
+  }
+
+  /**
+   * The page's train panel (options.train, issue 13) is lecture mode's
+   * `train` tab: in lecture mode it moves into the widget beside the tab
+   * panels (the layout is widget.css's); on the long page it goes back
+   * where the page put it. Its worker goes on training either way.
+   */
+  placeTrain(lecture) {
+    const train = this.options.train;
+    if (!train) return;
+    if (!this.trainHome) this.trainHome = { parent: train.parentNode, next: train.nextSibling };
+    const charts = this.shell.querySelector('.charts');
+    if (lecture && train.parentNode !== charts) {
+      charts.append(train);
+    } else if (!lecture && train.parentNode === charts) {
+      this.trainHome.parent.insertBefore(train, this.trainHome.next);
+    }
+  }
+
+  /** A tab's panel: the widget's, or the page's train panel. */
+  tabPanel(name) {
+    return name === 'train' ? this.options.train : this.shell.querySelector(`[data-panel=${name}]`);
   }
 
   /** The tab strip and the shown tab, as the App says (after a tab click, a step, a state). */
@@ -151,9 +175,12 @@ export const Lecture = (Base) => class extends Base {
     }
     for (const b of strip.children) b.setAttribute('aria-pressed', String(b.dataset.tab === t.shown));
     strip.hidden = !lecture || t.tabs.length === 0;
+    // The train tab takes the whole screen under the strip (widget.css).
+    const shown = lecture && t.shown ? t.shown : '';
+    if ((this.shell.dataset.shownTab || '') !== shown) this.shell.dataset.shownTab = shown;
     // t.tabs are listed panels: shown on the long page, only the chosen one in lecture mode.
     for (const name of t.tabs) {
-      const el = this.shell.querySelector(`[data-panel=${name}]`);
+      const el = this.tabPanel(name);
       el.toggleAttribute('data-tab-panel', true);
       const hide = lecture && name !== t.shown;
       if (el.hidden !== hide) {

@@ -7,6 +7,10 @@
 // as text and are read (or refused, naming the field) in Rust; an imported
 // model file goes to the worker too, which reads and checks it in Rust and
 // sends the view it makes; a refused one changes nothing on screen.
+// In lecture mode the panel is the train tab (lecture.js moves it into the
+// widget): while another tab shows it is not drawn, the worker trains on,
+// and the frame after it shows again draws the latest view (a
+// ResizeObserver sees its canvases get their size back).
 //
 // May depend on: pkg/din_viz.js (drawTrain), train-worker.js (by URL), the
 // widget's language and theme (w.t, w.app.lang(), w.view()).
@@ -47,18 +51,22 @@ export function mountTrain(w, section) {
 
   function draw() {
     frame = 0;
-    if (!view || section.hidden) return;
+    // Not on screen (another lecture tab shows): drawn when it shows again.
+    if (!view || section.hidden || !section.getClientRects().length) return;
     const dpr = window.devicePixelRatio || 1;
     const theme = w.view().theme;
     for (const chart of CHARTS) {
       const c = $(`train-${chart}`);
-      const wpx = Math.max(1, Math.round(c.clientWidth * dpr));
-      const hpx = Math.max(1, Math.round(c.clientHeight * dpr));
+      // The box on screen, after lecture mode's CSS scale, so that the charts stay sharp and their text grows with it.
+      const r = c.getBoundingClientRect();
+      const zoom = c.offsetWidth > 0 && r.width > 0 ? r.width / c.offsetWidth : 1;
+      const wpx = Math.max(1, Math.round(c.clientWidth * zoom * dpr));
+      const hpx = Math.max(1, Math.round(c.clientHeight * zoom * dpr));
       if (c.width !== wpx) c.width = wpx;
       if (c.height !== hpx) c.height = hpx;
       const text = imported && chart !== 'curves' ? imported.view : view;
       try {
-        drawTrain(chart, c, text, lang(), theme, dpr);
+        drawTrain(chart, c, text, lang(), theme, dpr * zoom);
       } catch (e) {
         say({ en: e.message, zh: e.zh || e.message, kind: 'error' });
       }
@@ -130,6 +138,9 @@ export function mountTrain(w, section) {
     worker.postMessage({ type: 'import', name: file.name, text: await file.text() });
   });
   window.addEventListener('resize', schedule);
+  // A canvas's box changed (a lecture tab shown or hidden, the lecture's layout): draw the latest view.
+  const ro = new ResizeObserver(schedule);
+  for (const chart of CHARTS) ro.observe($(`train-${chart}`));
   buttons();
   start();
 

@@ -46,7 +46,10 @@ export function widgetStylesHref() { return new URL('widget.css', import.meta.ur
  * - `hash`: a second such text that wins per key (the page's location.hash);
  * - `host`: the element whose events (`din-change`) and size matter;
  * - `onChange(widget)`: called after every change of the state;
- * - `page`: true for the page (copy link, URL sync handled by the page).
+ * - `page`: true for the page (copy link, URL sync handled by the page);
+ * - `train`: the page's train panel (a `<section>` outside the widget),
+ *   offered as lecture mode's `train` tab (lecture.js moves it in and out);
+ *   only a page that can run its worker passes it.
  *
  * Resolves to the widget's API (see `api` at the end).
  */
@@ -133,6 +136,7 @@ class WidgetCore {
     try {
       this.app = new App(ui.bars, ui.heatmap, ui.map);
       for (const p of ['steps', 'qkv', 'towers', 'unit']) this.app.attach(p, ui[p]);
+      if (this.options.train) this.app.setTrainTab(true);
       const lang = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
       this.guard(() => this.app.setLang(lang));
       const problems = this.applyParams(this.options.params || '', this.options.hash || '', true);

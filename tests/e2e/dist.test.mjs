@@ -80,6 +80,21 @@ test('the one-file page is under 430 KiB and works from file:// with the network
   assert.deepEqual(problems, []);
 });
 
+test('the one-file page offers no train tab in lecture mode (it has no train worker); a link naming it shows the steps tab', async () => {
+  const { context, page, problems } = await offline();
+  await page.goto(`${pathToFileURL(HTML).href}#view=lecture&tab=train`);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 20_000 });
+  await page.evaluate(() => window.din.frame());
+  assert.equal(await page.evaluate(() => document.getElementById('train')), null, 'no train panel in the file');
+  const tabs = await page.locator('#lecture-tabs button').evaluateAll((bs) => bs.map((b) => b.dataset.tab));
+  assert.deepEqual(tabs, ['steps', 'qkv', 'towers', 'unit', 'heatmap'], 'the lecture tabs without train');
+  assert.equal(await page.locator('#lecture-tabs button[aria-pressed=true]').getAttribute('data-tab'), 'steps');
+  assert.equal(await page.evaluate(() => document.querySelector('[data-panel=steps]').hidden), false, 'the steps tab shows');
+  assert.equal(await page.evaluate(() => window.din.state().tab), 'train', 'the link\'s tab is kept in the state');
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
 test('dist/din-attention.js defines the element from one classic script, offline', async () => {
   const file = path.join(DIST, 'element-check.html');
   writeFileSync(file, `<!doctype html><meta charset="utf-8"><title>check</title>

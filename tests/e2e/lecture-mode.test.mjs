@@ -260,7 +260,7 @@ for (const viewport of SCREENS) {
     await checkPage(await open('view=lecture&lang=zh', viewport), async (page) => {
       await frame(page);
       const tabs = await page.locator('#lecture-tabs button').evaluateAll((bs) => bs.map((b) => b.dataset.tab));
-      assert.deepEqual(tabs, TABS, 'the lecture order: steps, Q/K/V, towers, the unit, the vectors');
+      assert.deepEqual(tabs, [...TABS, 'train'], 'the lecture order: steps, Q/K/V, towers, the unit, the vectors, then the page\'s train panel');
       const place = await box(page, '[data-panel=steps]');
       for (const tab of TABS) {
         await page.locator(`#lecture-tabs button[data-tab=${tab}]`).click();
@@ -356,8 +356,8 @@ test('view and tab are state: URL key, din.state, setState, JSON, link; refused 
     // Invalid values: refused whole, nothing changes, a message in the interface language.
     for (const [bad, en, zh] of [
       [{ view: 'slides' }, 'view must be "lecture" or "explore", not "slides"', 'view 必须是 "lecture" 或 "explore"，而不是 "slides"'],
-      [{ tab: 'map' }, 'tab must be one of heatmap, steps, unit, qkv, towers, not "map"', 'tab 必须是 heatmap、steps、unit、qkv、towers 之一，而不是 "map"'],
-      [{ view: 'lecture', tab: 7 }, 'tab must be one of heatmap, steps, unit, qkv, towers, not 7', 'tab 必须是 heatmap、steps、unit、qkv、towers 之一，而不是 7'],
+      [{ tab: 'map' }, 'tab must be one of heatmap, steps, unit, qkv, towers, train, not "map"', 'tab 必须是 heatmap、steps、unit、qkv、towers、train 之一，而不是 "map"'],
+      [{ view: 'lecture', tab: 7 }, 'tab must be one of heatmap, steps, unit, qkv, towers, train, not 7', 'tab 必须是 heatmap、steps、unit、qkv、towers、train 之一，而不是 7'],
     ]) {
       for (const [lang, want] of [['en', en], ['zh', zh]]) {
         await page.evaluate((lang) => window.din.setState({ lang }), lang);

@@ -5,7 +5,10 @@
 // with the field named and nothing on screen changes; the UI stays
 // responsive while it trains. Screenshots (dpr 2) of the curves, the
 // learned attention and the embedding map at the start and the end of a
-// run go to tests/e2e/out/train/ (or $TRAIN_SHOTS).
+// run go to tests/e2e/out/train/ (or $TRAIN_SHOTS). Lecture mode's train
+// tab: chosen by click and by keyboard, fitted to 1920 × 1080, training on
+// while another tab shows and drawn at once when it shows again, its link
+// round-tripping; on a phone, no sideways scrolling.
 //
 // Run from the repository root:   node --test tests/e2e/train.test.mjs
 // Needs pkg/ and pkg-train/ built (make build). Every wait is on a condition.
@@ -149,4 +152,112 @@ pageTest('export -> import shows the same learned attention; a bad file is refus
   await page.click('#lang');
   await page.waitForFunction(() => document.getElementById('train-title').textContent.includes('DIN 与平均池化'));
   assert.match(await page.locator('#train-status').textContent(), /^bad\.json：/);
+});
+
+// ---------------------------------------------------------------- lecture mode's train tab (issue 13 leftovers)
+
+const LECTURE = { viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, locale: 'en-US' };
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'en-US', isMobile: true, hasTouch: true };
+const steps = (page) => page.evaluate(() => JSON.parse(window.dinTrain.probe().view).steps);
+
+/** Fails unless every shown element of the train panel and the tab strip is inside the viewport and nothing scrolls sideways. */
+async function assertFits(page, what, vertical = true) {
+  const d = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('#train, #train *, #lecture-tabs, #lecture-tabs *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.left < -0.5 || r.right > innerWidth + 0.5 || r.top < -0.5 || r.bottom > innerHeight + 0.5) {
+        out.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`);
+      }
+    }
+    const e = document.documentElement;
+    return { out, sw: e.scrollWidth, sh: e.scrollHeight, iw: innerWidth, ih: innerHeight };
+  });
+  assert.ok(d.sw <= d.iw, `${what}: no horizontal scroll (${d.sw} > ${d.iw})`);
+  if (vertical) {
+    assert.deepEqual(d.out, [], `${what}: every element inside the ${d.iw}×${d.ih} screen`);
+    assert.ok(d.sh <= d.ih, `${what}: one screen, no vertical scroll (${d.sh} > ${d.ih})`);
+  }
+}
+
+test('lecture mode: the train tab by click and by keyboard, fitted to 1920×1080; training goes on while another tab shows; the link keeps the tab', { timeout: 120_000 }, async () => {
+  await checkPage(await openWatchedPage(browser, `${base}index.html#view=lecture`, LECTURE), async (page) => {
+    await page.evaluate(() => window.din.frame());
+    const tabs = await page.locator('#lecture-tabs button').evaluateAll((bs) => bs.map((b) => [b.dataset.tab, b.textContent]));
+    assert.deepEqual(tabs.at(-1), ['train', 'Training'], 'the train tab, last');
+    assert.equal(await page.evaluate(() => document.getElementById('train').hidden), true, 'hidden under another tab');
+    // By click.
+    await page.locator('#lecture-tabs button[data-tab=train]').click();
+    assert.equal(await page.evaluate(() => window.din.state().tab), 'train');
+    assert.equal(await page.locator('#lecture-tabs button[data-tab=train]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.evaluate(() => document.getElementById('train').closest('.din') !== null), true, 'the panel is in the lecture');
+    await page.waitForFunction(() => window.dinTrain && window.dinTrain.probe().view !== null, null, { timeout: 30_000 });
+    await page.click('#train-run');
+    await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).steps >= 25, null, { timeout: 30_000, polling: 100 });
+    await page.waitForFunction(() => Number(document.getElementById('train').dataset.steps) >= 25, null, { timeout: 10_000 });
+    assert.ok(await inked(page, 'train-curves') > 500, 'the curves are drawn');
+    for (const id of ['train-attention', 'train-map']) assert.ok(await inked(page, id) > 500, `${id} drawn`);
+    await assertFits(page, 'train tab at 1920×1080');
+    // The lecture's other parts are not drawn under it, and come back drawn.
+    for (const sel of ['#bars', '#map', '#caption']) assert.equal(await page.locator(sel).isVisible(), false, `${sel} is under the train tab`);
+    // The link names the tab, and opens on it.
+    const link = await page.evaluate(() => window.din.link());
+    assert.match(link, /(^|&)view=lecture(&|$)/);
+    assert.match(link, /(^|&)tab=train(&|$)/);
+
+    // Away: the worker trains on.
+    await page.locator('#lecture-tabs button[data-tab=qkv]').click();
+    assert.equal(await page.evaluate(() => document.getElementById('train').hidden), true);
+    const away = await steps(page);
+    await page.waitForFunction((s) => JSON.parse(window.dinTrain.probe().view).steps >= s + 25, away, { timeout: 30_000, polling: 100 });
+    await page.evaluate(() => window.din.frame());
+    for (const sel of ['#bars', '#map']) assert.equal(await page.locator(sel).isVisible(), true, `${sel} back with another tab`);
+    // (The pause button is hidden with its tab: a script clicks it.)
+    await page.evaluate(() => document.getElementById('train-pause').click());
+    await page.waitForFunction(() => !window.dinTrain.probe().running);
+    const last = await steps(page);
+    assert.ok(last >= away + 25, `it kept training while away (${away} -> ${last})`);
+
+    // Back by keyboard: Tab from the Q·K·V tab to the train tab, Enter.
+    await page.locator('#lecture-tabs button[data-tab=qkv]').focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.tab), 'train', 'the train tab is reached by Tab');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => window.din.state().tab), 'train');
+    // Drawn with the latest view as soon as it shows (no stale frame).
+    await page.waitForFunction((s) => document.getElementById('train').dataset.steps === String(s), last, { timeout: 10_000 });
+    assert.ok(await inked(page, 'train-curves') > 500, 'the curves are drawn again');
+    await assertFits(page, 'train tab again');
+    // Space on the steps tab leaves it, like the others.
+    await page.locator('#lecture-tabs button[data-tab=steps]').focus();
+    await page.keyboard.press('Space');
+    assert.equal(await page.evaluate(() => window.din.state().tab), 'steps');
+
+    // A link with the train tab round-trips: it opens on the train tab.
+    const again = await openWatchedPage(browser, `${base}index.html#${link}`, LECTURE);
+    await checkPage(again, async (p2) => {
+      assert.equal(await p2.evaluate(() => window.din.state().tab), 'train');
+      assert.equal(await p2.evaluate(() => window.din.link()), link, 'the same link');
+      assert.equal(await p2.evaluate(() => document.getElementById('train').hidden), false);
+      await p2.waitForFunction(() => window.dinTrain && document.getElementById('train').dataset.steps === '0', null, { timeout: 30_000 });
+      assert.ok(await inked(p2, 'train-curves') > 500, 'drawn on opening');
+      await assertFits(p2, 'train tab from a link');
+    });
+  });
+});
+
+test('lecture mode on a phone (390×844): the train tab shows the panel without sideways scrolling, and trains', { timeout: 120_000 }, async () => {
+  await checkPage(await openWatchedPage(browser, `${base}index.html#view=lecture`, PHONE), async (page) => {
+    await page.evaluate(() => window.din.frame());
+    await page.locator('#lecture-tabs button[data-tab=train]').click();
+    assert.equal(await page.evaluate(() => window.din.state().tab), 'train');
+    await page.locator('#train').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => window.dinTrain && window.dinTrain.probe().view !== null, null, { timeout: 30_000 });
+    await page.click('#train-step');
+    await page.waitForFunction(() => document.getElementById('train').dataset.steps === '25', null, { timeout: 30_000 });
+    await page.locator('#train-curves').scrollIntoViewIfNeeded();
+    assert.ok(await inked(page, 'train-curves') > 500, 'the curves are drawn');
+    await assertFits(page, 'train tab at 390×844', false);
+  });
 });

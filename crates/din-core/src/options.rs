@@ -9,6 +9,9 @@ use crate::errors::{message, Message};
 use std::fmt;
 use std::str::FromStr;
 
+mod placement;
+pub use placement::Placement;
+
 /// Colour theme of the page and of every chart.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Theme {
@@ -81,6 +84,10 @@ pub enum Panel {
     Qkv,
     /// Two-tower model vs ranking model.
     Towers,
+    /// The page's train panel (issue 13): a lecture tab only where the
+    /// page hosts it (its Web Worker), never a widget panel, so not in
+    /// [`Panel::ALL`] and not listable in `panels=`; `tab=train` names it.
+    Train,
 }
 
 impl Panel {
@@ -110,13 +117,15 @@ impl Panel {
             Panel::Unit => "unit",
             Panel::Qkv => "qkv",
             Panel::Towers => "towers",
+            Panel::Train => "train",
         }
     }
 
-    /// True for the panels drawn on a canvas by plotters.
+    /// True for the widget's panels drawn on a canvas by plotters (the
+    /// train panel's charts are the page's, drawn by its own code).
     #[must_use]
     pub fn is_chart(self) -> bool {
-        !matches!(self, Panel::Controls | Panel::Readout)
+        !matches!(self, Panel::Controls | Panel::Readout | Panel::Train)
     }
 }
 
@@ -253,7 +262,7 @@ pub fn view_patch(v: &serde_json::Value) -> Result<ViewPatch, Message> {
     if let Some(x) = v.get("tab") {
         out.tab = Some(match x.as_str().map(parse_tab) {
             Some(Ok(p)) => p,
-            _ => return Err(bad("tab", "one of heatmap, steps, unit, qkv, towers", " heatmap、steps、unit、qkv、towers 之一", x)),
+            _ => return Err(bad("tab", &format!("one of {}", tab_choices(", ", ", ")), &format!(" {} 之一", tab_choices("、", "、")), x)),
         });
     }
     Ok(out)
@@ -353,78 +362,99 @@ impl FromStr for Layout {
 /// (controls, readout, bars, map) are always on its screen.
 pub const TABS: [Panel; 5] = [Panel::Steps, Panel::Qkv, Panel::Towers, Panel::Unit, Panel::Heatmap];
 
+/// Every name `tab=` accepts, in the order messages list them: the
+/// widget's tab panels in [`Panel::ALL`]'s order, then the page's train
+/// panel ([`Panel::Train`]).
+pub const TAB_NAMES: [Panel; 6] = [Panel::Heatmap, Panel::Steps, Panel::Unit, Panel::Qkv, Panel::Towers, Panel::Train];
+
 impl Panel {
-    /// True for the panels in [`TABS`].
+    /// True for the panels in [`TABS`] and for the page's train panel.
     ///
     /// ```
     /// use din_core::options::Panel;
     /// let tabs: Vec<&str> = Panel::ALL.iter().filter(|p| p.is_tab()).map(|p| p.name()).collect();
     /// assert_eq!(tabs, ["heatmap", "steps", "unit", "qkv", "towers"]);
+    /// assert!(Panel::Train.is_tab());
     /// ```
     #[must_use]
     pub fn is_tab(self) -> bool {
-        TABS.contains(&self)
+        self == Panel::Train || TABS.contains(&self)
     }
 }
 
 /// The tabs of lecture mode for the panel list `panels`: the listed tab
 /// panels in their order, or [`TABS`] when every panel is listed in the
-/// default order (no `panels` key).
+/// default order (no `panels` key); then [`Panel::Train`] when the page
+/// hosts the train panel (`train`: the page has its worker; the one-file
+/// page and the custom element do not).
 ///
 /// ```
 /// use din_core::options::{tabs_for, Panel, TABS};
-/// assert_eq!(tabs_for(&Panel::ALL), TABS.to_vec());
-/// assert_eq!(tabs_for(&[Panel::Towers, Panel::Bars, Panel::Steps]), vec![Panel::Towers, Panel::Steps]);
+/// assert_eq!(tabs_for(&Panel::ALL, false), TABS.to_vec());
+/// assert_eq!(tabs_for(&[Panel::Towers, Panel::Bars, Panel::Steps], false), vec![Panel::Towers, Panel::Steps]);
+/// assert_eq!(tabs_for(&[Panel::Bars, Panel::Steps], true), vec![Panel::Steps, Panel::Train]);
 /// ```
 #[must_use]
-pub fn tabs_for(panels: &[Panel]) -> Vec<Panel> {
-    if panels == Panel::ALL {
+pub fn tabs_for(panels: &[Panel], train: bool) -> Vec<Panel> {
+    let mut tabs: Vec<Panel> = if panels == Panel::ALL {
         TABS.to_vec()
     } else {
         panels.iter().copied().filter(|p| p.is_tab()).collect()
+    };
+    if train {
+        tabs.push(Panel::Train);
     }
+    tabs
 }
 
 /// The tab lecture mode shows when none is chosen: the step-through.
 pub const DEFAULT_TAB: Panel = Panel::Steps;
 
-/// Reads a tab name (`tab=qkv`): one of the panels that are tabs.
+/// Reads a tab name (`tab=qkv`, `tab=train`): one of [`TAB_NAMES`], the
+/// one parser of a tab for links, states and attributes.
 ///
 /// ```
 /// use din_core::options::{parse_tab, Panel};
 /// assert_eq!(parse_tab("qkv"), Ok(Panel::Qkv));
-/// assert_eq!(parse_tab("map").unwrap_err(), "\"map\" is not a tab: use heatmap, steps, unit, qkv or towers");
+/// assert_eq!(parse_tab("train"), Ok(Panel::Train));
+/// assert_eq!(parse_tab("map").unwrap_err(), "\"map\" is not a tab: use heatmap, steps, unit, qkv, towers or train");
 /// ```
 ///
 /// # Errors
 /// A sentence naming the panel that is unknown or not a tab.
 pub fn parse_tab(s: &str) -> Result<Panel, String> {
-    let names: Vec<&str> = Panel::ALL.iter().filter(|p| p.is_tab()).map(|p| p.name()).collect();
-    let choices = match names.split_last() {
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    TAB_NAMES.into_iter().find(|p| p.name() == s).ok_or_else(|| format!("\"{}\" is not a tab: use {}", clip(s), tab_choices(", ", " or ")))
+}
+
+/// The tab names of [`TAB_NAMES`] as a list for messages: `sep` between
+/// them and `last` before the last (`", "` and `" or "`, `"、"` and `" 或 "`).
+#[must_use]
+pub fn tab_choices(sep: &str, last: &str) -> String {
+    let names: Vec<&str> = TAB_NAMES.iter().map(|p| p.name()).collect();
+    match names.split_last() {
+        Some((tail, rest)) => format!("{}{last}{tail}", rest.join(sep)),
         None => String::new(),
-    };
-    match s.parse::<Panel>() {
-        Ok(p) if p.is_tab() => Ok(p),
-        _ => Err(format!("\"{}\" is not a tab: use {choices}", clip(s))),
     }
 }
 
-/// The tab lecture mode shows: `tab` when it is among `panels`, else the
-/// first of [`tabs_for`], else none (no tab strip).
+/// The tab lecture mode shows: `tab` when it is among `panels` (the train
+/// tab: when the page hosts it, `train`), else the first of [`tabs_for`],
+/// else none (no tab strip).
 ///
 /// ```
 /// use din_core::options::{shown_tab, Panel};
-/// assert_eq!(shown_tab(Panel::Qkv, &Panel::ALL), Some(Panel::Qkv));
-/// assert_eq!(shown_tab(Panel::Qkv, &[Panel::Bars, Panel::Towers, Panel::Steps]), Some(Panel::Towers));
-/// assert_eq!(shown_tab(Panel::Qkv, &[Panel::Bars, Panel::Map]), None);
+/// assert_eq!(shown_tab(Panel::Qkv, &Panel::ALL, false), Some(Panel::Qkv));
+/// assert_eq!(shown_tab(Panel::Qkv, &[Panel::Bars, Panel::Towers, Panel::Steps], false), Some(Panel::Towers));
+/// assert_eq!(shown_tab(Panel::Qkv, &[Panel::Bars, Panel::Map], false), None);
+/// assert_eq!(shown_tab(Panel::Train, &Panel::ALL, true), Some(Panel::Train));
+/// assert_eq!(shown_tab(Panel::Train, &Panel::ALL, false), Some(Panel::Steps));
 /// ```
 #[must_use]
-pub fn shown_tab(tab: Panel, panels: &[Panel]) -> Option<Panel> {
-    if panels.contains(&tab) {
+pub fn shown_tab(tab: Panel, panels: &[Panel], train: bool) -> Option<Panel> {
+    if panels.contains(&tab) || (train && tab == Panel::Train) {
         Some(tab)
     } else {
-        tabs_for(panels).first().copied()
+        tabs_for(panels, train).first().copied()
     }
 }
 
@@ -516,8 +546,8 @@ mod tests {
         for (bad, want, want_zh) in [
             (serde_json::json!({ "view": "slides" }), "view must be \"lecture\" or \"explore\", not \"slides\"", "view 必须是 \"lecture\" 或 \"explore\"，而不是 \"slides\""),
             (serde_json::json!({ "view": true }), "view must be \"lecture\" or \"explore\", not true", "view 必须是 \"lecture\" 或 \"explore\"，而不是 true"),
-            (serde_json::json!({ "tab": "map" }), "tab must be one of heatmap, steps, unit, qkv, towers, not \"map\"", "tab 必须是 heatmap、steps、unit、qkv、towers 之一，而不是 \"map\""),
-            (serde_json::json!({ "tab": 2 }), "tab must be one of heatmap, steps, unit, qkv, towers, not 2", "tab 必须是 heatmap、steps、unit、qkv、towers 之一，而不是 2"),
+            (serde_json::json!({ "tab": "map" }), "tab must be one of heatmap, steps, unit, qkv, towers, train, not \"map\"", "tab 必须是 heatmap、steps、unit、qkv、towers、train 之一，而不是 \"map\""),
+            (serde_json::json!({ "tab": 2 }), "tab must be one of heatmap, steps, unit, qkv, towers, train, not 2", "tab 必须是 heatmap、steps、unit、qkv、towers、train 之一，而不是 2"),
         ] {
             let e = view_patch(&bad).unwrap_err();
             assert_eq!(e.en, want);
@@ -527,6 +557,14 @@ mod tests {
         assert!(Panel::ALL.iter().filter(|p| p.is_tab()).all(|p| p.is_chart()));
         assert!(!Panel::Bars.is_tab() && !Panel::Map.is_tab() && !Panel::Readout.is_tab());
         assert!(DEFAULT_TAB.is_tab());
+        // The train tab: a tab name, not a panel of the widget.
+        assert_eq!(view_patch(&serde_json::json!({ "tab": "train" })).unwrap().tab, Some(Panel::Train));
+        assert!("train".parse::<Panel>().is_err() && parse_panels("bars,train").is_err());
+        assert!(!Panel::ALL.contains(&Panel::Train) && !Panel::Train.is_chart());
+        for p in TAB_NAMES {
+            assert_eq!(parse_tab(p.name()), Ok(p));
+            assert!(p.is_tab());
+        }
     }
 
     #[test]
@@ -535,42 +573,5 @@ mod tests {
         assert!(e.starts_with("unknown panel \"bar\": use controls, readout, bars"), "{e}");
         let long = "x".repeat(500);
         assert!(long.parse::<Theme>().unwrap_err().len() < 120);
-    }
-}
-
-/// Where the attention over LastN is placed in the two-tower panel (deck
-/// p. 18): a view option (`placement=` in a link).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Placement {
-    /// In the user tower of a two-tower model: impossible, the user tower
-    /// never sees the candidate item.
-    UserTower,
-    /// In the ranking model, where LastN and the candidate meet.
-    Ranking,
-}
-
-impl Placement {
-    /// Its name in links, state and attributes: `user-tower` or `ranking`.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Placement::UserTower => "user-tower",
-            Placement::Ranking => "ranking",
-        }
-    }
-
-    /// The one parser of a placement's name, used by the link codec,
-    /// `setState`/`setView` and `setPlacement` alike (each names the
-    /// field in its own refusal).
-    ///
-    /// ```
-    /// use din_core::options::Placement;
-    /// assert_eq!(Placement::from_name("user-tower"), Some(Placement::UserTower));
-    /// assert_eq!(Placement::from_name(Placement::Ranking.name()), Some(Placement::Ranking));
-    /// assert_eq!(Placement::from_name("Ranking"), None);
-    /// ```
-    #[must_use]
-    pub fn from_name(s: &str) -> Option<Placement> {
-        [Placement::UserTower, Placement::Ranking].into_iter().find(|p| p.name() == s)
     }
 }

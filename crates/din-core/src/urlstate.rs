@@ -27,7 +27,7 @@
 //! | `step` | lecture step, a whole number ≥ 0 or `off` |
 //! | `lang` | `en` or `zh` |
 //! | `theme`, `font`, `panels`, `embed`, `density`, `placement` | view options |
-//! | `view`, `tab` | lecture mode: `view=lecture` (or `explore`, the default) and the lecture panel shown as its tab (`steps`, the default, `unit`, `qkv`, `towers`, `heatmap`) |
+//! | `view`, `tab` | lecture mode: `view=lecture` (or `explore`, the default) and the lecture panel shown as its tab (`steps`, the default, `unit`, `qkv`, `towers`, `heatmap`, and `train`, the page's train panel where the page hosts it) |
 //!
 //! Numbers are written in Rust's shortest round-trip form, without the
 //! leading zero (`.5`, `-.25`, `3`, `1e-7`), so a link gives back the very
@@ -67,7 +67,7 @@ use crate::errors::{message, Localized, Message};
 use crate::i18n::Lang;
 use crate::options::Placement;
 use crate::steps::steps_total;
-use crate::options::{panels_text, parse_tab, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
+use crate::options::{panels_text, parse_tab, tab_choices, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
 use crate::presets::{self, Preset, PRESET_IDS};
 use crate::scene::{fill_colors, parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
 use crate::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
@@ -1532,7 +1532,7 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
 
 /// `tab` names a panel that is not a lecture tab (or no panel).
 fn not_a_tab(name: &str) -> Message {
-    unknown_name("tab", name, "heatmap, steps, unit, qkv or towers", "heatmap、steps、unit、qkv 或 towers")
+    unknown_name("tab", name, &tab_choices(", ", " or "), &tab_choices("、", " 或 "))
 }
 
 #[cfg(test)]
@@ -1870,10 +1870,10 @@ mod tests {
         let r = refused("view=slides", "view: \"slides\" is unknown; use lecture or explore");
         assert_eq!(r.problems[0].zh, "view：未知的值 \"slides\"；请用 lecture 或 explore");
         assert_eq!(r.state.layout, Layout::Explore);
-        let r = refused("view=lecture&tab=map", "tab: \"map\" is unknown; use heatmap, steps, unit, qkv or towers");
-        assert_eq!(r.problems[0].zh, "tab：未知的值 \"map\"；请用 heatmap、steps、unit、qkv 或 towers");
+        let r = refused("view=lecture&tab=map", "tab: \"map\" is unknown; use heatmap, steps, unit, qkv, towers or train");
+        assert_eq!(r.problems[0].zh, "tab：未知的值 \"map\"；请用 heatmap、steps、unit、qkv、towers 或 train");
         assert_eq!((r.state.layout, r.state.tab), (Layout::Lecture, Panel::Steps));
-        refused("tab=", "tab: \"\" is unknown; use heatmap, steps, unit, qkv or towers");
+        refused("tab=", "tab: \"\" is unknown; use heatmap, steps, unit, qkv, towers or train");
         refused("view=Lecture", "view: \"Lecture\" is unknown; use lecture or explore");
         // Written only when not the default, after the other view options.
         let origin = default_scene();
@@ -1885,6 +1885,13 @@ mod tests {
         assert_eq!(round_trip(&s, &origin), "v=2&scene=why-din-works&placement=user-tower&view=lecture&tab=towers");
         s.layout = Layout::Explore;
         assert_eq!(round_trip(&s, &origin), "v=2&scene=why-din-works&placement=user-tower&tab=towers");
+        // The train tab (issue 13) round-trips like the others.
+        s.layout = Layout::Lecture;
+        s.tab = Panel::Train;
+        assert_eq!(round_trip(&s, &origin), "v=2&scene=why-din-works&placement=user-tower&view=lecture&tab=train");
+        let r = ok("view=lecture&tab=train");
+        assert_eq!((r.state.layout, r.state.tab), (Layout::Lecture, Panel::Train));
+        assert!(r.state.validate().is_ok());
         // A state whose tab is not a lecture panel is refused as a whole.
         s.tab = Panel::Map;
         assert!(s.validate().unwrap_err().en.starts_with("tab: \"map\" is unknown"));

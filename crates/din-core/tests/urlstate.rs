@@ -153,7 +153,7 @@ fn view(scene: Scene) -> impl Strategy<Value = UrlState> {
         any::<bool>(),
         any::<bool>(),
         select(vec![Placement::Ranking, Placement::UserTower]),
-        (select(Layout::ALL.to_vec()), select(Panel::ALL.iter().copied().filter(|p| p.is_tab()).collect::<Vec<_>>())),
+        (select(Layout::ALL.to_vec()), select(din_core::options::TAB_NAMES.to_vec())),
     )
         .prop_map(move |(step, lang, theme, font_scale, panels, embed, density, placement, (layout, tab))| UrlState {
             scene: scene.clone(),

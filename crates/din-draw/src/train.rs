@@ -6,8 +6,8 @@
 //! on their first two principal axes, coloured by category (the paper's
 //! Fig. 6). Generic over plotters' `DrawingBackend`.
 
-use crate::style::{err, text, DrawError, Style, LABEL_PX};
-use din_core::i18n::Lang;
+use crate::textlayout::fit_clip;
+use crate::style::{dashed_line, err, fmt_num, text, ticks, DrawError, Style, LABEL_PX};
 use din_core::train_view::TrainView;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,12 +15,20 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 const SMALL_PX: f64 = 12.0;
 
-fn words(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    lang.pick(en, zh)
+/// A chart's title at its top left, in the label size or smaller (down to
+/// 10 px, then shortened) so that it fits a narrow canvas (a phone).
+fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, st: &Style) -> Result<(), DrawError> {
+    let pal = st.palette();
+    let max_w = area.dim_in_pixel().0 as i32 - st.px(16.0);
+    let (s, font) = fit_clip(area, s, max_w, LABEL_PX, 10.0, false, &pal.text, st);
+    text(area, &s, (st.px(8.0), st.px(6.0)), font, HPos::Left, VPos::Top)
 }
 
-fn fmt3(x: f64) -> String {
-    if x.is_finite() { format!("{x:.3}") } else { "–".to_owned() }
+/// A number as every chart writes it ([`fmt_num`]), or "–" for one the
+/// worker has not measured yet (null in its view: the AUCs before the
+/// first evaluation).
+fn num(x: f64) -> String {
+    if x.is_finite() { fmt_num(x) } else { "–".to_owned() }
 }
 
 /// Pixel mapping of a plot box: data `x in 0..x_hi`, `y in lo..hi`.
@@ -45,33 +53,6 @@ impl Frame {
     }
 }
 
-/// Round tick values in `lo..=hi`, about `n` of them.
-fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    let raw = (hi - lo) / n.max(1) as f64;
-    if !(raw.is_finite() && raw > 0.0) {
-        return vec![lo];
-    }
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
-    let mut out = Vec::new();
-    let mut t = (lo / step).ceil() * step;
-    while t <= hi + step * 1e-9 && out.len() < 50 {
-        out.push(t);
-        t += step;
-    }
-    out
-}
-
-fn fmt_tick(t: f64, step: f64) -> String {
-    // The fewest decimals that write the step exactly (0.025: 3).
-    let digits = (0..6).find(|d| {
-        let x = step * 10f64.powi(*d);
-        (x - x.round()).abs() < 1e-6 * x.abs().max(1.0)
-    });
-    let digits = digits.unwrap_or(6) as usize;
-    format!("{t:.digits$}")
-}
-
 /// One plot of the curves: `series` as (values, colour, dashed, legend),
 /// drawn with its own axes and key (text through [`text`], so the page's
 /// canvas measures nothing in the DOM).
@@ -79,7 +60,7 @@ fn fmt_tick(t: f64, step: f64) -> String {
 fn plot<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     st: &Style,
-    title: &str,
+    name: &str,
     xs: &[f64],
     series: &[(Vec<f64>, RGBColor, bool, String)],
     floor: Option<(f64, f64)>,
@@ -98,28 +79,32 @@ fn plot<DB: DrawingBackend>(
         hi = lo + 0.05;
     }
     let pad = (hi - lo) * 0.08;
+    // The key: beside the plot when the chart is wide enough (the lines'
+    // latest points stay in view), else over the plot's emptier corner.
+    let row = st.tpx(17.0);
+    let key_w = st.tpx(130.0);
+    let key_beside = w >= 4 * key_w;
     let f = Frame {
         left: st.px(8.0) + st.tpx(44.0),
         top: st.px(8.0) + st.tpx(24.0),
-        right: w - st.px(12.0),
+        right: w - st.px(12.0) - if key_beside { key_w + st.px(8.0) } else { 0 },
         bottom: h - st.tpx(22.0) - st.px(6.0),
         x_hi,
         lo: lo - pad,
         hi: hi + pad,
     };
-    text(area, title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
-    let yt = ticks(f.lo, f.hi, 5);
-    let ystep = if yt.len() > 1 { yt[1] - yt[0] } else { 1.0 };
-    for t in &yt {
-        let (_, y) = f.at(0.0, *t);
+    title(area, name, st)?;
+    // As many ticks as the plot has room for, like the other charts' axes.
+    let y_target = (f64::from(f.bottom - f.top) / st.tpx_f(28.0)).clamp(2.0, 6.0);
+    let x_target = (f64::from(f.right - f.left) / st.tpx_f(80.0)).clamp(2.0, 8.0);
+    for t in ticks(f.lo, f.hi, y_target) {
+        let (_, y) = f.at(0.0, t);
         area.draw(&PathElement::new(vec![(f.left, y), (f.right, y)], ShapeStyle::from(&pal.grid).stroke_width(1))).map_err(err)?;
-        text(area, &fmt_tick(*t, ystep), (f.left - st.px(4.0), y), st.font(SMALL_PX, &pal.muted), HPos::Right, VPos::Center)?;
+        text(area, &fmt_num(t), (f.left - st.px(4.0), y), st.font(SMALL_PX, &pal.muted), HPos::Right, VPos::Center)?;
     }
-    let xt = ticks(0.0, x_hi, 5);
-    let xstep = if xt.len() > 1 { xt[1] - xt[0] } else { 1.0 };
-    for t in &xt {
-        let (x, _) = f.at(*t, f.lo);
-        text(area, &fmt_tick(*t, xstep), (x, f.bottom + st.px(4.0)), st.font(SMALL_PX, &pal.muted), HPos::Center, VPos::Top)?;
+    for t in ticks(0.0, x_hi, x_target) {
+        let (x, _) = f.at(t, f.lo);
+        text(area, &fmt_num(t), (x, f.bottom + st.px(4.0)), st.font(SMALL_PX, &pal.muted), HPos::Center, VPos::Top)?;
     }
     let axis = ShapeStyle::from(&pal.axis).stroke_width(st.stroke(1.0));
     area.draw(&PathElement::new(vec![(f.left, f.top), (f.left, f.bottom), (f.right, f.bottom)], axis)).map_err(err)?;
@@ -127,10 +112,9 @@ fn plot<DB: DrawingBackend>(
         let pts: Vec<(i32, i32)> =
             xs.iter().zip(ys).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| f.at(*x, *y)).collect();
         let style = ShapeStyle::from(colour).stroke_width(st.stroke(2.0));
-        if *dashed {
-            // Dashed: every other segment between consecutive points.
-            for seg in pts.windows(2).step_by(2) {
-                area.draw(&PathElement::new(vec![seg[0], seg[1]], style)).map_err(err)?;
+        if *dashed && pts.len() > 1 {
+            for seg in pts.windows(2) {
+                dashed_line(area, seg[0], seg[1], 6.0 * st.scale, style)?;
             }
         } else if pts.len() > 1 {
             area.draw(&PathElement::new(pts, style)).map_err(err)?;
@@ -138,15 +122,15 @@ fn plot<DB: DrawingBackend>(
             area.draw(&Circle::new(*p, st.px(2.5), colour.filled())).map_err(err)?;
         }
     }
-    // The key, one row per series, at the plot's upper right (falling
-    // curves) or lower right (rising ones), where the lines are not.
-    let row = st.tpx(17.0);
-    let key_w = st.tpx(130.0);
-    let x0 = f.right - key_w;
+    // The key, one row per series, beside the plot or at its upper right
+    // (falling curves) or lower right (rising ones), where the lines are not.
+    let x0 = if key_beside { f.right + st.px(14.0) } else { f.right - key_w };
     let y0 = if key_top { f.top + st.px(6.0) } else { f.bottom - row * series.len() as i32 - st.px(6.0) };
     let y1 = y0 + row * series.len() as i32 + st.px(2.0);
-    area.draw(&Rectangle::new([(x0 - st.px(6.0), y0 - st.px(4.0)), (f.right - st.px(2.0), y1)], pal.background.mix(0.85).filled()))
-        .map_err(err)?;
+    if !key_beside {
+        area.draw(&Rectangle::new([(x0 - st.px(6.0), y0 - st.px(4.0)), (f.right - st.px(2.0), y1)], pal.background.mix(0.85).filled()))
+            .map_err(err)?;
+    }
     for (i, (_, colour, dashed, name)) in series.iter().enumerate() {
         let y = y0 + row * i as i32 + row / 2;
         let style = ShapeStyle::from(colour).stroke_width(st.stroke(2.0));
@@ -175,12 +159,12 @@ pub fn draw_train_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view
     let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 as i32 * 2 / 5);
     let xs: Vec<f64> = view.curves.iter().map(|p| p.steps).collect();
     let c = &view.curves;
-    let din = words(lang, "DIN", "DIN");
-    let avg = words(lang, "average", "平均池化");
+    let din = lang.pick("DIN", "DIN");
+    let avg = lang.pick("average", "平均池化");
     plot(
         &top,
         st,
-        words(lang, "training log loss", "训练对数损失"),
+        lang.pick("training log loss", "训练对数损失"),
         &xs,
         &[
             (c.iter().map(|p| p.loss_din).collect(), pal.pooled, false, din.to_owned()),
@@ -190,22 +174,22 @@ pub fn draw_train_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view
         true,
     )?;
     let last = c.last();
-    let title = match last {
+    let heading = match last {
         Some(p) => format!(
             "{} · {} {} · DIN {} · {} {}",
-            words(lang, "held-out AUC and GAUC", "留出集 AUC 与 GAUC"),
-            words(lang, "step", "步"),
+            lang.pick("held-out AUC and GAUC", "留出集 AUC 与 GAUC"),
+            lang.pick("step", "步"),
             view.steps,
-            fmt3(p.auc_din),
+            num(p.auc_din),
             avg,
-            fmt3(p.auc_mean)
+            num(p.auc_mean)
         ),
-        None => words(lang, "held-out AUC and GAUC", "留出集 AUC 与 GAUC").to_owned(),
+        None => lang.pick("held-out AUC and GAUC", "留出集 AUC 与 GAUC").to_owned(),
     };
     plot(
         &bottom,
         st,
-        &title,
+        &heading,
         &xs,
         &[
             (c.iter().map(|p| p.auc_din).collect(), pal.pooled, false, format!("{din} AUC")),
@@ -230,18 +214,18 @@ pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let Some(a) = &view.attention else {
-        return text(area, words(lang, "no attention yet", "暂无注意力"), (w / 2, h / 2), st.font(LABEL_PX, &pal.muted), HPos::Center, VPos::Center);
+        return text(area, lang.pick("no attention yet", "暂无注意力"), (w / 2, h / 2), st.font(LABEL_PX, &pal.muted), HPos::Center, VPos::Center);
     };
-    let title = format!(
+    let heading = format!(
         "{} {}{} · {} {}",
-        words(lang, "user", "用户"),
+        lang.pick("user", "用户"),
         a.user,
-        if a.heldout { words(lang, " (held out)", "（留出）") } else { "" },
-        words(lang, "candidate", "候选"),
+        if a.heldout { lang.pick(" (held out)", "（留出）") } else { "" },
+        lang.pick("candidate", "候选"),
         a.candidate.text(lang),
     );
-    let ctr = format!("CTR DIN {} · {} {}", fmt3(a.ctr_din), words(lang, "average", "平均池化"), fmt3(a.ctr_mean));
-    text(area, &title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
+    let ctr = format!("CTR DIN {} · {} {}", num(a.ctr_din), lang.pick("average", "平均池化"), num(a.ctr_mean));
+    title(area, &heading, st)?;
     text(area, &ctr, (st.px(8.0), st.px(6.0) + st.tpx(21.0)), st.font(SMALL_PX, &pal.muted), HPos::Left, VPos::Top)?;
     let top = st.px(8.0) + st.tpx(42.0);
     let legend_h = st.tpx(22.0);
@@ -263,7 +247,7 @@ pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v
             let pad = (row / 6).min(st.px(3.0));
             area.draw(&Rectangle::new([(x0, y + pad), (x_of(v), y + row - pad)], colour.filled())).map_err(err)?;
             if row >= st.tpx(13.0) {
-                text(area, &fmt3(v), (x_of(v) + st.px(4.0), y + row / 2), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
+                text(area, &num(v), (x_of(v) + st.px(4.0), y + row / 2), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
             }
         }
         let m = a.mean[i];
@@ -273,13 +257,15 @@ pub fn draw_train_attention<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v
         }
     }
     let y = h - legend_h / 2;
+    // The key starts under the bars, or at the left edge when the canvas is too narrow for it there (a phone).
+    let x0 = if x0 + st.tpx(290.0) > w { st.px(8.0) } else { x0 };
     area.draw(&Rectangle::new([(x0, y - st.px(5.0)), (x0 + st.px(14.0), y + st.px(5.0))], pal.item(a.candidate_category as u16).filled()))
         .map_err(err)?;
-    text(area, words(lang, "DIN α (bars)", "DIN 的 α（条）"), (x0 + st.px(20.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
+    text(area, lang.pick("DIN α (bars)", "DIN 的 α（条）"), (x0 + st.px(20.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)?;
     let x1 = x0 + st.tpx(130.0);
     area.draw(&PathElement::new(vec![(x1, y - st.px(7.0)), (x1, y + st.px(7.0))], ShapeStyle::from(&pal.mean).stroke_width(st.stroke(2.0))))
         .map_err(err)?;
-    text(area, words(lang, "average 1/n (tick)", "平均池化 1/n（竖线）"), (x1 + st.px(8.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)
+    text(area, lang.pick("average 1/n (tick)", "平均池化 1/n（竖线）"), (x1 + st.px(8.0), y), st.font(SMALL_PX, &pal.text), HPos::Left, VPos::Center)
 }
 
 /// The learned item embeddings of DIN on their first two principal axes,
@@ -291,10 +277,10 @@ pub fn draw_train_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &
     let pal = st.palette();
     area.fill(&pal.background).map_err(err)?;
     let lang = st.lang;
-    let title = format!(
+    let heading = format!(
         "{} · {} {:.0}%",
-        words(lang, "learned item embeddings (PCA)", "学到的物品嵌入（PCA）"),
-        words(lang, "variance kept", "保留方差"),
+        lang.pick("learned item embeddings (PCA)", "学到的物品嵌入（PCA）"),
+        lang.pick("variance kept", "保留方差"),
         if view.explained.is_finite() { view.explained * 100.0 } else { 0.0 }
     );
     let (xlo, xhi) = TrainView::bounds(view.map.iter().map(|p| p.0)).unwrap_or((-1.0, 1.0));
@@ -304,7 +290,7 @@ pub fn draw_train_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &
     let key_w = st.tpx(100.0);
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    text(area, &title, (st.px(8.0), st.px(6.0)), st.font(LABEL_PX, &pal.text), HPos::Left, VPos::Top)?;
+    title(area, &heading, st)?;
     let top = st.px(8.0) + st.tpx(24.0);
     let size = (w - key_w - st.px(16.0)).min(h - top - st.px(8.0)).max(1);
     let (left, bottom) = (st.px(8.0), top + size);
@@ -334,6 +320,7 @@ pub fn draw_train_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use din_core::i18n::Lang;
 
     fn view() -> TrainView {
         TrainView::from_json(
@@ -374,24 +361,35 @@ mod tests {
         for c in [pal.pooled, pal.mean] {
             assert!(s.contains(&crate::palette::hex(c).to_ascii_uppercase()) || s.contains(&crate::palette::hex(c)), "colour {c:?}");
         }
-        assert!(s.contains("DIN 0.700") && s.contains("average 0.600"), "title with the last AUCs");
+        assert!(s.contains("DIN 0.7 ") && s.contains("average 0.6"), "title with the last AUCs (fmt_num)");
         assert!(svg(0, Lang::Zh).contains("留出集"));
     }
 
     #[test]
     fn attention_draws_one_bar_per_item_and_the_ctrs() {
         let s = svg(1, Lang::En);
-        assert!(s.contains("food 2") && s.contains("cars 1") && s.contains("0.900"));
-        assert!(s.contains("CTR DIN 0.300"));
+        assert!(s.contains("food 2") && s.contains("cars 1") && s.split(['>', '<']).any(|l| l.trim() == "0.9"), "DIN's α of food 2 as fmt_num writes it");
+        assert!(s.contains("CTR DIN 0.3 "));
         assert!(svg(1, Lang::Zh).contains("汽车 1"));
     }
 
     #[test]
-    fn ticks_are_round_and_written_exactly() {
-        assert_eq!(ticks(0.0, 800.0, 5), vec![0.0, 200.0, 400.0, 600.0, 800.0]);
-        let t = ticks(0.46, 0.74, 5);
-        assert_eq!((t.len(), fmt_tick(t[0], t[1] - t[0])), (3, "0.5".to_owned()));
-        assert_eq!(fmt_tick(0.125, 0.025), "0.125");
+    fn ticks_and_numbers_are_the_house_ones() {
+        // The curves' ticks are din-draw's (style::ticks) written by fmt_num, like every other chart's:
+        // the x axis (steps 0 to 40) reads 0, 10, …, 40, and no label has fixed decimals ("0.500").
+        let s = svg(0, Lang::En);
+        let labels: Vec<&str> = s.split(['>', '<']).map(str::trim).collect();
+        for t in ticks(0.0, 40.0, 5.0) {
+            assert!(labels.contains(&fmt_num(t).as_str()), "x tick {t} as {}", fmt_num(t));
+        }
+        assert!(labels.contains(&"0.5") || labels.contains(&"0.6"), "a y tick in the AUC range, shortest form");
+        let fixed: Vec<&&str> = labels
+            .iter()
+            .filter(|l| l.contains('.') && l.ends_with('0') && l.trim_start_matches(['−', '-']).chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .collect();
+        assert!(fixed.is_empty(), "no fixed-decimal label: {fixed:?}");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(f64::NAN), "–");
     }
 
     #[test]

@@ -155,6 +155,7 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("tab-qkv", "Q · K · V", "Q、K、V 视角"),
     ("tab-towers", "Two towers", "双塔与精排"),
     ("tab-heatmap", "Vectors", "向量"),
+    ("tab-train", "Training", "训练"),
     ("readout-title", "Weighted sum vs plain average", "加权和与简单平均"),
     // Step-through and item colours (issue 11 §3, §4).
     ("colors-repeat", "More items than colours: an item's colour stays with it, and colours repeat every 12 (colour id k is drawn in colour k mod 12).",
