@@ -53,6 +53,13 @@ export function mountTrain(w, section) {
     frame = 0;
     // Not on screen (another lecture tab shows): drawn when it shows again.
     if (!view || section.hidden || !section.getClientRects().length) return;
+    // Scrolled away on the long page: left stale (and unpainted, data-stale
+    // is opacity 0) until it comes near the viewport, as the widget's charts
+    // are (visibility.js): a view a second from the worker costs nothing then.
+    if (!near) {
+      for (const chart of CHARTS) $(`train-${chart}`).setAttribute('data-stale', '');
+      return;
+    }
     const dpr = window.devicePixelRatio || 1;
     const theme = w.view().theme;
     for (const chart of CHARTS) {
@@ -71,6 +78,7 @@ export function mountTrain(w, section) {
         say({ en: e.message, zh: e.zh || e.message, kind: 'error' });
       }
     }
+    for (const chart of CHARTS) $(`train-${chart}`).removeAttribute('data-stale');
     section.dataset.steps = JSON.parse(view).steps;
     note.hidden = !imported;
     if (imported) note.textContent = `${w.t('train-imported')} ${imported.name}`;
@@ -138,6 +146,15 @@ export function mountTrain(w, section) {
     worker.postMessage({ type: 'import', name: file.name, text: await file.text() });
   });
   window.addEventListener('resize', schedule);
+  // Near the viewport (half a screen above or below, as visibility.js):
+  // drawn on every view; elsewhere stale until it comes near again.
+  let near = true;
+  if (typeof IntersectionObserver === 'function') {
+    new IntersectionObserver((entries) => {
+      const now = entries[entries.length - 1].isIntersecting;
+      if (now !== near) { near = now; if (near) schedule(); }
+    }, { rootMargin: '50% 0px 50% 0px' }).observe(section);
+  }
   // A canvas's box changed (a lecture tab shown or hidden, the lecture's layout): draw the latest view.
   const ro = new ResizeObserver(schedule);
   for (const chart of CHARTS) ro.observe($(`train-${chart}`));

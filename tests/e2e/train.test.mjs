@@ -3,7 +3,8 @@
 // passes the baseline's within 20 s; the charts are drawn; export ->
 // import shows the same learned attention; a bad model file is refused
 // with the field named and nothing on screen changes; the UI stays
-// responsive while it trains. Screenshots (dpr 2) of the curves, the
+// responsive while it trains; scrolled away, its charts are not drawn (nor
+// painted stale) and are drawn with the latest view when scrolled back. Screenshots (dpr 2) of the curves, the
 // learned attention and the embedding map at the start and the end of a
 // run go to tests/e2e/out/train/ (or $TRAIN_SHOTS). Lecture mode's train
 // tab: chosen by click and by keyboard, fitted to 1920 × 1080, training on
@@ -109,6 +110,30 @@ pageTest('the same seed gives the same curves twice; reset goes back to step 0',
   await page.click('#train-reset');
   await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).steps === 0);
   assert.deepEqual(await run(), a);
+});
+
+pageTest('scrolled away, the charts are left stale and unpainted while it trains; scrolled back, they are drawn with the latest view', async (page) => {
+  await openPanel(page);
+  await page.waitForFunction(() => document.getElementById('train').dataset.steps === '0');
+  await page.click('#train-run');
+  await page.waitForFunction(() => JSON.parse(window.dinTrain.probe().view).steps >= 25);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  // Away from the viewport: the worker trains on, the charts are not drawn.
+  await page.waitForFunction(() => document.getElementById('train-curves').hasAttribute('data-stale'));
+  const drawnAt = Number(await page.evaluate(() => document.getElementById('train').dataset.steps));
+  await page.waitForFunction((s) => JSON.parse(window.dinTrain.probe().view).steps >= s + 100, drawnAt, { timeout: 30_000 });
+  assert.equal(Number(await page.evaluate(() => document.getElementById('train').dataset.steps)), drawnAt, 'no draw while scrolled away');
+  const hidden = await page.evaluate(() => ['curves', 'attention', 'map'].map((c) => getComputedStyle(document.getElementById(`train-${c}`)).opacity));
+  assert.deepEqual(hidden, ['0', '0', '0'], 'a stale chart is not painted');
+  await page.click('#train-pause');
+  await page.waitForFunction(() => !window.dinTrain.probe().running);
+  const steps = (await probe(page)).v.steps;
+  // Back: drawn with the view the worker sent last, and painted again.
+  await page.locator('#train').scrollIntoViewIfNeeded();
+  await page.waitForFunction((s) => document.getElementById('train').dataset.steps === String(s), steps);
+  const shown = await page.evaluate(() => ['curves', 'attention', 'map'].map((c) => document.getElementById(`train-${c}`).hasAttribute('data-stale')));
+  assert.deepEqual(shown, [false, false, false]);
+  for (const id of ['train-curves', 'train-attention', 'train-map']) assert.ok(await inked(page, id) > 500, `${id} drawn`);
 });
 
 pageTest('export -> import shows the same learned attention; a bad file is refused naming the field, nothing changes', async (page) => {
