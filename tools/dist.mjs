@@ -134,7 +134,11 @@ const asciiHtml = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => `&#x${c.codePo
 const asciiCss = (text) => text.replace(/[^\x00-\x7f]/gu, (c) => `\\${c.codePointAt(0).toString(16)} `);
 
 async function page(script) {
-  const css = asciiCss(await minifyCss(readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + readFileSync(join(ROOT, 'www/style.css'), 'utf8')));
+  // style.css ends with the train panel's rules, which a page without the panel does not need.
+  const style = readFileSync(join(ROOT, 'www/style.css'), 'utf8');
+  const trainRules = style.indexOf('/* The train panel (train.js)');
+  if (trainRules < 0) throw new Error('style.css changed shape: the train panel\'s rules were not found');
+  const css = asciiCss(await minifyCss(readFileSync(join(ROOT, 'www/widget.css'), 'utf8') + style.slice(0, trainRules)));
   let html = asciiHtml(readFileSync(join(ROOT, 'www/index.html'), 'utf8'));
   html = html.replace(/<link rel="(stylesheet|modulepreload|preload)"[^>]*>\n?/g, '');
   // The train panel needs its Web Worker and second wasm module (pkg-train/),
