@@ -66,7 +66,7 @@ use crate::attention::{Normalization, Similarity};
 use crate::errors::{Choice, Fallback, LinkRefusal, Message};
 use crate::i18n::Lang;
 use crate::options::Placement;
-use crate::steps::steps_total;
+use crate::steps::{check_step, steps_total, StepCheck};
 use crate::options::{panels_text, parse_tab, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
 use crate::presets::{self, Preset, PRESET_IDS};
 use crate::scene::{fill_colors, parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
@@ -172,8 +172,7 @@ impl UrlState {
     pub fn validate(&self) -> Result<(), Message> {
         self.scene.validate().map_err(|e| localized(&e))?;
         if let Some(step) = self.step {
-            let last = steps_total(self.scene.items.len()) - 1;
-            if step > last {
+            if let StepCheck::PastLast { last } = check_step(step as f64, self.scene.items.len()) {
                 return Err(LinkRefusal::StepPastLast { step, last }.into());
             }
         }
@@ -1276,10 +1275,12 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
         if t == "off" {
             Ok((None, None))
         } else if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-            let k = t.parse::<usize>().unwrap_or(usize::MAX);
-            // Past the end: the last step, with a message.
-            let note = (k > last).then(|| Message::from(LinkRefusal::StepShownLast { shown: clip(&t), last }));
-            Ok((Some(k.min(last)), note))
+            // Past the end (even past usize): the last step, with a message.
+            let k = t.parse::<f64>().unwrap_or(f64::INFINITY);
+            match check_step(k, state.scene.items.len()) {
+                StepCheck::At(k) => Ok((Some(k), None)),
+                _ => Ok((Some(last), Some(Message::from(LinkRefusal::StepShownLast { shown: clip(&t), last })))),
+            }
         } else {
             Err(LinkRefusal::BadStep(clip(&t)).into())
         }

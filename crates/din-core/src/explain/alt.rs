@@ -143,7 +143,7 @@ pub fn alt_json(scene: &Scene, att: &Attention, step: Option<usize>, lang: Lang,
         None => map,
     };
     let step = match step {
-        Some(k) => steps_caption(s, a, k.min(steps_total(n) - 1), lang),
+        Some(k) => steps_caption(s, a, crate::steps::clamp_step(k, n), lang),
         None => String::new(),
     };
     serde_json::json!({

@@ -211,7 +211,7 @@ impl Session {
             Some(other) => return Err(SessionRefusal::LangNotText(other.to_string()).into()),
         };
         let step = match v.get("step") {
-            None => self.step.map(|st| st.min(crate::steps::steps_total(n) - 1)),
+            None => self.step.map(|st| crate::steps::clamp_step(st, n)),
             Some(serde_json::Value::Null) => None,
             Some(x) => Some(parse_step(x, n)?),
         };

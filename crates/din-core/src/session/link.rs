@@ -97,7 +97,7 @@ impl Session {
         if let Some(l) = st.lang {
             self.lang = l;
         }
-        let step = st.step.map(|s| s.min(crate::steps::steps_total(self.scene.items.len()) - 1));
+        let step = st.step.map(|s| crate::steps::clamp_step(s, self.scene.items.len()));
         if step != self.step {
             self.sum_progress = 1.0;
         }

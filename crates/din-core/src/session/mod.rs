@@ -237,7 +237,7 @@ impl Session {
             scene.candidate.clear();
         }
         if let Some(step) = self.step {
-            self.step = Some(step.min(crate::steps::steps_total(scene.items.len()) - 1));
+            self.step = Some(crate::steps::clamp_step(step, scene.items.len()));
         }
         self.install(scene, att);
     }
@@ -350,7 +350,7 @@ impl Session {
         self.dragging = false;
         self.install(s, att);
         if let Some(step) = self.step {
-            self.step = Some(step.min(crate::steps::steps_total(self.scene.items.len()) - 1));
+            self.step = Some(crate::steps::clamp_step(step, self.scene.items.len()));
         }
         self.clamp_selected();
         true
@@ -524,11 +524,11 @@ impl Session {
     }
 }
 
-/// A step number of a state object or link, checked against `n` items.
+/// A step number of a state object (`setState`, `setStep`), checked
+/// against `n` items by [`crate::steps::check_step`] (the link's check too).
 pub fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {
-    let total = crate::steps::steps_total(n);
-    match v.as_f64() {
-        Some(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= (total - 1) as f64 => Ok(x as usize),
-        _ => Err(SessionRefusal::BadStep { last: total - 1, given: v.to_string() }.into()),
+    match v.as_f64().map(|x| crate::steps::check_step(x, n)) {
+        Some(crate::steps::StepCheck::At(k)) => Ok(k),
+        _ => Err(SessionRefusal::BadStep { last: crate::steps::steps_total(n) - 1, given: v.to_string() }.into()),
     }
 }
