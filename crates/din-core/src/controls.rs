@@ -9,7 +9,7 @@
 //! `controlsJson`, `keysJson`, `checkGenerate`, `projectorOrder`,
 //! `queryRangeJson` and `cellTextsJson`.
 
-use crate::errors::{message, Message};
+use crate::errors::{Message, SessionRefusal};
 use crate::i18n::Lang;
 use crate::attention::Normalization;
 use crate::options::{Panel, STATE_KEYS, TABS};
@@ -183,8 +183,7 @@ fn whole(text: &str) -> Option<usize> {
 /// ```
 pub fn check_generate(n_text: &str, d_text: &str) -> Result<(usize, usize), Message> {
     let (Some(n), Some(d)) = (whole(n_text), whole(d_text)) else {
-        let (_, en, zh) = crate::i18n::PAGE.iter().find(|(k, _, _)| *k == "generate-bad").copied().unwrap_or(("", "generate: n and d must be whole numbers", "生成：n 和 d 必须是整数"));
-        return Err(message("E_INVALID", en.to_owned(), zh.to_owned()));
+        return Err(SessionRefusal::GenerateNotWhole.into());
     };
     check_generate_size(n, d)?;
     Ok((n, d))
@@ -193,11 +192,7 @@ pub fn check_generate(n_text: &str, d_text: &str) -> Result<(usize, usize), Mess
 /// The range check of "generate" (`n` 0 to [`MAX_N`], `d` 1 to [`MAX_D`]).
 pub fn check_generate_size(n: usize, d: usize) -> Result<(), Message> {
     if n > MAX_N || d == 0 || d > MAX_D {
-        return Err(message(
-            "E_TOO_LARGE",
-            format!("generate: n must be 0 to {MAX_N} and d 1 to {MAX_D} (got n = {n}, d = {d})"),
-            format!("生成：n 必须在 0 到 {MAX_N} 之间，d 在 1 到 {MAX_D} 之间（现在 n = {n}，d = {d}）"),
-        ));
+        return Err(SessionRefusal::GenerateSize { n, d, max_n: MAX_N, max_d: MAX_D }.into());
     }
     Ok(())
 }

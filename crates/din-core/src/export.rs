@@ -262,21 +262,11 @@ pub const PNG_FACTOR_RANGE: (f64, f64) = (0.25, 4.0);
 /// A [`crate::errors::Message`] with code `E_EXPORT_FACTOR`.
 pub fn png_size(factor: f64) -> Result<(u32, u32), crate::errors::Message> {
     let (lo, hi) = PNG_FACTOR_RANGE;
-    let range_en = format!("use a number from {lo} to {hi} ({} × {} to {} × {} pixels)", 1920.0 * lo, 1080.0 * lo, 1920.0 * hi, 1080.0 * hi);
-    let range_zh = format!("请用 {lo} 到 {hi} 之间的数（{} × {} 到 {} × {} 像素）", 1920.0 * lo, 1080.0 * lo, 1920.0 * hi, 1080.0 * hi);
     if !factor.is_finite() {
-        return Err(crate::errors::message(
-            "E_EXPORT_FACTOR",
-            format!("exportPng: the factor {factor} is not a finite number; {range_en}"),
-            format!("exportPng：倍数 {factor} 不是有限数；{range_zh}"),
-        ));
+        return Err(crate::errors::SessionRefusal::PngFactorNotFinite { factor, lo, hi }.into());
     }
     if !(lo..=hi).contains(&factor) {
-        return Err(crate::errors::message(
-            "E_EXPORT_FACTOR",
-            format!("exportPng: the factor {factor} is out of range; {range_en}"),
-            format!("exportPng：倍数 {factor} 超出范围；{range_zh}"),
-        ));
+        return Err(crate::errors::SessionRefusal::PngFactorRange { factor, lo, hi }.into());
     }
     // Within the range both sides are whole numbers of pixels after rounding.
     Ok(((1920.0 * factor).round() as u32, (1080.0 * factor).round() as u32))

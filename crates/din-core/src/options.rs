@@ -5,7 +5,7 @@
 //! `din.state()`, so they parse from and print to the same short names.
 
 use crate::i18n::clip;
-use crate::errors::{message, Message};
+use crate::errors::{Message, SessionRefusal, Want};
 use std::fmt;
 use std::str::FromStr;
 
@@ -217,52 +217,49 @@ pub struct ViewPatch {
 /// The first bad option, named, in English and Chinese.
 pub fn view_patch(v: &serde_json::Value) -> Result<ViewPatch, Message> {
     use serde_json::Value;
-    let bad = |key: &str, want: &str, want_zh: &str, got: &Value| {
-        let shown = clip(&got.to_string());
-        message("E_INVALID", format!("{key} must be {want}, not {shown}"), format!("{key} 必须是{want_zh}，而不是 {shown}"))
-    };
+    let bad = |key: &str, want: Want, got: &Value| -> Message { SessionRefusal::OptionType { key: key.to_owned(), want, shown: clip(&got.to_string()) }.into() };
     let mut out = ViewPatch::default();
     if let Some(x) = v.get("theme") {
-        let t = x.as_str().ok_or_else(|| bad("theme", "\"light\", \"dark\" or \"contrast\"", " light、dark 或 contrast", x))?;
-        out.theme = Some(t.parse::<Theme>().map_err(|e| message("E_INVALID", format!("theme: {e}"), "theme：未知的主题，请用 light、dark 或 contrast".to_owned()))?);
+        let t = x.as_str().ok_or_else(|| bad("theme", Want::Theme, x))?;
+        out.theme = Some(t.parse::<Theme>().map_err(|_| SessionRefusal::UnknownTheme(clip(t)))?);
     }
     if let Some(x) = v.get("font") {
         let (lo, hi) = FONT_SCALE_RANGE;
         match x.as_f64() {
             Some(f) if f.is_finite() && (lo..=hi).contains(&f) => out.font = Some(f),
-            _ => return Err(bad("font", &format!("a number from {lo} to {hi}"), &format!(" {lo} 到 {hi} 之间的数"), x)),
+            _ => return Err(bad("font", Want::Font { lo, hi }, x)),
         }
     }
     if let Some(x) = v.get("panels") {
         let text = match x {
             Value::String(s) => s.clone(),
             Value::Array(a) if a.iter().all(Value::is_string) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(","),
-            other => return Err(bad("panels", "a list of panel names", "面板名称的列表", other)),
+            other => return Err(bad("panels", Want::PanelList, other)),
         };
-        out.panels = Some(parse_panels(&text).map_err(|e| message("E_INVALID", format!("panels: {e}"), format!("panels：{e}")))?);
+        out.panels = Some(parse_panels(&text).map_err(SessionRefusal::Panels)?);
     }
     for (key, slot) in [("embed", &mut out.embed), ("density", &mut out.density)] {
         if let Some(x) = v.get(key) {
-            *slot = Some(x.as_bool().ok_or_else(|| bad(key, "true or false", " true 或 false", x))?);
+            *slot = Some(x.as_bool().ok_or_else(|| bad(key, Want::Bool, x))?);
         }
     }
     if let Some(x) = v.get("placement") {
         out.placement = Some(match x.as_str().and_then(Placement::from_name) {
             Some(p) => p,
-            None => return Err(bad("placement", "\"user-tower\" or \"ranking\"", " \"user-tower\" 或 \"ranking\"", x)),
+            None => return Err(bad("placement", Want::Placement, x)),
         });
     }
     // Lecture mode (issue 11 §5).
     if let Some(x) = v.get("view") {
         out.layout = Some(match x.as_str().map(str::parse::<Layout>) {
             Some(Ok(l)) => l,
-            _ => return Err(bad("view", "\"lecture\" or \"explore\"", " \"lecture\" 或 \"explore\"", x)),
+            _ => return Err(bad("view", Want::View, x)),
         });
     }
     if let Some(x) = v.get("tab") {
         out.tab = Some(match x.as_str().map(parse_tab) {
             Some(Ok(p)) => p,
-            _ => return Err(bad("tab", &format!("one of {}", tab_choices(", ", ", ")), &format!(" {} 之一", tab_choices("、", "、")), x)),
+            _ => return Err(bad("tab", Want::Tab, x)),
         });
     }
     Ok(out)
@@ -294,12 +291,7 @@ pub fn check_state_keys(v: &serde_json::Value, what: &str) -> Result<(), Message
     match obj.keys().find(|k| !STATE_KEYS.contains(&k.as_str())) {
         None => Ok(()),
         Some(k) => {
-            let shown = clip(k);
-            Err(message(
-                "E_INVALID",
-                format!("{what}: unknown key \"{shown}\"; the keys are {}", STATE_KEYS.join(", ")),
-                format!("{what}：未知的键 \"{shown}\"；可用的键：{}", STATE_KEYS.join("、")),
-            ))
+            Err(SessionRefusal::UnknownStateKey { what: what.to_owned(), shown: clip(k), keys: &STATE_KEYS }.into())
         }
     }
 }
@@ -427,7 +419,7 @@ pub fn parse_tab(s: &str) -> Result<Panel, String> {
 }
 
 /// The tab names of [`TAB_NAMES`] as a list for messages: `sep` between
-/// them and `last` before the last (`", "` and `" or "`, `"、"` and `" 或 "`).
+/// them and `last` before the last (`", "` and `" or "` in English; the Chinese refusals use the ideographic comma and the word for "or").
 #[must_use]
 pub fn tab_choices(sep: &str, last: &str) -> String {
     let names: Vec<&str> = TAB_NAMES.iter().map(|p| p.name()).collect();
@@ -500,6 +492,19 @@ pub const FONT_SCALE_RANGE: (f64, f64) = (0.75, 2.0);
 
 #[cfg(test)]
 mod tests {
+    /// errors/refusals.rs writes the tab lists itself (errors cannot use
+    /// options, which uses errors): they must name every tab, train included.
+    #[test]
+    fn the_tab_refusals_name_every_tab() {
+        let m = view_patch(&serde_json::json!({"tab": "map"})).unwrap_err();
+        assert!(m.en.contains(&tab_choices(", ", ", ")), "{}", m.en);
+        assert!(m.zh.contains(&tab_choices("、", "、")), "{}", m.zh);
+        let link = crate::urlstate::decode("view=lecture&tab=map", "");
+        let p = &link.problems[0];
+        assert!(p.en.ends_with(&tab_choices(", ", " or ")), "{}", p.en);
+        assert!(p.zh.ends_with(&tab_choices("、", " 或 ")), "{}", p.zh);
+    }
+
     use super::*;
 
     #[test]

@@ -32,6 +32,58 @@ pub fn steps_total(n: usize) -> usize {
     n + 4
 }
 
+/// A requested step checked against `n` items ([`check_step`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepCheck {
+    /// A step of the scene.
+    At(usize),
+    /// A whole number past the last step (`last`); the link shows `last`,
+    /// a state object is refused.
+    PastLast {
+        /// The last step, `steps_total(n) - 1`.
+        last: usize,
+    },
+    /// Not a whole number ≥ 0.
+    NotAStep,
+}
+
+/// The one check of a lecture step, whatever channel asked for it: a
+/// link's `step=` and the element's `step` attribute (read as a link, by
+/// `urlstate`), `setState({step})` and `setStep` (by the session), and a
+/// state's own step (`UrlState::validate`). Each channel only reads its
+/// own syntax (link text, a JSON number) into `x`.
+///
+/// ```
+/// use din_core::steps::{check_step, StepCheck};
+/// assert_eq!(check_step(3.0, 4), StepCheck::At(3));
+/// assert_eq!(check_step(8.0, 4), StepCheck::PastLast { last: 7 });
+/// assert_eq!(check_step(f64::INFINITY, 4), StepCheck::PastLast { last: 7 });
+/// assert_eq!(check_step(2.5, 4), StepCheck::NotAStep);
+/// assert_eq!(check_step(-1.0, 4), StepCheck::NotAStep);
+/// ```
+#[must_use]
+pub fn check_step(x: f64, n: usize) -> StepCheck {
+    let last = steps_total(n) - 1;
+    if x.is_nan() || x < 0.0 || (x.is_finite() && x.fract() != 0.0) {
+        StepCheck::NotAStep
+    } else if x > last as f64 {
+        StepCheck::PastLast { last }
+    } else {
+        StepCheck::At(x as usize)
+    }
+}
+
+/// `step` kept on a scene of `n` items: the last step when past it (a
+/// state's step after its LastN shrank).
+///
+/// ```
+/// assert_eq!(din_core::steps::clamp_step(9, 2), 5);
+/// ```
+#[must_use]
+pub fn clamp_step(step: usize, n: usize) -> usize {
+    step.min(steps_total(n) - 1)
+}
+
 /// The step that shows every `α_i × x_i`: `n + 1`.
 #[must_use]
 pub fn products_step(n: usize) -> usize {
@@ -102,6 +154,49 @@ impl Default for Reveal {
     fn default() -> Self {
         Reveal::ALL
     }
+}
+
+// ---------------------------------------------------------------------------
+// The rows a row chart (bars, heatmap, the text alternative's table) shows.
+
+/// Up to this many items every chart shows every item; beyond it the bar
+/// chart and the heatmap show the [`TOP_ROWS`] items with the largest
+/// alpha and say so.
+pub const ALL_ROWS: usize = 60;
+/// Rows shown for a LastN longer than [`ALL_ROWS`].
+pub const TOP_ROWS: usize = 30;
+
+/// The items a row chart shows: all of them up to [`ALL_ROWS`] (in order),
+/// else the [`TOP_ROWS`] with the largest alpha (largest first).
+///
+/// ```
+/// use din_core::steps::shown_rows;
+/// assert_eq!(shown_rows(&[0.1, 0.5, 0.4]), vec![0, 1, 2]);
+/// let many: Vec<f64> = (0..100).map(|i| i as f64).collect();
+/// let top = shown_rows(&many);
+/// assert_eq!(top.len(), 30);
+/// assert_eq!(top[0], 99);
+/// ```
+#[must_use]
+pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
+    let n = alpha.len();
+    if n <= ALL_ROWS {
+        return (0..n).collect();
+    }
+    crate::attention::top_k_descending(alpha, TOP_ROWS)
+}
+
+/// The rows a row chart shows while the step-through has revealed only
+/// part of the weights: all items up to [`ALL_ROWS`], else the first
+/// [`TOP_ROWS`] in order (ordering by alpha would give the answer away);
+/// [`shown_rows`] when everything is revealed.
+#[must_use]
+pub fn shown_rows_revealed(alpha: &[f64], reveal: &Reveal) -> Vec<usize> {
+    if reveal.is_all() {
+        return shown_rows(alpha);
+    }
+    let n = alpha.len();
+    (0..if n > ALL_ROWS { TOP_ROWS } else { n }).collect()
 }
 
 // ---------------------------------------------------------------------------

@@ -63,16 +63,16 @@
 
 use crate::i18n::clip;
 use crate::attention::{Normalization, Similarity};
-use crate::errors::{message, Localized, Message};
+use crate::errors::{Choice, Fallback, LinkRefusal, Message};
 use crate::i18n::Lang;
 use crate::options::Placement;
-use crate::steps::steps_total;
-use crate::options::{panels_text, parse_tab, tab_choices, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
+use crate::steps::{check_step, steps_total, StepCheck};
+use crate::options::{panels_text, parse_tab, Layout, Panel, Theme, DEFAULT_TAB, FONT_SCALE_RANGE};
 use crate::presets::{self, Preset, PRESET_IDS};
 use crate::scene::{fill_colors, parse_number, Definition, Item, Scene, SceneError, MAX_D, MAX_LABEL, MAX_N};
 use crate::unit::{Activation, WeightForm, MAX_LEN_LIMIT};
 use std::collections::HashSet;
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
 /// The format version [`encode`] writes.
 pub const VERSION: u32 = 2;
@@ -172,13 +172,8 @@ impl UrlState {
     pub fn validate(&self) -> Result<(), Message> {
         self.scene.validate().map_err(|e| localized(&e))?;
         if let Some(step) = self.step {
-            let last = steps_total(self.scene.items.len()) - 1;
-            if step > last {
-                return Err(message(
-                    "E_URL",
-                    format!("step: {step} is past the last step ({last})"),
-                    format!("step：{step} 超过了最后一步（{last}）"),
-                ));
+            if let StepCheck::PastLast { last } = check_step(step as f64, self.scene.items.len()) {
+                return Err(LinkRefusal::StepPastLast { step, last }.into());
             }
         }
         font_in_range(self.font_scale)?;
@@ -199,36 +194,8 @@ impl UrlState {
     }
 }
 
-/// The link of a scene would be longer than allowed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TooLarge {
-    /// Length of the link, in characters.
-    pub len: usize,
-    /// The limit it exceeds.
-    pub max: usize,
-}
-
-impl fmt::Display for TooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the scene is too large for a link ({} characters; at most {}): export it as JSON instead",
-            self.len, self.max
-        )
-    }
-}
-
-impl std::error::Error for TooLarge {}
-
-impl Localized for TooLarge {
-    fn code(&self) -> &'static str {
-        "E_LINK_TOO_LARGE"
-    }
-
-    fn zh(&self) -> String {
-        format!("场景太大，无法放进链接（{} 个字符；最多 {} 个）：请改为导出 JSON", self.len, self.max)
-    }
-}
+/// The link would be too long ([`encode`]); its texts are in [`crate::errors`].
+pub use crate::errors::LinkTooLarge as TooLarge;
 
 /// What [`decode`] read.
 #[derive(Clone, Debug, PartialEq)]
@@ -349,27 +316,15 @@ fn percent_decode(raw: &str) -> Result<String, Undecodable> {
 /// Percent-decodes the value of `what` (a key, or a part of `x`).
 fn decode_text(what: &str, raw: &str) -> Result<String, Message> {
     percent_decode(raw).map_err(|e| match e {
-        Undecodable::Escape(s) => message(
-            "E_URL_ESCAPE",
-            format!("{what}: \"{s}\" is not a valid percent escape; write %XX with two hex digits"),
-            format!("{what}：\"{s}\" 不是合法的百分号转义；请写成 %XX（两位十六进制数字）"),
-        ),
-        Undecodable::Utf8 => message(
-            "E_URL_ESCAPE",
-            format!("{what}: the percent-decoded text is not valid UTF-8"),
-            format!("{what}：百分号解码后的文本不是合法的 UTF-8"),
-        ),
+        Undecodable::Escape(escape) => LinkRefusal::BadEscape { what: what.to_owned(), escape }.into(),
+        Undecodable::Utf8 => LinkRefusal::NotUtf8 { what: what.to_owned() }.into(),
     })
 }
 
 /// At most 40 characters of untrusted text, for messages.
 
 fn localized(e: &SceneError) -> Message {
-    message(e.code(), e.to_string(), e.zh())
-}
-
-fn keyed(key: &str, e: &SceneError) -> Message {
-    message(e.code(), format!("{key}: {e}"), format!("{key}：{}", e.zh()))
+    Message::of(e)
 }
 
 // ---------------------------------------------------------------------------
@@ -649,11 +604,7 @@ fn split_params<'a>(text: &'a str, report: bool, problems: &mut Vec<Message>) ->
         let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
         match percent_decode(raw_key) {
             Ok(k) => out.push((k, raw_value)),
-            Err(_) if report => problems.push(message(
-                "E_URL_ESCAPE",
-                format!("the parameter name \"{}\" is not valid percent-encoded UTF-8; it was ignored", clip(raw_key)),
-                format!("参数名 \"{}\" 不是合法的百分号编码 UTF-8，已忽略", clip(raw_key)),
-            )),
+            Err(_) if report => problems.push(LinkRefusal::BadKeyName(clip(raw_key)).into()),
             Err(_) => {}
         }
     }
@@ -754,20 +705,11 @@ impl Params {
 
     fn report_unknown(&self, problems: &mut Vec<Message>) {
         for key in &self.unknown {
-            let k = clip(key);
-            problems.push(message(
-                "E_URL_KEY",
-                format!("\"{k}\" is not a parameter of this page; it was ignored"),
-                format!("\"{k}\" 不是本页面的参数，已忽略"),
-            ));
+            problems.push(LinkRefusal::UnknownKey(clip(key)).into());
         }
         let more = self.unknown_count - self.unknown.len();
         if more > 0 {
-            problems.push(message(
-                "E_URL_KEY",
-                format!("{more} more unknown parameters were ignored"),
-                format!("另有 {more} 个未知参数被忽略"),
-            ));
+            problems.push(LinkRefusal::MoreUnknownKeys(more).into());
         }
     }
 }
@@ -775,11 +717,7 @@ impl Params {
 /// A key given more than once in one text: the last value is used.
 fn given_twice(key: &str, times: usize, last: &str) -> Message {
     let shown = clip(&percent_decode(last).unwrap_or_else(|_| last.to_owned()));
-    message(
-        "E_URL_DUPLICATE",
-        format!("{key} is given {times} times; the last value, \"{shown}\", is used"),
-        format!("{key} 出现了 {times} 次；使用最后一个值 \"{shown}\""),
-    )
+    LinkRefusal::GivenTwice { key: key.to_owned(), times, shown }.into()
 }
 
 /// One scene edit read from the link.
@@ -831,12 +769,8 @@ fn body(text: &str) -> &str {
 }
 
 /// The refusal of a link over [`MAX_URL`]; `then` says what happens instead.
-fn too_long(total: usize, then_en: &str, then_zh: &str) -> Message {
-    message(
-        "E_URL_TOO_LONG",
-        format!("the link has {total} bytes; at most {MAX_URL} are read, so {then_en}"),
-        format!("链接有 {total} 字节；最多读取 {MAX_URL} 字节，因此{then_zh}"),
-    )
+fn too_long(total: usize, then: Fallback) -> Message {
+    LinkRefusal::TooLong { total, max: MAX_URL, then }.into()
 }
 
 /// [`decode`] of a whole link (page load, `hashchange`) while `current`
@@ -859,7 +793,7 @@ pub fn decode_keeping(current: Option<&str>, query: &str, hash: &str) -> Decoded
         return Decoded {
             state: UrlState::default(),
             origin: presets::default_scene(),
-            problems: vec![too_long(total, "the default scene is shown", "显示默认场景")],
+            problems: vec![too_long(total, Fallback::DefaultScene)],
         };
     }
     let mut problems = Vec::new();
@@ -888,7 +822,7 @@ pub fn decode_over(current: &str, text: &str) -> Decoded {
     let total = link_bytes(text);
     if total > MAX_URL {
         let mut d = decode(current, "");
-        d.problems = vec![too_long(total, "nothing of it was applied", "未应用其中任何参数")];
+        d.problems = vec![too_long(total, Fallback::NothingApplied)];
         return d;
     }
     let mut problems = Vec::new();
@@ -908,7 +842,7 @@ pub fn decode_onto(current: &UrlState, origin: &Scene, text: &str) -> Decoded {
         return Decoded {
             state: current.clone(),
             origin: origin.clone(),
-            problems: vec![too_long(total, "nothing of it was applied", "未应用其中任何参数")],
+            problems: vec![too_long(total, Fallback::NothingApplied)],
         };
     }
     let mut problems = Vec::new();
@@ -973,19 +907,7 @@ fn read_version(p: &Params, problems: &mut Vec<Message>) -> u32 {
     // A whole number above the current one (even one too long for u64) is a later version.
     let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
     let newer = digits && v.parse::<u64>().map_or(true, |k| k > u64::from(VERSION));
-    problems.push(if newer {
-        message(
-            "E_URL_VERSION",
-            format!("v: this link was made by a newer version of din-viz (v={shown}); it is read as version {VERSION}, so some of it may be lost"),
-            format!("v：此链接由较新版本的 din-viz 生成（v={shown}）；现按第 {VERSION} 版读取，部分内容可能丢失"),
-        )
-    } else {
-        message(
-            "E_URL_VERSION",
-            format!("v: \"{shown}\" is not a link version; the link is read as version {VERSION}"),
-            format!("v：\"{shown}\" 不是链接版本号；现按第 {VERSION} 版读取"),
-        )
-    });
+    problems.push(if newer { LinkRefusal::NewerVersion { shown, version: VERSION } } else { LinkRefusal::NotAVersion { shown, version: VERSION } }.into());
     VERSION
 }
 
@@ -993,24 +915,12 @@ fn read_version(p: &Params, problems: &mut Vec<Message>) -> u32 {
 fn whole(key: &str, text: &str, min: usize, max: usize) -> Result<usize, Message> {
     let shown = clip(text);
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(message(
-            "E_URL",
-            format!("{key}: \"{shown}\" is not a whole number"),
-            format!("{key}：\"{shown}\" 不是整数"),
-        ));
+        return Err(LinkRefusal::NotWhole { key: key.to_owned(), shown }.into());
     }
     match text.parse::<usize>() {
-        Ok(v) if v < min => Err(message(
-            "E_URL",
-            format!("{key}: {v} is too small; it must be at least {min}"),
-            format!("{key}：{v} 太小；至少为 {min}"),
-        )),
+        Ok(value) if value < min => Err(LinkRefusal::TooSmall { key: key.to_owned(), value, min }.into()),
         Ok(v) if v <= max => Ok(v),
-        _ => Err(message(
-            "E_TOO_LARGE",
-            format!("{key}: {shown} is too large; at most {max} is allowed"),
-            format!("{key}：{shown} 太大；最多为 {max}"),
-        )),
+        _ => Err(LinkRefusal::TooLarge { key: key.to_owned(), shown, max }.into()),
     }
 }
 
@@ -1022,11 +932,7 @@ fn read_whole(p: &Params, key: &str, min: usize, max: usize, problems: &mut Vec<
 fn check_name(key: &str, name: &str) -> Result<(), Message> {
     let len = name.chars().count();
     if len > MAX_LABEL {
-        return Err(message(
-            "E_INVALID",
-            format!("{key}: the name has {len} characters; at most {MAX_LABEL} are allowed"),
-            format!("{key}：名称有 {len} 个字符；最多允许 {MAX_LABEL} 个"),
-        ));
+        return Err(LinkRefusal::NameTooLong { key: key.to_owned(), len, max: MAX_LABEL }.into());
     }
     crate::scene::check_label(key, name).map_err(|e| localized(&e))
 }
@@ -1040,12 +946,7 @@ fn read_base(p: &Params, problems: &mut Vec<Message>) -> Base {
             return Ok(name);
         }
         if !has_items {
-            let shown = clip(&name);
-            return Err(message(
-                "E_NO_SUCH",
-                format!("scene: there is no built-in scene \"{shown}\"; use why-din-works, interest-intensity, blank or generated, or give the items in x"),
-                format!("scene：没有内置场景 \"{shown}\"；请用 why-din-works、interest-intensity、blank 或 generated，或在 x 中给出物品"),
-            ));
+            return Err(LinkRefusal::NoSuchScene(clip(&name)).into());
         }
         check_name("scene", &name)?;
         Ok(name)
@@ -1062,18 +963,10 @@ fn read_base(p: &Params, problems: &mut Vec<Message>) -> Base {
         },
     };
     if d.is_some() && p.named("d") && !matches!(base, Base::Blank(_) | Base::Generated(..)) {
-        problems.push(message(
-            "E_URL",
-            "d: only scene=blank and scene=generated use d; it was ignored".to_owned(),
-            "d：只有 scene=blank 和 scene=generated 使用 d，已忽略".to_owned(),
-        ));
+        problems.push(LinkRefusal::DIgnored.into());
     }
     if n.is_some() && p.named("n") && !matches!(base, Base::Generated(..)) {
-        problems.push(message(
-            "E_URL",
-            "n: only scene=generated uses n; it was ignored".to_owned(),
-            "n：只有 scene=generated 使用 n，已忽略".to_owned(),
-        ));
+        problems.push(LinkRefusal::NIgnored.into());
     }
     base
 }
@@ -1081,19 +974,11 @@ fn read_base(p: &Params, problems: &mut Vec<Message>) -> Base {
 /// A comma-separated vector; `field(k)` names component `k` (0-based).
 fn parse_vector(raw: &str, what: &str, field: impl Fn(usize) -> String) -> Result<Vec<f64>, Message> {
     if raw.is_empty() {
-        return Err(message(
-            "E_INVALID",
-            format!("{what} has no numbers; a vector needs at least one (d >= 1)"),
-            format!("{what} 没有数；向量至少需要一个分量（d ≥ 1）"),
-        ));
+        return Err(LinkRefusal::EmptyVector { what: what.to_owned() }.into());
     }
     let count = raw.split(',').count();
     if count > MAX_D {
-        return Err(message(
-            "E_TOO_LARGE",
-            format!("{what} has {count} numbers; at most {MAX_D} are allowed"),
-            format!("{what} 有 {count} 个数；最多允许 {MAX_D} 个"),
-        ));
+        return Err(LinkRefusal::VectorTooLong { what: what.to_owned(), count, max: MAX_D }.into());
     }
     raw.split(',')
         .enumerate()
@@ -1111,31 +996,19 @@ fn parse_items(raw: &str) -> Result<Vec<Item>, Message> {
     }
     let count = raw.split(';').count();
     if count > MAX_N {
-        return Err(message(
-            "E_TOO_LARGE",
-            format!("x has {count} items; at most {MAX_N} are allowed"),
-            format!("x 有 {count} 个物品；最多允许 {MAX_N} 个"),
-        ));
+        return Err(LinkRefusal::TooManyItems { count, max: MAX_N }.into());
     }
     let mut items: Vec<Item> = Vec::with_capacity(count);
     let mut explicit = Vec::with_capacity(count);
     for (i, part) in raw.split(';').enumerate() {
         let no = i + 1;
         let Some((raw_label, raw_vector)) = part.rsplit_once(':') else {
-            return Err(message(
-                "E_URL",
-                format!("x: item {no} has no \":\" between its label and its numbers"),
-                format!("x：第 {no} 个物品的名称和数之间没有 \":\""),
-            ));
+            return Err(LinkRefusal::NoColon { no }.into());
         };
         let label = decode_text(&format!("x item {no} label"), raw_label)?;
         let len = label.chars().count();
         if len > MAX_LABEL {
-            return Err(message(
-                "E_INVALID",
-                format!("x: the label of item {no} has {len} characters; at most {MAX_LABEL} are allowed"),
-                format!("x：第 {no} 个物品的名称有 {len} 个字符；最多允许 {MAX_LABEL} 个"),
-            ));
+            return Err(LinkRefusal::LabelTooLong { no, len, max: MAX_LABEL }.into());
         }
         crate::scene::check_label(&format!("x: the label of item {no}"), &label).map_err(|e| localized(&e))?;
         // An optional colour id after the numbers: `label:1,2@3`.
@@ -1148,11 +1021,7 @@ fn parse_items(raw: &str) -> Result<Vec<Item>, Message> {
         if let Some(first) = items.first() {
             let (got, want) = (vector.len(), first.vector.len());
             if got != want {
-                return Err(message(
-                    "E_DIM_MISMATCH",
-                    format!("x: item {no} has {got} numbers, but item 1 has {want}"),
-                    format!("x：第 {no} 个物品有 {got} 个数，但第 1 个物品有 {want} 个"),
-                ));
+                return Err(LinkRefusal::ItemDim { no, got, want }.into());
             }
         }
         items.push(Item { label, vector, color: color.unwrap_or(0) });
@@ -1165,28 +1034,13 @@ fn parse_items(raw: &str) -> Result<Vec<Item>, Message> {
 fn parse_color(no: usize, raw: &str) -> Result<u16, Message> {
     let shown = clip(raw);
     if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(message(
-            "E_URL",
-            format!("x: the colour id of item {no} (after @) is \"{shown}\", not a whole number"),
-            format!("x：第 {no} 个物品的颜色编号（@ 之后）是 \"{shown}\"，不是整数"),
-        ));
+        return Err(LinkRefusal::ColourNotWhole { no, shown }.into());
     }
-    raw.parse::<u16>().map_err(|_| {
-        message(
-            "E_TOO_LARGE",
-            format!("x: the colour id of item {no} is {shown}; at most {} is allowed", u16::MAX),
-            format!("x：第 {no} 个物品的颜色编号是 {shown}；最大为 {}", u16::MAX),
-        )
-    })
+    raw.parse::<u16>().map_err(|_| LinkRefusal::ColourTooLarge { no, shown }.into())
 }
 
-fn unknown_name(key: &str, got: &str, choices: &str, choices_zh: &str) -> Message {
-    let shown = clip(got);
-    message(
-        "E_URL",
-        format!("{key}: \"{shown}\" is unknown; use {choices}"),
-        format!("{key}：未知的值 \"{shown}\"；请用 {choices_zh}"),
-    )
+fn unknown_name(key: Choice, got: &str) -> Message {
+    LinkRefusal::UnknownValue { key, given: clip(got) }.into()
 }
 
 /// The scene edits of the link, by key in the order they are applied, each
@@ -1222,7 +1076,7 @@ fn read_edits(p: &Params, problems: &mut Vec<Message>) -> Vec<(&'static str, Vec
                 other => other
                     .parse::<Similarity>()
                     .map(|s| Edit::Similarity(Definition::Similarity, Some(s)))
-                    .map_err(|_| unknown_name("similarity", other, "dot, cosine, scaled_dot, unit or authors", "dot、cosine、scaled_dot、unit 或 authors")),
+                    .map_err(|_| unknown_name(Choice::Similarity, other)),
             }),
         ),
     );
@@ -1234,7 +1088,7 @@ fn read_edits(p: &Params, problems: &mut Vec<Message>) -> Vec<(&'static str, Vec
             text("normalization", &|t| {
                 t.parse::<Normalization>()
                     .map(Edit::Normalization)
-                    .map_err(|_| unknown_name("normalization", t, "none or softmax", "none 或 softmax"))
+                    .map_err(|_| unknown_name(Choice::Normalization, t))
             }),
         ),
     );
@@ -1246,11 +1100,7 @@ fn read_edits(p: &Params, problems: &mut Vec<Message>) -> Vec<(&'static str, Vec
             text("temperature", &|t| {
                 let v = parse_number("temperature", t).map_err(|e| localized(&e))?;
                 if v <= 0.0 {
-                    return Err(message(
-                        "E_TEMPERATURE",
-                        format!("temperature: {} is not allowed; T must be greater than 0", format_number(v)),
-                        format!("temperature：不允许 {}；T 必须大于 0", format_number(v)),
-                    ));
+                    return Err(LinkRefusal::Temperature(format_number(v)).into());
                 }
                 Ok(Edit::Temperature(v))
             }),
@@ -1264,7 +1114,7 @@ fn read_edits(p: &Params, problems: &mut Vec<Message>) -> Vec<(&'static str, Vec
             text("activation", &|t| {
                 t.parse::<Activation>()
                     .map(Edit::Activation)
-                    .map_err(|_| unknown_name("activation", t, "sigmoid, prelu or dice", "sigmoid、prelu 或 dice"))
+                    .map_err(|_| unknown_name(Choice::Activation, t))
             }),
         ),
     );
@@ -1276,7 +1126,7 @@ fn read_edits(p: &Params, problems: &mut Vec<Message>) -> Vec<(&'static str, Vec
             text("weight", &|t| {
                 t.parse::<WeightForm>()
                     .map(Edit::Weight)
-                    .map_err(|_| unknown_name("weight", t, "z (the paper: α = z) or sigmoid (α = sigmoid(z))", "z（论文：α = z）或 sigmoid（α = sigmoid(z)）"))
+                    .map_err(|_| unknown_name(Choice::Weight, t))
             }),
         ),
     );
@@ -1300,25 +1150,12 @@ fn apply(mut next: Scene, edit: &Edit, preset: Option<&Preset>, q_follows: bool,
                     }
                     Some(c) => {
                         let (got, want) = (c.vector.len(), next.dim());
-                        return Err(message(
-                            "E_DIM_MISMATCH",
-                            format!("candidate: \"{shown}\" has d = {got}, but the scene has d = {want}"),
-                            format!("candidate：\"{shown}\" 的维度是 d = {got}，但场景的维度是 d = {want}"),
-                        ));
+                        return Err(LinkRefusal::CandidateDim { shown, got, want }.into());
                     }
                     None => {
                         let scene = clip(&next.name);
                         let ids: Vec<&str> = preset.map(|p| p.candidates.iter().map(|c| c.id).collect()).unwrap_or_default();
-                        let (en, zh) = if ids.is_empty() {
-                            ("it has none".to_owned(), "它没有候选物品".to_owned())
-                        } else {
-                            (format!("use {}", ids.join(", ")), format!("请用 {}", ids.join("、")))
-                        };
-                        return Err(message(
-                            "E_NO_SUCH",
-                            format!("candidate: the scene \"{scene}\" has no candidate \"{shown}\"; {en}"),
-                            format!("candidate：场景 \"{scene}\" 没有候选物品 \"{shown}\"；{zh}"),
-                        ));
+                        return Err(LinkRefusal::NoSuchCandidate { scene, shown, ids }.into());
                     }
                 }
             }
@@ -1369,7 +1206,7 @@ fn apply_edits(base: &Scene, edits: &[(&'static str, Vec<(Edit, Source)>)], pres
     for (key, alts) in edits {
         for (e, source) in alts {
             let next = apply(cur.clone(), e, preset, q_follows, was_named)
-                .and_then(|s| s.validate().map(|_| s).map_err(|err| keyed(key, &err)));
+                .and_then(|s| s.validate().map(|_| s).map_err(|err| Message::keyed(key, &err)));
             match next {
                 Ok(s) => {
                     cur = s;
@@ -1389,30 +1226,16 @@ fn font_in_range(v: f64) -> Result<f64, Message> {
     if v.is_finite() && (lo..=hi).contains(&v) {
         Ok(v)
     } else {
-        let (v, lo, hi) = (format_number(v), lo.to_string(), hi.to_string());
-        Err(message(
-            "E_URL",
-            format!("font: {v} is out of range; use a scale from {lo} to {hi}"),
-            format!("font：{v} 超出范围；请用 {lo} 到 {hi} 之间的缩放"),
-        ))
+        Err(LinkRefusal::Font { value: format_number(v), lo, hi }.into())
     }
 }
 
 fn no_panel() -> Message {
-    message(
-        "E_URL",
-        "panels: no panel is listed; name at least one, e.g. bars,map".to_owned(),
-        "panels：没有列出面板；请至少写一个，例如 bars,map".to_owned(),
-    )
+    LinkRefusal::NoPanel.into()
 }
 
 fn panel_twice(name: &str) -> Message {
-    let shown = clip(name);
-    message(
-        "E_URL",
-        format!("panels: \"{shown}\" is listed twice"),
-        format!("panels：\"{shown}\" 出现了两次"),
-    )
+    LinkRefusal::PanelTwice(clip(name)).into()
 }
 
 fn parse_panel_list(raw: &str) -> Result<Vec<Panel>, Message> {
@@ -1421,7 +1244,7 @@ fn parse_panel_list(raw: &str) -> Result<Vec<Panel>, Message> {
         let name = decode_text("panels", part)?;
         let Ok(panel) = name.parse::<Panel>() else {
             let all: Vec<&str> = Panel::ALL.iter().map(|p| p.name()).collect();
-            return Err(unknown_name("panels", &name, &all.join(", "), &all.join("、")));
+            return Err(unknown_name(Choice::Panels(all), &name));
         };
         if out.contains(&panel) {
             return Err(panel_twice(&name));
@@ -1439,12 +1262,7 @@ fn flag(key: &str, text: &str) -> Result<bool, Message> {
         "1" => Ok(true),
         "0" => Ok(false),
         other => {
-            let shown = clip(other);
-            Err(message(
-                "E_URL",
-                format!("{key}: \"{shown}\" is not allowed; use 1 or 0"),
-                format!("{key}：不允许 \"{shown}\"；请用 1 或 0"),
-            ))
+            Err(LinkRefusal::BadFlag { key: key.to_owned(), shown: clip(other) }.into())
         }
     }
 }
@@ -1457,24 +1275,14 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
         if t == "off" {
             Ok((None, None))
         } else if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-            let k = t.parse::<usize>().unwrap_or(usize::MAX);
-            // Past the end: the last step, with a message.
-            let note = (k > last).then(|| {
-                let shown = clip(&t);
-                message(
-                    "E_URL",
-                    format!("step: {shown} is past the last step ({last}) of this scene; showing step {last}"),
-                    format!("step：{shown} 超过了本场景的最后一步（{last}）；显示第 {last} 步"),
-                )
-            });
-            Ok((Some(k.min(last)), note))
+            // Past the end (even past usize): the last step, with a message.
+            let k = t.parse::<f64>().unwrap_or(f64::INFINITY);
+            match check_step(k, state.scene.items.len()) {
+                StepCheck::At(k) => Ok((Some(k), None)),
+                _ => Ok((Some(last), Some(Message::from(LinkRefusal::StepShownLast { shown: clip(&t), last })))),
+            }
         } else {
-            let shown = clip(&t);
-            Err(message(
-                "E_URL",
-                format!("step: \"{shown}\" is not a whole number >= 0 or \"off\""),
-                format!("step：\"{shown}\" 不是 ≥ 0 的整数，也不是 \"off\""),
-            ))
+            Err(LinkRefusal::BadStep(clip(&t)).into())
         }
     });
     if let Some((s, note)) = step {
@@ -1485,13 +1293,13 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
     }
     if let Some(l) = p.read("lang", problems, |raw| {
         let t = text("lang")(raw)?;
-        t.parse::<Lang>().map_err(|_| unknown_name("lang", &t, "en or zh", "en 或 zh"))
+        t.parse::<Lang>().map_err(|_| unknown_name(Choice::Lang, &t))
     }) {
         state.lang = Some(l);
     }
     if let Some(t) = p.read("theme", problems, |raw| {
         let t = text("theme")(raw)?;
-        t.parse::<Theme>().map_err(|_| unknown_name("theme", &t, "light, dark or contrast", "light、dark 或 contrast"))
+        t.parse::<Theme>().map_err(|_| unknown_name(Choice::Theme, &t))
     }) {
         state.theme = t;
     }
@@ -1512,13 +1320,13 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
     }
     if let Some(pl) = p.read("placement", problems, |raw| {
         let t = text("placement")(raw)?;
-        Placement::from_name(&t).ok_or_else(|| unknown_name("placement", &t, "user-tower or ranking", "user-tower 或 ranking"))
+        Placement::from_name(&t).ok_or_else(|| unknown_name(Choice::Placement, &t))
     }) {
         state.placement = pl;
     }
     if let Some(l) = p.read("view", problems, |raw| {
         let t = text("view")(raw)?;
-        t.parse::<Layout>().map_err(|_| unknown_name("view", &t, "lecture or explore", "lecture 或 explore"))
+        t.parse::<Layout>().map_err(|_| unknown_name(Choice::View, &t))
     }) {
         state.layout = l;
     }
@@ -1532,12 +1340,13 @@ fn read_view(p: &Params, state: &mut UrlState, problems: &mut Vec<Message>) {
 
 /// `tab` names a panel that is not a lecture tab (or no panel).
 fn not_a_tab(name: &str) -> Message {
-    unknown_name("tab", name, &tab_choices(", ", " or "), &tab_choices("、", " 或 "))
+    unknown_name(Choice::Tab, name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::errors::Localized;
     use crate::presets::{blank, default_scene, generated, preset};
 
     fn d(query: &str) -> Decoded {

@@ -79,45 +79,9 @@ pub fn bars_min_height_for(n: usize, st: &Style) -> f64 {
     BARS_PAD + (BARS_TOP - BARS_PAD + 18.0 * rows as f64 + BARS_BOTTOM) * st.text_factor()
 }
 
-/// Up to this many items every chart shows every item; beyond it the bar
-/// chart and the heatmap show the [`TOP_ROWS`] items with the largest
-/// alpha and say so.
-pub const ALL_ROWS: usize = 60;
-/// Rows shown for a LastN longer than [`ALL_ROWS`].
-pub const TOP_ROWS: usize = 30;
-
-/// The items a row chart shows: all of them up to [`ALL_ROWS`] (in order),
-/// else the [`TOP_ROWS`] with the largest alpha (largest first).
-///
-/// ```
-/// use din_draw::draw::shown_rows;
-/// assert_eq!(shown_rows(&[0.1, 0.5, 0.4]), vec![0, 1, 2]);
-/// let many: Vec<f64> = (0..100).map(|i| i as f64).collect();
-/// let top = shown_rows(&many);
-/// assert_eq!(top.len(), 30);
-/// assert_eq!(top[0], 99);
-/// ```
-#[must_use]
-pub fn shown_rows(alpha: &[f64]) -> Vec<usize> {
-    let n = alpha.len();
-    if n <= ALL_ROWS {
-        return (0..n).collect();
-    }
-    din_core::attention::top_k_descending(alpha, TOP_ROWS)
-}
-
-/// The rows a row chart shows while the step-through has revealed only
-/// part of the weights: all items up to [`ALL_ROWS`], else the first
-/// [`TOP_ROWS`] in order (ordering by alpha would give the answer away);
-/// [`shown_rows`] when everything is revealed.
-#[must_use]
-pub fn shown_rows_revealed(alpha: &[f64], reveal: &din_core::steps::Reveal) -> Vec<usize> {
-    if reveal.is_all() {
-        return shown_rows(alpha);
-    }
-    let n = alpha.len();
-    (0..if n > ALL_ROWS { TOP_ROWS } else { n }).collect()
-}
+/// The row choice of the row charts is din-core's (the text alternative
+/// lists the same rows): [`din_core::steps::shown_rows`].
+pub use din_core::steps::{shown_rows, shown_rows_revealed, ALL_ROWS, TOP_ROWS};
 
 /// The note a chart shows while the step-through hides some of its answers.
 pub(crate) fn reveal_note(lang: din_core::i18n::Lang) -> &'static str {

@@ -95,11 +95,13 @@ fn activation_name(a: Activation) -> &'static str {
     }
 }
 
+mod alt;
 mod caption;
 mod formulas;
 mod item;
 mod shares;
 
+pub use alt::*;
 pub use caption::*;
 pub use formulas::*;
 pub use item::*;

@@ -463,3 +463,50 @@ fn item_explanations_show_the_computation() {
     let q = explain_query(&p.scene, &p.scene.validate().unwrap(), Lang::Zh);
     assert!(q.title.contains("候选物品") && q.lines[0].starts_with("q = (1, 0.8,"));
 }
+
+/// The text alternative lists the rows the charts show: with the
+/// step-through on, the first 30 of a long LastN in order, α only up to
+/// the step and pooled/mean hidden; off, the 30 largest weights, largest
+/// first, and every number.
+#[test]
+fn alt_json_rows_follow_the_step() {
+    let s = crate::presets::generated(100, 8, 2018);
+    let a = s.validate().unwrap();
+    let v = alt_json(&s, &a, Some(3), Lang::En, None);
+    let rows = v["alphaRows"].as_array().unwrap();
+    assert_eq!(rows.len(), 30);
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str().unwrap()).collect();
+    assert_eq!(names[..4], ["x1", "x2", "x3", "x4"]);
+    assert_eq!(names[29], "x30");
+    assert_eq!(rows[2][3].as_str().unwrap(), fmt_num(a.alpha[2]));
+    assert_eq!(rows[3][3], "?");
+    assert_eq!(rows[3][2], "?");
+    assert!(v["step"].as_str().unwrap().starts_with("Step 3 of 103: "), "{}", v["step"]);
+    assert_eq!(v["step"].as_str().unwrap(), steps_caption(&s, &a, 3, Lang::En));
+    let vectors = v["vectorsRows"].as_array().unwrap();
+    assert_eq!(vectors[0][1].as_str().unwrap(), fmt_num(s.query[0]));
+    assert_eq!(vectors[1][1], "?");
+    assert!(v["map"].as_str().unwrap().starts_with("Step-through on:"));
+
+    let off = alt_json(&s, &a, None, Lang::Zh, Some("NOTE"));
+    let rows = off["alphaRows"].as_array().unwrap();
+    assert_eq!(rows.len(), 30);
+    let top = crate::attention::top_k_descending(&a.alpha, 30);
+    let want: Vec<String> = top.iter().map(|i| format!("x{}", i + 1)).collect();
+    let got: Vec<&str> = rows.iter().map(|r| r[0].as_str().unwrap()).collect();
+    assert_eq!(got, want);
+    assert_eq!(off["alphaCaption"], "α 最大的 30 个物品的权重；未列出： 70");
+    assert_eq!(off["step"], "");
+    assert!(off["map"].as_str().unwrap().starts_with(&format!("权重最大的是 x{} ", top[0] + 1)));
+    assert!(off["map"].as_str().unwrap().ends_with(" NOTE"));
+    assert_eq!(off["vectorsRows"][1][1].as_str().unwrap(), fmt_num(a.pooled[0]));
+    assert_eq!(off["vectorsHead"].as_array().unwrap().len(), 9);
+
+    // A short LastN: every item in order, the step past the end clamped in the caption.
+    let s = crate::presets::default_scene();
+    let a = s.validate().unwrap();
+    let n = s.items.len();
+    let v = alt_json(&s, &a, Some(usize::MAX), Lang::En, None);
+    assert_eq!(v["alphaRows"].as_array().unwrap().len(), n);
+    assert_eq!(v["step"].as_str().unwrap(), steps_caption(&s, &a, crate::steps::steps_total(n) - 1, Lang::En));
+}

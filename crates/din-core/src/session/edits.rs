@@ -7,11 +7,11 @@
 
 use super::{parse_step, refusal, Session, Source};
 use crate::scene::round3;
-use crate::errors::{message, Localized, Message};
+use crate::errors::{Message, SessionRefusal};
 use crate::i18n::Lang;
 use crate::options::ViewPatch;
 use crate::presets;
-use crate::scene::{SceneError, MAX_LABEL, MAX_N};
+use crate::scene::MAX_N;
 
 /// The seed of every generated LastN.
 pub const GENERATE_SEED: u64 = 2018;
@@ -20,7 +20,7 @@ impl Session {
     /// Refuses an item index past the items.
     pub fn check_item(&self, i: usize) -> Result<(), Message> {
         if i >= self.scene.items.len() {
-            return Err(message("E_NO_SUCH", format!("there is no item x{}", i + 1), format!("没有物品 x{}", i + 1)));
+            return Err(SessionRefusal::NoItem(i).into());
         }
         Ok(())
     }
@@ -46,19 +46,7 @@ impl Session {
     /// named in Chinese as the table shows it).
     pub fn set_label(&mut self, i: usize, label: &str) -> Result<(), Message> {
         self.check_item(i)?;
-        let field_zh = format!("x{} 的名称", i + 1);
-        let next = self.scene.with_label(i, label).map_err(|e| {
-            let zh = match &e {
-                SceneError::BadLabel { code_point, position, .. } => format!(
-                    "{field_zh}的第 {position} 个字符是 U+{code_point:04X}（{}）；{}",
-                    crate::scene::char_kind_zh(*code_point),
-                    crate::scene::LABEL_RULE_ZH
-                ),
-                SceneError::LabelTooLong { chars, .. } => format!("{field_zh}有 {chars} 个字符；最多 {MAX_LABEL} 个"),
-                other => other.zh(),
-            };
-            message(e.code(), e.to_string(), zh)
-        })?;
+        let next = self.scene.with_label(i, label).map_err(|error| SessionRefusal::Label { item: i, error })?;
         // Only a label changed: no new attention, projection or view, but
         // the items' generation moves on so the table refreshes.
         self.scene = next;
@@ -69,7 +57,7 @@ impl Session {
     /// Appends an item: a copy of q nudged off it (label "item k").
     pub fn add_item(&mut self) -> Result<(), Message> {
         if self.scene.items.len() >= MAX_N {
-            return Err(message("E_TOO_LARGE", format!("the LastN already has {MAX_N} items, the most allowed"), format!("LastN 已有 {MAX_N} 个物品，已达上限")));
+            return Err(SessionRefusal::LastNFull { max: MAX_N }.into());
         }
         let k = self.scene.items.len() + 1;
         let vector: Vec<f64> = self.scene.query.iter().enumerate().map(|(j, v)| round3(v * 0.8 + if j % 2 == 0 { 0.1 } else { -0.1 })).collect();
@@ -89,15 +77,10 @@ impl Session {
     pub fn set_dim_text(&mut self, text: &str) -> Result<String, Message> {
         let t = text.trim();
         let d: usize = t.parse().map_err(|_| {
-            let shown: String = t.chars().take(20).collect();
             if t.is_empty() {
-                message("E_NUMBER_EMPTY", "d is empty: type a whole number from 1 to 256".into(), "d 为空：请输入 1 到 256 的整数".into())
+                SessionRefusal::DimEmpty
             } else {
-                message(
-                    "E_NUMBER_NOT_A_NUMBER",
-                    format!("d: \"{shown}\" is not a whole number from 1 to 256"),
-                    format!("d：\"{shown}\" 不是 1 到 256 的整数"),
-                )
+                SessionRefusal::DimNotWhole(t.chars().take(20).collect())
             }
         })?;
         let (s, msg) = self.scene.with_dim(d).map_err(refusal)?;
@@ -127,7 +110,7 @@ impl Session {
     pub fn set_temperature_text(&mut self, text: &str) -> Result<(), Message> {
         let t = crate::scene::parse_number("temperature", text).map_err(refusal)?;
         if t <= 0.0 {
-            return Err(message("E_TEMPERATURE", format!("temperature is {t}: it must be greater than 0"), format!("温度 T 是 {t}：必须大于 0")));
+            return Err(SessionRefusal::Temperature(t).into());
         }
         let r = self.scene.with_temperature(t);
         self.apply_result(r)
@@ -153,13 +136,9 @@ impl Session {
         let preset = self.preset();
         let c = preset
             .candidate(id)
-            .ok_or_else(|| message("E_NO_SUCH", format!("candidate: the scene \"{}\" has no candidate \"{id}\"", preset.id), format!("candidate：场景 \"{}\" 没有候选物品 \"{id}\"", preset.id)))?;
+            .ok_or_else(|| SessionRefusal::NoCandidate { scene: preset.id.to_owned(), id: id.to_owned() })?;
         if c.vector.len() != self.scene.dim() {
-            return Err(message(
-                "E_DIM_MISMATCH",
-                format!("candidate \"{}\" has d = {}, but the scene has d = {}", c.label, c.vector.len(), self.scene.dim()),
-                format!("候选物品 \"{}\" 的维度是 d = {}，但场景的维度是 d = {}", c.label, c.vector.len(), self.scene.dim()),
-            ));
+            return Err(SessionRefusal::CandidateDim { label: c.label.to_owned(), got: c.vector.len(), want: self.scene.dim() }.into());
         }
         let mut next = self.scene.clone();
         next.query = c.vector.clone();
@@ -175,13 +154,11 @@ impl Session {
     pub fn load_scene(&mut self, id: &str, d: usize) -> Result<(), Message> {
         let p = if id == "blank" && d > 0 {
             if d > crate::scene::MAX_D {
-                return Err(message("E_TOO_LARGE", format!("d = {d} is too large; at most {}", crate::scene::MAX_D), format!("d = {d} 太大；最多 {}", crate::scene::MAX_D)));
+                return Err(SessionRefusal::DimTooLarge { d, max: crate::scene::MAX_D }.into());
             }
             presets::blank(d)
         } else {
-            presets::preset(id).ok_or_else(|| {
-                message("E_NO_SUCH", format!("scene: there is no built-in scene \"{id}\"; use {}", presets::PRESET_IDS.join(", ")), format!("scene：没有内置场景 \"{id}\"；可用 {}", presets::PRESET_IDS.join("、")))
-            })?
+            presets::preset(id).ok_or_else(|| SessionRefusal::NoScene { id: id.to_owned(), ids: presets::PRESET_IDS.to_vec() })?
         };
         let scene = p.scene.clone();
         self.replace_scene(Source::Preset(p), scene)
@@ -231,11 +208,11 @@ impl Session {
         let view = crate::options::view_patch(v).map_err(refusal)?;
         let lang = match v.get("lang") {
             None => self.lang,
-            Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|e| message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{l}\"，请用 \"en\" 或 \"zh\"")))?,
-            Some(other) => return Err(message("E_LANG", format!("lang must be \"en\" or \"zh\", not {other}"), format!("lang 必须是 \"en\" 或 \"zh\"，而不是 {other}"))),
+            Some(serde_json::Value::String(l)) => l.parse::<Lang>().map_err(|_| SessionRefusal::UnknownLang(l.clone()))?,
+            Some(other) => return Err(SessionRefusal::LangNotText(other.to_string()).into()),
         };
         let step = match v.get("step") {
-            None => self.step.map(|st| st.min(crate::steps::steps_total(n) - 1)),
+            None => self.step.map(|st| crate::steps::clamp_step(st, n)),
             Some(serde_json::Value::Null) => None,
             Some(x) => Some(parse_step(x, n)?),
         };

@@ -4,7 +4,6 @@
 
 use super::{Session, Source};
 use crate::errors::Localized;
-use crate::i18n::Lang;
 use crate::options::Panel;
 
 use crate::urlstate::{self, UrlState};
@@ -54,11 +53,7 @@ impl Session {
         match encoded {
             Ok(text) => serde_json::json!({ "ok": true, "text": text }).to_string(),
             Err(e) => {
-                let (en, zh) = (
-                    format!("This scene ({n} items, d = {d}) is too large for a link (links hold at most {} characters): it is not in the address bar. Save it as a JSON scene instead.", e.max),
-                    format!("当前场景（{n} 个物品，d = {d}）太大，无法放进链接（链接最多 {} 个字符），地址栏中没有保存它。请导出 JSON 场景。", e.max),
-                );
-                let text = if self.lang == Lang::Zh { zh } else { en };
+                let text = crate::errors::SessionRefusal::SceneTooLargeForLink { n, d, max: e.max }.message(self.lang);
                 serde_json::json!({ "ok": false, "len": e.len, "max": e.max, "message": text }).to_string()
             }
         }
@@ -102,7 +97,7 @@ impl Session {
         if let Some(l) = st.lang {
             self.lang = l;
         }
-        let step = st.step.map(|s| s.min(crate::steps::steps_total(self.scene.items.len()) - 1));
+        let step = st.step.map(|s| crate::steps::clamp_step(s, self.scene.items.len()));
         if step != self.step {
             self.sum_progress = 1.0;
         }

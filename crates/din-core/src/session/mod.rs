@@ -15,7 +15,7 @@ mod read;
 mod tests;
 
 use crate::attention::Attention;
-use crate::errors::{message, Localized, Message};
+use crate::errors::{Localized, Message, SessionRefusal};
 use crate::history::History;
 use crate::i18n::Lang;
 use crate::options::{Layout, Panel, Placement, Theme, ViewPatch};
@@ -141,7 +141,7 @@ pub struct Session {
 
 /// A [`Message`] from any localized error, keeping its code and both texts.
 pub fn refusal<E: Localized>(e: E) -> Message {
-    message(e.code(), e.to_string(), e.zh())
+    Message::of(&e)
 }
 
 /// `v` rounded to 3 decimals, without a negative zero (the one rounding,
@@ -241,7 +241,7 @@ impl Session {
             scene.candidate.clear();
         }
         if let Some(step) = self.step {
-            self.step = Some(step.min(crate::steps::steps_total(scene.items.len()) - 1));
+            self.step = Some(crate::steps::clamp_step(step, scene.items.len()));
         }
         self.install(scene, att);
     }
@@ -374,7 +374,7 @@ impl Session {
         self.dragging = false;
         self.install(s, att);
         if let Some(step) = self.step {
-            self.step = Some(step.min(crate::steps::steps_total(self.scene.items.len()) - 1));
+            self.step = Some(crate::steps::clamp_step(step, self.scene.items.len()));
         }
         self.clamp_selected();
         true
@@ -385,7 +385,7 @@ impl Session {
         self.history.commit(&self.scene);
         let origin = self.origin.clone();
         if !self.restore(origin) {
-            return Err(message("E_INVALID", "the scene could not be reset".into(), "无法重置场景".into()));
+            return Err(SessionRefusal::ResetFailed.into());
         }
         Ok(())
     }
@@ -443,14 +443,14 @@ impl Session {
     pub fn set_placement(&mut self, placement: &str) -> Result<(), Message> {
         self.placement = match Placement::from_name(placement) {
             Some(p) => p,
-            None => return Err(message("E_INVALID", format!("placement \"{placement}\": use \"user-tower\" or \"ranking\""), format!("位置 \"{placement}\"：请用 \"user-tower\" 或 \"ranking\""))),
+            None => return Err(SessionRefusal::UnknownPlacement(placement.to_owned()).into()),
         };
         Ok(())
     }
 
     /// Sets the interface language (`en` or `zh`).
     pub fn set_lang(&mut self, code: &str) -> Result<(), Message> {
-        self.lang = code.parse::<Lang>().map_err(|e| message("E_LANG", format!("lang: {e}"), format!("lang：未知的语言 \"{code}\"，请用 \"en\" 或 \"zh\"")))?;
+        self.lang = code.parse::<Lang>().map_err(|_| SessionRefusal::UnknownLang(code.to_owned()))?;
         Ok(())
     }
 
@@ -548,15 +548,11 @@ impl Session {
     }
 }
 
-/// A step number of a state object or link, checked against `n` items.
+/// A step number of a state object (`setState`, `setStep`), checked
+/// against `n` items by [`crate::steps::check_step`] (the link's check too).
 pub fn parse_step(v: &serde_json::Value, n: usize) -> Result<usize, Message> {
-    let total = crate::steps::steps_total(n);
-    match v.as_f64() {
-        Some(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= (total - 1) as f64 => Ok(x as usize),
-        _ => Err(message(
-            "E_STEP",
-            format!("step must be a whole number from 0 to {}, not {v}", total - 1),
-            format!("step 必须是 0 到 {} 的整数，而不是 {v}", total - 1),
-        )),
+    match v.as_f64().map(|x| crate::steps::check_step(x, n)) {
+        Some(crate::steps::StepCheck::At(k)) => Ok(k),
+        _ => Err(SessionRefusal::BadStep { last: crate::steps::steps_total(n) - 1, given: v.to_string() }.into()),
     }
 }

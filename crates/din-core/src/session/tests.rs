@@ -409,3 +409,29 @@ fn editing_q_in_place_is_the_scene_edit() {
     assert_eq!(s.set_query_value(d, 1.0).unwrap_err().code(), "E_NO_SUCH");
     assert_eq!(s.set_query_text(0, "abc").unwrap_err().code(), "E_NUMBER_NOT_A_NUMBER");
 }
+
+/// The link, `setState` and `setStep` read a step with one check
+/// (`steps::check_step`): a step one accepts the others accept at the same
+/// value; past the end the link shows the last step and the others refuse.
+#[test]
+fn one_step_check_for_every_channel() {
+    let n = crate::presets::default_scene().items.len();
+    let last = crate::steps::steps_total(n) - 1;
+    for k in [0, 1, last - 1, last, last + 1, 1000] {
+        let link = crate::urlstate::decode(&format!("?step={k}"), "");
+        let json = super::parse_step(&serde_json::json!(k), n);
+        let mut s = Session::new();
+        let set = s.set_step(k as f64);
+        if k <= last {
+            assert_eq!((link.state.step, json.as_ref().ok().copied(), s.step), (Some(k), Some(k), Some(k)), "{k}");
+            assert!(link.problems.is_empty() && set.is_ok(), "{k}");
+        } else {
+            assert_eq!(link.state.step, Some(last), "{k}");
+            assert_eq!(link.problems.len(), 1, "{k}");
+            assert_eq!(json.as_ref().map_err(|m| m.code), Err("E_STEP"), "{k}");
+            assert!(set.is_err(), "{k}");
+        }
+    }
+    assert_eq!(super::parse_step(&serde_json::json!(2.5), n).map_err(|m| m.code), Err("E_STEP"));
+    assert_eq!(crate::urlstate::decode("?step=2.5", "").problems[0].code, "E_URL");
+}

@@ -56,61 +56,9 @@ pub struct StepsLayout {
     pub adding: Option<usize>,
 }
 
-/// The sentence at the top of step `step` of [`draw_steps`] (also the
-/// text alternative of the step-through panel).
-#[must_use]
-pub fn steps_caption(scene: &Scene, att: &Attention, step: usize, lang: Lang) -> String {
-    let n = scene.items.len();
-    let total = steps_total(n);
-    // Steps count from 0 (nothing revealed), as the page's counter does.
-    let head = lang.tr(format!("Step {} of {}: ", step, total - 1), format!("第 {} 步 / {}：", step, total - 1));
-    let body = if step == 0 {
-        let xs = if n == 0 { String::new() } else { format!("x₁…x{}", sub(n)) };
-        lang.tr(
-            format!("the user's LastN vectors {xs} and the candidate item's vector q"),
-            format!("用户行为序列 LastN 的向量 {xs}，候选物品的向量 q"),
-        )
-    } else if step <= n {
-        // The formulas are explain's, the ones the computation uses.
-        let k = sub(step);
-        let s = fmt_num(at(&att.scores, step - 1));
-        let a = fmt_num(at(&att.alpha, step - 1));
-        let weight = format!("{} = {a}", din_core::explain::alpha_formula(scene, &k));
-        match (scene.definition, scene.normalization) {
-            (Definition::Similarity, Normalization::None) => lang.tr(
-                format!("weight α{k} = s{k} = similarity(q, x{k}) = {a}"),
-                format!("权重 α{k} = s{k} = 相似度(q, x{k}) = {a}"),
-            ),
-            (Definition::Similarity, Normalization::Softmax) => lang.tr(
-                format!("s{k} = similarity(q, x{k}) = {s}; weight {weight}"),
-                format!("s{k} = 相似度(q, x{k}) = {s}；权重 {weight}"),
-            ),
-            _ => lang.tr(
-                format!("z{k} = unit(q, x{k}) = {s}; weight {weight}"),
-                format!("z{k} = unit(q, x{k}) = {s}；权重 {weight}"),
-            ),
-        }
-    } else if step == n + 1 {
-        lang.pick(
-            "each LastN vector times its weight: the strips now show αᵢ × xᵢ, on the colour scale of the weighted sum",
-            "每个 LastN 向量乘以它的权重：各列现在显示 αᵢ × xᵢ，颜色刻度与加权和相同",
-        )
-        .to_owned()
-    } else if step == n + 2 {
-        lang.pick(
-            "weighted sum Σ αᵢ xᵢ: the parts α₁x₁ + α₂x₂ + … add up to one vector (the plain average beside it, for contrast)",
-            "加权和 Σ αᵢ xᵢ：各部分 α₁x₁ + α₂x₂ + … 相加得到一个向量（旁边是简单平均，作对比）",
-        )
-        .to_owned()
-    } else {
-        lang.pick(
-            "the weighted sum is a user feature of the ranking model, which predicts click rate, like rate …",
-            "把加权和作为一种用户特征，输入精排模型，预估点击率、点赞率等指标",
-        )
-        .to_owned()
-    };
-    head + &body
-}
+/// The sentence at the top of step `step` of [`draw_steps`] is din-core's
+/// (it is also the text alternative's): [`din_core::explain::steps_caption`].
+pub use din_core::explain::steps_caption;
 
 /// Draws step `step` (0-based, clamped) of the build-up of deck pp. 4-10:
 ///

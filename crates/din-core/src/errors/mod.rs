@@ -10,6 +10,9 @@ use crate::i18n::Lang;
 use crate::scene::{NumberProblem, SceneError};
 use crate::unit::UnitError;
 
+mod refusals;
+pub use refusals::{Choice, Fallback, LinkRefusal, LinkTooLarge, SessionRefusal, Want};
+
 /// An error that the page can show in either language.
 pub trait Localized: std::fmt::Display {
     /// A stable code, e.g. `E_NUMBER_EMPTY`.
@@ -175,7 +178,9 @@ impl Localized for SceneError {
     }
 }
 
-/// A message made at the wasm boundary, in both languages, with its code.
+/// Any of the errors above rendered in both languages, with its code: what
+/// the session and the link codec hand to the page (a link's problems are
+/// a list of these, whatever module refused).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     /// Stable code.
@@ -184,6 +189,20 @@ pub struct Message {
     pub en: String,
     /// Chinese text.
     pub zh: String,
+}
+
+impl Message {
+    /// `e`'s code and both texts.
+    #[must_use]
+    pub fn of<E: Localized + ?Sized>(e: &E) -> Message {
+        Message { code: e.code(), en: e.to_string(), zh: e.zh() }
+    }
+
+    /// `e` said of the link key or state key `key` (`key: …` / `key：…`).
+    #[must_use]
+    pub fn keyed<E: Localized + ?Sized>(key: &str, e: &E) -> Message {
+        Message { code: e.code(), en: format!("{key}: {e}"), zh: format!("{key}：{}", e.zh()) }
+    }
 }
 
 impl std::fmt::Display for Message {
@@ -308,12 +327,6 @@ impl Localized for Refusal {
     }
 }
 
-/// Makes a [`Message`].
-#[must_use]
-pub fn message(code: &'static str, en: String, zh: String) -> Message {
-    Message { code, en, zh }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,7 +347,7 @@ mod tests {
     /// languages themselves.
     #[test]
     fn no_translation_by_matching_english() {
-        let src = include_str!("errors.rs");
+        let src = include_str!("mod.rs");
         let code = &src[..src.find("#[cfg(test)]").unwrap_or(src.len())];
         for banned in ["fn zh_reason", "fn zh_what", "reason.starts_with", "reason.contains", "what: &str"] {
             assert!(!code.contains(banned), "errors.rs still has {banned}");
