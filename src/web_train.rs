@@ -24,12 +24,14 @@ fn error(en: &str, zh: &str, code: &str) -> JsValue {
 
 /// Draws `chart` (`"curves"`, `"attention"` or `"map"`) of the worker's
 /// view `view_json` on `canvas` (already sized by the page) in `lang`
-/// (`en`/`zh`) and `theme`, at pixel ratio `scale`.
+/// (`en`/`zh`) and `theme`, at pixel ratio `scale`, its text at the
+/// widget's text size `font_scale` (clamped to the option's range, as the
+/// widget's charts are).
 #[wasm_bindgen(js_name = drawTrain)]
-pub fn draw_train(chart: &str, canvas: HtmlCanvasElement, view_json: &str, lang: &str, theme: &str, scale: f64) -> Result<(), JsValue> {
+pub fn draw_train(chart: &str, canvas: HtmlCanvasElement, view_json: &str, lang: &str, theme: &str, scale: f64, font_scale: f64) -> Result<(), JsValue> {
     din_draw::draw::set_text_measure(crate::web::measure_text);
     let view = TrainView::from_json(view_json).map_err(|e| error(&e, &e, "E_TRAIN_VIEW"))?;
-    let mut st = Style::new(scale);
+    let mut st = Style::new(scale).with_font_scale(font_scale);
     st.lang = lang.parse::<Lang>().unwrap_or(Lang::En);
     st.theme = theme.parse::<Theme>().unwrap_or(Theme::Light);
     let back = Canvas::new(canvas).ok_or_else(|| error("the canvas has no 2-D context", "画布没有 2D 绘图上下文", "E_CANVAS"))?;

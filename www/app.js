@@ -81,7 +81,7 @@ let chromeKey = null;
 
 /** The page around the widget follows its language, embed mode and layout; redone only when one changes. */
 function chrome(w) {
-  const key = `${w.guard(() => w.app.lang())}|${w.view().embed}|${w.view().view}|${w.view().theme}`;
+  const key = `${w.guard(() => w.app.lang())}|${w.view().embed}|${w.view().view}|${w.view().theme}|${w.view().font}`;
   if (key === chromeKey) return;
   chromeKey = key;
   // Embed mode hides the page's own header and footer too.

@@ -61,7 +61,7 @@ export function mountTrain(w, section) {
       return;
     }
     const dpr = window.devicePixelRatio || 1;
-    const theme = w.view().theme;
+    const { theme, font } = w.view();
     for (const chart of CHARTS) {
       const c = $(`train-${chart}`);
       // The box on screen, after lecture mode's CSS scale, so that the charts stay sharp and their text grows with it.
@@ -73,13 +73,14 @@ export function mountTrain(w, section) {
       if (c.height !== hpx) c.height = hpx;
       const text = imported && chart !== 'curves' ? imported.view : view;
       try {
-        drawTrain(chart, c, text, lang(), theme, dpr * zoom);
+        drawTrain(chart, c, text, lang(), theme, dpr * zoom, font);
       } catch (e) {
         say({ en: e.message, zh: e.zh || e.message, kind: 'error' });
       }
     }
     for (const chart of CHARTS) $(`train-${chart}`).removeAttribute('data-stale');
     section.dataset.steps = JSON.parse(view).steps;
+    section.dataset.font = String(font);
     note.hidden = !imported;
     if (imported) note.textContent = `${w.t('train-imported')} ${imported.name}`;
   }

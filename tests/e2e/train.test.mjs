@@ -136,6 +136,19 @@ pageTest('scrolled away, the charts are left stale and unpainted while it trains
   for (const id of ['train-curves', 'train-attention', 'train-map']) assert.ok(await inked(page, id) > 500, `${id} drawn`);
 });
 
+pageTest('the widget\'s text size reaches the train charts', async (page) => {
+  await openPanel(page);
+  await page.waitForFunction(() => document.getElementById('train').dataset.font === '1');
+  const picture = () => page.evaluate(() => document.getElementById('train-curves').toDataURL());
+  const at1 = await picture();
+  await page.evaluate(() => window.din.setState({ font: 1.5 }));
+  await page.waitForFunction(() => document.getElementById('train').dataset.font === '1.5');
+  assert.notEqual(await picture(), at1, 'the curves are drawn again with larger text');
+  await page.evaluate(() => window.din.setState({ font: 1 }));
+  await page.waitForFunction(() => document.getElementById('train').dataset.font === '1');
+  assert.equal(await picture(), at1, 'and back at 100 % as before');
+});
+
 pageTest('export -> import shows the same learned attention; a bad file is refused naming the field, nothing changes', async (page) => {
   await openPanel(page);
   await page.fill('#train-users', '600');
