@@ -7,23 +7,20 @@
 // Charts outside the viewport are left stale and drawn when they come
 // into view (visibility.js).
 //
-// May depend on: wasm.js (coreLists, poisoned, live); the widget
+// May depend on: wasm.js (coreLists, poisoned, live), util.js (cssZoom); the widget
 // core (this.app, ui, shell, guard, say, checkSettled), lecture.js
 // (lectureFills, sizeLecturePanels), tip.js (placeTip), visibility.js
 // (isOffscreen, markStale, markFresh).
 
 import { coreLists, live, poisoned } from './wasm.js';
+import { cssZoom } from './util.js';
 
 export const Canvases = (Base) => class extends Base {
   // ------------------------------------------------------------ drawing
 
   /** Backing-store pixels per CSS pixel: dpr times any CSS transform scale (reveal.js). */
   pixelRatio() {
-    const dpr = window.devicePixelRatio || 1;
-    const w = this.shell.offsetWidth;
-    const r = this.shell.getBoundingClientRect().width;
-    const zoom = w > 0 && r > 0 ? r / w : 1;
-    return dpr * zoom;
+    return (window.devicePixelRatio || 1) * cssZoom(this.shell);
   }
 
   /** Sets the canvas's CSS height (null: the stylesheet's) without touching its backing store. */

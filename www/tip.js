@@ -4,7 +4,9 @@
 // stepping through the items of a focused chart.
 //
 // May depend on: the widget core (this.app, ui, shell, guard), canvases.js
-// (scheduleDraw).
+// (scheduleDraw), util.js (cssZoom).
+
+import { cssZoom } from './util.js';
 
 export const Tip = (Base) => class extends Base {
 
@@ -74,8 +76,8 @@ export const Tip = (Base) => class extends Base {
     if (!at) { this.hideTip(); return; }
     const sr = shell.getBoundingClientRect();
     const cr = canvas.getBoundingClientRect();
-    const zoom = shell.offsetWidth > 0 && sr.width > 0 ? sr.width / shell.offsetWidth : 1;
-    const cz = canvas.offsetWidth > 0 && cr.width > 0 ? cr.width / canvas.offsetWidth : zoom;
+    const zoom = cssZoom(shell);
+    const cz = cssZoom(canvas, zoom);
     // The anchor in the shell's own (untransformed) pixels.
     const x = (cr.left - sr.left + at[0] * cz) / zoom;
     const y = (cr.top - sr.top + at[1] * cz) / zoom;

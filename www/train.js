@@ -12,10 +12,13 @@
 // and the frame after it shows again draws the latest view (a
 // ResizeObserver sees its canvases get their size back).
 //
-// May depend on: pkg/din_viz.js (drawTrain), train-worker.js (by URL), the
-// widget's language and theme (w.t, w.app.lang(), w.view()).
+// May depend on: pkg/din_viz.js (drawTrain), train-worker.js (by URL),
+// util.js (cssZoom), visibility.js (VISIBILITY_MARGIN), the widget's
+// language and theme (w.t, w.app.lang(), w.view()).
 
 import { drawTrain } from '../pkg/din_viz.js';
+import { cssZoom } from './util.js';
+import { VISIBILITY_MARGIN } from './visibility.js';
 
 const KNOBS = ['max_interests', 'stray', 'lastn', 'users', 'items', 'seed', 'learning_rate', 'batch_size'];
 const CHARTS = ['curves', 'attention', 'map'];
@@ -65,8 +68,7 @@ export function mountTrain(w, section) {
     for (const chart of CHARTS) {
       const c = $(`train-${chart}`);
       // The box on screen, after lecture mode's CSS scale, so that the charts stay sharp and their text grows with it.
-      const r = c.getBoundingClientRect();
-      const zoom = c.offsetWidth > 0 && r.width > 0 ? r.width / c.offsetWidth : 1;
+      const zoom = cssZoom(c);
       const wpx = Math.max(1, Math.round(c.clientWidth * zoom * dpr));
       const hpx = Math.max(1, Math.round(c.clientHeight * zoom * dpr));
       if (c.width !== wpx) c.width = wpx;
@@ -154,7 +156,7 @@ export function mountTrain(w, section) {
     new IntersectionObserver((entries) => {
       const now = entries[entries.length - 1].isIntersecting;
       if (now !== near) { near = now; if (near) schedule(); }
-    }, { rootMargin: '50% 0px 50% 0px' }).observe(section);
+    }, { rootMargin: VISIBILITY_MARGIN }).observe(section);
   }
   // A canvas's box changed (a lecture tab shown or hidden, the lecture's layout): draw the latest view.
   const ro = new ResizeObserver(schedule);

@@ -1,6 +1,6 @@
 // util.js — small helpers the widget's modules share: the step keys, JSON
-// text for the core, and whether a key event belongs to a field. No state,
-// no DOM of its own, no wasm.
+// text for the core, whether a key event belongs to a field, and an
+// element's CSS scale. No state, no DOM of its own, no wasm.
 //
 // May depend on: nothing.
 
@@ -23,4 +23,15 @@ export function ownsKeys(el) {
   if (tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable) return true;
   if (tag === 'INPUT') return true;
   return false;
+}
+
+/**
+ * How much CSS transforms scale `el` on screen (a reveal.js slide, lecture
+ * mode's scaled screen): its box on screen over its layout width, or
+ * `fallback` while it has no box.
+ */
+export function cssZoom(el, fallback = 1) {
+  const w = el.offsetWidth;
+  const r = el.getBoundingClientRect().width;
+  return w > 0 && r > 0 ? r / w : fallback;
 }

@@ -21,7 +21,8 @@ import { coreLists, live } from './wasm.js';
 
 /** How far above and below the viewport a chart is still drawn on update, as a share of its height (so a scroll rarely meets a stale one). */
 const MARGIN_SHARE = 0.5;
-const MARGIN = `${MARGIN_SHARE * 100}% 0px ${MARGIN_SHARE * 100}% 0px`;
+/** That margin as an IntersectionObserver rootMargin (the train panel's charts use it too). */
+export const VISIBILITY_MARGIN = `${MARGIN_SHARE * 100}% 0px ${MARGIN_SHARE * 100}% 0px`;
 
 export const Visibility = (Base) => class extends Base {
   /** Watches the chart canvases; until its first report every chart counts as in view. */
@@ -48,7 +49,7 @@ export const Visibility = (Base) => class extends Base {
       }
       // Drawn here, in the same task as the report, so before the frame that paints it.
       if (now.length) this.drawStale(now);
-    }, { rootMargin: MARGIN });
+    }, { rootMargin: VISIBILITY_MARGIN });
     for (const [c] of byCanvas) {
       io.observe(c);
       this.guardReads(c);
