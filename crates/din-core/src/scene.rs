@@ -518,11 +518,7 @@ impl Scene {
     /// # Errors
     /// As [`Scene::with_query_value`].
     pub fn query_edit(&self, k: usize, value: f64, keys: &[f64]) -> Result<(Vec<f64>, Attention), SceneError> {
-        if k >= self.dim() {
-            return Err(SceneError::NoSuch { what: format!("component q{} (d = {})", k + 1, self.dim()) });
-        }
-        let mut query = self.query.clone();
-        query[k] = value;
+        let query = self.query_with(k, value)?;
         check_vector("query", &query)?;
         let att = self.attention_of(&query, keys)?;
         Ok((query, att))
@@ -787,9 +783,19 @@ impl Scene {
     /// # Errors
     /// A [`SceneError`] naming the field `q{k+1}`.
     pub fn with_query_component(&self, k: usize, text: &str) -> Result<(Scene, Attention), SceneError> {
-        let field = format!("q{}", k + 1);
-        let v = parse_number(&field, text)?;
-        self.with_query_value(k, v)
+        self.with_query_value(k, parse_query_component(k, text)?)
+    }
+
+    /// q with component `k` set to `value` (not checked further), or
+    /// [`SceneError::NoSuch`] for a `k` past d: the one index rule of
+    /// [`Scene::with_query_value`] and [`Scene::query_edit`].
+    fn query_with(&self, k: usize, value: f64) -> Result<Vec<f64>, SceneError> {
+        if k >= self.dim() {
+            return Err(SceneError::NoSuch { what: format!("component q{} (d = {})", k + 1, self.dim()) });
+        }
+        let mut query = self.query.clone();
+        query[k] = value;
+        Ok(query)
     }
 
     /// The new scene after `q[k]` is set to `value`.
@@ -797,11 +803,9 @@ impl Scene {
     /// # Errors
     /// [`SceneError::NoSuch`] for a bad `k`; otherwise as [`Scene::validate`].
     pub fn with_query_value(&self, k: usize, value: f64) -> Result<(Scene, Attention), SceneError> {
-        if k >= self.dim() {
-            return Err(SceneError::NoSuch { what: format!("component q{} (d = {})", k + 1, self.dim()) });
-        }
+        let query = self.query_with(k, value)?;
         let mut next = self.clone();
-        next.query[k] = value;
+        next.query = query;
         let att = next.validate()?;
         Ok((next, att))
     }
@@ -941,6 +945,15 @@ pub fn check_label(field: &str, s: &str) -> Result<(), SceneError> {
         return Err(SceneError::BadLabel { field: field.to_owned(), code_point: u32::from(c), position });
     }
     Ok(())
+}
+
+/// The number typed into q's component `k` (0-based), its field named
+/// `q{k+1}` in the refusal: the one reading of q's text fields.
+///
+/// # Errors
+/// As [`parse_number`].
+pub fn parse_query_component(k: usize, text: &str) -> Result<f64, SceneError> {
+    parse_number(&format!("q{}", k + 1), text)
 }
 
 fn check_vector(field: &str, v: &[f64]) -> Result<(), SceneError> {

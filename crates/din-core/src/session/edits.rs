@@ -27,7 +27,7 @@ impl Session {
 
     /// Sets `q[k]` from typed text.
     pub fn set_query_text(&mut self, k: usize, text: &str) -> Result<(), Message> {
-        let v = crate::scene::parse_number(&format!("q{}", k + 1), text).map_err(refusal)?;
+        let v = crate::scene::parse_query_component(k, text).map_err(refusal)?;
         self.edit_query(k, v)
     }
 
