@@ -123,6 +123,9 @@ async function main() {
       page: true,
       onChange: (w) => { storage.changedNow(); scheduleUrl(w); chrome(w); },
       onStrings: (w) => chrome(w),
+      // The loading note goes as the widget enters the page, before its first
+      // layout: else the first frame shows both and the widget then jumps up.
+      onAttach: () => { boot.hidden = true; },
       copyLink,
       restore: storage.restoreLastGood,
       canRestore: storage.canRestore,

@@ -11,6 +11,10 @@
 //   - when it takes focus (Tab, a click), at once;
 //   - a script that reads its pixels (toDataURL, toBlob, getImageData)
 //     gets a fresh draw first.
+// The first draw, before the observer has reported, takes only the charts
+// inside the viewport itself (no margin): the first screen is complete
+// before anything below the fold is drawn, and the observer's first report,
+// a task after that frame, draws the charts within the margin.
 // Panels not shown at all (`panels=`, lecture mode's other tabs) are hidden
 // and never drawn; the frame that shows one draws it (canvases.js).
 //
@@ -31,9 +35,12 @@ export const Visibility = (Base) => class extends Base {
     this.offscreen = this.offscreen || new Set();
     this.stale = this.stale || new Set();
     if (typeof IntersectionObserver !== 'function') return;
+    // Until the first report, isOffscreen measures against the bare viewport.
+    this.visibilityReported = false;
     const byCanvas = new Map(coreLists().charts.map((id) => [this.ui[id], id]));
     const io = new IntersectionObserver((entries) => {
       if (!live.has(this)) { io.disconnect(); return; }
+      this.visibilityReported = true;
       const now = [];
       for (const e of entries) {
         const id = byCanvas.get(e.target);
@@ -67,9 +74,15 @@ export const Visibility = (Base) => class extends Base {
    * hover, until the report comes).
    */
   isOffscreen(id) {
+    const h = window.innerHeight || 0;
+    if (this.visibilityReported === false) {
+      // The first draw: only what is on the first screen (an empty viewport, as in some embeds, draws all).
+      if (h <= 0) return false;
+      const r = this.ui[id].getBoundingClientRect();
+      return r.bottom <= 0 || r.top >= h;
+    }
     if (!this.offscreen || !this.offscreen.has(id)) return false;
     const r = this.ui[id].getBoundingClientRect();
-    const h = window.innerHeight || 0;
     return r.bottom < -h * MARGIN_SHARE || r.top > h * (1 + MARGIN_SHARE);
   }
 

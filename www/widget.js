@@ -78,7 +78,9 @@ export async function createWidget(root, options = {}) {
   const host = options.host || shell;
   const W = new Widget(shell, $, host, options);
   live.add(W);
-  await W.start(() => root.append(shell));
+  // onAttach: the host's last change to its page before the widget's first
+  // layout (the page hides its loading note then, so the first frame is final).
+  await W.start(() => { root.append(shell); options.onAttach?.(); });
   return W.api();
 }
 

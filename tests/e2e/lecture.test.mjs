@@ -77,6 +77,8 @@ const setState = (page, patch) => page.evaluate((p) => window.din.setState(p), p
 function canvasStats(page, id) {
   return page.evaluate((id) => {
     const c = document.getElementById(id);
+    // A chart below the fold is left undrawn until seen; reading its pixels draws it first (visibility.js).
+    c.getContext('2d').getImageData(0, 0, 1, 1);
     const rect = c.getBoundingClientRect();
     const { width, height } = c;
     const data = c.getContext('2d').getImageData(0, 0, width, height).data;

@@ -68,6 +68,8 @@ const snapshot = (page) => page.evaluate(() => ({ state: window.din.state(), res
 function canvasStats(page, id) {
   return page.evaluate((id) => {
     const c = document.getElementById(id);
+    // A chart below the fold is left undrawn until seen; reading its pixels draws it first (visibility.js).
+    c.getContext('2d').getImageData(0, 0, 1, 1);
     const rect = c.getBoundingClientRect();
     const { width, height } = c;
     const data = c.getContext('2d').getImageData(0, 0, width, height).data;

@@ -3,12 +3,15 @@
 // painted while stale, and is drawn before it is painted when it scrolls
 // into view, with the pixels of a fresh full draw of the same scene.
 //
+// The first draw takes only the first screen: the charts below the fold are
+// drawn afterwards, by the observer's first report, when near the viewport.
+//
 // Run from the repository root after `make build`:
 //   node --test tests/e2e/visibility.test.mjs
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveAndLaunch, openWatchedPage, checkPage } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage, watchContext, waitReady } from './harness.mjs';
 
 // A short viewport, so that the lower charts are well outside the observer's margin.
 const SHORT = { viewport: { width: 1280, height: 500 }, deviceScaleFactor: 1 };
@@ -133,9 +136,64 @@ test('reading an off-screen stale chart\'s pixels (toDataURL) draws it first', a
     const fresh = await openWatchedPage(browser, `${base}index.html#${link}`, SHORT);
     let ref = null;
     await checkPage(fresh, async (p2) => {
-      await p2.waitForFunction((id) => !document.getElementById(id).hasAttribute('data-stale'), id);
+      // Far below the fold the fresh page has not drawn it either: the read draws it.
       ref = await p2.evaluate((id) => document.getElementById(id).toDataURL(), id);
     });
     assert.equal(url, ref, `#${id} read off-screen equals a fresh page's draw`);
+  });
+});
+
+test('the first draw is the first screen only; charts near it are drawn next, before they are painted, as a full draw draws them', async () => {
+  // 700 px high: the map starts within half a screen below the fold, the heatmap further down.
+  const VIEW = { ...SHORT, viewport: { width: SHORT.viewport.width, height: 700 } };
+  const context = await browser.newContext(VIEW);
+  const problems = [];
+  await watchContext(context, problems);
+  // At the moment the page says it is ready (its first complete draw), record which charts were drawn.
+  await context.addInitScript(() => {
+    new MutationObserver((_, mo) => {
+      if (document.documentElement.dataset.ready !== 'true') return;
+      mo.disconnect();
+      window.atReady = [...document.querySelectorAll('.chart canvas')]
+        .filter((c) => !c.closest('[data-panel]').hidden)
+        .map((c) => { const r = c.getBoundingClientRect(); return { id: c.id, top: r.top, bottom: r.bottom, stale: c.hasAttribute('data-stale'), width: c.width }; });
+      window.atReadyHeight = innerHeight;
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${base}index.html#scene=why-din-works`);
+  await waitReady(page);
+  await checkPage({ context, page, problems }, async () => {
+    const { charts, h } = await page.evaluate(() => ({ charts: window.atReady, h: window.atReadyHeight }));
+    const onScreen = charts.filter((c) => c.bottom > 0 && c.top < h);
+    const below = charts.filter((c) => c.top >= h);
+    assert.ok(onScreen.length > 0 && below.length > 0, `charts on and below a ${h} px first screen: ${JSON.stringify(charts)}`);
+    for (const c of onScreen) assert.equal(c.stale, false, `#${c.id} on the first screen is drawn by the first complete draw`);
+    for (const c of below) assert.equal(c.stale, true, `#${c.id} below the fold is not drawn before the first screen is complete`);
+    // Those within the observer's margin (half a screen) are drawn next without any scroll or edit; the rest stay stale, unpainted.
+    const near = below.filter((c) => c.top < 1.5 * h).map((c) => c.id);
+    const far = below.filter((c) => c.top > 1.5 * h).map((c) => c.id);
+    assert.ok(near.length > 0 && far.length > 0, `charts near and far below the fold: ${JSON.stringify(below)}`);
+    await page.waitForFunction((ids) => ids.every((id) => !document.getElementById(id).hasAttribute('data-stale')), near);
+    await page.waitForFunction((ids) => ids.every((id) => document.getElementById(id).hasAttribute('data-offscreen')), far);
+    for (const id of far) {
+      assert.equal(await page.evaluate((id) => document.getElementById(id).hasAttribute('data-stale'), id), true, `#${id} far below stays undrawn`);
+      assert.equal(await page.evaluate((id) => getComputedStyle(document.getElementById(id)).opacity, id), '0', `#${id} undrawn is not painted`);
+    }
+    // Each chart drawn late has the pixels of a page that shows it from the start (a tall viewport draws everything at once).
+    const tall = await openWatchedPage(browser, `${base}index.html#scene=why-din-works`, { ...VIEW, viewport: { width: VIEW.viewport.width, height: 4000 } });
+    const late = [...near, far[0]];
+    await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: 'center' }), far[0]);
+    await page.waitForFunction((id) => !document.getElementById(id).hasAttribute('data-stale'), far[0]);
+    const mine = {};
+    for (const id of late) mine[id] = await rawPixels(page, id);
+    await checkPage(tall, async (p2) => {
+      for (const id of late) {
+        // Same layout width, so the same canvas size; a taller viewport only moves nothing sideways.
+        const theirs = await rawPixels(p2, id);
+        assert.equal(mine[id], theirs, `#${id} drawn after the first screen equals a full first draw`);
+      }
+    });
   });
 });
