@@ -1,20 +1,25 @@
 // visibility.js — draws only the charts the reader can see. An update draws
-// the charts inside the viewport (an IntersectionObserver with a margin
-// keeps the set); a chart outside it is marked stale instead of drawn. A
-// stale chart is drawn before anything shows or reads its pixels:
-//   - when it comes near the viewport, in the observer's callback;
+// the charts inside the viewport; a chart outside it is marked stale
+// instead of drawn, and a stale chart is drawn before anything shows or
+// reads its pixels:
+//   - when it comes within half a screen of the viewport (an
+//     IntersectionObserver with that margin, and, for a chart already that
+//     near when an update left it stale, the first scroll after the update),
+//     so a scroll rarely meets a stale one;
+//   - when it enters the viewport by any other way (a second observer
+//     without margin: a layout change, a resize);
 //   - while stale it is not painted at all (`data-stale` makes it
 //     `opacity: 0`, widget.css: unlike `visibility: hidden` it keeps the
 //     chart focusable and under the pointer), so a scroll the compositor
-//     moves before the callback runs shows an empty box for at most one
+//     moves before the main thread draws shows an empty box for at most one
 //     frame, never an old picture;
 //   - when it takes focus (Tab, a click), at once;
 //   - a script that reads its pixels (toDataURL, toBlob, getImageData)
 //     gets a fresh draw first.
-// The first draw, before the observer has reported, takes only the charts
-// inside the viewport itself (no margin): the first screen is complete
-// before anything below the fold is drawn, and the observer's first report,
-// a task after that frame, draws the charts within the margin.
+// The first draw, before the observer has reported, takes the same
+// first-screen charts: the first screen is complete before anything below
+// the fold is drawn, and the observer's first report, a task after that
+// frame, draws the charts within the margin.
 // Panels not shown at all (`panels=`, lecture mode's other tabs) are hidden
 // and never drawn; the frame that shows one draws it (canvases.js).
 //
@@ -29,18 +34,16 @@ const MARGIN_SHARE = 0.5;
 export const VISIBILITY_MARGIN = `${MARGIN_SHARE * 100}% 0px ${MARGIN_SHARE * 100}% 0px`;
 
 export const Visibility = (Base) => class extends Base {
-  /** Watches the chart canvases; until its first report every chart counts as in view. */
+  /** Watches the chart canvases; until the first report, charts count by where they are. */
   observeVisibility() {
-    // Charts known to be outside the viewport (canvas ids) and charts whose pixels are not of the current scene.
+    // Charts known to be outside the viewport's margin (canvas ids) and charts whose pixels are not of the current scene.
     this.offscreen = this.offscreen || new Set();
     this.stale = this.stale || new Set();
     if (typeof IntersectionObserver !== 'function') return;
-    // Until the first report, isOffscreen measures against the bare viewport.
-    this.visibilityReported = false;
     const byCanvas = new Map(coreLists().charts.map((id) => [this.ui[id], id]));
-    const io = new IntersectionObserver((entries) => {
-      if (!live.has(this)) { io.disconnect(); return; }
-      this.visibilityReported = true;
+    // Near: within the margin. Reports crossings of the margin (a scroll coming close draws ahead).
+    const near = new IntersectionObserver((entries) => {
+      if (!live.has(this)) { near.disconnect(); return; }
       const now = [];
       for (const e of entries) {
         const id = byCanvas.get(e.target);
@@ -57,33 +60,49 @@ export const Visibility = (Base) => class extends Base {
       // Drawn here, in the same task as the report, so before the frame that paints it.
       if (now.length) this.drawStale(now);
     }, { rootMargin: VISIBILITY_MARGIN });
+    // In view: a stale chart that enters the viewport itself by any way is drawn at once.
+    const seen = new IntersectionObserver((entries) => {
+      if (!live.has(this)) { seen.disconnect(); return; }
+      const now = entries.filter((e) => e.isIntersecting).map((e) => byCanvas.get(e.target)).filter((id) => id && this.stale.has(id));
+      if (now.length) this.drawStale(now);
+    });
     for (const [c] of byCanvas) {
-      io.observe(c);
+      near.observe(c);
+      seen.observe(c);
       this.guardReads(c);
       c.addEventListener('focus', () => this.drawStale([byCanvas.get(c)]));
     }
-    this.visibilityObserver = io;
+    // A chart an update left stale while it was already near does not cross the margin again:
+    // the first scroll (of the page or of any scrolling box around the widget) draws it ahead.
+    const onScroll = () => {
+      if (!live.has(this)) { document.removeEventListener('scroll', onScroll, true); return; }
+      if (!this.stale.size) return;
+      const h = window.innerHeight || 0;
+      const ahead = [...this.stale].filter((id) => {
+        const c = this.ui[id];
+        if (c.closest('[data-panel]').hidden || !c.getClientRects().length) return false;
+        const r = c.getBoundingClientRect();
+        return r.bottom >= -h * MARGIN_SHARE && r.top <= h * (1 + MARGIN_SHARE);
+      });
+      if (ahead.length) this.drawStale(ahead);
+    };
+    document.addEventListener('scroll', onScroll, { capture: true, passive: true });
+    this.visibilityObserver = near;
   }
 
   /**
-   * Whether an update leaves chart `id` out (it is outside the viewport's
-   * margin). The observer reports a scroll a task or more after it
-   * happens, so its set is checked against where the chart is now: a chart
-   * the set still calls outside but a scroll has brought into view is drawn
-   * (else it would be hidden as stale under the pointer, which loses its
-   * hover, until the report comes).
+   * Whether an update leaves chart `id` out: no part of it is inside the
+   * viewport. Only what the reader sees is drawn on an update; a chart just
+   * below the fold is drawn ahead when a scroll comes near it, not on every
+   * edit.
    */
   isOffscreen(id) {
     const h = window.innerHeight || 0;
-    if (this.visibilityReported === false) {
-      // The first draw: only what is on the first screen (an empty viewport, as in some embeds, draws all).
-      if (h <= 0) return false;
-      const r = this.ui[id].getBoundingClientRect();
-      return r.bottom <= 0 || r.top >= h;
-    }
-    if (!this.offscreen || !this.offscreen.has(id)) return false;
+    const w = window.innerWidth || 0;
+    // (An empty viewport, as in some embeds before layout, draws all.)
+    if (h <= 0 || w <= 0) return false;
     const r = this.ui[id].getBoundingClientRect();
-    return r.bottom < -h * MARGIN_SHARE || r.top > h * (1 + MARGIN_SHARE);
+    return r.bottom <= 0 || r.top >= h || r.right <= 0 || r.left >= w;
   }
 
   markStale(id) {

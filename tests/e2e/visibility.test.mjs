@@ -197,3 +197,38 @@ test('the first draw is the first screen only; charts near it are drawn next, be
     });
   });
 });
+
+test('an edit draws only the charts in the viewport; one just below the fold is drawn by the first scroll, before it comes into view', async () => {
+  // 700 px high: the map starts within half a screen below the fold.
+  const VIEW = { ...SHORT, viewport: { width: SHORT.viewport.width, height: 700 } };
+  const opened = await openWatchedPage(browser, `${base}index.html#scene=why-din-works`, VIEW);
+  await checkPage(opened, async (page) => {
+    const top = await page.evaluate(() => document.getElementById('map').getBoundingClientRect().top);
+    assert.ok(top > 700 && top < 1050, `the map starts just below the fold (top ${top})`);
+    // Drawn ahead after the first screen (the observer's first report: it is near).
+    await page.waitForFunction(() => !document.getElementById('map').hasAttribute('data-stale'));
+    const before = await rawPixels(page, 'map');
+    await editQuery(page);
+    assert.equal(await page.evaluate(() => document.getElementById('map').hasAttribute('data-stale')), true, 'the edit left the map (not in view) stale');
+    assert.equal(await rawPixels(page, 'map'), before, 'the edit did not draw the map');
+    assert.equal(await page.evaluate(() => document.getElementById('bars').hasAttribute('data-stale')), false, 'the bars, in view, are drawn');
+    // A small scroll that leaves the map below the fold draws it ahead.
+    const drawnAt = await page.evaluate(() => new Promise((resolve) => {
+      const map = document.getElementById('map');
+      const check = () => {
+        if (!map.hasAttribute('data-stale')) resolve(map.getBoundingClientRect().top);
+        else requestAnimationFrame(check);
+      };
+      window.scrollBy(0, 40);
+      requestAnimationFrame(check);
+    }));
+    assert.ok(drawnAt > 700, `the map was drawn while still below the fold (top ${drawnAt})`);
+    const link = await page.evaluate(() => window.din.link());
+    const tall = await openWatchedPage(browser, `${base}index.html#${link}`, { ...VIEW, viewport: { width: VIEW.viewport.width, height: 4000 } });
+    const mine = await rawPixels(page, 'map');
+    assert.notEqual(mine, before, 'the edit changed the map');
+    await checkPage(tall, async (p2) => {
+      assert.equal(mine, await rawPixels(p2, 'map'), 'the map drawn ahead equals a full draw of the edited scene');
+    });
+  });
+});
