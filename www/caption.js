@@ -41,7 +41,7 @@ export const Caption = (Base) => class extends Base {
     }
     const fresh = scene !== this.captionBox.scene;
     this.captionBox.scene = scene;
-    span.dataset.key = c.key;
+    if (span.dataset.key !== c.key) span.dataset.key = c.key;
     this.captionLead = c.lead || [];
     const lines = c.hint ? [c.hint, ...c.lines] : c.lines;
     if (span.textContent !== lines.join(' ')) {
@@ -162,8 +162,14 @@ export const Caption = (Base) => class extends Base {
   syncShares() {
     const { ui } = this;
     const sh = JSON.parse(this.guard(() => this.app.sharesJson()));
-    ui.shares.hidden = !sh;
-    if (!sh) { ui.shares.replaceChildren(); return; }
+    if (ui.shares.hidden !== !sh) ui.shares.hidden = !sh;
+    if (!sh) { ui.shares.replaceChildren(); this.sharesKey = ''; return; }
+    // An edit of q changes only the attention column: when everything else
+    // is as drawn, its numbers and bars are updated in place (rebuilding the
+    // block on every edit cost style and layout for all its elements).
+    const key = JSON.stringify([sh.kind, sh.title, sh.attentionHead, sh.meanHead, sh.note, sh.rows.map((r) => [r.id, r.name, r.mean, r.meanSpan])]);
+    if (key === this.sharesKey && this.updateShares(sh)) return;
+    this.sharesKey = key;
     const el = (tag, cls, text, role) => {
       const e = document.createElement(tag);
       if (cls) e.className = cls;
@@ -194,5 +200,26 @@ export const Caption = (Base) => class extends Base {
     });
     ui.shares.dataset.kind = sh.kind;
     ui.shares.replaceChildren(head, ...rows, el('p', 'sh-note', sh.note));
+  }
+
+  /** Writes the attention column of the shares block as drawn; false if its rows are not the block's. */
+  updateShares(sh) {
+    const rows = this.ui.shares.querySelectorAll(':scope > .sh-row[data-id]');
+    if (rows.length !== sh.rows.length) return false;
+    const cells = [];
+    for (let i = 0; i < rows.length; i++) {
+      const cell = rows[i].querySelector('.sh-cell.att');
+      if (rows[i].dataset.id !== String(sh.rows[i].id) || !cell) return false;
+      cells.push(cell);
+    }
+    sh.rows.forEach((r, i) => {
+      const num = cells[i].querySelector('.sh-num');
+      const fill = cells[i].querySelector('i');
+      const [left, width] = r.attentionSpan;
+      if (num.textContent !== r.attention) num.textContent = r.attention;
+      if (fill.style.width !== `${width}%`) fill.style.width = `${width}%`;
+      if (fill.style.left !== `${left}%`) fill.style.left = `${left}%`;
+    });
+    return true;
   }
 };

@@ -10,7 +10,7 @@
 // caption.js, tip.js, steps.js and lecture.js (their sync methods).
 
 import { App } from '../pkg/din_viz.js';
-import { toJson } from './util.js';
+import { toJson, put } from './util.js';
 
 export const Controls = (Base) => class extends Base {
   buildControls() {
@@ -94,7 +94,6 @@ export const Controls = (Base) => class extends Base {
     const queryRanges = ui.query.querySelectorAll('input[type=range]');
     // Only what changed is written: a write to a field, even of the same
     // value, costs style and layout, and the table holds n × d of them.
-    const put = (el, prop, value) => { if (el[prop] !== value) el[prop] = value; };
     for (let k = 0; k < d && k < queryRanges.length; k++) {
       const v = s.query[k];
       const lim = String(lims[k]);
@@ -107,12 +106,12 @@ export const Controls = (Base) => class extends Base {
     if (!qOnly) this.syncSettings(s, except);
     // The readout's numbers as the charts write them; "?" until the step-through reveals them.
     const r = JSON.parse(this.guard(() => app.normsJson()));
-    ui.alphaSum.textContent = r.shown.alphaSum ? App.formatNumber(r.alphaSum) : '?';
-    ui.pooledNorm.textContent = r.shown.results ? App.formatNumber(r.pooledNorm) : '?';
-    ui.meanNorm.textContent = r.shown.results ? App.formatNumber(r.meanNorm) : '?';
-    ui.readoutNote.textContent = r.note;
-    ui.readoutNote.hidden = !r.note;
-    ui.colorsNote.hidden = !this.guard(() => app.colorsRepeat());
+    put(ui.alphaSum, 'textContent', r.shown.alphaSum ? App.formatNumber(r.alphaSum) : '?');
+    put(ui.pooledNorm, 'textContent', r.shown.results ? App.formatNumber(r.pooledNorm) : '?');
+    put(ui.meanNorm, 'textContent', r.shown.results ? App.formatNumber(r.meanNorm) : '?');
+    put(ui.readoutNote, 'textContent', r.note);
+    put(ui.readoutNote, 'hidden', !r.note);
+    put(ui.colorsNote, 'hidden', !this.guard(() => app.colorsRepeat()));
     // A <select> is written only when its value changes: Chromium's autofill
     // answers every write to one (even of the same value) by re-reading the
     // whole form, a forced style and layout per field (about 450 on this
@@ -175,8 +174,8 @@ export const Controls = (Base) => class extends Base {
 
   syncHistory() {
     const { ui } = this;
-    ui.undo.disabled = !this.guard(() => this.app.canUndo());
-    ui.redo.disabled = !this.guard(() => this.app.canRedo());
+    put(ui.undo, 'disabled', !this.guard(() => this.app.canUndo()));
+    put(ui.redo, 'disabled', !this.guard(() => this.app.canRedo()));
     // Undo is bounded by memory: say when old steps had to be dropped.
     const note = this.guard(() => this.app.historyNote());
     if (note) this.say(note, 'note');

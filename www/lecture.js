@@ -8,7 +8,7 @@
 // edit, t, applyView), canvases.js (scheduleDraw), caption.js (fitCaption,
 // openCaption).
 
-import { toJson } from './util.js';
+import { toJson, put, putAttr } from './util.js';
 
 export const Lecture = (Base) => class extends Base {
   // ------------------------------------------------------------ lecture mode (issue 11 §5)
@@ -118,7 +118,7 @@ export const Lecture = (Base) => class extends Base {
     shell.dataset.view = v.view;
     if (this.host !== shell) this.host.toggleAttribute('data-lecture', lecture);
     const toggle = this.$('view-toggle');
-    toggle.setAttribute('aria-pressed', String(lecture));
+    putAttr(toggle, 'aria-pressed', String(lecture));
     // The readout sits in the left column in lecture mode, beside the bars otherwise.
     const readout = shell.querySelector('.readout');
     const controls = shell.querySelector('.controls');
@@ -173,8 +173,8 @@ export const Lecture = (Base) => class extends Base {
         return b;
       }));
     }
-    for (const b of strip.children) b.setAttribute('aria-pressed', String(b.dataset.tab === t.shown));
-    strip.hidden = !lecture || t.tabs.length === 0;
+    for (const b of strip.children) putAttr(b, 'aria-pressed', String(b.dataset.tab === t.shown));
+    put(strip, 'hidden', !lecture || t.tabs.length === 0);
     // The train tab takes the whole screen under the strip (widget.css).
     const shown = lecture && t.shown ? t.shown : '';
     if ((this.shell.dataset.shownTab || '') !== shown) this.shell.dataset.shownTab = shown;

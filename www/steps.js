@@ -6,7 +6,7 @@
 // May depend on: util.js, wasm.js (poisoned); the widget core (this.app,
 // ui, guard, edit, t, changed, scheduleDraw, say), canvases.js (pixelRatio).
 
-import { KEYS_NEXT, KEYS_PREV } from './util.js';
+import { KEYS_NEXT, KEYS_PREV, put, putAttr } from './util.js';
 import { poisoned } from './wasm.js';
 
 export const Steps = (Base) => class extends Base {
@@ -15,20 +15,21 @@ export const Steps = (Base) => class extends Base {
     const step = this.guard(() => this.app.step());
     const total = this.guard(() => this.app.stepsTotal());
     const on = step >= 0;
-    ui.stepsToggle.textContent = this.t(on ? 'steps-off' : 'steps-on');
-    ui.stepsToggle.setAttribute('aria-pressed', String(on));
-    ui.stepPrev.disabled = !on || step <= 0;
-    ui.stepNext.disabled = !on || step >= total - 1;
-    ui.stepCount.textContent = on ? `${step} / ${total - 1}` : '';
+    // (Each write only on a change: this runs on every edit of q.)
+    put(ui.stepsToggle, 'textContent', this.t(on ? 'steps-off' : 'steps-on'));
+    putAttr(ui.stepsToggle, 'aria-pressed', String(on));
+    put(ui.stepPrev, 'disabled', !on || step <= 0);
+    put(ui.stepNext, 'disabled', !on || step >= total - 1);
+    put(ui.stepCount, 'textContent', on ? `${step} / ${total - 1}` : '');
     // Which setting the step-through uses, and the switch between the
     // lecture setting and the user's own.
-    ui.stepsSetting.hidden = !on;
+    put(ui.stepsSetting, 'hidden', !on);
     if (on) {
       const s = JSON.parse(this.guard(() => this.app.stepSettingJson()));
-      ui.stepsSettingText.textContent = s.note;
-      ui.stepsSettingSwitch.hidden = !s.action;
-      ui.stepsSettingSwitch.textContent = s.action || '';
-      ui.stepsSettingSwitch.dataset.on = String(!s.applied);
+      put(ui.stepsSettingText, 'textContent', s.note);
+      put(ui.stepsSettingSwitch, 'hidden', !s.action);
+      put(ui.stepsSettingSwitch, 'textContent', s.action || '');
+      if (ui.stepsSettingSwitch.dataset.on !== String(!s.applied)) ui.stepsSettingSwitch.dataset.on = String(!s.applied);
     }
   }
 

@@ -1,6 +1,7 @@
 // util.js — small helpers the widget's modules share: the step keys, JSON
-// text for the core, whether a key event belongs to a field, and an
-// element's CSS scale. No state, no DOM of its own, no wasm.
+// text for the core, whether a key event belongs to a field, an element's
+// CSS scale, and writes that skip an unchanged value. No state, no DOM of
+// its own, no wasm.
 //
 // May depend on: nothing.
 
@@ -34,4 +35,18 @@ export function cssZoom(el, fallback = 1) {
   const w = el.offsetWidth;
   const r = el.getBoundingClientRect().width;
   return w > 0 && r > 0 ? r / w : fallback;
+}
+
+/**
+ * Sets `el[prop] = value` only if it differs. Every write, even of the value
+ * already there, is a DOM mutation that costs style (and, for text, layout)
+ * work in the next frame; the sync functions run on every edit of q.
+ */
+export function put(el, prop, value) {
+  if (el[prop] !== value) el[prop] = value;
+}
+
+/** Sets attribute `name` to `value` only if it differs (see put). */
+export function putAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }

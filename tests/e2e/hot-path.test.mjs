@@ -84,3 +84,81 @@ for (const [name, suffix, options] of [
     });
   });
 }
+
+/**
+ * Starts recording DOM mutations under <body>; `take()` returns, per target
+ * and attribute (or text), the writes whose net effect over the records
+ * taken was nothing: an attribute set to the value it had, a text replaced
+ * by the same text. Each costs style (text: layout) work in the next frame.
+ */
+function recordMutations(page) {
+  return page.evaluate(() => {
+    const pending = [];
+    const mo = new MutationObserver((rs) => pending.push(...rs));
+    mo.observe(document.body, { subtree: true, attributes: true, attributeOldValue: true, childList: true, characterData: true, characterDataOldValue: true });
+    const name = (n) => {
+      const el = n.nodeType === 1 ? n : n.parentElement;
+      return el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : ''}` : '?';
+    };
+    window.takeMutations = () => {
+      const recs = [...pending.splice(0), ...mo.takeRecords()];
+      const first = new Map();
+      for (const r of recs) {
+        let key;
+        let before;
+        if (r.type === 'attributes') { key = [r.target, `@${r.attributeName}`]; before = r.oldValue; }
+        else if (r.type === 'characterData') { key = [r.target, '#text']; before = r.oldValue; }
+        else { key = [r.target, '#children']; before = [...r.removedNodes].map((x) => x.textContent).join(''); if (!r.removedNodes.length && !r.addedNodes.length) continue; }
+        const k = key[0];
+        if (!first.has(k)) first.set(k, new Map());
+        if (!first.get(k).has(key[1])) first.get(k).set(key[1], before);
+      }
+      const idle = [];
+      const all = [];
+      for (const [target, m] of first) {
+        for (const [what, before] of m) {
+          const now = what === '#text' ? target.data : what === '#children' ? target.textContent : target.getAttribute(what.slice(1));
+          all.push(`${name(target)} ${what}`);
+          // (The children's record: a same-text rewrite leaves textContent as it was.)
+          // Not counted: the visibility marks, and the compact caption's fit (lecture mode), which measures
+          // sentence by sentence by showing and hiding them (data-rest, data-clamp) and may end where it began.
+          if (now === before && !['@data-stale', '@data-offscreen', '@data-rest', '@data-clamp'].includes(what)) idle.push(`${name(target)} ${what} = ${JSON.stringify(now).slice(0, 60)}`);
+        }
+      }
+      return { idle, all };
+    };
+  });
+}
+
+for (const [name, suffix, options] of [
+  ['the default page', '', DESKTOP],
+  ['lecture mode', '#view=lecture', LECTURE],
+]) {
+  test(`an edit of q rewrites nothing in the DOM to the value it already had; the shares block is updated in place (${name})`, async () => {
+    await checkPage(await openWatchedPage(browser, base + suffix, options), async (page) => {
+      await page.evaluate(() => window.din.settled());
+      await slide(page, 0.01);
+      await recordMutations(page);
+      const rows = await page.evaluate(() => { window.shareRows = [...document.querySelectorAll('#shares .sh-row')]; return window.shareRows.length; });
+      for (const delta of [0.03, -0.02, 0.05]) {
+        await slide(page, delta);
+        const { idle, all } = await page.evaluate(() => window.takeMutations());
+        assert.deepEqual(idle, [], `the edit wrote values that were already there (of ${all.join(', ')})`);
+        assert.ok(all.some((w) => w.startsWith('span#pooled-norm')), `the readout shows the new pooled norm (${all.join(', ')})`);
+      }
+      const same = await page.evaluate(() => {
+        const now = [...document.querySelectorAll('#shares .sh-row')];
+        return now.length === window.shareRows.length && now.every((r, i) => r === window.shareRows[i]);
+      });
+      if (rows > 0) assert.ok(same, 'the shares rows are the same elements after the edits (updated in place)');
+      // In place or not, the block reads as a fresh page at the same state draws it.
+      const read = (p) => p.evaluate(() => [...document.querySelectorAll('#shares .sh-row')].map((r) => [
+        r.textContent, ...[...r.querySelectorAll('i')].map((i) => `${i.style.left}|${i.style.width}`)]));
+      const mine = await read(page);
+      const link = await page.evaluate(() => window.din.link());
+      await checkPage(await openWatchedPage(browser, `${base}#${link}`, options), async (fresh) => {
+        assert.deepEqual(mine, await read(fresh), 'the shares block after in-place updates equals a fresh page\'s');
+      });
+    });
+  });
+}
