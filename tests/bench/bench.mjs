@@ -21,7 +21,10 @@
 //   compute   `attend` from JS (copies of the inputs in and of alpha, pooled,
 //             mean, scores out included) in Chromium and in Node, vs
 //             `din_viz::attention::attend_named` built natively --release
-//             (target/bench-native.json from src/bin/bench_native.rs).
+//             (target/release/bench_native, src/bin/bench_native.rs), timed
+//             in turn with the wasm three times: the ratio is the median of
+//             the rounds' ratios, so the machine's drift cancels out
+//             (without the binary: target/bench-native.json, timed earlier).
 //   payload   raw and gzip -9 sizes of what the page downloads.
 //   start-up  navigation start → <html data-ready="true"> (set after the first
 //             complete draw), 5 loads, each in a fresh browser context.
@@ -57,6 +60,9 @@ import { startServer, launchBrowser as launchChromium } from '../e2e/harness.mjs
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT_JSON = path.join(ROOT, 'target', 'bench.json');
 const NATIVE_JSON = path.join(ROOT, 'target', 'bench-native.json');
+// The native timing binary `make bench` builds (cargo run --release --bin bench_native).
+const NATIVE_BIN = path.join(ROOT, 'target', 'release', process.platform === 'win32' ? 'bench_native.exe' : 'bench_native');
+const COMPUTE_ROUNDS = 3;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const VIEW = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 2 };
 const UPDATES = Math.max(1, Number(process.env.BENCH_UPDATES) || 200);
@@ -282,27 +288,69 @@ function agrees(a, b) {
     && a.query0 === b.query0 && a.keysLast === b.keysLast;
 }
 
+/** Times attend_named natively once (the binary make bench built); null without it. */
+function computeNative() {
+  if (!existsSync(NATIVE_BIN)) return null;
+  const out = path.join(ROOT, 'target', 'bench-native-round.json');
+  execFileSync(NATIVE_BIN, ['--json', out], { stdio: 'ignore' });
+  return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+/**
+ * wasm in Chromium against the same function built natively. This machine's
+ * speed drifts (twofold within an hour), so the two are timed in turn,
+ * COMPUTE_ROUNDS times, and the ratio is the median of each round's ratio:
+ * a ratio of timings made minutes apart measured the drift, not the wasm.
+ */
 async function compute() {
-  const out = { n: COMPUTE.n, d: COMPUTE.d, similarity: 'dot', normalization: 'softmax', runs: COMPUTE.runs };
+  const out = { n: COMPUTE.n, d: COMPUTE.d, similarity: 'dot', normalization: 'softmax', runs: COMPUTE.runs, rounds: [] };
   let native = null;
-  try {
-    native = JSON.parse(readFileSync(NATIVE_JSON, 'utf8'));
-    out.native = { median: native.median_ms, min: native.min_ms, p95: native.p95_ms, runs: native.runs };
-  } catch (e) {
-    out.native = { error: `no ${path.relative(ROOT, NATIVE_JSON)}: ${e.message} (run cargo run --release --bin bench_native -- --json ${path.relative(ROOT, NATIVE_JSON)})` };
-  }
-  for (const [key, fn] of [['chromium', computeInChromium], ['node', computeInNode]]) {
+  const nat = [];
+  const chr = [];
+  for (let round = 0; round < COMPUTE_ROUNDS; round++) {
+    let n = null;
     try {
-      const r = await fn();
-      out[key] = {
-        median: median(r.times), min: Math.min(...r.times), p95: quantile(r.times, 0.95), runs: r.times.length,
-        timerResolutionMs: r.resolutionMs, isolated: r.isolated, sameInputsAsNative: native ? agrees(r.checksum, native.checksum) : null,
-      };
+      n = computeNative();
     } catch (e) {
-      out[key] = { error: e.message.split('\n')[0] };
+      out.native = { error: `${path.relative(ROOT, NATIVE_BIN)} failed: ${e.message.split('\n')[0]}` };
     }
+    if (!n && round === 0 && !out.native) {
+      // No binary: the JSON make bench wrote earlier (timed at another moment; said so in the table).
+      try {
+        n = JSON.parse(readFileSync(NATIVE_JSON, 'utf8'));
+        out.nativeFromFile = true;
+      } catch (e) {
+        out.native = { error: `no ${path.relative(ROOT, NATIVE_BIN)} or ${path.relative(ROOT, NATIVE_JSON)}: ${e.message} (run cargo run --release --bin bench_native -- --json ${path.relative(ROOT, NATIVE_JSON)})` };
+      }
+    }
+    if (n) { native = n; nat.push(n); }
+    try {
+      const r = await computeInChromium();
+      chr.push({ ...r, median: median(r.times), min: Math.min(...r.times) });
+    } catch (e) {
+      out.chromium = { error: e.message.split('\n')[0] };
+      break;
+    }
+    if (n && !out.nativeFromFile) out.rounds.push({ native: n.median_ms, chromium: chr[chr.length - 1].median, ratio: chr[chr.length - 1].median / n.median_ms });
   }
-  if (out.chromium?.median && out.native?.median) out.ratio = out.chromium.median / out.native.median;
+  if (nat.length) {
+    out.native = { median: median(nat.map((x) => x.median_ms)), min: Math.min(...nat.map((x) => x.min_ms)), p95: median(nat.map((x) => x.p95_ms)), runs: nat[0].runs, rounds: nat.length };
+  }
+  if (chr.length) {
+    const last = chr[chr.length - 1];
+    out.chromium = {
+      median: median(chr.map((r) => r.median)), min: Math.min(...chr.map((r) => r.min)), p95: median(chr.map((r) => quantile(r.times, 0.95))), runs: last.times.length, rounds: chr.length,
+      timerResolutionMs: last.resolutionMs, isolated: last.isolated, sameInputsAsNative: native ? agrees(last.checksum, native.checksum) : null,
+    };
+  }
+  try {
+    const r = await computeInNode();
+    out.node = { median: median(r.times), min: Math.min(...r.times), p95: quantile(r.times, 0.95), runs: r.times.length, sameInputsAsNative: native ? agrees(r.checksum, native.checksum) : null };
+  } catch (e) {
+    out.node = { error: e.message.split('\n')[0] };
+  }
+  if (out.rounds.length) out.ratio = median(out.rounds.map((r) => r.ratio));
+  else if (out.chromium?.median && out.native?.median) out.ratio = out.chromium.median / out.native.median;
   if (out.node?.median && out.native?.median) out.ratioNode = out.node.median / out.native.median;
   return out;
 }
@@ -663,11 +711,13 @@ function buildRows(r) {
   }
   if (r.compute) {
     const c = r.compute;
-    const f = (x) => (x?.error ? `failed: ${x.error}` : `median ${ms(x?.median, 3)} (min ${ms(x?.min, 3)}, ${x?.runs} runs)`);
+    const rounds = (x) => (x?.rounds > 1 ? `, median of ${x.rounds} rounds` : '');
+    const f = (x) => (x?.error ? `failed: ${x.error}` : `median ${ms(x?.median, 3)} (min ${ms(x?.min, 3)}, ${x?.runs} runs${rounds(x)})`);
     row(`compute: attend, wasm in Chromium, n = ${int(c.n)}, d = ${c.d}`, f(c.chromium));
-    row('compute: attend_named, native --release', f(c.native));
+    row(`compute: attend_named, native --release${c.nativeFromFile ? ' (from target/bench-native.json, timed earlier)' : ''}`, f(c.native));
     const minRatio = c.chromium?.min / c.native?.min;
-    row('compute: wasm / native (medians)', Number.isFinite(c.ratio) ? `${c.ratio.toFixed(2)}× (minima: ${minRatio.toFixed(2)}×)` : 'failed', '≤ 1.3×', Number.isFinite(c.ratio) ? verdict(c.ratio, 1.3) : 'MISS');
+    const each = c.rounds?.length ? `; rounds ${c.rounds.map((x) => `${x.ratio.toFixed(2)}×`).join(', ')}, each native then wasm` : '';
+    row('compute: wasm / native (median of the rounds\' ratios)', Number.isFinite(c.ratio) ? `${c.ratio.toFixed(2)}× (minima: ${minRatio.toFixed(2)}×${each})` : 'failed', '≤ 1.3×', Number.isFinite(c.ratio) ? verdict(c.ratio, 1.3) : 'MISS');
     row('compute: attend, wasm in Node (for reference)', c.node?.error ? `failed: ${c.node.error}` : `median ${ms(c.node?.median, 3)} (${Number.isFinite(c.ratioNode) ? c.ratioNode.toFixed(2) : '?'}× native)`);
   }
   if (r.payload) {
