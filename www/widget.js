@@ -84,6 +84,11 @@ export async function createWidget(root, options = {}) {
   return W.api();
 }
 
+/** Whether a setState object names q and nothing else. */
+function onlyQuery(obj) {
+  return obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.keys(obj).length === 1 && Object.hasOwn(obj, 'query');
+}
+
 /** What every module relies on: the App, the fields, edits, messages, the view and settling. */
 class WidgetCore {
   constructor(shell, $, host, options) {
@@ -451,6 +456,17 @@ class WidgetCore {
       setState(obj) {
         W.stopSumAnimation();
         W.guard(() => W.app.setStateJson(toJson(obj)));
+        if (onlyQuery(obj)) {
+          // q alone (a slide deck moving the candidate): the update a q slider
+          // makes (q's fields, the readouts, captions and charts), not a rebuild
+          // of every control and string (34.5 ms per call on the default page
+          // against 7.5 ms). A q of another length is refused above, so no
+          // field appears or goes. A q field marked invalid shows the new q.
+          for (const f of W.ui.query.querySelectorAll('[aria-invalid="true"]')) W.clearInvalid(f);
+          W.changed(W.ui.query);
+          W.scheduleCommit(0);
+          return;
+        }
         W.applyStrings();
         W.applyView();
         W.rebuild();

@@ -242,3 +242,47 @@ test('LastN table: a long number is shown rounded, exact while focused, and edit
     assert.equal(await cell.inputValue(), '0.988');
   });
 });
+
+test('din.setState({query}) is the update a q slider makes: the same screen as a fresh page, no control rebuilt, an invalid q field cleared', async () => {
+  await checkPage(await openWatchedPage(browser, `${base}#scene=why-din-works`, DESKTOP), async (page) => {
+    await page.evaluate(() => window.din.settled());
+    // Something a rebuild would lose: the elements themselves, and a q field holding refused text.
+    await page.locator('#query input[type=text]').nth(2).fill('not a number');
+    assert.equal(await page.locator('#query input[type=text]').nth(2).getAttribute('aria-invalid'), 'true');
+    await page.evaluate(() => { window.kept = [...document.querySelectorAll('#query input, #items-body input, #similarity, #scene')]; });
+    const q = (await state(page)).query.map((v, i) => (i === 0 ? v - 0.7 : i === 2 ? 0.4 : v));
+    const after = await page.evaluate(async (q) => {
+      window.din.setState({ query: q });
+      await window.din.frame();
+      const same = [...document.querySelectorAll('#query input, #items-body input, #similarity, #scene')];
+      return { same: same.length === window.kept.length && same.every((e, i) => e === window.kept[i]), query: window.din.state().query };
+    }, q);
+    assert.ok(after.same, 'no field was rebuilt');
+    assert.deepEqual(after.query, q, 'q is the one given');
+    assert.equal(await page.locator('#query input[type=text]').nth(2).getAttribute('aria-invalid'), null, 'the invalid q field is cleared');
+    assert.equal(await page.locator('#query input[type=text]').nth(2).inputValue(), '0.4', 'and shows the new q3');
+    // What shows q's outcome reads and draws as a fresh page at the same state.
+    const read = (p) => p.evaluate(() => ({
+      fields: [...document.querySelectorAll('#query input')].map((e) => e.value),
+      candidate: document.getElementById('candidate').value,
+      readout: ['alpha-sum', 'pooled-norm', 'mean-norm'].map((id) => document.getElementById(id).textContent),
+      caption: document.getElementById('caption').textContent,
+      shares: document.getElementById('shares').textContent,
+      charts: ['bars', 'map'].map((id) => {
+        const c = document.getElementById(id);
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let h = 2166136261;
+        for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+        return `${c.width}x${c.height}:${h}`;
+      }),
+    }));
+    const mine = await read(page);
+    const link = await page.evaluate(() => window.din.link());
+    await checkPage(await openWatchedPage(browser, `${base}#${link}`, DESKTOP), async (fresh) => {
+      assert.deepEqual(mine, await read(fresh), 'after setState({query}) the page shows what a fresh page at that state shows');
+    });
+    // Undo takes the setState back as one step.
+    await page.evaluate(() => window.din.undo());
+    assert.notDeepEqual((await state(page)).query, q, 'undo takes q back');
+  });
+});
