@@ -16,7 +16,7 @@
 //! Limits: `1 <= d <= 256`, `n <= 10_000`, labels of at most 200 characters.
 
 use crate::i18n::clip;
-use crate::attention::{attend, softmax, Attention, AttentionError, Normalization, Similarity};
+use crate::attention::{attend_prepared, softmax, Attention, AttentionError, Normalization, PreparedKeys, Similarity};
 use crate::unit::{Activation, ActivationUnit, UnitError, WeightForm};
 use std::sync::OnceLock;
 use serde_json::{Map, Value};
@@ -472,16 +472,24 @@ impl Scene {
     /// Overflow of a similarity or a result; for the activation unit, a
     /// scene whose `d` is not the unit's (8).
     pub fn attention(&self) -> Result<Attention, SceneError> {
-        self.attention_of(&self.query, &self.keys())
+        self.attention_of(&self.query, &self.prepared_keys())
+    }
+
+    /// This scene's [`Scene::keys`] prepared for many queries (checked and
+    /// averaged once): a caller that edits q many times keeps it instead of
+    /// flattening, checking and averaging the LastN on every edit.
+    #[must_use]
+    pub fn prepared_keys(&self) -> PreparedKeys {
+        PreparedKeys::new(self.keys(), self.dim())
     }
 
     /// The attention of this scene's settings for `query` against `keys`
-    /// (this scene's [`Scene::keys`], which a caller that edits q many
-    /// times keeps instead of flattening the LastN on every edit).
-    fn attention_of(&self, query: &[f64], keys: &[f64]) -> Result<Attention, SceneError> {
+    /// (this scene's [`Scene::prepared_keys`]).
+    fn attention_of(&self, query: &[f64], prepared: &PreparedKeys) -> Result<Attention, SceneError> {
+        let keys = prepared.keys();
         match self.definition {
             Definition::Similarity => {
-                Ok(attend(query, keys, self.similarity, self.normalization, self.temperature)?)
+                Ok(attend_prepared(query, prepared, self.similarity, self.normalization, self.temperature)?)
             }
             Definition::Unit => {
                 let unit = self.unit()?;
@@ -501,8 +509,8 @@ impl Scene {
     }
 
     /// The q of [`Scene::with_query_value`] and its attention, without
-    /// copying the scene: for a valid scene whose flattened LastN is `keys`
-    /// (its [`Scene::keys`]), `Ok((q, att))` here is exactly
+    /// copying the scene: for a valid scene whose prepared LastN is `keys`
+    /// (its [`Scene::prepared_keys`]), `Ok((q, att))` here is exactly
     /// `with_query_value(k, value)`'s scene's q and attention, and an error
     /// the same error (a property test checks both). Only q changes, so only
     /// q is checked; the LastN was checked when the scene was made.
@@ -510,14 +518,14 @@ impl Scene {
     /// ```
     /// use din_core::presets;
     /// let s = presets::preset("why-din-works").unwrap().scene;
-    /// let (q, att) = s.query_edit(0, 0.5, &s.keys()).unwrap();
+    /// let (q, att) = s.query_edit(0, 0.5, &s.prepared_keys()).unwrap();
     /// let (next, want) = s.with_query_value(0, 0.5).unwrap();
     /// assert_eq!((q, att), (next.query, want));
     /// ```
     ///
     /// # Errors
     /// As [`Scene::with_query_value`].
-    pub fn query_edit(&self, k: usize, value: f64, keys: &[f64]) -> Result<(Vec<f64>, Attention), SceneError> {
+    pub fn query_edit(&self, k: usize, value: f64, keys: &PreparedKeys) -> Result<(Vec<f64>, Attention), SceneError> {
         let query = self.query_with(k, value)?;
         check_vector("query", &query)?;
         let att = self.attention_of(&query, keys)?;

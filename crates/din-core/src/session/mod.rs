@@ -132,9 +132,10 @@ pub struct Session {
     /// [`Session::end_drag`] (the shim holds the drag's geometry). Every
     /// change that replaces the scene from outside ends it.
     pub dragging: bool,
-    /// The LastN flattened ([`Scene::keys`]) for the items of generation
-    /// `.0`: an edit of q reuses it instead of copying n × d numbers.
-    keys_cache: (u64, Vec<f64>),
+    /// The LastN flattened, checked and averaged ([`Scene::prepared_keys`])
+    /// for the items of generation `.0`: an edit of q reuses it instead of
+    /// copying, checking and averaging n × d numbers.
+    keys_cache: (u64, crate::attention::PreparedKeys),
     /// Counts of expensive steps.
     pub work: Work,
 }
@@ -188,7 +189,7 @@ impl Session {
             items_generation: 1,
             view_generation: 0,
             dragging: false,
-            keys_cache: (0, Vec::new()),
+            keys_cache: (0, crate::attention::PreparedKeys::default()),
             work: Work::default(),
         }
     }
@@ -270,8 +271,8 @@ impl Session {
     /// The same result as applying [`Scene::with_query_value`] (a test
     /// checks it).
     pub fn edit_query(&mut self, k: usize, value: f64) -> Result<(), Message> {
-        if self.keys_cache.0 != self.items_generation || self.keys_cache.1.len() != self.scene.items.len() * self.scene.dim() {
-            self.keys_cache = (self.items_generation, self.scene.keys());
+        if self.keys_cache.0 != self.items_generation || self.keys_cache.1.keys().len() != self.scene.items.len() * self.scene.dim() {
+            self.keys_cache = (self.items_generation, self.scene.prepared_keys());
         }
         let (query, att) = self.scene.query_edit(k, value, &self.keys_cache.1).map_err(refusal)?;
         self.work.installs += 1;
