@@ -13,9 +13,13 @@
 //                                          threads' busy time
 //   node tests/bench/profile.mjs writes    the DOM mutations of 10 edits of q1, by element
 //   node tests/bench/profile.mjs drawn     which charts each edit draws (App.renderOnly's list)
+//   node tests/bench/profile.mjs cpu       a CPU profile of EDITS edits of q1: self and inclusive time
+//                                          per edit by function; with N=10000 on a generated LastN of
+//                                          N items at d = 64. Wasm functions have names only in a
+//                                          profiling build (wasm-pack build --profiling into pkg/).
 //
 // Environment: VIEW (WxH, default 1440x1000; lecture mode wants 1920x1080),
-// HASH (page hash, e.g. view=lecture), RUNS, EDITS, CHROMIUM.
+// HASH (page hash, e.g. view=lecture), RUNS, EDITS, N, CHROMIUM.
 // Run `make build` first. Needs nothing `make test` does not install.
 
 import { startServer, launchBrowser } from '../e2e/harness.mjs';
@@ -25,7 +29,8 @@ const HASH = process.env.HASH || '';
 const [W, H] = (process.env.VIEW || '1440x1000').split('x').map(Number);
 const RUNS = Math.max(1, Number(process.env.RUNS) || 3);
 const EDITS = Math.max(1, Number(process.env.EDITS) || 40);
-const MODES = ['startup', 'update', 'writes', 'drawn'];
+const MODES = ['startup', 'update', 'writes', 'drawn', 'cpu'];
+const N = Number(process.env.N) || 0;
 if (!MODES.includes(MODE) || !(W > 0 && H > 0)) {
   console.error(`usage: node tests/bench/profile.mjs ${MODES.join('|')}  (VIEW=WxH HASH=… RUNS=… EDITS=…)`);
   process.exit(2);
@@ -201,8 +206,50 @@ async function drawn() {
   await context.close();
 }
 
+async function cpu() {
+  const { context, page } = await open();
+  if (N > 0) {
+    // A generated LastN, as a reader makes one with the page's generate row.
+    await page.fill('#gen-n', String(N));
+    await page.fill('#gen-d', '64');
+    await page.click('#generate');
+    await page.waitForFunction((n) => window.din.state().items.length === n, N);
+    await page.evaluate(() => window.din.frame());
+  }
+  await slide(page, 20);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+  await cdp.send('Profiler.start');
+  await slide(page, EDITS);
+  const { profile } = await cdp.send('Profiler.stop');
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
+  const label = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}`.slice(0, 140);
+  const self = new Map();
+  const incl = new Map();
+  profile.samples.forEach((id, i) => {
+    const d = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const key = label(byId.get(id));
+    self.set(key, (self.get(key) || 0) + d);
+    const seen = new Set();
+    for (let at = id; at; at = parent.get(at)) {
+      const k = label(byId.get(at));
+      if (!seen.has(k)) { seen.add(k); incl.set(k, (incl.get(k) || 0) + d); }
+    }
+  });
+  const busy = (m) => new Map([...m].filter(([k]) => !/^\((idle|program|root)\)/.test(k)));
+  console.log(`${EDITS} edits of q1 at ${W}x${H}${HASH ? ` #${HASH}` : ''}${N ? `, n = ${N}, d = 64` : ''}`);
+  console.log('self time per edit (ms):');
+  for (const [k, v] of top(busy(self), 30)) console.log(`${ms(v / EDITS)}  ${k}`);
+  console.log('inclusive time per edit (ms):');
+  for (const [k, v] of top(busy(incl), 40)) console.log(`${ms(v / EDITS)}  ${k}`);
+  await context.close();
+}
+
 try {
-  await { startup, update, writes, drawn }[MODE]();
+  await { startup, update, writes, drawn, cpu }[MODE]();
 } finally {
   await browser.close();
   child.kill();
