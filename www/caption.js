@@ -5,7 +5,10 @@
 // fills a four-line box with the sentences the core ranks first (`lead`),
 // the "more" button opening the whole caption.
 //
-// May depend on: the widget core (this.app, ui, shell, $, t, guard).
+// May depend on: util.js (put); the widget core (this.app, ui, shell, $, t,
+// guard).
+
+import { put } from './util.js';
 
 export const Caption = (Base) => class extends Base {
   // ------------------------------------------------------------ captions, shares, explanations (issue 11 §2, §6)
@@ -41,7 +44,7 @@ export const Caption = (Base) => class extends Base {
     }
     const fresh = scene !== this.captionBox.scene;
     this.captionBox.scene = scene;
-    if (span.dataset.key !== c.key) span.dataset.key = c.key;
+    put(span.dataset, 'key', c.key);
     this.captionLead = c.lead || [];
     const lines = c.hint ? [c.hint, ...c.lines] : c.lines;
     if (span.textContent !== lines.join(' ')) {
@@ -162,7 +165,7 @@ export const Caption = (Base) => class extends Base {
   syncShares() {
     const { ui } = this;
     const sh = JSON.parse(this.guard(() => this.app.sharesJson()));
-    if (ui.shares.hidden !== !sh) ui.shares.hidden = !sh;
+    put(ui.shares, 'hidden', !sh);
     if (!sh) { ui.shares.replaceChildren(); this.sharesKey = ''; return; }
     // An edit of q changes only the attention column: when everything else
     // is as drawn, its numbers and bars are updated in place (rebuilding the
@@ -216,9 +219,9 @@ export const Caption = (Base) => class extends Base {
       const num = cells[i].querySelector('.sh-num');
       const fill = cells[i].querySelector('i');
       const [left, width] = r.attentionSpan;
-      if (num.textContent !== r.attention) num.textContent = r.attention;
-      if (fill.style.width !== `${width}%`) fill.style.width = `${width}%`;
-      if (fill.style.left !== `${left}%`) fill.style.left = `${left}%`;
+      put(num, 'textContent', r.attention);
+      put(fill.style, 'width', `${width}%`);
+      put(fill.style, 'left', `${left}%`);
     });
     return true;
   }

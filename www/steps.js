@@ -29,7 +29,7 @@ export const Steps = (Base) => class extends Base {
       put(ui.stepsSettingText, 'textContent', s.note);
       put(ui.stepsSettingSwitch, 'hidden', !s.action);
       put(ui.stepsSettingSwitch, 'textContent', s.action || '');
-      if (ui.stepsSettingSwitch.dataset.on !== String(!s.applied)) ui.stepsSettingSwitch.dataset.on = String(!s.applied);
+      put(ui.stepsSettingSwitch.dataset, 'on', String(!s.applied));
     }
   }
 

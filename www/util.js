@@ -38,7 +38,8 @@ export function cssZoom(el, fallback = 1) {
 }
 
 /**
- * Sets `el[prop] = value` only if it differs. Every write, even of the value
+ * Sets `el[prop] = value` only if it differs (`el` an element, or its
+ * `dataset` or `style`). Every write, even of the value
  * already there, is a DOM mutation that costs style (and, for text, layout)
  * work in the next frame; the sync functions run on every edit of q.
  */

@@ -74,20 +74,15 @@ export const Visibility = (Base) => class extends Base {
     }
     // A chart an update left stale while it was already near does not cross the margin again:
     // the first scroll (of the page or of any scrolling box around the widget) draws it ahead.
+    // Near is what the margin observer last reported (not in `offscreen`; a hidden or unrendered
+    // chart is reported outside), so the scroll handler forces no layout.
     const onScroll = () => {
       if (!live.has(this)) { document.removeEventListener('scroll', onScroll, true); return; }
       if (!this.stale.size) return;
-      const h = window.innerHeight || 0;
-      const ahead = [...this.stale].filter((id) => {
-        const c = this.ui[id];
-        if (c.closest('[data-panel]').hidden || !c.getClientRects().length) return false;
-        const r = c.getBoundingClientRect();
-        return r.bottom >= -h * MARGIN_SHARE && r.top <= h * (1 + MARGIN_SHARE);
-      });
+      const ahead = [...this.stale].filter((id) => !this.offscreen.has(id));
       if (ahead.length) this.drawStale(ahead);
     };
     document.addEventListener('scroll', onScroll, { capture: true, passive: true });
-    this.visibilityObserver = near;
   }
 
   /**
