@@ -437,12 +437,27 @@ pub fn attend(
     temperature: f64,
 ) -> Result<Attention, AttentionError> {
     let d = check_shapes(query, keys)?;
+    score_and_pool(query, keys, d, sim, normalization, temperature, || mean(keys, d))
+}
+
+/// What [`attend`] and [`attend_prepared`] do once the inputs are checked:
+/// the scores, the weights and the pooled result, with the keys' mean from
+/// `mean`.
+fn score_and_pool(
+    query: &[f64],
+    keys: &[f64],
+    d: usize,
+    sim: Similarity,
+    normalization: Normalization,
+    temperature: f64,
+    mean: impl FnOnce() -> Vec<f64>,
+) -> Result<Attention, AttentionError> {
     let scores = similarities(query, keys, sim)?;
     let alpha = match normalization {
         Normalization::None => scores.clone(),
         Normalization::Softmax => softmax(&scores, temperature)?,
     };
-    pool(scores, alpha, keys, d).map_err(AttentionError::OutputOverflow)
+    pool_with_mean(scores, alpha, keys, d, mean).map_err(AttentionError::OutputOverflow)
 }
 
 /// The attention result from the scores and the weights, the one assembly
@@ -595,12 +610,7 @@ pub fn attend_prepared(
     };
     // check_shapes, less what preparing the keys established (d > 0, rows, finite keys).
     check_finite("query", query)?;
-    let scores = similarities(query, keys, sim)?;
-    let alpha = match normalization {
-        Normalization::None => scores.clone(),
-        Normalization::Softmax => softmax(&scores, temperature)?,
-    };
-    pool_with_mean(scores, alpha, keys, prepared.d, || mean.clone()).map_err(AttentionError::OutputOverflow)
+    score_and_pool(query, keys, prepared.d, sim, normalization, temperature, || mean.clone())
 }
 
 /// Like [`attend`], with the similarity and normalization given by name
