@@ -63,6 +63,30 @@ const slide = (page, count) => page.evaluate(async (count) => {
 
 const top = (map, k) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, k);
 
+/**
+ * A CPU profile's time by function (ms): `self` where a sample stopped,
+ * `inclusive` for every function on its stack (once per sample). `label`
+ * names a profile node's function.
+ */
+function timeByFunction(profile, label) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
+  const self = new Map();
+  const inclusive = new Map();
+  profile.samples.forEach((id, i) => {
+    const d = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const key = label(byId.get(id));
+    self.set(key, (self.get(key) || 0) + d);
+    const seen = new Set();
+    for (let at = id; at; at = parent.get(at)) {
+      const k = label(byId.get(at));
+      if (!seen.has(k)) { seen.add(k); inclusive.set(k, (inclusive.get(k) || 0) + d); }
+    }
+  });
+  return { self, inclusive };
+}
+
 async function startup() {
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext(contextOptions);
@@ -89,26 +113,11 @@ async function startup() {
     if (run === RUNS - 1) {
       console.log('files (requested, arrived, ms after navigation):');
       for (const [f, a, b] of t.files) console.log(`  ${f.padEnd(28)} ${a.toFixed(0).padStart(5)} ${b.toFixed(0).padStart(5)}`);
-      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-      const parent = new Map();
-      for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
-      const label = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
-      const self = new Map();
-      const incl = new Map();
-      profile.samples.forEach((id, i) => {
-        const d = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-        const key = label(byId.get(id));
-        self.set(key, (self.get(key) || 0) + d);
-        const seen = new Set();
-        for (let at = id; at; at = parent.get(at)) {
-          const k = label(byId.get(at));
-          if (!seen.has(k)) { seen.add(k); incl.set(k, (incl.get(k) || 0) + d); }
-        }
-      });
+      const { self, inclusive } = timeByFunction(profile, (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`);
       console.log('self time (ms):');
       for (const [k, v] of top(self, 25)) console.log(`${ms(v)}  ${k}`);
       console.log('inclusive time (ms):');
-      for (const [k, v] of top(incl, 30)) console.log(`${ms(v)}  ${k}`);
+      for (const [k, v] of top(inclusive, 30)) console.log(`${ms(v)}  ${k}`);
     }
     await context.close();
   }
@@ -151,30 +160,25 @@ async function update() {
 async function writes() {
   const { context, page } = await open();
   await slide(page, 2);
-  const counts = await page.evaluate(async () => {
+  await page.evaluate(() => {
     const found = {};
     const name = (n) => {
       const el = n.nodeType === 1 ? n : n.parentElement;
       if (!el) return '?';
       return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : ''}`;
     };
-    const mo = new MutationObserver((records) => {
+    const count = (records) => {
       for (const m of records) {
         const k = `${m.type.padEnd(13)} ${name(m.target)} ${m.attributeName || ''}`;
         found[k] = (found[k] || 0) + 1;
       }
-    });
+    };
+    const mo = new MutationObserver(count);
     mo.observe(document, { subtree: true, attributes: true, childList: true, characterData: true });
-    const r = window.din.root.querySelector('#query input[type=range]');
-    for (let i = 0; i < 10; i++) {
-      r.value = String(r.valueAsNumber + (i % 2 === 0 ? 0.01 : -0.01));
-      r.dispatchEvent(new Event('input', { bubbles: true }));
-      await window.din.frame();
-    }
-    await window.din.settled();
-    mo.disconnect();
-    return found;
+    window.profileWrites = () => { count(mo.takeRecords()); mo.disconnect(); return found; };
   });
+  await slide(page, 10);
+  const counts = await page.evaluate(async () => { await window.din.settled(); return window.profileWrites(); });
   console.log('DOM mutations over 10 edits of q1 (count, kind, element, attribute):');
   for (const [k, v] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`${String(v).padStart(5)}  ${k}`);
   await context.close();
@@ -182,24 +186,22 @@ async function writes() {
 
 async function drawn() {
   const { context, page } = await open();
-  const out = await page.evaluate(async () => {
+  await page.evaluate(async () => {
     const { App } = await import('/pkg/din_viz.js');
     const calls = [];
     const own = App.prototype.renderOnly;
     App.prototype.renderOnly = function (scale, panels) { calls.push(panels); return own.call(this, scale, panels); };
-    const r = window.din.root.querySelector('#query input[type=range]');
-    for (let i = 0; i < 3; i++) {
-      r.value = String(r.valueAsNumber + 0.01);
-      r.dispatchEvent(new Event('input', { bubbles: true }));
-      await window.din.frame();
-    }
-    App.prototype.renderOnly = own;
-    const charts = [...window.din.root.querySelectorAll('canvas')].map((c) => {
+    window.profileDrawn = () => { App.prototype.renderOnly = own; return calls; };
+  });
+  await slide(page, 3);
+  const out = await page.evaluate(() => ({
+    calls: window.profileDrawn(),
+    charts: [...window.din.root.querySelectorAll('canvas')].map((c) => {
       const b = c.getBoundingClientRect();
       return `${c.id.padEnd(16)} CSS y ${Math.round(b.top)}..${Math.round(b.bottom)}, ${c.width}x${c.height} px${c.hasAttribute('data-stale') ? ', stale' : ''}`;
-    });
-    return { calls, charts, height: innerHeight };
-  });
+    }),
+    height: innerHeight,
+  }));
   console.log(`each edit drew: ${[...new Set(out.calls)].join(' | ')}`);
   console.log(`charts (viewport height ${out.height}):`);
   for (const c of out.charts) console.log(`  ${c}`);
@@ -223,28 +225,13 @@ async function cpu() {
   await cdp.send('Profiler.start');
   await slide(page, EDITS);
   const { profile } = await cdp.send('Profiler.stop');
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
-  const label = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}`.slice(0, 140);
-  const self = new Map();
-  const incl = new Map();
-  profile.samples.forEach((id, i) => {
-    const d = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const key = label(byId.get(id));
-    self.set(key, (self.get(key) || 0) + d);
-    const seen = new Set();
-    for (let at = id; at; at = parent.get(at)) {
-      const k = label(byId.get(at));
-      if (!seen.has(k)) { seen.add(k); incl.set(k, (incl.get(k) || 0) + d); }
-    }
-  });
+  const { self, inclusive } = timeByFunction(profile, (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}`.slice(0, 140));
   const busy = (m) => new Map([...m].filter(([k]) => !/^\((idle|program|root)\)/.test(k)));
   console.log(`${EDITS} edits of q1 at ${W}x${H}${HASH ? ` #${HASH}` : ''}${N ? `, n = ${N}, d = 64` : ''}`);
   console.log('self time per edit (ms):');
   for (const [k, v] of top(busy(self), 30)) console.log(`${ms(v / EDITS)}  ${k}`);
   console.log('inclusive time per edit (ms):');
-  for (const [k, v] of top(busy(incl), 40)) console.log(`${ms(v / EDITS)}  ${k}`);
+  for (const [k, v] of top(busy(inclusive), 40)) console.log(`${ms(v / EDITS)}  ${k}`);
   await context.close();
 }
 
