@@ -228,6 +228,22 @@ export async function checkPage({ context, page, problems }, fn) {
   assert.deepEqual(problems, [], 'the page logged console errors, threw, or requested a foreign host');
 }
 
+/**
+ * A digest of canvas `id`'s pixels (`WxH:hash`), read with the prototype's
+ * own getImageData: a stale chart is not drawn first (visibility.js), so
+ * this is what the canvas holds now.
+ */
+export function pixelDigest(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const ctx = c.getContext('2d');
+    const d = CanvasRenderingContext2D.prototype.getImageData.call(ctx, 0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    return `${c.width}x${c.height}:${h}`;
+  }, id);
+}
+
 /** Number of pixels of canvas `id` that differ from the copy saved under `key` (saving the new copy). */
 export function changedPixels(page, id, key) {
   return page.evaluate(([id, key]) => {

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveAndLaunch, openWatchedPage, checkPage } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage, pixelDigest } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 };
 let browser;
@@ -262,20 +262,16 @@ test('din.setState({query}) is the update a q slider makes: the same screen as a
     assert.equal(await page.locator('#query input[type=text]').nth(2).getAttribute('aria-invalid'), null, 'the invalid q field is cleared');
     assert.equal(await page.locator('#query input[type=text]').nth(2).inputValue(), '0.4', 'and shows the new q3');
     // What shows q's outcome reads and draws as a fresh page at the same state.
-    const read = (p) => p.evaluate(() => ({
-      fields: [...document.querySelectorAll('#query input')].map((e) => e.value),
-      candidate: document.getElementById('candidate').value,
-      readout: ['alpha-sum', 'pooled-norm', 'mean-norm'].map((id) => document.getElementById(id).textContent),
-      caption: document.getElementById('caption').textContent,
-      shares: document.getElementById('shares').textContent,
-      charts: ['bars', 'map'].map((id) => {
-        const c = document.getElementById(id);
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let h = 2166136261;
-        for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
-        return `${c.width}x${c.height}:${h}`;
-      }),
-    }));
+    const read = async (p) => ({
+      ...await p.evaluate(() => ({
+        fields: [...document.querySelectorAll('#query input')].map((e) => e.value),
+        candidate: document.getElementById('candidate').value,
+        readout: ['alpha-sum', 'pooled-norm', 'mean-norm'].map((id) => document.getElementById(id).textContent),
+        caption: document.getElementById('caption').textContent,
+        shares: document.getElementById('shares').textContent,
+      })),
+      charts: [await pixelDigest(p, 'bars'), await pixelDigest(p, 'map')],
+    });
     const mine = await read(page);
     const link = await page.evaluate(() => window.din.link());
     await checkPage(await openWatchedPage(browser, `${base}#${link}`, DESKTOP), async (fresh) => {

@@ -11,7 +11,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveAndLaunch, openWatchedPage, checkPage, watchContext, waitReady } from './harness.mjs';
+import { serveAndLaunch, openWatchedPage, checkPage, watchContext, waitReady, pixelDigest } from './harness.mjs';
 
 // A short viewport, so that the lower charts are well outside the observer's margin.
 const SHORT = { viewport: { width: 1280, height: 500 }, deviceScaleFactor: 1 };
@@ -20,15 +20,8 @@ let base = '';
 let browser = null;
 serveAndLaunch((s) => ({ browser, base } = s));
 
-/** A digest of canvas `id`'s pixels read with the prototype's own getImageData (no fresh draw first). */
-const rawPixels = (page, id) => page.evaluate((id) => {
-  const c = document.getElementById(id);
-  const ctx = c.getContext('2d');
-  const d = CanvasRenderingContext2D.prototype.getImageData.call(ctx, 0, 0, c.width, c.height).data;
-  let h = 2166136261;
-  for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
-  return `${c.width}x${c.height}:${h}`;
-}, id);
+/** A digest of canvas `id`'s pixels as they are (no fresh draw first). */
+const rawPixels = pixelDigest;
 
 /** Moves q1 by a visible amount through the public API and waits for the frame. */
 async function editQuery(page) {
