@@ -26,7 +26,7 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
 .PHONY: help serve build build-panic dist test test-native test-wasm test-node test-e2e install-build install-test \
-        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench bench-venv size-report fuzz check-arch \
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench bench-venv size-report size-split fuzz check-arch \
         test-deepctr install-deepctr
 
 help:
@@ -36,6 +36,7 @@ help:
 	@echo "make dist    one-file offline builds: dist/din-attention.html, dist/din-attention.js, dist/reveal/"
 	@echo "make bench   speed, size and memory figures, matplotlib peer (not part of make test)"
 	@echo "make size-report   twiggy top/dominators of the release wasm, by crate"
+	@echo "make size-split    what splitting the wasm into first-draw and later modules would weigh"
 	@echo "make fuzz    fuzz the decoders for FUZZ_TIME seconds per target (nightly toolchain)"
 
 # ---------------------------------------------------------------- installs
@@ -186,6 +187,10 @@ size-report: build
 	twiggy dominators -d 2 -r 80 $(NAMED_WASM) > target/size-report/dominators.txt
 	twiggy top -n 100000 -f csv $(NAMED_WASM) > target/size-report/top.csv
 	python3 tools/size_report.py target/size-report/top.csv pkg/din_viz_bg.wasm
+
+# Issue 15's wasm split, weighed rather than shipped: README "Speed and size".
+size-split: build
+	sh tests/bench/split/measure.sh
 
 # ---------------------------------------------------------------- fuzz
 

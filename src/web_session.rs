@@ -520,7 +520,7 @@ impl App {
         din_core::snapshot::note(kind, &din_core::snapshot::SavedInfo::from_json(&v), self.s.lang)
     }
 
-    /// The scene as pretty JSON (importable again).    /// The scene as pretty JSON (importable again).
+    /// The scene as pretty JSON (importable again).
     #[wasm_bindgen(js_name = sceneJson)]
     pub fn scene_json(&self) -> String {
         serde_json::to_string_pretty(&self.s.scene.to_json()).unwrap_or_default()
