@@ -11,6 +11,10 @@
 //                                          self time by trace event (script, style, layout, paint,
 //                                          the canvases' hand-over to the compositor), and other
 //                                          threads' busy time
+//   node tests/bench/profile.mjs timeline  a trace of one page load: the main thread's tasks in order until
+//                                          <html data-ready> (when each started after navigation, how long
+//                                          it ran, what it ran: script, compile, style, layout, paint), and
+//                                          the time the main thread sat idle waiting (for files, the wasm)
 //   node tests/bench/profile.mjs writes    the DOM mutations of 10 edits of q1, by element
 //   node tests/bench/profile.mjs drawn     which charts each edit draws (App.renderOnly's list)
 //   node tests/bench/profile.mjs cpu       a CPU profile of EDITS edits of q1: self and inclusive time
@@ -29,7 +33,7 @@ const HASH = process.env.HASH || '';
 const [W, H] = (process.env.VIEW || '1440x1000').split('x').map(Number);
 const RUNS = Math.max(1, Number(process.env.RUNS) || 3);
 const EDITS = Math.max(1, Number(process.env.EDITS) || 40);
-const MODES = ['startup', 'update', 'writes', 'drawn', 'cpu'];
+const MODES = ['startup', 'timeline', 'update', 'writes', 'drawn', 'cpu'];
 const N = Number(process.env.N) || 0;
 if (!MODES.includes(MODE) || !(W > 0 && H > 0)) {
   console.error(`usage: node tests/bench/profile.mjs ${MODES.join('|')}  (VIEW=WxH HASH=… RUNS=… EDITS=…)`);
@@ -121,6 +125,72 @@ async function startup() {
     }
     await context.close();
   }
+}
+
+/** Events nested by time on one thread: each event's self time (its duration less its children's), by `key(e)`. */
+function selfTimes(events, key) {
+  const self = new Map();
+  const stack = [];
+  for (const e of events) {
+    while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop();
+    const up = stack[stack.length - 1];
+    if (up) self.set(key(up), (self.get(key(up)) || 0) - e.dur);
+    self.set(key(e), (self.get(key(e)) || 0) + e.dur);
+    stack.push(e);
+  }
+  return self;
+}
+
+/** What a trace event did, named for a reader: the script's file, the function, or the event. */
+function what(e) {
+  const d = (e.args && e.args.data) || {};
+  const file = (u) => (u ? String(u).split('/').pop() : '');
+  if (e.name === 'EvaluateScript' || e.name === 'v8.compileModule' || e.name === 'v8.evaluateModule') return `${e.name} ${file(d.url || (e.args && e.args.fileName))}`;
+  if (e.name === 'FunctionCall') return `FunctionCall ${d.functionName || '(anonymous)'} ${file(d.url)}`;
+  if (e.name === 'TimerFire' || e.name === 'FireAnimationFrame' || e.name === 'EventDispatch') return `${e.name} ${d.type || ''}`.trim();
+  return e.name;
+}
+
+async function timeline() {
+  const context = await browser.newContext(contextOptions);
+  await context.addInitScript(() => {
+    new MutationObserver((_, mo) => {
+      if (document.documentElement.dataset.ready !== 'true') return;
+      mo.disconnect();
+      performance.mark('din-ready');
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+  });
+  const page = await context.newPage();
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'blink.user_timing', 'loading', 'v8', 'v8.execute', 'cc'] });
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('din-ready').length > 0);
+  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  const threadName = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
+  const onMain = (e) => threadName.get(`${e.pid}:${e.tid}`) === 'CrRendererMain';
+  const nav = events.filter((e) => e.name === 'navigationStart' && onMain(e)).map((e) => e.ts).sort((a, b) => b - a)[0];
+  const ready = events.find((e) => e.name === 'din-ready' && onMain(e));
+  if (nav == null || !ready) throw new Error('the trace has no navigationStart or din-ready mark');
+  const at = (ts) => (ts - nav) / 1000;
+  const main = events
+    .filter((e) => e.ph === 'X' && e.dur != null && onMain(e) && e.ts >= nav && e.ts <= ready.ts)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const isTask = (e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask';
+  const tasks = main.filter(isTask);
+  console.log(`one load at ${W}x${H}${HASH ? ` #${HASH}` : ''}: <html data-ready> at ${at(ready.ts).toFixed(0)} ms after navigation (tracing slows it)`);
+  console.log('main-thread tasks over 2 ms (start ms, duration ms, largest parts by self time):');
+  let busy = 0;
+  for (const t of tasks) {
+    busy += t.dur / 1000;
+    if (t.dur < 2000) continue;
+    const inside = main.filter((e) => e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e !== t);
+    const parts = top(selfTimes(inside, what), 4).filter(([, v]) => v >= 500).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`);
+    console.log(`${ms(at(t.ts))} ${ms(t.dur / 1000)}  ${parts.join('; ')}`);
+  }
+  const span = at(ready.ts);
+  console.log(`main thread busy ${busy.toFixed(0)} ms of ${span.toFixed(0)} ms; idle (waiting for files, the wasm, a frame) ${(span - busy).toFixed(0)} ms`);
+  console.log('main thread by part, self time (ms):');
+  for (const [k, v] of top(selfTimes(main.filter((e) => !isTask(e)), what), 20)) console.log(`${ms(v / 1000)}  ${k}`);
+  await context.close();
 }
 
 async function update() {
@@ -236,7 +306,7 @@ async function cpu() {
 }
 
 try {
-  await { startup, update, writes, drawn, cpu }[MODE]();
+  await { startup, timeline, update, writes, drawn, cpu }[MODE]();
 } finally {
   await browser.close();
   child.kill();
