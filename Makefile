@@ -26,7 +26,7 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 APT_PACKAGES := chromium chromium-driver firefox-esr fonts-noto-cjk
 
 .PHONY: help serve build build-panic dist test test-native test-wasm test-node test-e2e install-build install-test \
-        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench bench-venv size-report size-split fuzz check-arch \
+        tools-rust tools-npm tools-browsers check-wasm-opt fixtures clean weights bench bench-venv size-report size-split page fuzz check-arch \
         test-deepctr install-deepctr
 
 help:
@@ -81,6 +81,11 @@ install-test: install-build tools-browsers
 build: install-build
 	$(WASM_PACK) build $(WASM_PACK_FLAGS) --target web --release --no-pack --out-dir pkg
 	$(WASM_PACK) build $(WASM_PACK_FLAGS) crates/din-train-web --target web --release --no-pack --out-dir ../../pkg-train
+	node tools/page.mjs
+
+# The page's script as one file, pkg/page.js (tools/page.mjs): after editing www/*.js.
+page: tools-npm
+	node tools/page.mjs
 
 # A test-only build whose debugPanic() export panics, for the e2e panic test.
 build-panic: install-build

@@ -84,6 +84,19 @@ const emptyTemplate = {
   },
 };
 
+/**
+ * app.js imports the page's bundle, ../pkg/page.js (tools/page.mjs); the
+ * one-file page bundles its source, www/page.js, instead, so that it is
+ * built from www/'s modules as they are (and the template plugin above
+ * sees template.js).
+ */
+const pageSource = {
+  name: 'page-source',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/pkg\/page\.js$/ }, () => ({ path: join(ROOT, 'www/page.js') }));
+  },
+};
+
 /** Imports of .css files as their minified text (the element's shadow roots). */
 const cssText = {
   name: 'css-text',
@@ -100,7 +113,7 @@ async function bundle(entry, encoding) {
     minify: true,
     write: false,
     target: TARGET,
-    plugins: [cssText, emptyTemplate],
+    plugins: [pageSource, cssText, emptyTemplate],
     define: {
       __DIN_WASM__: encoding === 'base64' ? JSON.stringify(packed) : '""',
       __DIN_TEMPLATE__: encoding === 'base64' ? JSON.stringify(markup.toString('base64')) : '""',

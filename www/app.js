@@ -4,12 +4,15 @@
 // slider tick), and applied again on hashchange. All decoding and
 // validation happens in the Rust core; this file only moves text.
 
-// widget.js (and through it the wasm glue) and storage.js (the last good
-// scene, for the panic overlay's Restore) are imported in main(), so that a
-// file that cannot be loaded is named on the page (see whatFailed).
+// The rest of the shell is imported in main(), so that a file that cannot be
+// loaded is named on the page (see whatFailed): ../pkg/page.js, which
+// `make build` bundles from page.js (widget.js and every module it imports,
+// storage.js with the last good scene for the panic overlay's Restore, and
+// train.js), and through it the wasm glue. The one-file builds bundle
+// page.js itself instead (tools/dist.mjs).
 //
-// May depend on: widget.js (createWidget and its API), storage.js, train.js
-// (the train panel below the widget).
+// May depend on: page.js (createWidget and its API, storage, mountTrain for
+// the train panel below the widget), as ../pkg/page.js.
 
 const boot = document.getElementById('boot');
 const mount = document.getElementById('din');
@@ -20,14 +23,15 @@ function bootError(text) {
   boot.hidden = false;
 }
 
-/** The shell's modules (widget.js imports the others), asked for again by whatFailed. */
-const WIDGET_MODULES = ['widget.js', 'template.js', 'wasm.js', 'util.js', 'alt.js', 'canvases.js', 'caption.js', 'controls.js',
-  'io.js', 'keys.js', 'lecture.js', 'pointer.js', 'steps.js', 'table.js', 'tip.js', 'visibility.js', 'storage.js'];
+/** The files the shell starts from, asked for again by whatFailed. */
+const START_FILES = ['../pkg/page.js', '../pkg/din_viz.js'];
 
 let urlTimer = 0;
 let lastWritten = null;
 /** storage.js, once imported. */
 let storage = null;
+/** train.js's mountTrain, once imported. */
+let mountTrain = null;
 
 /** The page's address without query and hash (about:srcdoc keeps its own). */
 function pageBase() {
@@ -102,7 +106,7 @@ async function main() {
   let api;
   let createWidget;
   try {
-    [{ createWidget }, storage] = await Promise.all([import('./widget.js'), import('./storage.js')]);
+    ({ createWidget, storage, mountTrain } = await import('../pkg/page.js'));
   } catch (e) {
     const why = await whatFailed(e);
     bootError(`The visualiser could not start: ${why.en}. 可视化程序无法启动：${why.zh}。`);
@@ -153,11 +157,10 @@ async function main() {
   // starts only when the panel comes near the screen.
   const section = document.getElementById('train');
   if (section && typeof Worker === 'function') {
-    const seen = new IntersectionObserver(async (entries) => {
+    const seen = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       seen.disconnect();
       try {
-        const { mountTrain } = await import('./train.js');
         train = mountTrain(w, section);
         window.dinTrain = train;
       } catch (e) {
@@ -194,7 +197,7 @@ async function main() {
  * reported with its HTTP status; otherwise the import's own error.
  */
 async function whatFailed(e) {
-  for (const path of [...WIDGET_MODULES, '../pkg/din_viz.js']) {
+  for (const path of START_FILES) {
     const url = new URL(path, import.meta.url);
     const name = url.pathname.split('/').slice(-2).join('/');
     let why = null;

@@ -97,7 +97,8 @@ export function mountTrain(w, section) {
   }
 
   function start() {
-    worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
+    // Named from the root (../www/), so that the URL holds in the page's bundle (pkg/page.js) too.
+    worker = new Worker(new URL('../www/train-worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = (e) => {
       const m = e.data;
       if (m.type === 'loaded') { worker.postMessage({ type: 'init', settings: knobs() }); return; }

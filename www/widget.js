@@ -17,7 +17,7 @@
 import { App } from '../pkg/din_viz.js';
 import { TEMPLATE } from './template.js';
 import { ready, poisoned, live, coreLists } from './wasm.js';
-import { toJson } from './util.js';
+import { put, toJson } from './util.js';
 import { Alt } from './alt.js';
 import { Canvases } from './canvases.js';
 import { Caption } from './caption.js';
@@ -36,7 +36,8 @@ export { setWasmSource, ready, coreLists, WASM_STALL_SECONDS } from './wasm.js';
 let stylesheet = null;
 /** CSS text for shadow roots (the bundles set it; the page links widget.css). */
 export function setStyles(text) { stylesheet = text; }
-export function widgetStylesHref() { return new URL('widget.css', import.meta.url).href; }
+// Named from the root (../www/), so that the URL holds in the page's bundle (pkg/page.js) too.
+export function widgetStylesHref() { return new URL('../www/widget.css', import.meta.url).href; }
 
 /**
  * Mounts a widget in `root` (an element or a shadow root).
@@ -427,8 +428,8 @@ class WidgetCore {
   /** The state as URL text, or null when the scene is too large for a link (with a note on screen). */
   link() {
     const r = JSON.parse(this.guard(() => this.app.urlState()));
-    this.ui.linkNote.hidden = r.ok;
-    if (!r.ok) this.ui.linkNoteText.textContent = r.message;
+    put(this.ui.linkNote, 'hidden', r.ok);
+    if (!r.ok) put(this.ui.linkNoteText, 'textContent', r.message);
     return r.ok ? r.text : null;
   }
 

@@ -49,7 +49,7 @@
 // `panels=controls,bars` to time one panel).
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -188,8 +188,8 @@ async function openPage({ initScript = null, viewport = null, hash = null } = {}
 function payload() {
   const files = {
     wasm: ['pkg/din_viz_bg.wasm'],
-    // The page's modules: every www/*.js but the element and the one-file builds' set-up.
-    js: ['pkg/din_viz.js', ...readdirSync(path.join(ROOT, 'www')).filter((f) => f.endsWith('.js') && !['din-attention.js', 'dist-setup.js'].includes(f)).sort().map((f) => `www/${f}`)],
+    // The page's scripts: the glue, the page's bundle of www/ (tools/page.mjs), app.js and the train worker's.
+    js: ['pkg/din_viz.js', 'pkg/page.js', 'www/app.js', 'www/train-worker.js'],
     html: ['www/index.html'],
     css: ['www/widget.css', 'www/style.css'],
   };

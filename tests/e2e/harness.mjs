@@ -4,14 +4,39 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Starts `python3 -m http.server` on a free port; resolves to {child, port}. */
+/**
+ * Why the page's bundle (pkg/page.js, `make page`) cannot be served as it
+ * is: missing, or older than a module of www/ it may hold, so that a page
+ * would run old code; null when it is current.
+ */
+export function staleBundle() {
+  const pkg = new URL('pkg/', `file://${ROOT}`);
+  let built;
+  let sources;
+  try {
+    built = statSync(new URL('page.js', pkg)).mtimeMs;
+    // The modules it holds, as its source map names them (../www/widget.js, ...).
+    sources = JSON.parse(readFileSync(new URL('page.js.map', pkg), 'utf8')).sources;
+  } catch {
+    return 'pkg/page.js (or its map) is missing: run `make build` (or `make page`)';
+  }
+  const newer = ['../www/page.js', ...sources].filter((f) => {
+    try { return statSync(new URL(f, pkg)).mtimeMs > built; } catch { return true; }
+  });
+  return newer.length ? `pkg/page.js is older than ${newer.map((f) => f.replace('../', '')).join(', ')} (or holds a module that is gone): run \`make page\`` : null;
+}
+
+/** Starts `python3 -m http.server` on a free port; resolves to {child, port}. Refuses a stale page bundle. */
 export function startServer() {
+  const stale = staleBundle();
+  if (stale) return Promise.reject(new Error(stale));
   let log = '';
   return new Promise((resolve, reject) => {
     const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1'], {
