@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
+import { TARGET } from './targets.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist');
@@ -60,8 +61,6 @@ function byteText(bytes) {
   for (const b of bytes) out += esc[b] ?? String.fromCharCode(b);
   return out;
 }
-
-const TARGET = ['chrome100', 'firefox100', 'safari16'];
 
 /** CSS without comments and spaces (esbuild's minifier; same rules, same order). */
 async function minifyCss(text) {

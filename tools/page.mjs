@@ -9,16 +9,15 @@
 // pkg/, one level below the root like www/, so the modules' own relative
 // URLs ('../pkg/din_viz_bg.wasm', '../www/train-worker.js') stay right.
 //
-// tests/e2e/harness.mjs refuses to serve a pkg/page.js older than any
-// module of www/: run `make page` (or `make build`) after editing one.
+// tests/e2e/harness.mjs refuses to serve a pkg/page.js older than a
+// module it holds: run `make page` (or `make build`) after editing one.
 
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TARGET } from './targets.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** The same browsers as the one-file builds (tools/dist.mjs). */
-const TARGET = ['chrome100', 'firefox100', 'safari16'];
 
 const r = await build({
   entryPoints: [join(ROOT, 'www/page.js')],
